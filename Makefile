@@ -1,0 +1,91 @@
+# FlashMart — `make run` and `make test` set up everything they need on a fresh clone.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+NPM_ENV := PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm_config_fund=false npm_config_audit=false
+PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
+
+.PHONY: help install install-backend install-frontend install-e2e frontend run serve worker \
+        migrate seed schema schema-check test test-backend test-sqlite test-postgres \
+        test-frontend test-e2e lint bench clean chromium
+
+help: ## list the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+# --- installation (stamp files make repeated runs instant) ---------------------------------
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.stamp-backend: $(BIN)/activate backend/pyproject.toml
+	$(BIN)/pip install --quiet -e 'backend[dev]'
+	touch $@
+
+frontend/node_modules/.stamp: frontend/package.json frontend/package-lock.json
+	cd frontend && $(NPM_ENV) npm ci --no-progress
+	touch $@
+
+tests/e2e/node_modules/.stamp: tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && $(NPM_ENV) npm ci --no-progress
+	touch $@
+
+install-backend: $(VENV)/.stamp-backend ## install the backend into .venv
+install-frontend: frontend/node_modules/.stamp ## install frontend packages
+install-e2e: tests/e2e/node_modules/.stamp
+install: install-backend install-frontend install-e2e ## install everything
+
+frontend: install-frontend ## build the frontend into frontend/dist
+	cd frontend && npm run build
+
+chromium: ## make sure Debian's Chromium is there for browser tests
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian's chromium for browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	  else \
+	    echo "Browser tests need Debian's 'chromium' package: run 'sudo apt-get install chromium'"; exit 1; \
+	  fi; \
+	fi
+
+# --- running --------------------------------------------------------------------------------
+run: install-backend frontend ## migrate, seed and start API + worker + frontend (embedded Redis unless REDIS_URL)
+	$(BIN)/flashmart run
+
+migrate: install-backend ## apply database migrations
+	$(BIN)/flashmart migrate
+
+seed: install-backend ## load demo data (idempotent)
+	$(BIN)/flashmart seed
+
+schema: install-backend ## export schema.graphql from the code
+	$(BIN)/flashmart export-schema --output schema.graphql
+
+# --- quality --------------------------------------------------------------------------------
+test: test-backend test-frontend test-e2e ## the whole suite: backend on SQLite and PostgreSQL, frontend, browser
+
+test-backend: test-sqlite test-postgres
+
+test-sqlite: install-backend
+	$(PY) -m pytest -c backend/pyproject.toml --rootdir . -p no:cacheprovider --db=sqlite tests/backend
+
+test-postgres: install-backend
+	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-$(PG_TEST_URL)} $(PY) -m pytest -c backend/pyproject.toml --rootdir . -p no:cacheprovider --db=postgres tests/backend
+
+test-frontend: install-frontend
+	cd frontend && npm test
+
+test-e2e: install-backend frontend install-e2e chromium
+	cd tests/e2e && CI=$${CI:-} npx playwright test
+
+lint: install-backend install-frontend ## ruff, mypy; tsc and eslint
+	$(BIN)/ruff format --config backend/pyproject.toml --check backend tests
+	$(BIN)/ruff check --config backend/pyproject.toml backend tests
+	cd backend && ../$(BIN)/mypy flashmart
+	cd frontend && npm run typecheck && npm run lint
+
+clean: ## remove installs, builds and local data
+	rm -rf $(VENV) frontend/node_modules frontend/dist tests/e2e/node_modules data

@@ -1,0 +1,3 @@
+from flashmart.cli import main
+
+main()

@@ -1,0 +1,1 @@
+"""The accounts domain: models, services and jobs (no GraphQL here)."""

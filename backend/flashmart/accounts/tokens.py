@@ -1,0 +1,79 @@
+"""Access tokens: short-lived JWTs, verified with a pinned algorithm, issuer and audience."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import jwt
+
+from flashmart.accounts.models import Role
+
+ALGORITHM = "HS256"
+ISSUER = "flashmart"
+AUDIENCE = "flashmart-api"
+ACCESS_TOKEN_TTL = timedelta(minutes=15)
+
+
+class InvalidToken(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class AccessClaims:
+    user_id: int
+    role: Role
+    issued_at: int
+    expires_at: int
+    token_id: str
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role is Role.ADMIN
+
+
+def issue_access_token(
+    *, user_id: int, role: Role, secret: str, ttl: timedelta = ACCESS_TOKEN_TTL
+) -> str:
+    now = datetime.now(UTC)
+    payload = {
+        "sub": str(user_id),
+        "role": role.value,
+        "iat": int(now.timestamp()),
+        "exp": int((now + ttl).timestamp()),
+        "jti": uuid.uuid4().hex,
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+    }
+    return jwt.encode(payload, secret, algorithm=ALGORITHM)
+
+
+def decode_access_token(token: str, *, secret: str) -> AccessClaims:
+    try:
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=[ALGORITHM],
+            audience=AUDIENCE,
+            issuer=ISSUER,
+            options={"require": ["sub", "role", "exp", "iat", "jti", "iss", "aud"]},
+        )
+        return AccessClaims(
+            user_id=int(payload["sub"]),
+            role=Role(payload["role"]),
+            issued_at=int(payload["iat"]),
+            expires_at=int(payload["exp"]),
+            token_id=str(payload["jti"]),
+        )
+    except (jwt.PyJWTError, ValueError, KeyError) as exc:
+        raise InvalidToken(str(exc)) from exc
+
+
+def bearer_token(header: str | None) -> str | None:
+    if not header:
+        return None
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() != "bearer" or not value.strip():
+        return None
+    return value.strip()

@@ -1,0 +1,233 @@
+"""The Starlette application factory: GraphQL, health, metrics, media and the built frontend."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from flashmart.core import metrics
+from flashmart.core.db import close_db, init_db, ping_db
+from flashmart.core.keys import Keys
+from flashmart.core.logging import configure_logging, request_id_var
+from flashmart.core.queue import create_queue
+from flashmart.core.redis import create_redis
+from flashmart.core.settings import Settings
+from flashmart.graphql.context import Services
+from flashmart.graphql.schema import build_schema
+from flashmart.graphql.view import GraphQLView
+
+logger = logging.getLogger("flashmart.http")
+READY_TIMEOUT = 2.0
+
+
+class RequestContextMiddleware:
+    """Request id, body size limit and one access-log line per HTTP request (pure ASGI)."""
+
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+        self.app = app
+        self.max_body_bytes = max_body_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = dict(scope.get("headers") or [])
+        request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
+        token = request_id_var.set(request_id)
+        try:
+            if scope["type"] == "websocket":
+                await self.app(scope, receive, send)
+                return
+            await self._http(scope, receive, send, headers, request_id)
+        finally:
+            request_id_var.reset(token)
+
+    async def _http(
+        self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], rid: str
+    ) -> None:
+        declared = headers.get(b"content-length")
+        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+            await _too_large(scope, receive, send)
+            return
+        received = 0
+        status = 500
+        started = time.perf_counter()
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > self.max_body_bytes:
+                    raise BodyTooLarge
+            return message
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, send_with_id)
+        except BodyTooLarge:
+            status = 413
+            await _too_large(scope, receive, send)
+        route = _route_label(scope["path"])
+        metrics.HTTP_REQUESTS.labels(route, str(status)).inc()
+        if route != "/graphql":  # GraphQL operations log their own line with the operation name
+            logger.info(
+                "http",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+
+
+class BodyTooLarge(Exception):
+    pass
+
+
+async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
+    response = JSONResponse(
+        {
+            "errors": [
+                {"message": "Request body too large", "extensions": {"code": "PAYLOAD_TOO_LARGE"}}
+            ]
+        },
+        status_code=413,
+    )
+    await response(scope, receive, send)
+
+
+def _route_label(path: str) -> str:
+    for known in ("/graphql", "/healthz", "/readyz", "/metrics", "/media", "/payments"):
+        if path.startswith(known):
+            return known
+    return "/"
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    checks: dict[str, str] = {}
+    for name, probe in (("database", ping_db()), ("redis", services.redis.ping())):
+        try:
+            await asyncio.wait_for(probe, READY_TIMEOUT)
+            checks[name] = "ok"
+        except Exception as exc:  # noqa: BLE001 - any failure means not ready
+            checks[name] = f"unavailable: {type(exc).__name__}"
+    ready = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
+                        status_code=200 if ready else 503)  # fmt: skip
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    body, content_type = metrics.render()
+    return Response(body, media_type=content_type)
+
+
+def _frontend_routes(dist: Path) -> list[BaseRoute]:
+    index = dist / "index.html"
+    if not index.exists():
+
+        async def missing(request: Request) -> Response:
+            return PlainTextResponse(
+                "The frontend is not built. Run `make run` (or `npm run build` in frontend/).",
+                status_code=404,
+            )
+
+        return [Route("/{path:path}", missing)]
+
+    # The build is static: list its files once instead of touching the disk per request.
+    files = {p.relative_to(dist).as_posix(): p for p in dist.rglob("*") if p.is_file()}
+
+    async def spa(request: Request) -> Response:
+        found = files.get(request.path_params["path"])
+        if found is not None and found != index:
+            return FileResponse(found)
+        return FileResponse(index, headers={"cache-control": "no-cache"})
+
+    routes: list[BaseRoute] = []
+    if (dist / "assets").is_dir():
+        routes.append(Mount("/assets", StaticFiles(directory=dist / "assets"), name="assets"))
+    routes.append(Route("/{path:path}", spa))
+    return routes
+
+
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+    """Build the app; `manage_database=False` when the caller already initialised Tortoise."""
+    settings = settings or Settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
+    graphql_app = GraphQLView(
+        build_schema(settings),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+        multipart_uploads_enabled=True,
+        keep_alive=True,
+        keep_alive_interval=15,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if not settings.redis_url:
+            raise RuntimeError("REDIS_URL is not set (the CLI starts the embedded Redis)")
+        if manage_database:
+            await init_db(settings.database_url, pool_size=settings.database_pool_size)
+        redis = create_redis(settings.redis_url)
+        queue = await create_queue(settings, settings.redis_url)
+        app.state.services = Services(
+            settings=settings, redis=redis, queue=queue, keys=Keys(settings.redis_prefix)
+        )
+        try:
+            yield
+        finally:
+            await queue.aclose()
+            await redis.aclose()
+            if manage_database:
+                await close_db()
+
+    media_dir = settings.data_dir / "media"
+    media_dir.mkdir(parents=True, exist_ok=True)
+    routes: list[BaseRoute] = [
+        Route("/healthz", healthz),
+        Route("/readyz", readyz),
+        Route("/metrics", metrics_endpoint),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        WebSocketRoute("/graphql", graphql_app),
+        Mount("/media", StaticFiles(directory=media_dir), name="media"),
+        *_frontend_routes(settings.frontend_dist),
+    ]
+    middleware = [
+        Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
+        Middleware(
+            CORSMiddleware,
+            allow_origins=settings.cors_origins,
+            allow_methods=["GET", "POST"],
+            allow_headers=["authorization", "content-type", "x-request-id"],
+        ),
+    ]
+    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

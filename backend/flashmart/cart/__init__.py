@@ -1,0 +1,1 @@
+"""The cart domain: models, services and jobs (no GraphQL here)."""

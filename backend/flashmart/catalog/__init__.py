@@ -1,0 +1,1 @@
+"""The catalog domain: models, services and jobs (no GraphQL here)."""

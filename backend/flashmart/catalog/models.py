@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from tortoise import fields
+from tortoise.models import Model
+
+
+class Category(Model):
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=100)
+    slug = fields.CharField(max_length=120, unique=True)
+    parent: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="children", null=True, on_delete=fields.SET_NULL
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "catalog_category"
+        ordering = ("name",)
+
+
+class Product(Model):
+    """A sellable item. `stock` never goes negative (a CHECK constraint in the migration)."""
+
+    id = fields.BigIntField(primary_key=True)
+    name = fields.CharField(max_length=200)
+    slug = fields.CharField(max_length=220, unique=True)
+    description = fields.TextField(default="")
+    price = fields.DecimalField(max_digits=12, decimal_places=2)
+    currency = fields.CharField(max_length=3, default="CNY")
+    stock = fields.IntField(default=0)
+    category: fields.ForeignKeyNullableRelation[Category] = fields.ForeignKeyField(
+        "models.Category", related_name="products", null=True, on_delete=fields.SET_NULL
+    )
+    is_published = fields.BooleanField(default=True, db_index=True)
+    deleted_at = fields.DatetimeField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+
+    class Meta:
+        table = "catalog_product"
+
+
+class ProductImage(Model):
+    id = fields.BigIntField(primary_key=True)
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="images", on_delete=fields.CASCADE
+    )
+    file = fields.CharField(max_length=255)
+    alt = fields.CharField(max_length=200, default="")
+    position = fields.IntField(default=0)
+    width = fields.IntField(default=0)
+    height = fields.IntField(default=0)
+
+    class Meta:
+        table = "catalog_product_image"
+        ordering = ("position", "id")

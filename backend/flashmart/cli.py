@@ -1,0 +1,200 @@
+"""The `flashmart` command line: serve, worker, migrate, seed, createadmin, export-schema, run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flashmart.core.embedded_redis import ensure_redis_url
+from flashmart.core.settings import Settings
+
+app = typer.Typer(help="FlashMart: flash-sale commerce over GraphQL.", no_args_is_help=True)
+
+
+def _settings() -> Settings:
+    return Settings()
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT).")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Processes (default: WEB_CONCURRENCY).")
+    ] = None,
+) -> None:
+    """Serve the GraphQL API, health, metrics and the built frontend with uvicorn."""
+    import uvicorn
+
+    settings = _settings()
+    with ensure_redis_url(settings.data_dir):
+        uvicorn.run(
+            "flashmart.app:create_app",
+            factory=True,
+            host=host or settings.host,
+            port=port or settings.port,
+            workers=workers or settings.web_concurrency,
+            loop="uvloop",
+            http="httptools",
+            access_log=False,
+            log_config=None,
+            timeout_graceful_shutdown=30,
+        )
+
+
+@app.command()
+def worker(
+    check: Annotated[bool, typer.Option("--check", help="Exit 0 if a worker is healthy.")] = False,
+    burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
+) -> None:
+    """Run the arq worker that persists orders and runs scheduled jobs."""
+    from flashmart.worker import create_worker
+
+    settings = _settings()
+    with ensure_redis_url(settings.data_dir) as url:
+        if check:
+            from arq.worker import async_check_health
+
+            from flashmart.core import system
+            from flashmart.core.keys import Keys
+            from flashmart.core.queue import redis_settings
+
+            keys = Keys(settings.redis_prefix)
+            code = asyncio.run(
+                async_check_health(redis_settings(url), system.health_check_key(keys), keys.queue)
+            )
+            raise typer.Exit(code)
+        create_worker(settings, url, burst=burst).run()
+
+
+@app.command()
+def migrate() -> None:
+    """Apply database migrations."""
+    from flashmart.core.migrations import migrate as run_migrations
+
+    settings = _settings()
+    applied = asyncio.run(run_migrations(settings.database_url))
+    for name in applied:
+        typer.echo(f"applied {name}")
+    typer.echo(f"database is up to date ({len(applied)} migration(s) applied)")
+
+
+@app.command()
+def seed(
+    shoppers: Annotated[int, typer.Option(help="Demo shopper accounts to create.")] = 50,
+) -> None:
+    """Fill the database with a demo catalog, an admin, shoppers and flash sales (idempotent)."""
+    from flashmart.seed import run_seed
+
+    settings = _settings()
+    with ensure_redis_url(settings.data_dir):
+        asyncio.run(run_seed(Settings(), shoppers=shoppers))
+
+
+@app.command()
+def createadmin(
+    email: Annotated[str, typer.Option(help="Admin email.")],
+    password: Annotated[str, typer.Option(prompt=True, hide_input=True, help="Admin password.")],
+) -> None:
+    """Create an administrator (or promote an existing account)."""
+    from flashmart.accounts.services import ensure_admin
+    from flashmart.core.db import close_db, init_db
+    from flashmart.core.errors import DomainFailure
+
+    settings = _settings()
+
+    async def go() -> None:
+        await init_db(settings.database_url, pool_size=2)
+        try:
+            user, created = await ensure_admin(email=email, password=password)
+            typer.echo(f"{'created' if created else 'updated'} admin {user.email}")
+        except DomainFailure as failure:
+            for error in failure.errors:
+                typer.echo(f"error: {error.message}", err=True)
+            raise typer.Exit(1) from failure
+        finally:
+            await close_db()
+
+    asyncio.run(go())
+
+
+@app.command("export-schema")
+def export_schema(
+    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql"),
+) -> None:
+    """Write the GraphQL schema (SDL) that clients generate their types from."""
+    from flashmart.graphql.schema import export_sdl
+
+    output.write_text(export_sdl())
+    typer.echo(f"wrote {output}")
+
+
+@app.command()
+def run(
+    host: Annotated[str | None, typer.Option(help="Bind address (default: HOST).")] = None,
+    port: Annotated[int | None, typer.Option(help="Port (default: PORT).")] = None,
+    seed_data: Annotated[bool, typer.Option("--seed/--no-seed", help="Seed demo data.")] = True,
+) -> None:
+    """Everything for local use: Redis (embedded unless REDIS_URL), migrate, seed, API + worker."""
+    settings = _settings()
+    host = host or settings.host
+    port = port or settings.port
+    with ensure_redis_url(settings.data_dir) as url:
+        typer.echo(f"redis: {url}")
+        migrate()
+        if seed_data:
+            seed(shoppers=50)
+        exe = [sys.executable, "-m", "flashmart"]
+        children = [
+            subprocess.Popen([*exe, "worker"]),
+            subprocess.Popen([*exe, "serve", "--host", host, "--port", str(port)]),
+        ]
+        base = f"http://{host}:{port}"
+        typer.echo(
+            f"\nFlashMart is starting:\n  storefront  {base}/\n  admin       {base}/admin\n"
+            f"  GraphiQL    {base}/graphql\n  health      {base}/readyz\n"
+            "  demo admin  admin@flashmart.local / flashmart-admin\n"
+            "  demo shopper shopper1@flashmart.local / flashmart-shopper\n"
+            "Press Ctrl-C to stop.\n"
+        )
+        _supervise(children)
+
+
+def _supervise(children: list[subprocess.Popen[bytes]]) -> None:
+    """Wait for the children; on SIGINT/SIGTERM or any child exiting, stop them all gracefully."""
+    stopping = False
+
+    def stop(signum: int, _frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        while not stopping and all(c.poll() is None for c in children):
+            time.sleep(0.3)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.send_signal(signal.SIGTERM)
+        for child in children:
+            try:
+                child.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
+    if failed and not stopping:
+        raise typer.Exit(1)
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONUNBUFFERED", "1")
+    app()

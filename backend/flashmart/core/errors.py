@@ -1,0 +1,100 @@
+"""Error codes shared by every domain and the GraphQL layer.
+
+Business outcomes are values (`DomainError` carried in a payload's `userErrors`); exceptions
+derived from `ApiError` become top-level GraphQL errors with `extensions.code`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+
+
+class ErrorCode(Enum):
+    """Every code a `UserError` can carry. Domains add theirs here so the API has one enum."""
+
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    NOT_FOUND = "NOT_FOUND"
+    UNIQUE = "UNIQUE"
+    INVALID_STATE = "INVALID_STATE"
+    # accounts
+    EMAIL_TAKEN = "EMAIL_TAKEN"
+    INVALID_CREDENTIALS = "INVALID_CREDENTIALS"
+    PASSWORD_TOO_SHORT = "PASSWORD_TOO_SHORT"
+    PASSWORD_TOO_LONG = "PASSWORD_TOO_LONG"
+    PASSWORD_TOO_SIMILAR = "PASSWORD_TOO_SIMILAR"
+    INVALID_TOKEN = "INVALID_TOKEN"
+    # catalog, cart, checkout
+    INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
+    PRODUCT_UNAVAILABLE = "PRODUCT_UNAVAILABLE"
+    CART_EMPTY = "CART_EMPTY"
+    # seckill
+    NOT_STARTED = "NOT_STARTED"
+    ENDED = "ENDED"
+    SOLD_OUT = "SOLD_OUT"
+    ALREADY_PURCHASED = "ALREADY_PURCHASED"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+
+
+@dataclass(frozen=True)
+class DomainError:
+    """An expected business failure, reported to clients in `userErrors`."""
+
+    code: ErrorCode
+    message: str
+    field: tuple[str, ...] | None = None
+
+
+class DomainFailure(Exception):
+    """Raised inside a service to abort a transaction with one or more `DomainError`s."""
+
+    def __init__(self, *errors: DomainError) -> None:
+        super().__init__("; ".join(e.message for e in errors))
+        self.errors = list(errors)
+
+
+class TopLevelCode(Enum):
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    FORBIDDEN = "FORBIDDEN"
+    RATE_LIMITED = "RATE_LIMITED"
+    QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+@dataclass
+class ApiError(Exception):
+    """An error that becomes a top-level GraphQL error with `extensions.code`."""
+
+    message: str
+    code: TopLevelCode
+    extra: dict[str, object] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+    @property
+    def extensions(self) -> dict[str, object]:
+        return {"code": self.code.value, **self.extra}
+
+
+def unauthenticated(message: str = "Authentication required") -> ApiError:
+    return ApiError(message, TopLevelCode.UNAUTHENTICATED)
+
+
+def forbidden(message: str = "You are not allowed to do this") -> ApiError:
+    return ApiError(message, TopLevelCode.FORBIDDEN)
+
+
+def rate_limited(retry_after: float) -> ApiError:
+    seconds = max(1, int(retry_after + 0.999))
+    return ApiError(
+        f"Too many requests; retry in {seconds} s",
+        TopLevelCode.RATE_LIMITED,
+        {"retryAfter": seconds},
+    )
+
+
+def bad_input(message: str) -> ApiError:
+    return ApiError(message, TopLevelCode.BAD_USER_INPUT)

@@ -1,0 +1,41 @@
+"""Prometheus metrics, exposed at `/metrics`.
+
+With several uvicorn workers, set PROMETHEUS_MULTIPROC_DIR so every worker's figures are
+aggregated (the app factory picks the multiprocess collector when it is set).
+"""
+
+from __future__ import annotations
+
+import os
+
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    CollectorRegistry,
+    Counter,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
+
+REQUESTS = Counter(
+    "flashmart_graphql_requests_total",
+    "GraphQL operations served, by operation name, type and outcome.",
+    ["operation", "type", "outcome"],
+)
+LATENCY = Histogram(
+    "flashmart_graphql_request_duration_seconds",
+    "GraphQL operation latency, by operation name.",
+    ["operation"],
+    buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)
+HTTP_REQUESTS = Counter(
+    "flashmart_http_requests_total", "HTTP requests, by route and status.", ["route", "status"]
+)
+
+
+def render() -> tuple[bytes, str]:
+    if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        return generate_latest(registry), CONTENT_TYPE_LATEST
+    return generate_latest(), CONTENT_TYPE_LATEST

@@ -1,0 +1,52 @@
+"""The one typed request context handed to every resolver."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from arq.connections import ArqRedis
+from redis.asyncio import Redis
+from starlette.requests import Request
+from starlette.websockets import WebSocket
+from strawberry.types import Info as StrawberryInfo
+
+from flashmart.accounts.tokens import AccessClaims
+from flashmart.core.keys import Keys
+from flashmart.core.settings import Settings
+
+if TYPE_CHECKING:
+    from flashmart.graphql.loaders import Loaders
+
+
+@dataclass
+class Services:
+    """Process-wide clients, created once by the app lifespan."""
+
+    settings: Settings
+    redis: Redis
+    queue: ArqRedis
+    keys: Keys
+
+
+@dataclass
+class Context:
+    request: Request | WebSocket
+    services: Services
+    loaders: Loaders
+    request_id: str
+    viewer: AccessClaims | None = None
+    auth_problem: str | None = None  # why a presented token was refused; checked before execution
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def settings(self) -> Settings:
+        return self.services.settings
+
+    @property
+    def client_ip(self) -> str:
+        client = self.request.client
+        return client.host if client else "unknown"
+
+
+Info = StrawberryInfo[Context, None]

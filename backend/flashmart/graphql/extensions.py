@@ -1,0 +1,55 @@
+"""Schema extensions: authentication gate and per-operation metrics and access logs."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Iterator
+
+from graphql import OperationType
+from strawberry.extensions import SchemaExtension
+
+from flashmart.core import metrics
+from flashmart.core.errors import unauthenticated
+
+access_log = logging.getLogger("flashmart.access")
+
+
+class AuthenticationGate(SchemaExtension):
+    """A request with a bearer token we cannot accept fails whole (never silently anonymous)."""
+
+    def on_execute(self) -> Iterator[None]:
+        problem = self.execution_context.context.auth_problem
+        if problem:
+            raise unauthenticated(problem)
+        yield
+
+
+class OperationMetrics(SchemaExtension):
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        elapsed = time.perf_counter() - started
+        ctx = self.execution_context
+        name = ctx.operation_name or "anonymous"
+        try:
+            op_type = ctx.operation_type.value
+        except RuntimeError:  # the document did not parse
+            op_type = OperationType.QUERY.value
+        result = ctx.result
+        outcome = (
+            "error" if (result is not None and result.errors) or ctx.pre_execution_errors else "ok"
+        )
+        metrics.REQUESTS.labels(name, op_type, outcome).inc()
+        metrics.LATENCY.labels(name).observe(elapsed)
+        viewer = getattr(ctx.context, "viewer", None)
+        access_log.info(
+            "graphql",
+            extra={
+                "operation": name,
+                "operation_type": op_type,
+                "outcome": outcome,
+                "duration_ms": round(elapsed * 1000, 2),
+                "user_id": viewer.user_id if viewer else None,
+            },
+        )

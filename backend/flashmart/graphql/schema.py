@@ -1,0 +1,67 @@
+"""Assemble the one GraphQL schema from the per-domain query and mutation types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from graphql import GraphQLError
+from strawberry.extensions import (
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.relay import Node
+from strawberry.tools import merge_types
+from strawberry.types import ExecutionContext
+
+from flashmart.core.settings import Settings
+from flashmart.graphql.accounts.queries import AccountQueries
+from flashmart.graphql.catalog.queries import CatalogQueries
+from flashmart.graphql.error_mapping import log_unexpected
+from flashmart.graphql.extensions import AuthenticationGate, OperationMetrics
+from flashmart.graphql.seckill.queries import SeckillQueries
+from flashmart.graphql.system.schema import SystemMutations, SystemQueries
+
+
+def _query_type() -> type:
+    # Built per schema: Strawberry's relay `node` field can be converted into one schema only.
+    @strawberry.type
+    class NodeQueries:
+        node: Node | None = strawberry.relay.node(description="Fetch any object by its global id.")
+
+    return merge_types(
+        "Query", (NodeQueries, SystemQueries, AccountQueries, CatalogQueries, SeckillQueries)
+    )
+
+
+Mutation = merge_types("Mutation", (SystemMutations,))
+
+
+class FlashMartSchema(strawberry.Schema):
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        log_unexpected(errors)
+
+
+def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+    settings = settings or Settings()
+    size = settings.graphql_cache_size
+    # Factories: one extension object per request; the parse/validation LRU caches are shared.
+    extensions: list[Any] = [
+        lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
+        lambda: ParserCache(maxsize=size),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        lambda: ValidationCache(maxsize=size),
+        AuthenticationGate,
+        OperationMetrics,
+    ]
+    return FlashMartSchema(query=_query_type(), mutation=Mutation, extensions=extensions)
+
+
+def export_sdl() -> str:
+    return build_schema().as_str() + "\n"

@@ -1,0 +1,1 @@
+"""The orders domain: models, services and jobs (no GraphQL here)."""

@@ -1,0 +1,1 @@
+"""The payments domain: models, services and jobs (no GraphQL here)."""

@@ -1,0 +1,1 @@
+"""The seckill domain: models, services and jobs (no GraphQL here)."""

@@ -1,0 +1,136 @@
+"""Demo data: a catalog, an admin, shoppers and two flash sales. Safe to run again."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from flashmart.accounts.models import Role, User
+from flashmart.accounts.passwords import hash_password
+from flashmart.accounts.services import ensure_admin, normalize_email
+from flashmart.catalog.models import Category, Product
+from flashmart.core.db import close_db, init_db
+from flashmart.core.settings import Settings
+from flashmart.seckill.models import SeckillEvent
+
+ADMIN_EMAIL = "admin@flashmart.local"
+ADMIN_PASSWORD = "flashmart-admin"
+SHOPPER_PASSWORD = "flashmart-shopper"
+
+CATALOG: dict[str, list[str]] = {
+    "Phones": ["Aurora X1", "Aurora X1 Pro", "Nimbus 8", "Nimbus 8 Lite", "Pocket Mini",
+               "Zenith Fold", "Pixelle 5", "Orbit S", "Orbit S Max", "Lumen Go", "Quark 3",
+               "Helio Note"],
+    "Laptops": ["Slate 13", "Slate 15 Pro", "Vector Air", "Vector Studio", "Atlas Book",
+                "Atlas Book Duo", "Cirrus 14", "Forge 16 Gamer", "Neon Ultra", "Drift 13",
+                "Summit X", "Keystone 15"],
+    "Audio": ["Echo Buds", "Echo Buds Pro", "Tempo Headphones", "Bass Cube Speaker",
+              "Studio Monitor 5", "Pulse Earphones", "Aria Soundbar", "Wave Mini Speaker",
+              "Cadence ANC", "Rhythm Sport Buds", "Sonic Dock", "Vinyl One Turntable"],
+    "Home": ["Brew Master Kettle", "Aroma Coffee Grinder", "Chill Air Purifier",
+             "Glow Smart Lamp", "Breeze Tower Fan", "Crisp Air Fryer", "Pure Water Filter",
+             "Snug Heated Blanket", "Swift Robot Vacuum", "Calm Humidifier",
+             "Spark Rice Cooker", "Fresh Blender"],
+    "Wearables": ["Pulse Watch 3", "Pulse Watch 3 Sport", "Stride Band", "Vital Ring",
+                  "Trek GPS Watch", "Halo Smart Glasses", "Beat Fitness Band",
+                  "Sleep Sense Band", "Aqua Swim Tracker", "Nova Kids Watch",
+                  "Pace Running Pod", "Flex Clip"],
+    "Games": ["Arcade Stick", "Quest Controller", "Nebula Console", "Retro Handheld",
+              "Racing Wheel", "Party Pad Set", "VR Visor", "Dock Station", "Pro Gamepad",
+              "Chat Headset", "Card Reader", "Charge Stand"],
+}  # fmt: skip
+
+
+def _slug(text: str) -> str:
+    return "-".join(text.lower().replace("/", " ").split())
+
+
+def _progress() -> Progress:
+    return Progress(
+        TextColumn("{task.description:<22}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+    )
+
+
+async def seed_catalog(progress: Progress) -> list[Product]:
+    total = sum(len(v) for v in CATALOG.values())
+    task = progress.add_task("catalog", total=total)
+    rng = random.Random(42)
+    products: list[Product] = []
+    for category_name, names in CATALOG.items():
+        category, _ = await Category.get_or_create(
+            slug=_slug(category_name), defaults={"name": category_name}
+        )
+        for name in names:
+            price = Decimal(rng.randrange(1999, 899_900, 100)) / 100 - Decimal("0.01")
+            product, _ = await Product.get_or_create(
+                slug=_slug(name),
+                defaults={
+                    "name": name,
+                    "description": f"{name}: a demo {category_name.lower()} product.",
+                    "price": price,
+                    "stock": rng.randrange(20, 500),
+                    "category": category,
+                },
+            )
+            products.append(product)
+            progress.advance(task)
+    return products
+
+
+async def seed_people(progress: Progress, shoppers: int, settings: Settings) -> None:
+    task = progress.add_task("admin and shoppers", total=shoppers + 1)
+    await ensure_admin(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
+    progress.advance(task)
+    # One hash shared by every demo shopper keeps seeding thousands of accounts fast.
+    shared_hash = await asyncio.to_thread(hash_password, SHOPPER_PASSWORD)
+    emails = [normalize_email(f"shopper{i}@flashmart.local") for i in range(1, shoppers + 1)]
+    existing: set[str] = {
+        str(e) for e in await User.filter(email__in=emails).values_list("email", flat=True)
+    }
+    missing = [
+        User(email=e, password_hash=shared_hash, role=Role.CUSTOMER)
+        for e in emails
+        if e not in existing
+    ]
+    for start in range(0, len(missing), 500):
+        await User.bulk_create(missing[start : start + 500])
+    progress.update(task, completed=shoppers + 1)
+
+
+async def seed_flash_sales(progress: Progress, products: list[Product]) -> None:
+    task = progress.add_task("flash sales", total=2)
+    now = datetime.now(UTC).replace(microsecond=0)
+    plans = [
+        (products[1], Decimal("999.00"), 100, now - timedelta(minutes=5), now + timedelta(days=7)),
+        (products[13], Decimal("1999.00"), 50, now + timedelta(hours=2), now + timedelta(hours=3)),
+    ]
+    for product, price, units, starts, ends in plans:
+        exists = await SeckillEvent.filter(product=product, ends_at__gt=now).exists()
+        if not exists:
+            await SeckillEvent.create(
+                product=product, price=price, total_stock=units, starts_at=starts, ends_at=ends
+            )
+        progress.advance(task)
+
+
+async def run_seed(settings: Settings, *, shoppers: int = 50, manage_database: bool = True) -> None:
+    if manage_database:
+        await init_db(settings.database_url, pool_size=4)
+    try:
+        with _progress() as progress:
+            products = await seed_catalog(progress)
+            await seed_people(progress, shoppers, settings)
+            await seed_flash_sales(progress, products)
+    finally:
+        if manage_database:
+            await close_db()
+    print(
+        f"seeded: admin {ADMIN_EMAIL} / {ADMIN_PASSWORD}; shoppers shopper1..{shoppers}@flashmart.local / {SHOPPER_PASSWORD}"
+    )

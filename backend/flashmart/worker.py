@@ -1,0 +1,79 @@
+"""The arq worker: job functions, cron jobs and the typed job dependencies."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from arq import Worker
+from arq.typing import WorkerCoroutine
+
+from flashmart.core import system
+from flashmart.core.db import close_db, init_db
+from flashmart.core.keys import Keys
+from flashmart.core.logging import configure_logging
+from flashmart.core.queue import (
+    DEPS_KEY,
+    JobDeps,
+    create_queue,
+    deserialize_job,
+    redis_settings,
+    serialize_job,
+)
+from flashmart.core.redis import create_redis
+from flashmart.core.settings import Settings
+
+FUNCTIONS: list[WorkerCoroutine] = [system.system_ping]
+
+
+def worker_options(
+    settings: Settings, redis_url: str, *, burst: bool = False, manage_database: bool = True
+) -> dict[str, Any]:
+    """Keyword arguments for `arq.Worker`; the CLI, tests and benchmarks all use these.
+
+    `manage_database=False` when the caller already initialised Tortoise in this process.
+    """
+
+    async def on_startup(ctx: dict[str, Any]) -> None:
+        configure_logging(settings.log_level, json_lines=settings.log_json)
+        if manage_database:
+            await init_db(settings.database_url, pool_size=settings.database_pool_size)
+        ctx[DEPS_KEY] = JobDeps(
+            settings=settings,
+            redis=create_redis(redis_url),
+            queue=await create_queue(settings, redis_url),
+            keys=Keys(settings.redis_prefix),
+        )
+
+    async def on_shutdown(ctx: dict[str, Any]) -> None:
+        deps: JobDeps | None = ctx.get(DEPS_KEY)
+        if deps is not None:
+            await deps.queue.aclose()
+            await deps.redis.aclose()
+        if manage_database:
+            await close_db()
+
+    keys = Keys(settings.redis_prefix)
+    return {
+        "functions": FUNCTIONS,
+        "cron_jobs": [],
+        "redis_settings": redis_settings(redis_url),
+        "queue_name": keys.queue,
+        "health_check_key": system.health_check_key(keys),
+        "health_check_interval": settings.worker_health_check_interval,
+        "job_timeout": settings.worker_job_timeout,
+        "job_serializer": serialize_job,
+        "job_deserializer": deserialize_job,
+        "on_startup": on_startup,
+        "on_shutdown": on_shutdown,
+        "burst": burst,
+        "handle_signals": True,
+        "max_jobs": 50,
+        "job_completion_wait": settings.worker_job_timeout,  # finish in-flight jobs on SIGTERM
+    }
+
+
+def create_worker(
+    settings: Settings, redis_url: str, *, burst: bool = False, manage_database: bool = True
+) -> Worker:
+    options = worker_options(settings, redis_url, burst=burst, manage_database=manage_database)
+    return Worker(**options)

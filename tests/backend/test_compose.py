@@ -1,0 +1,478 @@
+"""Static consistency checks for the container files (no Docker needed).
+
+Cross-checks docker-compose.yml, Dockerfile and .env.example against the code:
+environment variables must be real `Settings` fields, `flashmart <cmd> --opt` invocations
+must be real CLI subcommands/options, and the start-up order must wait for readiness.
+"""
+
+from __future__ import annotations
+
+import re
+import shlex
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+REPO = Path(__file__).resolve().parents[2]
+COMPOSE_FILE = REPO / "docker-compose.yml"
+DOCKERFILE = REPO / "Dockerfile"
+ENV_EXAMPLE = REPO / ".env.example"
+
+APP_SERVICES = ("migrate", "api", "worker")
+READY_CONDITIONS = {"service_healthy", "service_completed_successfully"}
+# Variables in the image that configure Python/pip/the shell rather than FlashMart.
+NON_SETTINGS_IMAGE_ENV = {
+    "PATH",
+    "VIRTUAL_ENV",
+    "PYTHONDONTWRITEBYTECODE",
+    "PYTHONUNBUFFERED",
+    "PIP_NO_CACHE_DIR",
+    "PIP_DISABLE_PIP_VERSION_CHECK",
+}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+@pytest.fixture(scope="module")
+def compose() -> dict[str, Any]:
+    data = yaml.safe_load(COMPOSE_FILE.read_text())
+    assert isinstance(data, dict) and isinstance(data.get("services"), dict)
+    return data
+
+
+@pytest.fixture(scope="module")
+def services(compose: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return compose["services"]
+
+
+@pytest.fixture(scope="module")
+def settings_env_names() -> set[str]:
+    from flashmart.core.settings import Settings
+
+    return {name.upper() for name in Settings.model_fields}
+
+
+@pytest.fixture(scope="module")
+def cli_commands() -> dict[str, Any]:
+    """{subcommand name: click.Command} of the Typer app `flashmart.cli:app`."""
+    try:
+        from flashmart.cli import app
+    except ImportError as exc:  # pragma: no cover - depends on repo state
+        pytest.fail(f"flashmart.cli with a Typer `app` is required by the container files: {exc}")
+    import typer
+
+    # Typer >= 0.2x vendors click, so check the group by shape, not by click class.
+    command = typer.main.get_command(app)
+    commands = getattr(command, "commands", None)
+    assert isinstance(commands, dict) and commands, "flashmart CLI must be a group of subcommands"
+    return dict(commands)
+
+
+def _env_names(environment: Any) -> set[str]:
+    if environment is None:
+        return set()
+    if isinstance(environment, dict):
+        return set(environment)
+    return {str(item).split("=", 1)[0] for item in environment}
+
+
+def _argv(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return shlex.split(value)
+    return [str(v) for v in value]
+
+
+def _healthcheck_argv(healthcheck: dict[str, Any] | None) -> list[str]:
+    if not healthcheck or healthcheck.get("disable"):
+        return []
+    test = healthcheck.get("test")
+    if isinstance(test, str):
+        return shlex.split(test)
+    test = [str(t) for t in test or []]
+    if test and test[0] == "CMD-SHELL":
+        return shlex.split(" ".join(test[1:]))
+    if test and test[0] == "CMD":
+        return test[1:]
+    return test
+
+
+def _flashmart_invocations(argv: list[str]) -> list[list[str]]:
+    """Every `flashmart ...` invocation in an argv: `flashmart` in command position, i.e.
+    first, after a shell separator or after `exec` (not e.g. `pg_isready -d flashmart`)."""
+    invocations: list[list[str]] = []
+    current: list[str] | None = None
+    command_position = True
+    for token in argv:
+        if token in {"&&", "||", ";", "|"}:
+            current, command_position = None, True
+        elif command_position and token == "exec":
+            continue
+        elif command_position and (token == "flashmart" or token.endswith("/flashmart")):
+            current, command_position = [], False
+            invocations.append(current)
+        else:
+            command_position = False
+            if current is not None:
+                current.append(token)
+    return invocations
+
+
+def _depends_on(service: dict[str, Any]) -> dict[str, str]:
+    deps = service.get("depends_on") or {}
+    if isinstance(deps, list):
+        return dict.fromkeys(deps, "service_started")
+    return {name: (spec or {}).get("condition", "service_started") for name, spec in deps.items()}
+
+
+def _waits_for_ready(services: dict[str, dict[str, Any]], start: str, target: str) -> bool:
+    """True if `start` only starts after `target` is healthy, directly or through a
+    chain of service_healthy / service_completed_successfully dependencies."""
+    seen: set[str] = set()
+    stack = [start]
+    while stack:
+        name = stack.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        for dep, condition in _depends_on(services[name]).items():
+            if condition not in READY_CONDITIONS:
+                continue
+            if dep == target and condition == "service_healthy":
+                return True
+            stack.append(dep)
+    return False
+
+
+def _dockerfile_instructions() -> list[tuple[str, str]]:
+    """(INSTRUCTION, arguments) pairs with line continuations joined, comments dropped."""
+    logical: list[str] = []
+    buf = ""
+    for raw in DOCKERFILE.read_text().splitlines():
+        line = raw.strip()
+        if not buf and (not line or line.startswith("#")):
+            continue
+        if buf and line.startswith("#"):
+            continue
+        if line.endswith("\\"):
+            buf += line[:-1] + " "
+            continue
+        logical.append(buf + line)
+        buf = ""
+    if buf.strip():
+        logical.append(buf)
+    result = []
+    for line in logical:
+        instr, _, args = line.partition(" ")
+        result.append((instr.upper(), args.strip()))
+    return result
+
+
+def _dockerfile_stages() -> list[dict[str, Any]]:
+    stages: list[dict[str, Any]] = []
+    for instr, args in _dockerfile_instructions():
+        if instr == "FROM":
+            m = re.match(r"(?:--\S+\s+)*(\S+)(?:\s+AS\s+(\S+))?", args, re.IGNORECASE)
+            assert m, f"unparsable FROM {args!r}"
+            stages.append({"image": m.group(1), "name": m.group(2), "instructions": []})
+        else:
+            assert stages, f"{instr} before the first FROM"
+            stages[-1]["instructions"].append((instr, args))
+    return stages
+
+
+def _stage_env(stage: dict[str, Any]) -> dict[str, str]:
+    env: dict[str, str] = {}
+    for instr, args in stage["instructions"]:
+        if instr != "ENV":
+            continue
+        tokens = shlex.split(args)
+        if tokens and "=" not in tokens[0]:  # legacy `ENV KEY value`
+            env[tokens[0]] = " ".join(tokens[1:])
+            continue
+        for token in tokens:
+            key, _, value = token.partition("=")
+            env[key] = value
+    return env
+
+
+def _stage_workdir(stage: dict[str, Any]) -> str:
+    workdir = "/"
+    for instr, args in stage["instructions"]:
+        if instr == "WORKDIR":
+            workdir = args if args.startswith("/") else f"{workdir.rstrip('/')}/{args}"
+    return workdir
+
+
+def _exec_form(args: str) -> list[str]:
+    import json
+
+    if args.startswith("["):
+        return [str(a) for a in json.loads(args)]
+    return shlex.split(args)
+
+
+def _final_stage() -> dict[str, Any]:
+    return _dockerfile_stages()[-1]
+
+
+def _compose_flashmart_invocations(
+    services: dict[str, dict[str, Any]],
+) -> list[tuple[str, list[str]]]:
+    found = []
+    for name, service in services.items():
+        argvs = [_argv(service.get("command")), _argv(service.get("entrypoint"))]
+        argvs.append(_healthcheck_argv(service.get("healthcheck")))
+        for argv in argvs:
+            found.extend((name, inv) for inv in _flashmart_invocations(argv))
+    return found
+
+
+def _assert_valid_invocation(where: str, invocation: list[str], commands: dict[str, Any]) -> None:
+    assert invocation, f"{where}: bare `flashmart` without a subcommand"
+    sub, *rest = invocation
+    assert sub in commands, (
+        f"{where}: `flashmart {sub}` is not a CLI subcommand ({sorted(commands)})"
+    )
+    params = commands[sub].params
+    options = {opt for p in params for opt in (*p.opts, *p.secondary_opts)}
+    for token in rest:
+        if token.startswith("-"):
+            opt = token.split("=", 1)[0]
+            assert opt in options, (
+                f"{where}: `flashmart {sub}` has no option {opt} ({sorted(options)})"
+            )
+
+
+# --------------------------------------------------------------------------- compose
+
+
+def test_required_services_exist(services: dict[str, dict[str, Any]]) -> None:
+    missing = {"postgres", "redis", "migrate", "api", "worker"} - set(services)
+    assert not missing, f"missing services: {sorted(missing)}"
+
+
+def test_redis_persists_with_aof(services: dict[str, dict[str, Any]]) -> None:
+    argv = _argv(services["redis"].get("command"))
+    assert "--appendonly" in argv, "redis must run with --appendonly"
+    assert argv[argv.index("--appendonly") + 1] == "yes"
+    assert "--appendfsync" in argv and argv[argv.index("--appendfsync") + 1] == "everysec"
+    assert any(str(v).endswith(":/data") for v in services["redis"].get("volumes", [])), (
+        "redis /data must be on a volume, otherwise the AOF is lost with the container"
+    )
+
+
+def test_postgres_has_volume_and_healthcheck(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    pg = services["postgres"]
+    assert any(":/var/lib/postgresql/data" in str(v) for v in pg.get("volumes", []))
+    assert "pg_isready" in " ".join(_healthcheck_argv(pg.get("healthcheck")))
+
+
+def test_api_runs_two_replicas(services: dict[str, dict[str, Any]]) -> None:
+    api = services["api"]
+    assert api.get("deploy", {}).get("replicas") == 2
+    # Replicas cannot share a published host port or a fixed container name.
+    assert "ports" not in api and "container_name" not in api
+
+
+def test_app_services_use_one_image(services: dict[str, dict[str, Any]]) -> None:
+    images = {services[name].get("image") for name in APP_SERVICES}
+    assert len(images) == 1 and None not in images, f"app services differ in image: {images}"
+    assert services["api"].get("build"), "api must be built from the repo Dockerfile"
+
+
+def test_app_env_vars_are_settings_fields(
+    services: dict[str, dict[str, Any]], settings_env_names: set[str]
+) -> None:
+    for name in APP_SERVICES:
+        env = _env_names(services[name].get("environment"))
+        assert env, f"{name} has no environment"
+        unknown = env - settings_env_names
+        assert not unknown, f"{name}: env vars not in Settings: {sorted(unknown)}"
+
+
+def test_app_env_is_production_with_external_secrets(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name in APP_SERVICES:
+        env = services[name]["environment"]
+        assert isinstance(env, dict)
+        assert env["ENV"] == "production"
+        assert str(env["GRAPHIQL"]).lower() == "false"
+        assert (
+            env["DATABASE_URL"].startswith("postgres://")
+            and "@postgres:5432/" in env["DATABASE_URL"]
+        )
+        assert env["REDIS_URL"].startswith("redis://redis:6379")
+        for secret in ("JWT_SECRET", "PAYMENT_WEBHOOK_SECRET"):
+            # Must come from the environment and be mandatory, never a literal.
+            assert re.fullmatch(rf"\$\{{{secret}:\?[^}}]*\}}", env[secret]), (
+                f"{name}: {secret} must be `${{{secret}:?...}}`, got {env[secret]!r}"
+            )
+
+
+def test_compose_variables_documented_in_env_example(compose: dict[str, Any]) -> None:
+    text = COMPOSE_FILE.read_text()
+    referenced = set(re.findall(r"(?<!\$)\$\{([A-Z_][A-Z0-9_]*)", text))
+    required = set(re.findall(r"(?<!\$)\$\{([A-Z_][A-Z0-9_]*):?\?", text))
+    documented = set(re.findall(r"^\s*([A-Z_][A-Z0-9_]*)=", ENV_EXAMPLE.read_text(), re.MULTILINE))
+    assert {"JWT_SECRET", "PAYMENT_WEBHOOK_SECRET"} <= required
+    assert not referenced - documented, (
+        f"undocumented in .env.example: {sorted(referenced - documented)}"
+    )
+    assert "secrets.token_urlsafe" in ENV_EXAMPLE.read_text()
+
+
+def test_flashmart_commands_in_compose_are_real(
+    services: dict[str, dict[str, Any]], cli_commands: dict[str, Any]
+) -> None:
+    invocations = _compose_flashmart_invocations(services)
+    used = {inv[0] for _, inv in invocations if inv}
+    assert {"migrate", "serve", "worker"} <= used, f"compose runs only {sorted(used)}"
+    for where, invocation in invocations:
+        _assert_valid_invocation(f"compose service {where}", invocation, cli_commands)
+
+
+def test_service_roles(services: dict[str, dict[str, Any]]) -> None:
+    assert _argv(services["migrate"]["command"])[:2] == ["flashmart", "migrate"]
+    assert services["migrate"].get("restart", "no") == "no", "migrate is one-shot"
+    assert _argv(services["api"]["command"])[:2] == ["flashmart", "serve"]
+    assert _argv(services["worker"]["command"])[:2] == ["flashmart", "worker"]
+
+
+def test_api_and_worker_have_healthchecks(services: dict[str, dict[str, Any]]) -> None:
+    api_check = _healthcheck_argv(services["api"].get("healthcheck"))
+    assert any("/readyz" in token for token in api_check), "api healthcheck must probe /readyz"
+    worker_check = _healthcheck_argv(services["worker"].get("healthcheck"))
+    assert ["worker", "--check"] in _flashmart_invocations(worker_check)
+
+
+@pytest.mark.parametrize("service", ["api", "worker"])
+@pytest.mark.parametrize("backing", ["postgres", "redis"])
+def test_app_waits_for_backing_services(
+    services: dict[str, dict[str, Any]], service: str, backing: str
+) -> None:
+    assert _healthcheck_argv(services[backing].get("healthcheck")), f"{backing} needs a healthcheck"
+    assert _waits_for_ready(services, service, backing), (
+        f"{service} does not wait for {backing} to be healthy (directly or via migrate)"
+    )
+
+
+def test_api_waits_for_migrations(services: dict[str, dict[str, Any]]) -> None:
+    assert _depends_on(services["api"]).get("migrate") == "service_completed_successfully"
+    assert _depends_on(services["migrate"]).get("postgres") == "service_healthy"
+
+
+def test_proxy_fronts_api_with_websockets(services: dict[str, dict[str, Any]]) -> None:
+    proxy = services.get("proxy")
+    assert proxy, "a proxy service must front the api replicas"
+    assert any(str(p).endswith(":8000") for p in proxy.get("ports", []))
+    assert "api" in _depends_on(proxy)
+    mounts = [str(v) for v in proxy.get("volumes", [])]
+    conf_mount = next((m for m in mounts if "nginx.conf" in m), None)
+    assert conf_mount, "proxy must mount deploy/nginx.conf"
+    conf = (REPO / conf_mount.split(":", 1)[0]).read_text()
+    assert re.search(r"server\s+api:8000", conf), "nginx upstream must point at api:8000"
+    graphql = re.search(r"location\s+[=^~ ]*/graphql\s*\{(?P<body>[^}]*)\}", conf)
+    assert graphql, "nginx needs a /graphql location"
+    assert "proxy_pass" in graphql["body"]
+    assert re.search(r"proxy_http_version\s+1\.1", conf)
+    assert re.search(r"proxy_set_header\s+Upgrade\s+\$http_upgrade", conf)
+    assert re.search(r"proxy_set_header\s+Connection\s+\$connection_upgrade", conf)
+
+
+# --------------------------------------------------------------------------- Dockerfile
+
+
+def test_dockerfile_builds_frontend_and_ships_dist() -> None:
+    stages = _dockerfile_stages()
+    by_name = {s["name"]: s for s in stages if s["name"]}
+    frontend = by_name.get("frontend")
+    assert frontend and frontend["image"].startswith("node:20"), "need a node:20 `frontend` stage"
+    runs = " ".join(args for instr, args in frontend["instructions"] if instr == "RUN")
+    assert "npm ci" in runs and "npm run build" in runs
+
+    # Codegen reads ../schema.graphql relative to the frontend dir.
+    workdir = _stage_workdir(frontend)
+    schema_dest = f"{workdir.rsplit('/', 1)[0]}/schema.graphql"
+    copies = [shlex.split(a) for i, a in frontend["instructions"] if i == "COPY"]
+    assert any(
+        c[0] == "schema.graphql" and c[-1] in {schema_dest, "../schema.graphql"} for c in copies
+    ), f"schema.graphql must be copied to {schema_dest}"
+
+    final = stages[-1]
+    assert final["image"].startswith("python:3.11"), "final image must be python 3.11"
+    from_frontend = [
+        shlex.split(args)
+        for instr, args in final["instructions"]
+        if instr == "COPY" and "--from=frontend" in args
+    ]
+    assert len(from_frontend) == 1, "final stage must COPY --from=frontend exactly once"
+    src, dest = from_frontend[0][-2], from_frontend[0][-1]
+    assert src.rstrip("/") == f"{workdir.rstrip('/')}/dist", f"{src} is not the Vite output dir"
+
+    env = _stage_env(final)
+    assert env.get("FRONTEND_DIST", "").rstrip("/") == dest.rstrip("/"), (
+        f"FRONTEND_DIST={env.get('FRONTEND_DIST')!r} but dist is copied to {dest!r}"
+    )
+
+
+def test_dockerfile_runtime_settings(settings_env_names: set[str]) -> None:
+    final = _final_stage()
+    env = _stage_env(final)
+    assert env.get("ENV") == "production"
+    assert env.get("HOST") == "0.0.0.0" and env.get("PORT") == "8000"
+    assert env.get("DATA_DIR") == "/app/data"
+    unknown = set(env) - NON_SETTINGS_IMAGE_ENV - settings_env_names
+    assert not unknown, f"Dockerfile ENV not in Settings: {sorted(unknown)}"
+    for secret in ("JWT_SECRET", "PAYMENT_WEBHOOK_SECRET"):
+        assert secret not in env, f"{secret} must not be baked into the image"
+
+    instructions = final["instructions"]
+    users = [args for instr, args in instructions if instr == "USER"]
+    assert users and users[-1].split(":")[0] not in {"root", "0"}, "image must run as non-root"
+    assert any(i == "EXPOSE" and "8000" in a.split() for i, a in instructions)
+    runs = " ".join(args for instr, args in instructions if instr == "RUN")
+    assert "pip install" in runs or any(
+        i == "COPY" and "/opt/venv" in a for i, a in instructions
+    ), "final stage must install flashmart into /opt/venv (or copy that venv in)"
+    assert "/opt/venv/bin" in env.get("PATH", "")
+
+
+def test_dockerfile_healthcheck_without_curl() -> None:
+    checks = [args for instr, args in _final_stage()["instructions"] if instr == "HEALTHCHECK"]
+    assert len(checks) == 1
+    check = checks[0]
+    assert "/healthz" in check and "urllib" in check
+    assert "curl" not in check and "wget" not in check
+
+
+def test_dockerfile_cmd_is_real_subcommand(cli_commands: dict[str, Any]) -> None:
+    cmds = [args for instr, args in _final_stage()["instructions"] if instr == "CMD"]
+    assert cmds, "final stage needs a CMD"
+    argv = _exec_form(cmds[-1])
+    invocations = _flashmart_invocations(argv)
+    assert invocations and invocations[0][:1] == ["serve"], (
+        f"CMD should be `flashmart serve`: {argv}"
+    )
+    for invocation in invocations:
+        _assert_valid_invocation("Dockerfile CMD", invocation, cli_commands)
+
+
+def test_dockerignore_keeps_context_clean() -> None:
+    patterns = {
+        line.strip()
+        for line in (REPO / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    }
+    for needed in (".git", ".env", "**/node_modules", "**/.venv", "data"):
+        assert needed in patterns, f".dockerignore must exclude {needed}"
+    # The build needs these; an ignore rule would break COPY.
+    for kept in ("backend", "frontend", "schema.graphql", "Dockerfile"):
+        assert kept not in patterns

@@ -1,0 +1,155 @@
+"""The HTTP surface of the app: health, readiness, metrics, GraphiQL, protections, masking."""
+
+from __future__ import annotations
+
+import httpx
+from redis.asyncio import Redis
+
+from flashmart.accounts.models import Role
+from flashmart.core import embedded_redis
+from tests.backend.helpers import Api, token_for
+
+
+async def test_healthz(api: Api) -> None:
+    response = await api.http.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert response.headers["x-request-id"]
+
+
+async def test_readyz_reports_database_and_redis(api: Api) -> None:
+    response = await api.http.get("/readyz")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+
+
+async def test_readyz_is_503_when_redis_is_down(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    server = embedded_redis.start(tmp_path / "own-redis", reuse=False)  # our own, to stop
+    app = app_factory(redis_url=server.url)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                assert (await client.get("/readyz")).status_code == 200
+                server.stop()
+                response = await client.get("/readyz")
+                assert response.status_code == 503
+                body = response.json()
+                assert body["checks"]["database"] == "ok"
+                assert body["checks"]["redis"].startswith("unavailable")
+    finally:
+        server.stop()
+
+
+async def test_metrics_count_operations_by_name(api: Api) -> None:
+    await api.gql("query StorefrontClock { serverTime }")
+    response = await api.http.get("/metrics")
+    assert response.status_code == 200
+    text = response.text
+    assert (
+        'flashmart_graphql_requests_total{operation="StorefrontClock",outcome="ok",type="query"}'
+        in text
+    )
+    assert (
+        'flashmart_graphql_request_duration_seconds_bucket{le="0.005",operation="StorefrontClock"}'
+        in text
+    )
+
+
+async def test_graphiql_page_is_served_to_browsers(api: Api) -> None:
+    response = await api.http.get("/graphql", headers={"accept": "text/html"})
+    assert response.status_code == 200
+    assert "graphiql" in response.text.lower()
+
+
+async def test_graphiql_can_be_disabled(app_factory) -> None:  # type: ignore[no-untyped-def]
+    app = app_factory(graphiql=False)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            response = await client.get("/graphql", headers={"accept": "text/html"})
+            assert "graphiql" not in response.text.lower()
+
+
+async def test_depth_bomb_is_rejected(api: Api) -> None:
+    depth = 20
+    query = (
+        "{ a: products { edges { node { " + "category { " * depth + "id" + " }" * depth + " } } } }"
+    )
+    body = await api.gql(query)
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_alias_bomb_is_rejected(api: Api) -> None:
+    query = "{ " + " ".join(f"t{i}: serverTime" for i in range(100)) + " }"
+    body = await api.gql(query)
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_token_bomb_is_rejected(api: Api) -> None:
+    query = "{ " + " ".join("serverTime" for _ in range(3000)) + " }"
+    body = await api.gql(query)
+    assert body["errors"][0]["extensions"]["code"] == "QUERY_TOO_COMPLEX"
+
+
+async def test_oversized_body_is_413(api: Api) -> None:
+    padding = "x" * 1_100_000
+    response = await api.http.post("/graphql", json={"query": "{ serverTime }", "pad": padding})
+    assert response.status_code == 413
+    assert response.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+
+
+async def test_oversized_chunked_body_is_413(api: Api) -> None:
+    async def chunks():  # type: ignore[no-untyped-def]
+        for _ in range(30):
+            yield b"x" * 50_000
+
+    response = await api.http.post(
+        "/graphql", content=chunks(), headers={"content-type": "application/json"}
+    )
+    assert response.status_code == 413
+
+
+async def test_unknown_field_is_bad_user_input(api: Api) -> None:
+    body = await api.gql("{ noSuchField }")
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_internal_error_is_masked(app_factory, tmp_path, caplog) -> None:  # type: ignore[no-untyped-def]
+    server = embedded_redis.start(tmp_path / "own-redis", reuse=False)
+    app = app_factory(redis_url=server.url)
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                server.stop()  # the resolver's Redis call now fails unexpectedly
+                response = await client.post(
+                    "/graphql",
+                    json={"query": "{ systemStatus { queueDepth } }"},
+                    headers={"authorization": f"Bearer {token_for(1, Role.ADMIN)}"},
+                )
+    finally:
+        server.stop()
+    error = response.json()["errors"][0]
+    assert error["message"] == "Internal server error"
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert error["extensions"]["requestId"] == response.headers["x-request-id"]
+    assert "Traceback" not in response.text and "redis" not in response.text.lower()
+    logged = [r for r in caplog.records if r.name == "flashmart.graphql"]
+    assert logged and logged[0].exc_info is not None
+
+
+async def test_invalid_token_is_unauthenticated(api: Api) -> None:
+    body = await api.gql("{ serverTime }", token="not-a-jwt")
+    assert body["data"] is None
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+async def test_admin_field_needs_admin(api: Api, redis: Redis) -> None:
+    anonymous = await api.gql("{ systemStatus { queueDepth } }")
+    assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    shopper = await api.gql("{ systemStatus { queueDepth } }", token=token_for(5))
+    assert shopper["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    admin = await api.gql("{ systemStatus { queueDepth } }", token=token_for(1, Role.ADMIN))
+    assert admin["data"]["systemStatus"]["queueDepth"] == 0

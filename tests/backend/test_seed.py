@@ -1,0 +1,33 @@
+"""The demo seed fills the shop once and can run again without duplicating anything."""
+
+from __future__ import annotations
+
+from flashmart.accounts.models import Role, User
+from flashmart.catalog.models import Category, Product
+from flashmart.core.settings import Settings
+from flashmart.seckill.models import SeckillEvent
+from flashmart.seckill.services import SeckillStatus, status_of
+from flashmart.seed import run_seed
+
+
+async def _counts() -> tuple[int, int, int, int]:
+    return (
+        await Category.all().count(),
+        await Product.all().count(),
+        await User.all().count(),
+        await SeckillEvent.all().count(),
+    )
+
+
+async def test_seed_is_complete_and_idempotent(settings: Settings, db: None) -> None:
+    await run_seed(settings, shoppers=25, manage_database=False)
+    first = await _counts()
+    categories, products, users, events = first
+    assert categories >= 5 and products >= 60
+    assert users == 26
+    assert await User.filter(role=Role.ADMIN).count() == 1
+    statuses = {status_of(e) for e in await SeckillEvent.all()}
+    assert statuses == {SeckillStatus.ACTIVE, SeckillStatus.SCHEDULED}
+    await run_seed(settings, shoppers=25, manage_database=False)
+    assert await _counts() == first
+    assert events == 2
