@@ -1,0 +1,11 @@
+import { ProductGridView } from '@/features/catalog/components/product-grid-view';
+import { FlashSaleListView } from '@/features/seckill/components/flash-sale-list-view';
+
+export function HomeRoute() {
+  return (
+    <>
+      <FlashSaleListView first={10} />
+      <ProductGridView first={12} />
+    </>
+  );
+}

@@ -1,0 +1,40 @@
+import type { ReactNode } from 'react';
+import type { CombinedError } from '@urql/core';
+import { Alert, Empty, Skeleton } from 'antd';
+import { normalizeError } from '@/lib/errors';
+
+export interface QueryStateProps {
+  /** What is being loaded, e.g. "Loading products": the loading state's accessible name. */
+  loadingLabel: string;
+  fetching: boolean;
+  error?: CombinedError;
+  /** Loaded, but nothing to show. */
+  isEmpty?: boolean;
+  emptyDescription?: string;
+  children: ReactNode;
+}
+
+/** The loading / error / empty / data states every list view shares. */
+export function QueryState({
+  loadingLabel,
+  fetching,
+  error,
+  isEmpty = false,
+  emptyDescription,
+  children,
+}: QueryStateProps) {
+  if (error) {
+    const { message, retryAfter } = normalizeError(error);
+    const description = retryAfter === null ? undefined : `Try again in ${String(retryAfter)} s.`;
+    return <Alert type="error" showIcon title={message} description={description} />;
+  }
+  if (fetching) {
+    return (
+      <div role="status" aria-label={loadingLabel}>
+        <Skeleton active />
+      </div>
+    );
+  }
+  if (isEmpty) return <Empty description={emptyDescription} />;
+  return <>{children}</>;
+}

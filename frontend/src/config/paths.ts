@@ -1,0 +1,6 @@
+export const paths = {
+  home: '/',
+  admin: {
+    root: '/admin',
+  },
+} as const;

@@ -1,0 +1,52 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { ProductCardFragment } from '@/gql/graphql';
+import { ProductGrid } from './product-grid';
+
+const product = (overrides: Partial<ProductCardFragment>): ProductCardFragment => ({
+  id: 'UHJvZHVjdDox',
+  name: 'Mechanical Keyboard',
+  slug: 'mechanical-keyboard',
+  stock: 5,
+  price: { amount: '129.00', currency: 'USD' },
+  category: { id: 'Q2F0ZWdvcnk6MQ==', name: 'Peripherals' },
+  ...overrides,
+});
+
+describe('ProductGrid', () => {
+  it('renders one card per product with its name, price and category', () => {
+    render(
+      <ProductGrid
+        products={[
+          product({}),
+          product({ id: 'UHJvZHVjdDoy', name: 'USB Hub', price: { amount: '19.5', currency: 'USD' }, category: null }),
+        ]}
+      />,
+    );
+
+    const items = within(screen.getByRole('list', { name: 'Products' })).getAllByRole('listitem');
+    expect(items).toHaveLength(2);
+
+    const keyboard = within(items[0]!);
+    expect(keyboard.getByRole('heading', { name: 'Mechanical Keyboard' })).toBeInTheDocument();
+    expect(keyboard.getByText('$129.00')).toBeInTheDocument();
+    expect(keyboard.getByText('Peripherals')).toBeInTheDocument();
+
+    const hub = within(items[1]!);
+    expect(hub.getByRole('heading', { name: 'USB Hub' })).toBeInTheDocument();
+    expect(hub.getByText('$19.50')).toBeInTheDocument();
+    expect(hub.queryByText('Peripherals')).not.toBeInTheDocument();
+  });
+
+  it('marks a product without stock', () => {
+    render(<ProductGrid products={[product({ stock: 0 })]} />);
+
+    expect(screen.getByText('Out of stock')).toBeInTheDocument();
+  });
+
+  it('falls back to amount and code for a currency Intl does not know', () => {
+    render(<ProductGrid products={[product({ price: { amount: '10.00', currency: 'not-a-currency' } })]} />);
+
+    expect(screen.getByText('10.00 not-a-currency')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,42 @@
+import { defineConfig, devices } from '@playwright/test';
+
+// Runs against the real stack (API + worker + built frontend, demo data seeded) that
+// start-stack.sh brings up on port 8765. Uses Debian's Chromium; Playwright downloads no browser.
+const baseURL = 'http://127.0.0.1:8765';
+
+export default defineConfig({
+  testDir: '.',
+  outputDir: 'test-results',
+  retries: 0,
+  workers: 1,
+  reporter: 'list',
+  use: {
+    baseURL,
+    screenshot: 'only-on-failure',
+  },
+  projects: [
+    {
+      name: 'chromium',
+      use: {
+        ...devices['Desktop Chrome'],
+        launchOptions: {
+          executablePath: '/usr/bin/chromium',
+          args: [
+            '--headless',
+            '--no-sandbox',
+            '--disable-gpu',
+            '--disable-background-networking',
+            '--disable-component-update',
+            '--no-first-run',
+          ],
+        },
+      },
+    },
+  ],
+  webServer: {
+    command: 'bash start-stack.sh',
+    url: `${baseURL}/readyz`,
+    timeout: 180_000,
+    reuseExistingServer: !process.env.CI,
+  },
+});
