@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -35,13 +36,20 @@ def serve(
     import uvicorn
 
     settings = _settings()
+    processes = workers or settings.web_concurrency
+    if processes > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
+        # Several processes: /metrics must add up every process's figures.
+        metrics_dir = settings.data_dir / "prometheus"
+        shutil.rmtree(metrics_dir, ignore_errors=True)
+        metrics_dir.mkdir(parents=True)
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
     with ensure_redis_url(settings.data_dir):
         uvicorn.run(
             "flashmart.app:create_app",
             factory=True,
             host=host or settings.host,
             port=port or settings.port,
-            workers=workers or settings.web_concurrency,
+            workers=processes,
             loop="uvloop",
             http="httptools",
             access_log=False,
