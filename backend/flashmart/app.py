@@ -30,6 +30,7 @@ from flashmart.core.settings import Settings
 from flashmart.graphql.context import Services
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
+from flashmart.payments import http as payments_http
 
 logger = logging.getLogger("flashmart.http")
 READY_TIMEOUT = 2.0
@@ -219,6 +220,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         Mount("/media", StaticFiles(directory=media_dir), name="media"),
+        *payments_http.routes(settings),
         *_frontend_routes(settings.frontend_dist),
     ]
     middleware = [

@@ -55,6 +55,8 @@ def serve(
             access_log=False,
             log_config=None,
             timeout_graceful_shutdown=30,
+            proxy_headers=True,
+            forwarded_allow_ips=settings.forwarded_allow_ips,
         )
 
 

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import random
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from PIL import Image, ImageDraw, ImageFont
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from tortoise.expressions import F
 
 from flashmart.accounts.models import Role, User
 from flashmart.accounts.passwords import hash_password
 from flashmart.accounts.services import ensure_admin, normalize_email
-from flashmart.catalog.models import Category, Product
+from flashmart.catalog.images import store_product_image
+from flashmart.catalog.models import Category, Product, ProductImage
 from flashmart.core.db import close_db, init_db
 from flashmart.core.settings import Settings
+from flashmart.seckill import services as seckill
 from flashmart.seckill.models import SeckillEvent
 
 ADMIN_EMAIL = "admin@flashmart.local"
@@ -84,6 +89,56 @@ async def seed_catalog(progress: Progress) -> list[Product]:
     return products
 
 
+# One colour per category, in CATALOG order (then round again).
+CARD_COLOURS = ["#2563eb", "#7c3aed", "#db2777", "#ea580c", "#059669", "#0891b2"]
+CARD_SIZE = 480
+
+
+def render_card(name: str, colour: str) -> bytes:
+    """A PNG card: the product's initials on its category's colour, its name underneath."""
+    card = Image.new("RGB", (CARD_SIZE, CARD_SIZE), colour)
+    draw = ImageDraw.Draw(card)
+    initials = "".join(word[0] for word in name.split()[:2]).upper()
+    big = ImageFont.load_default(size=CARD_SIZE // 3)
+    small = ImageFont.load_default(size=CARD_SIZE // 16)
+    draw.text((CARD_SIZE / 2, CARD_SIZE * 0.45), initials, fill="white", font=big, anchor="mm")
+    draw.text((CARD_SIZE / 2, CARD_SIZE * 0.82), name, fill="white", font=small, anchor="mm")
+    out = io.BytesIO()
+    card.save(out, "PNG")
+    return out.getvalue()
+
+
+async def seed_product_images(
+    progress: Progress, products: list[Product], settings: Settings
+) -> None:
+    """One generated picture per product that has none, through the upload's image service."""
+    task = progress.add_task("product images", total=len(products))
+    having = set(
+        await ProductImage.filter(product_id__in=[p.id for p in products]).values_list(
+            "product_id", flat=True
+        )
+    )
+    colours = {
+        slug: CARD_COLOURS[i % len(CARD_COLOURS)]
+        for i, slug in enumerate(_slug(name) for name in CATALOG)
+    }
+    category_slugs = dict(await Category.all().values_list("id", "slug"))
+    for product in products:
+        if product.id not in having:
+            slug = category_slugs.get(product.category_id)  # type: ignore[attr-defined]
+            await store_product_image(
+                media_dir=settings.data_dir / "media",
+                product_id=product.id,
+                data=await asyncio.to_thread(
+                    render_card, product.name, colours.get(str(slug), "#475569")
+                ),
+                alt=product.name,
+                max_bytes=settings.media_max_bytes,
+                max_pixels=settings.media_max_pixels,
+            )
+        progress.advance(task)
+
+
 async def seed_people(progress: Progress, shoppers: int, settings: Settings) -> None:
     task = progress.add_task("admin and shoppers", total=shoppers + 1)
     await ensure_admin(email=ADMIN_EMAIL, password=ADMIN_PASSWORD)
@@ -114,8 +169,17 @@ async def seed_flash_sales(progress: Progress, products: list[Product]) -> None:
     for product, price, units, starts, ends in plans:
         exists = await SeckillEvent.filter(product=product, ends_at__gt=now).exists()
         if not exists:
-            await SeckillEvent.create(
-                product=product, price=price, total_stock=units, starts_at=starts, ends_at=ends
+            # The sale's units come out of the product's stock: stock up first.
+            await Product.filter(id=product.id).update(stock=F("stock") + units)
+            await seckill.create_event(
+                seckill.EventInput(
+                    product_id=product.id,
+                    price=price,
+                    total_stock=units,
+                    starts_at=starts,
+                    ends_at=ends,
+                    per_user_limit=1,
+                )
             )
         progress.advance(task)
 
@@ -126,6 +190,7 @@ async def run_seed(settings: Settings, *, shoppers: int = 50, manage_database: b
     try:
         with _progress() as progress:
             products = await seed_catalog(progress)
+            await seed_product_images(progress, products, settings)
             await seed_people(progress, shoppers, settings)
             await seed_flash_sales(progress, products)
     finally:

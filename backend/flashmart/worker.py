@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq import Worker
+from arq import Worker, cron
 from arq.typing import WorkerCoroutine
+from arq.worker import Function
 
 from flashmart.core import system
 from flashmart.core.db import close_db, init_db
@@ -21,8 +22,16 @@ from flashmart.core.queue import (
 )
 from flashmart.core.redis import create_redis
 from flashmart.core.settings import Settings
+from flashmart.orders import jobs as order_jobs
+from flashmart.payments import jobs as payment_jobs
+from flashmart.seckill import jobs as seckill_jobs
 
-FUNCTIONS: list[WorkerCoroutine] = [system.system_ping]
+FUNCTIONS: list[WorkerCoroutine | Function] = [
+    system.system_ping,
+    order_jobs.expire_order,
+    payment_jobs.deliver_sandbox_webhook_function,
+    seckill_jobs.persist_reservation,
+]
 
 
 def worker_options(
@@ -55,7 +64,21 @@ def worker_options(
     keys = Keys(settings.redis_prefix)
     return {
         "functions": FUNCTIONS,
-        "cron_jobs": [],
+        "cron_jobs": [
+            cron(
+                order_jobs.expire_overdue_orders,
+                second=set(range(0, 60, settings.order_sweep_interval_seconds)),
+                run_at_startup=True,
+                unique=True,
+            ),
+            cron(payment_jobs.reconcile_payments, second={45}, unique=True),
+            cron(seckill_jobs.warm_upcoming_events, second={15}, run_at_startup=True, unique=True),
+            cron(
+                seckill_jobs.reconcile_reservations,
+                second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
+                unique=True,
+            ),
+        ],
         "redis_settings": redis_settings(redis_url),
         "queue_name": keys.queue,
         "health_check_key": system.health_check_key(keys),

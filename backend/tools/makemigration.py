@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import fcntl
 import re
 import shutil
 import subprocess
@@ -78,6 +79,7 @@ async def _generate(url: str, workdir: Path, name: str) -> Path:
         else:
             await command.init()
             await command.upgrade()
+            await command.init()  # re-read the head's models state, now recorded in the DB
             await command.migrate(name, no_input=True)
     finally:
         await Tortoise.close_connections()
@@ -119,6 +121,13 @@ async def main() -> None:
     if args.one:  # one dialect per process: Tortoise keeps per-dialect state in its models
         print(await _generate(args.one[0], Path(args.one[1]), args.name))
         return
+    # Two people generating at once would both build on the same head: take turns.
+    with open(APP_DIR.parent / ".makemigration.lock", "w") as lock:  # noqa: ASYNC230 - a CLI
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        await _write_migration(args)
+
+
+async def _write_migration(args: argparse.Namespace) -> None:
     scratch = f"fm_makemigration_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(args.postgres.replace("postgres://", "postgresql://", 1))
     await admin.execute(f'CREATE DATABASE "{scratch}"')

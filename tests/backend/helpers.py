@@ -42,3 +42,50 @@ class Api:
 
 def token_for(user_id: int, role: Role = Role.CUSTOMER) -> str:
     return issue_access_token(user_id=user_id, role=role, secret=TEST_SECRET)
+
+
+# --- accounts (appended by the accounts/auth work) ------------------------------------------
+TEST_PASSWORD = "correct horse battery"
+
+LOGIN = """
+mutation Login($email: String!, $password: String!) {
+  tokenCreate(email: $email, password: $password) {
+    accessToken refreshToken user { id email role isActive } userErrors { field message code }
+  }
+}
+"""
+
+REGISTER = """
+mutation Register($input: AccountRegisterInput!) {
+  accountRegister(input: $input) { user { id email role } userErrors { field message code } }
+}
+"""
+
+
+def fast_hashing(settings: Any) -> Any:
+    """`settings` with the cheapest Argon2 parameters, for tests that hash many passwords."""
+    return settings.model_copy(
+        update={"password_hash_time_cost": 1, "password_hash_memory_cost": 8}
+    )
+
+
+def error_code(body: dict[str, Any]) -> str | None:
+    """`extensions.code` of the first top-level error, or None when there is none."""
+    errors = body.get("errors") or []
+    return errors[0]["extensions"]["code"] if errors else None
+
+
+async def sign_up(
+    api: Api, email: str, password: str = TEST_PASSWORD, *, role: Role = Role.CUSTOMER
+) -> dict[str, Any]:
+    """Create a real account (through the service, so `role` may be ADMIN) and sign it in over
+    GraphQL; returns the `tokenCreate` payload (`accessToken`, `refreshToken`, `user`)."""
+    from flashmart.accounts.passwords import hash_password
+    from flashmart.accounts.services import create_user
+
+    cheap = hash_password(password, time_cost=1, memory_cost=8)
+    await create_user(email=email, password=password, role=role, password_hash=cheap)
+    body = await api.gql(LOGIN, {"email": email, "password": password})
+    payload: dict[str, Any] = body["data"]["tokenCreate"]
+    assert payload["userErrors"] == [], payload
+    return payload

@@ -17,6 +17,9 @@ class User(Model):
     password_hash = fields.CharField(max_length=255)
     role = fields.CharEnumField(Role, max_length=16, default=Role.CUSTOMER)
     is_active = fields.BooleanField(default=True)
+    # Access tokens issued before this instant are refused (password change, role change,
+    # deactivation). Cached in Redis per user; see flashmart.accounts.revocation.
+    tokens_valid_after = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 

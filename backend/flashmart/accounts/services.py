@@ -1,73 +1,142 @@
-"""Account services: creating users and checking credentials. No GraphQL here."""
+"""Account services: users, passwords, sessions (refresh tokens) and admin changes. No GraphQL.
+
+Sessions: a login starts a *family* of refresh tokens. Each refresh uses up the presented token
+and issues the next one in the family; presenting a used token again means it was copied, so
+the whole family is revoked (theft detection). Tokens are random and stored as SHA-256 only.
+See docs/auth.md for the client's view.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import hashlib
+import re
+import secrets
+import unicodedata
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from tortoise.exceptions import IntegrityError
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
-from flashmart.accounts.models import Role, User
-from flashmart.accounts.passwords import hash_password, verify_password
+from flashmart.accounts import revocation
+from flashmart.accounts.deps import AccountDeps
+from flashmart.accounts.models import RefreshToken, Role, User
+from flashmart.accounts.passwords import (
+    DEFAULT_MEMORY_COST,
+    DEFAULT_TIME_COST,
+    dummy_hash,
+    hash_password,
+    needs_rehash,
+    verify_password,
+)
+from flashmart.accounts.tokens import issue_access_token
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.ratelimit import Limit, RateLimiter
+from flashmart.core.settings import Settings
 
 MIN_PASSWORD_LENGTH = 8
 MAX_PASSWORD_LENGTH = 128
 MAX_EMAIL_LENGTH = 254
+MAX_LOCAL_PART_LENGTH = 64
+MAX_REFRESH_TOKEN_LENGTH = 128
+
+# ASCII addresses only (no SMTPUTF8): full-width letters, invisible marks and look-alikes are
+# refused rather than normalised into someone else's address.
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_EMAIL = re.compile(
+    r"[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    rf"@(?:{_LABEL}\.)+[a-z](?:[a-z0-9-]{{0,61}}[a-z0-9])",
+    re.IGNORECASE,
+)
 
 
+# --- validation -------------------------------------------------------------------------------
 def normalize_email(email: str) -> str:
     return email.strip().lower()
 
 
-def validate_credentials(email: str, password: str) -> list[DomainError]:
-    errors: list[DomainError] = []
-    local, at, domain = email.partition("@")
+def validate_email(email: str) -> list[DomainError]:
+    """Errors for a *normalised* email."""
+    local = email.partition("@")[0]
     if (
-        not at
-        or not local
-        or "." not in domain
-        or domain.startswith(".")
-        or domain.endswith(".")
-        or len(email) > MAX_EMAIL_LENGTH
-        or any(c.isspace() for c in email)
+        len(email) > MAX_EMAIL_LENGTH
+        or len(local) > MAX_LOCAL_PART_LENGTH
         or not email.isascii()
+        or _EMAIL.fullmatch(email) is None
     ):
-        errors.append(DomainError(ErrorCode.INVALID, "Enter a valid email address", ("email",)))
-    if len(password) < MIN_PASSWORD_LENGTH:
-        errors.append(
-            DomainError(
-                ErrorCode.PASSWORD_TOO_SHORT,
-                f"Password must have at least {MIN_PASSWORD_LENGTH} characters",
-                ("password",),
-            )
-        )
-    elif len(password) > MAX_PASSWORD_LENGTH:
-        errors.append(
-            DomainError(
-                ErrorCode.PASSWORD_TOO_LONG,
-                f"Password must have at most {MAX_PASSWORD_LENGTH} characters",
-                ("password",),
-            )
-        )
-    elif password.strip().lower() == email:
-        errors.append(
-            DomainError(
-                ErrorCode.PASSWORD_TOO_SIMILAR, "Password must differ from the email", ("password",)
-            )
-        )
-    return errors
+        return [DomainError(ErrorCode.INVALID, "Enter a valid email address", ("email",))]
+    return []
 
 
+def validate_password(
+    password: str, *, email: str, field: tuple[str, ...] = ("password",)
+) -> list[DomainError]:
+    """Errors for a new password of the account `email` (normalised)."""
+    prepared = unicodedata.normalize("NFKC", password)
+    if any(unicodedata.category(c) in ("Cc", "Cs") for c in prepared):
+        message = "Password must not contain control characters"
+        return [DomainError(ErrorCode.INVALID, message, field)]
+    if len(prepared) < MIN_PASSWORD_LENGTH:
+        message = f"Password must have at least {MIN_PASSWORD_LENGTH} characters"
+        return [DomainError(ErrorCode.PASSWORD_TOO_SHORT, message, field)]
+    if len(prepared) > MAX_PASSWORD_LENGTH:
+        message = f"Password must have at most {MAX_PASSWORD_LENGTH} characters"
+        return [DomainError(ErrorCode.PASSWORD_TOO_LONG, message, field)]
+    folded = prepared.strip().casefold()
+    if folded in (email, email.partition("@")[0]):
+        message = "Password must differ from the email"
+        return [DomainError(ErrorCode.PASSWORD_TOO_SIMILAR, message, field)]
+    return []
+
+
+def validate_credentials(email: str, password: str) -> list[DomainError]:
+    return validate_email(email) + validate_password(password, email=email)
+
+
+def _verifiable(password: str) -> bool:
+    """Whether a presented password could be hashed at all (length cap, encodable)."""
+    return len(password) <= MAX_PASSWORD_LENGTH * 4 and not any(
+        unicodedata.category(c) == "Cs" for c in password
+    )
+
+
+def _costs(settings: Settings | None) -> tuple[int, int]:
+    if settings is None:
+        return DEFAULT_TIME_COST, DEFAULT_MEMORY_COST
+    return settings.password_hash_time_cost, settings.password_hash_memory_cost
+
+
+async def _hash(password: str, settings: Settings | None) -> str:
+    time_cost, memory_cost = _costs(settings)
+    return await asyncio.to_thread(
+        hash_password, password, time_cost=time_cost, memory_cost=memory_cost
+    )
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# --- users ------------------------------------------------------------------------------------
 async def create_user(
-    *, email: str, password: str, role: Role = Role.CUSTOMER, password_hash: str | None = None
+    *,
+    email: str,
+    password: str,
+    role: Role = Role.CUSTOMER,
+    password_hash: str | None = None,
+    settings: Settings | None = None,
 ) -> User:
-    """Create a user or raise `DomainFailure`. `password_hash` lets bulk seeding reuse one hash."""
+    """Create a user or raise `DomainFailure`. `password_hash` lets bulk seeding reuse one hash;
+    `settings` sets the hash cost (library defaults without it)."""
     email = normalize_email(email)
     errors = validate_credentials(email, password)
     if errors:
         raise DomainFailure(*errors)
     if password_hash is None:
-        password_hash = await asyncio.to_thread(hash_password, password)
+        password_hash = await _hash(password, settings)
     try:
         return await User.create(email=email, password_hash=password_hash, role=role)
     except IntegrityError as exc:
@@ -76,18 +145,262 @@ async def create_user(
         ) from exc
 
 
-async def ensure_admin(*, email: str, password: str) -> tuple[User, bool]:
+async def register(*, email: str, password: str, settings: Settings) -> User:
+    """A shopper signs up (`accountRegister`)."""
+    return await create_user(email=email, password=password, settings=settings)
+
+
+async def ensure_admin(
+    *, email: str, password: str, settings: Settings | None = None
+) -> tuple[User, bool]:
     """Create the admin, or promote and re-password an existing account. Returns (user, created)."""
     email = normalize_email(email)
     existing = await User.get_or_none(email=email)
     if existing is None:
-        return await create_user(email=email, password=password, role=Role.ADMIN), True
+        user = await create_user(email=email, password=password, role=Role.ADMIN, settings=settings)
+        return user, True
     errors = validate_credentials(email, password)
     if errors:
         raise DomainFailure(*errors)
     existing.role = Role.ADMIN
     existing.is_active = True
-    if not verify_password(existing.password_hash, password):
-        existing.password_hash = await asyncio.to_thread(hash_password, password)
+    if not await asyncio.to_thread(verify_password, existing.password_hash, password):
+        existing.password_hash = await _hash(password, settings)
+        existing.tokens_valid_after = _now()
+        await RefreshToken.filter(user_id=existing.id, revoked_at=None).update(
+            revoked_at=existing.tokens_valid_after
+        )
     await existing.save()
+    # No Redis here (the CLI may run without it): API processes see the change when their
+    # cached stamp expires (revocation.CACHE_TTL_SECONDS).
     return existing, False
+
+
+def search_users(
+    *, search: str | None = None, role: Role | None = None, is_active: bool | None = None
+) -> QuerySet[User]:
+    """Users for the admin list, filtered; `search` matches part of the email."""
+    queryset = User.all()
+    if search:
+        queryset = queryset.filter(email__icontains=search.strip())
+    if role is not None:
+        queryset = queryset.filter(role=role)
+    if is_active is not None:
+        queryset = queryset.filter(is_active=is_active)
+    return queryset
+
+
+async def update_user(
+    deps: AccountDeps,
+    *,
+    actor_id: int,
+    user_id: int,
+    role: Role | None = None,
+    is_active: bool | None = None,
+) -> User:
+    """An admin changes a user's role or deactivates / reactivates them.
+
+    Any change refuses the user's existing access tokens (their `role` claim may be stale);
+    deactivation also revokes every refresh token.
+    """
+    user = await User.get_or_none(id=user_id)
+    if user is None:
+        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such user", ("id",)))
+    new_role = role is not None and role != user.role
+    new_state = is_active is not None and is_active != user.is_active
+    if user.id == actor_id and (new_role or new_state):
+        raise DomainFailure(
+            DomainError(
+                ErrorCode.INVALID_STATE, "You cannot demote or deactivate your own account", ("id",)
+            )
+        )
+    if not (new_role or new_state):
+        return user
+    now = _now()
+    user.role = role if role is not None else user.role
+    user.is_active = is_active if is_active is not None else user.is_active
+    user.tokens_valid_after = now
+    async with in_transaction():
+        await user.save(update_fields=["role", "is_active", "tokens_valid_after", "updated_at"])
+        if not user.is_active:
+            await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+    await revocation.publish(deps, user)
+    return user
+
+
+# --- sessions ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Session:
+    user: User
+    access_token: str
+    refresh_token: str
+
+
+def _digest(refresh_token: str) -> str:
+    return hashlib.sha256(refresh_token.encode()).hexdigest()
+
+
+def _login_buckets(deps: AccountDeps, *, email: str, ip: str | None) -> list[tuple[str, Limit]]:
+    s = deps.settings
+    window = s.login_attempts_window_seconds
+    email_key = hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+    buckets = [
+        (deps.keys.login_attempts("email", email_key), Limit(s.login_attempts_per_email, window))
+    ]
+    if ip is not None:
+        buckets.append((deps.keys.login_attempts("ip", ip), Limit(s.login_attempts_per_ip, window)))
+    return buckets
+
+
+async def _start_session(
+    deps: AccountDeps, user: User, *, family: str | None = None, now: datetime | None = None
+) -> Session:
+    now = now or _now()
+    raw = secrets.token_urlsafe(32)
+    await RefreshToken.create(
+        user=user,
+        token_hash=_digest(raw),
+        family=family or uuid.uuid4().hex,
+        expires_at=now + timedelta(days=deps.settings.refresh_token_ttl_days),
+    )
+    access = issue_access_token(
+        user_id=user.id,
+        role=user.role,
+        secret=deps.settings.jwt_secret,
+        ttl=timedelta(seconds=deps.settings.access_token_ttl_seconds),
+    )
+    return Session(user=user, access_token=access, refresh_token=raw)
+
+
+def _invalid_credentials() -> DomainFailure:
+    return DomainFailure(DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong email or password"))
+
+
+def _verify_or_pretend(password_hash: str | None, password: str, settings: Settings) -> bool:
+    """Verify against the user's hash, or against a dummy one (same work) when there is none."""
+    if password_hash is None:
+        verify_password(dummy_hash(*_costs(settings)), password)
+        return False
+    return verify_password(password_hash, password)
+
+
+async def login(deps: AccountDeps, *, email: str, password: str, ip: str | None) -> Session:
+    """Check credentials and start a session (`tokenCreate`).
+
+    Unknown email, wrong password and deactivated account all answer `INVALID_CREDENTIALS`
+    after the same amount of hashing work. Raises `RATE_LIMITED` (top level) after too many
+    failed attempts for the email or from the IP; a successful login gives its attempt back.
+    """
+    email = normalize_email(email)
+    buckets = _login_buckets(deps, email=email, ip=ip)
+    limiter = RateLimiter(deps.redis)
+    await limiter.consume(*buckets)
+    if not _verifiable(password):
+        raise _invalid_credentials()
+    time_cost, memory_cost = _costs(deps.settings)
+    user = await User.get_or_none(email=email) if not validate_email(email) else None
+    stored = user.password_hash if user is not None else None
+    matches = await asyncio.to_thread(_verify_or_pretend, stored, password, deps.settings)
+    if user is None or not matches or not user.is_active:
+        raise _invalid_credentials()
+    # A password change or deactivation may have committed while we were hashing.
+    if not await User.filter(id=user.id, password_hash=stored, is_active=True).exists():
+        raise _invalid_credentials()
+    for key, limit in buckets:
+        await limiter.refund(key, limit)
+    if needs_rehash(user.password_hash, time_cost=time_cost, memory_cost=memory_cost):
+        user.password_hash = await _hash(password, deps.settings)
+        await User.filter(id=user.id).update(password_hash=user.password_hash)
+    return await _start_session(deps, user)
+
+
+async def _find_refresh_token(raw: str) -> RefreshToken | None:
+    if not raw or len(raw) > MAX_REFRESH_TOKEN_LENGTH or not raw.isascii():
+        return None
+    return await RefreshToken.get_or_none(token_hash=_digest(raw)).select_related("user")
+
+
+async def _revoke_family(family: str, now: datetime) -> None:
+    await RefreshToken.filter(family=family, revoked_at=None).update(revoked_at=now)
+
+
+def _invalid_refresh_token() -> DomainFailure:
+    return DomainFailure(
+        DomainError(
+            ErrorCode.INVALID_TOKEN, "The refresh token is invalid or expired", ("refreshToken",)
+        )
+    )
+
+
+async def refresh(deps: AccountDeps, *, refresh_token: str) -> Session:
+    """Use up a refresh token for a new access token and the next refresh token (`tokenRefresh`).
+
+    A token used a second time revokes its whole family, including the newest token.
+    """
+    now = _now()
+    token = await _find_refresh_token(refresh_token)
+    if token is None or token.expires_at <= now:
+        raise _invalid_refresh_token()
+    user = token.user
+    family_revoked = await RefreshToken.filter(
+        family=token.family, revoked_at__isnull=False
+    ).exists()
+    if token.used_at is not None or family_revoked or not user.is_active:
+        await _revoke_family(token.family, now)
+        raise _invalid_refresh_token()
+    async with in_transaction():
+        # The conditional update is the lock: of two requests racing with one token, one wins.
+        claimed = await RefreshToken.filter(id=token.id, used_at=None, revoked_at=None).update(
+            used_at=now
+        )
+        session = (
+            await _start_session(deps, user, family=token.family, now=now) if claimed else None
+        )
+    if session is None:
+        await _revoke_family(token.family, now)
+        raise _invalid_refresh_token()
+    return session
+
+
+async def revoke(*, refresh_token: str) -> None:
+    """Log out: revoke the session (family) the refresh token belongs to (`tokenRevoke`)."""
+    token = await _find_refresh_token(refresh_token)
+    if token is None:
+        raise _invalid_refresh_token()
+    await _revoke_family(token.family, _now())
+
+
+async def change_password(
+    deps: AccountDeps, *, user_id: int, old_password: str, new_password: str
+) -> None:
+    """Set a new password; every session and access token of the user ends (`passwordChange`).
+
+    Wrong old passwords count against the same per-email limit as logins.
+    """
+    user = await User.get_or_none(id=user_id, is_active=True)
+    if user is None:
+        raise _invalid_credentials()
+    buckets = _login_buckets(deps, email=user.email, ip=None)
+    limiter = RateLimiter(deps.redis)
+    await limiter.consume(*buckets)
+    errors = validate_password(new_password, email=user.email, field=("newPassword",))
+    old_ok = _verifiable(old_password) and await asyncio.to_thread(
+        verify_password, user.password_hash, old_password
+    )
+    if not old_ok:
+        wrong = DomainError(
+            ErrorCode.INVALID_CREDENTIALS, "The current password is wrong", ("oldPassword",)
+        )
+        raise DomainFailure(wrong, *errors)
+    for key, limit in buckets:
+        await limiter.refund(key, limit)
+    if errors:
+        raise DomainFailure(*errors)
+    password_hash = await _hash(new_password, deps.settings)
+    now = _now()
+    async with in_transaction():
+        await User.filter(id=user.id).update(password_hash=password_hash, tokens_valid_after=now)
+        await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
+    user.password_hash = password_hash
+    user.tokens_valid_after = now
+    await revocation.publish(deps, user)

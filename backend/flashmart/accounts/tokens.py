@@ -1,4 +1,9 @@
-"""Access tokens: short-lived JWTs, verified with a pinned algorithm, issuer and audience."""
+"""Access tokens: short-lived JWTs, verified with a pinned algorithm, issuer and audience.
+
+`iat` carries sub-second precision (RFC 7519 allows a non-integer NumericDate) so that a token
+issued a moment after a password change is not mistaken for one issued before it; see
+`flashmart.accounts.revocation`. The lifetime comes from `Settings.access_token_ttl_seconds`.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from flashmart.accounts.models import Role
 ALGORITHM = "HS256"
 ISSUER = "flashmart"
 AUDIENCE = "flashmart-api"
-ACCESS_TOKEN_TTL = timedelta(minutes=15)
+ACCESS_TOKEN_TTL = timedelta(minutes=15)  # the default of Settings.access_token_ttl_seconds
 
 
 class InvalidToken(Exception):
@@ -24,7 +29,7 @@ class InvalidToken(Exception):
 class AccessClaims:
     user_id: int
     role: Role
-    issued_at: int
+    issued_at: float  # unix seconds, with microseconds
     expires_at: int
     token_id: str
 
@@ -40,7 +45,7 @@ def issue_access_token(
     payload = {
         "sub": str(user_id),
         "role": role.value,
-        "iat": int(now.timestamp()),
+        "iat": now.timestamp(),
         "exp": int((now + ttl).timestamp()),
         "jti": uuid.uuid4().hex,
         "iss": ISSUER,
@@ -62,11 +67,11 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
         return AccessClaims(
             user_id=int(payload["sub"]),
             role=Role(payload["role"]),
-            issued_at=int(payload["iat"]),
+            issued_at=float(payload["iat"]),
             expires_at=int(payload["exp"]),
             token_id=str(payload["jti"]),
         )
-    except (jwt.PyJWTError, ValueError, KeyError) as exc:
+    except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
         raise InvalidToken(str(exc)) from exc
 
 

@@ -12,6 +12,9 @@ MODEL_MODULES = [
     "flashmart.accounts.models",
     "flashmart.catalog.models",
     "flashmart.seckill.models",
+    "flashmart.cart.models",
+    "flashmart.orders.models",
+    "flashmart.payments.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"

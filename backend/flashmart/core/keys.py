@@ -50,7 +50,36 @@ class Keys:
         return f"{self._event(event_id)}:buyers"
 
     def event_ledger(self, event_id: int) -> str:
+        """Hash: ticket id -> JSON {u: user, q: quantity, t: reserved ms, s: state}."""
         return f"{self._event(event_id)}:ledger"
+
+    def event_pending(self, event_id: int) -> str:
+        """Sorted set: tickets reserved but not yet persisted, scored by reservation ms."""
+        return f"{self._event(event_id)}:pending"
+
+    def event_rate_user(self, event_id: int, user_id: int) -> str:
+        return f"{self._event(event_id)}:rl:u:{user_id}"
+
+    def event_rate_ip(self, event_id: int, ip: str) -> str:
+        return f"{self._event(event_id)}:rl:ip:{ip}"
+
+    def event_attempts(self, event_id: int) -> str:
+        """Hash: unix second -> purchase attempts in that second (the control room's chart)."""
+        return f"{self._event(event_id)}:attempts"
+
+    @property
+    def warm_events(self) -> str:
+        """Set of event ids loaded into Redis (the reconciler's work list)."""
+        return f"{self.prefix}seckill:warm-events"
+
+    @staticmethod
+    def arq_job(job_id: str) -> str:
+        """arq's own job key (arq does not prefix it; see arq.constants.job_key_prefix)."""
+        return f"arq:job:{job_id}"
+
+    # payments ------------------------------------------------------------------------------
+    def payment_webhook_nonce(self, provider: str, nonce: str) -> str:
+        return f"{self.prefix}pay:nonce:{provider}:{nonce}"
 
     # pub/sub -------------------------------------------------------------------------------
     def channel(self, topic: str, object_id: str) -> str:

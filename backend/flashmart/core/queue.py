@@ -6,13 +6,12 @@ Jobs are JSON (not pickle) so that Lua scripts and other languages can write the
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
-from redis.asyncio import Redis
 
 from flashmart.core.keys import Keys
+from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 
 
@@ -39,20 +38,12 @@ async def create_queue(settings: Settings, url: str) -> ArqRedis:
     return pool
 
 
-@dataclass
-class JobDeps:
-    """What every job function receives, typed (arq itself hands jobs a plain dict)."""
-
-    settings: Settings
-    redis: Redis
-    queue: ArqRedis
-    keys: Keys
-
-
+# What every job function receives, typed (arq itself hands jobs a plain dict).
+JobDeps = Runtime
 DEPS_KEY = "flashmart"
 
 
-def deps(ctx: dict[str, Any]) -> JobDeps:
+def deps(ctx: dict[str, Any]) -> Runtime:
     value = ctx[DEPS_KEY]
-    assert isinstance(value, JobDeps)  # set by the worker's on_startup, never by input
+    assert isinstance(value, Runtime)  # set by the worker's on_startup, never by input
     return value

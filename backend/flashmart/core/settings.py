@@ -6,7 +6,7 @@ import secrets
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
-from typing import Annotated, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     port: int = 8000
     web_concurrency: int = Field(default=1, ge=1)
     frontend_dist: Path = Path("frontend/dist")
+    # Proxies whose X-Forwarded-For is trusted for the client address (rate limits per IP).
+    forwarded_allow_ips: str = "127.0.0.1"
 
     max_query_depth: int = Field(default=12, ge=1)
     max_query_aliases: int = Field(default=30, ge=1)
@@ -50,6 +52,55 @@ class Settings(BaseSettings):
 
     worker_health_check_interval: int = Field(default=10, ge=1)
     worker_job_timeout: int = Field(default=60, ge=1)
+
+    # accounts and auth (docs/auth.md) ---------------------------------------------------------
+    access_token_ttl_seconds: int = Field(default=900, ge=30)
+    refresh_token_ttl_days: int = Field(default=30, ge=1)
+    password_hash_time_cost: int = Field(default=2, ge=1)
+    password_hash_memory_cost: int = Field(default=19_456, ge=8)  # KiB; OWASP's Argon2id minimum
+    login_attempts_per_email: int = Field(default=10, ge=1)
+    login_attempts_per_ip: int = Field(default=100, ge=1)
+    login_attempts_window_seconds: int = Field(default=900, ge=1)
+
+    # cart, checkout and orders (README "Orders") ------------------------------------------------
+    cart_max_line_quantity: int = Field(default=99, ge=1, le=10_000)
+    order_payment_timeout_seconds: int = Field(default=1800, ge=1)
+    seckill_payment_timeout_seconds: int = Field(default=900, ge=1)
+    order_sweep_interval_seconds: int = Field(default=30, ge=1, le=60)
+
+    # catalog (docs/catalog.md) ----------------------------------------------------------------
+    # Keep below MAX_BODY_BYTES: a bigger multipart body is refused (413) before it is parsed.
+    media_max_bytes: int = Field(default=900_000, ge=1024)
+    media_max_pixels: int = Field(default=40_000_000, ge=1)
+    catalog_cache_ttl_seconds: int = Field(default=30, ge=1)
+
+    # flash sales (README "Flash sales") -------------------------------------------------------
+    seckill_user_rate: float = Field(default=2.0, gt=0)  # buy attempts per second per shopper
+    seckill_user_burst: int = Field(default=5, ge=1)
+    seckill_ip_rate: float = Field(default=200.0, gt=0)  # per client address (shared NATs)
+    seckill_ip_burst: int = Field(default=400, ge=1)
+    seckill_max_quantity: int = Field(default=10, ge=1)
+    # One script call reserves AND enqueues the arq job (closes the crash window); turn off
+    # when the queue lives on another Redis than the stock (Redis Cluster).
+    seckill_enqueue_in_script: bool = True
+    seckill_reconcile_after_seconds: float = Field(default=5.0, gt=0)
+    seckill_reconcile_interval_seconds: int = Field(default=5, ge=1, le=60)
+    seckill_warmup_lead_seconds: int = Field(default=600, ge=0)
+
+    # payments (docs/payments.md) ---------------------------------------------------------------
+    payment_provider: Literal["sandbox"] = "sandbox"
+    # Where browsers reach FlashMart: payUrl links (and, by default, the sandbox's webhook target).
+    public_base_url: str = "http://127.0.0.1:8000"
+    # Where the sandbox provider posts webhooks; empty: {PUBLIC_BASE_URL}/payments/sandbox/webhook.
+    payment_sandbox_webhook_url: str = ""
+    payment_webhook_tolerance_seconds: int = Field(default=300, ge=1)  # older ones are refused
+    payment_webhook_max_clock_skew_seconds: int = Field(default=60, ge=0)  # ahead of our clock
+    payment_webhook_max_tries: int = Field(default=15, ge=1)  # sandbox delivery attempts
+    payment_webhook_retry_base_seconds: float = Field(default=2.0, gt=0)  # doubles per attempt
+    payment_webhook_retry_max_seconds: float = Field(default=600.0, gt=0)
+    payment_webhook_timeout_seconds: float = Field(default=10.0, gt=0)
+    # Pending payments older than this are checked with the provider (a webhook may be lost).
+    payment_reconcile_after_seconds: int = Field(default=120, ge=1)
 
     @model_validator(mode="before")
     @classmethod

@@ -5,28 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from arq.connections import ArqRedis
-from redis.asyncio import Redis
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from flashmart.accounts.tokens import AccessClaims
-from flashmart.core.keys import Keys
+from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 
 if TYPE_CHECKING:
     from flashmart.graphql.loaders import Loaders
 
 
-@dataclass
-class Services:
-    """Process-wide clients, created once by the app lifespan."""
-
-    settings: Settings
-    redis: Redis
-    queue: ArqRedis
-    keys: Keys
+# Process-wide clients, created once by the app lifespan.
+Services = Runtime
 
 
 @dataclass

@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 
-from graphql import OperationType
+from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
 from flashmart.core import metrics
@@ -15,12 +15,34 @@ from flashmart.core.errors import unauthenticated
 access_log = logging.getLogger("flashmart.access")
 
 
+# Operations that obtain or end a session: a client whose access token just expired still
+# sends it out of habit, and must be able to refresh or sign in again.
+SESSION_FIELDS = frozenset({"tokenCreate", "tokenRefresh", "tokenRevoke", "accountRegister"})
+
+
+def _only_session_fields(document: DocumentNode | None, operation_name: str | None) -> bool:
+    if document is None:
+        return False
+    for definition in document.definitions:
+        if not isinstance(definition, OperationDefinitionNode):
+            continue
+        if operation_name and (definition.name is None or definition.name.value != operation_name):
+            continue
+        selections = definition.selection_set.selections
+        return bool(selections) and all(
+            isinstance(s, FieldNode) and s.name.value in SESSION_FIELDS for s in selections
+        )
+    return False
+
+
 class AuthenticationGate(SchemaExtension):
-    """A request with a bearer token we cannot accept fails whole (never silently anonymous)."""
+    """A request with a bearer token we cannot accept fails whole (never silently anonymous),
+    except the session operations themselves (sign in, refresh, sign out, register)."""
 
     def on_execute(self) -> Iterator[None]:
-        problem = self.execution_context.context.auth_problem
-        if problem:
+        ctx = self.execution_context
+        problem = ctx.context.auth_problem
+        if problem and not _only_session_fields(ctx.graphql_document, ctx.operation_name):
             raise unauthenticated(problem)
         yield
 

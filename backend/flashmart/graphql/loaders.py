@@ -7,8 +7,14 @@ from dataclasses import dataclass, field
 
 from strawberry.dataloader import DataLoader
 
+from flashmart.accounts.models import User
 from flashmart.catalog import services as catalog
-from flashmart.catalog.models import Category, Product
+from flashmart.catalog.models import Category, Product, ProductImage
+from flashmart.graphql.catalog import loaders as catalog_loaders
+from flashmart.graphql.orders import loaders as orders
+from flashmart.graphql.payments import loaders as payments
+from flashmart.orders.models import OrderEvent, OrderLine
+from flashmart.payments.models import Payment
 
 
 async def _load_products(ids: Sequence[int]) -> list[Product | None]:
@@ -28,4 +34,22 @@ class Loaders:
     )
     category: DataLoader[int, Category | None] = field(
         default_factory=lambda: DataLoader(load_fn=_load_categories)
+    )
+    order_lines: DataLoader[int, list[OrderLine]] = field(
+        default_factory=lambda: DataLoader(load_fn=orders.load_lines)
+    )
+    order_events: DataLoader[int, list[OrderEvent]] = field(
+        default_factory=lambda: DataLoader(load_fn=orders.load_events)
+    )
+    user: DataLoader[int, User | None] = field(
+        default_factory=lambda: DataLoader(load_fn=orders.load_users)
+    )
+    order_payments: DataLoader[int, list[Payment]] = field(
+        default_factory=lambda: DataLoader(load_fn=payments.load_payments)
+    )
+    product_images: DataLoader[int, list[ProductImage]] = field(
+        default_factory=lambda: DataLoader(load_fn=catalog_loaders.load_images)
+    )
+    category_children: DataLoader[int, list[Category]] = field(
+        default_factory=lambda: DataLoader(load_fn=catalog_loaders.load_children)
     )

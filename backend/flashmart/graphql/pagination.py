@@ -7,10 +7,14 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Callable
-from typing import Generic, TypeVar
+import json
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from decimal import Decimal
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
@@ -97,5 +101,141 @@ async def paginate(
             start_cursor=edges[0].cursor if edges else None,
             end_cursor=edges[-1].cursor if edges else None,
         ),
+        total_count=total,
+    )
+
+
+# --- keyset pagination over any order (catalog listings) ------------------------------------
+# The cursor holds the sort key values of its row plus the primary key (the last key of every
+# order), so "after this row" stays exact while rows are inserted or deleted around it.
+
+
+def _encode_value(value: object) -> object:
+    if isinstance(value, datetime):
+        return {"dt": value.isoformat()}
+    if isinstance(value, Decimal):
+        return {"dec": str(value)}
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"cannot put a {type(value).__name__} into a cursor")
+
+
+def _decode_value(raw: object) -> object:
+    if isinstance(raw, dict):
+        if set(raw) == {"dt"}:
+            return datetime.fromisoformat(str(raw["dt"]))
+        if set(raw) == {"dec"}:
+            return Decimal(str(raw["dec"]))
+        raise ValueError("unknown cursor value")
+    return raw
+
+
+def _order_keys(order: Sequence[str]) -> list[tuple[str, bool]]:
+    """("-price", "-id") → [("price", True), ("id", True)] (name, descending)."""
+    return [(key.removeprefix("-"), key.startswith("-")) for key in order]
+
+
+def encode_keyset_cursor(row: Model, order: Sequence[str], sort: str) -> str:
+    values = [_encode_value(getattr(row, name)) for name, _ in _order_keys(order)]
+    raw = json.dumps({"s": sort, "v": values}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode()
+
+
+def decode_keyset_cursor(cursor: str, order: Sequence[str], sort: str) -> list[object]:
+    try:
+        data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+        if not isinstance(data, dict) or data.get("s") != sort:
+            raise ValueError("cursor of another order")
+        values = data.get("v")
+        if not isinstance(values, list) or len(values) != len(order):
+            raise ValueError("cursor of another shape")
+        return [_decode_value(v) for v in values]
+    except (ValueError, TypeError, ArithmeticError, binascii.Error) as exc:
+        raise bad_input("Invalid cursor") from exc
+
+
+def _beyond(order: Sequence[str], values: Sequence[object], *, forward: bool) -> Q:
+    """Rows strictly after (`forward`) or before the row whose key values are `values`."""
+    keys = _order_keys(order)
+    alternatives = []
+    for i, (name, descending) in enumerate(keys):
+        greater = descending != forward  # the wanted rows have greater values of this key
+        conditions: dict[str, Any] = {keys[j][0]: values[j] for j in range(i)}
+        conditions[f"{name}__{'gt' if greater else 'lt'}"] = values[i]
+        alternatives.append(Q(**conditions))
+    return Q(*alternatives, join_type=Q.OR)
+
+
+def connection_from_rows(
+    rows: Sequence[ModelT],
+    convert: Callable[[ModelT], NodeT],
+    *,
+    order: Sequence[str],
+    sort: str,
+    has_next_page: bool,
+    has_previous_page: bool,
+    total_count: int,
+) -> Connection[NodeT]:
+    """A connection over rows already fetched in `order` (e.g. a cached first page)."""
+    edges = [Edge(cursor=encode_keyset_cursor(row, order, sort), node=convert(row)) for row in rows]
+    return Connection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=has_next_page,
+            has_previous_page=has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+        total_count=total_count,
+    )
+
+
+async def paginate_keyset(
+    queryset: QuerySet[ModelT],
+    convert: Callable[[ModelT], NodeT],
+    *,
+    order: Sequence[str],
+    sort: str,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+) -> Connection[NodeT]:
+    """Like `paginate`, for any `order` whose last key is unique (normally the primary key).
+
+    `sort` names the order inside cursors: a cursor minted under another order is refused.
+    Keys may be model fields or annotations of `queryset`; none may be NULL.
+    """
+    if first is not None and last is not None:
+        raise bad_input("Pass either `first` or `last`, not both")
+    for name, value in (("first", first), ("last", last)):
+        if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
+            raise bad_input(f"`{name}` must be between 0 and {MAX_PAGE_SIZE}")
+    window = queryset
+    if after is not None:
+        window = window.filter(
+            _beyond(order, decode_keyset_cursor(after, order, sort), forward=True)
+        )
+    if before is not None:
+        values = decode_keyset_cursor(before, order, sort)
+        window = window.filter(_beyond(order, values, forward=False))
+    backwards = last is not None
+    size = last if backwards else first
+    if size is None:
+        size = DEFAULT_PAGE_SIZE
+    reverse = [key.removeprefix("-") if key.startswith("-") else f"-{key}" for key in order]
+    total = await queryset.count()
+    rows = list(await window.order_by(*(reverse if backwards else order)).limit(size + 1))
+    has_more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    return connection_from_rows(
+        rows,
+        convert,
+        order=order,
+        sort=sort,
+        has_next_page=has_more if not backwards else before is not None,
+        has_previous_page=has_more if backwards else after is not None,
         total_count=total,
     )

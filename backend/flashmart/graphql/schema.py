@@ -18,10 +18,17 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
 from flashmart.core.settings import Settings
+from flashmart.graphql.accounts.mutations import AccountMutations
 from flashmart.graphql.accounts.queries import AccountQueries
+from flashmart.graphql.cart.schema import CartMutations, CartQueries
+from flashmart.graphql.catalog.mutations import CatalogMutations
 from flashmart.graphql.catalog.queries import CatalogQueries
 from flashmart.graphql.error_mapping import log_unexpected
 from flashmart.graphql.extensions import AuthenticationGate, OperationMetrics
+from flashmart.graphql.orders.mutations import OrderMutations
+from flashmart.graphql.orders.queries import OrderQueries
+from flashmart.graphql.payments.mutations import PaymentMutations
+from flashmart.graphql.seckill.mutations import SeckillMutations
 from flashmart.graphql.seckill.queries import SeckillQueries
 from flashmart.graphql.system.schema import SystemMutations, SystemQueries
 
@@ -33,11 +40,31 @@ def _query_type() -> type:
         node: Node | None = strawberry.relay.node(description="Fetch any object by its global id.")
 
     return merge_types(
-        "Query", (NodeQueries, SystemQueries, AccountQueries, CatalogQueries, SeckillQueries)
+        "Query",
+        (
+            NodeQueries,
+            SystemQueries,
+            AccountQueries,
+            CatalogQueries,
+            SeckillQueries,
+            CartQueries,
+            OrderQueries,
+        ),
     )
 
 
-Mutation = merge_types("Mutation", (SystemMutations,))
+Mutation = merge_types(
+    "Mutation",
+    (
+        SystemMutations,
+        AccountMutations,
+        CartMutations,
+        OrderMutations,
+        PaymentMutations,
+        CatalogMutations,
+        SeckillMutations,
+    ),
+)
 
 
 class FlashMartSchema(strawberry.Schema):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
@@ -11,7 +12,8 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
-from flashmart.accounts.tokens import InvalidToken, bearer_token, decode_access_token
+from flashmart.accounts.revocation import verify_access_token
+from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.logging import request_id_var
 from flashmart.graphql.context import Context, Services
 from flashmart.graphql.error_mapping import format_error
@@ -31,8 +33,8 @@ class GraphQLView(GraphQL[Context, None]):
         )
         token = bearer_token(request.headers.get("authorization"))
         if token is not None:
-            try:
-                context.viewer = decode_access_token(token, secret=services.settings.jwt_secret)
+            try:  # signature, expiry, issuer, audience, then the user's revocation stamp
+                context.viewer = await verify_access_token(services, token)
             except InvalidToken:
                 context.auth_problem = "Invalid or expired access token"
         return context
@@ -46,3 +48,16 @@ class GraphQLView(GraphQL[Context, None]):
         if result.extensions:
             data["extensions"] = result.extensions
         return data  # type: ignore[return-value]
+
+    # CSRF: multipart/form-data is a "simple" content type that any web page may POST across
+    # sites without a CORS preflight, so an upload must also carry a header no plain form can
+    # set (JSON requests are safe already: their content type forces a preflight).
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        if not any(request.headers.get(name) for name in UPLOAD_CSRF_HEADERS):
+            raise HTTPException(
+                400, "Multipart requests need the header `x-flashmart-upload: 1` (CSRF protection)"
+            )
+        return await super().parse_multipart(request)
+
+
+UPLOAD_CSRF_HEADERS = ("x-flashmart-upload", "apollo-require-preflight")

@@ -1,13 +1,21 @@
 from __future__ import annotations
 
+from enum import StrEnum
+
 from tortoise import fields
 from tortoise.models import Model
 
+from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
 
 
 class SeckillEvent(Model):
-    """A flash sale: `total_stock` units of a product at `price` from `starts_at` to `ends_at`."""
+    """A flash sale: `total_stock` units of a product at `price` from `starts_at` to `ends_at`.
+
+    The units are carved out of the product's stock when the event is created; `sold` counts
+    the units held by live orders (paid or awaiting payment). When the event has ended and
+    every reservation is persisted, `closed_at` is set and the rest goes back to the product.
+    """
 
     id = fields.BigIntField(primary_key=True)
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
@@ -20,6 +28,38 @@ class SeckillEvent(Model):
     ends_at = fields.DatetimeField(db_index=True)
     per_user_limit = fields.IntField(default=1)
     created_at = fields.DatetimeField(auto_now_add=True)
+    closed_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "seckill_event"
+
+
+class TicketStatus(StrEnum):
+    QUEUED = "QUEUED"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+class SeckillTicket(Model):
+    """A persisted reservation. While the worker has not written it yet, a ticket lives only in
+    the event's Redis ledger and reads as QUEUED."""
+
+    id = fields.CharField(max_length=40, primary_key=True)
+    event: fields.ForeignKeyRelation[SeckillEvent] = fields.ForeignKeyField(
+        "models.SeckillEvent", related_name="tickets", on_delete=fields.RESTRICT
+    )
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="seckill_tickets", on_delete=fields.RESTRICT
+    )
+    quantity = fields.IntField()
+    status = fields.CharEnumField(TicketStatus, max_length=12)
+    failure_reason = fields.CharField(max_length=200, null=True)
+    order: fields.OneToOneNullableRelation[Model] = fields.OneToOneField(
+        "models.Order", related_name="seckill_ticket", null=True, on_delete=fields.SET_NULL
+    )
+    reserved_at = fields.DatetimeField()
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "seckill_ticket"
+        unique_together = (("event", "user", "id"),)

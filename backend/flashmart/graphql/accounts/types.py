@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 import strawberry
 from strawberry import relay
@@ -14,20 +15,46 @@ Role = strawberry.enum(models.Role, name="Role", description="What a user may do
 @strawberry.type(description="A registered account.")
 class User(relay.Node):
     id: relay.NodeID[int]
-    email: str
-    role: Role  # type: ignore[valid-type]
-    is_active: bool
+    email: str = strawberry.field(description="Login name; stored lower-case.")
+    role: Role = strawberry.field(  # type: ignore[valid-type]
+        description="`ADMIN` may use the admin operations; `CUSTOMER` shops."
+    )
+    is_active: bool = strawberry.field(
+        description="False once an admin deactivated the account: it can no longer sign in."
+    )
+    created_at: datetime = strawberry.field(description="When the account was registered.")
 
     @classmethod
     def from_model(cls, user: models.User) -> User:
-        return cls(id=user.id, email=user.email, role=user.role, is_active=user.is_active)
+        return cls(
+            id=user.id,
+            email=user.email,
+            role=user.role,
+            is_active=user.is_active,
+            created_at=user.created_at,
+        )
 
     @classmethod
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
         viewer = info.context.viewer
-        ids = [int(i) for i in node_ids]
-        allowed = {i for i in ids if viewer and (viewer.is_admin or viewer.user_id == i)}
+        ids = [int(i) if i.isdigit() else None for i in node_ids]
+        allowed = {
+            i for i in ids if i is not None and viewer and (viewer.is_admin or viewer.user_id == i)
+        }
         found = {u.id: u for u in await models.User.filter(id__in=list(allowed))}
         return [cls.from_model(found[i]) if i in found else None for i in ids]
+
+
+@strawberry.input(description="Narrow the admin list of users; every given condition must hold.")
+class UserFilter:
+    search: str | None = strawberry.field(
+        default=None, description="Part of the email, case-insensitive."
+    )
+    role: Role | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Only users with this role."
+    )
+    is_active: bool | None = strawberry.field(
+        default=None, description="Only active (true) or deactivated (false) users."
+    )

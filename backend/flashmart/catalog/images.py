@@ -1,0 +1,168 @@
+"""Product images: check that an upload really is an image, re-encode it, store it, thumbnail it.
+
+The type is decided by Pillow from the file's bytes (its magic number and a full decode), never
+by the file name or the client's content type. Accepted: PNG, JPEG, WebP and GIF (stored as PNG,
+first frame). Every image is re-encoded, which drops metadata (EXIF location and the like) and
+anything appended to the file, and turned upright by its EXIF orientation. A WebP thumbnail of
+at most `THUMBNAIL_SIZE` sits next to it. Files live under `<DATA_DIR>/media/products/<id>/`,
+served at `/media/...`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import secrets
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from flashmart.catalog.models import ProductImage
+from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+
+FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "png"}  # read as → stored as
+THUMBNAIL_SIZE = (400, 400)
+MEDIA_URL = "/media/"
+FILE_FIELD = ("file",)
+
+
+class Readable(Protocol):
+    """An uploaded file (Starlette's `UploadFile`, or anything with an async `read`)."""
+
+    async def read(self, size: int = -1) -> bytes: ...
+
+
+@dataclass(frozen=True)
+class ProcessedImage:
+    content: bytes
+    extension: str
+    width: int
+    height: int
+    thumbnail: bytes
+
+
+def _unsupported(message: str = "The file is not a PNG, JPEG, WebP or GIF image") -> DomainFailure:
+    return DomainFailure(DomainError(ErrorCode.UNSUPPORTED_FILE_TYPE, message, FILE_FIELD))
+
+
+def too_large(max_bytes: int) -> DomainFailure:
+    return DomainFailure(
+        DomainError(
+            ErrorCode.FILE_TOO_LARGE, f"The file is larger than {max_bytes} bytes", FILE_FIELD
+        )
+    )
+
+
+async def read_limited(upload: Readable, max_bytes: int) -> bytes:
+    """The upload's bytes, or FILE_TOO_LARGE without reading more than one byte past the limit."""
+    data = await upload.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise too_large(max_bytes)
+    return data
+
+
+def _decode(data: bytes, max_pixels: int) -> Image.Image:
+    if not data:
+        raise _unsupported("The file is empty")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+            width, height = image.size
+            if width * height > max_pixels:
+                raise _unsupported(f"The image has more than {max_pixels} pixels")
+            image.load()  # a truncated or corrupt file fails here, not later
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+    ) as exc:
+        raise _unsupported() from exc
+    return image
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        if image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        image.save(out, "JPEG", quality=88, optimize=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=85)
+    else:
+        image.save(out, "PNG")
+    return out.getvalue()
+
+
+def process_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ProcessedImage:
+    """Check and re-encode `data` (CPU-bound: call it in a thread)."""
+    if len(data) > max_bytes:
+        raise too_large(max_bytes)
+    image = _decode(data, max_pixels)
+    source_format = image.format or ""
+    if source_format == "GIF":
+        image.seek(0)
+        image = image.convert("RGBA")
+    upright = ImageOps.exif_transpose(image)
+    stored_format = "PNG" if source_format == "GIF" else source_format
+    if upright.mode not in ("RGB", "RGBA", "L", "LA"):
+        upright = upright.convert("RGBA" if "transparency" in upright.info else "RGB")
+    thumb = upright.copy()
+    thumb.thumbnail(THUMBNAIL_SIZE)
+    return ProcessedImage(
+        content=_encode(upright, stored_format),
+        extension=FORMATS[source_format],
+        width=upright.width,
+        height=upright.height,
+        thumbnail=_encode(thumb, "WEBP"),
+    )
+
+
+def _write(media_dir: Path, product_id: int, processed: ProcessedImage) -> tuple[str, str]:
+    folder = Path("products") / str(product_id)
+    (media_dir / folder).mkdir(parents=True, exist_ok=True)
+    token = secrets.token_hex(8)
+    file = folder / f"{token}.{processed.extension}"
+    thumbnail = folder / f"{token}-thumb.webp"
+    (media_dir / file).write_bytes(processed.content)
+    (media_dir / thumbnail).write_bytes(processed.thumbnail)
+    return file.as_posix(), thumbnail.as_posix()
+
+
+def _remove(media_dir: Path, *paths: str) -> None:
+    for path in paths:
+        (media_dir / path).unlink(missing_ok=True)
+
+
+async def store_product_image(
+    *, media_dir: Path, product_id: int, data: bytes, alt: str, max_bytes: int, max_pixels: int
+) -> ProductImage:
+    """Check, store and record one image of an existing product, after its other images."""
+    processed = await asyncio.to_thread(
+        process_image, data, max_bytes=max_bytes, max_pixels=max_pixels
+    )
+    file, thumbnail = await asyncio.to_thread(_write, media_dir, product_id, processed)
+    try:
+        last = await ProductImage.filter(product_id=product_id).order_by("-position").first()
+        return await ProductImage.create(
+            product_id=product_id,
+            file=file,
+            thumbnail=thumbnail,
+            alt=alt,
+            position=0 if last is None else last.position + 1,
+            width=processed.width,
+            height=processed.height,
+        )
+    except BaseException:
+        await asyncio.to_thread(_remove, media_dir, file, thumbnail)
+        raise
+
+
+def media_url(path: str) -> str:
+    return MEDIA_URL + path

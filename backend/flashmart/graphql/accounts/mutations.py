@@ -1,0 +1,238 @@
+"""Sign-up, sign-in, sessions, password change and the admin's user changes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Annotated
+
+import strawberry
+
+from flashmart.accounts import services as accounts
+from flashmart.core.errors import DomainError, DomainFailure
+from flashmart.graphql.accounts.types import Role, User
+from flashmart.graphql.context import Info
+from flashmart.graphql.errors import UserError
+from flashmart.graphql.ids import decode_id
+from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
+
+
+def _errors(errors: Iterable[DomainError], *, under: str | None = None) -> list[UserError]:
+    """`UserError`s whose `field` paths start at the argument `under` (e.g. `input`)."""
+    if under is None:
+        return UserError.many(errors)
+    return UserError.many(
+        DomainError(e.code, e.message, (under, *e.field) if e.field else None) for e in errors
+    )
+
+
+# --- inputs -----------------------------------------------------------------------------------
+@strawberry.input(description="A new shopper account.")
+class AccountRegisterInput:
+    email: str = strawberry.field(description="A valid email address (ASCII); it is the login.")
+    password: str = strawberry.field(
+        description=(
+            f"At least {accounts.MIN_PASSWORD_LENGTH} and at most "
+            f"{accounts.MAX_PASSWORD_LENGTH} characters, not the email."
+        )
+    )
+
+
+@strawberry.input(description="What an admin may change about a user; omitted fields stay.")
+class UserUpdateInput:
+    role: Role | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="The new role."
+    )
+    is_active: bool | None = strawberry.field(
+        default=None,
+        description="False deactivates the account and ends its sessions; true restores it.",
+    )
+
+
+# --- payloads ---------------------------------------------------------------------------------
+@strawberry.type(description="Result of `accountRegister`.")
+class AccountRegisterPayload:
+    user: User | None = strawberry.field(description="The new account; null on errors.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing was created.")
+
+
+@strawberry.type(description="Result of `tokenCreate`: a new session.")
+class TokenCreatePayload:
+    access_token: str | None = strawberry.field(
+        description="Short-lived JWT for `Authorization: Bearer …`."
+    )
+    refresh_token: str | None = strawberry.field(
+        description="Opaque, single-use token for `tokenRefresh`; keep it secret."
+    )
+    user: User | None = strawberry.field(description="The signed-in user.")
+    user_errors: list[UserError] = strawberry.field(description="Why signing in failed.")
+
+
+@strawberry.type(description="Result of `tokenRefresh`: the next tokens of the session.")
+class TokenRefreshPayload:
+    access_token: str | None = strawberry.field(description="A new short-lived JWT.")
+    refresh_token: str | None = strawberry.field(
+        description="Replaces the refresh token you sent, which is now used up."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="`INVALID_TOKEN` when the token is unknown, expired, used or revoked."
+    )
+
+
+@strawberry.type(description="Result of `tokenRevoke`.")
+class TokenRevokePayload:
+    user_errors: list[UserError] = strawberry.field(
+        description="`INVALID_TOKEN` when the token is unknown."
+    )
+
+
+@strawberry.type(description="Result of `passwordChange`.")
+class PasswordChangePayload:
+    user_errors: list[UserError] = strawberry.field(description="Why the password was kept.")
+
+
+@strawberry.type(description="Result of `userUpdate`.")
+class UserUpdatePayload:
+    user: User | None = strawberry.field(description="The user as it is now; null on errors.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed.")
+
+
+REFRESH_TOKEN_ARGUMENT = strawberry.argument(
+    description="The latest refresh token of the session (from `tokenCreate` or `tokenRefresh`)."
+)
+
+
+# --- operations -------------------------------------------------------------------------------
+@strawberry.type
+class AccountMutations:
+    @strawberry.mutation(description="Create a shopper account. Sign in with `tokenCreate`.")
+    async def account_register(
+        self,
+        info: Info,
+        input: Annotated[AccountRegisterInput, strawberry.argument(description="The account.")],
+    ) -> AccountRegisterPayload:
+        try:
+            user = await accounts.register(
+                email=input.email, password=input.password, settings=info.context.settings
+            )
+        except DomainFailure as failure:
+            return AccountRegisterPayload(
+                user=None, user_errors=_errors(failure.errors, under="input")
+            )
+        return AccountRegisterPayload(user=User.from_model(user), user_errors=[])
+
+    @strawberry.mutation(
+        description=(
+            "Sign in: an access token and a refresh token. Wrong email or password both answer "
+            "`INVALID_CREDENTIALS`; too many failures answer the top-level error `RATE_LIMITED`."
+        )
+    )
+    async def token_create(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The account's email, any case.")],
+        password: Annotated[str, strawberry.argument(description="The account's password.")],
+    ) -> TokenCreatePayload:
+        ctx = info.context
+        try:
+            session = await accounts.login(
+                ctx.services, email=email, password=password, ip=ctx.client_ip
+            )
+        except DomainFailure as failure:
+            return TokenCreatePayload(
+                access_token=None,
+                refresh_token=None,
+                user=None,
+                user_errors=_errors(failure.errors),
+            )
+        return TokenCreatePayload(
+            access_token=session.access_token,
+            refresh_token=session.refresh_token,
+            user=User.from_model(session.user),
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        description=(
+            "Trade a refresh token for new tokens. Each refresh token works once; using one "
+            "again ends the whole session (every token from that sign-in)."
+        )
+    )
+    async def token_refresh(
+        self, info: Info, refresh_token: Annotated[str, REFRESH_TOKEN_ARGUMENT]
+    ) -> TokenRefreshPayload:
+        try:
+            session = await accounts.refresh(info.context.services, refresh_token=refresh_token)
+        except DomainFailure as failure:
+            return TokenRefreshPayload(
+                access_token=None, refresh_token=None, user_errors=_errors(failure.errors)
+            )
+        return TokenRefreshPayload(
+            access_token=session.access_token, refresh_token=session.refresh_token, user_errors=[]
+        )
+
+    @strawberry.mutation(
+        description="Sign out: end the session of this refresh token (its access token expires)."
+    )
+    async def token_revoke(
+        self, refresh_token: Annotated[str, REFRESH_TOKEN_ARGUMENT]
+    ) -> TokenRevokePayload:
+        try:
+            await accounts.revoke(refresh_token=refresh_token)
+        except DomainFailure as failure:
+            return TokenRevokePayload(user_errors=_errors(failure.errors))
+        return TokenRevokePayload(user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description=(
+            "Change the signed-in user's password. Every session and access token of the user "
+            "ends, this one included: sign in again with the new password."
+        ),
+    )
+    async def password_change(
+        self,
+        info: Info,
+        old_password: Annotated[str, strawberry.argument(description="The current password.")],
+        new_password: Annotated[
+            str, strawberry.argument(description="The new password; same rules as sign-up.")
+        ],
+    ) -> PasswordChangePayload:
+        ctx = info.context
+        assert ctx.viewer is not None  # IsAuthenticated
+        try:
+            await accounts.change_password(
+                ctx.services,
+                user_id=ctx.viewer.user_id,
+                old_password=old_password,
+                new_password=new_password,
+            )
+        except DomainFailure as failure:
+            return PasswordChangePayload(user_errors=_errors(failure.errors))
+        return PasswordChangePayload(user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description=(
+            "Change a user's role or deactivate / reactivate them (admins only). The user's "
+            "current access tokens stop working on their next request."
+        ),
+    )
+    async def user_update(
+        self,
+        info: Info,
+        id: Annotated[strawberry.ID, strawberry.argument(description="The user's global id.")],
+        input: Annotated[UserUpdateInput, strawberry.argument(description="What to change.")],
+    ) -> UserUpdatePayload:
+        ctx = info.context
+        assert ctx.viewer is not None  # IsAdmin
+        try:
+            user = await accounts.update_user(
+                ctx.services,
+                actor_id=ctx.viewer.user_id,
+                user_id=decode_id(id, "User"),
+                role=input.role,
+                is_active=input.is_active,
+            )
+        except DomainFailure as failure:
+            return UserUpdatePayload(user=None, user_errors=_errors(failure.errors))
+        return UserUpdatePayload(user=User.from_model(user), user_errors=[])

@@ -1,0 +1,144 @@
+"""Catalog administration: thin resolvers over `flashmart.catalog.services`, admins only."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import Any, cast
+
+import strawberry
+from strawberry.file_uploads import Upload
+
+from flashmart.catalog import models, services
+from flashmart.catalog.images import Readable
+from flashmart.core.errors import DomainFailure
+from flashmart.graphql.catalog.types import (
+    Category,
+    CategoryInput,
+    CategoryPayload,
+    CategoryUpdateInput,
+    Product,
+    ProductImage,
+    ProductImageUploadPayload,
+    ProductInput,
+    ProductPayload,
+    ProductUpdateInput,
+)
+from flashmart.graphql.context import Info
+from flashmart.graphql.errors import UserError
+from flashmart.graphql.ids import decode_id
+from flashmart.graphql.permissions import IsAdmin
+
+
+def _optional_id(value: strawberry.ID | None, type_name: str) -> int | None:
+    return decode_id(value, type_name) if value is not None else None
+
+
+def _given(data: object, **ids: str) -> dict[str, Any]:
+    """The fields of an update input that were sent (UNSET dropped), with global ids decoded."""
+    sent = {k: v for k, v in vars(data).items() if v is not strawberry.UNSET}
+    for name, type_name in ids.items():
+        if name in sent:
+            sent[name] = _optional_id(sent[name], type_name)
+    return sent
+
+
+async def _product_payload(operation: Awaitable[models.Product]) -> ProductPayload:
+    try:
+        product = await operation
+    except DomainFailure as failure:
+        return ProductPayload(product=None, user_errors=UserError.many(failure.errors))
+    return ProductPayload(product=Product.from_model(product), user_errors=[])
+
+
+async def _category_payload(operation: Awaitable[models.Category]) -> CategoryPayload:
+    try:
+        category = await operation
+    except DomainFailure as failure:
+        return CategoryPayload(category=None, user_errors=UserError.many(failure.errors))
+    return CategoryPayload(category=Category.from_model(category), user_errors=[])
+
+
+@strawberry.type
+class CatalogMutations:
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Add a product.")
+    async def product_create(self, info: Info, input: ProductInput) -> ProductPayload:
+        draft = services.ProductDraft(
+            name=input.name,
+            price=input.price,
+            stock=input.stock,
+            slug=input.slug,
+            description=input.description,
+            category_id=_optional_id(input.category_id, "Category"),
+            is_published=input.is_published,
+        )
+        return await _product_payload(services.create_product(info.context.services, draft))
+
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Change a product.")
+    async def product_update(
+        self, info: Info, id: strawberry.ID, input: ProductUpdateInput
+    ) -> ProductPayload:
+        changes = cast(services.ProductChanges, _given(input, category_id="Category"))
+        return await _product_payload(
+            services.update_product(info.context.services, decode_id(id, "Product"), changes)
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description=(
+            "Hide a product everywhere for good (soft delete: orders keep referring to it); "
+            "its slug is freed for new products."
+        ),
+    )
+    async def product_delete(self, info: Info, id: strawberry.ID) -> ProductPayload:
+        return await _product_payload(
+            services.delete_product(info.context.services, decode_id(id, "Product"))
+        )
+
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Set a product's stock.")
+    async def product_stock_set(self, info: Info, id: strawberry.ID, stock: int) -> ProductPayload:
+        return await _product_payload(
+            services.set_stock(info.context.services, decode_id(id, "Product"), stock)
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description=(
+            "Add a picture (PNG, JPEG, WebP or GIF, at most MEDIA_MAX_BYTES) as a GraphQL "
+            "multipart request carrying the header `x-flashmart-upload: 1`."
+        ),
+    )
+    async def product_image_upload(
+        self, info: Info, product_id: strawberry.ID, file: Upload, alt: str | None = None
+    ) -> ProductImageUploadPayload:
+        try:
+            image = await services.add_product_image(
+                info.context.services,
+                product_id=decode_id(product_id, "Product"),
+                upload=cast(Readable, file),
+                alt=alt,
+            )
+        except DomainFailure as failure:
+            errors = UserError.many(failure.errors)
+            return ProductImageUploadPayload(product=None, image=None, user_errors=errors)
+        product = await models.Product.get(id=image.product_id)  # type: ignore[attr-defined]
+        return ProductImageUploadPayload(
+            product=Product.from_model(product),
+            image=ProductImage.from_model(image),
+            user_errors=[],
+        )
+
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Add a category.")
+    async def category_create(self, info: Info, input: CategoryInput) -> CategoryPayload:
+        draft = services.CategoryDraft(
+            name=input.name, slug=input.slug, parent_id=_optional_id(input.parent_id, "Category")
+        )
+        return await _category_payload(services.create_category(info.context.services, draft))
+
+    @strawberry.mutation(permission_classes=[IsAdmin], description="Rename or move a category.")
+    async def category_update(
+        self, info: Info, id: strawberry.ID, input: CategoryUpdateInput
+    ) -> CategoryPayload:
+        changes = cast(services.CategoryChanges, _given(input, parent_id="Category"))
+        return await _category_payload(
+            services.update_category(info.context.services, decode_id(id, "Category"), changes)
+        )

@@ -1,0 +1,40 @@
+"""Payment operations: thin resolvers over `flashmart.payments.services`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from flashmart.core.errors import DomainFailure
+from flashmart.graphql.context import Info
+from flashmart.graphql.errors import UserError
+from flashmart.graphql.ids import decode_id
+from flashmart.graphql.payments.types import Payment
+from flashmart.graphql.permissions import IsAuthenticated
+from flashmart.payments import services
+
+
+@strawberry.type(description="A payment, or why none was opened.")
+class PaymentPayload:
+    payment: Payment | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class PaymentMutations:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description=(
+            "Open a payment for your unpaid order (amount: the order's total). Calling it again "
+            "returns the same pending payment; after a decline it opens a new one."
+        ),
+    )
+    async def payment_create(self, info: Info, order_id: strawberry.ID) -> PaymentPayload:
+        viewer = info.context.viewer
+        assert viewer is not None  # IsAuthenticated
+        try:
+            payment = await services.create_payment(
+                info.context.services, user_id=viewer.user_id, order_id=decode_id(order_id, "Order")
+            )
+        except DomainFailure as failure:
+            return PaymentPayload(payment=None, user_errors=UserError.many(failure.errors))
+        return PaymentPayload(payment=Payment.from_model(payment), user_errors=[])

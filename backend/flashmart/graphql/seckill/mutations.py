@@ -1,0 +1,132 @@
+"""Flash-sale operations: buying (shoppers) and running sales (administrators)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from datetime import datetime
+from decimal import Decimal
+
+import strawberry
+
+from flashmart.core.errors import DomainFailure
+from flashmart.graphql.context import Info
+from flashmart.graphql.errors import UserError
+from flashmart.graphql.ids import decode_id
+from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
+from flashmart.graphql.seckill.types import SeckillEvent, SeckillTicket
+from flashmart.seckill import models
+from flashmart.seckill import services as seckill
+
+
+@strawberry.input(description="A new flash sale.")
+class SeckillEventInput:
+    product_id: strawberry.ID
+    price: Decimal
+    total_stock: int = strawberry.field(
+        description="Units carved out of the product's stock for the sale."
+    )
+    starts_at: datetime
+    ends_at: datetime
+    per_user_limit: int = strawberry.field(default=1, description="Units per shopper.")
+
+
+@strawberry.input(description="Changes to a flash sale; omitted fields stay as they are.")
+class SeckillEventUpdateInput:
+    price: Decimal | None = None
+    total_stock: int | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    per_user_limit: int | None = None
+
+
+@strawberry.type
+class SeckillEventPayload:
+    event: SeckillEvent | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SeckillBuyPayload:
+    ticket: SeckillTicket | None = strawberry.field(
+        description="QUEUED at once; follow it with `seckillTicketUpdated` or `seckillTicket`."
+    )
+    user_errors: list[UserError]
+
+
+def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> seckill.EventInput:
+    product = getattr(data, "product_id", None)
+    return seckill.EventInput(
+        product_id=decode_id(product, "Product") if product else None,
+        price=data.price,
+        total_stock=data.total_stock,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        per_user_limit=data.per_user_limit,
+    )
+
+
+async def _event_payload(operation: Awaitable[models.SeckillEvent]) -> SeckillEventPayload:
+    try:
+        event = await operation
+    except DomainFailure as failure:
+        return SeckillEventPayload(event=None, user_errors=UserError.many(failure.errors))
+    return SeckillEventPayload(event=SeckillEvent.from_model(event), user_errors=[])
+
+
+@strawberry.type
+class SeckillMutations:
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        description=(
+            "Try to buy in a flash sale. Answers at once: a QUEUED ticket, or userErrors "
+            "NOT_STARTED, ENDED, SOLD_OUT, ALREADY_PURCHASED, LIMIT_EXCEEDED; too many "
+            "attempts give a top-level RATE_LIMITED error with `retryAfter`."
+        ),
+    )
+    async def seckill_buy(
+        self, info: Info, event_id: strawberry.ID, quantity: int = 1
+    ) -> SeckillBuyPayload:
+        viewer = info.context.viewer
+        assert viewer is not None  # IsAuthenticated
+        try:
+            ticket = await seckill.buy(
+                info.context.services,
+                user_id=viewer.user_id,
+                event_id=decode_id(event_id, "SeckillEvent"),
+                quantity=quantity,
+                client_ip=info.context.client_ip,
+            )
+        except DomainFailure as failure:
+            return SeckillBuyPayload(ticket=None, user_errors=UserError.many(failure.errors))
+        return SeckillBuyPayload(ticket=SeckillTicket.from_view(ticket), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Create a flash sale; its units are taken from the product's stock.",
+    )
+    async def seckill_event_create(
+        self, info: Info, input: SeckillEventInput
+    ) -> SeckillEventPayload:
+        return await _event_payload(seckill.create_event(_input(input)))
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Change a sale before it ends (stock only before it is warm or live).",
+    )
+    async def seckill_event_update(
+        self, info: Info, id: strawberry.ID, input: SeckillEventUpdateInput
+    ) -> SeckillEventPayload:
+        return await _event_payload(
+            seckill.update_event(
+                info.context.services, decode_id(id, "SeckillEvent"), _input(input)
+            )
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Load the sale into Redis now. Idempotent: never resets a running sale.",
+    )
+    async def seckill_event_warmup(self, info: Info, id: strawberry.ID) -> SeckillEventPayload:
+        return await _event_payload(
+            seckill.warm_up(info.context.services, decode_id(id, "SeckillEvent"))
+        )

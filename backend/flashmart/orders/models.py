@@ -1,0 +1,83 @@
+from __future__ import annotations
+
+from enum import StrEnum
+
+from tortoise import fields
+from tortoise.models import Model
+
+from flashmart.accounts.models import User
+from flashmart.catalog.models import Product
+from flashmart.seckill.models import SeckillEvent
+
+
+class OrderStatus(StrEnum):
+    PENDING_PAYMENT = "PENDING_PAYMENT"
+    PAID = "PAID"
+    SHIPPED = "SHIPPED"
+    COMPLETED = "COMPLETED"
+    CANCELLED = "CANCELLED"
+    EXPIRED = "EXPIRED"
+    REFUNDED = "REFUNDED"
+
+
+class Order(Model):
+    id = fields.BigIntField(primary_key=True)
+    number = fields.CharField(max_length=32, unique=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="orders", on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(OrderStatus, max_length=20, default=OrderStatus.PENDING_PAYMENT)
+    total = fields.DecimalField(max_digits=12, decimal_places=2)
+    currency = fields.CharField(max_length=3, default="CNY")
+    idempotency_key = fields.CharField(max_length=64, null=True)
+    seckill_event: fields.ForeignKeyNullableRelation[SeckillEvent] = fields.ForeignKeyField(
+        "models.SeckillEvent", related_name="orders", null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
+    updated_at = fields.DatetimeField(auto_now=True)
+    paid_at = fields.DatetimeField(null=True)
+    expires_at = fields.DatetimeField(null=True, db_index=True)
+
+    class Meta:
+        table = "orders_order"
+        unique_together = (("user", "idempotency_key"),)
+        indexes = (("status", "expires_at"),)
+
+
+class OrderLine(Model):
+    """A product line, with name and unit price captured at checkout."""
+
+    id = fields.BigIntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="lines", on_delete=fields.CASCADE
+    )
+    product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
+        "models.Product", related_name="order_lines", on_delete=fields.RESTRICT
+    )
+    product_name = fields.CharField(max_length=200)
+    unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
+    quantity = fields.IntField()
+
+    class Meta:
+        table = "orders_line"
+        ordering = ("id",)
+
+
+class OrderEvent(Model):
+    """Append-only history of an order's status: who moved it, from what, to what, when."""
+
+    id = fields.BigIntField(primary_key=True)
+    order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
+        "models.Order", related_name="events", on_delete=fields.CASCADE
+    )
+    from_status = fields.CharEnumField(OrderStatus, max_length=20, null=True)
+    to_status = fields.CharEnumField(OrderStatus, max_length=20)
+    actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="order_events", null=True, on_delete=fields.SET_NULL
+    )
+    reason = fields.CharField(max_length=200, default="")
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "orders_event"
+        ordering = ("id",)

@@ -1,0 +1,390 @@
+"""Checkout and the order lifecycle. No GraphQL here.
+
+Every status change goes through `change_status`, which applies the state machine of
+`flashmart.orders.state` with a conditional update (`WHERE status = <expected>`), so two
+racing changes (cancel and expire, pay and expire) can never both win, and stock is
+returned exactly once.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from flashmart.cart.models import CartLine
+from flashmart.catalog import services as catalog
+from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.runtime import Runtime
+from flashmart.orders import state
+from flashmart.orders.events import publish_order_updated
+from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from flashmart.orders.numbers import new_order_number
+from flashmart.seckill import returns as seckill_stock
+from flashmart.seckill.models import SeckillEvent
+
+logger = logging.getLogger(__name__)
+
+MAX_IDEMPOTENCY_KEY = 64
+NUMBER_ATTEMPTS = 5
+
+
+def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
+    return DomainFailure(DomainError(code, message, field or None))
+
+
+# --- checkout -------------------------------------------------------------------------------
+async def checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> Order:
+    """Turn the shopper's cart into one order, taking stock atomically; idempotent per key."""
+    key = idempotency_key.strip()
+    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
+        raise _fail(
+            ErrorCode.INVALID,
+            f"The idempotency key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
+            "idempotencyKey",
+        )
+    try:
+        order, created = await _checkout_once(runtime, user_id=user_id, key=key)
+    except IntegrityError:
+        # The same key won a race in a concurrent request: that order is the answer, and this
+        # transaction's stock decrements were rolled back with it.
+        replay = await Order.get_or_none(user_id=user_id, idempotency_key=key)
+        if replay is None:
+            raise
+        return replay
+    if created:
+        await schedule_expiry(runtime, order)
+        await publish_order_updated(runtime, order)
+    return order
+
+
+async def _checkout_once(runtime: Runtime, *, user_id: int, key: str) -> tuple[Order, bool]:
+    """(order, created): the order this key already made, or a new one from the cart."""
+    timeout = timedelta(seconds=runtime.settings.order_payment_timeout_seconds)
+    async with in_transaction():
+        existing = await Order.get_or_none(user_id=user_id, idempotency_key=key)
+        if existing is not None:
+            return existing, False
+        lines = await CartLine.filter(cart__user_id=user_id).select_related("product")
+        if not lines:
+            # An empty cart may mean the same key's order committed a moment ago.
+            replay = await Order.get_or_none(user_id=user_id, idempotency_key=key)
+            if replay is not None:
+                return replay, False
+            raise _fail(ErrorCode.CART_EMPTY, "Your cart is empty")
+        errors: list[DomainError] = []
+        # A fixed lock order (by product) keeps concurrent checkouts from deadlocking.
+        ordered = sorted(enumerate(lines), key=lambda pair: pair[1].product.id)
+        for index, line in ordered:
+            product = line.product
+            path = ("lines", str(index))
+            if not product.is_published or product.deleted_at is not None:
+                errors.append(
+                    DomainError(
+                        ErrorCode.PRODUCT_UNAVAILABLE, f"{product.name} is no longer sold", path
+                    )
+                )
+            elif not await catalog.decrement_stock(product.id, line.quantity):
+                errors.append(
+                    DomainError(
+                        ErrorCode.INSUFFICIENT_STOCK,
+                        f"Only {await _stock_of(product.id)} of {product.name} left",
+                        path,
+                    )
+                )
+        if errors:
+            raise DomainFailure(*errors)  # rolls back every decrement above
+        now = datetime.now(UTC)
+        order = await _create_order(
+            user_id=user_id,
+            total=sum((line.product.price * line.quantity for line in lines), Decimal("0.00")),
+            currency=lines[0].product.currency,
+            key=key,
+            expires_at=now + timeout,
+        )
+        await OrderLine.bulk_create(
+            [
+                OrderLine(
+                    order=order,
+                    product_id=line.product.id,
+                    product_name=line.product.name,
+                    unit_price=line.product.price,
+                    quantity=line.quantity,
+                )
+                for line in lines
+            ]
+        )
+        await OrderEvent.create(
+            order=order, to_status=OrderStatus.PENDING_PAYMENT, actor_id=user_id
+        )
+        await CartLine.filter(id__in=[line.id for line in lines]).delete()
+    return order, True
+
+
+async def _stock_of(product_id: int) -> int:
+    product = await catalog.visible_products(include_unpublished=True).get_or_none(id=product_id)
+    return product.stock if product else 0
+
+
+async def _create_order(
+    *,
+    user_id: int,
+    total: Decimal,
+    currency: str,
+    key: str | None,
+    expires_at: datetime,
+    seckill_event_id: int | None = None,
+) -> Order:
+    for attempt in range(NUMBER_ATTEMPTS):
+        number = new_order_number()
+        if attempt and await Order.filter(number=number).exists():
+            continue
+        return await Order.create(
+            number=number,
+            user_id=user_id,
+            total=total,
+            currency=currency,
+            idempotency_key=key,
+            expires_at=expires_at,
+            seckill_event_id=seckill_event_id,
+        )
+    raise RuntimeError("could not allocate a unique order number")
+
+
+async def schedule_expiry(runtime: Runtime, order: Order) -> None:
+    """Defer the expiry job to `expires_at`; the periodic sweep covers a lost job."""
+    await runtime.queue.enqueue_job(
+        "expire_order", order.id, _job_id=f"order-expire:{order.id}", _defer_until=order.expires_at
+    )
+
+
+async def create_seckill_order(
+    *,
+    user_id: int,
+    event: SeckillEvent,
+    product_name: str,
+    product_id: int,
+    currency: str,
+    quantity: int,
+    expires_at: datetime,
+) -> Order:
+    """The order of a flash-sale reservation, at the event's price. Call inside a transaction."""
+    order = await _create_order(
+        user_id=user_id,
+        total=event.price * quantity,
+        currency=currency,
+        key=None,
+        expires_at=expires_at,
+        seckill_event_id=event.id,
+    )
+    await OrderLine.create(
+        order=order,
+        product_id=product_id,
+        product_name=product_name,
+        unit_price=event.price,
+        quantity=quantity,
+    )
+    await OrderEvent.create(order=order, to_status=OrderStatus.PENDING_PAYMENT, actor_id=user_id)
+    return order
+
+
+# --- status changes -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class StatusChange:
+    order: Order
+    changed: bool
+
+
+async def change_status(
+    runtime: Runtime,
+    *,
+    order_id: int,
+    target: OrderStatus,
+    actor_id: int | None,
+    reason: str = "",
+    only_from: OrderStatus | None = None,
+    publish: bool = True,
+) -> StatusChange:
+    """Move an order along the state machine exactly once, returning freed stock with it.
+
+    Inside a caller's open transaction (this one nests as a savepoint) pass `publish=False`
+    and publish after the commit, so subscribers never read the order before the change.
+    """
+    async with in_transaction():
+        order = await Order.get_or_none(id=order_id)
+        if order is None:
+            raise _fail(ErrorCode.NOT_FOUND, "No such order", "id")
+        source = order.status
+        step = state.transition(source, target)
+        if step is None or (only_from is not None and source is not only_from):
+            raise _fail(
+                ErrorCode.INVALID_STATE,
+                f"An order that is {source.value} cannot become {target.value}",
+                "status",
+            )
+        now = datetime.now(UTC)
+        fields: dict[str, object] = {"status": target, "updated_at": now}
+        if target is OrderStatus.PAID:
+            fields["paid_at"] = now
+        # Conditional on the status we read: a concurrent change makes this a no-op.
+        moved = await Order.filter(id=order_id, status=source).update(**fields)
+        if not moved:
+            raise _fail(ErrorCode.INVALID_STATE, "The order changed meanwhile; try again", "status")
+        if step.releases_stock:
+            await _release_stock(order)
+        await OrderEvent.create(
+            order_id=order_id,
+            from_status=source,
+            to_status=target,
+            actor_id=actor_id,
+            reason=reason,
+        )
+    await order.refresh_from_db()
+    if step.releases_stock and order.seckill_event_id is not None:  # type: ignore[attr-defined]
+        await seckill_stock.return_order_units(runtime, order)
+    if publish:
+        await publish_order_updated(runtime, order)
+    return StatusChange(order=order, changed=True)
+
+
+async def _release_stock(order: Order) -> None:
+    lines = await OrderLine.filter(order_id=order.id)
+    if order.seckill_event_id is None:  # type: ignore[attr-defined]
+        for line in lines:
+            await catalog.increment_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+        return
+    # A flash-sale unit goes back to its event (Redis follows after the commit, exactly once
+    # per ticket); once the event has closed, it goes back to the product instead.
+    units = sum(line.quantity for line in lines)
+    event = await SeckillEvent.get(id=order.seckill_event_id)  # type: ignore[attr-defined]
+    await SeckillEvent.filter(id=event.id).update(sold=F("sold") - units)
+    if event.closed_at is not None:
+        await catalog.increment_stock(event.product_id, units)  # type: ignore[attr-defined]
+
+
+async def cancel_order(runtime: Runtime, *, user_id: int, order_id: int) -> Order:
+    """The shopper cancels their own unpaid order."""
+    if not await Order.filter(id=order_id, user_id=user_id).exists():
+        raise _fail(ErrorCode.NOT_FOUND, "No such order", "id")
+    change = await change_status(
+        runtime,
+        order_id=order_id,
+        target=OrderStatus.CANCELLED,
+        actor_id=user_id,
+        reason="cancelled by shopper",
+    )
+    return change.order
+
+
+async def expire_order(runtime: Runtime, order_id: int, *, now: datetime | None = None) -> bool:
+    """Expire an unpaid order whose time is up. Safe to call any number of times."""
+    now = now or datetime.now(UTC)
+    due = await Order.filter(
+        id=order_id, status=OrderStatus.PENDING_PAYMENT, expires_at__lte=now
+    ).exists()
+    if not due:
+        return False
+    try:
+        await change_status(
+            runtime,
+            order_id=order_id,
+            target=OrderStatus.EXPIRED,
+            actor_id=None,
+            reason="payment timeout",
+            only_from=OrderStatus.PENDING_PAYMENT,
+        )
+    except DomainFailure:  # paid or cancelled in the meantime
+        return False
+    return True
+
+
+async def expire_overdue(runtime: Runtime, *, limit: int = 500) -> int:
+    """Expire every overdue unpaid order (the sweep behind the deferred jobs)."""
+    now = datetime.now(UTC)
+    overdue = (
+        await Order.filter(status=OrderStatus.PENDING_PAYMENT, expires_at__lte=now)
+        .order_by("expires_at")
+        .limit(limit)
+        .only("id")
+    )
+    expired = 0
+    for order in overdue:
+        expired += await expire_order(runtime, order.id, now=now)
+    return expired
+
+
+async def admin_set_status(
+    runtime: Runtime, *, admin_id: int, order_id: int, target: OrderStatus
+) -> Order:
+    if target not in state.ADMIN_TARGETS:
+        raise _fail(
+            ErrorCode.INVALID_STATE,
+            f"{target.value} is not set by hand (payment, refund and expiry have their own paths)",
+            "status",
+        )
+    change = await change_status(
+        runtime, order_id=order_id, target=target, actor_id=admin_id, reason="set by admin"
+    )
+    return change.order
+
+
+async def refund_order(
+    runtime: Runtime, *, admin_id: int, order_id: int, publish: bool = True
+) -> Order:
+    """Moves the order only; `flashmart.payments.services.refund_order` also returns the money."""
+    change = await change_status(
+        runtime,
+        order_id=order_id,
+        target=OrderStatus.REFUNDED,
+        actor_id=admin_id,
+        reason="refunded by admin",
+        publish=publish,
+    )
+    return change.order
+
+
+async def mark_paid(runtime: Runtime, *, order_id: int, reason: str = "payment received") -> Order:
+    change = await change_status(
+        runtime, order_id=order_id, target=OrderStatus.PAID, actor_id=None, reason=reason
+    )
+    return change.order
+
+
+# --- reads ----------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OrderFilter:
+    status: OrderStatus | None = None
+    number: str | None = None
+    user_email: str | None = None
+    created_from: datetime | None = None
+    created_to: datetime | None = None
+
+
+def orders_for(
+    *, user_id: int, is_admin: bool, filters: OrderFilter | None = None
+) -> QuerySet[Order]:
+    """Orders a viewer may list: their own, or every order for an administrator."""
+    queryset = Order.all() if is_admin else Order.filter(user_id=user_id)
+    f = filters or OrderFilter()
+    if f.status is not None:
+        queryset = queryset.filter(status=f.status)
+    if f.number:
+        queryset = queryset.filter(number__icontains=f.number.strip())
+    if f.user_email and is_admin:
+        queryset = queryset.filter(user__email__icontains=f.user_email.strip().lower())
+    if f.created_from is not None:
+        queryset = queryset.filter(created_at__gte=f.created_from)
+    if f.created_to is not None:
+        queryset = queryset.filter(created_at__lt=f.created_to)
+    return queryset
+
+
+async def order_for(*, order_id: int, user_id: int, is_admin: bool) -> Order | None:
+    """The order if the viewer owns it or is an administrator; None otherwise (no leak)."""
+    return await orders_for(user_id=user_id, is_admin=is_admin).get_or_none(id=order_id)

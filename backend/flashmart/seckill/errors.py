@@ -1,0 +1,27 @@
+"""Error codes of flash sales (members of the shared `ErrorCode`)."""
+
+from flashmart.core.errors import ErrorCode
+from flashmart.seckill.store import ReserveCode
+
+SECKILL_ERRORS = (
+    ErrorCode.NOT_STARTED,
+    ErrorCode.ENDED,
+    ErrorCode.SOLD_OUT,
+    ErrorCode.ALREADY_PURCHASED,
+    ErrorCode.LIMIT_EXCEEDED,
+)
+
+# What each refusal of the reservation script means to a shopper.
+REFUSALS: dict[ReserveCode, tuple[ErrorCode, str]] = {
+    ReserveCode.NOT_STARTED: (ErrorCode.NOT_STARTED, "The sale has not started yet"),
+    ReserveCode.ENDED: (ErrorCode.ENDED, "The sale has ended"),
+    ReserveCode.SOLD_OUT: (ErrorCode.SOLD_OUT, "Sold out"),
+    ReserveCode.ALREADY_PURCHASED: (
+        ErrorCode.ALREADY_PURCHASED,
+        "You already bought as many as this sale allows",
+    ),
+    ReserveCode.LIMIT_EXCEEDED: (
+        ErrorCode.LIMIT_EXCEEDED,
+        "That is more than this sale allows you",
+    ),
+}

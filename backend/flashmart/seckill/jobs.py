@@ -1,0 +1,43 @@
+"""arq jobs of flash sales: persisting reservations, warm-up and the reconciler."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flashmart.core.queue import deps
+from flashmart.seckill import services
+
+
+async def persist_reservation(
+    ctx: dict[str, Any],
+    event_id: int,
+    ticket_id: str,
+    user_id: int,
+    quantity: int,
+    reserved_ms: int,
+) -> str:
+    """Enqueued by the reservation script itself (JSON job, job id = ticket id)."""
+    outcome = await services.persist_reservation(
+        deps(ctx),
+        event_id=event_id,
+        ticket_id=ticket_id,
+        user_id=user_id,
+        quantity=quantity,
+        reserved_ms=reserved_ms,
+    )
+    return outcome.value
+
+
+async def warm_upcoming_events(ctx: dict[str, Any]) -> int:
+    return await services.warm_upcoming(deps(ctx))
+
+
+async def reconcile_reservations(ctx: dict[str, Any]) -> dict[str, object]:
+    runtime = deps(ctx)
+    report = await services.reconcile(runtime)
+    closed_cold = await services.close_ended_cold(runtime)
+    return {
+        "persisted": report.persisted,
+        "released": report.released,
+        "closed": [*report.closed, closed_cold],
+    }

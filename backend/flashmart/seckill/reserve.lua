@@ -1,0 +1,102 @@
+-- Reserve flash-sale units atomically: rate limit, window, sold-out flag, per-user limit,
+-- stock, ledger entry and (optionally) the arq job that persists the order.
+--
+-- KEYS[1] meta     hash  starts, ends (ms), limit, soldout
+-- KEYS[2] stock    string remaining units
+-- KEYS[3] buyers   hash  user id -> units reserved
+-- KEYS[4] ledger   hash  ticket id -> {u, q, t, s}
+-- KEYS[5] pending  zset  ticket id -> reserved ms (not yet persisted)
+-- KEYS[6] rl user  hash  token bucket of this shopper
+-- KEYS[7] rl ip    hash  token bucket of this client address
+-- KEYS[8] attempts hash  unix second -> attempts
+-- KEYS[9] queue    zset  arq queue            (only when ARGV[8] == "1")
+-- KEYS[10] job     string arq job key          (only when ARGV[8] == "1")
+--
+-- ARGV: 1 user id, 2 quantity, 3 ticket id, 4 user rate/s, 5 user burst, 6 ip rate/s,
+--       7 ip burst, 8 enqueue "1"/"0", 9 job function, 10 job ttl ms, 11 event id
+--
+-- Returns {code, number}: OK remaining | RATE_LIMITED retry-ms | NOT_WARM 0 |
+-- NOT_STARTED ms-to-start | ENDED 0 | SOLD_OUT remaining | ALREADY_PURCHASED 0 |
+-- LIMIT_EXCEEDED units-still-allowed
+
+local now = redis.call('TIME')
+local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
+local user = ARGV[1]
+local qty = tonumber(ARGV[2])
+
+redis.call('HINCRBY', KEYS[8], now[1], 1)
+redis.call('EXPIRE', KEYS[8], 3600)
+
+local meta = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'soldout')
+if not meta[1] then
+  return {'NOT_WARM', 0}  -- the caller warms and retries: take no token yet
+end
+
+-- Token buckets: check both before taking from either.
+local function bucket(key, rate, burst)
+  local state = redis.call('HMGET', key, 'tokens', 'ts')
+  local tokens = tonumber(state[1])
+  local ts = tonumber(state[2])
+  if tokens == nil then
+    tokens = burst
+    ts = now_ms
+  end
+  return math.min(burst, tokens + (now_ms - ts) * rate / 1000)
+end
+local user_rate, user_burst = tonumber(ARGV[4]), tonumber(ARGV[5])
+local ip_rate, ip_burst = tonumber(ARGV[6]), tonumber(ARGV[7])
+local user_tokens = bucket(KEYS[6], user_rate, user_burst)
+local ip_tokens = bucket(KEYS[7], ip_rate, ip_burst)
+if user_tokens < 1 or ip_tokens < 1 then
+  local wait_user = user_tokens < 1 and (1 - user_tokens) * 1000 / user_rate or 0
+  local wait_ip = ip_tokens < 1 and (1 - ip_tokens) * 1000 / ip_rate or 0
+  return {'RATE_LIMITED', math.ceil(math.max(wait_user, wait_ip))}
+end
+redis.call('HSET', KEYS[6], 'tokens', user_tokens - 1, 'ts', now_ms)
+redis.call('PEXPIRE', KEYS[6], math.ceil(user_burst * 1000 / user_rate) + 1000)
+redis.call('HSET', KEYS[7], 'tokens', ip_tokens - 1, 'ts', now_ms)
+redis.call('PEXPIRE', KEYS[7], math.ceil(ip_burst * 1000 / ip_rate) + 1000)
+
+local starts, ends, limit = tonumber(meta[1]), tonumber(meta[2]), tonumber(meta[3])
+if now_ms < starts then
+  return {'NOT_STARTED', starts - now_ms}
+end
+if now_ms >= ends then
+  return {'ENDED', 0}
+end
+if meta[4] == '1' then
+  return {'SOLD_OUT', 0}
+end
+local bought = tonumber(redis.call('HGET', KEYS[3], user) or '0')
+if bought >= limit then
+  return {'ALREADY_PURCHASED', 0}
+end
+if bought + qty > limit then
+  return {'LIMIT_EXCEEDED', limit - bought}
+end
+local stock = tonumber(redis.call('GET', KEYS[2]) or '0')
+if stock < qty then
+  if stock <= 0 then
+    redis.call('HSET', KEYS[1], 'soldout', '1')
+  end
+  return {'SOLD_OUT', stock}
+end
+
+stock = redis.call('DECRBY', KEYS[2], qty)
+redis.call('HINCRBY', KEYS[3], user, qty)
+redis.call('HSET', KEYS[4], ARGV[3], cjson.encode({u = tonumber(user), q = qty, t = now_ms, s = 'reserved'}))
+redis.call('ZADD', KEYS[5], now_ms, ARGV[3])
+if stock <= 0 then
+  redis.call('HSET', KEYS[1], 'soldout', '1')
+end
+if ARGV[8] == '1' then
+  -- An arq job exactly as ArqRedis.enqueue_job writes it with FlashMart's JSON serializer.
+  local job = cjson.encode({
+    t = cjson.null, f = ARGV[9],
+    a = {tonumber(ARGV[11]), ARGV[3], tonumber(user), qty, now_ms},
+    k = {}, et = now_ms,
+  })
+  redis.call('PSETEX', KEYS[10], tonumber(ARGV[10]), job)
+  redis.call('ZADD', KEYS[9], now_ms, ARGV[3])
+end
+return {'OK', stock}

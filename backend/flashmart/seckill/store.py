@@ -1,0 +1,246 @@
+"""The Redis side of a flash sale: the Lua scripts and what they answer. No database here."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import weakref
+from collections.abc import Awaitable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import TypeVar
+
+from redis.asyncio import Redis
+from redis.commands.core import AsyncScript
+
+from flashmart.core.keys import Keys
+
+HERE = Path(__file__).resolve().parent
+T = TypeVar("T")
+
+
+async def _done(value: Awaitable[T] | T) -> T:
+    """redis-py types its hash and set commands as "awaitable or not" on the asyncio client."""
+    return await value if inspect.isawaitable(value) else value
+
+
+JOB_TTL_MS = 86_400_000  # arq's default: a queued job's key outlives any sane backlog
+PERSIST_JOB = "persist_reservation"
+
+
+class ReserveCode(StrEnum):
+    OK = "OK"
+    RATE_LIMITED = "RATE_LIMITED"
+    NOT_WARM = "NOT_WARM"
+    NOT_STARTED = "NOT_STARTED"
+    ENDED = "ENDED"
+    SOLD_OUT = "SOLD_OUT"
+    ALREADY_PURCHASED = "ALREADY_PURCHASED"
+    LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+
+
+@dataclass(frozen=True)
+class ReserveResult:
+    code: ReserveCode
+    value: int  # remaining units, retry-after ms, ms to start or units still allowed
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    ticket_id: str
+    user_id: int
+    quantity: int
+    reserved_ms: int
+    state: str  # reserved | persisted | released | failed
+
+
+@dataclass(frozen=True)
+class Scripts:
+    reserve: AsyncScript
+    release: AsyncScript
+    persisted: AsyncScript
+    warm: AsyncScript
+
+
+_SOURCES = {
+    name: (HERE / f"{name}.lua").read_text() for name in ("reserve", "release", "persisted", "warm")
+}
+_loaded: weakref.WeakKeyDictionary[Redis, Scripts] = weakref.WeakKeyDictionary()
+
+
+def scripts(redis: Redis) -> Scripts:
+    """Scripts bound to a client: called by SHA, re-loaded by redis-py after a NOSCRIPT."""
+    found = _loaded.get(redis)
+    if found is None:
+        found = Scripts(**{name: redis.register_script(src) for name, src in _SOURCES.items()})
+        _loaded[redis] = found
+    return found
+
+
+def _event_keys(keys: Keys, event_id: int) -> list[str]:
+    return [
+        keys.event_meta(event_id),
+        keys.event_stock(event_id),
+        keys.event_buyers(event_id),
+        keys.event_ledger(event_id),
+        keys.event_pending(event_id),
+    ]
+
+
+async def reserve(
+    redis: Redis,
+    keys: Keys,
+    *,
+    event_id: int,
+    user_id: int,
+    quantity: int,
+    ticket_id: str,
+    client_ip: str,
+    user_rate: float,
+    user_burst: int,
+    ip_rate: float,
+    ip_burst: int,
+    enqueue: bool,
+) -> ReserveResult:
+    script_keys = [
+        *_event_keys(keys, event_id),
+        keys.event_rate_user(event_id, user_id),
+        keys.event_rate_ip(event_id, client_ip),
+        keys.event_attempts(event_id),
+    ]
+    if enqueue:
+        script_keys += [keys.queue, keys.arq_job(ticket_id)]
+    code, value = await scripts(redis).reserve(
+        keys=script_keys,
+        args=[
+            user_id, quantity, ticket_id, user_rate, user_burst, ip_rate, ip_burst,
+            "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
+        ],
+    )  # fmt: skip
+    return ReserveResult(code=ReserveCode(code.decode()), value=int(value))
+
+
+async def release(
+    redis: Redis, keys: Keys, *, event_id: int, ticket_id: str, user_id: int, quantity: int
+) -> int:
+    """1 released now, 0 already released, -1 event not warm (the database is the truth)."""
+    result = await scripts(redis).release(
+        keys=_event_keys(keys, event_id), args=[ticket_id, user_id, quantity]
+    )
+    return int(result)
+
+
+async def mark_settled(
+    redis: Redis, keys: Keys, *, event_id: int, ticket_id: str, state: str = "persisted"
+) -> bool:
+    result = await scripts(redis).persisted(
+        keys=[keys.event_ledger(event_id), keys.event_pending(event_id)], args=[ticket_id, state]
+    )
+    return bool(result)
+
+
+async def warm(
+    redis: Redis,
+    keys: Keys,
+    *,
+    event_id: int,
+    starts_ms: int,
+    ends_ms: int,
+    per_user_limit: int,
+    remaining: int,
+    total: int,
+    holdings: dict[int, int],
+) -> bool:
+    pairs: list[int] = []
+    for user_id, units in holdings.items():
+        pairs += [user_id, units]
+    loaded = await scripts(redis).warm(
+        keys=[keys.event_meta(event_id), keys.event_stock(event_id), keys.event_buyers(event_id)],
+        args=[starts_ms, ends_ms, per_user_limit, remaining, total, *pairs],
+    )
+    await _done(redis.sadd(keys.warm_events, event_id))
+    return bool(loaded)
+
+
+@dataclass(frozen=True)
+class WarmState:
+    remaining: int
+    sold_out: bool
+
+
+async def read_states(redis: Redis, keys: Keys, event_ids: list[int]) -> dict[int, WarmState]:
+    """Remaining stock of the warm events among `event_ids` (one round trip)."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for event_id in event_ids:
+            pipe.get(keys.event_stock(event_id))
+            pipe.hget(keys.event_meta(event_id), "soldout")
+        raw = await pipe.execute()
+    states: dict[int, WarmState] = {}
+    for index, event_id in enumerate(event_ids):
+        stock, sold_out = raw[2 * index], raw[2 * index + 1]
+        if stock is not None and sold_out is not None:
+            remaining = int(stock)
+            states[event_id] = WarmState(remaining=remaining, sold_out=remaining <= 0)
+    return states
+
+
+async def ledger_entry(
+    redis: Redis, keys: Keys, event_id: int, ticket_id: str
+) -> LedgerEntry | None:
+    raw = await _done(redis.hget(keys.event_ledger(event_id), ticket_id))
+    return _entry(ticket_id, raw) if raw else None
+
+
+async def ledger(redis: Redis, keys: Keys, event_id: int) -> list[LedgerEntry]:
+    raw = await _done(redis.hgetall(keys.event_ledger(event_id)))
+    return [_entry(k.decode(), v) for k, v in raw.items()]
+
+
+def _entry(ticket_id: str, raw: bytes | str) -> LedgerEntry:
+    data = json.loads(raw)
+    return LedgerEntry(
+        ticket_id=ticket_id,
+        user_id=int(data["u"]),
+        quantity=int(data["q"]),
+        reserved_ms=int(data["t"]),
+        state=str(data.get("s", "reserved")),
+    )
+
+
+async def stale_pending(
+    redis: Redis, keys: Keys, event_id: int, *, older_than_ms: int
+) -> list[str]:
+    raw = await redis.zrangebyscore(keys.event_pending(event_id), "-inf", older_than_ms)
+    return [r.decode() for r in raw]
+
+
+async def is_warm(redis: Redis, keys: Keys, event_id: int) -> bool:
+    return bool(await redis.exists(keys.event_meta(event_id)))
+
+
+async def buyers(redis: Redis, keys: Keys, event_id: int) -> dict[int, int]:
+    raw = await _done(redis.hgetall(keys.event_buyers(event_id)))
+    return {int(k): int(v) for k, v in raw.items()}
+
+
+async def attempts_per_second(redis: Redis, keys: Keys, event_id: int) -> dict[int, int]:
+    raw = await _done(redis.hgetall(keys.event_attempts(event_id)))
+    return {int(k): int(v) for k, v in raw.items()}
+
+
+async def pending_count(redis: Redis, keys: Keys, event_id: int) -> int:
+    return int(await redis.zcard(keys.event_pending(event_id)))
+
+
+async def forget(redis: Redis, keys: Keys, event_id: int, *, after_seconds: int) -> None:
+    """Let a closed event's keys expire (kept a while for audits) and stop reconciling it."""
+    async with redis.pipeline(transaction=False) as pipe:
+        for key in [*_event_keys(keys, event_id), keys.event_attempts(event_id)]:
+            pipe.expire(key, after_seconds)
+        pipe.srem(keys.warm_events, event_id)
+        await pipe.execute()
+
+
+async def warm_event_ids(redis: Redis, keys: Keys) -> list[int]:
+    return sorted(int(m) for m in await _done(redis.smembers(keys.warm_events)))

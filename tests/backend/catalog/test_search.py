@@ -1,0 +1,126 @@
+"""The product listing: filters combine, search finds and ranks, sorts are total orders."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from flashmart.catalog import search, services
+from flashmart.catalog.models import Category, Product
+from flashmart.catalog.search import ProductFilter, ProductSort
+from flashmart.core.settings import Settings
+
+CATALOG = [
+    # (category, name, description, price, stock)
+    ("earbuds", "Echo Buds Pro", "Wireless earbuds with active noise cancelling.", "129.00", 9),
+    ("headphones", "Tempo Headphones", "Over-ear wireless headphones, long battery.", "199.00", 4),
+    ("headphones", "Cadence ANC", "Noise cancelling headphones for travel.", "249.00", 0),
+    ("speakers", "Bass Cube Speaker", "Portable bluetooth speaker, waterproof.", "59.90", 12),
+    ("speakers", "Aria Soundbar", "A soundbar for your TV; pairs with any speaker.", "299.00", 3),
+    ("home", "Swift Robot Vacuum", "Robot vacuum cleaner with smart room mapping.", "399.00", 2),
+    ("home", "Crisp Air Fryer", "Air fryer for crisp and healthy cooking.", "89.00", 20),
+    ("home", "Chill Air Purifier", "HEPA air purifier for the bedroom.", "149.00", 7),
+    ("wearables", "Pulse Watch 3", "Smart watch with heart rate and GPS running.", "179.00", 6),
+    ("wearables", "Trek GPS Watch", "Rugged GPS watch for hiking and running.", "229.00", 5),
+]  # fmt: skip
+
+
+async def _catalog() -> dict[str, Category]:
+    audio = await Category.create(name="Audio", slug="audio")
+    categories = {"audio": audio}
+    for slug, parent in (
+        ("earbuds", audio),
+        ("headphones", audio),
+        ("speakers", audio),
+        ("home", None),
+        ("wearables", None),
+    ):
+        categories[slug] = await Category.create(name=slug.title(), slug=slug, parent=parent)
+    for category, name, description, price, stock in CATALOG:
+        await Product.create(
+            name=name,
+            slug=services.slugify(name),
+            description=description,
+            price=Decimal(price),
+            stock=stock,
+            category=categories[category],
+        )
+    await Product.create(
+        name="Hidden Headphones", slug="hidden", price=Decimal("1.00"), is_published=False
+    )
+    return categories
+
+
+async def _names(criteria: ProductFilter, sort: ProductSort | None = None) -> list[str]:
+    listing = await search.list_products(services.visible_products(), criteria, sort)
+    return [p.name for p in await listing.queryset.order_by(*listing.order)]
+
+
+async def test_filters_combine(db: None) -> None:
+    categories = await _catalog()
+    audio = categories["audio"].id
+    assert await _names(ProductFilter(category_id=audio), ProductSort.PRICE_ASC) == [
+        "Bass Cube Speaker",
+        "Echo Buds Pro",
+        "Tempo Headphones",
+        "Cadence ANC",
+        "Aria Soundbar",
+    ]
+    assert await _names(
+        ProductFilter(
+            category_id=audio, min_price=Decimal("100"), max_price=Decimal("250"), in_stock=True
+        ),
+        ProductSort.PRICE_DESC,
+    ) == ["Tempo Headphones", "Echo Buds Pro"]
+    assert await _names(ProductFilter(in_stock=False)) == ["Cadence ANC"]
+    assert await _names(ProductFilter(search="headphones", in_stock=True)) == ["Tempo Headphones"]
+    assert await _names(
+        ProductFilter(search="air", category_id=categories["home"].id), ProductSort.NAME
+    ) == ["Chill Air Purifier", "Crisp Air Fryer"]
+    assert await _names(ProductFilter(category_id=999_999)) == []
+    # "9.99" < "59.90" as numbers, not as the strings SQLite keeps decimals in
+    assert (await _names(ProductFilter(max_price=Decimal("60")))) == ["Bass Cube Speaker"]
+
+
+async def test_search_finds_words_in_name_or_description_and_ranks_name_hits_first(
+    db: None,
+) -> None:
+    await _catalog()
+    assert (await _names(ProductFilter(search="headphones")))[0] == "Tempo Headphones"
+    assert set(await _names(ProductFilter(search="headphones"))) == {
+        "Tempo Headphones",
+        "Cadence ANC",
+    }
+    assert await _names(ProductFilter(search="SPEAKER")) == ["Bass Cube Speaker", "Aria Soundbar"]
+    assert await _names(ProductFilter(search="  ")) == [name for _, name, *_ in CATALOG]
+    assert await _names(ProductFilter(search="no such thing")) == []
+    # an explicit sort wins over relevance
+    assert await _names(ProductFilter(search="speaker"), ProductSort.PRICE_DESC) == [
+        "Aria Soundbar",
+        "Bass Cube Speaker",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "best", "also"),
+    [
+        ("headphones", "Tempo Headphones", {"Cadence ANC"}),
+        ("wireless headphones", "Tempo Headphones", set()),
+        ("gps watch", "Trek GPS Watch", {"Pulse Watch 3"}),
+        ("speakers", "Bass Cube Speaker", {"Aria Soundbar"}),  # stemming: speakers ~ speaker
+        ("vacuums", "Swift Robot Vacuum", set()),
+        ("air purifier", "Chill Air Purifier", set()),
+        ("headphones -wireless", "Cadence ANC", set()),  # web-search syntax: exclude a word
+        ('"noise cancelling" earbuds', "Echo Buds Pro", set()),
+    ],
+)
+async def test_full_text_ranking_on_postgres(
+    settings: Settings, db: None, query: str, best: str, also: set[str]
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("full-text search and ts_rank are PostgreSQL only; SQLite uses LIKE")
+    await _catalog()
+    found = await _names(ProductFilter(search=query))
+    assert found[0] == best, found
+    assert set(found[1:]) == also, found

@@ -1,0 +1,170 @@
+"""Catalog writes: validation refuses bad input and writes nothing; slugs; soft delete; stock."""
+
+from __future__ import annotations
+
+import asyncio
+from decimal import Decimal
+from typing import Any
+
+import pytest
+
+from flashmart.catalog import services
+from flashmart.catalog.models import Category, Product
+from flashmart.catalog.services import CategoryDraft, ProductDraft
+from flashmart.core.errors import DomainFailure, ErrorCode
+from tests.backend.catalog.conftest import Deps
+
+
+def _codes(failure: pytest.ExceptionInfo[DomainFailure]) -> dict[tuple[str, ...] | None, ErrorCode]:
+    return {e.field: e.code for e in failure.value.errors}
+
+
+async def _product(deps: Deps, name: str = "Aurora X1", **kwargs: Any) -> Product:
+    fields: dict[str, Any] = {"price": Decimal("9.99"), "stock": 5, **kwargs}
+    return await services.create_product(deps, ProductDraft(name=name, **fields))
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "code"),
+    [
+        ({"name": ""}, "name", ErrorCode.REQUIRED),
+        ({"name": "   "}, "name", ErrorCode.REQUIRED),
+        ({"name": "x" * 201}, "name", ErrorCode.INVALID),
+        ({"price": Decimal("0")}, "price", ErrorCode.INVALID),
+        ({"price": Decimal("-1.00")}, "price", ErrorCode.INVALID),
+        ({"price": Decimal("1.999")}, "price", ErrorCode.INVALID),
+        ({"price": Decimal("NaN")}, "price", ErrorCode.INVALID),
+        ({"price": Decimal("1e12")}, "price", ErrorCode.INVALID),
+        ({"stock": -1}, "stock", ErrorCode.INVALID),
+        ({"stock": services.MAX_STOCK + 1}, "stock", ErrorCode.INVALID),
+        ({"slug": "Not A Slug"}, "slug", ErrorCode.INVALID),
+        ({"slug": "trailing-"}, "slug", ErrorCode.INVALID),
+        ({"category_id": 999_999}, "categoryId", ErrorCode.NOT_FOUND),
+        ({"description": "x" * 20_001}, "description", ErrorCode.INVALID),
+    ],
+)
+async def test_bad_product_input_is_refused_and_nothing_is_written(
+    deps: Deps, fields: dict[str, Any], field: str, code: ErrorCode
+) -> None:
+    draft: dict[str, Any] = {"name": "Widget", "price": Decimal("1.50"), "stock": 1, **fields}
+    with pytest.raises(DomainFailure) as failure:
+        await services.create_product(deps, ProductDraft(**draft))
+    assert _codes(failure) == {("input", field): code}
+    assert await Product.all().count() == 0
+
+
+async def test_every_problem_is_reported_at_once(deps: Deps) -> None:
+    with pytest.raises(DomainFailure) as failure:
+        await services.create_product(deps, ProductDraft(name="", price=Decimal("0.001"), stock=-5))
+    assert set(_codes(failure)) == {("input", "name"), ("input", "price"), ("input", "stock")}
+
+
+async def test_slugs_are_made_from_names_and_kept_unique(deps: Deps) -> None:
+    first = await _product(deps, "Aurora X1 Pro!")
+    second = await _product(deps, "Aurora  x1 pro")
+    third = await _product(deps, "Äurora X1 Pro")
+    unicode_only = await _product(deps, "手机")
+    assert [first.slug, second.slug, third.slug] == [
+        "aurora-x1-pro",
+        "aurora-x1-pro-2",
+        "aurora-x1-pro-3",
+    ]
+    assert unicode_only.slug == "item"
+    with pytest.raises(DomainFailure) as failure:
+        await _product(deps, "Other", slug="aurora-x1-pro")
+    assert _codes(failure) == {("input", "slug"): ErrorCode.UNIQUE}
+
+
+async def test_update_changes_only_what_is_given(deps: Deps) -> None:
+    category = await services.create_category(deps, CategoryDraft(name="Phones"))
+    product = await _product(deps, description="old", category_id=category.id)
+    updated = await services.update_product(
+        deps, product.id, {"price": Decimal("12.50"), "category_id": None}
+    )
+    assert (updated.price, updated.category_id, updated.description, updated.slug) == (  # type: ignore[attr-defined]
+        Decimal("12.50"),
+        None,
+        "old",
+        "aurora-x1",
+    )
+    renamed = await services.update_product(deps, product.id, {"name": "Nimbus 8", "slug": None})
+    assert renamed.slug == "nimbus-8"
+    with pytest.raises(DomainFailure) as failure:
+        await services.update_product(deps, product.id, {"name": None, "stock": -1})
+    assert _codes(failure) == {
+        ("input", "name"): ErrorCode.REQUIRED,
+        ("input", "stock"): ErrorCode.INVALID,
+    }
+    stored = await Product.get(id=product.id)
+    assert (stored.name, stored.stock) == ("Nimbus 8", 5)
+
+
+async def test_soft_delete_hides_the_product_and_frees_its_slug(deps: Deps) -> None:
+    product = await _product(deps)
+    deleted = await services.delete_product(deps, product.id)
+    assert deleted.deleted_at is not None
+    assert await services.get_product(product.id, include_unpublished=True) is None
+    assert await services.product_detail(deps, product.id, include_unpublished=True) is None
+    assert (await _product(deps, slug="aurora-x1")).slug == "aurora-x1"
+    for again in (
+        services.delete_product(deps, product.id),
+        services.set_stock(deps, product.id, 3),
+        services.update_product(deps, product.id, {"stock": 3}),
+    ):
+        with pytest.raises(DomainFailure) as failure:
+            await again
+        assert _codes(failure) == {("id",): ErrorCode.NOT_FOUND}
+    assert await Product.all().count() == 2  # kept for the orders that reference it
+
+
+async def test_categories_nest_without_cycles(deps: Deps) -> None:
+    root = await services.create_category(deps, CategoryDraft(name="Electronics"))
+    child = await services.create_category(deps, CategoryDraft(name="Phones", parent_id=root.id))
+    grandchild = await services.create_category(
+        deps, CategoryDraft(name="Foldables", parent_id=child.id)
+    )
+    for parent in (root.id, grandchild.id):
+        with pytest.raises(DomainFailure) as failure:
+            await services.update_category(deps, root.id, {"parent_id": parent})
+        assert _codes(failure) == {("input", "parentId"): ErrorCode.INVALID}
+    with pytest.raises(DomainFailure) as failure:
+        await services.create_category(deps, CategoryDraft(name="Phones", slug="phones"))
+    assert _codes(failure) == {("input", "slug"): ErrorCode.UNIQUE}
+    moved = await services.update_category(deps, grandchild.id, {"parent_id": None})
+    assert moved.parent_id is None  # type: ignore[attr-defined]
+    assert await Category.all().count() == 3
+
+
+async def test_fifty_concurrent_decrements_never_oversell(deps: Deps) -> None:
+    product = await _product(deps, stock=30)
+    results = await asyncio.gather(*(services.decrement_stock(product.id, 1) for _ in range(50)))
+    assert results.count(True) == 30
+    assert (await Product.get(id=product.id)).stock == 0
+
+
+async def test_concurrent_stock_sets_and_decrements_never_go_negative(deps: Deps) -> None:
+    product = await _product(deps, stock=10)
+
+    async def set_low(n: int) -> None:
+        await services.set_stock(deps, product.id, n % 3)
+
+    outcomes = await asyncio.gather(
+        *(services.decrement_stock(product.id, 2) for _ in range(25)),
+        *(set_low(n) for n in range(25)),
+    )
+    # No operation failed (the CHECK constraint would have raised) and none went below zero.
+    assert all(isinstance(o, bool) for o in outcomes[:25])
+    assert 0 <= (await Product.get(id=product.id)).stock <= 10
+
+
+async def test_stock_set_validates(deps: Deps) -> None:
+    product = await _product(deps)
+    for bad in (-1, services.MAX_STOCK + 1):
+        with pytest.raises(DomainFailure) as failure:
+            await services.set_stock(deps, product.id, bad)
+        assert _codes(failure) == {("stock",): ErrorCode.INVALID}
+    assert (await services.set_stock(deps, product.id, 0)).stock == 0
+    await services.increment_stock(product.id, 4)
+    assert not await services.decrement_stock(product.id, 5)
+    assert await services.decrement_stock(product.id, 4)
+    assert (await Product.get(id=product.id)).stock == 0

@@ -1,0 +1,162 @@
+"""`productImageUpload` over the GraphQL multipart request spec: images only, size-capped,
+stored under the media directory, served at /media, and refused without the CSRF header."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from PIL import Image
+
+from flashmart.accounts.models import Role
+from flashmart.catalog.models import Product, ProductImage
+from flashmart.core.settings import Settings
+from flashmart.graphql.ids import encode_id
+from tests.backend.helpers import Api, token_for
+
+ADMIN = token_for(1, Role.ADMIN)
+UPLOAD = """
+mutation($productId: ID!, $file: Upload!, $alt: String) {
+  productImageUpload(productId: $productId, file: $file, alt: $alt) {
+    image { id url thumbnailUrl alt width height position }
+    product { images { url } }
+    userErrors { field message code }
+  }
+}
+"""
+CSRF = {"x-flashmart-upload": "1"}
+MAX_BYTES = 20_000
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"media_max_bytes": MAX_BYTES})
+
+
+def png(size: tuple[int, int] = (320, 200)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, "teal").save(out, "PNG")
+    return out.getvalue()
+
+
+async def upload(
+    api: Api,
+    product_id: int,
+    content: bytes,
+    *,
+    headers: dict[str, str] | None = None,
+    token: str | None = ADMIN,
+    filename: str = "photo.png",
+    alt: str | None = "A photo",
+) -> httpx.Response:
+    operations = {
+        "query": UPLOAD,
+        "variables": {"productId": encode_id("Product", product_id), "file": None, "alt": alt},
+    }
+    return await api.http.post(
+        "/graphql",
+        data={"operations": json.dumps(operations), "map": json.dumps({"0": ["variables.file"]})},
+        files={"0": (filename, content, "image/png")},
+        headers={**(CSRF if headers is None else headers), "authorization": f"Bearer {token}"},
+    )
+
+
+def _payload(response: httpx.Response) -> dict[str, Any]:
+    assert response.status_code == 200, response.text
+    body = response.json()
+    assert "errors" not in body, body
+    payload: dict[str, Any] = body["data"]["productImageUpload"]
+    return payload
+
+
+@pytest.fixture
+async def product(db: None) -> Product:
+    return await Product.create(name="Aurora", slug="aurora", price="9.99", stock=1)
+
+
+def _media_files(settings: Settings) -> list[Path]:
+    return sorted(p for p in (settings.data_dir / "media").rglob("*") if p.is_file())
+
+
+async def test_a_png_is_stored_measured_and_served(
+    api: Api, product: Product, settings: Settings
+) -> None:
+    payload = _payload(await upload(api, product.id, png()))
+    assert payload["userErrors"] == []
+    image = payload["image"]
+    assert (image["width"], image["height"], image["alt"], image["position"]) == (
+        320,
+        200,
+        "A photo",
+        0,
+    )
+    assert image["url"].startswith(f"/media/products/{product.id}/")
+    assert image["url"].endswith(".png") and image["thumbnailUrl"].endswith("-thumb.webp")
+    assert payload["product"]["images"] == [{"url": image["url"]}]
+    served = await api.http.get(image["url"])
+    assert served.status_code == 200
+    assert Image.open(io.BytesIO(served.content)).size == (320, 200)
+    thumb = await api.http.get(image["thumbnailUrl"])
+    assert Image.open(io.BytesIO(thumb.content)).size == (320, 200)  # already small enough
+    second = _payload(await upload(api, product.id, png((800, 800)), alt=None))
+    assert (second["image"]["position"], second["image"]["alt"]) == (1, "")
+    assert len(_media_files(settings)) == 4
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        (b"GIF89a but really just text", "UNSUPPORTED_FILE_TYPE"),  # wrong magic bytes for .png
+        (b"<?php echo 'hi'; ?>", "UNSUPPORTED_FILE_TYPE"),
+        (b"\x89PNG\r\n\x1a\n" + b"garbage" * 10, "UNSUPPORTED_FILE_TYPE"),  # right magic only
+    ],
+    ids=["text-named-png", "php", "png-magic-then-garbage"],
+)
+async def test_non_images_and_large_files_are_refused_and_nothing_is_stored(
+    api: Api, product: Product, settings: Settings, content: bytes, code: str
+) -> None:
+    payload = _payload(await upload(api, product.id, content))
+    assert payload["image"] is None and payload["product"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["file"], code)]
+    assert await ProductImage.all().count() == 0
+    assert _media_files(settings) == []
+
+
+async def test_a_real_png_above_the_limit_is_too_large(
+    api: Api, product: Product, settings: Settings
+) -> None:
+    noise = Image.frombytes("RGB", (100, 100), os.urandom(100 * 100 * 3))  # incompressible
+    out = io.BytesIO()
+    noise.save(out, "PNG")
+    assert len(out.getvalue()) > MAX_BYTES
+    payload = _payload(await upload(api, product.id, out.getvalue()))
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [
+        (["file"], "FILE_TOO_LARGE")
+    ]
+    assert await ProductImage.all().count() == 0 and _media_files(settings) == []
+
+
+async def test_multipart_without_the_csrf_header_is_refused(
+    api: Api, product: Product, settings: Settings
+) -> None:
+    refused = await upload(api, product.id, png(), headers={})
+    assert refused.status_code == 400
+    assert "x-flashmart-upload" in refused.text
+    assert await ProductImage.all().count() == 0 and _media_files(settings) == []
+    apollo = await upload(api, product.id, png(), headers={"apollo-require-preflight": "true"})
+    assert _payload(apollo)["userErrors"] == []
+
+
+async def test_uploads_are_for_admins_and_live_products(api: Api, product: Product) -> None:
+    shopper = await upload(api, product.id, png(), token=token_for(2))
+    assert shopper.json()["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    long_alt = _payload(await upload(api, product.id, png(), alt="x" * 201))
+    assert [(e["field"], e["code"]) for e in long_alt["userErrors"]] == [(["alt"], "INVALID")]
+    missing = _payload(await upload(api, 999_999, png()))
+    assert [e["code"] for e in missing["userErrors"]] == ["NOT_FOUND"]
+    assert await ProductImage.all().count() == 0

@@ -1,0 +1,73 @@
+"""Building blocks for flash-sale tests: shoppers, a product, a sale, a real worker run."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+
+from flashmart.accounts.models import User
+from flashmart.catalog.models import Product
+from flashmart.core.runtime import Runtime
+from flashmart.seckill import services as seckill
+from flashmart.seckill.models import SeckillEvent
+from flashmart.worker import create_worker
+
+
+def relaxed(runtime: Runtime, **overrides: object) -> Runtime:
+    """The same clients with other settings (rate limits out of the way unless asked for)."""
+    values: dict[str, object] = {
+        "seckill_user_rate": 1000.0,
+        "seckill_user_burst": 1000,
+        "seckill_ip_rate": 1_000_000.0,
+        "seckill_ip_burst": 1_000_000,
+        **overrides,
+    }
+    settings = runtime.settings.model_copy(update=values)
+    return Runtime(settings=settings, redis=runtime.redis, queue=runtime.queue, keys=runtime.keys)
+
+
+async def shoppers(n: int) -> list[User]:
+    await User.bulk_create(
+        [User(email=f"buyer{i}@example.com", password_hash="x") for i in range(n)]
+    )
+    return list(await User.all().order_by("id"))
+
+
+async def sale(
+    units: int,
+    *,
+    per_user_limit: int = 1,
+    starts_in: timedelta = timedelta(minutes=-1),
+    lasts: timedelta = timedelta(hours=1),
+    product_stock: int | None = None,
+) -> SeckillEvent:
+    product = await Product.create(
+        name=f"Sale item {units}",
+        slug=f"sale-item-{units}-{datetime.now(UTC).timestamp()}",
+        price=Decimal("99.00"),
+        stock=units + 10 if product_stock is None else product_stock,
+    )
+    starts = datetime.now(UTC) + starts_in
+    return await seckill.create_event(
+        seckill.EventInput(
+            product_id=product.id,
+            price=Decimal("9.90"),
+            total_stock=units,
+            starts_at=starts,
+            ends_at=starts + lasts,
+            per_user_limit=per_user_limit,
+        )
+    )
+
+
+async def drain(runtime: Runtime) -> int:
+    """Run a real arq worker (burst mode) until the queue is empty; returns jobs completed."""
+    worker = create_worker(
+        runtime.settings, runtime.settings.redis_url or "", burst=True, manage_database=False
+    )
+    worker.handle_signals = False
+    await asyncio.wait_for(worker.async_run(), timeout=120)
+    await worker.close()
+    assert worker.jobs_failed == 0
+    return worker.jobs_complete
