@@ -1,18 +1,63 @@
-import { useState, type ReactNode } from 'react';
+import { useMemo, useState, type ReactNode } from 'react';
 import { App as AntdApp, ConfigProvider } from 'antd';
 import { Provider as UrqlProvider } from 'urql';
 import { env } from '@/config/env';
-import { getToken } from '@/lib/auth-token';
 import { createGraphqlClient } from '@/lib/graphql-client';
+import { createRefreshQueue } from '@/lib/refresh-queue';
+import { createSession } from '@/lib/session';
+import { SessionProvider, useSession } from '@/lib/session-context';
+import { createSubscriptionClient } from '@/lib/subscription-client';
+import { createTokenRefresher } from '@/lib/token-refresh';
+import { webLock } from '@/lib/web-lock';
+
+function createAuth() {
+  const session = createSession({
+    storage: window.localStorage,
+    accessKey: env.accessTokenStorageKey,
+    refreshKey: env.refreshTokenStorageKey,
+    events: window,
+  });
+  const refreshQueue = createRefreshQueue({
+    store: session,
+    refresh: createTokenRefresher({ httpUrl: env.graphqlHttpUrl }),
+    withLock: webLock(env.refreshLockName),
+  });
+  const subscriptions = createSubscriptionClient({
+    url: env.graphqlWsUrl,
+    getAccessToken: session.getAccessToken,
+    onTokenChange: session.onTokenChange,
+  });
+  return { session, refreshQueue, subscriptions };
+}
+
+type Auth = ReturnType<typeof createAuth>;
+
+/** A fresh urql client (and so an empty cache) whenever the person signed in changes. */
+function GraphqlProvider({ auth, children }: { auth: Auth; children: ReactNode }) {
+  const { generation } = useSession();
+  const client = useMemo(
+    () =>
+      createGraphqlClient({
+        httpUrl: env.graphqlHttpUrl,
+        tokens: auth.session,
+        refreshQueue: auth.refreshQueue,
+        subscriptions: auth.subscriptions,
+      }),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- a new generation is the reason for a new client
+    [auth, generation],
+  );
+  return <UrqlProvider value={client}>{children}</UrqlProvider>;
+}
 
 export function AppProvider({ children }: { children: ReactNode }) {
-  const [client] = useState(() =>
-    createGraphqlClient({ httpUrl: env.graphqlHttpUrl, wsUrl: env.graphqlWsUrl, getToken }),
-  );
+  // Lives as long as the page: the session, the one refresh queue and the websocket.
+  const [auth] = useState(createAuth);
   return (
-    <ConfigProvider>
+    <ConfigProvider theme={{ token: { colorPrimary: '#d4380d' } }}>
       <AntdApp>
-        <UrqlProvider value={client}>{children}</UrqlProvider>
+        <SessionProvider session={auth.session}>
+          <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
+        </SessionProvider>
       </AntdApp>
     </ConfigProvider>
   );

@@ -4,6 +4,8 @@ import { paths } from '@/config/paths';
 import { StorefrontLayout } from './routes/storefront/layout';
 
 // Pages load on demand, so the storefront does not ship the console's code.
+const account = () => import('./routes/storefront/account');
+
 const router = createBrowserRouter([
   {
     path: paths.home,
@@ -14,6 +16,23 @@ const router = createBrowserRouter([
         index: true,
         lazy: async () => ({ Component: (await import('./routes/storefront/home')).HomeRoute }),
       },
+      {
+        path: paths.products,
+        lazy: async () => ({ Component: (await import('./routes/storefront/products')).ProductsRoute }),
+      },
+      {
+        path: `${paths.products}/:productId`,
+        lazy: async () => ({ Component: (await import('./routes/storefront/product')).ProductRoute }),
+      },
+      {
+        path: paths.cart,
+        lazy: async () => ({ Component: (await import('./routes/storefront/cart')).CartRoute }),
+      },
+      { path: paths.signIn, lazy: async () => ({ Component: (await account()).SignInRoute }) },
+      { path: paths.register, lazy: async () => ({ Component: (await account()).RegisterRoute }) },
+      { path: paths.account, lazy: async () => ({ Component: (await account()).AccountRoute }) },
+      { path: paths.orders, lazy: async () => ({ Component: (await account()).OrdersRoute }) },
+      { path: `${paths.orders}/:orderId`, lazy: async () => ({ Component: (await account()).OrderRoute }) },
       {
         path: '*',
         lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundRoute }),

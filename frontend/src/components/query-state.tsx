@@ -11,6 +11,8 @@ export interface QueryStateProps {
   /** Loaded, but nothing to show. */
   isEmpty?: boolean;
   emptyDescription?: string;
+  /** Shown under the empty state, e.g. a link to somewhere with content. */
+  emptyExtra?: ReactNode;
   children: ReactNode;
 }
 
@@ -21,6 +23,7 @@ export function QueryState({
   error,
   isEmpty = false,
   emptyDescription,
+  emptyExtra,
   children,
 }: QueryStateProps) {
   if (error) {
@@ -35,6 +38,6 @@ export function QueryState({
       </div>
     );
   }
-  if (isEmpty) return <Empty description={emptyDescription} />;
+  if (isEmpty) return <Empty description={emptyDescription}>{emptyExtra}</Empty>;
   return <>{children}</>;
 }

@@ -5,5 +5,8 @@ const httpPath = '/graphql';
 export const env = {
   graphqlHttpUrl: new URL(httpPath, window.location.origin).toString(),
   graphqlWsUrl: new URL(httpPath, window.location.origin).toString().replace(/^http/, 'ws'),
-  tokenStorageKey: 'flashmart.accessToken',
+  accessTokenStorageKey: 'flashmart.accessToken',
+  refreshTokenStorageKey: 'flashmart.refreshToken',
+  /** Name of the Web Lock that lets only one tab at a time trade the refresh token. */
+  refreshLockName: 'flashmart.tokenRefresh',
 } as const;

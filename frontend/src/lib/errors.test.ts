@@ -1,17 +1,29 @@
 import { CombinedError } from '@urql/core';
 import { describe, expect, it } from 'vitest';
-import { normalizeError } from './errors';
+import { describeError, messageForCode, normalizeError, userErrorMessages } from './errors';
 
 describe('normalizeError', () => {
-  it('takes code and message from the first GraphQL error', () => {
+  it('takes the code from the first GraphQL error and words it for shoppers', () => {
     const error = new CombinedError({
       graphQLErrors: [
-        { message: 'This flash sale is sold out', extensions: { code: 'SOLD_OUT' } },
+        { message: 'Authentication required', extensions: { code: 'UNAUTHENTICATED' } },
         { message: 'second', extensions: { code: 'OTHER' } },
       ],
     });
 
-    expect(normalizeError(error)).toEqual({ code: 'SOLD_OUT', message: 'This flash sale is sold out', retryAfter: null });
+    expect(normalizeError(error)).toEqual({
+      code: 'UNAUTHENTICATED',
+      message: 'Please sign in to continue.',
+      retryAfter: null,
+    });
+  });
+
+  it("keeps the server's message for a code it has no wording for", () => {
+    const error = new CombinedError({
+      graphQLErrors: [{ message: 'The catalog is resting', extensions: { code: 'SOMETHING_NEW' } }],
+    });
+
+    expect(normalizeError(error)).toEqual({ code: 'SOMETHING_NEW', message: 'The catalog is resting', retryAfter: null });
   });
 
   it('reads retryAfter from the error extensions', () => {
@@ -60,5 +72,50 @@ describe('normalizeError', () => {
     expect(normalized.code).toBe('RATE_LIMITED');
     expect(normalized.retryAfter).toBeGreaterThanOrEqual(9);
     expect(normalized.retryAfter).toBeLessThanOrEqual(10);
+  });
+});
+
+describe('error-code messages', () => {
+  it.each([
+    ['RATE_LIMITED', /too many requests/i],
+    ['SOLD_OUT', /sold out/i],
+    ['NOT_STARTED', /not started/i],
+    ['ENDED', /has ended/i],
+    ['ALREADY_PURCHASED', /already bought/i],
+    ['LIMIT_EXCEEDED', /limit per shopper/i],
+    ['INSUFFICIENT_STOCK', /not enough stock/i],
+    ['CART_EMPTY', /cart is empty/i],
+    ['PRODUCT_UNAVAILABLE', /no longer available/i],
+    ['INVALID_CREDENTIALS', /wrong email or password/i],
+    ['EMAIL_TAKEN', /already exists/i],
+    ['PASSWORD_TOO_SHORT', /at least 8 characters/i],
+    ['INVALID_STATE', /no longer possible/i],
+    ['FORBIDDEN', /not allowed/i],
+    ['INTERNAL_SERVER_ERROR', /went wrong on our side/i],
+  ])('words %s for shoppers', (code, wording) => {
+    expect(messageForCode(code, 'server text')).toMatch(wording);
+  });
+
+  it("uses the server's message where it carries the detail (validation)", () => {
+    expect(messageForCode('INVALID', 'Quantity must be at least 1')).toBe('Quantity must be at least 1');
+    expect(messageForCode('BAD_USER_INPUT', 'Invalid Product id')).toBe('Invalid Product id');
+  });
+
+  it('tells how long to wait when rate limited', () => {
+    const error = new CombinedError({
+      graphQLErrors: [{ message: 'Slow down', extensions: { code: 'RATE_LIMITED', retryAfter: 3 } }],
+    });
+
+    expect(describeError(normalizeError(error))).toBe('Too many requests. Please wait a moment. Try again in 3 s.');
+  });
+
+  it('turns userErrors into distinct sentences', () => {
+    expect(
+      userErrorMessages([
+        { field: ['password'], message: 'too short', code: 'PASSWORD_TOO_SHORT' },
+        { field: ['password'], message: 'too short again', code: 'PASSWORD_TOO_SHORT' },
+        { field: ['email'], message: 'Enter a valid email address', code: 'INVALID' },
+      ]),
+    ).toEqual(['The password is too short: use at least 8 characters.', 'Enter a valid email address']);
   });
 });

@@ -1,14 +1,82 @@
 import type { CombinedError } from '@urql/core';
+import type { ErrorCode } from '@/gql/graphql';
 
 export interface NormalizedError {
   /** `extensions.code` of the first GraphQL error, or NETWORK_ERROR / RATE_LIMITED / UNKNOWN. */
   code: string;
+  /** What to tell the shopper: our wording for a known code, else the server's message. */
   message: string;
   /** Seconds to wait before trying again, when the server said so. */
   retryAfter: number | null;
 }
 
-const NETWORK_MESSAGE = 'Cannot reach the server. Check your connection and try again.';
+/** Codes of top-level GraphQL errors (`extensions.code`) and of the transport. */
+export type TopLevelCode =
+  | 'UNAUTHENTICATED'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  | 'QUERY_TOO_COMPLEX'
+  | 'BAD_USER_INPUT'
+  | 'INTERNAL_SERVER_ERROR'
+  | 'NETWORK_ERROR';
+
+// The one place that words errors for shoppers. A code missing here shows the server's own message
+// (the API writes those for people, too); codes whose server message carries the detail map to null.
+const messages: Partial<Record<ErrorCode | TopLevelCode, string | null>> = {
+  // top level
+  UNAUTHENTICATED: 'Please sign in to continue.',
+  FORBIDDEN: 'Your account is not allowed to do that.',
+  RATE_LIMITED: 'Too many requests. Please wait a moment.',
+  QUERY_TOO_COMPLEX: 'That request was too large. Try narrowing it down.',
+  BAD_USER_INPUT: null,
+  INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.',
+  NETWORK_ERROR: 'Cannot reach the server. Check your connection and try again.',
+  // userErrors
+  INVALID: null,
+  REQUIRED: 'Please fill in this field.',
+  NOT_FOUND: 'We could not find that. It may have been removed.',
+  UNIQUE: null,
+  INVALID_STATE: 'That is no longer possible: its status has changed. Reload to see the latest.',
+  EMAIL_TAKEN: 'An account with this email already exists. Sign in instead?',
+  INVALID_CREDENTIALS: 'Wrong email or password.',
+  PASSWORD_TOO_SHORT: 'The password is too short: use at least 8 characters.',
+  PASSWORD_TOO_LONG: 'The password is too long: use at most 128 characters.',
+  PASSWORD_TOO_SIMILAR: 'The password is too similar to your email. Choose another one.',
+  INVALID_TOKEN: 'Your session has ended. Please sign in again.',
+  INSUFFICIENT_STOCK: 'Not enough stock left for that quantity.',
+  PRODUCT_UNAVAILABLE: 'This product is no longer available.',
+  CART_EMPTY: 'Your cart is empty. Add something first.',
+  NOT_STARTED: 'This flash sale has not started yet.',
+  ENDED: 'This flash sale has ended.',
+  SOLD_OUT: 'Sold out: every unit of this flash sale is taken.',
+  ALREADY_PURCHASED: 'You already bought this flash sale item.',
+  LIMIT_EXCEEDED: 'That is more than the limit per shopper for this sale.',
+  FILE_TOO_LARGE: 'That file is too large.',
+  UNSUPPORTED_FILE_TYPE: 'That file type is not supported.',
+};
+
+/** The shopper-facing sentence for an error code, or `fallback` (the server's message) when we have none. */
+export function messageForCode(code: string, fallback: string): string {
+  return (messages as Partial<Record<string, string | null>>)[code] ?? fallback;
+}
+
+/** "Too many requests. Please wait a moment. Try again in 3 s." — one line for toasts and inline alerts. */
+export function describeError({ message, retryAfter }: Pick<NormalizedError, 'message' | 'retryAfter'>): string {
+  return retryAfter === null ? message : `${message} Try again in ${String(retryAfter)} s.`;
+}
+
+export interface UserErrorLike {
+  field?: readonly string[] | null;
+  message: string;
+  code: string;
+}
+
+/** A mutation's userErrors as shopper-facing sentences (duplicates dropped). */
+export function userErrorMessages(errors: readonly UserErrorLike[]): string[] {
+  return [...new Set(errors.map((error) => messageForCode(error.code, error.message)))];
+}
+
+const NETWORK_MESSAGE = messages.NETWORK_ERROR ?? '';
 
 function toSeconds(value: unknown): number | null {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
@@ -31,16 +99,17 @@ export function normalizeError(error: CombinedError): NormalizedError {
   const [first] = error.graphQLErrors;
   if (first) {
     const { code, retryAfter } = first.extensions;
+    const known = typeof code === 'string' && code !== '' ? code : 'UNKNOWN';
     return {
-      code: typeof code === 'string' && code !== '' ? code : 'UNKNOWN',
-      message: first.message,
+      code: known,
+      message: messageForCode(known, first.message),
       retryAfter: toSeconds(retryAfter) ?? retryAfterHeader(error),
     };
   }
   const rateLimited = error.response instanceof Response && error.response.status === 429;
   return {
     code: rateLimited ? 'RATE_LIMITED' : 'NETWORK_ERROR',
-    message: rateLimited ? 'Too many requests. Please wait a moment.' : NETWORK_MESSAGE,
+    message: rateLimited ? messageForCode('RATE_LIMITED', '') : NETWORK_MESSAGE,
     retryAfter: retryAfterHeader(error),
   };
 }

@@ -1,50 +1,59 @@
-import { cacheExchange, Client, fetchExchange, subscriptionExchange } from '@urql/core';
-import { createClient as createWsClient } from 'graphql-ws';
+import { cacheExchange, Client, fetchExchange, subscriptionExchange, type Exchange } from '@urql/core';
+import type { Client as WsClient } from 'graphql-ws';
+import { authExchange } from './auth-exchange';
+import { createRefreshQueue, type RefreshQueue } from './refresh-queue';
+import type { TokenStore } from './session';
 
 export interface GraphqlClientOptions {
   httpUrl: string;
-  wsUrl: string;
-  getToken: () => string | null;
+  /** Where the tokens live; the exchange reads the access token per request. */
+  tokens: Pick<TokenStore, 'getAccessToken'>;
+  /** Repairs the session after UNAUTHENTICATED; one per app, shared by every client it creates. */
+  refreshQueue?: RefreshQueue;
+  /** Subscriptions go here; without it the client does queries and mutations only. */
+  subscriptions?: WsClient;
   /** Injected in tests; the browser's fetch otherwise. */
   fetch?: typeof fetch;
 }
 
-const bearer = (token: string) => `Bearer ${token}`;
+const noRefresh: RefreshQueue = createRefreshQueue({
+  store: { getAccessToken: () => null, getRefreshToken: () => null, setTokens: () => undefined, clear: () => undefined },
+  refresh: () => Promise.reject(new Error('no refresh configured')),
+});
 
-/** The one GraphQL client: queries and mutations over HTTP, subscriptions over graphql-ws. */
-export function createGraphqlClient({ httpUrl, wsUrl, getToken, fetch }: GraphqlClientOptions): Client {
-  const ws = createWsClient({
-    url: wsUrl,
-    // Read on every (re)connect, so a new login is picked up.
-    connectionParams: () => {
-      const token = getToken();
-      return token ? { authorization: bearer(token) } : {};
-    },
-  });
-
+/** The one GraphQL client: queries and mutations over HTTP with the bearer token, subscriptions over graphql-ws. */
+export function createGraphqlClient({
+  httpUrl,
+  tokens,
+  refreshQueue = noRefresh,
+  subscriptions,
+  fetch,
+}: GraphqlClientOptions): Client {
+  const exchanges: Exchange[] = [
+    cacheExchange,
+    authExchange({ getAccessToken: () => tokens.getAccessToken(), recover: (token) => refreshQueue.recover(token) }),
+    fetchExchange,
+  ];
+  if (subscriptions) {
+    exchanges.push(
+      subscriptionExchange({
+        forwardSubscription(request) {
+          const input = { ...request, query: request.query ?? '' };
+          return {
+            subscribe(sink) {
+              return { unsubscribe: subscriptions.subscribe(input, sink) };
+            },
+          };
+        },
+      }),
+    );
+  }
   return new Client({
     url: httpUrl,
     fetch,
     // urql 6 sends queries as GET by default; keep every operation a JSON POST
     // (uncacheable by proxies, and the API can insist on a non-simple content type against CSRF).
     preferGetMethod: false,
-    fetchOptions: () => {
-      const token = getToken();
-      return token ? { headers: { Authorization: bearer(token) } } : {};
-    },
-    exchanges: [
-      cacheExchange,
-      fetchExchange,
-      subscriptionExchange({
-        forwardSubscription(request) {
-          const input = { ...request, query: request.query ?? '' };
-          return {
-            subscribe(sink) {
-              return { unsubscribe: ws.subscribe(input, sink) };
-            },
-          };
-        },
-      }),
-    ],
+    exchanges,
   });
 }

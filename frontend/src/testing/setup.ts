@@ -17,6 +17,16 @@ Object.defineProperty(window, 'matchMedia', {
   }),
 });
 
+// antd's Table and Flex measure themselves; jsdom has no layout, so nothing ever resizes.
+class NoopResizeObserver {
+  observe(): void {}
+  unobserve(): void {}
+  disconnect(): void {}
+}
+if (!('ResizeObserver' in window)) {
+  Object.defineProperty(window, 'ResizeObserver', { writable: true, value: NoopResizeObserver });
+}
+
 afterEach(() => {
   cleanup();
 });

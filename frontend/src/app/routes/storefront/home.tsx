@@ -1,3 +1,4 @@
+import { CategoryListView } from '@/features/catalog/components/category-list-view';
 import { ProductGridView } from '@/features/catalog/components/product-grid-view';
 import { FlashSaleListView } from '@/features/seckill/components/flash-sale-list-view';
 
@@ -5,6 +6,7 @@ export function HomeRoute() {
   return (
     <>
       <FlashSaleListView first={10} />
+      <CategoryListView />
       <ProductGridView first={12} />
     </>
   );

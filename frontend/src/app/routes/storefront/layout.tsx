@@ -1,28 +1,62 @@
-import { Layout, Space, Typography } from 'antd';
-import { NavLink, Outlet } from 'react-router-dom';
+import { Suspense } from 'react';
+import { Flex, Grid, Layout, Typography } from 'antd';
+import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router-dom';
+import { PageSpinner } from '@/components/page-spinner';
 import { paths } from '@/config/paths';
+import { AccountMenuView } from '@/features/account/components/account-menu';
+import { CartLink } from '@/features/cart/components/cart-link';
 
 export function StorefrontLayout() {
+  const screens = Grid.useBreakpoint();
+  const { pathname, search } = useLocation();
+  const navigation = useNavigation();
+  const compact = !screens.sm;
+  // Coming back to the sign-in page after signing in would be odd.
+  const onAuthPage = pathname === paths.signIn || pathname === paths.register;
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header
-        style={{ display: 'flex', alignItems: 'center', gap: 32, background: '#fff', borderBottom: '1px solid #f0f0f0' }}
+        style={{
+          display: 'flex',
+          alignItems: 'center',
+          flexWrap: 'wrap',
+          columnGap: compact ? 12 : 32,
+          rowGap: 0,
+          height: 'auto',
+          minHeight: 64,
+          lineHeight: compact ? '40px' : '64px',
+          padding: compact ? '4px 12px' : '0 24px',
+          background: '#fff',
+          borderBottom: '1px solid #f0f0f0',
+        }}
       >
-        <Typography.Title level={1} style={{ margin: 0, fontSize: 24 }}>
-          FlashMart
+        <Typography.Title level={1} style={{ margin: 0, fontSize: compact ? 20 : 24 }}>
+          <Link to={paths.home} style={{ color: 'inherit' }}>
+            FlashMart
+          </Link>
         </Typography.Title>
         <nav aria-label="Main">
-          <Space size="large">
+          <Flex gap={compact ? 12 : 24}>
             <NavLink to={paths.home} end>
               Shop
             </NavLink>
-            <NavLink to={paths.admin.root}>Admin</NavLink>
-          </Space>
+            <NavLink to={paths.products}>Products</NavLink>
+          </Flex>
         </nav>
+        <Flex align="center" gap={compact ? 16 : 24} style={{ marginLeft: 'auto' }}>
+          <CartLink />
+          <AccountMenuView returnTo={onAuthPage ? undefined : pathname + search} />
+        </Flex>
       </Layout.Header>
-      <Layout.Content style={{ padding: 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}>
-        <Outlet />
+      <Layout.Content
+        style={{ padding: compact ? 12 : 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}
+        aria-busy={navigation.state === 'loading'}
+      >
+        <Suspense fallback={<PageSpinner />}>
+          <Outlet />
+        </Suspense>
       </Layout.Content>
+      <ScrollRestoration />
     </Layout>
   );
 }

@@ -14,6 +14,11 @@ export const ProductCardFragment = graphql(`
       id
       name
     }
+    images {
+      id
+      thumbnailUrl
+      alt
+    }
   }
 `);
 
@@ -31,6 +36,66 @@ export const ProductsQuery = graphql(`
         endCursor
       }
       totalCount
+    }
+  }
+`);
+
+export const ProductListQuery = graphql(`
+  query ProductList($first: Int!, $after: String, $filter: ProductFilter, $sortBy: ProductSort) {
+    products(first: $first, after: $after, filter: $filter, sortBy: $sortBy) {
+      edges {
+        cursor
+        node {
+          ...ProductCard
+        }
+      }
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      totalCount
+    }
+  }
+`);
+
+export const ProductQuery = graphql(`
+  query Product($id: ID!) {
+    product(id: $id) {
+      id
+      name
+      slug
+      description
+      stock
+      price {
+        amount
+        currency
+      }
+      category {
+        id
+        name
+      }
+      images {
+        id
+        url
+        thumbnailUrl
+        alt
+        width
+        height
+      }
+    }
+  }
+`);
+
+export const CategoriesQuery = graphql(`
+  query Categories {
+    categories {
+      id
+      name
+      slug
+      parent {
+        id
+        name
+      }
     }
   }
 `);

@@ -1,22 +1,12 @@
-import { render, screen, within } from '@testing-library/react';
-import { Provider } from 'urql';
+import { screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
-import { createGraphqlClient } from '@/lib/graphql-client';
+import { createMemorySession } from '@/lib/session';
+import { renderWithProviders } from '@/testing/render';
 import { ProductGridView } from './product-grid-view';
 
 // The view runs through the real client; only the network answer is faked.
 function renderWithResponse(response: () => Promise<Response>) {
-  const client = createGraphqlClient({
-    httpUrl: 'http://shop.test/graphql',
-    wsUrl: 'ws://shop.test/graphql',
-    getToken: () => null,
-    fetch: response,
-  });
-  return render(
-    <Provider value={client}>
-      <ProductGridView first={12} />
-    </Provider>,
-  );
+  return renderWithProviders(<ProductGridView first={12} />, { fetch: response, session: createMemorySession() });
 }
 
 const connection = (names: string[]) => ({
@@ -34,6 +24,7 @@ const connection = (names: string[]) => ({
           stock: 3,
           price: { __typename: 'Money', amount: '5.00', currency: 'EUR' },
           category: null,
+          images: [],
         },
       })),
     },

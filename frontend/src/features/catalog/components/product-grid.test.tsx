@@ -1,4 +1,6 @@
-import { render, screen, within } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { render as renderDom, screen, within } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
 import type { ProductCardFragment } from '@/gql/graphql';
 import { ProductGrid } from './product-grid';
@@ -10,8 +12,12 @@ const product = (overrides: Partial<ProductCardFragment>): ProductCardFragment =
   stock: 5,
   price: { amount: '129.00', currency: 'USD' },
   category: { id: 'Q2F0ZWdvcnk6MQ==', name: 'Peripherals' },
+  images: [],
   ...overrides,
 });
+
+// Cards link to their product page, so they need a router.
+const render = (ui: ReactElement) => renderDom(<MemoryRouter>{ui}</MemoryRouter>);
 
 describe('ProductGrid', () => {
   it('renders one card per product with its name, price and category', () => {
@@ -29,6 +35,10 @@ describe('ProductGrid', () => {
 
     const keyboard = within(items[0]!);
     expect(keyboard.getByRole('heading', { name: 'Mechanical Keyboard' })).toBeInTheDocument();
+    expect(keyboard.getByRole('link', { name: 'Mechanical Keyboard' })).toHaveAttribute(
+      'href',
+      '/products/UHJvZHVjdDox',
+    );
     expect(keyboard.getByText('$129.00')).toBeInTheDocument();
     expect(keyboard.getByText('Peripherals')).toBeInTheDocument();
 
@@ -36,6 +46,26 @@ describe('ProductGrid', () => {
     expect(hub.getByRole('heading', { name: 'USB Hub' })).toBeInTheDocument();
     expect(hub.getByText('$19.50')).toBeInTheDocument();
     expect(hub.queryByText('Peripherals')).not.toBeInTheDocument();
+  });
+
+  it('shows the first picture as a thumbnail', () => {
+    render(
+      <ProductGrid
+        products={[
+          product({
+            images: [
+              { id: 'SW1hZ2U6MQ==', thumbnailUrl: '/media/products/1/a-thumb.webp', alt: 'Keyboard from above' },
+              { id: 'SW1hZ2U6Mg==', thumbnailUrl: '/media/products/1/b-thumb.webp', alt: 'Side' },
+            ],
+          }),
+        ]}
+      />,
+    );
+
+    const card = screen.getByRole('listitem');
+    // Decorative here: the card's heading names the product.
+    expect(card.querySelector('img')).toHaveAttribute('src', '/media/products/1/a-thumb.webp');
+    expect(within(card).getAllByRole('link')).toHaveLength(1);
   });
 
   it('marks a product without stock', () => {

@@ -1,19 +1,37 @@
 import { Card, Col, Row, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
+import { paths } from '@/config/paths';
 import type { ProductCardFragment } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
+import { PicturePlaceholder, Thumbnail } from './product-picture';
+import { StockTag } from './stock-tag';
 
 export function ProductCard({ product }: { product: ProductCardFragment }) {
+  const [picture] = product.images;
   return (
-    <Card aria-label={product.name} style={{ height: '100%' }}>
+    <Card
+      aria-label={product.name}
+      style={{ height: '100%' }}
+      hoverable
+      cover={
+        <Link to={paths.product(product.id)} tabIndex={-1} aria-hidden style={{ padding: 8 }}>
+          {picture ? (
+            <Thumbnail src={picture.thumbnailUrl} alt="" />
+          ) : (
+            <PicturePlaceholder name={product.name} />
+          )}
+        </Link>
+      }
+    >
       <Typography.Title level={3} style={{ fontSize: 18 }}>
-        {product.name}
+        <Link to={paths.product(product.id)}>{product.name}</Link>
       </Typography.Title>
       <Typography.Text strong style={{ fontSize: 16 }}>
         {formatMoney(product.price)}
       </Typography.Text>
       <div style={{ marginTop: 8 }}>
         {product.category && <Tag>{product.category.name}</Tag>}
-        {product.stock === 0 && <Tag color="red">Out of stock</Tag>}
+        {product.stock <= 0 && <StockTag stock={product.stock} />}
       </div>
     </Card>
   );

@@ -1,0 +1,39 @@
+import { useParams } from 'react-router-dom';
+import { OrderDetailView } from '@/features/account/components/order-detail-view';
+import { OrdersView } from '@/features/account/components/orders-view';
+import { AccountView } from '@/features/account/components/account-view';
+import { RegisterView, SignInView } from '@/features/account/components/sign-in-view';
+import { RequireAuth } from './require-auth';
+
+export function SignInRoute() {
+  return <SignInView />;
+}
+
+export function RegisterRoute() {
+  return <RegisterView />;
+}
+
+export function AccountRoute() {
+  return (
+    <RequireAuth title="Your account">
+      <AccountView />
+    </RequireAuth>
+  );
+}
+
+export function OrdersRoute() {
+  return (
+    <RequireAuth title="Your orders">
+      <OrdersView />
+    </RequireAuth>
+  );
+}
+
+export function OrderRoute() {
+  const { orderId = '' } = useParams();
+  return (
+    <RequireAuth title="Your order">
+      <OrderDetailView key={orderId} orderId={orderId} />
+    </RequireAuth>
+  );
+}

@@ -1,0 +1,29 @@
+import type { ReactNode } from 'react';
+import { Button, Result } from 'antd';
+import { useLocation, useNavigate } from 'react-router-dom';
+import { paths, signInPath } from '@/config/paths';
+import { useSession } from '@/lib/session-context';
+
+/** Pages of a signed-in shopper: visitors get a prompt that brings them back after signing in. */
+export function RequireAuth({ title, children }: { title: string; children: ReactNode }) {
+  const { signedIn } = useSession();
+  const location = useLocation();
+  const navigate = useNavigate();
+  if (signedIn) return <>{children}</>;
+  const here = location.pathname + location.search;
+  return (
+    <Result
+      status="403"
+      title={title}
+      subTitle="Sign in to continue."
+      extra={[
+        <Button key="sign-in" type="primary" onClick={() => void navigate(signInPath(here))}>
+          Sign in
+        </Button>,
+        <Button key="register" onClick={() => void navigate(`${paths.register}?next=${encodeURIComponent(here)}`)}>
+          Create an account
+        </Button>,
+      ]}
+    />
+  );
+}

@@ -1,0 +1,34 @@
+import type { ReactNode } from 'react';
+import { Result } from 'antd';
+import { Link } from 'react-router-dom';
+import { QueryState } from '@/components/query-state';
+import { paths } from '@/config/paths';
+import type { OrderDetailFragment } from '@/gql/graphql';
+import { useOrder } from '../hooks/use-order';
+import { OrderDetail } from './order-detail';
+
+export interface OrderDetailViewProps {
+  orderId: string;
+  /** Composed in by the app, e.g. the payment step for an unpaid order. */
+  renderExtra?: (order: OrderDetailFragment) => ReactNode;
+}
+
+export function OrderDetailView({ orderId, renderExtra }: OrderDetailViewProps) {
+  const { order, fetching, error, cancel, cancelling, actionErrors } = useOrder(orderId);
+  return (
+    <QueryState loadingLabel="Loading order" fetching={fetching && !order} error={error}>
+      {order ? (
+        <OrderDetail order={order} onCancel={() => void cancel()} cancelling={cancelling} actionErrors={actionErrors}>
+          {renderExtra?.(order)}
+        </OrderDetail>
+      ) : (
+        <Result
+          status="404"
+          title="Order not found"
+          subTitle="It does not exist, or it is not yours."
+          extra={<Link to={paths.orders}>See your orders</Link>}
+        />
+      )}
+    </QueryState>
+  );
+}

@@ -1,0 +1,71 @@
+import { useState, type ReactNode } from 'react';
+import { Card, Typography } from 'antd';
+import { Link, useNavigate, useSearchParams } from 'react-router-dom';
+import { paths, safeReturnPath } from '@/config/paths';
+import { useRegister, useSignIn } from '../hooks/use-session-actions';
+import { CredentialsForm, type Credentials } from './credentials-form';
+
+function AuthCard({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <Card style={{ maxWidth: 420, margin: '24px auto' }}>
+      <Typography.Title level={2} style={{ marginTop: 0 }}>
+        {title}
+      </Typography.Title>
+      {children}
+    </Card>
+  );
+}
+
+/** Sign in, then go back to where the shopper came from (`?next=`). */
+export function SignInView() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const { signIn, fetching } = useSignIn();
+  const [errors, setErrors] = useState<string[]>([]);
+  const next = safeReturnPath(params.get('next'));
+
+  const submit = async ({ email, password }: Credentials) => {
+    const result = await signIn(email, password);
+    if (result.ok) void navigate(next, { replace: true });
+    else setErrors(result.messages);
+  };
+
+  return (
+    <AuthCard title="Sign in">
+      <CredentialsForm submitLabel="Sign in" submitting={fetching} errors={errors} onSubmit={(v) => void submit(v)} />
+      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+        New here? <Link to={`${paths.register}?next=${encodeURIComponent(next)}`}>Create an account</Link>
+      </Typography.Paragraph>
+    </AuthCard>
+  );
+}
+
+/** Sign up (and be signed in right away). */
+export function RegisterView() {
+  const [params] = useSearchParams();
+  const navigate = useNavigate();
+  const { register, fetching } = useRegister();
+  const [errors, setErrors] = useState<string[]>([]);
+  const next = safeReturnPath(params.get('next'));
+
+  const submit = async ({ email, password }: Credentials) => {
+    const result = await register(email, password);
+    if (result.ok) void navigate(next, { replace: true });
+    else setErrors(result.messages);
+  };
+
+  return (
+    <AuthCard title="Create an account">
+      <CredentialsForm
+        submitLabel="Create account"
+        newPassword
+        submitting={fetching}
+        errors={errors}
+        onSubmit={(v) => void submit(v)}
+      />
+      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+        Already have an account? <Link to={`${paths.signIn}?next=${encodeURIComponent(next)}`}>Sign in</Link>
+      </Typography.Paragraph>
+    </AuthCard>
+  );
+}

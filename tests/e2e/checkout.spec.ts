@@ -1,0 +1,104 @@
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Page } from '@playwright/test';
+
+// A new shopper buys two products through the real stack: register → search → add → checkout.
+// Demo products from the seed: names are unique and each has at least 20 units.
+const FIRST = { search: 'Turntable', name: 'Vinyl One Turntable' };
+const SECOND = { search: 'Kettle', name: 'Brew Master Kettle' };
+const PASSWORD = 'e2e-shopper-password';
+
+const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
+
+async function registerShopper(page: Page): Promise<string> {
+  const email = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@flashmart.local`;
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
+  return email;
+}
+
+async function searchAndOpen(page: Page, product: { search: string; name: string }) {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
+  await page.getByRole('searchbox', { name: 'Search products' }).fill(product.search);
+  await page.getByRole('searchbox', { name: 'Search products' }).press('Enter');
+  await expect(page).toHaveURL(new RegExp(`[?&]q=${product.search}`));
+  const results = page.getByRole('list', { name: 'Products' });
+  await results.getByRole('link', { name: product.name, exact: true }).click();
+  await expect(page.getByRole('heading', { level: 2, name: product.name })).toBeVisible();
+}
+
+async function addToCart(page: Page, product: { name: string }, quantity: number) {
+  await page.getByRole('spinbutton', { name: 'Quantity' }).fill(String(quantity));
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Added ${String(quantity)} × ${product.name}` })).toBeVisible();
+}
+
+async function orderCountFromApi(page: Page): Promise<number> {
+  const token = await page.evaluate(() => window.localStorage.getItem('flashmart.accessToken'));
+  const response = await page.request.post('/graphql', {
+    data: { query: '{ orders(first: 50) { totalCount } }' },
+    headers: { Authorization: `Bearer ${token ?? ''}` },
+  });
+  const body = (await response.json()) as { data: { orders: { totalCount: number } } };
+  return body.data.orders.totalCount;
+}
+
+test('a new shopper searches, fills the cart with two products and checks out', async ({ page }) => {
+  await page.goto('/');
+  await expect(page.getByRole('list', { name: 'Products' }).getByRole('listitem').first()).toBeVisible();
+  await page.screenshot({ path: screenshot('home'), fullPage: true });
+
+  await registerShopper(page);
+
+  await searchAndOpen(page, FIRST);
+  await page.screenshot({ path: screenshot('product') });
+  await addToCart(page, FIRST, 1);
+
+  await searchAndOpen(page, SECOND);
+  await addToCart(page, SECOND, 2);
+
+  await page.getByRole('link', { name: /^Cart, 3 items$/ }).click();
+  const lines = page.getByRole('table', { name: 'Cart lines' });
+  await expect(lines.getByRole('link', { name: FIRST.name })).toBeVisible();
+  await expect(lines.getByRole('link', { name: SECOND.name })).toBeVisible();
+  await expect(page.getByRole('spinbutton', { name: `Quantity of ${SECOND.name}` })).toHaveValue('2');
+  await expect(page.getByLabel('Subtotal')).toHaveText(/\d\.\d{2}/);
+  await page.screenshot({ path: screenshot('cart'), fullPage: true });
+
+  await page.getByRole('button', { name: 'Checkout' }).click();
+
+  await expect(page).toHaveURL(/\/account\/orders\/[^/]+$/);
+  await expect(page.getByLabel('Order status')).toHaveText('Pending payment');
+  await expect(page.getByLabel('Order status').locator('[data-status]')).toHaveAttribute('data-status', 'PENDING_PAYMENT');
+  const orderLines = page.getByRole('table', { name: 'Order lines' });
+  await expect(orderLines.getByRole('row', { name: new RegExp(FIRST.name) })).toContainText('1');
+  await expect(orderLines.getByRole('row', { name: new RegExp(SECOND.name) })).toContainText('2');
+  await expect(page.getByRole('heading', { name: /^Order / })).toBeVisible();
+  await page.screenshot({ path: screenshot('order'), fullPage: true });
+
+  // The cart is empty now.
+  await expect(page.getByRole('link', { name: 'Cart', exact: true })).toBeVisible();
+});
+
+test('a double-clicked checkout makes exactly one order', async ({ page }) => {
+  await registerShopper(page);
+  await page.goto('/');
+  const firstProduct = page.getByRole('list', { name: 'Products' }).getByRole('listitem').first();
+  const name = (await firstProduct.getByRole('heading').textContent()) ?? '';
+  await firstProduct.getByRole('link', { name }).click();
+  await addToCart(page, { name }, 1);
+  await page.getByRole('link', { name: /^Cart, 1 item$/ }).click();
+  expect(await orderCountFromApi(page)).toBe(0);
+
+  await page.getByRole('button', { name: 'Checkout' }).dblclick();
+
+  await expect(page).toHaveURL(/\/account\/orders\/[^/]+$/);
+  await expect(page.getByLabel('Order status')).toHaveText('Pending payment');
+  await page.getByRole('button', { name: /^Account menu for / }).click();
+  await page.getByRole('menuitem', { name: 'My orders' }).click();
+  await expect(page.getByRole('list', { name: 'Orders' }).getByRole('listitem')).toHaveCount(1);
+  await expect(page.getByText('1 in total')).toBeVisible();
+  expect(await orderCountFromApi(page)).toBe(1);
+});
