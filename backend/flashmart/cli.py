@@ -205,6 +205,54 @@ def _supervise(children: list[subprocess.Popen[bytes]]) -> None:
         raise typer.Exit(1)
 
 
+seckill_app = typer.Typer(help="Flash-sale operations.", no_args_is_help=True)
+app.add_typer(seckill_app, name="seckill")
+
+
+@seckill_app.command("audit")
+def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's database id.")]) -> None:
+    """Compare Redis stock, the reservation ledger and the database; exit 1 on any failure."""
+    from flashmart.core.db import close_db, init_db
+    from flashmart.core.errors import DomainFailure
+    from flashmart.core.keys import Keys
+    from flashmart.core.queue import create_queue
+    from flashmart.core.redis import create_redis
+    from flashmart.core.runtime import Runtime
+    from flashmart.seckill.services import audit
+
+    settings = _settings()
+
+    async def go(url: str) -> bool:
+        await init_db(settings.database_url, pool_size=2)
+        runtime = Runtime(
+            settings=settings,
+            redis=create_redis(url),
+            queue=await create_queue(settings, url),
+            keys=Keys(settings.redis_prefix),
+        )
+        try:
+            report = await audit(runtime, event_id)
+        except DomainFailure as failure:
+            typer.echo(f"error: {failure}", err=True)
+            return False
+        finally:
+            await runtime.queue.aclose()
+            await runtime.redis.aclose()
+            await close_db()
+        typer.echo(
+            f"sale {event_id}: total {report.total_stock}, sold {report.sold}, "
+            f"in flight {report.pending}, remaining {report.remaining}, orders {report.orders}, "
+            f"oversold {report.oversold}, undersold {report.undersold}"
+        )
+        for check in report.checks:
+            typer.echo(f"  [{'PASS' if check.passed else 'FAIL'}] {check.name}: {check.detail}")
+        return report.passed
+
+    with ensure_redis_url(settings.data_dir) as url:
+        if not asyncio.run(go(url)):
+            raise typer.Exit(1)
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-COMMANDS = ["serve", "worker", "migrate", "seed", "createadmin", "export-schema", "run"]
+COMMANDS = ["serve", "worker", "migrate", "seed", "createadmin", "export-schema", "run", "seckill"]
 
 
 def _flashmart() -> list[str]:

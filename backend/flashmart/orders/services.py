@@ -59,6 +59,7 @@ async def checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> O
             raise
         return replay
     if created:
+        await catalog.invalidate_products(runtime, await _product_ids(order.id))
         await schedule_expiry(runtime, order)
         await publish_order_updated(runtime, order)
     return order
@@ -125,6 +126,10 @@ async def _checkout_once(runtime: Runtime, *, user_id: int, key: str) -> tuple[O
         )
         await CartLine.filter(id__in=[line.id for line in lines]).delete()
     return order, True
+
+
+async def _product_ids(order_id: int) -> list[int]:
+    return [line.product_id for line in await OrderLine.filter(order_id=order_id)]  # type: ignore[attr-defined]
 
 
 async def _stock_of(product_id: int) -> int:
@@ -246,8 +251,10 @@ async def change_status(
             reason=reason,
         )
     await order.refresh_from_db()
-    if step.releases_stock and order.seckill_event_id is not None:  # type: ignore[attr-defined]
-        await seckill_stock.return_order_units(runtime, order)
+    if step.releases_stock:
+        await catalog.invalidate_products(runtime, await _product_ids(order.id))
+        if order.seckill_event_id is not None:  # type: ignore[attr-defined]
+            await seckill_stock.return_order_units(runtime, order)
     if publish:
         await publish_order_updated(runtime, order)
     return StatusChange(order=order, changed=True)

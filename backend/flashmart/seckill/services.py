@@ -128,7 +128,7 @@ def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datet
         raise DomainFailure(*errors)
 
 
-async def create_event(data: EventInput) -> SeckillEvent:
+async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> SeckillEvent:
     """Create an event, carving its units out of the product's stock (or refusing)."""
     if data.product_id is None or data.price is None or data.total_stock is None:
         raise _fail(ErrorCode.REQUIRED, "Product, price and total stock are required", "productId")
@@ -147,7 +147,7 @@ async def create_event(data: EventInput) -> SeckillEvent:
                 f"The product has only {product.stock} units in stock",
                 "totalStock",
             )
-        return await SeckillEvent.create(
+        event = await SeckillEvent.create(
             product_id=product.id,
             price=data.price,
             total_stock=data.total_stock,
@@ -155,6 +155,9 @@ async def create_event(data: EventInput) -> SeckillEvent:
             ends_at=data.ends_at,
             per_user_limit=data.per_user_limit or 1,
         )
+    if runtime is not None:  # the product's cached stock changed
+        await catalog.invalidate_products(runtime, [event.product_id])  # type: ignore[attr-defined]
+    return event
 
 
 async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> SeckillEvent:
@@ -490,6 +493,7 @@ async def close_if_done(runtime: Runtime, event_id: int) -> bool:
             return False
         fresh = await SeckillEvent.get(id=event_id)
         await catalog.increment_stock(fresh.product_id, fresh.total_stock - fresh.sold)  # type: ignore[attr-defined]
+    await catalog.invalidate_products(runtime, [fresh.product_id])  # type: ignore[attr-defined]
     await store.forget(runtime.redis, runtime.keys, event_id, after_seconds=CLOSED_KEYS_TTL)
     await publish_event_updated(runtime, event_id)
     return True

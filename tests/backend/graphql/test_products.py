@@ -63,18 +63,24 @@ Hook = Callable[[], Awaitable[None]]
 
 
 async def _walk(
-    api: Api, sort: str | None, *, forward: bool, size: int = 17, between: Hook | None = None
+    api: Api,
+    sort: str | None,
+    *,
+    forward: bool,
+    size: int = 17,
+    between: Hook | None = None,
+    filter: dict[str, Any] | None = None,
 ) -> list[int]:
     """Every product id, one page at a time, in the listing's order."""
     seen: list[int] = []
     cursor: str | None = None
     while True:
         if forward:
-            page = await _page(api, sort=sort, first=size, after=cursor)
+            page = await _page(api, sort=sort, first=size, after=cursor, filter=filter)
             seen += [decode_id(e["node"]["id"], "Product") for e in page["edges"]]
             more, cursor = page["pageInfo"]["hasNextPage"], page["pageInfo"]["endCursor"]
         else:
-            page = await _page(api, sort=sort, last=size, before=cursor)
+            page = await _page(api, sort=sort, last=size, before=cursor, filter=filter)
             seen = [decode_id(e["node"]["id"], "Product") for e in page["edges"]] + seen
             more, cursor = page["pageInfo"]["hasPreviousPage"], page["pageInfo"]["startCursor"]
         if not more:
@@ -146,6 +152,25 @@ async def test_pages_stay_stable_while_products_are_added(
     products = {p.id: p for p in await Product.all()}
     assert _is_sorted(products, seen, sort)
     assert len(products) > 120
+
+
+async def test_search_results_page_by_relevance_without_gaps(api: Api) -> None:
+    """Relevance pages on (rank, id): ties and distinct ranks both, on both backends."""
+    descriptions = ["", "with an echo", "echo echo", "nothing"]
+    for i in range(40):
+        name = f"echo {i:02}" if i % 3 == 0 else f"bravo {i:02}"
+        await Product.create(
+            name=name, slug=f"s{i}", price=Decimal("1.00"), description=descriptions[i % 4]
+        )
+    search = {"search": "echo"}
+    body = await api.gql(PAGE, {"first": 100, "filter": search})
+    everything = [decode_id(e["node"]["id"], "Product") for e in body["data"]["products"]["edges"]]
+    assert body["data"]["products"]["totalCount"] == len(everything) > 20
+    names = [e["node"]["name"] for e in body["data"]["products"]["edges"]]
+    assert all(n.startswith("echo") for n in names[:14])  # name hits first
+    assert await _walk(api, None, forward=True, size=4, filter=search) == everything
+    assert await _walk(api, None, forward=False, size=4, filter=search) == everything
+    assert await _walk(api, "RELEVANCE", forward=True, size=5, filter=search) == everything
 
 
 async def test_cursors_belong_to_their_order(api: Api) -> None:

@@ -107,7 +107,9 @@ class SeckillMutations:
     async def seckill_event_create(
         self, info: Info, input: SeckillEventInput
     ) -> SeckillEventPayload:
-        return await _event_payload(seckill.create_event(_input(input)))
+        return await _event_payload(
+            seckill.create_event(_input(input), runtime=info.context.services)
+        )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
