@@ -87,5 +87,12 @@ lint: install-backend install-frontend ## ruff, mypy; tsc and eslint
 	cd backend && ../$(BIN)/mypy flashmart
 	cd frontend && npm run typecheck && npm run lint
 
+$(VENV)/.stamp-bench: $(VENV)/.stamp-backend backend/pyproject.toml
+	$(BIN)/pip install --quiet -e 'backend[dev,bench]'
+	touch $@
+
+bench: install-backend $(VENV)/.stamp-bench ## load-test seckillBuy on the real stack (< 3 min; docs/bench.md)
+	$(PY) bench/run.py $(BENCH_ARGS)
+
 clean: ## remove installs, builds and local data
 	rm -rf $(VENV) frontend/node_modules frontend/dist tests/e2e/node_modules data

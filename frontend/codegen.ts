@@ -10,7 +10,7 @@ const config: CodegenConfig = {
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {
-        scalars: { DateTime: 'string', Decimal: 'string', Upload: 'File' },
+        scalars: { DateTime: 'string', Date: 'string', Decimal: 'string', Upload: 'File' },
         enumsAsTypes: true,
         useTypeImports: true,
         strictScalars: true,

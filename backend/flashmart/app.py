@@ -24,6 +24,7 @@ from flashmart.core import metrics
 from flashmart.core.db import close_db, init_db, ping_db
 from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging, request_id_var
+from flashmart.core.pubsub import Broker
 from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
 from flashmart.core.settings import Settings
@@ -190,6 +191,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         multipart_uploads_enabled=True,
         keep_alive=True,
         keep_alive_interval=15,
+        max_subscriptions_per_connection=settings.subscription_max_per_connection,
     )
 
     @contextlib.asynccontextmanager
@@ -200,12 +202,16 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             await init_db(settings.database_url, pool_size=settings.database_pool_size)
         redis = create_redis(settings.redis_url)
         queue = await create_queue(settings, settings.redis_url)
+        keys = Keys(settings.redis_prefix)
+        broker = Broker(settings.redis_url, control_channel=keys.channel("broker", "control"))
+        await broker.start()  # one pub/sub connection for every subscription of this process
         app.state.services = Services(
-            settings=settings, redis=redis, queue=queue, keys=Keys(settings.redis_prefix)
+            settings=settings, redis=redis, queue=queue, keys=keys, broker=broker
         )
         try:
             yield
         finally:
+            await broker.stop()
             await queue.aclose()
             await redis.aclose()
             if manage_database:
@@ -229,7 +235,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             CORSMiddleware,
             allow_origins=settings.cors_origins,
             allow_methods=["GET", "POST"],
-            allow_headers=["authorization", "content-type", "x-request-id"],
+            allow_headers=[
+                "authorization",
+                "content-type",
+                "x-request-id",
+                "x-flashmart-upload",
+                "apollo-require-preflight",
+            ],
         ),
     ]
     return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)

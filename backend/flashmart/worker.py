@@ -61,24 +61,28 @@ def worker_options(
         if manage_database:
             await close_db()
 
+    crons = [
+        cron(
+            order_jobs.expire_overdue_orders,
+            second=set(range(0, 60, settings.order_sweep_interval_seconds)),
+            run_at_startup=True,
+            unique=True,
+        ),
+        cron(payment_jobs.reconcile_payments, second={45}, unique=True),
+        cron(seckill_jobs.warm_upcoming_events, second={15}, run_at_startup=True, unique=True),
+        cron(
+            seckill_jobs.reconcile_reservations,
+            second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
+            unique=True,
+        ),
+    ]
+
     keys = Keys(settings.redis_prefix)
     return {
         "functions": FUNCTIONS,
-        "cron_jobs": [
-            cron(
-                order_jobs.expire_overdue_orders,
-                second=set(range(0, 60, settings.order_sweep_interval_seconds)),
-                run_at_startup=True,
-                unique=True,
-            ),
-            cron(payment_jobs.reconcile_payments, second={45}, unique=True),
-            cron(seckill_jobs.warm_upcoming_events, second={15}, run_at_startup=True, unique=True),
-            cron(
-                seckill_jobs.reconcile_reservations,
-                second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
-                unique=True,
-            ),
-        ],
+        # A burst worker drains the queue and stops; periodic jobs belong to long-running ones
+        # (a cron due within a second sits in the queue and would keep a burst worker alive).
+        "cron_jobs": [] if burst else crons,
         "redis_settings": redis_settings(redis_url),
         "queue_name": keys.queue,
         "health_check_key": system.health_check_key(keys),

@@ -37,7 +37,7 @@ async def test_api_enqueued_job_runs_on_real_worker(
     worker.handle_signals = False
     await asyncio.wait_for(worker.async_run(), timeout=30)
     await worker.close()
-    # The ping ran (plus the order sweep cron, which runs at start-up); nothing failed.
+    # The ping ran and nothing failed.
     assert worker.jobs_complete >= 1 and worker.jobs_failed == 0
 
     after = await api.gql(STATUS, token=admin)

@@ -6,6 +6,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 cd "$ROOT"
 DATA="$(mktemp -d /tmp/flashmart-e2e.XXXXXX)"
 export DATA_DIR="$DATA" DATABASE_URL="sqlite://$DATA/e2e.sqlite3" PORT=8765 HOST=127.0.0.1
+export PUBLIC_BASE_URL="http://127.0.0.1:8765"  # payUrl and the sandbox webhook point at this stack
 export FRONTEND_DIST="$ROOT/frontend/dist" LOG_LEVEL=WARNING
 unset REDIS_URL
 trap 'rm -rf "$DATA"' EXIT

@@ -8,6 +8,7 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from flashmart.core.keys import Keys
+from flashmart.core.pubsub import Broker
 from flashmart.core.settings import Settings
 
 
@@ -19,3 +20,4 @@ class Runtime:
     redis: Redis
     queue: ArqRedis
     keys: Keys
+    broker: Broker | None = None  # the API's pub/sub fan-out (None in the worker and the CLI)

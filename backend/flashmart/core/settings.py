@@ -102,6 +102,11 @@ class Settings(BaseSettings):
     # Pending payments older than this are checked with the provider (a webhook may be lost).
     payment_reconcile_after_seconds: int = Field(default=120, ge=1)
 
+    # real-time subscriptions (README "Real-time") ---------------------------------------------
+    subscription_event_rate: float = Field(default=4.0, gt=0, le=50)  # seckillEventUpdated/s
+    subscription_max_per_connection: int = Field(default=20, ge=1)
+    subscription_max_connections_per_user: int = Field(default=10, ge=1)  # per API process
+
     @model_validator(mode="before")
     @classmethod
     def _split_origins(cls, data: object) -> object:

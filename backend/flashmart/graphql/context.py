@@ -30,6 +30,7 @@ class Context:
     viewer: AccessClaims | None = None
     auth_problem: str | None = None  # why a presented token was refused; checked before execution
     extra: dict[str, Any] = field(default_factory=dict)
+    connection_params: dict[str, Any] | None = None  # graphql-transport-ws `connection_init`
 
     @property
     def settings(self) -> Settings:

@@ -7,6 +7,7 @@ from typing import Any
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -27,9 +28,11 @@ from flashmart.graphql.error_mapping import log_unexpected
 from flashmart.graphql.extensions import AuthenticationGate, OperationMetrics
 from flashmart.graphql.orders.mutations import OrderMutations
 from flashmart.graphql.orders.queries import OrderQueries
+from flashmart.graphql.orders.reports import ReportQueries
 from flashmart.graphql.payments.mutations import PaymentMutations
 from flashmart.graphql.seckill.mutations import SeckillMutations
 from flashmart.graphql.seckill.queries import SeckillQueries
+from flashmart.graphql.subscriptions import Subscription
 from flashmart.graphql.system.schema import SystemMutations, SystemQueries
 
 
@@ -49,6 +52,7 @@ def _query_type() -> type:
             SeckillQueries,
             CartQueries,
             OrderQueries,
+            ReportQueries,
         ),
     )
 
@@ -78,16 +82,24 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
     settings = settings or Settings()
     size = settings.graphql_cache_size
     # Factories: one extension object per request; the parse/validation LRU caches are shared.
+    # The depth and alias rule classes are built ONCE: each limiter instance creates a new
+    # rule class, and the validation cache is keyed by the rules, so building them per
+    # request made every request a cache miss (full validation, ~1 ms+; see docs/bench.md).
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
+    ]
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ParserCache(maxsize=size),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_query_aliases),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=size),
         AuthenticationGate,
         OperationMetrics,
     ]
-    return FlashMartSchema(query=_query_type(), mutation=Mutation, extensions=extensions)
+    return FlashMartSchema(
+        query=_query_type(), mutation=Mutation, subscription=Subscription, extensions=extensions
+    )
 
 
 def export_sdl() -> str:

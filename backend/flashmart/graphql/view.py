@@ -11,6 +11,7 @@ from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
+from strawberry.types.unset import UnsetType
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
@@ -18,9 +19,16 @@ from flashmart.core.logging import request_id_var
 from flashmart.graphql.context import Context, Services
 from flashmart.graphql.error_mapping import format_error
 from flashmart.graphql.loaders import Loaders
+from flashmart.graphql.websocket import ConnectionLimits, TransportWSHandler, authenticate
 
 
 class GraphQLView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = TransportWSHandler
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.connection_limits = ConnectionLimits()  # sockets per user in this process
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
@@ -38,6 +46,11 @@ class GraphQLView(GraphQL[Context, None]):
             except InvalidToken:
                 context.auth_problem = "Invalid or expired access token"
         return context
+
+    async def on_ws_connect(self, context: Context) -> UnsetType:
+        """graphql-transport-ws `connection_init`: auth and limits (graphql/websocket.py)."""
+        await authenticate(context, self.connection_limits)
+        return UnsetType()  # the singleton UNSET: acknowledge with no payload
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult

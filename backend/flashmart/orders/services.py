@@ -162,10 +162,18 @@ async def _create_order(
     raise RuntimeError("could not allocate a unique order number")
 
 
+def expiry_job_id(runtime: Runtime, order_id: int) -> str:
+    """arq keeps job and result keys unprefixed for an hour: our prefix keeps them apart."""
+    return f"{runtime.keys.prefix}order-expire:{order_id}"
+
+
 async def schedule_expiry(runtime: Runtime, order: Order) -> None:
     """Defer the expiry job to `expires_at`; the periodic sweep covers a lost job."""
     await runtime.queue.enqueue_job(
-        "expire_order", order.id, _job_id=f"order-expire:{order.id}", _defer_until=order.expires_at
+        "expire_order",
+        order.id,
+        _job_id=expiry_job_id(runtime, order.id),
+        _defer_until=order.expires_at,
     )
 
 

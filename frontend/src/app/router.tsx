@@ -28,6 +28,10 @@ const router = createBrowserRouter([
         path: paths.cart,
         lazy: async () => ({ Component: (await import('./routes/storefront/cart')).CartRoute }),
       },
+      {
+        path: '/flash-sales/:eventId',
+        lazy: async () => ({ Component: (await import('./routes/storefront/flash-sale')).FlashSaleRoute }),
+      },
       { path: paths.signIn, lazy: async () => ({ Component: (await account()).SignInRoute }) },
       { path: paths.register, lazy: async () => ({ Component: (await account()).RegisterRoute }) },
       { path: paths.account, lazy: async () => ({ Component: (await account()).AccountRoute }) },
@@ -47,6 +51,14 @@ const router = createBrowserRouter([
       {
         index: true,
         lazy: async () => ({ Component: (await import('./routes/admin/dashboard')).AdminDashboardRoute }),
+      },
+      {
+        path: paths.admin.flashSales,
+        lazy: async () => ({ Component: (await import('./routes/admin/flash-sales')).AdminFlashSalesRoute }),
+      },
+      {
+        path: `${paths.admin.flashSales}/:eventId/control-room`,
+        lazy: async () => ({ Component: (await import('./routes/admin/control-room')).AdminControlRoomRoute }),
       },
     ],
   },

@@ -8,8 +8,13 @@ export const paths = {
   account: '/account',
   orders: '/account/orders',
   order: (id: string) => `/account/orders/${encodeURIComponent(id)}`,
+  flashSale: (id: string) => `/flash-sales/${encodeURIComponent(id)}`,
   admin: {
     root: '/admin',
+    flashSales: '/admin/flash-sales',
+    newFlashSale: '/admin/flash-sales/new',
+    flashSale: (id: string) => `/admin/flash-sales/${encodeURIComponent(id)}`,
+    controlRoom: (id: string) => `/admin/flash-sales/${encodeURIComponent(id)}/control-room`,
   },
 } as const;
 

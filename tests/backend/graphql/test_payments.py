@@ -77,7 +77,7 @@ async def _run_worker(settings: Settings, redis: Redis, order_ids: list[int]) ->
     # Each order's expiry job waits 30 minutes; burst mode runs until the queue is empty.
     queue = Keys(settings.redis_prefix).queue
     for order_id in order_ids:
-        await redis.zrem(queue, f"order-expire:{order_id}")
+        await redis.zrem(queue, f"{settings.redis_prefix}order-expire:{order_id}")
     worker = create_worker(settings, settings.redis_url or "", burst=True, manage_database=False)
     worker.handle_signals = False
     await asyncio.wait_for(worker.async_run(), timeout=60)

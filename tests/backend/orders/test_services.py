@@ -222,7 +222,9 @@ async def test_sweep_expires_orders_whose_job_was_lost(runtime: Runtime) -> None
     product = await _product(3)
     await _fill_cart(user, product, 3)
     order = await orders.checkout(runtime, user_id=user.id, idempotency_key="k")
-    await runtime.redis.delete(f"arq:job:order-expire:{order.id}")  # the deferred job is lost
+    await runtime.redis.delete(
+        f"arq:job:{orders.expiry_job_id(runtime, order.id)}"
+    )  # the deferred job is lost
     await Order.filter(id=order.id).update(expires_at=datetime.now(UTC) - timedelta(seconds=5))
     assert await orders.expire_overdue(runtime) == 1
     assert (await Product.get(id=product.id)).stock == 3

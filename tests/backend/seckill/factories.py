@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import time
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -62,12 +64,29 @@ async def sale(
 
 
 async def drain(runtime: Runtime) -> int:
-    """Run a real arq worker (burst mode) until the queue is empty; returns jobs completed."""
+    """Run a real arq worker until every job due now has run; returns jobs done.
+
+    Not burst mode: persisted orders enqueue expiry jobs deferred by minutes, and a burst
+    worker only stops once the queue is empty."""
+    queue = runtime.keys.queue
     worker = create_worker(
-        runtime.settings, runtime.settings.redis_url or "", burst=True, manage_database=False
+        runtime.settings, runtime.settings.redis_url or "", manage_database=False
     )
     worker.handle_signals = False
-    await asyncio.wait_for(worker.async_run(), timeout=120)
-    await worker.close()
+    task = asyncio.create_task(worker.async_run())
+    deadline = time.monotonic() + 120
+    try:
+        while time.monotonic() < deadline:
+            await asyncio.sleep(0.2)
+            due = await runtime.redis.zcount(queue, "-inf", int(time.time() * 1000))
+            if due == 0 and worker.job_counter == 0:
+                break
+        else:
+            raise TimeoutError("the worker did not drain the queue")
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await worker.close()
     assert worker.jobs_failed == 0
     return worker.jobs_complete

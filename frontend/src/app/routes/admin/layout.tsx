@@ -1,8 +1,19 @@
 import { Layout, Menu, Typography } from 'antd';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { paths } from '@/config/paths';
+import { AdminGate } from '@/features/admin/access/components/admin-gate';
 
-const menuItems = [{ key: paths.admin.root, label: <Link to={paths.admin.root}>Dashboard</Link> }];
+const sections = [
+  { key: paths.admin.root, label: 'Dashboard' },
+  { key: paths.admin.flashSales, label: 'Flash sales' },
+];
+const menuItems = sections.map(({ key, label }) => ({ key, label: <Link to={key}>{label}</Link> }));
+
+/** The selected menu entry: the longest section path the current page is under. */
+function selectedSection(pathname: string): string {
+  const matches = sections.filter(({ key }) => pathname === key || pathname.startsWith(`${key}/`));
+  return matches.sort((a, b) => b.key.length - a.key.length)[0]?.key ?? paths.admin.root;
+}
 
 export function AdminLayout() {
   const { pathname } = useLocation();
@@ -13,7 +24,7 @@ export function AdminLayout() {
           FlashMart Admin
         </Typography.Title>
         <nav aria-label="Console">
-          <Menu mode="inline" selectedKeys={[pathname]} items={menuItems} />
+          <Menu mode="inline" selectedKeys={[selectedSection(pathname)]} items={menuItems} />
         </nav>
       </Layout.Sider>
       <Layout>
@@ -21,7 +32,9 @@ export function AdminLayout() {
           <Link to={paths.home}>Back to the shop</Link>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <Outlet />
+          <AdminGate>
+            <Outlet />
+          </AdminGate>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -3,6 +3,7 @@ import { OrderDetailView } from '@/features/account/components/order-detail-view
 import { OrdersView } from '@/features/account/components/orders-view';
 import { AccountView } from '@/features/account/components/account-view';
 import { RegisterView, SignInView } from '@/features/account/components/sign-in-view';
+import { PaymentStepView } from '@/features/payment/components/payment-step-view';
 import { RequireAuth } from './require-auth';
 
 export function SignInRoute() {
@@ -33,7 +34,20 @@ export function OrderRoute() {
   const { orderId = '' } = useParams();
   return (
     <RequireAuth title="Your order">
-      <OrderDetailView key={orderId} orderId={orderId} />
+      <OrderDetailView
+        key={orderId}
+        orderId={orderId}
+        renderExtra={(order, refetch) =>
+          order.status === 'PENDING_PAYMENT' ? (
+            <PaymentStepView
+              orderId={order.id}
+              status={order.status}
+              expiresAt={order.expiresAt ?? null}
+              onStatusChange={refetch}
+            />
+          ) : null
+        }
+      />
     </RequireAuth>
   );
 }

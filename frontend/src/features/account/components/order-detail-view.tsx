@@ -10,16 +10,16 @@ import { OrderDetail } from './order-detail';
 export interface OrderDetailViewProps {
   orderId: string;
   /** Composed in by the app, e.g. the payment step for an unpaid order. */
-  renderExtra?: (order: OrderDetailFragment) => ReactNode;
+  renderExtra?: (order: OrderDetailFragment, refetch: () => void) => ReactNode;
 }
 
 export function OrderDetailView({ orderId, renderExtra }: OrderDetailViewProps) {
-  const { order, fetching, error, cancel, cancelling, actionErrors } = useOrder(orderId);
+  const { order, fetching, error, cancel, cancelling, actionErrors, refetch } = useOrder(orderId);
   return (
     <QueryState loadingLabel="Loading order" fetching={fetching && !order} error={error}>
       {order ? (
         <OrderDetail order={order} onCancel={() => void cancel()} cancelling={cancelling} actionErrors={actionErrors}>
-          {renderExtra?.(order)}
+          {renderExtra?.(order, refetch)}
         </OrderDetail>
       ) : (
         <Result

@@ -5,7 +5,8 @@ import { OrderCancelMutation } from '../api/mutations';
 import { OrderQuery } from '../api/queries';
 
 export function useOrder(id: string) {
-  const [{ data, fetching, error }] = useQuery({ query: OrderQuery, variables: { id } });
+  const [{ data, fetching, error }, reexecute] = useQuery({ query: OrderQuery, variables: { id } });
+  const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const [{ fetching: cancelling }, orderCancel] = useMutation(OrderCancelMutation);
   const [actionErrors, setActionErrors] = useState<string[]>([]);
 
@@ -15,5 +16,5 @@ export function useOrder(id: string) {
     else setActionErrors(userErrorMessages(result.data?.orderCancel.userErrors ?? []));
   }, [id, orderCancel]);
 
-  return { order: data?.order ?? null, fetching, error, cancel, cancelling, actionErrors };
+  return { order: data?.order ?? null, fetching, error, cancel, cancelling, actionErrors, refetch };
 }

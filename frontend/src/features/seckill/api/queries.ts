@@ -31,3 +31,49 @@ export const FlashSalesQuery = graphql(`
     }
   }
 `);
+
+export const FlashSaleDetailQuery = graphql(`
+  query FlashSaleDetail($id: ID!) {
+    seckillEvent(id: $id) {
+      ...FlashSale
+      perUserLimit
+    }
+  }
+`);
+
+export const FlashSaleUpdatedSubscription = graphql(`
+  subscription FlashSaleUpdated($id: ID!) {
+    seckillEventUpdated(id: $id) {
+      id
+      remainingStock
+      status
+    }
+  }
+`);
+
+export const SeckillTicketProgressFragment = graphql(`
+  fragment SeckillTicketProgress on SeckillTicket {
+    id
+    status
+    failureReason
+    order {
+      id
+    }
+  }
+`);
+
+export const SeckillTicketQuery = graphql(`
+  query SeckillTicket($id: ID!) {
+    seckillTicket(id: $id) {
+      ...SeckillTicketProgress
+    }
+  }
+`);
+
+export const SeckillTicketUpdatedSubscription = graphql(`
+  subscription SeckillTicketUpdated($id: ID!) {
+    seckillTicketUpdated(id: $id) {
+      ...SeckillTicketProgress
+    }
+  }
+`);

@@ -1,4 +1,6 @@
-import { render, screen, within } from '@testing-library/react';
+import { render as rtlRender, screen, within } from '@testing-library/react';
+import type { ReactElement } from 'react';
+import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
 import type { FlashSaleFragment } from '@/gql/graphql';
 import { FlashSaleList } from './flash-sale-list';
@@ -14,6 +16,8 @@ const event = (overrides: Partial<FlashSaleFragment>): FlashSaleFragment => ({
   status: 'ACTIVE',
   ...overrides,
 });
+
+const render = (ui: ReactElement) => rtlRender(<MemoryRouter>{ui}</MemoryRouter>);
 
 describe('FlashSaleList', () => {
   it('shows product, sale price, remaining of total and a status tag per event', () => {

@@ -1,5 +1,7 @@
 import { Card, Col, Progress, Row, Tag, Typography } from 'antd';
 import type { FlashSaleFragment, SeckillStatus } from '@/gql/graphql';
+import { Link } from 'react-router-dom';
+import { paths } from '@/config/paths';
 import { formatDateTime, formatMoney } from '@/utils/format';
 
 const statusTag: Record<SeckillStatus, { label: string; color: string }> = {
@@ -18,7 +20,7 @@ export function FlashSaleCard({ event }: { event: FlashSaleFragment }) {
     <Card aria-label={event.product.name}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline' }}>
         <Typography.Title level={3} style={{ fontSize: 18 }}>
-          {event.product.name}
+          <Link to={paths.flashSale(event.id)}>{event.product.name}</Link>
         </Typography.Title>
         <Tag color={tag.color}>{tag.label}</Tag>
       </div>

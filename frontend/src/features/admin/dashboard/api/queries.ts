@@ -1,13 +1,39 @@
 import { graphql } from '@/gql';
 
-export const AdminDashboardQuery = graphql(`
-  query AdminDashboard {
-    me {
-      id
-      email
-      role
-      isActive
+export const SalesDashboardQuery = graphql(`
+  query SalesDashboard($from: DateTime!, $to: DateTime!) {
+    salesReport(from: $from, to: $to, granularity: DAY) {
+      days {
+        date
+        orders
+        paidOrders
+        revenue {
+          amount
+          currency
+        }
+      }
+      statusCounts {
+        status
+        count
+      }
+      orders
+      paidRate
+      revenue {
+        amount
+        currency
+      }
+      today {
+        date
+        orders
+        paidOrders
+        revenue {
+          amount
+          currency
+        }
+      }
     }
-    serverTime
+    activeFlashSales: seckillEvents(first: 1, filter: { status: ACTIVE }) {
+      totalCount
+    }
   }
 `);

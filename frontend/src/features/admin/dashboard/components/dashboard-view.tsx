@@ -3,10 +3,10 @@ import { useAdminDashboard } from '../hooks/use-admin-dashboard';
 import { Dashboard } from './dashboard';
 
 export function DashboardView() {
-  const { viewer, serverTime, fetching, error } = useAdminDashboard();
+  const { report, activeFlashSales, fetching, error } = useAdminDashboard();
   return (
-    <QueryState loadingLabel="Loading dashboard" fetching={fetching} error={error}>
-      <Dashboard viewer={viewer} serverTime={serverTime} />
+    <QueryState loadingLabel="Loading dashboard" fetching={fetching} error={error} isEmpty={!report}>
+      {report && <Dashboard report={report} activeFlashSales={activeFlashSales} />}
     </QueryState>
   );
 }

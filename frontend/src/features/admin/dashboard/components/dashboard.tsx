@@ -1,29 +1,46 @@
-import { Card, Descriptions, Result, Typography } from 'antd';
-import type { AdminDashboardQuery } from '@/gql/graphql';
-import { formatDateTime } from '@/utils/format';
+import { Card, Col, Row, Statistic, Typography } from 'antd';
+import type { SalesDashboardQuery } from '@/gql/graphql';
+import { formatMoney } from '@/utils/format';
+import { formatPercent, toDailySeries, toStatusSeries } from '../utils/chart-data';
+import { DailySalesChart, StatusChart } from './sales-charts';
 
-type Viewer = AdminDashboardQuery['me'];
+type Report = SalesDashboardQuery['salesReport'];
 
-/** What the console shows to whoever is looking: a sign-in prompt, a refusal, or the dashboard. */
-export function Dashboard({ viewer, serverTime }: { viewer: Viewer; serverTime: string | null }) {
-  if (!viewer) {
-    return <Result status="info" title="Sign in as an administrator to use the console" />;
-  }
-  if (viewer.role !== 'ADMIN' || !viewer.isActive) {
-    return <Result status="403" title="This account cannot use the console" subTitle={viewer.email} />;
-  }
+function Kpi({ title, value }: { title: string; value: string | number }) {
+  return (
+    <Col xs={24} sm={12} lg={6}>
+      <Card role="group" aria-label={title}>
+        <Statistic title={title} value={value} />
+      </Card>
+    </Col>
+  );
+}
+
+/** Today's figures, then the last 30 days as charts. */
+export function Dashboard({ report, activeFlashSales }: { report: Report; activeFlashSales: number }) {
+  const { today } = report;
+  const todayRate = today.orders ? today.paidOrders / today.orders : 0;
   return (
     <>
       <Typography.Title level={2}>Dashboard</Typography.Title>
-      <Card>
-        <Descriptions
-          column={1}
-          items={[
-            { key: 'email', label: 'Signed in as', children: viewer.email },
-            { key: 'time', label: 'Server time', children: serverTime ? formatDateTime(serverTime) : '—' },
-          ]}
-        />
-      </Card>
+      <Row gutter={[16, 16]}>
+        <Kpi title="Orders today" value={today.orders} />
+        <Kpi title="Revenue today" value={formatMoney(today.revenue)} />
+        <Kpi title="Paid rate today" value={formatPercent(todayRate)} />
+        <Kpi title="Active flash sales" value={activeFlashSales} />
+      </Row>
+      <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
+        Last 30 days: {report.orders} orders, {formatMoney(report.revenue)} paid, paid rate{' '}
+        {formatPercent(report.paidRate)}.
+      </Typography.Paragraph>
+      <Row gutter={[16, 16]}>
+        <Col xs={24} xl={14}>
+          <DailySalesChart points={toDailySeries(report.days)} currency={report.revenue.currency} />
+        </Col>
+        <Col xs={24} xl={10}>
+          <StatusChart slices={toStatusSeries(report.statusCounts)} />
+        </Col>
+      </Row>
     </>
   );
 }

@@ -1,7 +1,16 @@
+import { useState } from 'react';
 import { useQuery } from 'urql';
-import { AdminDashboardQuery } from '../api/queries';
+import { SalesDashboardQuery } from '../api/queries';
+import { lastDays } from '../utils/chart-data';
 
+/** The last 30 days of sales and the number of running flash sales. */
 export function useAdminDashboard() {
-  const [{ data, fetching, error }] = useQuery({ query: AdminDashboardQuery });
-  return { viewer: data?.me ?? null, serverTime: data?.serverTime ?? null, fetching, error };
+  const [range] = useState(() => lastDays(new Date()));
+  const [{ data, fetching, error }] = useQuery({ query: SalesDashboardQuery, variables: range });
+  return {
+    report: data?.salesReport ?? null,
+    activeFlashSales: data?.activeFlashSales.totalCount ?? 0,
+    fetching,
+    error,
+  };
 }

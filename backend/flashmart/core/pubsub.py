@@ -1,0 +1,176 @@
+"""One Redis pub/sub connection per process, fanned out to every local subscriber.
+
+Publishers (services, the worker, any API process) send small "this object changed" messages
+on `Keys.channel(topic, id)`. Each API process keeps ONE pub/sub connection: the first local
+listener of a channel subscribes it in Redis, the last one to leave unsubscribes it
+(reference counts), and every message is copied to each listener's own bounded queue.
+
+Messages are only hints: a listener re-reads the current state when woken, so a full queue
+may drop a message (the listener already has one waiting) and, after Redis comes back from a
+disconnect, every listener gets `RECONNECTED` to re-read what it may have missed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Final, TypeVar
+
+from redis.asyncio import Redis
+from redis.asyncio.client import PubSub
+from redis.exceptions import RedisError
+
+logger = logging.getLogger("flashmart.pubsub")
+T = TypeVar("T")
+
+RECONNECTED: Final = b"__reconnected__"
+QUEUE_SIZE = 64
+READ_TIMEOUT = 1.0
+MAX_BACKOFF = 5.0
+
+
+class Listener:
+    """One local subscriber's view of a channel: await `get()` for the next message."""
+
+    def __init__(self, channel: str) -> None:
+        self.channel = channel
+        self._queue: asyncio.Queue[bytes] = asyncio.Queue(maxsize=QUEUE_SIZE)
+
+    def deliver(self, message: bytes) -> None:
+        with contextlib.suppress(asyncio.QueueFull):  # a wake-up is already waiting
+            self._queue.put_nowait(message)
+
+    async def get(self) -> bytes:
+        return await self._queue.get()
+
+    def drain(self) -> None:
+        """Forget queued messages (the caller is about to read the current state anyway)."""
+        while not self._queue.empty():
+            self._queue.get_nowait()
+
+
+class Broker:
+    """The process's pub/sub hub; `start()` with the app, `stop()` on shutdown."""
+
+    def __init__(self, redis_url: str, *, control_channel: str) -> None:
+        instance = uuid.uuid4().hex
+        self.client_name = f"flashmart-pubsub-{instance}"  # in CLIENT LIST, for operators
+        # A client of its own: no health-check PINGs interleaved with the subscription stream.
+        self._redis: Redis = Redis.from_url(
+            redis_url, decode_responses=False, client_name=self.client_name
+        )
+        self._control = f"{control_channel}:{instance}"
+        self._listeners: dict[str, set[Listener]] = {}
+        self._lock = asyncio.Lock()
+        self._pubsub: PubSub | None = None
+        self._task: asyncio.Task[None] | None = None
+        self.connected = asyncio.Event()
+
+    # lifecycle ---------------------------------------------------------------------------
+    async def start(self) -> None:
+        await self._connect()
+        self._task = asyncio.create_task(self._run(), name="flashmart-pubsub")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+        await self._close_pubsub()
+        await self._redis.aclose()
+
+    # listening ---------------------------------------------------------------------------
+    @contextlib.asynccontextmanager
+    async def listen(self, channel: str) -> AsyncIterator[Listener]:
+        """A listener on `channel` for the duration of the block."""
+        listener = Listener(channel)
+        async with self._lock:
+            members = self._listeners.setdefault(channel, set())
+            members.add(listener)
+            if len(members) == 1:
+                await self._command("subscribe", channel)
+        try:
+            yield listener
+        finally:
+            async with self._lock:
+                members = self._listeners.get(channel, set())
+                members.discard(listener)
+                if not members:
+                    self._listeners.pop(channel, None)
+                    await self._command("unsubscribe", channel)
+
+    def channel_count(self) -> int:
+        """Channels this process is subscribed to for its listeners (for tests and metrics)."""
+        return len(self._listeners)
+
+    # internals ---------------------------------------------------------------------------
+    async def _command(self, name: str, channel: str) -> None:
+        pubsub = self._pubsub
+        if pubsub is None or not self.connected.is_set():
+            return  # the reconnect loop subscribes every channel listened to
+        try:
+            await getattr(pubsub, name)(channel)
+        except (RedisError, OSError):
+            logger.warning("pub/sub %s failed; reconnecting", name, exc_info=True)
+            self.connected.clear()
+
+    async def _connect(self) -> None:
+        pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
+        await pubsub.subscribe(self._control, *self._listeners)
+        self._pubsub = pubsub
+        self.connected.set()
+
+    async def _close_pubsub(self) -> None:
+        pubsub, self._pubsub = self._pubsub, None
+        self.connected.clear()
+        if pubsub is not None:
+            with contextlib.suppress(RedisError, OSError):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+    async def _run(self) -> None:
+        backoff = 0.1
+        while True:
+            try:
+                if not self.connected.is_set():
+                    await self._close_pubsub()
+                    async with self._lock:
+                        await self._connect()
+                    logger.info("pub/sub reconnected (%d channels)", len(self._listeners))
+                    self._broadcast(RECONNECTED)
+                    backoff = 0.1
+                assert self._pubsub is not None
+                message = await self._pubsub.get_message(timeout=READ_TIMEOUT)
+                if message is not None and message.get("type") == "message":
+                    self._dispatch(message["channel"], message["data"])
+            except (RedisError, OSError):
+                logger.warning("pub/sub connection lost; retrying in %.1fs", backoff)
+                self.connected.clear()
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, MAX_BACKOFF)
+
+    def _dispatch(self, channel: bytes | str, data: bytes | str) -> None:
+        name = channel.decode() if isinstance(channel, bytes) else channel
+        payload = data.encode() if isinstance(data, str) else data
+        for listener in self._listeners.get(name, ()):
+            listener.deliver(payload)
+
+    def _broadcast(self, message: bytes) -> None:
+        for members in self._listeners.values():
+            for listener in members:
+                listener.deliver(message)
+
+
+async def watch(broker: Broker, channel: str, load: Callable[[], Awaitable[T]]) -> AsyncIterator[T]:
+    """`load()` now, then again after every message on `channel` (or a Redis reconnect).
+
+    The channel is subscribed before the first read, so no change can slip between them.
+    """
+    async with broker.listen(channel) as listener:
+        yield await load()
+        while True:
+            await listener.get()
+            listener.drain()  # one read covers every change announced so far
+            yield await load()

@@ -1,0 +1,115 @@
+"""GraphQL subscriptions over graphql-transport-ws: each sends the current state first.
+
+Changes arrive through the process's pub/sub broker (`flashmart.core.pubsub`), fed by every
+API process and the worker; authentication happens at `connection_init`
+(`flashmart.graphql.websocket`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from flashmart.core.errors import bad_input, forbidden
+from flashmart.core.pubsub import Broker, watch
+from flashmart.graphql.context import Info
+from flashmart.graphql.ids import decode_id
+from flashmart.graphql.loaders import Loaders
+from flashmart.graphql.orders.types import Order
+from flashmart.graphql.permissions import IsAuthenticated
+from flashmart.graphql.seckill.queries import _ticket_id
+from flashmart.graphql.seckill.types import (
+    _WARM_LOADER,
+    SeckillEvent,
+    SeckillTicket,
+    _warm_loader,
+)
+from flashmart.orders import services as orders
+from flashmart.orders.events import ORDER_TOPIC
+from flashmart.orders.models import Order as OrderModel
+from flashmart.seckill import live
+from flashmart.seckill import services as seckill
+from flashmart.seckill.models import TicketStatus
+
+FINAL_TICKET_STATUSES = (TicketStatus.SUCCEEDED, TicketStatus.FAILED)
+
+
+def _broker(info: Info) -> Broker:
+    broker = info.context.services.broker
+    if broker is None:
+        raise RuntimeError("subscriptions need the API's pub/sub broker")
+    return broker
+
+
+def _fresh(info: Info) -> None:
+    """A socket's context lives as long as the socket: drop what its loaders cached."""
+    info.context.loaders = Loaders()
+    info.context.extra.pop(_WARM_LOADER, None)
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="Your order (any order for administrators): now, then on every change.",
+    )
+    async def order_updated(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Order, None]:
+        viewer = info.context.viewer
+        assert viewer is not None  # IsAuthenticated
+        order_id = decode_id(id, "Order")
+        runtime = info.context.services
+
+        async def load() -> OrderModel | None:
+            return await orders.order_for(
+                order_id=order_id, user_id=viewer.user_id, is_admin=viewer.is_admin
+            )
+
+        channel = runtime.keys.channel(ORDER_TOPIC, str(order_id))
+        async for found in watch(_broker(info), channel, load):
+            if found is None:
+                raise forbidden("No such order, or not yours")
+            _fresh(info)
+            yield Order.from_model(found)
+
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description="Your flash-sale ticket: now, then until it SUCCEEDED or FAILED.",
+    )
+    async def seckill_ticket_updated(
+        self, info: Info, id: strawberry.ID
+    ) -> AsyncGenerator[SeckillTicket, None]:
+        viewer = info.context.viewer
+        assert viewer is not None  # IsAuthenticated
+        ticket_id = _ticket_id(id)
+        runtime = info.context.services
+
+        async def load() -> seckill.TicketView | None:
+            return await seckill.ticket_for(runtime, ticket_id=ticket_id, user_id=viewer.user_id)
+
+        channel = runtime.keys.channel(seckill.TICKET_TOPIC, ticket_id)
+        async for view in watch(_broker(info), channel, load):
+            if view is None:
+                raise forbidden("No such ticket, or not yours")
+            _fresh(info)
+            yield SeckillTicket.from_view(view)
+            if view.status in FINAL_TICKET_STATUSES:
+                return
+
+    @strawberry.subscription(
+        description="A flash sale's remaining stock and status: now, then at most "
+        "SUBSCRIPTION_EVENT_RATE updates a second (always the last one); ends once ENDED."
+    )
+    async def seckill_event_updated(
+        self, info: Info, id: strawberry.ID
+    ) -> AsyncGenerator[SeckillEvent, None]:
+        event_id = decode_id(id, "SeckillEvent")
+        if await seckill.get_event(event_id) is None:
+            raise bad_input("No such flash sale")
+        runtime = info.context.services
+        _broker(info)
+        rate = runtime.settings.subscription_event_rate
+        async for snap in live.event_updates(runtime, event_id, rate=rate):
+            _fresh(info)
+            _warm_loader(info).prime(event_id, snap.warm)  # the stock this update was sent for
+            yield SeckillEvent.from_model(snap.event)

@@ -1,0 +1,114 @@
+"""The benchmark's chart: latency histograms and throughput over time (matplotlib, Agg)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.pyplot as plt
+
+
+def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], path: Path) -> None:
+    """`samples[name]` holds `latencies` (s) of a phase; `results` the figures of the run."""
+    fig, (hist, timeline, bars) = plt.subplots(
+        1, 3, figsize=(17, 5.2), gridspec_kw={"width_ratios": [1.2, 1.2, 0.8]}
+    )
+    colours = {"seckillBuy": "#2563eb", "transport": "#059669", "naive": "#db2777"}
+
+    # 1. latency histograms (log-spaced bins), with seckillBuy's percentiles marked
+    all_ms = [v * 1000 for s in samples.values() for v in s["latencies"]]
+    if all_ms:
+        low, high = max(0.1, min(all_ms)), max(all_ms)
+        bins = [low * (high / low) ** (i / 60) for i in range(61)] if high > low else 30
+        for name, series in samples.items():
+            values = [v * 1000 for v in series["latencies"]]
+            if values:
+                hist.hist(
+                    values,
+                    bins=bins,
+                    histtype="step",
+                    linewidth=1.6,
+                    color=colours.get(name),
+                    label=f"{name} ({len(values):,} requests)",
+                )
+        hist.set_xscale("log")
+    seckill = results.get("seckill", {}).get("latency_ms", {})
+    for label, style in (("p50", ":"), ("p95", "--"), ("p99", "-")):
+        if label in seckill:
+            hist.axvline(
+                seckill[label],
+                color="#1e3a8a",
+                linestyle=style,
+                linewidth=1,
+                label=f"seckillBuy {label} {seckill[label]:.1f} ms",
+            )
+    hist.set_xlabel("latency (ms, log scale)")
+    hist.set_ylabel("requests")
+    hist.set_title("Latency at the load generator")
+    hist.legend(fontsize=8)
+
+    # 2. throughput per second of the seckillBuy run, and orders persisted per second
+    per_second = results.get("seckill", {}).get("per_second", {})
+    seconds = list(range(len(per_second.get("completed", []))))
+    if seconds:
+        timeline.bar(
+            seconds, per_second["completed"], color="#93c5fd", label="seckillBuy answered/s"
+        )
+        timeline.bar(seconds, per_second["ok"], color="#1d4ed8", label="of which QUEUED tickets/s")
+    persisted = results.get("drain", {}).get("persisted_per_second", [])
+    if persisted:
+        timeline.plot(
+            range(len(persisted)),
+            persisted,
+            color="#ea580c",
+            marker="o",
+            markersize=3,
+            label="orders persisted/s (worker)",
+        )
+    timeline.set_xlabel("seconds since the buy phase started")
+    timeline.set_ylabel("per second")
+    timeline.set_title("Throughput over time")
+    timeline.legend(fontsize=8)
+
+    # 3. the run's figure next to the ceilings and the baseline
+    names, values, bar_colours = [], [], []
+    for label, key, colour in (
+        ("Redis script\n(pipelined)", ("redis_ceiling", "pipelined_per_s"), "#64748b"),
+        ("bare Starlette\n+ same Redis", ("transport", "requests_per_s"), colours["transport"]),
+        ("seckillBuy\n(GraphQL)", ("seckill", "requests_per_s"), colours["seckillBuy"]),
+        ("naive DB\n(GraphQL)", ("naive", "requests_per_s"), colours["naive"]),
+    ):
+        value = results.get(key[0], {}).get(key[1])
+        if value:
+            names.append(label)
+            values.append(value)
+            bar_colours.append(colour)
+    if values:
+        rects = bars.bar(names, values, color=bar_colours)
+        bars.set_yscale("log")
+        for rect, value in zip(rects, values, strict=True):
+            bars.annotate(
+                f"{value:,.0f}/s",
+                (rect.get_x() + rect.get_width() / 2, value),
+                ha="center",
+                va="bottom",
+                fontsize=8,
+            )
+        bars.tick_params(axis="x", labelsize=8)
+    bars.set_title("Requests/s on this machine (log scale)")
+
+    machine = results.get("machine", {})
+    other = results.get("seckill", {}).get("cpu", {}).get("other_processes_cores")
+    shared = f", other processes used {other:.2f} cores meanwhile" if other is not None else ""
+    fig.suptitle(
+        f"make bench — {results.get('timestamp', '')} — {machine.get('nproc', '?')} cores, "
+        f"Python {machine.get('python', '?')}, {machine.get('database', '?')}{shared}",
+        fontsize=11,
+    )
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)

@@ -1,0 +1,234 @@
+"""Figures from the load generator's records, machine facts and the printed summary."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import platform
+from collections import Counter
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import redis as redis_sync
+
+TARGET_RPS = 2500
+TARGET_P99_MS = 100.0
+COMMAND = "make bench"
+
+
+def percentile(sorted_values: list[float], q: float) -> float:
+    """Nearest-rank percentile of an ascending list."""
+    if not sorted_values:
+        return 0.0
+    rank = max(1, -(-len(sorted_values) * q // 100))  # ceil(n * q / 100)
+    return sorted_values[int(min(rank, len(sorted_values))) - 1]
+
+
+def summarize(phase: dict[str, Any], names: list[str]) -> dict[str, Any]:
+    """Throughput, latency percentiles, outcomes and a per-second series of one phase."""
+    latencies = sorted(phase["latencies"])
+    counts = Counter(names[i] for i in phase["outcomes"])
+    duration = phase["duration"] or 1e-9
+    completed: list[int] = []
+    ok: list[int] = []
+    ok_index = names.index("ok")
+    for offset, latency, outcome in zip(
+        phase["send_offsets"], phase["latencies"], phase["outcomes"], strict=True
+    ):
+        second = int(offset + latency)
+        while len(completed) <= second:
+            completed.append(0)
+            ok.append(0)
+        completed[second] += 1
+        ok[second] += outcome == ok_index
+    whole_seconds = completed[:-1] if len(completed) > 1 else completed
+    ok_done = [
+        offset + latency
+        for offset, latency, outcome in zip(
+            phase["send_offsets"], phase["latencies"], phase["outcomes"], strict=True
+        )
+        if outcome == ok_index
+    ]
+    return {
+        "requests": len(latencies),
+        "duration_s": round(duration, 3),
+        "requests_per_s": round(len(latencies) / duration, 1),
+        "best_second_per_s": max(whole_seconds, default=0),
+        "median_second_per_s": sorted(whole_seconds)[len(whole_seconds) // 2]
+        if whole_seconds
+        else 0,
+        # when the last unit was sold, from the start of the phase (the selling window)
+        "last_success_after_s": round(max(ok_done), 3) if ok_done else None,
+        "latency_ms": {
+            "p50": round(percentile(latencies, 50) * 1000, 2),
+            "p95": round(percentile(latencies, 95) * 1000, 2),
+            "p99": round(percentile(latencies, 99) * 1000, 2),
+            "max": round((latencies[-1] if latencies else 0) * 1000, 2),
+            "mean": round(sum(latencies) / max(1, len(latencies)) * 1000, 2),
+        },
+        "outcomes": dict(sorted(counts.items())),
+        "errors": counts.get("error", 0),
+        "error_samples": phase.get("error_samples", []),
+        "timed_out": phase.get("timed_out", False),
+        "per_second": {"completed": completed, "ok": ok},
+    }
+
+
+def machine_info(database: str, redis_url: str) -> dict[str, Any]:
+    cpu = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    client = redis_sync.Redis.from_url(redis_url)
+    try:
+        info: dict[str, Any] = client.info("server")  # type: ignore[assignment]
+        redis_version = info.get("redis_version", "?")
+    finally:
+        client.close()
+    versions = {}
+    for package in (
+        "strawberry-graphql", "graphql-core", "starlette", "uvicorn", "uvloop", "httptools",
+        "redis", "hiredis", "arq", "tortoise-orm", "asyncpg", "pyjwt",
+    ):  # fmt: skip
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            versions[package] = metadata.version(package)
+    load1, load5, _ = os.getloadavg()
+    return {
+        "nproc": os.cpu_count(),
+        "cpu": cpu,
+        "memory_gib": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30, 1),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "database": database,
+        "redis": f"Redis {redis_version} (embedded, AOF everysec)",
+        "loadavg_at_start": [round(load1, 2), round(load5, 2)],
+        "packages": versions,
+    }
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return round(a / b, 3) if a and b else None
+
+
+def _cpu_text(cpu: dict[str, Any]) -> str:
+    return (
+        f"server CPU {cpu['server_cpu_ms_per_request']:.2f} ms/request; other processes used "
+        f"{cpu['other_processes_cores']:.2f} of {os.cpu_count()} cores, steal "
+        f"{cpu['steal_cores']:.2f}"
+    )
+
+
+def _last(summary: dict[str, Any]) -> str:
+    last = summary.get("last_success_after_s")
+    return f"{last:.2f} s" if last is not None else "-"
+
+
+def print_summary(results: dict[str, Any]) -> None:
+    s, d = results["seckill"], results["drain"]
+    a, lat = d["audit"], s["latency_ms"]
+    red, tr, nv = results.get("redis_ceiling"), results.get("transport"), results.get("naive")
+    m, cfg = results["machine"], results["config"]
+    rows: list[tuple[str, str]] = [
+        (
+            "machine",
+            f"{m['nproc']} cores ({m['cpu']}), Python {m['python']}, {m['database']}, {m['redis']}",
+        ),
+        (
+            "machine speed",
+            f"calibration {m['calibration_ms_before']} ms before, "
+            f"{m['calibration_ms_after_seckill']} ms after the seckillBuy run (pure-Python "
+            "loop, lower is faster; compare runs with it)",
+        ),
+        (
+            "setup",
+            f"{cfg['shoppers']:,} shoppers x {cfg['attempts']} attempts, {cfg['units']} units, "
+            f"perUserLimit 1, {cfg['connections']} connections, {cfg['workers']} API workers "
+            "+ 1 arq worker",
+        ),
+        (
+            "seckillBuy attempts/s",
+            f"{s['requests_per_s']:,.0f}  ({s['requests']:,} requests in {s['duration_s']:.2f} s; "
+            f"median second {s['median_second_per_s']:,}, best {s['best_second_per_s']:,})",
+        ),
+        (
+            "latency p50 / p95 / p99",
+            f"{lat['p50']:.1f} / {lat['p95']:.1f} / {lat['p99']:.1f} ms (max {lat['max']:.1f})",
+        ),
+        ("outcomes", ", ".join(f"{k} {v:,}" for k, v in s["outcomes"].items())),
+        (
+            "successes (QUEUED)",
+            f"{s['outcomes'].get('ok', 0):,}, the last {_last(s)} after the buying started",
+        ),
+        ("oversold / undersold", f"{a['oversold']} / {a['undersold']}"),
+        ("queue drained", f"{d['drain_after_load_s']:.2f} s after the load ended"),
+        (
+            "orders persisted/s",
+            f"{d['orders_per_s']:,.0f}  ({d['orders_persisted']} orders in "
+            f"{d['persist_window_s']:.2f} s, first reservation to last order)",
+        ),
+        ("seckillBuy CPU", _cpu_text(s["cpu"])),
+    ]
+    if red:
+        rows.append(
+            (
+                "(a) Redis ceiling",
+                f"{red['pipelined_per_s']:,.0f} reservations/s pipelined (by {red['batch']}); "
+                f"{red['single_client_per_s']:,.0f}/s one call at a time; "
+                f"{red['server_usec_per_call']} us per call inside Redis",
+            )
+        )
+    if tr:
+        rows.append(
+            (
+                "(b) bare Starlette + Redis",
+                f"{tr['requests_per_s']:,.0f} req/s, p50 {tr['latency_ms']['p50']:.1f} ms, p99 "
+                f"{tr['latency_ms']['p99']:.1f} ms, sold out after {_last(tr)}; "
+                f"{_cpu_text(tr['cpu'])}",
+            )
+        )
+    if nv:
+        rows.append(
+            (
+                "(c) naive DB via GraphQL",
+                f"{nv['requests_per_s']:,.0f} req/s, p50 {nv['latency_ms']['p50']:.1f} ms, p99 "
+                f"{nv['latency_ms']['p99']:.1f} ms, sold out after {_last(nv)}"
+                f"{' (time-boxed)' if nv['timed_out'] else ''}; {_cpu_text(nv['cpu'])}",
+            )
+        )
+    r = results["ratios"]
+    parts = []
+    if r.get("vs_redis_ceiling") is not None:
+        parts.append(f"{r['vs_redis_ceiling'] * 100:.1f}% of (a)")
+    if r.get("vs_transport") is not None:
+        parts.append(f"{r['vs_transport'] * 100:.1f}% of (b)")
+    if r.get("vs_naive") is not None:
+        parts.append(f"{r['vs_naive']:.1f}x (c)")
+    rows.append(("seckillBuy as a ratio", ", ".join(parts) or "-"))
+    t = results["target"]
+    rows.append(
+        (
+            "target",
+            f">= {TARGET_RPS:,}/s: {'yes' if t['rps_met'] else 'NO'}; p99 <= {TARGET_P99_MS:.0f} "
+            f"ms: {'yes' if t['p99_met'] else 'NO'}; oversold = undersold = 0: "
+            f"{'yes' if t['correct'] else 'NO'}",
+        )
+    )
+    rows.append(("run time", f"{results['run_seconds']:.0f} s"))
+    width = max(len(k) for k, _ in rows)
+    print("\n" + "=" * 100)
+    print("FlashMart benchmark".center(100))
+    print("=" * 100)
+    for key, value in rows:
+        print(f"{key:<{width}}  {value}")
+    print("-" * 100)
+    print("audit:")
+    for check in a["checks"]:
+        print(f"  [{'PASS' if check['passed'] else 'FAIL'}] {check['name']}: {check['detail']}")
+    print("-" * 100)
+    print(f"results: {results['files']['json']}")
+    print(f"chart:   {results['files']['png']}")
+    print(f"command: {COMMAND}")
+    print("=" * 100)

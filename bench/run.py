@@ -1,0 +1,510 @@
+"""`make bench`: load-test the real flash-sale stack on this machine and compare it with its
+ceilings and a naive baseline. See docs/bench.md.
+
+1. prepare  temp DATA_DIR, our own embedded Redis, a scratch PostgreSQL database (SQLite when
+            PostgreSQL is not reachable), `flashmart migrate`, 5,000 shoppers (bulk), a product
+            and a flash sale of 500 units (perUserLimit 1) starting now, warmed into Redis
+2. stack    `flashmart serve --workers 2` and one `flashmart worker`, separate processes
+3. load     bench/loadgen.py in its own process, 200 keep-alive connections: a warm-up pass
+            (every shopper once, on a sale that has not started), then every shopper tries
+            3 times (15,000 seckillBuy requests)
+4. drain    wait until no persist job is due and no reservation is pending; audit
+5. compare  (a) the reserve script called directly; (b) a bare Starlette route doing the same
+            Redis work; (c) the purchase through the database only, same GraphQL stack
+6. report   bench/results/<timestamp>.json and .png (and latest.json / latest.png)
+
+Every step is bounded in time; processes, the temp dir and the scratch database are removed
+at the end, also on Ctrl-C.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import json
+import os
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+RESULTS_DIR = HERE / "results"
+FLASHMART = [sys.executable, "-m", "flashmart"]
+sys.path.insert(0, str(HERE))
+
+from procs import (  # noqa: E402 - bench/ is not a package: its modules import each other
+    T0,
+    BenchError,
+    Processes,
+    calibrate,
+    cpu_report,
+    cpu_snapshot,
+    free_port,
+    log,
+    wait_http_ok,
+)
+
+BUY_QUERY = (
+    "mutation Buy($eventId: ID!) { seckillBuy(eventId: $eventId) "
+    "{ ticket { id status } userErrors { code } } }"
+)
+NAIVE_QUERY = (
+    "mutation Buy($productId: ID!) { naiveBuy(productId: $productId) { ok userErrors { code } } }"
+)
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description="Load-test seckillBuy; see docs/bench.md.")
+    parser.add_argument("--shoppers", type=int, default=5000)
+    parser.add_argument("--units", type=int, default=500)
+    parser.add_argument("--attempts", type=int, default=3, help="buy attempts per shopper")
+    parser.add_argument("--connections", type=int, default=200)
+    parser.add_argument("--workers", type=int, default=2, help="API processes (uvicorn)")
+    parser.add_argument("--sqlite", action="store_true", help="SQLite even if PostgreSQL is up")
+    parser.add_argument(
+        "--no-warmup", action="store_true", help="no warm-up pass (cold token-stamp cache)"
+    )
+    parser.add_argument("--skip-compare", action="store_true", help="seckillBuy only")
+    parser.add_argument(
+        "--naive-seconds", type=float, default=25.0, help="time box of the naive baseline"
+    )
+    parser.add_argument("--ceiling-calls", type=int, default=50_000)
+    parser.add_argument(
+        "--strict", action="store_true", help="exit 1 when the speed target is missed too"
+    )
+    parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (logs)")
+    parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
+    return parser.parse_args(argv)
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    def handler(signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
+    # Ctrl-C too, even when started with SIGINT ignored (a background job of a script).
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
+
+
+def main(argv: list[str] | None = None) -> int:
+    cfg = parse_args(argv)
+    started_at = datetime.now(UTC)
+    with sigterm_as_interrupt(), contextlib.ExitStack() as cleanup:
+        try:
+            return Bench(cfg, cleanup, started_at).run()
+        except KeyboardInterrupt:
+            log("interrupted: stopping processes, removing the scratch database and temp files")
+            return 130
+        except BenchError as exc:
+            log(f"FAILED: {exc}")
+            return 1
+
+
+class Bench:
+    def __init__(
+        self, cfg: argparse.Namespace, cleanup: contextlib.ExitStack, started_at: datetime
+    ) -> None:
+        self.cfg = cfg
+        self.cleanup = cleanup
+        self.started_at = started_at
+        self.stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
+        self.tmp = Path(tempfile.mkdtemp(prefix="fmbench-"))
+        if cfg.keep_tmp:
+            cleanup.callback(lambda: log(f"kept {self.tmp}"))
+        else:
+            cleanup.callback(shutil.rmtree, self.tmp, True)
+        (self.tmp / "logs").mkdir()
+        self.procs = Processes(self.tmp / "logs")
+        self.samples: dict[str, dict[str, list[float]]] = {}
+
+    # --- load generator ----------------------------------------------------------------------
+    def loadgen(
+        self, name: str, port: int, phase: dict[str, Any], groups: dict[str, int]
+    ) -> dict[str, Any]:
+        """One load generator process running one phase; returns its summary with the CPU
+        used meanwhile by our servers (`groups`: name -> process group) and by others."""
+        from report import summarize
+        from stack import database_backends
+
+        spec = {
+            "host": "127.0.0.1",
+            "port": port,
+            "connections": self.cfg.connections,
+            "secret": self.env["JWT_SECRET"],
+            "phases": [phase],
+        }
+        spec_path, out_path = self.tmp / f"{name}-spec.json", self.tmp / f"{name}-result.json"
+        spec_path.write_text(json.dumps(spec))
+        budget = phase["max_seconds"] + 60
+        before = cpu_snapshot()
+        cmd = [sys.executable, str(HERE / "loadgen.py"), str(spec_path), str(out_path)]
+        proc = self.procs.start(f"loadgen-{name}", cmd, self.env, self.tmp)
+        try:
+            proc.wait(timeout=budget)
+        except subprocess.TimeoutExpired as exc:
+            raise BenchError(f"load generator {name} did not finish within {budget} s") from exc
+        finally:
+            self.procs.stop(proc)
+        after = cpu_snapshot()
+        backends = database_backends(self.env["DATABASE_URL"])
+        if proc.returncode != 0 or not out_path.exists():
+            raise BenchError(f"load generator {name} failed:\n{self.procs.tail(f'loadgen-{name}')}")
+        out = json.loads(out_path.read_text())
+        recorded = out["phases"][0]
+        summary = summarize(recorded, out["outcome_names"])
+        summary["cpu"] = cpu_report(
+            before,
+            after,
+            {"bench": os.getpgrp(), **groups},
+            out["total_cpu_seconds"],
+            summary["requests"],
+            {"postgres": backends},
+        )
+        summary["load_generator"] = {
+            "cpu_seconds_in_phase": round(out["client_cpu_seconds"], 2),
+            "tokens_minted": out["tokens_minted"],
+            "mint_seconds": round(out["mint_seconds"], 3),
+        }
+        summary["_raw"] = recorded
+        other = summary["cpu"]["other_processes_cores"]
+        if other >= 0.25:
+            log(
+                f"    note: other processes on this machine used {other:.2f} of {os.cpu_count()} "
+                "cores meanwhile; throughput is lower than on an idle machine"
+            )
+        return summary
+
+    def phase(
+        self,
+        name: str,
+        path: str,
+        body: dict[str, Any],
+        attempts: int,
+        seed: int,
+        max_seconds: float,
+    ) -> dict[str, Any]:
+        return {
+            "name": name,
+            "path": path,
+            "body": body,
+            "users": self.users,
+            "attempts": attempts,
+            "shuffle_seed": seed,
+            "max_seconds": max_seconds,
+        }
+
+    def drive(
+        self,
+        name: str,
+        port: int,
+        warm: dict[str, Any] | None,
+        main: dict[str, Any],
+        groups: dict[str, int],
+    ) -> dict[str, Any]:
+        warmup = None
+        if warm is not None and not self.cfg.no_warmup:
+            warmup = self.loadgen(f"{name}-warmup", port, warm, groups)
+        result = self.loadgen(name, port, main, groups)
+        raw = result.pop("_raw")
+        self.samples[name] = {"latencies": raw["latencies"]}
+        result["started_epoch"] = raw["started_epoch"]
+        if warmup is not None:
+            warmup.pop("_raw")
+            keys = ("requests", "requests_per_s", "latency_ms", "outcomes", "errors", "cpu")
+            result["warmup"] = {k: warmup[k] for k in keys}
+        return result
+
+    # --- the run -----------------------------------------------------------------------------
+    def run(self) -> int:
+        from report import TARGET_P99_MS, TARGET_RPS, machine_info, print_summary, ratio
+        from stack import drain_and_audit, prepare, scratch_database
+
+        from flashmart.core import embedded_redis
+
+        cfg, tmp, procs = self.cfg, self.tmp, self.procs
+
+        # 1. prepare --------------------------------------------------------------------------
+        log(f"temp dir {tmp}")
+        server = embedded_redis.start(tmp, reuse=False)
+        self.cleanup.callback(server.stop)
+        log(f"embedded Redis at {server.url}")
+        database_url, database = scratch_database(tmp, cfg.sqlite, self.cleanup)
+        self.cleanup.callback(procs.stop_all)  # before the database is dropped, Redis stopped
+        inherited = {
+            k: v
+            for k, v in os.environ.items()
+            if k not in ("REDIS_URL", "DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR")
+        }
+        self.env = env = {
+            **inherited,
+            "ENV": "development",
+            "DATA_DIR": str(tmp / "data"),
+            "DATABASE_URL": database_url,
+            "REDIS_URL": server.url,
+            "REDIS_PREFIX": "fm:",
+            "JWT_SECRET": secrets.token_urlsafe(48),
+            "PAYMENT_WEBHOOK_SECRET": secrets.token_urlsafe(48),
+            "LOG_LEVEL": "WARNING",
+            "GRAPHIQL": "false",
+            "FRONTEND_DIST": str(tmp / "no-frontend"),
+            "WEB_CONCURRENCY": str(cfg.workers),
+            # One load generator is one client address: lift the per-IP bucket out of the way.
+            # The per-shopper bucket keeps its defaults (3 attempts fit in its burst).
+            "SECKILL_IP_RATE": "1000000000",
+            "SECKILL_IP_BURST": "1000000000",
+            "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": os.pathsep.join(filter(None, [str(HERE), os.environ.get("PYTHONPATH")])),
+        }
+        for key in ("DATABASE_URL", "REDIS_URL", "REDIS_PREFIX", "JWT_SECRET", "ENV",
+                    "PAYMENT_WEBHOOK_SECRET", "DATA_DIR", "SECKILL_IP_RATE", "SECKILL_IP_BURST",
+                    "LOG_LEVEL"):  # fmt: skip
+            os.environ[key] = env[key]  # this process's own Settings() (audit, warm-up)
+        log("flashmart migrate")
+        migrate = subprocess.run(
+            [*FLASHMART, "migrate"], env=env, cwd=tmp, capture_output=True, text=True, timeout=120
+        )
+        if migrate.returncode != 0:
+            raise BenchError(f"flashmart migrate failed:\n{migrate.stdout}\n{migrate.stderr}")
+        log(migrate.stdout.strip().splitlines()[-1] if migrate.stdout.strip() else "migrated")
+        log(f"creating {cfg.shoppers:,} shoppers, a product, a flash sale of {cfg.units} units")
+        data = asyncio.run(prepare(cfg, server.url))
+        self.users: list[int] = data["user_ids"]
+        machine = machine_info(database, server.url)
+        machine["calibration_ms_before"] = calibrate()
+
+        # 2. the real stack -------------------------------------------------------------------
+        port = free_port()
+        log(f"starting `flashmart serve --workers {cfg.workers}` on :{port} and `flashmart worker`")
+        serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(cfg.workers)]
+        api = procs.start("api", [*FLASHMART, *serve], env, tmp)
+        worker = procs.start("worker", [*FLASHMART, "worker"], env, tmp)
+        wait_http_ok(port, "/readyz", api, "api", procs)
+        wait_worker(server.url, worker, procs)
+        log("API ready, worker alive")
+
+        # 3. load -----------------------------------------------------------------------------
+        def buy(gid: str) -> dict[str, Any]:
+            return {"query": BUY_QUERY, "variables": {"eventId": gid}, "operationName": "Buy"}
+
+        groups = {"api": api.pid, "worker": worker.pid, "redis": server.pid}
+        if not cfg.no_warmup:
+            log(f"warm-up: {len(self.users):,} seckillBuy on a sale that has not started")
+        log(
+            f"load: {len(self.users) * cfg.attempts:,} seckillBuy ({cfg.attempts} per shopper) "
+            f"over {cfg.connections} connections"
+        )
+        seckill = self.drive(
+            "seckillBuy",
+            port,
+            self.phase("warmup", "/graphql", buy(data["early_gid"]), 1, 1, 30),
+            self.phase("main", "/graphql", buy(data["event_gid"]), cfg.attempts, 2, 90),
+            groups,
+        )
+        log(
+            f"    {seckill['requests_per_s']:,.0f} req/s, p50 {seckill['latency_ms']['p50']:.1f} "
+            f"ms, p99 {seckill['latency_ms']['p99']:.1f} ms, {seckill['outcomes']}"
+        )
+
+        # 4. drain and audit ------------------------------------------------------------------
+        log("waiting for the queue to drain, then auditing")
+        load_end = seckill["started_epoch"] + seckill["duration_s"]
+        drain = asyncio.run(
+            drain_and_audit(server.url, data["event_id"], load_end, seckill["started_epoch"], 90)
+        )
+        audit = drain["audit"]
+        log(
+            f"    drained {drain['drain_after_load_s']:.2f} s after the load; "
+            f"{drain['orders_persisted']} orders at {drain['orders_per_s']:,.0f}/s; "
+            f"oversold {audit['oversold']}, undersold {audit['undersold']}"
+        )
+        for check in audit["checks"]:
+            log(f"    [{'PASS' if check['passed'] else 'FAIL'}] {check['name']}: {check['detail']}")
+        procs.stop(api)
+        procs.stop(worker)
+        machine["calibration_ms_after_seckill"] = calibrate()
+
+        results: dict[str, Any] = {
+            "timestamp": self.stamp,
+            "started_at": self.started_at.isoformat(),
+            "command": "make bench",
+            "argv": sys.argv[1:],
+            "machine": machine,
+            "config": {
+                "shoppers": cfg.shoppers,
+                "units": cfg.units,
+                "attempts": cfg.attempts,
+                "connections": cfg.connections,
+                "workers": cfg.workers,
+                "per_user_limit": 1,
+                "warmup_pass": not cfg.no_warmup,
+                "load_generator": "bench/loadgen.py: asyncio (uvloop) HTTP/1.1 keep-alive, "
+                "one request in flight per connection",
+            },
+            "seckill": seckill,
+            "drain": drain,
+        }
+
+        # 5. comparisons ----------------------------------------------------------------------
+        if not cfg.skip_compare:
+            self.compare(results, data, server)
+
+        # 6. report ---------------------------------------------------------------------------
+        rps = seckill["requests_per_s"]
+        results["ratios"] = {
+            "vs_redis_ceiling": ratio(rps, results.get("redis_ceiling", {}).get("pipelined_per_s")),
+            "vs_transport": ratio(rps, results.get("transport", {}).get("requests_per_s")),
+            "vs_naive": ratio(rps, results.get("naive", {}).get("requests_per_s")),
+        }
+        correct = audit["oversold"] == 0 and audit["undersold"] == 0 and audit["passed"]
+        results["target"] = {
+            "rps": TARGET_RPS,
+            "p99_ms": TARGET_P99_MS,
+            "rps_met": rps >= TARGET_RPS,
+            "p99_met": seckill["latency_ms"]["p99"] <= TARGET_P99_MS,
+            "correct": correct,
+            "no_errors": seckill["errors"] == 0,
+        }
+        results["run_seconds"] = round(time.monotonic() - T0, 1)
+        self.write(results)
+        print_summary(results)
+        if seckill["errors"]:
+            log(f"{seckill['errors']} requests failed; samples: {seckill['error_samples']}")
+        if not correct:
+            return 1
+        if cfg.strict and not (results["target"]["rps_met"] and results["target"]["p99_met"]):
+            return 1
+        return 0
+
+    def compare(self, results: dict[str, Any], data: dict[str, Any], server: Any) -> None:
+        from ceiling import redis_ceiling, warm_raw_event
+        from stack import naive_check
+
+        cfg, tmp, procs = self.cfg, self.tmp, self.procs
+        log(f"(a) Redis ceiling: the reserve script, {cfg.ceiling_calls:,} calls pipelined by 100")
+        red = asyncio.run(redis_ceiling(server.url, cfg.ceiling_calls, 100, 5000))
+        results["redis_ceiling"] = red
+        log(
+            f"    {red['pipelined_per_s']:,.0f} reservations/s pipelined, "
+            f"{red['single_client_per_s']:,.0f}/s one at a time, "
+            f"{red['server_usec_per_call']} us per call inside Redis"
+        )
+
+        log("(b) transport ceiling: bare Starlette + the same EVALSHA (bench/transport_app.py)")
+        asyncio.run(warm_raw_event(server.url, "fmtr:", 1, cfg.units, -1))
+        asyncio.run(warm_raw_event(server.url, "fmtr:", 2, 1, 7200))  # not started: warm-up
+        env = {**self.env, "REDIS_PREFIX": "fmtr:"}
+        port = free_port()
+        app = procs.start("transport", serve_app("transport_app", port, cfg.workers), env, tmp)
+        wait_http_ok(port, "/readyz", app, "transport", procs)
+        results["transport"] = self.drive(
+            "transport",
+            port,
+            self.phase("warmup", "/buy", {"eventId": 2}, 1, 1, 30),
+            self.phase("main", "/buy", {"eventId": 1}, cfg.attempts, 2, 60),
+            {"app": app.pid, "redis": server.pid},
+        )
+        procs.stop(app)
+        tr = results["transport"]
+        log(
+            f"    {tr['requests_per_s']:,.0f} req/s, p50 {tr['latency_ms']['p50']:.1f} ms, "
+            f"p99 {tr['latency_ms']['p99']:.1f} ms, {tr['outcomes']}"
+        )
+
+        log("(c) naive baseline: conditional UPDATE + INSERT per request via GraphQL")
+        metrics_dir = tmp / "prometheus-naive"  # multi-process metrics, as `flashmart serve`
+        metrics_dir.mkdir()
+        env = {**self.env, "REDIS_PREFIX": "fmnaive:", "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir)}
+        port = free_port()
+        app = procs.start("naive", serve_app("naive_app", port, cfg.workers), env, tmp)
+        wait_http_ok(port, "/readyz", app, "naive", procs)
+
+        def naive(product_id: int) -> dict[str, Any]:
+            variables = {"productId": str(product_id)}
+            return {"query": NAIVE_QUERY, "variables": variables, "operationName": "Buy"}
+
+        results["naive"] = self.drive(
+            "naive",
+            port,
+            self.phase("warmup", "/graphql", naive(data["naive_empty_product"]), 1, 1, 30),
+            self.phase(
+                "main", "/graphql", naive(data["naive_product"]), cfg.attempts, 2, cfg.naive_seconds
+            ),
+            {"app": app.pid, "redis": server.pid},
+        )
+        procs.stop(app)
+        nv = results["naive"]
+        nv["check"] = asyncio.run(naive_check(data["naive_product"], cfg.units))
+        log(
+            f"    {nv['requests_per_s']:,.0f} req/s, p50 {nv['latency_ms']['p50']:.1f} ms, "
+            f"p99 {nv['latency_ms']['p99']:.1f} ms, {nv['outcomes']}"
+            f"{' (time-boxed)' if nv['timed_out'] else ''}"
+        )
+
+    def write(self, results: dict[str, Any]) -> None:
+        from chart import draw
+
+        results_dir: Path = self.cfg.results_dir
+        results_dir.mkdir(parents=True, exist_ok=True)
+        json_path, png_path = results_dir / f"{self.stamp}.json", results_dir / f"{self.stamp}.png"
+        results["files"] = {"json": _rel(json_path), "png": _rel(png_path)}
+        draw(results, self.samples, png_path)
+        json_path.write_text(json.dumps(results, indent=1) + "\n")
+        shutil.copyfile(json_path, results_dir / "latest.json")
+        shutil.copyfile(png_path, results_dir / "latest.png")
+
+
+def serve_app(module: str, port: int, workers: int) -> list[str]:
+    """One of bench/'s own apps, served with the uvicorn options of `flashmart serve`."""
+    return [
+        sys.executable, str(HERE / "serve_app.py"), f"{module}:create_app",
+        "--port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
+
+
+def wait_worker(
+    redis_url: str, worker: subprocess.Popen[bytes], procs: Processes, timeout: float = 60
+) -> None:
+    import redis as redis_sync
+
+    from flashmart.core import system
+    from flashmart.core.keys import Keys
+
+    key = system.health_check_key(Keys(os.environ["REDIS_PREFIX"]))
+    client = redis_sync.Redis.from_url(redis_url)
+    try:
+        deadline = time.monotonic() + timeout
+        while not client.exists(key):
+            if worker.poll() is not None:
+                raise BenchError(f"worker exited with {worker.returncode}:\n{procs.tail('worker')}")
+            if time.monotonic() > deadline:
+                raise BenchError(f"worker not alive after {timeout:.0f} s:\n{procs.tail('worker')}")
+            time.sleep(0.1)
+    finally:
+        client.close()
+
+
+def _rel(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

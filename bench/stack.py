@@ -1,0 +1,292 @@
+"""The data side of the benchmark: scratch database, shoppers and sales, drain and audit."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import os
+import secrets
+import sqlite3
+import time
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+from naive_app import CREATE_TABLE, TABLE
+from procs import BenchError, log
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from tortoise import connections
+
+from flashmart.accounts.models import Role, User
+from flashmart.accounts.passwords import hash_password
+from flashmart.catalog.models import Product
+from flashmart.core.db import close_db, init_db
+from flashmart.core.keys import Keys
+from flashmart.core.queue import create_queue
+from flashmart.core.redis import create_redis
+from flashmart.core.runtime import Runtime
+from flashmart.core.settings import Settings
+from flashmart.graphql.ids import encode_id
+from flashmart.seckill import services as seckill
+from flashmart.seckill import store
+from flashmart.seckill.models import SeckillTicket
+
+SHOPPER_PASSWORD = "bench-shopper-password"
+
+
+async def _pg_execute(admin_url: str, sql: str) -> str:
+    conn = await asyncpg.connect(admin_url, timeout=3)
+    try:
+        version: str = await conn.fetchval("SHOW server_version")
+        await conn.execute(sql)
+        return version
+    finally:
+        await conn.close()
+
+
+def scratch_database(tmp: Path, force_sqlite: bool, stack: contextlib.ExitStack) -> tuple[str, str]:
+    """(DATABASE_URL, description): a scratch PostgreSQL database dropped at exit, else SQLite."""
+    if not force_sqlite:
+        base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip(
+            "/"
+        )
+        name = f"fmbench_{secrets.token_hex(4)}"
+        try:
+            version = asyncio.run(_pg_execute(f"{base}/postgres", f'CREATE DATABASE "{name}"'))
+        except Exception as exc:  # noqa: BLE001 - any failure means "use SQLite"
+            log(f"PostgreSQL not reachable at {base} ({type(exc).__name__}); using SQLite")
+        else:
+
+            def drop() -> None:
+                asyncio.run(
+                    _pg_execute(
+                        f"{base}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                    )
+                )
+                log(f"dropped scratch database {name}")
+
+            stack.callback(drop)
+            log(f"scratch PostgreSQL database {name} (server {version})")
+            return f"{base}/{name}", f"PostgreSQL {version.split()[0]}"
+    path = tmp / "flashmart.sqlite3"
+    return f"sqlite://{path}", f"SQLite {sqlite3.sqlite_version}"
+
+
+def database_backends(database_url: str) -> set[int]:
+    """PIDs of the PostgreSQL backends connected to our scratch database (none for SQLite)."""
+    if not database_url.startswith("postgres"):
+        return set()
+    base, _, name = database_url.rpartition("/")
+
+    async def query() -> set[int]:
+        conn = await asyncpg.connect(f"{base}/postgres", timeout=3)
+        try:
+            rows = await conn.fetch("SELECT pid FROM pg_stat_activity WHERE datname = $1", name)
+        finally:
+            await conn.close()
+        return {int(r["pid"]) for r in rows}
+
+    try:
+        return asyncio.run(query())
+    except Exception:  # noqa: BLE001 - accounting only
+        return set()
+
+
+# --- preparation (in this process) -------------------------------------------------------------
+async def prepare(cfg: argparse.Namespace, redis_url: str) -> dict[str, Any]:
+    await init_db(os.environ["DATABASE_URL"], pool_size=4)
+    try:
+        shared_hash = await asyncio.to_thread(hash_password, SHOPPER_PASSWORD)
+        tag = secrets.token_hex(3)
+        with Progress(
+            TextColumn("{task.description:<24}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        ) as progress:
+            task = progress.add_task("shoppers (bulk_create)", total=cfg.shoppers)
+            for start in range(0, cfg.shoppers, 1000):
+                batch = [
+                    User(
+                        email=f"bench{i}-{tag}@flashmart.local",
+                        password_hash=shared_hash,
+                        role=Role.CUSTOMER,
+                    )
+                    for i in range(start, min(cfg.shoppers, start + 1000))
+                ]
+                await User.bulk_create(batch)
+                progress.advance(task, len(batch))
+            task = progress.add_task("product, flash sales", total=4)
+            user_ids = sorted(
+                await User.filter(email__endswith=f"-{tag}@flashmart.local").values_list(
+                    "id", flat=True
+                )
+            )
+            product = await Product.create(
+                name="Bench Phone",
+                slug=f"bench-phone-{tag}",
+                price=Decimal("999.00"),
+                stock=cfg.units + 1,
+            )
+            now = datetime.now(UTC)
+            event = await seckill.create_event(
+                seckill.EventInput(
+                    product_id=product.id,
+                    price=Decimal("499.00"),
+                    total_stock=cfg.units,
+                    starts_at=now - timedelta(seconds=1),
+                    ends_at=now + timedelta(hours=1),
+                    per_user_limit=1,
+                )
+            )
+            progress.advance(task)
+            # A sale that has not started: the warm-up pass exercises the whole path on it.
+            early = await seckill.create_event(
+                seckill.EventInput(
+                    product_id=product.id,
+                    price=Decimal("499.00"),
+                    total_stock=1,
+                    starts_at=now + timedelta(hours=2),
+                    ends_at=now + timedelta(hours=3),
+                    per_user_limit=1,
+                )
+            )
+            progress.advance(task)
+            runtime = await _runtime(redis_url)
+            try:
+                await seckill.warm_up(runtime, event.id)
+                await seckill.warm_up(runtime, early.id)
+            finally:
+                await _close_runtime(runtime)
+            progress.advance(task)
+            # The naive baseline's products (same units) and its purchase table.
+            naive = await Product.create(
+                name="Bench Naive",
+                slug=f"bench-naive-{tag}",
+                price=Decimal("499.00"),
+                stock=cfg.units,
+            )
+            naive_empty = await Product.create(
+                name="Bench Naive Empty",
+                slug=f"bench-naive-empty-{tag}",
+                price=Decimal("1.00"),
+                stock=0,
+            )
+            await connections.get("default").execute_script(CREATE_TABLE)
+            progress.advance(task)
+    finally:
+        await close_db()
+    return {
+        "user_ids": user_ids,
+        "event_id": event.id,
+        "event_gid": encode_id("SeckillEvent", event.id),
+        "early_gid": encode_id("SeckillEvent", early.id),
+        "naive_product": naive.id,
+        "naive_empty_product": naive_empty.id,
+    }
+
+
+async def _runtime(redis_url: str, prefix: str | None = None) -> Runtime:
+    settings = Settings()
+    return Runtime(
+        settings=settings,
+        redis=create_redis(redis_url),
+        queue=await create_queue(settings, redis_url),
+        keys=Keys(prefix or settings.redis_prefix),
+    )
+
+
+async def _close_runtime(runtime: Runtime) -> None:
+    await runtime.queue.aclose()
+    await runtime.redis.aclose()
+
+
+async def drain_and_audit(
+    redis_url: str,
+    event_id: int,
+    load_end_epoch: float,
+    main_start_epoch: float,
+    drain_timeout: float,
+) -> dict[str, Any]:
+    runtime = await _runtime(redis_url)
+    await init_db(os.environ["DATABASE_URL"], pool_size=4)
+    try:
+        deadline = time.monotonic() + drain_timeout
+        while True:
+            # Jobs due now (seckill orders also schedule their expiry, deferred by minutes).
+            now_ms = int(time.time() * 1000)
+            queued = int(await runtime.redis.zcount(runtime.keys.queue, "-inf", now_ms))
+            pending = await store.pending_count(runtime.redis, runtime.keys, event_id)
+            if queued == 0 and pending == 0:
+                break
+            if time.monotonic() > deadline:
+                raise BenchError(
+                    f"queue not drained after {drain_timeout:.0f} s: {queued} queued, "
+                    f"{pending} pending"
+                )
+            await asyncio.sleep(0.02)
+        drained_epoch = time.time()
+        report = await seckill.audit(runtime, event_id)
+        rows = await SeckillTicket.filter(event_id=event_id).values_list(
+            "reserved_at", "created_at"
+        )
+    finally:
+        await close_db()
+        await _close_runtime(runtime)
+    reserved = sorted(r.timestamp() for r, _ in rows)
+    persisted = sorted(c.timestamp() for _, c in rows)
+    per_second: list[int] = []
+    for moment in persisted:
+        second = max(0, int(moment - main_start_epoch))
+        while len(per_second) <= second:
+            per_second.append(0)
+        per_second[second] += 1
+    window = (persisted[-1] - reserved[0]) if rows else 0.0
+    return {
+        "drain_after_load_s": round(max(0.0, drained_epoch - load_end_epoch), 3),
+        "last_persisted_after_last_reservation_s": round(persisted[-1] - reserved[-1], 3)
+        if rows
+        else 0.0,
+        "orders_persisted": len(rows),
+        "persist_window_s": round(window, 3),
+        "orders_per_s": round(len(rows) / window, 1) if window > 0 else 0.0,
+        "persisted_per_second": per_second,
+        "audit": {
+            "passed": report.passed,
+            "oversold": report.oversold,
+            "undersold": report.undersold,
+            "total_stock": report.total_stock,
+            "sold": report.sold,
+            "remaining": report.remaining,
+            "pending": report.pending,
+            "orders": report.orders,
+            "tickets_succeeded": report.tickets_succeeded,
+            "tickets_failed": report.tickets_failed,
+            "max_per_user": report.max_per_user,
+            "checks": [
+                {"name": c.name, "passed": c.passed, "detail": c.detail} for c in report.checks
+            ],
+        },
+    }
+
+
+async def naive_check(product_id: int, units: int) -> dict[str, Any]:
+    await init_db(os.environ["DATABASE_URL"], pool_size=2)
+    try:
+        stock = (await Product.get(id=product_id)).stock
+        rows = await connections.get("default").execute_query_dict(
+            f"SELECT COUNT(*) AS n, COUNT(DISTINCT user_id) AS users FROM {TABLE} "
+            f"WHERE product_id = {int(product_id)}"
+        )
+    finally:
+        await close_db()
+    purchases, users = int(rows[0]["n"]), int(rows[0]["users"])
+    return {
+        "purchases": purchases,
+        "distinct_buyers": users,
+        "stock_left": stock,
+        "consistent": purchases + stock == units and purchases == users,
+    }

@@ -1,0 +1,12 @@
+import { graphql } from '@/gql';
+
+export const AdminViewerQuery = graphql(`
+  query AdminViewer {
+    me {
+      id
+      email
+      role
+      isActive
+    }
+  }
+`);

@@ -1,0 +1,30 @@
+import type { OrderStatus } from '@/gql/graphql';
+import { useServerClock } from '@/lib/server-time';
+import { useOrderStatusWatch } from '../hooks/use-order-status-watch';
+import { usePayment } from '../hooks/use-payment';
+import { PaymentStep } from './payment-step';
+
+export interface PaymentStepViewProps {
+  orderId: string;
+  status: OrderStatus;
+  expiresAt: string | null;
+  /** Called when the order's status changed (e.g. paid): the page reloads the order. */
+  onStatusChange: () => void;
+}
+
+/** The payment step of an unpaid order; render it only while the order is PENDING_PAYMENT. */
+export function PaymentStepView({ orderId, status, expiresAt, onStatusChange }: PaymentStepViewProps) {
+  const { now } = useServerClock();
+  const { payment, opening, errors, open } = usePayment(orderId);
+  useOrderStatusWatch(orderId, status, onStatusChange);
+  return (
+    <PaymentStep
+      expiresAt={expiresAt}
+      now={now}
+      payment={payment}
+      opening={opening}
+      errors={errors}
+      onOpen={() => void open()}
+    />
+  );
+}

@@ -1,0 +1,45 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { PaymentStep, svgDataUrl } from './payment-step';
+
+const now = Date.parse('2030-05-01T10:00:00Z');
+const payment = {
+  id: 'UGF5bWVudDox',
+  status: 'PENDING' as const,
+  payUrl: 'http://shop.test/sandbox/pay/abc',
+  qrCodeSvg: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
+  amount: { amount: '19.99', currency: 'USD' },
+};
+
+describe('PaymentStep', () => {
+  it('offers to pay with a countdown to the expiry by server time', () => {
+    const onOpen = vi.fn();
+    render(
+      <PaymentStep expiresAt="2030-05-01T10:15:00Z" now={now} payment={null} opening={false} errors={[]} onOpen={onOpen} />,
+    );
+    expect(screen.getByRole('timer', { name: 'Time left to pay' })).toHaveTextContent('Pay within 15:00');
+    fireEvent.click(screen.getByRole('button', { name: 'Pay now' }));
+    expect(onOpen).toHaveBeenCalledOnce();
+  });
+
+  it('shows the QR code as an image (never as markup) and the payment page link', () => {
+    render(
+      <PaymentStep expiresAt="2030-05-01T10:15:00Z" now={now} payment={payment} opening={false} errors={[]} onOpen={vi.fn()} />,
+    );
+    const img = screen.getByRole('img', { name: 'QR code to pay with your phone' });
+    expect(img).toHaveAttribute('src', svgDataUrl(payment.qrCodeSvg));
+    expect(img.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
+    expect(document.querySelector('script')).toBeNull();
+    expect(screen.getByRole('link', { name: 'Open payment page' })).toHaveAttribute('href', payment.payUrl);
+    expect(screen.getByText('$19.99')).toBeInTheDocument();
+  });
+
+  it('says when the time to pay is over', () => {
+    render(
+      <PaymentStep expiresAt="2030-05-01T09:59:00Z" now={now} payment={null} opening={false} errors={['Oops']} onOpen={vi.fn()} />,
+    );
+    expect(screen.getByRole('timer')).toHaveTextContent('The time to pay is over.');
+    expect(screen.getByRole('button', { name: 'Pay now' })).toBeDisabled();
+    expect(screen.getByText('Oops')).toBeInTheDocument();
+  });
+});

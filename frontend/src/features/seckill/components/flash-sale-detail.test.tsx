@@ -1,0 +1,86 @@
+import { fireEvent, render, screen } from '@testing-library/react';
+import { MemoryRouter } from 'react-router-dom';
+import { describe, expect, it, vi } from 'vitest';
+import type { SeckillTicketProgressFragment } from '@/gql/graphql';
+import { FlashSaleDetail, type FlashSaleDetailEvent } from './flash-sale-detail';
+
+const start = Date.parse('2030-05-01T10:00:00Z');
+const event = (overrides: Partial<FlashSaleDetailEvent> = {}): FlashSaleDetailEvent =>
+  ({
+    id: 'U2Vja2lsbEV2ZW50OjE=',
+    product: { id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
+    price: { amount: '99.00', currency: 'USD' },
+    remainingStock: 7,
+    totalStock: 50,
+    startsAt: '2030-05-01T10:00:00Z',
+    endsAt: '2030-05-01T11:00:00Z',
+    status: 'ACTIVE',
+    perUserLimit: 1,
+    ...overrides,
+  });
+
+function show(props: Partial<Parameters<typeof FlashSaleDetail>[0]> = {}) {
+  const onBuy = vi.fn();
+  render(
+    <MemoryRouter>
+      <FlashSaleDetail event={event()} now={start + 1000} onBuy={onBuy} {...props} />
+    </MemoryRouter>,
+  );
+  return { onBuy, button: screen.getByRole('button', { name: 'Buy now' }) };
+}
+
+const ticket = (status: SeckillTicketProgressFragment['status'], extra: Partial<SeckillTicketProgressFragment> = {}) =>
+  ({ id: 'VGlja2V0OjE=', status, failureReason: null, order: null, ...extra });
+
+describe('FlashSaleDetail', () => {
+  it('shows price, stock and the countdown to the start by server time; Buy is disabled before the start', () => {
+    const { button } = show({ event: event({ status: 'SCHEDULED' }), now: start - 65_000 });
+    expect(screen.getByText('$99.00')).toBeInTheDocument();
+    expect(screen.getByText('7 / 50 left')).toBeInTheDocument();
+    expect(screen.getByRole('timer', { name: 'Starts in' })).toHaveTextContent('Starts in 01:05');
+    expect(button).toBeDisabled();
+    expect(screen.getByText('Upcoming')).toBeInTheDocument();
+  });
+
+  it('enables Buy while live and calls onBuy', () => {
+    const { button, onBuy } = show();
+    expect(screen.getByRole('timer', { name: 'Ends in' })).toHaveTextContent('Ends in 59:59');
+    expect(button).toBeEnabled();
+    fireEvent.click(button);
+    expect(onBuy).toHaveBeenCalledOnce();
+  });
+
+  it('disables Buy when sold out', () => {
+    expect(show({ event: event({ remainingStock: 0, status: 'SOLD_OUT' }) }).button).toBeDisabled();
+    expect(screen.getByText('Sold out.')).toBeInTheDocument();
+  });
+
+  it('disables Buy after the end', () => {
+    expect(show({ now: start + 3_600_000 }).button).toBeDisabled();
+    expect(screen.getByText('The sale has ended.')).toBeInTheDocument();
+  });
+
+  it('shows a queued ticket and keeps Buy disabled', () => {
+    const { button } = show({ ticket: ticket('QUEUED') });
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Queued');
+    expect(button).toBeDisabled();
+  });
+
+  it('shows a succeeded ticket with the way to pay', () => {
+    show({ ticket: ticket('SUCCEEDED', { order: { id: 'T3JkZXI6OQ==' } }) });
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Succeeded');
+    expect(screen.getByRole('link', { name: 'Pay now' })).toHaveAttribute('href', '/account/orders/T3JkZXI6OQ%3D%3D');
+  });
+
+  it('shows a failed ticket with its reason and lets the shopper try again', () => {
+    const { button } = show({ ticket: ticket('FAILED', { failureReason: 'Sold out before your turn.' }) });
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Failed');
+    expect(screen.getByText('Sold out before your turn.')).toBeInTheDocument();
+    expect(button).toBeEnabled();
+  });
+
+  it('shows error messages', () => {
+    show({ errors: [{ code: 'SOLD_OUT', message: 'Sold out: every unit of this flash sale is taken.' }] });
+    expect(screen.getByText('Sold out: every unit of this flash sale is taken.')).toBeInTheDocument();
+  });
+});

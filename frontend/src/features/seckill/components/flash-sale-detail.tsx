@@ -1,0 +1,69 @@
+import { Alert, Button, Card, Flex, Progress, Tag, Typography } from 'antd';
+import type { FlashSaleDetailQuery, SeckillTicketProgressFragment } from '@/gql/graphql';
+import { formatCountdown } from '@/lib/server-time';
+import { formatMoney } from '@/utils/format';
+import { buyButtonState, saleCountdown, salePhase, type SalePhase } from '../utils/sale-state';
+import { TicketProgress } from './ticket-progress';
+
+export type FlashSaleDetailEvent = NonNullable<FlashSaleDetailQuery['seckillEvent']>;
+
+const phaseTag: Record<SalePhase, { label: string; color: string }> = {
+  UPCOMING: { label: 'Upcoming', color: 'blue' },
+  LIVE: { label: 'Live', color: 'green' },
+  SOLD_OUT: { label: 'Sold out', color: 'red' },
+  ENDED: { label: 'Ended', color: 'default' },
+};
+
+export interface FlashSaleDetailProps {
+  event: FlashSaleDetailEvent;
+  /** Server "now" in ms. */
+  now: number;
+  onBuy: () => void;
+  buying?: boolean;
+  errors?: readonly { code: string; message: string }[];
+  ticket?: SeckillTicketProgressFragment | null;
+}
+
+export function FlashSaleDetail({ event, now, onBuy, buying = false, errors = [], ticket = null }: FlashSaleDetailProps) {
+  const phase = salePhase(event, now);
+  const tag = phaseTag[phase];
+  const countdown = saleCountdown(event, now);
+  const button = buyButtonState(phase, buying || (ticket !== null && ticket.status !== 'FAILED'));
+  const sold = event.totalStock - event.remainingStock;
+  const soldPercent = event.totalStock > 0 ? Math.round((sold / event.totalStock) * 100) : 100;
+  return (
+    <Card>
+      <Flex vertical gap={12}>
+        <Flex justify="space-between" align="baseline" wrap gap={8}>
+          <Typography.Title level={2} style={{ margin: 0 }}>
+            {event.product.name}
+          </Typography.Title>
+          <span aria-label="Sale status">
+            <Tag color={tag.color}>{tag.label}</Tag>
+          </span>
+        </Flex>
+        <Typography.Text strong style={{ fontSize: 22 }}>
+          {formatMoney(event.price)}
+        </Typography.Text>
+        <Progress percent={soldPercent} aria-label="Sold" />
+        <Typography.Text aria-label="Remaining stock">
+          {event.remainingStock} / {event.totalStock} left
+        </Typography.Text>
+        <Typography.Text type="secondary">Limit {event.perUserLimit} per shopper</Typography.Text>
+        {countdown && (
+          <Typography.Text role="timer" aria-label={countdown.label}>
+            {countdown.label} {formatCountdown(countdown.seconds)}
+          </Typography.Text>
+        )}
+        {errors.map((error) => (
+          <Alert key={error.code + error.message} type="error" showIcon title={error.message} />
+        ))}
+        <Button type="primary" size="large" onClick={onBuy} disabled={!button.enabled} loading={buying}>
+          Buy now
+        </Button>
+        {button.reason && <Typography.Text type="secondary">{button.reason}</Typography.Text>}
+        {ticket && <TicketProgress ticket={ticket} />}
+      </Flex>
+    </Card>
+  );
+}

@@ -1,0 +1,35 @@
+import { Result } from 'antd';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { QueryState } from '@/components/query-state';
+import { paths, signInPath } from '@/config/paths';
+import { useServerClock } from '@/lib/server-time';
+import { useSession } from '@/lib/session-context';
+import { useFlashSale } from '../hooks/use-flash-sale';
+import { useSeckillBuy } from '../hooks/use-seckill-buy';
+import { FlashSaleDetail } from './flash-sale-detail';
+
+export function FlashSaleView({ eventId }: { eventId: string }) {
+  const { event, fetching, error } = useFlashSale(eventId);
+  const { now } = useServerClock();
+  const { buy, buying, ticket, errors } = useSeckillBuy(eventId);
+  const { signedIn } = useSession();
+  const navigate = useNavigate();
+  const location = useLocation();
+  const onBuy = () => {
+    if (signedIn) void buy();
+    else void navigate(signInPath(location.pathname + location.search));
+  };
+  return (
+    <QueryState loadingLabel="Loading flash sale" fetching={fetching} error={error}>
+      {event ? (
+        <FlashSaleDetail event={event} now={now} onBuy={onBuy} buying={buying} errors={errors} ticket={ticket} />
+      ) : (
+        <Result
+          status="404"
+          title="Flash sale not found"
+          extra={<Link to={paths.home}>Back to the shop</Link>}
+        />
+      )}
+    </QueryState>
+  );
+}

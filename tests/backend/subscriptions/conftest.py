@@ -1,0 +1,196 @@
+"""Servers that speak WebSocket, and the `gql` client (an outside graphql-transport-ws client).
+
+- `ws_server`: the app under a real uvicorn on the test's event loop (it shares the `db`
+  fixture's Tortoise connections), with a WebSocket implementation switched on.
+- `api_processes`: N separate `flashmart serve` processes on the same database, Redis and key
+  prefix, as in production behind a load balancer.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import subprocess
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+import uvicorn
+from gql import Client, GraphQLRequest
+from gql.transport.websockets import WebsocketsTransport
+
+from flashmart.core.settings import Settings
+from tests.backend.helpers import TEST_SECRET
+from tests.backend.live_server import bind_free_port
+
+
+def ws_url(base_url: str) -> str:
+    return base_url.replace("http://", "ws://", 1) + "/graphql"
+
+
+def client(base_url: str, token: str | None = None, **payload: Any) -> Client:
+    """A gql client over graphql-transport-ws, authenticated in `connection_init`."""
+    init = dict(payload)
+    if token is not None:
+        init["authorization"] = f"Bearer {token}"
+    transport = WebsocketsTransport(
+        url=ws_url(base_url),
+        init_payload=init,
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+        connect_timeout=10,
+        ping_interval=5,
+    )
+    return Client(transport=transport, fetch_schema_from_transport=False)
+
+
+def request(document: str, **variables: Any) -> GraphQLRequest:
+    return GraphQLRequest(document, variable_values=variables)
+
+
+class Stream:
+    """A subscription read in the background: `received` fills as `next` messages arrive."""
+
+    def __init__(self, session: Any, document: GraphQLRequest) -> None:
+        self.received: list[dict[str, Any]] = []
+        self.error: BaseException | None = None
+        self.done = asyncio.Event()
+        self._session = session
+        self._document = document
+        self.task = asyncio.create_task(self._run())
+
+    async def _run(self) -> None:
+        try:
+            async for result in self._session.subscribe(self._document):
+                self.received.append(result)
+        except Exception as exc:  # noqa: BLE001 - the test inspects it
+            self.error = exc
+        finally:
+            self.done.set()
+
+    async def wait_for(
+        self, predicate: Callable[[dict[str, Any]], bool], timeout: float = 20
+    ) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            for item in self.received:
+                if predicate(item):
+                    return item
+            if self.done.is_set():
+                break
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"not received; got {self.received!r}, error {self.error!r}")
+
+    async def wait_count(self, n: int, timeout: float = 20) -> None:
+        await self.wait_for(lambda _: len(self.received) >= n, timeout)
+
+    async def close(self) -> None:
+        self.task.cancel()
+        with contextlib.suppress(asyncio.CancelledError, Exception):
+            await self.task
+
+
+@pytest.fixture
+def ws_server(app_factory: Callable[..., Any]) -> Callable[..., Any]:
+    """`async with ws_server(**settings) as base_url`: the app on a real socket, WebSockets on."""
+
+    @contextlib.asynccontextmanager
+    async def serve(**overrides: Any) -> AsyncIterator[str]:
+        sock = bind_free_port()
+        base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        app = app_factory(public_base_url=base_url, **overrides)
+        config = uvicorn.Config(
+            app, lifespan="on", log_config=None, access_log=False, ws="websockets-sansio"
+        )
+        server = uvicorn.Server(config)
+        task = asyncio.create_task(server.serve(sockets=[sock]))
+        try:
+            for _ in range(500):
+                if server.started or task.done():
+                    break
+                await asyncio.sleep(0.01)
+            if not server.started:
+                await task
+                raise RuntimeError("uvicorn did not start")
+            yield base_url
+        finally:
+            server.should_exit = True
+            await asyncio.wait_for(task, timeout=15)
+            sock.close()
+
+    return serve
+
+
+def _env(settings: Settings, port: int, data_dir: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
+    env.update(
+        {
+            "DATABASE_URL": settings.database_url,
+            "DATABASE_POOL_SIZE": "5",
+            "REDIS_URL": settings.redis_url or "",
+            "REDIS_PREFIX": settings.redis_prefix,
+            "JWT_SECRET": TEST_SECRET,
+            "PAYMENT_WEBHOOK_SECRET": TEST_SECRET,
+            "DATA_DIR": str(data_dir),
+            "FRONTEND_DIST": str(data_dir / "no-frontend"),
+            "LOG_LEVEL": "WARNING",
+            "HOST": "127.0.0.1",
+            "PORT": str(port),
+            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+            "WEB_CONCURRENCY": "1",
+        }
+    )
+    return env
+
+
+@pytest.fixture
+def api_processes(settings: Settings, tmp_path: Path) -> Callable[[int], Any]:
+    """`async with api_processes(2) as [url_a, url_b]`: real `flashmart serve` processes."""
+
+    @contextlib.asynccontextmanager
+    async def start(count: int) -> AsyncIterator[list[str]]:
+        procs: list[subprocess.Popen[bytes]] = []
+        urls: list[str] = []
+        flashmart = Path(sys.executable).parent / "flashmart"
+        try:
+            for index in range(count):
+                sock = bind_free_port()
+                port = sock.getsockname()[1]
+                sock.close()  # the child binds it a moment later
+                log = (tmp_path / f"api-{index}.log").open("wb")
+                procs.append(
+                    subprocess.Popen(
+                        [str(flashmart), "serve"],
+                        env=_env(settings, port, tmp_path / f"api-{index}"),
+                        stdout=log,
+                        stderr=subprocess.STDOUT,
+                    )
+                )
+                urls.append(f"http://127.0.0.1:{port}")
+            async with httpx.AsyncClient() as http:
+                for proc, url in zip(procs, urls, strict=True):
+                    for _ in range(300):
+                        if proc.poll() is not None:
+                            raise RuntimeError(f"{url} exited: see {tmp_path}")
+                        with contextlib.suppress(httpx.HTTPError):
+                            if (await http.get(f"{url}/readyz")).status_code == 200:
+                                break
+                        await asyncio.sleep(0.05)
+                    else:
+                        raise RuntimeError(f"{url} did not become ready")
+            yield urls
+        finally:
+            for proc in procs:
+                proc.terminate()
+            for proc in procs:
+                try:
+                    proc.wait(timeout=15)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+                    proc.wait()
+
+    return start

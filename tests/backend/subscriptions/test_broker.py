@@ -1,0 +1,73 @@
+"""The process's pub/sub hub: one Redis subscription per channel, fan-out, reconnects."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from flashmart.core.keys import Keys
+from flashmart.core.pubsub import RECONNECTED, Broker, watch
+
+
+@pytest.fixture
+async def broker(redis_url: str, redis_prefix: str, redis: Redis) -> AsyncIterator[Broker]:
+    hub = Broker(redis_url, control_channel=Keys(redis_prefix).channel("broker", "control"))
+    await hub.start()
+    yield hub
+    await hub.stop()
+
+
+async def _numsub(redis: Redis, channel: str) -> int:
+    return int(dict(await redis.pubsub_numsub(channel))[channel.encode()])
+
+
+async def test_listeners_share_one_redis_subscription_and_each_get_every_message(
+    broker: Broker, redis: Redis, redis_prefix: str
+) -> None:
+    channel = Keys(redis_prefix).channel("order", "1")
+    async with broker.listen(channel) as first, broker.listen(channel) as second:
+        assert await _numsub(redis, channel) == 1
+        assert await redis.publish(channel, b"hello") == 1  # one Redis subscriber: this process
+        assert await asyncio.wait_for(first.get(), 5) == b"hello"
+        assert await asyncio.wait_for(second.get(), 5) == b"hello"
+        async with broker.listen(Keys(redis_prefix).channel("order", "2")) as other:
+            await redis.publish(channel, b"again")
+            assert await asyncio.wait_for(first.get(), 5) == b"again"
+            assert other._queue.empty()
+    assert await _numsub(redis, channel) == 0
+    assert broker.channel_count() == 0
+
+
+async def test_listeners_survive_a_lost_redis_connection(
+    broker: Broker, redis: Redis, redis_prefix: str
+) -> None:
+    channel = Keys(redis_prefix).channel("order", "7")
+    async with broker.listen(channel) as listener:
+        clients = await redis.client_list()
+        ours = [c["id"] for c in clients if c.get("name") == broker.client_name]
+        assert len(ours) == 1
+        await redis.client_kill_filter(_id=ours[0])
+        assert await asyncio.wait_for(listener.get(), 10) == RECONNECTED
+        assert await _numsub(redis, channel) == 1
+        await redis.publish(channel, b"after")
+        assert await asyncio.wait_for(listener.get(), 5) == b"after"
+
+
+async def test_watch_reads_the_current_state_first_then_after_each_message(
+    broker: Broker, redis: Redis, redis_prefix: str
+) -> None:
+    channel = Keys(redis_prefix).channel("order", "9")
+    reads = iter(range(100))
+
+    async def load() -> int:
+        return next(reads)
+
+    stream = watch(broker, channel, load)
+    assert await anext(stream) == 0
+    await redis.publish(channel, b"x")
+    assert await asyncio.wait_for(anext(stream), 5) == 1
+    await stream.aclose()
+    assert await _numsub(redis, channel) == 0

@@ -1,0 +1,121 @@
+import { fileURLToPath } from 'node:url';
+import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+
+// Two shoppers, two browsers, one unit: exactly one gets it, the other is told it is sold out,
+// and both pages show the stock at 0 without a reload. The sale is made by an admin through the API.
+const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
+const PASSWORD = 'flashmart-shopper';
+
+async function gql<T>(request: APIRequestContext, query: string, variables: object, token?: string): Promise<T> {
+  const response = await request.post('/graphql', {
+    data: { query, variables },
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
+  return body.data;
+}
+
+async function createSale(request: APIRequestContext, startsInMs: number): Promise<{ id: string; name: string }> {
+  const { tokenCreate } = await gql<{ tokenCreate: { accessToken: string } }>(
+    request,
+    'mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { accessToken } }',
+    { e: 'admin@flashmart.local', p: 'flashmart-admin' },
+  );
+  const token = tokenCreate.accessToken;
+  const { products, serverTime } = await gql<{
+    products: { edges: { node: { id: string; name: string; stock: number } }[] };
+    serverTime: string;
+  }>(request, '{ serverTime products(first: 50) { edges { node { id name stock } } } }', {}, token);
+  const product = products.edges.map((edge) => edge.node).find((node) => node.stock >= 5);
+  if (!product) throw new Error('No product with stock');
+  const now = Date.parse(serverTime);
+  const { seckillEventCreate } = await gql<{
+    seckillEventCreate: { event: { id: string } | null; userErrors: unknown[] };
+  }>(
+    request,
+    `mutation($input: SeckillEventInput!) {
+      seckillEventCreate(input: $input) { event { id } userErrors { code message } }
+    }`,
+    {
+      input: {
+        productId: product.id,
+        price: '1.00',
+        totalStock: 1,
+        perUserLimit: 1,
+        startsAt: new Date(now + startsInMs).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+      },
+    },
+    token,
+  );
+  if (!seckillEventCreate.event) throw new Error(`Sale not created: ${JSON.stringify(seckillEventCreate.userErrors)}`);
+  const { id } = seckillEventCreate.event;
+  await gql(request, 'mutation($id: ID!) { seckillEventWarmup(id: $id) { userErrors { code } } }', { id }, token);
+  return { id, name: product.name };
+}
+
+async function shopperPage(browser: Browser, email: string, saleId: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  // A visitor is sent to sign in and comes back to the sale.
+  await page.goto(`/flash-sales/${encodeURIComponent(saleId)}`);
+  await page.getByRole('button', { name: 'Buy now' }).or(page.getByRole('link', { name: 'Sign in' })).first().waitFor();
+  await page.goto(`/sign-in?next=${encodeURIComponent(`/flash-sales/${saleId}`)}`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
+  await expect(page).toHaveURL(new RegExp(`/flash-sales/`));
+  return page;
+}
+
+test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, both see 0 left', async ({
+  browser,
+  request,
+}) => {
+  const sale = await createSale(request, 8000);
+  const stamp = Math.floor(Math.random() * 20);
+  const pages = await Promise.all([
+    shopperPage(browser, `shopper${String(21 + stamp)}@flashmart.local`, sale.id),
+    shopperPage(browser, `shopper${String(41 + (stamp % 9))}@flashmart.local`, sale.id),
+  ]);
+
+  for (const page of pages) {
+    await expect(page.getByRole('heading', { level: 2, name: sale.name })).toBeVisible();
+    await expect(page.getByLabel('Remaining stock')).toHaveText('1 / 1 left');
+  }
+  // Before the start (server time): a countdown and a disabled button.
+  await expect(pages[0]!.getByRole('timer', { name: 'Starts in' })).toBeVisible();
+  await expect(pages[0]!.getByRole('button', { name: 'Buy now' })).toBeDisabled();
+
+  for (const page of pages) await expect(page.getByRole('button', { name: 'Buy now' })).toBeEnabled({ timeout: 15_000 });
+  await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Buy now' }).click()));
+
+  const outcomes = await Promise.all(
+    pages.map(async (page) => {
+      const won = page.getByTestId('ticket-status').filter({ hasText: 'Succeeded' });
+      // The loser is told by the API (SOLD_OUT / ALREADY_PURCHASED) or by a FAILED ticket.
+      const lost = page
+        .getByRole('alert')
+        .filter({ hasText: /Sold out: every unit|already bought/ })
+        .or(page.getByTestId('ticket-status').filter({ hasText: 'Failed' }))
+        .first();
+      await expect(won.or(lost)).toBeVisible({ timeout: 15_000 });
+      return (await won.count()) > 0 ? 'won' : 'lost';
+    }),
+  );
+  expect([...outcomes].sort()).toEqual(['lost', 'won']);
+
+  for (const page of pages) {
+    await expect(page.getByLabel('Remaining stock')).toHaveText('0 / 1 left', { timeout: 10_000 });
+    await expect(page.getByRole('button', { name: 'Buy now' })).toBeDisabled();
+  }
+  const winner = pages[outcomes.indexOf('won')]!;
+  await expect(winner.getByRole('link', { name: 'Pay now' })).toBeVisible();
+  await winner.screenshot({ path: screenshot('flash-sale'), fullPage: true });
+  await winner.getByRole('link', { name: 'Pay now' }).click();
+  await expect(winner.getByRole('timer', { name: 'Time left to pay' })).toBeVisible();
+
+  for (const page of pages) await page.context().close();
+});
