@@ -1,8 +1,9 @@
 import { defineConfig, devices } from '@playwright/test';
 
 // Runs against the real stack (API + worker + built frontend, demo data seeded) that
-// start-stack.sh brings up on port 8765. Uses Debian's Chromium; Playwright downloads no browser.
-const baseURL = 'http://127.0.0.1:8765';
+// start-stack.sh brings up on port 8765 (E2E_PORT overrides it). Uses Debian's Chromium; Playwright downloads no browser.
+const port = process.env.E2E_PORT ?? '8765';
+const baseURL = `http://127.0.0.1:${port}`;
 
 export default defineConfig({
   testDir: '.',
