@@ -54,9 +54,13 @@ from procs import (  # noqa: E402 - bench/ is not a package: its modules import 
     wait_http_ok,
 )
 
+# The storefront's own document (frontend/src/features/seckill/api/mutations.ts, fragments
+# inlined by name as the client sends them).
 BUY_QUERY = (
-    "mutation Buy($eventId: ID!) { seckillBuy(eventId: $eventId) "
-    "{ ticket { id status } userErrors { code } } }"
+    "mutation SeckillBuy($eventId: ID!) { seckillBuy(eventId: $eventId) "
+    "{ ticket { ...SeckillTicketProgress } userErrors { ...UserErrorFields } } } "
+    "fragment SeckillTicketProgress on SeckillTicket { id status failureReason order { id } } "
+    "fragment UserErrorFields on UserError { field message code }"
 )
 NAIVE_QUERY = (
     "mutation Buy($productId: ID!) { naiveBuy(productId: $productId) { ok userErrors { code } } }"
@@ -300,7 +304,11 @@ class Bench:
 
         # 3. load -----------------------------------------------------------------------------
         def buy(gid: str) -> dict[str, Any]:
-            return {"query": BUY_QUERY, "variables": {"eventId": gid}, "operationName": "Buy"}
+            return {
+                "query": BUY_QUERY,
+                "variables": {"eventId": gid},
+                "operationName": "SeckillBuy",
+            }
 
         groups = {"api": api.pid, "worker": worker.pid, "redis": server.pid}
         if not cfg.no_warmup:

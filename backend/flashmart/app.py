@@ -29,6 +29,7 @@ from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
 from flashmart.core.settings import Settings
 from flashmart.graphql.context import Services
+from flashmart.graphql.fastlane import BuyLane
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
 from flashmart.payments import http as payments_http
@@ -184,8 +185,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     """Build the app; `manage_database=False` when the caller already initialised Tortoise."""
     settings = settings or Settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    schema = build_schema(settings)
     graphql_app = GraphQLView(
-        build_schema(settings),
+        schema,
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         multipart_uploads_enabled=True,
@@ -193,6 +195,17 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         keep_alive_interval=15,
         max_subscriptions_per_connection=settings.subscription_max_per_connection,
     )
+
+    # POST /graphql meets the buy lane first: `seckillBuy` without generic execution.
+    graphql_endpoint: ASGIApp = graphql_app
+    if settings.graphql_buy_lane:
+        graphql_endpoint = BuyLane(
+            graphql_app,
+            schema._schema,
+            rules=schema.extra_rules,
+            max_tokens=settings.max_query_tokens,
+            cache_size=settings.graphql_cache_size,
+        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -223,7 +236,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         Mount("/media", StaticFiles(directory=media_dir), name="media"),
         *payments_http.routes(settings),

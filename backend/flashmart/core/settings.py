@@ -49,6 +49,8 @@ class Settings(BaseSettings):
     max_query_tokens: int = Field(default=2000, ge=10)
     max_body_bytes: int = Field(default=1_000_000, ge=1024)
     graphql_cache_size: int = Field(default=512, ge=1)
+    # Answer `seckillBuy` in the buy lane (graphql/fastlane.py); false: generic execution only.
+    graphql_buy_lane: bool = True
 
     worker_health_check_interval: int = Field(default=10, ge=1)
     worker_job_timeout: int = Field(default=60, ge=1)

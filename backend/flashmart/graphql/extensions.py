@@ -62,16 +62,29 @@ class OperationMetrics(SchemaExtension):
         outcome = (
             "error" if (result is not None and result.errors) or ctx.pre_execution_errors else "ok"
         )
-        metrics.REQUESTS.labels(name, op_type, outcome).inc()
-        metrics.LATENCY.labels(name).observe(elapsed)
         viewer = getattr(ctx.context, "viewer", None)
-        access_log.info(
-            "graphql",
-            extra={
-                "operation": name,
-                "operation_type": op_type,
-                "outcome": outcome,
-                "duration_ms": round(elapsed * 1000, 2),
-                "user_id": viewer.user_id if viewer else None,
-            },
+        record_operation(
+            name=name,
+            operation_type=op_type,
+            outcome=outcome,
+            elapsed=elapsed,
+            user_id=viewer.user_id if viewer else None,
         )
+
+
+def record_operation(
+    *, name: str, operation_type: str, outcome: str, elapsed: float, user_id: int | None
+) -> None:
+    """Metrics and the access-log line of one GraphQL operation (also used by the buy lane)."""
+    metrics.REQUESTS.labels(name, operation_type, outcome).inc()
+    metrics.LATENCY.labels(name).observe(elapsed)
+    access_log.info(
+        "graphql",
+        extra={
+            "operation": name,
+            "operation_type": operation_type,
+            "outcome": outcome,
+            "duration_ms": round(elapsed * 1000, 2),
+            "user_id": user_id,
+        },
+    )

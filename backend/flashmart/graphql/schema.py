@@ -6,6 +6,7 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
+from graphql.validation import ASTValidationRule
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -72,13 +73,17 @@ Mutation = merge_types(
 
 
 class FlashMartSchema(strawberry.Schema):
+    # The validation rules added to graphql-core's (depth, aliases): the buy lane validates
+    # with exactly these too.
+    extra_rules: list[type[ASTValidationRule]] = []
+
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
         log_unexpected(errors)
 
 
-def build_schema(settings: Settings | None = None) -> strawberry.Schema:
+def build_schema(settings: Settings | None = None) -> FlashMartSchema:
     settings = settings or Settings()
     size = settings.graphql_cache_size
     # Factories: one extension object per request; the parse/validation LRU caches are shared.
@@ -97,9 +102,11 @@ def build_schema(settings: Settings | None = None) -> strawberry.Schema:
         AuthenticationGate,
         OperationMetrics,
     ]
-    return FlashMartSchema(
+    schema = FlashMartSchema(
         query=_query_type(), mutation=Mutation, subscription=Subscription, extensions=extensions
     )
+    schema.extra_rules = rules
+    return schema
 
 
 def export_sdl() -> str:

@@ -1,0 +1,323 @@
+"""The buy lane answers `seckillBuy` exactly as generic GraphQL execution does.
+
+Every case sends the same request to two apps on the same Redis and database, one with the
+lane and one without, each against its own identical sale and shopper, and compares the raw
+response bodies (ticket ids, which are random, replaced by a placeholder)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+from collections.abc import AsyncIterator
+from datetime import timedelta
+from typing import Any
+
+import httpx
+import pytest
+from graphql import OperationType, parse
+
+from flashmart.accounts.models import User
+from flashmart.accounts.services import update_user
+from flashmart.core.keys import Keys
+from flashmart.core.runtime import Runtime
+from flashmart.graphql.fastlane import BuyLane, compile_buy
+from flashmart.graphql.ids import encode_id
+from flashmart.graphql.schema import build_schema
+from flashmart.orders.models import Order
+from flashmart.seckill import services as seckill
+from tests.backend.helpers import token_for
+from tests.backend.seckill.factories import drain, sale
+
+STOREFRONT_BUY = """
+mutation SeckillBuy($eventId: ID!) {
+  seckillBuy(eventId: $eventId) {
+    ticket { ...SeckillTicketProgress }
+    userErrors { ...UserErrorFields }
+  }
+}
+fragment SeckillTicketProgress on SeckillTicket { id status failureReason order { id } }
+fragment UserErrorFields on UserError { field message code }
+"""
+SHAPED_BUY = """
+mutation Buy($e: ID!, $q: Int = 1) {
+  __typename
+  attempt: seckillBuy(eventId: $e, quantity: $q) {
+    __typename
+    errors: userErrors { code message field __typename }
+    ticket { status ... on SeckillTicket { ticketId: id quantity __typename } status }
+  }
+}
+"""
+LITERAL_QUANTITY = (
+    "mutation($e: ID!) { seckillBuy(eventId: $e, quantity: 2) "
+    "{ ticket { id } userErrors { code field } } }"
+)
+NEEDS_DATABASE = (
+    "mutation($e: ID!) { seckillBuy(eventId: $e) { ticket { id event { totalStock } } } }"
+)
+WITH_DIRECTIVE = (
+    "mutation($e: ID!, $x: Boolean!) { seckillBuy(eventId: $e) "
+    "{ ticket @include(if: $x) { id } userErrors { code } } }"
+)
+TWO_FIELDS = (
+    "mutation($e: ID!) { a: seckillBuy(eventId: $e) { userErrors { code } } "
+    "b: seckillBuy(eventId: $e) { userErrors { code } } }"
+)
+
+Client = httpx.AsyncClient
+
+
+@contextlib.asynccontextmanager
+async def _client(app: Any) -> AsyncIterator[Client]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+def _lane(app: Any) -> BuyLane:
+    return next(r.endpoint for r in app.routes if isinstance(getattr(r, "endpoint", None), BuyLane))
+
+
+class Pair:
+    """The same request against the lane and against generic execution."""
+
+    def __init__(self, lane: Client, generic: Client, lane_app: Any) -> None:
+        self.lane, self.generic, self.lane_app = lane, generic, lane_app
+
+    async def post(self, client: Client, body: dict[str, Any], token: str | None) -> str:
+        headers = {"authorization": f"Bearer {token}"} if token else {}
+        response = await client.post("/graphql", json=body, headers=headers)
+        assert response.status_code == 200
+        assert response.headers["content-type"] == "application/json"
+        text = response.text
+        ids = re.findall(r'"(?:id|ticketId)":"([A-Za-z0-9+/=]+)"', text)
+        for found in ids:
+            text = text.replace(found, "<ticket>")
+        return text
+
+    async def same(
+        self,
+        query: str,
+        variables: dict[str, Any],
+        *,
+        lane_token: str | None,
+        generic_token: str | None,
+        answered_by_lane: bool,
+    ) -> dict[str, Any]:
+        before = _lane(self.lane_app).answered
+        fast = await self.post(self.lane, {"query": query, "variables": variables}, lane_token)
+        assert (_lane(self.lane_app).answered == before + 1) is answered_by_lane
+        slow = await self.post(
+            self.generic, {"query": query, "variables": variables}, generic_token
+        )
+        assert fast == slow
+        result: dict[str, Any] = json.loads(fast)
+        return result
+
+
+class Sales:
+    """Two identical sales: one bought through the lane, one through generic execution."""
+
+    def __init__(self, lane_event: str, generic_event: str) -> None:
+        self.lane, self.generic = lane_event, generic_event
+
+
+async def _sales(runtime: Runtime, units: int, **kwargs: Any) -> Sales:
+    ids = []
+    for _ in range(2):
+        event = await sale(units, **kwargs)
+        await seckill.warm_up(runtime, event.id)
+        ids.append(encode_id("SeckillEvent", event.id))
+    return Sales(*ids)
+
+
+async def _shoppers(name: str) -> tuple[str, str]:
+    lane = await User.create(email=f"{name}-lane@example.com", password_hash="x")
+    generic = await User.create(email=f"{name}-generic@example.com", password_hash="x")
+    return token_for(lane.id), token_for(generic.id)
+
+
+@pytest.fixture
+async def pair(app_factory: Any, runtime: Runtime) -> AsyncIterator[Pair]:
+    overrides = {"seckill_user_burst": 2, "seckill_user_rate": 0.01}
+    lane_app = app_factory(graphql_buy_lane=True, **overrides)
+    generic_app = app_factory(graphql_buy_lane=False, **overrides)
+    async with _client(lane_app) as lane, _client(generic_app) as generic:
+        yield Pair(lane, generic, lane_app)
+
+
+async def _buy(
+    pair: Pair,
+    sales: Sales,
+    tokens: tuple[str, str],
+    query: str = STOREFRONT_BUY,
+    *,
+    lane: bool = True,
+    **variables: Any,
+) -> dict[str, Any]:
+    """Buy in the lane's sale through the lane and in the other sale through generic execution."""
+    event_var = "eventId" if "$eventId" in query else "e"
+    before = _lane(pair.lane_app).answered
+    fast = await pair.post(
+        pair.lane, {"query": query, "variables": {event_var: sales.lane, **variables}}, tokens[0]
+    )
+    assert (_lane(pair.lane_app).answered == before + 1) is lane
+    slow = await pair.post(
+        pair.generic,
+        {"query": query, "variables": {event_var: sales.generic, **variables}},
+        tokens[1],
+    )
+    assert fast == slow
+    result: dict[str, Any] = json.loads(fast)
+    return result
+
+
+async def test_a_purchase_and_every_refusal_answer_alike(pair: Pair, runtime: Runtime) -> None:
+    sales = await _sales(runtime, 2)
+    ann, bob, cy = await _shoppers("ann"), await _shoppers("bob"), await _shoppers("cy")
+
+    won = await _buy(pair, sales, ann)
+    assert won == {
+        "data": {
+            "seckillBuy": {
+                "ticket": {
+                    "id": "<ticket>",
+                    "status": "QUEUED",
+                    "failureReason": None,
+                    "order": None,
+                },
+                "userErrors": [],
+            }
+        }
+    }
+    again = await _buy(pair, sales, ann)
+    assert again["data"]["seckillBuy"]["userErrors"][0]["code"] == "ALREADY_PURCHASED"
+    assert (await _buy(pair, sales, bob))["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
+    sold_out = await _buy(pair, sales, cy)
+    assert sold_out["data"]["seckillBuy"] == {
+        "ticket": None,
+        "userErrors": [
+            {
+                "field": ["eventId"],
+                "message": sold_out["data"]["seckillBuy"]["userErrors"][0]["message"],
+                "code": "SOLD_OUT",
+            }
+        ],
+    }
+    # Both sales persist alike: two orders each.
+    await drain(runtime)
+    for event in (sales.lane, sales.generic):
+        assert await Order.filter(seckill_event_id=int(_pk(event))).count() == 2
+
+
+async def test_aliases_fragments_typenames_and_limits(pair: Pair, runtime: Runtime) -> None:
+    sales = await _sales(runtime, 5, per_user_limit=1)
+    cat = await _shoppers("cat")
+    over = await _buy(pair, sales, cat, SHAPED_BUY, q=2)
+    assert over["data"]["attempt"]["errors"][0]["code"] == "LIMIT_EXCEEDED"
+    literal = await _buy(pair, sales, cat, LITERAL_QUANTITY)
+    assert literal["data"]["seckillBuy"]["userErrors"][0]["code"] == "LIMIT_EXCEEDED"
+    invalid = await _buy(pair, sales, await _shoppers("dan"), SHAPED_BUY, q=0)
+    assert invalid["data"]["attempt"]["errors"][0]["code"] == "INVALID"
+    bought = await _buy(pair, sales, await _shoppers("eve"), SHAPED_BUY)
+    assert bought["data"]["__typename"] == "Mutation"
+    assert bought["data"]["attempt"]["ticket"] == {
+        "status": "QUEUED",
+        "ticketId": "<ticket>",
+        "quantity": 1,
+        "__typename": "SeckillTicket",
+    }
+
+
+async def test_window_edges_and_rate_limit(pair: Pair, runtime: Runtime) -> None:
+    early = await _sales(runtime, 3, starts_in=timedelta(hours=1))
+    late = await _sales(runtime, 3, starts_in=timedelta(seconds=-10), lasts=timedelta(seconds=11))
+    await asyncio.sleep(1.1)  # warm, and now over by Redis's clock
+    fay = await _shoppers("fay")
+    codes = []
+    for sales in (early, late):
+        body = await _buy(pair, sales, fay)
+        codes.append(body["data"]["seckillBuy"]["userErrors"][0]["code"])
+    assert codes == ["NOT_STARTED", "ENDED"]
+    # The shopper's bucket for a sale holds 2 tokens (burst 2, refilling at 0.01/s): the third
+    # attempt at the same sale is refused.
+    assert (await _buy(pair, early, fay))["data"]["seckillBuy"]["userErrors"][0]["code"] == (
+        "NOT_STARTED"
+    )
+    limited = await _buy(pair, early, fay)
+    assert limited["data"] is None
+    assert limited["errors"][0]["extensions"]["code"] == "RATE_LIMITED"
+    assert limited["errors"][0]["path"] == ["seckillBuy"]
+    assert limited["errors"][0]["extensions"]["retryAfter"] >= 1
+
+
+async def test_irregular_requests_are_left_to_generic_execution(
+    pair: Pair, runtime: Runtime, settings: Any
+) -> None:
+    sales = await _sales(runtime, 3)
+    gus = await _shoppers("gus")
+    for query, extra in (
+        (NEEDS_DATABASE, {}),
+        (WITH_DIRECTIVE, {"x": True}),
+        (TWO_FIELDS, {}),
+        ("mutation($e: ID!) { seckillBuy(eventId: $e) { nope } }", {}),
+    ):
+        await _buy(pair, sales, gus, query, lane=False, **extra)
+    # No token, a bad token, a malformed id, a missing variable.
+    none = await pair.same(
+        STOREFRONT_BUY, {"eventId": sales.lane}, lane_token=None, generic_token=None,
+        answered_by_lane=False,
+    )  # fmt: skip
+    assert none["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    bad = await pair.same(
+        STOREFRONT_BUY, {"eventId": sales.lane}, lane_token="x.y.z", generic_token="x.y.z",
+        answered_by_lane=False,
+    )  # fmt: skip
+    assert bad["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    foreign = await _buy(pair, Sales("bm90IGFuIGlk", "bm90IGFuIGlk"), gus, lane=False)
+    assert foreign["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    missing = await pair.same(
+        STOREFRONT_BUY, {}, lane_token=gus[0], generic_token=gus[1], answered_by_lane=False
+    )
+    assert missing["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    # A revoked account's token is refused on the lane too (the same stamp check).
+    lane_user = await User.get(email="gus-lane@example.com")
+    generic_user = await User.get(email="gus-generic@example.com")
+    for user in (lane_user, generic_user):
+        await update_user(runtime, actor_id=0, user_id=user.id, is_active=False)
+    keys = Keys(settings.redis_prefix)
+    ledger = keys.event_ledger(int(_pk(sales.lane)))
+    reservations = await runtime.redis.hlen(ledger)
+    revoked = await pair.same(
+        STOREFRONT_BUY, {"eventId": sales.lane}, lane_token=gus[0], generic_token=gus[1],
+        answered_by_lane=False,
+    )  # fmt: skip
+    assert revoked["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert await runtime.redis.hlen(ledger) == reservations  # nothing was reserved
+
+
+def _pk(global_id: str) -> str:
+    from strawberry.relay import GlobalID
+
+    return GlobalID.from_id(global_id).node_id
+
+
+def test_compiled_documents(settings: Any) -> None:
+    schema = build_schema(settings)
+    plan = compile_buy(schema._schema, STOREFRONT_BUY, rules=schema.extra_rules, max_tokens=2000)
+    assert plan is not None and plan.operation_name == "SeckillBuy"
+    assert [s.key for s in plan.payload] == ["ticket", "userErrors"]
+    assert [s.name for s in plan.payload[0].children] == ["id", "status", "failureReason", "order"]
+    assert plan.operation.operation is OperationType.MUTATION
+    for declined in (NEEDS_DATABASE, WITH_DIRECTIVE, TWO_FIELDS, "{ serverTime }", "mutation {"):
+        assert (
+            compile_buy(schema._schema, declined, rules=schema.extra_rules, max_tokens=2000) is None
+        )
+    # Too many tokens: declined like the generic path refuses it.
+    assert (
+        compile_buy(schema._schema, STOREFRONT_BUY, rules=schema.extra_rules, max_tokens=10) is None
+    )
+    parse(STOREFRONT_BUY)
