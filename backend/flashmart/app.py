@@ -20,6 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from flashmart.accounts import revocation
 from flashmart.core import metrics
 from flashmart.core.db import close_db, init_db, ping_db
 from flashmart.core.keys import Keys
@@ -218,11 +219,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         keys = Keys(settings.redis_prefix)
         broker = Broker(settings.redis_url, control_channel=keys.channel("broker", "control"))
         await broker.start()  # one pub/sub connection for every subscription of this process
+        stamps = revocation.StampCache(ttl=settings.token_stamp_cache_seconds)
         app.state.services = Services(
-            settings=settings, redis=redis, queue=queue, keys=keys, broker=broker
+            settings=settings, redis=redis, queue=queue, keys=keys, broker=broker, stamps=stamps
         )
         try:
-            yield
+            async with revocation.follow(broker, keys, stamps):
+                yield
         finally:
             await broker.stop()
             await queue.aclose()

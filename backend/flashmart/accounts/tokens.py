@@ -7,6 +7,7 @@ issued a moment after a password change is not mistaken for one issued before it
 
 from __future__ import annotations
 
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -73,6 +74,36 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
         )
     except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
         raise InvalidToken(str(exc)) from exc
+
+
+class VerifiedTokens:
+    """Claims of tokens this process has already verified, until each one's `exp`.
+
+    A signature check costs ~30 µs, a noticeable share of a flash-sale buy (docs/bench.md); a
+    shopper sends the same token with every attempt. Only successful decodes are kept, each
+    bound to the secret it was checked with; a hit is valid while `exp` lies ahead, exactly
+    PyJWT's expiry test. Revocation is checked per request elsewhere (accounts/revocation.py).
+    """
+
+    def __init__(self, maxsize: int = 20_000) -> None:
+        self.maxsize = maxsize
+        self._claims: dict[tuple[str, str], AccessClaims] = {}
+
+    def decode(self, token: str, *, secret: str) -> AccessClaims:
+        key = (token, secret)
+        found = self._claims.get(key)
+        if found is not None:
+            if found.expires_at > time.time():
+                return found
+            del self._claims[key]
+        claims = decode_access_token(token, secret=secret)
+        if len(self._claims) >= self.maxsize:
+            del self._claims[next(iter(self._claims))]  # the oldest entry
+        self._claims[key] = claims
+        return claims
+
+
+verified_tokens = VerifiedTokens()
 
 
 def bearer_token(header: str | None) -> str | None:

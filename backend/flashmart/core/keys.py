@@ -22,6 +22,11 @@ class Keys:
     def user_tokens_valid_after(self, user_id: int) -> str:
         return f"{self.prefix}user:{user_id}:tva"
 
+    @property
+    def token_stamps_channel(self) -> str:
+        """Pub/sub: the id of a user whose stamp just changed (accounts/revocation.py)."""
+        return self.channel("tokens", "stamp-changed")
+
     def login_attempts(self, scope: str, value: str) -> str:
         return f"{self.prefix}rl:login:{scope}:{value}"
 

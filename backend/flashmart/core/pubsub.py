@@ -52,6 +52,18 @@ class Listener:
             self._queue.get_nowait()
 
 
+class CallbackListener(Listener):
+    """A listener that hands every message to a function at once: nothing is queued, so
+    nothing is dropped (for caches that must see every invalidation)."""
+
+    def __init__(self, channel: str, callback: Callable[[bytes], None]) -> None:
+        super().__init__(channel)
+        self._callback = callback
+
+    def deliver(self, message: bytes) -> None:
+        self._callback(message)
+
+
 class Broker:
     """The process's pub/sub hub; `start()` with the app, `stop()` on shutdown."""
 
@@ -84,9 +96,12 @@ class Broker:
 
     # listening ---------------------------------------------------------------------------
     @contextlib.asynccontextmanager
-    async def listen(self, channel: str) -> AsyncIterator[Listener]:
-        """A listener on `channel` for the duration of the block."""
-        listener = Listener(channel)
+    async def listen(
+        self, channel: str, callback: Callable[[bytes], None] | None = None
+    ) -> AsyncIterator[Listener]:
+        """A listener on `channel` for the duration of the block; with `callback`, every
+        message (and `RECONNECTED`) is handed to it synchronously instead of queued."""
+        listener = Listener(channel) if callback is None else CallbackListener(channel, callback)
         async with self._lock:
             members = self._listeners.setdefault(channel, set())
             members.add(listener)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
@@ -10,6 +11,9 @@ from redis.asyncio import Redis
 from flashmart.core.keys import Keys
 from flashmart.core.pubsub import Broker
 from flashmart.core.settings import Settings
+
+if TYPE_CHECKING:
+    from flashmart.accounts.revocation import StampCache
 
 
 @dataclass
@@ -21,3 +25,4 @@ class Runtime:
     queue: ArqRedis
     keys: Keys
     broker: Broker | None = None  # the API's pub/sub fan-out (None in the worker and the CLI)
+    stamps: StampCache | None = None  # the API's copy of token stamps (accounts/revocation.py)

@@ -57,6 +57,9 @@ class Settings(BaseSettings):
 
     # accounts and auth (docs/auth.md) ---------------------------------------------------------
     access_token_ttl_seconds: int = Field(default=900, ge=30)
+    # How long an API process may reuse a user's token stamp it read (changes reach it through
+    # pub/sub at once; this bounds a missed message). 0: read Redis on every request.
+    token_stamp_cache_seconds: float = Field(default=60.0, ge=0)
     refresh_token_ttl_days: int = Field(default=30, ge=1)
     password_hash_time_cost: int = Field(default=2, ge=1)
     password_hash_memory_cost: int = Field(default=19_456, ge=8)  # KiB; OWASP's Argon2id minimum

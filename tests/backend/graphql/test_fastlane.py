@@ -22,7 +22,7 @@ from flashmart.accounts.models import User
 from flashmart.accounts.services import update_user
 from flashmart.core.keys import Keys
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.fastlane import BuyLane, compile_buy
+from flashmart.graphql.fastlane import BuyLane, coerce_arguments, compile_buy
 from flashmart.graphql.ids import encode_id
 from flashmart.graphql.schema import build_schema
 from flashmart.orders.models import Order
@@ -321,3 +321,43 @@ def test_compiled_documents(settings: Any) -> None:
         compile_buy(schema._schema, STOREFRONT_BUY, rules=schema.extra_rules, max_tokens=10) is None
     )
     parse(STOREFRONT_BUY)
+
+
+def test_variables_are_coerced_like_graphql_core_or_left_to_it(settings: Any) -> None:
+    schema = build_schema(settings)
+
+    def plan_for(query: str) -> Any:
+        plan = compile_buy(schema._schema, query, rules=schema.extra_rules, max_tokens=2000)
+        assert plan is not None
+        return plan
+
+    nullable = plan_for(
+        "mutation($e: ID!, $q: Int) { seckillBuy(eventId: $e, quantity: $q) { userErrors { code } } }"
+    )
+    assert coerce_arguments(nullable, {"e": "abc"}) == {"eventId": "abc", "quantity": 1}
+    assert coerce_arguments(nullable, {"e": 42, "q": 3}) == {"eventId": "42", "quantity": 3}
+    # What graphql-core refuses, or what this lane does not coerce, goes to the generic path.
+    for refused in (
+        {},
+        {"e": None},
+        {"e": "abc", "q": None},
+        {"e": "abc", "q": True},
+        {"e": "abc", "q": 2**31},
+        {"e": "abc", "q": "2"},
+        {"e": 1.5},
+    ):
+        assert coerce_arguments(nullable, refused) is None, refused
+    defaulted = plan_for(SHAPED_BUY)
+    assert coerce_arguments(defaulted, {"e": "x"}) == {"eventId": "x", "quantity": 1}
+    literal = plan_for(LITERAL_QUANTITY)
+    assert coerce_arguments(literal, {"e": "x", "q": 5}) == {"eventId": "x", "quantity": 2}
+    # A document declaring a variable of an input type is not compiled at all.
+    assert (
+        compile_buy(
+            schema._schema,
+            "mutation($e: ID!, $f: ProductFilter) { seckillBuy(eventId: $e) { userErrors { code } } }",
+            rules=schema.extra_rules,
+            max_tokens=2000,
+        )
+        is None
+    )
