@@ -113,8 +113,8 @@ async def reserve(
         script_keys += [keys.queue, keys.arq_job(ticket_id)]
     code, value = await scripts(redis).reserve(
         keys=script_keys,
-        args=[
-            user_id, quantity, ticket_id, user_rate, user_burst, ip_rate, ip_burst,
+        args=[  # rates as redis-py would encode them: an all-str/int command packs in C
+            user_id, quantity, ticket_id, repr(user_rate), user_burst, repr(ip_rate), ip_burst,
             "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
         ],
     )  # fmt: skip
