@@ -192,9 +192,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         graphql_ide="graphiql" if settings.graphiql else None,
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         multipart_uploads_enabled=True,
-        keep_alive=True,
-        keep_alive_interval=15,
         max_subscriptions_per_connection=settings.subscription_max_per_connection,
+        allowed_origins=settings.cors_origins,  # WebSocket handshakes from other sites: 403
     )
 
     # POST /graphql meets the buy lane first: `seckillBuy` without generic execution.

@@ -1,7 +1,9 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
 
-// A new shopper buys two products through the real stack: register → search → add → checkout.
+// A new shopper buys two products through the real stack: register → search → add → checkout →
+// pay on the sandbox provider's page, while the order page (never reloaded) flips to Paid once
+// the real worker delivered the sandbox webhook and `orderUpdated` said so over the WebSocket.
 // Demo products from the seed: names are unique and each has at least 20 units.
 const FIRST = { search: 'Turntable', name: 'Vinyl One Turntable' };
 const SECOND = { search: 'Kettle', name: 'Brew Master Kettle' };
@@ -35,6 +37,18 @@ async function addToCart(page: Page, product: { name: string }, quantity: number
   await expect(page.getByRole('status').filter({ hasText: `Added ${String(quantity)} × ${product.name}` })).toBeVisible();
 }
 
+/** Every text frame the page receives on its GraphQL WebSocket (subscriptions), as they arrive. */
+function socketFrames(page: Page): string[] {
+  const frames: string[] = [];
+  page.on('websocket', (socket) => {
+    if (!socket.url().endsWith('/graphql')) return;
+    socket.on('framereceived', ({ payload }) => {
+      if (typeof payload === 'string') frames.push(payload);
+    });
+  });
+  return frames;
+}
+
 async function orderCountFromApi(page: Page): Promise<number> {
   const token = await page.evaluate(() => window.localStorage.getItem('flashmart.accessToken'));
   const response = await page.request.post('/graphql', {
@@ -45,9 +59,14 @@ async function orderCountFromApi(page: Page): Promise<number> {
   return body.data.orders.totalCount;
 }
 
-test('a new shopper searches, fills the cart with two products and checks out', async ({ page }) => {
+test('a new shopper searches, adds two products, checks out, pays on the sandbox page and sees Paid without a reload', async ({
+  page,
+  context,
+}) => {
+  const frames = socketFrames(page);
   await page.goto('/');
   await expect(page.getByRole('list', { name: 'Products' }).getByRole('listitem').first()).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Flash sales' }).getByRole('timer').first()).toBeVisible();
   await page.screenshot({ path: screenshot('home'), fullPage: true });
 
   await registerShopper(page);
@@ -77,9 +96,35 @@ test('a new shopper searches, fills the cart with two products and checks out', 
   await expect(orderLines.getByRole('row', { name: new RegExp(SECOND.name) })).toContainText('2');
   await expect(page.getByRole('heading', { name: /^Order / })).toBeVisible();
   await page.screenshot({ path: screenshot('order'), fullPage: true });
-
   // The cart is empty now.
   await expect(page.getByRole('link', { name: 'Cart', exact: true })).toBeVisible();
+
+  // From here on the page's polling fallback gets no answer: only `orderUpdated` can bring Paid.
+  await page.route('**/graphql', async (route) => {
+    const body = route.request().postData() ?? '';
+    if (body.includes('"operationName":"PaymentOrderStatus"')) await route.abort('failed');
+    else await route.fallback();
+  });
+
+  const payment = page.getByRole('region', { name: 'Payment' }).or(page.locator('[aria-label="Payment"]')).first();
+  await expect(payment.getByRole('timer', { name: 'Time left to pay' })).toHaveText(/Pay within \d/);
+  await payment.getByRole('button', { name: 'Pay now' }).click();
+  await expect(payment.getByRole('img', { name: 'QR code to pay with your phone' })).toBeVisible();
+  const payUrl = await payment.getByRole('link', { name: 'Open payment page' }).getAttribute('href');
+  expect(payUrl).toBeTruthy();
+  await page.screenshot({ path: screenshot('payment'), fullPage: true });
+
+  // The sandbox page in another tab, as if opened on a phone from the QR code.
+  const sandbox = await context.newPage();
+  await sandbox.goto(payUrl!);
+  await sandbox.getByRole('button', { name: 'Approve' }).click();
+  await expect(sandbox.getByText(/Approved/)).toBeVisible();
+  await sandbox.close();
+
+  // No reload: the order page follows the order live, through the subscription.
+  await expect(page.getByLabel('Order status')).toHaveText('Paid', { timeout: 20_000 });
+  await expect(page.getByRole('button', { name: 'Pay now' })).toHaveCount(0);
+  expect(frames.some((frame) => frame.includes('"orderUpdated"') && frame.includes('"PAID"'))).toBe(true);
 });
 
 test('a double-clicked checkout makes exactly one order', async ({ page }) => {

@@ -2,7 +2,9 @@ import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 
 // Two shoppers, two browsers, one unit: exactly one gets it, the other is told it is sold out,
-// and both pages show the stock at 0 without a reload. The sale is made by an admin through the API.
+// and both pages show the stock at 0 without a reload. A third visitor keeps the home page open:
+// its card for the sale (which never polls) counts down, goes live and drops to 0 through
+// `seckillEventUpdated`. The sale is made by an admin through the API.
 const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
 const PASSWORD = 'flashmart-shopper';
 
@@ -75,6 +77,16 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
   request,
 }) => {
   const sale = await createSale(request, 8000);
+  const observer = await (await browser.newContext()).newPage();
+  await observer.goto('/');
+  const card = observer
+    .getByRole('list', { name: 'Flash sales' })
+    .getByRole('listitem')
+    .filter({ has: observer.locator(`a[href="/flash-sales/${encodeURIComponent(sale.id)}"]`) });
+  await expect(card.getByLabel('Remaining stock')).toHaveText('1 / 1 left');
+  await expect(card.getByRole('timer', { name: 'Starts in' })).toBeVisible();
+  await expect(card.getByText('Upcoming')).toBeVisible();
+
   const stamp = Math.floor(Math.random() * 20);
   const pages = await Promise.all([
     shopperPage(browser, `shopper${String(21 + stamp)}@flashmart.local`, sale.id),
@@ -111,6 +123,12 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
     await expect(page.getByLabel('Remaining stock')).toHaveText('0 / 1 left', { timeout: 10_000 });
     await expect(page.getByRole('button', { name: 'Buy now' })).toBeDisabled();
   }
+  // The home page, never reloaded: the card went live at the server's start time and shows 0 left.
+  await expect(card.getByLabel('Remaining stock')).toHaveText('0 / 1 left', { timeout: 10_000 });
+  await expect(card.getByText('Sold out')).toBeVisible();
+  await observer.screenshot({ path: screenshot('home-flash-sale'), fullPage: true });
+  await observer.context().close();
+
   const winner = pages[outcomes.indexOf('won')]!;
   await expect(winner.getByRole('link', { name: 'Pay now' })).toBeVisible();
   await winner.screenshot({ path: screenshot('flash-sale'), fullPage: true });

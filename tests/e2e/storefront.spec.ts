@@ -14,10 +14,16 @@ async function apiQuery<T>(request: APIRequestContext, query: string): Promise<T
 }
 
 test('home page shows the shop, its flash sales and products from the API', async ({ page, request }) => {
-  const { products, seckillEvents } = await apiQuery<{
+  const { products, live, upcoming } = await apiQuery<{
     products: { edges: { node: Named }[] };
-    seckillEvents: { edges: { node: { product: Named } }[] };
-  }>(request, '{ products(first: 12) { edges { node { name } } } seckillEvents(first: 10) { edges { node { product { name } } } } }');
+    live: { edges: { node: { product: Named } }[] };
+    upcoming: { edges: { node: { product: Named } }[] };
+  }>(
+    request,
+    `{ products(first: 12) { edges { node { name } } }
+       live: seckillEvents(first: 6, filter: { status: ACTIVE }) { edges { node { product { name } } } }
+       upcoming: seckillEvents(first: 6, filter: { status: SCHEDULED }) { edges { node { product { name } } } } }`,
+  );
   expect(products.edges.length).toBeGreaterThan(0);
 
   await page.goto('/');
@@ -34,11 +40,15 @@ test('home page shows the shop, its flash sales and products from the API', asyn
 
   const flashSales = page.getByRole('region', { name: 'Flash sales' });
   await expect(flashSales).toBeVisible();
-  const firstEvent = seckillEvents.edges[0];
+  // Live sales first, then upcoming ones, each with its stock and a countdown.
+  const firstEvent = live.edges[0] ?? upcoming.edges[0];
   if (firstEvent) {
     const saleList = flashSales.getByRole('list', { name: 'Flash sales' });
-    await expect(saleList.getByRole('heading', { name: firstEvent.node.product.name, exact: true }).first()).toBeVisible();
-    await expect(saleList.getByRole('listitem').first()).toContainText(/\d+ \/ \d+ left/);
+    await expect(saleList.getByRole('listitem')).toHaveCount(live.edges.length + upcoming.edges.length);
+    const firstCard = saleList.getByRole('listitem').first();
+    await expect(firstCard.getByRole('heading', { name: firstEvent.node.product.name, exact: true })).toBeVisible();
+    await expect(firstCard).toContainText(/\d+ \/ \d+ left/);
+    await expect(firstCard.getByRole('timer')).toHaveText(/^(Ends|Starts) in \d/);
   } else {
     await expect(flashSales.getByText('No flash sales right now')).toBeVisible();
   }

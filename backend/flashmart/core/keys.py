@@ -86,6 +86,10 @@ class Keys:
     def payment_webhook_nonce(self, provider: str, nonce: str) -> str:
         return f"{self.prefix}pay:nonce:{provider}:{nonce}"
 
-    # pub/sub -------------------------------------------------------------------------------
+    # pub/sub and WebSocket sessions --------------------------------------------------------
     def channel(self, topic: str, object_id: str) -> str:
         return f"{self.prefix}ch:{topic}:{object_id}"
+
+    def ws_connections(self, user_id: int) -> str:
+        """Sorted set: a user's open subscription sockets (connection id -> heartbeat ms)."""
+        return f"{self.prefix}ws:conns:{user_id}"

@@ -19,15 +19,11 @@ from flashmart.core.logging import request_id_var
 from flashmart.graphql.context import Context, Services
 from flashmart.graphql.error_mapping import format_error
 from flashmart.graphql.loaders import Loaders
-from flashmart.graphql.websocket import ConnectionLimits, TransportWSHandler, authenticate
+from flashmart.graphql.websocket import TransportWSHandler, authenticate
 
 
 class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.connection_limits = ConnectionLimits()  # sockets per user in this process
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -49,7 +45,7 @@ class GraphQLView(GraphQL[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> UnsetType:
         """graphql-transport-ws `connection_init`: auth and limits (graphql/websocket.py)."""
-        await authenticate(context, self.connection_limits)
+        await authenticate(context)
         return UnsetType()  # the singleton UNSET: acknowledge with no payload
 
     async def process_result(

@@ -1,16 +1,22 @@
-"""graphql-transport-ws sessions: authentication from `connection_init`, limits, token expiry.
+"""graphql-transport-ws sessions: authentication from `connection_init`, limits, keep-alive.
 
 - The access token travels in the `connection_init` payload as
   `{"authorization": "Bearer <token>"}` and is checked by the same function as an HTTP request
   (`verify_access_token`: signature, expiry, revocation). A missing token makes an anonymous
   session (public subscriptions only); an invalid, expired or revoked one closes the socket with
   **4403 Forbidden**, as does going over the per-user connection limit.
-- When the token that opened the session expires, the server closes the socket with **4403**:
-  the client refreshes its token and reconnects (subscriptions send the current state first).
-- Connections per user are counted per API process (a dict here, no Redis round trip and
-  nothing to leak when a process dies); with N processes a user may hold up to N times
-  SUBSCRIPTION_MAX_CONNECTIONS_PER_USER sockets. Subscriptions per connection are capped by
-  Strawberry (`max_subscriptions_per_connection`): one more is answered with an `error` message.
+- When the token that opened the session expires, the server closes it with **4403**: the
+  client refreshes its token and reconnects (subscriptions send the current state first).
+- Connections per user are counted across every API process in Redis (`ws_limits`: a sorted
+  set of connection ids with heartbeat scores, so a dead process's sockets free themselves).
+  Subscriptions per connection are capped by Strawberry (`max_subscriptions_per_connection`):
+  one more is answered with an `error` message.
+- Keep-alive: Strawberry's graphql-transport-ws handler only answers the client's `ping`; here
+  the server also sends a protocol `ping` every `SUBSCRIPTION_PING_INTERVAL_SECONDS` once the
+  connection is acknowledged (idle proxies see traffic), and closes with **1008** a socket
+  whose peer did not answer with `pong` before the next one was due (a dead peer).
+- Cross-site pages are refused at the handshake (HTTP 403) by Strawberry's origin check: a
+  browser's `Origin` must be the host the request was sent to or one of `CORS_ORIGINS`.
 """
 
 from __future__ import annotations
@@ -18,44 +24,38 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections import Counter
+import uuid
 
+from redis.exceptions import RedisError
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import ConnectionInitMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    PongMessage,
+)
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.graphql.context import Context
+from flashmart.graphql.ws_limits import ConnectionSlots
 
 FORBIDDEN = 4403  # what Strawberry sends for a ConnectionRejectionError
-_SLOT = "ws-connection-slot"
+NO_PONG = 1008  # policy violation: the peer ignored our ping
+_SLOT = "ws-connection-slot"  # context.extra: the connection id holding a per-user slot
 
 
-class ConnectionLimits:
-    """Open authenticated sockets per user in this process."""
-
-    def __init__(self) -> None:
-        self._open: Counter[int] = Counter()
-
-    def acquire(self, user_id: int, maximum: int) -> bool:
-        if self._open[user_id] >= maximum:
-            return False
-        self._open[user_id] += 1
-        return True
-
-    def release(self, user_id: int) -> None:
-        self._open[user_id] -= 1
-        if self._open[user_id] <= 0:
-            del self._open[user_id]
-
-    def count(self, user_id: int) -> int:
-        return self._open[user_id]
+def slots(context: Context) -> ConnectionSlots:
+    services = context.services
+    return ConnectionSlots(
+        services.redis,
+        services.keys,
+        heartbeat_seconds=services.settings.subscription_heartbeat_seconds,
+    )
 
 
-async def authenticate(context: Context, limits: ConnectionLimits) -> None:
+async def authenticate(context: Context) -> None:
     """Set `context.viewer` from the `connection_init` payload, or refuse the connection."""
     params = context.connection_params or {}
     raw = params.get("authorization") or params.get("Authorization")
@@ -71,35 +71,89 @@ async def authenticate(context: Context, limits: ConnectionLimits) -> None:
     except InvalidToken as exc:
         raise ConnectionRejectionError({"message": "Invalid or expired access token"}) from exc
     context.auth_problem = None
+    connection_id = uuid.uuid4().hex
     maximum = context.settings.subscription_max_connections_per_user
-    if not limits.acquire(context.viewer.user_id, maximum):
+    try:
+        held = await slots(context).acquire(context.viewer.user_id, connection_id, maximum=maximum)
+    except RedisError as exc:
+        context.viewer = None
+        raise ConnectionRejectionError({"message": "Try again later"}) from exc
+    if not held:
         context.viewer = None
         raise ConnectionRejectionError({"message": "Too many connections"})
-    context.extra[_SLOT] = True
+    context.extra[_SLOT] = connection_id
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """Strawberry's handler plus: close at token expiry, release the connection slot."""
+    """Strawberry's handler plus: server pings, slot heartbeats, close at token expiry."""
 
-    _expiry: asyncio.Task[None] | None = None
+    _tasks: list[asyncio.Task[None]] | None = None
+    _pong_due = False
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
+        if not self.connection_acknowledged or self._tasks is not None:
+            return
+        settings = self.context.settings
+        ping_every = settings.subscription_ping_interval_seconds
+        self._tasks = [asyncio.create_task(self._keep_alive(ping_every))]
         viewer = self.context.viewer
-        if self.connection_acknowledged and viewer is not None and self._expiry is None:
-            self._expiry = asyncio.create_task(self._close_at(viewer.expires_at))
+        connection_id = self.context.extra.get(_SLOT)
+        if viewer is not None:
+            self._tasks.append(asyncio.create_task(self._close_at(viewer.expires_at)))
+        if viewer is not None and connection_id is not None:
+            self._tasks.append(
+                asyncio.create_task(
+                    self._heartbeat(
+                        viewer.user_id, connection_id, settings.subscription_heartbeat_seconds
+                    )
+                )
+            )
+
+    async def handle_pong(self, message: PongMessage) -> None:
+        self._pong_due = False
+
+    async def _close(self, code: int, reason: str) -> None:
+        with contextlib.suppress(Exception):  # already closed by the client
+            await self.websocket.close(code=code, reason=reason)
+
+    async def _keep_alive(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            if self._pong_due:
+                await self._close(NO_PONG, "No pong to the last ping")
+                return
+            self._pong_due = True
+            try:
+                await self.send_message({"type": "ping"})
+            except Exception:  # noqa: BLE001 - the socket is gone; shutdown() follows
+                return
+
+    async def _heartbeat(self, user_id: int, connection_id: str, interval: float) -> None:
+        limits = slots(self.context)
+        maximum = self.context.settings.subscription_max_connections_per_user
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                held = await limits.acquire(user_id, connection_id, maximum=maximum)
+            except RedisError:
+                continue  # Redis is back soon or the entry goes stale; keep the socket
+            if not held:  # our entry went stale (a long stall) and others took the slots
+                await self._close(FORBIDDEN, "Too many connections")
+                return
 
     async def _close_at(self, expires_at: float) -> None:
         await asyncio.sleep(max(0.0, expires_at - time.time()))
-        with contextlib.suppress(Exception):  # already closed by the client
-            await self.websocket.close(code=FORBIDDEN, reason="Access token expired")
+        await self._close(FORBIDDEN, "Access token expired")
 
     async def shutdown(self) -> None:
-        if self._expiry is not None:
-            self._expiry.cancel()
+        for task in self._tasks or ():
+            task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._expiry
-        if self.context.extra.pop(_SLOT, False) and self.context.viewer is not None:
-            limits: ConnectionLimits = getattr(self.view, "connection_limits", ConnectionLimits())
-            limits.release(self.context.viewer.user_id)
+                await task
+        connection_id = self.context.extra.pop(_SLOT, None)
+        viewer = self.context.viewer
+        if connection_id is not None and viewer is not None:
+            with contextlib.suppress(RedisError):  # else the entry goes stale by itself
+                await slots(self.context).release(viewer.user_id, connection_id)
         await super().shutdown()

@@ -92,6 +92,16 @@ describe('error-code messages', () => {
     ['INVALID_STATE', /no longer possible/i],
     ['FORBIDDEN', /not allowed/i],
     ['INTERNAL_SERVER_ERROR', /went wrong on our side/i],
+    ['PAYMENT_PROVIDER_ERROR', /payment service/i],
+    ['PASSWORD_TOO_LONG', /at most 128/i],
+    ['PASSWORD_TOO_SIMILAR', /too similar/i],
+    ['INVALID_TOKEN', /sign in again/i],
+    ['NOT_FOUND', /could not find/i],
+    ['REQUIRED', /fill in/i],
+    ['FILE_TOO_LARGE', /too large/i],
+    ['UNSUPPORTED_FILE_TYPE', /not supported/i],
+    ['UNAUTHENTICATED', /sign in/i],
+    ['QUERY_TOO_COMPLEX', /too large/i],
   ])('words %s for shoppers', (code, wording) => {
     expect(messageForCode(code, 'server text')).toMatch(wording);
   });

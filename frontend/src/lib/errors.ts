@@ -20,9 +20,11 @@ export type TopLevelCode =
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK_ERROR';
 
-// The one place that words errors for shoppers. A code missing here shows the server's own message
-// (the API writes those for people, too); codes whose server message carries the detail map to null.
-const messages: Partial<Record<ErrorCode | TopLevelCode, string | null>> = {
+// The one place that words errors for shoppers: every code of the schema's ErrorCode enum and every
+// top-level code has an entry (the Record type makes a new code a compile error until it is worded).
+// Codes whose server message carries the detail (which field, which rule) map to null: the server's
+// message is shown, and the API writes those for people too. An unknown code also shows it.
+const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   // top level
   UNAUTHENTICATED: 'Please sign in to continue.',
   FORBIDDEN: 'Your account is not allowed to do that.',
@@ -53,6 +55,7 @@ const messages: Partial<Record<ErrorCode | TopLevelCode, string | null>> = {
   LIMIT_EXCEEDED: 'That is more than the limit per shopper for this sale.',
   FILE_TOO_LARGE: 'That file is too large.',
   UNSUPPORTED_FILE_TYPE: 'That file type is not supported.',
+  PAYMENT_PROVIDER_ERROR: 'The payment service did not answer. Please try again in a moment.',
 };
 
 /** The shopper-facing sentence for an error code, or `fallback` (the server's message) when we have none. */

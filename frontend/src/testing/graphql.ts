@@ -1,4 +1,5 @@
 import { vi } from 'vitest';
+import type { Client as WsClient } from 'graphql-ws';
 
 export interface SentOperation {
   operationName: string;
@@ -34,3 +35,42 @@ export const unauthenticated = {
   data: null,
   errors: [{ message: 'Invalid or expired access token', extensions: { code: 'UNAUTHENTICATED' } }],
 };
+
+interface SubscriptionSink {
+  next: (value: { data?: unknown; errors?: unknown }) => void;
+  complete: () => void;
+}
+
+/**
+ * A fake graphql-ws client: records each subscription by operation name and lets the test push
+ * `next` messages to them, as the server would over the WebSocket.
+ */
+export function fakeSubscriptions() {
+  const active: { operationName: string; variables: Record<string, unknown>; sink: SubscriptionSink }[] = [];
+  const subscribe = (payload: { query: string; variables?: Record<string, unknown> | null }, sink: SubscriptionSink) => {
+    const operationName = /subscription\s+(\w+)/.exec(payload.query)?.[1] ?? '';
+    const entry = { operationName, variables: payload.variables ?? {}, sink };
+    active.push(entry);
+    return () => {
+      active.splice(active.indexOf(entry), 1);
+    };
+  };
+  const client = {
+    subscribe,
+    on: () => () => undefined,
+    dispose: () => undefined,
+    terminate: () => undefined,
+  } as unknown as WsClient;
+  return {
+    client,
+    /** Variables of every live subscription named `operationName`. */
+    subscribed: (operationName: string) => active.filter((a) => a.operationName === operationName).map((a) => a.variables),
+    /** Send `data` to the live subscriptions named `operationName` whose variables match `where`. */
+    push(operationName: string, data: unknown, where: Record<string, unknown> = {}) {
+      for (const entry of [...active]) {
+        const matches = Object.entries(where).every(([key, value]) => entry.variables[key] === value);
+        if (entry.operationName === operationName && matches) entry.sink.next({ data });
+      }
+    },
+  };
+}

@@ -1,4 +1,5 @@
 import type { ReactElement } from 'react';
+import type { Client as WsClient } from 'graphql-ws';
 import { render } from '@testing-library/react';
 import { App as AntdApp } from 'antd';
 import { createMemoryRouter, RouterProvider, useLocation, type RouteObject } from 'react-router-dom';
@@ -16,6 +17,8 @@ export interface RenderOptions {
   /** The route pattern `ui` is mounted at (e.g. "/products/:productId"); other routes render their path. */
   path?: string;
   extraRoutes?: RouteObject[];
+  /** A graphql-ws client for subscriptions (e.g. `fakeSubscriptions()`); none by default. */
+  subscriptions?: WsClient;
 }
 
 /** Render a view the way the app does: session, GraphQL client, antd App and a router. */
@@ -23,7 +26,12 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
   const session = options.session ?? createMemorySession({ accessToken: 'token', refreshToken: 'refresh' });
   const fetch =
     options.fetch ?? (() => Promise.reject(new Error('This test made a request it did not expect')));
-  const client = createGraphqlClient({ httpUrl: 'http://shop.test/graphql', tokens: session, fetch });
+  const client = createGraphqlClient({
+    httpUrl: 'http://shop.test/graphql',
+    tokens: session,
+    fetch,
+    subscriptions: options.subscriptions,
+  });
   const url = options.url ?? '/';
   const router = createMemoryRouter(
     [

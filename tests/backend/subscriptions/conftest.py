@@ -125,7 +125,7 @@ def ws_server(app_factory: Callable[..., Any]) -> Callable[..., Any]:
     return serve
 
 
-def _env(settings: Settings, port: int, data_dir: Path) -> dict[str, str]:
+def _env(settings: Settings, port: int, data_dir: Path, extra: dict[str, str]) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
     env.update(
         {
@@ -142,17 +142,27 @@ def _env(settings: Settings, port: int, data_dir: Path) -> dict[str, str]:
             "PORT": str(port),
             "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
             "WEB_CONCURRENCY": "1",
+            **extra,
         }
     )
     return env
 
 
+class ApiUrls(list[str]):
+    """The processes' base URLs; `.processes` are their `Popen`s (to kill one)."""
+
+    processes: list[subprocess.Popen[bytes]]
+
+
 @pytest.fixture
-def api_processes(settings: Settings, tmp_path: Path) -> Callable[[int], Any]:
-    """`async with api_processes(2) as [url_a, url_b]`: real `flashmart serve` processes."""
+def api_processes(settings: Settings, tmp_path: Path) -> Callable[..., Any]:
+    """`async with api_processes(2) as [url_a, url_b]`: real `flashmart serve` processes.
+
+    Keyword arguments are extra environment variables, e.g. `SUBSCRIPTION_...="1"`.
+    """
 
     @contextlib.asynccontextmanager
-    async def start(count: int) -> AsyncIterator[list[str]]:
+    async def start(count: int, **extra: str) -> AsyncIterator[ApiUrls]:
         procs: list[subprocess.Popen[bytes]] = []
         urls: list[str] = []
         flashmart = Path(sys.executable).parent / "flashmart"
@@ -165,7 +175,7 @@ def api_processes(settings: Settings, tmp_path: Path) -> Callable[[int], Any]:
                 procs.append(
                     subprocess.Popen(
                         [str(flashmart), "serve"],
-                        env=_env(settings, port, tmp_path / f"api-{index}"),
+                        env=_env(settings, port, tmp_path / f"api-{index}", extra),
                         stdout=log,
                         stderr=subprocess.STDOUT,
                     )
@@ -182,7 +192,9 @@ def api_processes(settings: Settings, tmp_path: Path) -> Callable[[int], Any]:
                         await asyncio.sleep(0.05)
                     else:
                         raise RuntimeError(f"{url} did not become ready")
-            yield urls
+            found = ApiUrls(urls)
+            found.processes = procs
+            yield found
         finally:
             for proc in procs:
                 proc.terminate()

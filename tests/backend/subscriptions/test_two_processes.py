@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import signal
 from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from gql.transport.exceptions import TransportConnectionFailed
 
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
@@ -111,3 +113,42 @@ async def test_the_worker_persisting_a_purchase_reaches_a_subscriber_on_a(
             assert done["seckillTicketUpdated"]["order"]["status"] == "PENDING_PAYMENT"
             await stream.done.wait()  # a final ticket status completes the subscription
             assert stream.error is None
+
+
+async def test_the_connections_per_user_limit_holds_across_processes(
+    api_processes: Callable[..., Any], db: None
+) -> None:
+    user = await shopper()
+    token = token_for(user.id)
+    async with api_processes(2, SUBSCRIPTION_MAX_CONNECTIONS_PER_USER="2") as (url_a, url_b):
+        async with client(url_a, token), client(url_b, token):
+            for url in (url_a, url_b):  # one socket on each process: the user is at 2
+                with pytest.raises(TransportConnectionFailed) as caught:
+                    async with client(url, token):
+                        pass
+                assert getattr(getattr(caught.value.__cause__, "rcvd", None), "code", None) == 4403
+        async with client(url_b, token), client(url_b, token):  # closing freed both slots
+            pass
+
+
+async def test_a_killed_process_cannot_leak_its_users_connection_slots(
+    api_processes: Callable[..., Any], runtime: Runtime
+) -> None:
+    user = await shopper()
+    token = token_for(user.id)
+    heartbeat = 0.3
+    env = {"SUBSCRIPTION_MAX_CONNECTIONS_PER_USER": "1", "SUBSCRIPTION_HEARTBEAT_SECONDS": "0.3"}
+    async with api_processes(2, **env) as urls:
+        url_a, url_b = urls
+        doomed = client(url_a, token)
+        await doomed.connect_async()
+        try:
+            urls.processes[0].send_signal(signal.SIGKILL)  # no chance to release its slot
+            urls.processes[0].wait(timeout=10)
+            assert len(await runtime.redis.zrange(runtime.keys.ws_connections(user.id), 0, -1)) == 1
+            await asyncio.sleep(heartbeat * 3 + 0.3)  # three missed heartbeats: the entry is dead
+            async with client(url_b, token):
+                pass
+        finally:
+            with contextlib.suppress(Exception):
+                await doomed.close_async()

@@ -5,7 +5,7 @@ import { FlashSaleListView } from '@/features/seckill/components/flash-sale-list
 export function HomeRoute() {
   return (
     <>
-      <FlashSaleListView first={10} />
+      <FlashSaleListView first={6} />
       <CategoryListView />
       <ProductGridView first={12} />
     </>

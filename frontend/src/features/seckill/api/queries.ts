@@ -19,15 +19,22 @@ export const FlashSaleFragment = graphql(`
   }
 `);
 
+/** The home page's sales: live ones (including sold out, still in their window) first, then upcoming. */
 export const FlashSalesQuery = graphql(`
   query FlashSales($first: Int!) {
-    seckillEvents(first: $first) {
+    live: seckillEvents(first: $first, filter: { status: ACTIVE }) {
       edges {
         node {
           ...FlashSale
         }
       }
-      totalCount
+    }
+    upcoming: seckillEvents(first: $first, filter: { status: SCHEDULED }) {
+      edges {
+        node {
+          ...FlashSale
+        }
+      }
     }
   }
 `);

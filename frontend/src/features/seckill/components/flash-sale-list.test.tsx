@@ -1,9 +1,12 @@
-import { render as rtlRender, screen, within } from '@testing-library/react';
+import { act, render as rtlRender, screen, within } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
 import type { FlashSaleFragment } from '@/gql/graphql';
+import { fakeGraphqlFetch, fakeSubscriptions } from '@/testing/graphql';
+import { renderWithProviders } from '@/testing/render';
 import { FlashSaleList } from './flash-sale-list';
+import { FlashSaleListView } from './flash-sale-list-view';
 
 const event = (overrides: Partial<FlashSaleFragment>): FlashSaleFragment => ({
   id: 'U2Vja2lsbEV2ZW50OjE=',
@@ -17,12 +20,16 @@ const event = (overrides: Partial<FlashSaleFragment>): FlashSaleFragment => ({
   ...overrides,
 });
 
+/** Server time 10:30, halfway through the live sale above. */
+const NOW = Date.parse('2030-05-01T10:30:00Z');
+
 const render = (ui: ReactElement) => rtlRender(<MemoryRouter>{ui}</MemoryRouter>);
 
 describe('FlashSaleList', () => {
   it('shows product, sale price, remaining of total and a status tag per event', () => {
     render(
       <FlashSaleList
+        now={NOW}
         events={[
           event({}),
           event({
@@ -44,18 +51,95 @@ describe('FlashSaleList', () => {
     expect(live.getByText('$99.00')).toBeInTheDocument();
     expect(live.getByText('7 / 50 left')).toBeInTheDocument();
     expect(live.getByText('Live')).toBeInTheDocument();
-    expect(live.getByText(/^Ends/)).toBeInTheDocument();
+    expect(live.getByRole('timer', { name: 'Ends in' })).toHaveTextContent('Ends in 30:00');
 
     const soldOut = within(watch!);
     expect(soldOut.getByText('$149.90')).toBeInTheDocument();
     expect(soldOut.getByText('0 / 20 left')).toBeInTheDocument();
     expect(soldOut.getByText('Sold out')).toBeInTheDocument();
+    expect(soldOut.queryByRole('timer')).not.toBeInTheDocument();
   });
 
-  it('tells when a scheduled sale starts', () => {
-    render(<FlashSaleList events={[event({ status: 'SCHEDULED', remainingStock: 50 })]} />);
+  it('counts down to the start on the server clock, and goes live when the server clock passes it', () => {
+    const upcoming = event({ status: 'SCHEDULED', remainingStock: 50 });
+    const { rerender, container } = render(<FlashSaleList now={Date.parse('2030-05-01T09:58:55Z')} events={[upcoming]} />);
 
     expect(screen.getByText('Upcoming')).toBeInTheDocument();
-    expect(screen.getByText(/^Starts/).querySelector('time')).toHaveAttribute('datetime', '2030-05-01T10:00:00Z');
+    expect(screen.getByRole('timer', { name: 'Starts in' })).toHaveTextContent('Starts in 01:05');
+    expect(container.querySelector('time')).toHaveAttribute('datetime', '2030-05-01T10:00:00Z');
+
+    rerender(
+      <MemoryRouter>
+        <FlashSaleList now={Date.parse('2030-05-01T10:00:01Z')} events={[upcoming]} />
+      </MemoryRouter>,
+    );
+    expect(screen.getByText('Live')).toBeInTheDocument();
+    expect(screen.getByRole('timer', { name: 'Ends in' })).toHaveTextContent('Ends in 59:59');
+  });
+});
+
+describe('FlashSaleListView', () => {
+  const node = (overrides: Partial<FlashSaleFragment>) => {
+    const sale = event(overrides);
+    return {
+      node: {
+        __typename: 'SeckillEvent',
+        ...sale,
+        product: { __typename: 'Product', ...sale.product },
+        price: { __typename: 'Money', ...sale.price },
+      },
+    };
+  };
+  const LIVE = 'U2Vja2lsbEV2ZW50OjE=';
+  const UPCOMING = 'U2Vja2lsbEV2ZW50OjM=';
+
+  it('lists live sales before upcoming ones and keeps each card\'s stock live through seckillEventUpdated', async () => {
+    const now = Date.now();
+    const { fetch } = fakeGraphqlFetch({
+      ServerTime: () => ({ data: { serverTime: new Date(now).toISOString() } }),
+      FlashSales: () => ({
+        data: {
+          live: {
+            edges: [
+              node({
+                id: LIVE,
+                startsAt: new Date(now - 60_000).toISOString(),
+                endsAt: new Date(now + 3_600_000).toISOString(),
+              }),
+            ],
+          },
+          upcoming: {
+            edges: [
+              node({
+                id: UPCOMING,
+                product: { id: 'UHJvZHVjdDoz', name: 'Espresso Machine' },
+                status: 'SCHEDULED',
+                remainingStock: 50,
+                startsAt: new Date(now + 7_200_000).toISOString(),
+                endsAt: new Date(now + 10_800_000).toISOString(),
+              }),
+            ],
+          },
+        },
+      }),
+    });
+    const live = fakeSubscriptions();
+    renderWithProviders(<FlashSaleListView />, { fetch, subscriptions: live.client });
+
+    const list = await screen.findByRole('list', { name: 'Flash sales' });
+    const [first, second] = within(list).getAllByRole('listitem');
+    expect(within(first!).getByRole('heading', { name: 'Noise-cancelling Headphones' })).toBeInTheDocument();
+    expect(within(second!).getByRole('heading', { name: 'Espresso Machine' })).toBeInTheDocument();
+    expect(live.subscribed('FlashSaleUpdated')).toEqual([{ id: LIVE }, { id: UPCOMING }]);
+
+    act(() => {
+      live.push('FlashSaleUpdated', {
+        seckillEventUpdated: { __typename: 'SeckillEvent', id: LIVE, remainingStock: 0, status: 'SOLD_OUT' },
+      }, { id: LIVE });
+    });
+
+    expect(await within(first!).findByText('0 / 50 left')).toBeInTheDocument();
+    expect(within(first!).getByText('Sold out')).toBeInTheDocument();
+    expect(within(second!).getByText('50 / 50 left')).toBeInTheDocument();
   });
 });

@@ -1,24 +1,35 @@
 import { Card, Col, Progress, Row, Tag, Typography } from 'antd';
-import type { FlashSaleFragment, SeckillStatus } from '@/gql/graphql';
+import type { ReactNode } from 'react';
+import type { FlashSaleFragment } from '@/gql/graphql';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
+import { formatCountdown } from '@/lib/server-time';
 import { formatDateTime, formatMoney } from '@/utils/format';
+import { saleCountdown, salePhase, type SalePhase } from '../utils/sale-state';
 
-const statusTag: Record<SeckillStatus, { label: string; color: string }> = {
-  SCHEDULED: { label: 'Upcoming', color: 'blue' },
-  ACTIVE: { label: 'Live', color: 'green' },
+const phaseTag: Record<SalePhase, { label: string; color: string }> = {
+  UPCOMING: { label: 'Upcoming', color: 'blue' },
+  LIVE: { label: 'Live', color: 'green' },
   SOLD_OUT: { label: 'Sold out', color: 'red' },
   ENDED: { label: 'Ended', color: 'default' },
 };
 
-export function FlashSaleCard({ event }: { event: FlashSaleFragment }) {
-  const tag = statusTag[event.status];
+export interface FlashSaleCardProps {
+  event: FlashSaleFragment;
+  /** Server "now" in ms: the phase and countdown follow the server's clock, not the device's. */
+  now: number;
+}
+
+export function FlashSaleCard({ event, now }: FlashSaleCardProps) {
+  const phase = salePhase(event, now);
+  const tag = phaseTag[phase];
+  const countdown = saleCountdown(event, now);
   const soldPercent =
     event.totalStock > 0 ? Math.round(((event.totalStock - event.remainingStock) / event.totalStock) * 100) : 100;
-  const [whenLabel, whenAt] = event.status === 'SCHEDULED' ? ['Starts', event.startsAt] : ['Ends', event.endsAt];
+  const [whenLabel, whenAt] = phase === 'UPCOMING' ? ['Starts', event.startsAt] : ['Ends', event.endsAt];
   return (
     <Card aria-label={event.product.name}>
-      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline' }}>
+      <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
         <Typography.Title level={3} style={{ fontSize: 18 }}>
           <Link to={paths.flashSale(event.id)}>{event.product.name}</Link>
         </Typography.Title>
@@ -28,10 +39,18 @@ export function FlashSaleCard({ event }: { event: FlashSaleFragment }) {
         {formatMoney(event.price)}
       </Typography.Text>
       <Progress percent={soldPercent} showInfo={false} aria-label="Sold" />
-      <Typography.Text>
+      <Typography.Text aria-label="Remaining stock">
         {event.remainingStock} / {event.totalStock} left
       </Typography.Text>
       <br />
+      {countdown && (
+        <>
+          <Typography.Text strong role="timer" aria-label={countdown.label}>
+            {countdown.label} {formatCountdown(countdown.seconds)}
+          </Typography.Text>
+          <br />
+        </>
+      )}
       <Typography.Text type="secondary">
         {whenLabel} <time dateTime={whenAt}>{formatDateTime(whenAt)}</time>
       </Typography.Text>
@@ -39,12 +58,19 @@ export function FlashSaleCard({ event }: { event: FlashSaleFragment }) {
   );
 }
 
-export function FlashSaleList({ events }: { events: FlashSaleFragment[] }) {
+export interface FlashSaleListProps {
+  events: FlashSaleFragment[];
+  now: number;
+  /** How one sale is shown; a plain card by default (the view passes one that stays live). */
+  renderEvent?: (event: FlashSaleFragment) => ReactNode;
+}
+
+export function FlashSaleList({ events, now, renderEvent }: FlashSaleListProps) {
   return (
     <Row role="list" aria-label="Flash sales" gutter={[16, 16]}>
       {events.map((event) => (
         <Col role="listitem" key={event.id} xs={24} md={12} lg={8}>
-          <FlashSaleCard event={event} />
+          {renderEvent ? renderEvent(event) : <FlashSaleCard event={event} now={now} />}
         </Col>
       ))}
     </Row>
