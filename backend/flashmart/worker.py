@@ -94,7 +94,10 @@ def worker_options(
         "on_shutdown": on_shutdown,
         "burst": burst,
         "handle_signals": True,
-        "max_jobs": 50,
+        "max_jobs": settings.worker_max_jobs,
+        # arq looks for due jobs every poll_delay seconds (0.5 by default): at flash-sale rates
+        # that, not the database, capped persistence near max_jobs / poll_delay orders a second.
+        "poll_delay": settings.worker_poll_delay_seconds,
         "job_completion_wait": settings.worker_job_timeout,  # finish in-flight jobs on SIGTERM
     }
 

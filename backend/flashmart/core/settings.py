@@ -54,6 +54,8 @@ class Settings(BaseSettings):
 
     worker_health_check_interval: int = Field(default=10, ge=1)
     worker_job_timeout: int = Field(default=60, ge=1)
+    worker_max_jobs: int = Field(default=50, ge=1)  # jobs one worker runs at once
+    worker_poll_delay_seconds: float = Field(default=0.05, gt=0, le=5)
 
     # accounts and auth (docs/auth.md) ---------------------------------------------------------
     access_token_ttl_seconds: int = Field(default=900, ge=30)
