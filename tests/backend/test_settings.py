@@ -46,6 +46,16 @@ def test_environment_variables_are_read(monkeypatch: pytest.MonkeyPatch, tmp_pat
     assert settings.graphiql is False
 
 
+def test_cors_origins_are_origins(tmp_path: Path) -> None:
+    settings = Settings(
+        _env_file=None, data_dir=tmp_path, cors_origins="https://a.example/,http://b:8080"
+    )  # type: ignore[call-arg]
+    assert settings.cors_origins == ["https://a.example", "http://b:8080"]
+    for wrong in ("https://a.example/shop", "a.example", "ftp://a.example"):
+        with pytest.raises(ValidationError, match="CORS_ORIGINS"):
+            Settings(_env_file=None, data_dir=tmp_path, cors_origins=wrong)  # type: ignore[call-arg]
+
+
 def test_invalid_values_are_refused(tmp_path: Path) -> None:
     with pytest.raises(ValidationError):
         Settings(_env_file=None, data_dir=tmp_path, env="staging")  # type: ignore[call-arg]

@@ -7,8 +7,9 @@ from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 from typing import Annotated, Literal, Self
+from urllib.parse import urlsplit
 
-from pydantic import Field, model_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
@@ -125,6 +126,21 @@ class Settings(BaseSettings):
                 data = {**data, "cors_origins": [o.strip() for o in raw.split(",") if o.strip()]}
                 data.pop("CORS_ORIGINS", None)
         return data
+
+    @field_validator("cors_origins")
+    @classmethod
+    def _check_origins(cls, origins: list[str]) -> list[str]:
+        """Origins as browsers send them: scheme://host[:port], no path (a final / is dropped)."""
+        checked = []
+        for origin in origins:
+            origin = origin.rstrip("/")
+            parts = urlsplit(origin)
+            if parts.scheme not in ("http", "https") or not parts.netloc or parts.path:
+                raise ValueError(
+                    f"CORS_ORIGINS: {origin!r} is not an origin like https://shop.example"
+                )
+            checked.append(origin)
+        return checked
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Self:
