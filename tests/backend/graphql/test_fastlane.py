@@ -361,3 +361,35 @@ def test_variables_are_coerced_like_graphql_core_or_left_to_it(settings: Any) ->
         )
         is None
     )
+
+
+async def test_concurrent_buys_through_the_lane_sell_exactly_the_stock(
+    app_factory: Any, runtime: Runtime
+) -> None:
+    """900 simultaneous attempts by 300 shoppers for 50 units, all answered by the lane."""
+    app = app_factory(seckill_ip_rate=1e9, seckill_ip_burst=10**9)
+    event = await sale(50)
+    await seckill.warm_up(runtime, event.id)
+    await User.bulk_create(
+        [User(email=f"rush{i}@example.com", password_hash="x") for i in range(300)]
+    )
+    tokens = [token_for(u.id) for u in await User.filter(email__startswith="rush")]
+    body = {"query": STOREFRONT_BUY, "variables": {"eventId": encode_id("SeckillEvent", event.id)}}
+    async with _client(app) as http:
+        responses = await asyncio.gather(
+            *(
+                http.post("/graphql", json=body, headers={"authorization": f"Bearer {t}"})
+                for t in tokens * 3
+            )
+        )
+        assert _lane(app).answered == 900
+    payloads = [r.json()["data"]["seckillBuy"] for r in responses]
+    tickets = [p["ticket"]["id"] for p in payloads if p["ticket"]]
+    assert len(tickets) == len(set(tickets)) == 50
+    codes = {e["code"] for p in payloads for e in p["userErrors"]}
+    assert codes <= {"SOLD_OUT", "ALREADY_PURCHASED"}
+    await drain(runtime)
+    assert await Order.filter(seckill_event_id=event.id).count() == 50
+    report = await seckill.audit(runtime, event.id)
+    assert report.passed, report.checks
+    assert (report.sold, report.remaining, report.oversold, report.undersold) == (50, 0, 0, 0)
