@@ -23,11 +23,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import logging
 import time
 import uuid
 
 from redis.exceptions import RedisError
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -40,6 +42,8 @@ from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.graphql.context import Context
 from flashmart.graphql.ws_limits import ConnectionSlots
+
+logger = logging.getLogger("flashmart.subscriptions")
 
 FORBIDDEN = 4403  # what Strawberry sends for a ConnectionRejectionError
 NO_PONG = 1008  # policy violation: the peer ignored our ping
@@ -89,6 +93,14 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     _tasks: list[asyncio.Task[None]] | None = None
     _pong_due = False
+
+    async def handle_task_exception(self, error: Exception) -> None:
+        # A client that goes away while an update is being sent is the normal end of a
+        # subscription, not a server fault worth a traceback.
+        if isinstance(error, WebSocketDisconnected):
+            logger.debug("subscriber went away while an update was sent")
+            return
+        await super().handle_task_exception(error)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await super().handle_connection_init(message)
