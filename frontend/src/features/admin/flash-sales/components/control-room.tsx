@@ -43,7 +43,7 @@ function LiveChart({ title, data, lines }: { title: string; data: object[]; line
 
 function Figure({ label, value, suffix }: { label: string; value: number | string; suffix?: string }) {
   return (
-    <Card role="group" aria-label={label}>
+    <Card role="group" aria-label={label} style={{ height: '100%' }}>
       <Statistic title={label} value={value} suffix={suffix} />
     </Card>
   );
