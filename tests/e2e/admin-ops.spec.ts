@@ -134,7 +134,7 @@ test("an administrator refunds a paid order and the shopper's order page shows R
   const filters = page.getByRole('search', { name: 'Filter orders' });
   await filters.getByLabel('Shopper email').fill(shopper.email);
   await filters.getByLabel('Shopper email').press('Enter');
-  await expect(page.getByText('1 orders, newest first')).toBeVisible();
+  await expect(page.getByText('1 order, newest first')).toBeVisible();
   const row = page.getByRole('row').filter({ hasText: number });
   await expect(row.getByText('Paid')).toBeVisible();
   await row.getByRole('link', { name: number }).click();

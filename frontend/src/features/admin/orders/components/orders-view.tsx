@@ -18,7 +18,7 @@ export function AdminOrdersView() {
         isEmpty={orders.orders.length === 0}
         emptyDescription="No orders match these filters"
       >
-        <Typography.Paragraph type="secondary">{orders.totalCount} orders, newest first</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{orders.totalCount === 1 ? '1 order' : `${String(orders.totalCount)} orders`}, newest first</Typography.Paragraph>
         <OrdersTable orders={orders.orders} />
         <Pager
           label="Order pages"

@@ -52,7 +52,7 @@ export function UsersView() {
             users.setFilter({ ...users.filter, isActive: state === undefined ? null : state === 'active' })
           }
         />
-        <Typography.Text type="secondary">{users.totalCount} users</Typography.Text>
+        <Typography.Text type="secondary">{users.totalCount === 1 ? '1 user' : `${String(users.totalCount)} users`}</Typography.Text>
       </Space>
       <QueryState
         loadingLabel="Loading users"
