@@ -30,6 +30,8 @@ TRANSITIONS: dict[tuple[S, S], Transition] = {
 # What an administrator may set through `orderStatusUpdate` (payment and refund have their own
 # operations, expiry belongs to the system).
 ADMIN_TARGETS = frozenset({S.SHIPPED, S.COMPLETED, S.CANCELLED})
+# What an administrator may do by hand at all: the targets above, and refunds (`orderRefund`).
+ADMIN_ACTIONS = ADMIN_TARGETS | {S.REFUNDED}
 
 
 def transition(source: S, target: S) -> Transition | None:
@@ -38,3 +40,8 @@ def transition(source: S, target: S) -> Transition | None:
 
 def next_statuses(source: S) -> list[S]:
     return [target for (src, target) in TRANSITIONS if src is source]
+
+
+def admin_next_statuses(source: S) -> list[S]:
+    """Where an administrator may move an order from `source` now (the console's actions)."""
+    return [target for target in next_statuses(source) if target in ADMIN_ACTIONS]

@@ -506,6 +506,37 @@ async def close_ended_cold(runtime: Runtime) -> int:
     return sum([await close_if_done(runtime, e.id) for e in ended])
 
 
+# --- live figures ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class LiveStats:
+    """What the control room charts, read fresh: cheap enough to ask for every second."""
+
+    event_id: int
+    tickets_queued: int  # reserved in Redis, not yet written by the worker
+    tickets_succeeded: int
+    tickets_failed: int
+    attempts: list[tuple[int, int]]  # (unix second, buy attempts), oldest first
+
+
+MAX_STATS_SECONDS = 600
+
+
+async def live_stats(runtime: Runtime, event_id: int, *, seconds: int = 60) -> LiveStats:
+    """Ticket counts and the buy attempts of the last `seconds` (clamped to 1..600) seconds."""
+    seconds = max(1, min(seconds, MAX_STATS_SECONDS))
+    if not await SeckillEvent.exists(id=event_id):
+        raise _fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+    redis, keys = runtime.redis, runtime.keys
+    tickets = SeckillTicket.filter(event_id=event_id)
+    return LiveStats(
+        event_id=event_id,
+        tickets_queued=await store.pending_count(redis, keys, event_id),
+        tickets_succeeded=await tickets.filter(status=TicketStatus.SUCCEEDED).count(),
+        tickets_failed=await tickets.filter(status=TicketStatus.FAILED).count(),
+        attempts=await store.attempts_in_last(redis, keys, event_id, seconds=seconds),
+    )
+
+
 # --- audit ----------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class AuditCheck:

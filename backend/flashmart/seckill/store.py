@@ -229,6 +229,17 @@ async def attempts_per_second(redis: Redis, keys: Keys, event_id: int) -> dict[i
     return {int(k): int(v) for k, v in raw.items()}
 
 
+async def attempts_in_last(
+    redis: Redis, keys: Keys, event_id: int, *, seconds: int
+) -> list[tuple[int, int]]:
+    """(unix second, buy attempts) for the `seconds` whole seconds before now by Redis's clock
+    (the clock `reserve.lua` counts with), oldest first; seconds without attempts count 0."""
+    now, _ = await redis.time()
+    wanted = [int(now) - seconds + i for i in range(seconds)]
+    raw = await _done(redis.hmget(keys.event_attempts(event_id), [str(s) for s in wanted]))
+    return [(second, int(count or 0)) for second, count in zip(wanted, raw, strict=True)]
+
+
 async def pending_count(redis: Redis, keys: Keys, event_id: int) -> int:
     return int(await redis.zcard(keys.event_pending(event_id)))
 

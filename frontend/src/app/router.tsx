@@ -5,6 +5,8 @@ import { StorefrontLayout } from './routes/storefront/layout';
 
 // Pages load on demand, so the storefront does not ship the console's code.
 const account = () => import('./routes/storefront/account');
+const flashSaleForm = () => import('./routes/admin/flash-sale-form');
+const adminOrders = () => import('./routes/admin/orders');
 
 const router = createBrowserRouter([
   {
@@ -59,6 +61,26 @@ const router = createBrowserRouter([
       {
         path: `${paths.admin.flashSales}/:eventId/control-room`,
         lazy: async () => ({ Component: (await import('./routes/admin/control-room')).AdminControlRoomRoute }),
+      },
+      {
+        path: paths.admin.newFlashSale,
+        lazy: async () => ({ Component: (await flashSaleForm()).AdminNewFlashSaleRoute }),
+      },
+      {
+        path: `${paths.admin.flashSales}/:eventId`,
+        lazy: async () => ({ Component: (await flashSaleForm()).AdminEditFlashSaleRoute }),
+      },
+      {
+        path: paths.admin.orders,
+        lazy: async () => ({ Component: (await adminOrders()).AdminOrdersRoute }),
+      },
+      {
+        path: `${paths.admin.orders}/:orderId`,
+        lazy: async () => ({ Component: (await adminOrders()).AdminOrderRoute }),
+      },
+      {
+        path: paths.admin.users,
+        lazy: async () => ({ Component: (await import('./routes/admin/users')).AdminUsersRoute }),
       },
     ],
   },

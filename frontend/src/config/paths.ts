@@ -15,6 +15,9 @@ export const paths = {
     newFlashSale: '/admin/flash-sales/new',
     flashSale: (id: string) => `/admin/flash-sales/${encodeURIComponent(id)}`,
     controlRoom: (id: string) => `/admin/flash-sales/${encodeURIComponent(id)}/control-room`,
+    orders: '/admin/orders',
+    order: (id: string) => `/admin/orders/${encodeURIComponent(id)}`,
+    users: '/admin/users',
   },
 } as const;
 

@@ -124,11 +124,19 @@ async def test_admin_moves_orders_along_the_state_machine_only(api: Api) -> None
     refund = f"mutation($id: ID!) {{ orderRefund(id: $id) {{ order {{ status }} {ERRORS} }} }}"
     early = (await api.gql(refund, {"id": order_id}, token=admin))["data"]["orderRefund"]
     assert early["userErrors"][0]["code"] == "INVALID_STATE"
+    # The console offers only what the state machine allows an administrator by hand.
+    allowed = "query($id: ID!) { order(id: $id) { status allowedTransitions } }"
+    unpaid = (await api.gql(allowed, {"id": order_id}, token=admin))["data"]["order"]
+    assert unpaid == {"status": "PENDING_PAYMENT", "allowedTransitions": ["CANCELLED"]}
+    as_owner = await api.gql(allowed, {"id": order_id}, token=shopper)
+    assert as_owner["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     cancelled = (await api.gql(status, {"id": order_id, "s": "CANCELLED"}, token=admin))["data"][
         "orderStatusUpdate"
     ]
     assert cancelled["order"] == {"status": "CANCELLED"}
     assert (await Product.get()).stock == 5
+    final = (await api.gql(allowed, {"id": order_id}, token=admin))["data"]["order"]
+    assert final["allowedTransitions"] == []
 
 
 async def test_bad_input_is_typed_and_writes_nothing(api: Api) -> None:

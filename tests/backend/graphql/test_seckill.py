@@ -93,6 +93,33 @@ async def test_admin_sets_up_and_shoppers_buy(api: Api, runtime: Runtime) -> Non
     )
 
 
+STATS = "query($id: ID!) { seckillEventStats(id: $id, seconds: 3) { ticketsQueued ticketsSucceeded ticketsFailed attemptsPerSecond { second attempts } } }"
+
+
+async def test_control_room_stats_are_for_admins(api: Api, runtime: Runtime) -> None:
+    admin = token_for(
+        (await User.create(email="boss@example.com", password_hash="x", role=Role.ADMIN)).id,
+        Role.ADMIN,
+    )
+    event_id = await _admin_creates_sale(api, admin, units=1)
+    await api.gql(WARM, {"id": event_id}, token=admin)
+    shopper = await _shopper("ann@example.com")
+    assert (await api.gql(BUY, {"id": event_id}, token=shopper))["data"]["seckillBuy"]["ticket"]
+
+    stats = (await api.gql(STATS, {"id": event_id}, token=admin))["data"]["seckillEventStats"]
+    assert (stats["ticketsQueued"], stats["ticketsSucceeded"], stats["ticketsFailed"]) == (1, 0, 0)
+    seconds = [datetime.fromisoformat(s["second"]) for s in stats["attemptsPerSecond"]]
+    assert seconds == [seconds[0] + timedelta(seconds=n) for n in range(3)]
+    await drain(runtime)
+    stats = (await api.gql(STATS, {"id": event_id}, token=admin))["data"]["seckillEventStats"]
+    assert (stats["ticketsQueued"], stats["ticketsSucceeded"]) == (0, 1)
+
+    refused = await api.gql(STATS, {"id": event_id}, token=shopper)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    unknown = await api.gql(STATS, {"id": encode_id("SeckillEvent", 999)}, token=admin)
+    assert unknown["data"]["seckillEventStats"] is None
+
+
 async def test_not_started_and_bad_input(api: Api) -> None:
     admin = token_for(
         (await User.create(email="boss@example.com", password_hash="x", role=Role.ADMIN)).id,

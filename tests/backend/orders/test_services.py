@@ -14,6 +14,7 @@ from flashmart.catalog.models import Product
 from flashmart.core.errors import DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
+from flashmart.orders import state
 from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from flashmart.worker import create_worker
 
@@ -148,6 +149,21 @@ async def test_state_machine_refuses_illegal_moves(runtime: Runtime) -> None:
         (OrderStatus.SHIPPED, OrderStatus.COMPLETED),
     ]
     assert (await Product.get(id=product.id)).stock == 4
+
+
+def test_admin_actions_follow_the_one_table() -> None:
+    allowed = {status: state.admin_next_statuses(status) for status in OrderStatus}
+    assert allowed == {
+        OrderStatus.PENDING_PAYMENT: [OrderStatus.CANCELLED],
+        OrderStatus.PAID: [OrderStatus.SHIPPED, OrderStatus.REFUNDED],
+        OrderStatus.SHIPPED: [OrderStatus.COMPLETED],
+        OrderStatus.COMPLETED: [],
+        OrderStatus.CANCELLED: [],
+        OrderStatus.EXPIRED: [],
+        OrderStatus.REFUNDED: [],
+    }
+    for source, targets in allowed.items():  # never more than the table allows
+        assert set(targets) <= set(state.next_statuses(source))
 
 
 async def test_refund_of_a_paid_order_returns_its_units(runtime: Runtime) -> None:

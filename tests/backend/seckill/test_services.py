@@ -90,6 +90,31 @@ async def test_warming_twice_never_resets_a_running_sale(runtime: Runtime) -> No
     ].remaining == 4
 
 
+async def test_live_stats_count_attempts_and_tickets(runtime: Runtime) -> None:
+    runtime = relaxed(runtime)
+    users = await shoppers(3)
+    event = await sale(2)
+    await seckill.warm_up(runtime, event.id)
+    for user in users:  # two reservations, one refusal (sold out): three attempts
+        await _buy(runtime, user.id, event.id)
+    queued = await seckill.live_stats(runtime, event.id, seconds=5)
+    assert (queued.tickets_queued, queued.tickets_succeeded, queued.tickets_failed) == (2, 0, 0)
+    assert len(queued.attempts) == 5
+    await asyncio.sleep(1.05)  # the attempts' second is now a whole second in the past
+    minute = (await seckill.live_stats(runtime, event.id)).attempts
+    seconds = [second for second, _ in minute]
+    assert len(seconds) == 60 and seconds == list(range(seconds[0], seconds[0] + 60))
+    assert sum(n for _, n in minute) == 3
+
+    await drain(runtime)
+    done = await seckill.live_stats(runtime, event.id, seconds=10_000)
+    assert (done.tickets_queued, done.tickets_succeeded, done.tickets_failed) == (0, 2, 0)
+    assert len(done.attempts) == seckill.MAX_STATS_SECONDS
+    with pytest.raises(DomainFailure) as missing:
+        await seckill.live_stats(runtime, 999_999)
+    assert missing.value.errors[0].code is ErrorCode.NOT_FOUND
+
+
 @pytest.mark.slow
 async def test_3000_attempts_by_1000_shoppers_for_100_units(runtime: Runtime) -> None:
     runtime = relaxed(runtime)

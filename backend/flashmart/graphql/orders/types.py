@@ -11,6 +11,7 @@ from flashmart.graphql.accounts.types import User
 from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
 from flashmart.graphql.payments.types import Payment
+from flashmart.graphql.permissions import IsAdmin
 from flashmart.graphql.scalars import Money
 from flashmart.graphql.seckill.types import SeckillEvent
 from flashmart.orders import models, services, state
@@ -128,6 +129,16 @@ class Order(relay.Node):
     @strawberry.field(description="Statuses the state machine allows next (for admin tools).")
     def next_statuses(self) -> list[OrderStatus]:  # type: ignore[valid-type]
         return state.next_statuses(self.status)
+
+    @strawberry.field(
+        permission_classes=[IsAdmin],
+        description=(
+            "Statuses an administrator may move this order to now (admins only): REFUNDED "
+            "through `orderRefund`, the others through `orderStatusUpdate`."
+        ),
+    )
+    def allowed_transitions(self) -> list[OrderStatus]:  # type: ignore[valid-type]
+        return state.admin_next_statuses(self.status)
 
     @classmethod
     def from_model(cls, order: models.Order) -> Order:

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import strawberry
 
+from flashmart.core.errors import DomainFailure
 from flashmart.graphql.context import Info
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.pagination import Connection, paginate
@@ -36,6 +39,26 @@ class SeckillAudit:
     undersold: int
     max_per_user: int
     checks: list[SeckillAuditCheck]
+
+
+@strawberry.type(description="Buy attempts in one second of a sale (accepted or refused).")
+class SeckillAttemptSample:
+    second: datetime = strawberry.field(description="The start of the second (Redis's clock).")
+    attempts: int
+
+
+@strawberry.type(description="A sale's live figures for the control room; fresh on every read.")
+class SeckillEventStats:
+    tickets_queued: int = strawberry.field(
+        description="Reservations taken in Redis that the worker has not written yet."
+    )
+    tickets_succeeded: int = strawberry.field(description="Tickets that became an order.")
+    tickets_failed: int = strawberry.field(description="Tickets the worker could not honour.")
+    attempts_per_second: list[SeckillAttemptSample] = strawberry.field(
+        description=(
+            "Buy attempts in each of the last `seconds` (1 to 600) whole seconds, oldest first."
+        )
+    )
 
 
 @strawberry.type
@@ -78,8 +101,6 @@ class SeckillQueries:
 
     @strawberry.field(permission_classes=[IsAdmin], description="Check a sale's invariants now.")
     async def seckill_event_audit(self, info: Info, id: strawberry.ID) -> SeckillAudit | None:
-        from flashmart.core.errors import DomainFailure
-
         try:
             report = await seckill.audit(info.context.services, decode_id(id, "SeckillEvent"))
         except DomainFailure:
@@ -99,6 +120,29 @@ class SeckillQueries:
             checks=[
                 SeckillAuditCheck(name=c.name, passed=c.passed, detail=c.detail)
                 for c in report.checks
+            ],
+        )
+
+    @strawberry.field(
+        permission_classes=[IsAdmin],
+        description="Live ticket counts and buy attempts per second of a sale (admins only).",
+    )
+    async def seckill_event_stats(
+        self, info: Info, id: strawberry.ID, seconds: int = 60
+    ) -> SeckillEventStats | None:
+        try:
+            stats = await seckill.live_stats(
+                info.context.services, decode_id(id, "SeckillEvent"), seconds=seconds
+            )
+        except DomainFailure:
+            return None
+        return SeckillEventStats(
+            tickets_queued=stats.tickets_queued,
+            tickets_succeeded=stats.tickets_succeeded,
+            tickets_failed=stats.tickets_failed,
+            attempts_per_second=[
+                SeckillAttemptSample(second=datetime.fromtimestamp(at, UTC), attempts=count)
+                for at, count in stats.attempts
             ],
         )
 

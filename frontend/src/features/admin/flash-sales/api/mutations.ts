@@ -14,3 +14,29 @@ export const FlashSaleWarmupMutation = graphql(`
     }
   }
 `);
+
+export const FlashSaleCreateMutation = graphql(`
+  mutation FlashSaleCreate($input: SeckillEventInput!) {
+    seckillEventCreate(input: $input) {
+      event {
+        ...FlashSaleFormFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const FlashSaleUpdateMutation = graphql(`
+  mutation FlashSaleUpdate($id: ID!, $input: SeckillEventUpdateInput!) {
+    seckillEventUpdate(id: $id, input: $input) {
+      event {
+        ...FlashSaleFormFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);

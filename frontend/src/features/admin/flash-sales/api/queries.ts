@@ -73,9 +73,67 @@ export const ControlRoomQuery = graphql(`
         name
       }
     }
+    seckillEventStats(id: $id, seconds: 60) {
+      ticketsQueued
+      ticketsSucceeded
+      ticketsFailed
+      attemptsPerSecond {
+        second
+        attempts
+      }
+    }
     systemStatus {
       workerAlive
       queueDepth
     }
   }
 `);
+
+export const FlashSaleEditQuery = graphql(`
+  query FlashSaleEdit($id: ID!) {
+    seckillEvent(id: $id) {
+      ...FlashSaleFormFields
+    }
+  }
+`);
+
+export const FlashSaleProductOptionsQuery = graphql(`
+  query FlashSaleProductOptions($search: String) {
+    products(first: 20, filter: { search: $search }) {
+      edges {
+        node {
+          id
+          name
+          stock
+          price {
+            amount
+            currency
+          }
+        }
+      }
+    }
+  }
+`);
+
+/** What the create/edit form shows and the list needs after a save. */
+export const FlashSaleFormFieldsFragment = graphql(`
+  fragment FlashSaleFormFields on SeckillEvent {
+    id
+    status
+    totalStock
+    remainingStock
+    perUserLimit
+    startsAt
+    endsAt
+    price {
+      amount
+      currency
+    }
+    product {
+      id
+      name
+      stock
+    }
+  }
+`);
+

@@ -6,7 +6,7 @@ import { FlashSaleAuditQuery } from '../api/queries';
 import { AuditResult } from './audit-result';
 
 export function AuditBody({ id }: { id: string }) {
-  const [{ data, fetching, error }] = useQuery({
+  const [{ data, fetching, error }, rerun] = useQuery({
     query: FlashSaleAuditQuery,
     variables: { id },
     requestPolicy: 'network-only',
@@ -21,6 +21,9 @@ export function AuditBody({ id }: { id: string }) {
       emptyDescription="This sale has nothing to audit yet"
     >
       {audit && <AuditResult audit={audit} />}
+      <Button size="small" style={{ marginTop: 12 }} onClick={() => rerun({ requestPolicy: 'network-only' })}>
+        Run the audit again
+      </Button>
     </QueryState>
   );
 }

@@ -19,9 +19,21 @@ describe('ControlRoom', () => {
     render(
       <ControlRoom
         event={event}
+        stats={{
+          ticketsQueued: 2,
+          ticketsSucceeded: 61,
+          ticketsFailed: 1,
+          attemptsPerSecond: [
+            { second: '2030-01-01T10:10:00+00:00', attempts: 120 },
+            { second: '2030-01-01T10:10:01+00:00', attempts: 95 },
+          ],
+        }}
         queueDepth={4}
         workerAlive
-        series={[{ at: 1000, remaining: 40, queueDepth: 1 }, { at: 2000, remaining: 37, queueDepth: 4 }]}
+        series={[
+          { at: 1000, remaining: 40, queueDepth: 1, queued: 5, succeeded: 55, failed: 0 },
+          { at: 2000, remaining: 37, queueDepth: 4, queued: 2, succeeded: 61, failed: 1 },
+        ]}
       />,
     );
 
@@ -29,6 +41,12 @@ describe('ControlRoom', () => {
     expect(within(screen.getByRole('group', { name: 'Remaining stock' })).getByText('37')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Queue depth' })).getByText('4')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Worker' })).getByText('Alive')).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Tickets queued' })).getByText('2')).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Tickets succeeded' })).getByText('61')).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Tickets failed' })).getByText('1')).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Attempts per second' })).getByText('95')).toBeInTheDocument();
+    expect(screen.getByRole('figure', { name: 'Tickets, last minute' })).toBeInTheDocument();
+    expect(screen.getByRole('figure', { name: 'Purchase attempts per second, last minute' })).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'Remaining stock, last minute' })).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'Queue depth, last minute' })).toBeInTheDocument();
   });

@@ -1,38 +1,67 @@
 import { Card, Col, Row, Statistic, Tag, Typography } from 'antd';
-import { CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ControlRoomQuery } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
-import { toLivePoints, type LiveSample } from '../utils/live-series';
+import { latestAttempts, toAttemptPoints, toLivePoints, type LiveSample } from '../utils/live-series';
 import { flashSaleStatus } from './flash-sales-table';
 
 type Event = NonNullable<ControlRoomQuery['seckillEvent']>;
+export type LiveStats = NonNullable<ControlRoomQuery['seckillEventStats']>;
 
-function LiveChart({ title, series, dataKey, color }: { title: string; series: LiveSample[]; dataKey: 'remaining' | 'queueDepth'; color: string }) {
+interface SeriesLine {
+  dataKey: string;
+  name: string;
+  color: string;
+}
+
+function LiveChart({ title, data, lines }: { title: string; data: object[]; lines: SeriesLine[] }) {
   return (
     <Card title={title} role="figure" aria-label={title}>
       <ResponsiveContainer width="100%" height={220}>
-        <LineChart data={toLivePoints(series)} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
+        <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
           <XAxis dataKey="second" type="number" domain={[-59, 0]} unit=" s" />
           <YAxis allowDecimals={false} />
           <Tooltip />
-          <Line type="stepAfter" dataKey={dataKey} stroke={color} dot={false} isAnimationActive={false} />
+          {lines.length > 1 && <Legend />}
+          {lines.map((line) => (
+            <Line
+              key={line.dataKey}
+              type="stepAfter"
+              dataKey={line.dataKey}
+              name={line.name}
+              stroke={line.color}
+              dot={false}
+              isAnimationActive={false}
+            />
+          ))}
         </LineChart>
       </ResponsiveContainer>
     </Card>
   );
 }
 
+function Figure({ label, value, suffix }: { label: string; value: number | string; suffix?: string }) {
+  return (
+    <Card role="group" aria-label={label} style={{ height: '100%' }}>
+      <Statistic title={label} value={value} suffix={suffix} />
+    </Card>
+  );
+}
+
 export interface ControlRoomProps {
   event: Event;
+  stats: LiveStats | null;
   queueDepth: number;
   workerAlive: boolean;
   series: LiveSample[];
 }
 
-/** A running sale at a glance: stock left and queue depth, live, for the last minute. */
-export function ControlRoom({ event, queueDepth, workerAlive, series }: ControlRoomProps) {
+/** A running sale at a glance: stock, tickets, attempts and queue depth, live, for the last minute. */
+export function ControlRoom({ event, stats, queueDepth, workerAlive, series }: ControlRoomProps) {
   const status = flashSaleStatus[event.status];
+  const points = toLivePoints(series);
+  const attempts = stats?.attemptsPerSecond ?? [];
   return (
     <>
       <Typography.Title level={2}>Control room: {event.product.name}</Typography.Title>
@@ -41,26 +70,58 @@ export function ControlRoom({ event, queueDepth, workerAlive, series }: ControlR
         {formatDateTime(event.endsAt)} · {event.perUserLimit} per shopper
       </Typography.Paragraph>
       <Row gutter={[16, 16]}>
-        <Col xs={24} md={8}>
-          <Card role="group" aria-label="Remaining stock">
-            <Statistic title="Remaining stock" value={event.remainingStock} suffix={`/ ${String(event.totalStock)}`} />
-          </Card>
+        <Col xs={12} md={6} xl={3}>
+          <Figure label="Remaining stock" value={event.remainingStock} suffix={`/ ${String(event.totalStock)}`} />
         </Col>
-        <Col xs={24} md={8}>
-          <Card role="group" aria-label="Queue depth">
-            <Statistic title="Queue depth" value={queueDepth} />
-          </Card>
+        <Col xs={12} md={6} xl={3}>
+          <Figure label="Tickets queued" value={stats?.ticketsQueued ?? 0} />
         </Col>
-        <Col xs={24} md={8}>
-          <Card role="group" aria-label="Worker">
-            <Statistic title="Worker" value={workerAlive ? 'Alive' : 'Not reporting'} />
-          </Card>
+        <Col xs={12} md={6} xl={3}>
+          <Figure label="Tickets succeeded" value={stats?.ticketsSucceeded ?? 0} />
+        </Col>
+        <Col xs={12} md={6} xl={3}>
+          <Figure label="Tickets failed" value={stats?.ticketsFailed ?? 0} />
+        </Col>
+        <Col xs={12} md={6} xl={4}>
+          <Figure label="Attempts per second" value={latestAttempts(attempts)} />
+        </Col>
+        <Col xs={12} md={6} xl={4}>
+          <Figure label="Queue depth" value={queueDepth} />
+        </Col>
+        <Col xs={12} md={6} xl={4}>
+          <Figure label="Worker" value={workerAlive ? 'Alive' : 'Not reporting'} />
         </Col>
         <Col xs={24} lg={12}>
-          <LiveChart title="Remaining stock, last minute" series={series} dataKey="remaining" color="#fa541c" />
+          <LiveChart
+            title="Remaining stock, last minute"
+            data={points}
+            lines={[{ dataKey: 'remaining', name: 'Remaining', color: '#fa541c' }]}
+          />
         </Col>
         <Col xs={24} lg={12}>
-          <LiveChart title="Queue depth, last minute" series={series} dataKey="queueDepth" color="#1677ff" />
+          <LiveChart
+            title="Tickets, last minute"
+            data={points}
+            lines={[
+              { dataKey: 'queued', name: 'Queued', color: '#faad14' },
+              { dataKey: 'succeeded', name: 'Succeeded', color: '#52c41a' },
+              { dataKey: 'failed', name: 'Failed', color: '#f5222d' },
+            ]}
+          />
+        </Col>
+        <Col xs={24} lg={12}>
+          <LiveChart
+            title="Purchase attempts per second, last minute"
+            data={toAttemptPoints(attempts)}
+            lines={[{ dataKey: 'attempts', name: 'Attempts', color: '#722ed1' }]}
+          />
+        </Col>
+        <Col xs={24} lg={12}>
+          <LiveChart
+            title="Queue depth, last minute"
+            data={points}
+            lines={[{ dataKey: 'queueDepth', name: 'Queue depth', color: '#1677ff' }]}
+          />
         </Col>
       </Row>
     </>

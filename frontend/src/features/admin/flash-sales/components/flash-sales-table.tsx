@@ -69,6 +69,11 @@ export function FlashSalesTable({ events, onWarmUp, warmingUp }: FlashSalesTable
                   Warm up
                 </Button>
               </Popconfirm>
+              {event.status !== 'ENDED' && (
+                <Link to={paths.admin.flashSale(event.id)} aria-label={`Edit ${event.product.name}`}>
+                  Edit
+                </Link>
+              )}
               <AuditButton id={event.id} productName={event.product.name} />
               <Link to={paths.admin.controlRoom(event.id)} aria-label={`Control room for ${event.product.name}`}>
                 Control room

@@ -1,5 +1,8 @@
-import { App, Button, Select, Space, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
+import { App, Button, Flex, Select, Space, Typography } from 'antd';
+import { useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
+import { paths } from '@/config/paths';
 import type { SeckillStatus } from '@/gql/graphql';
 import { normalizeError } from '@/lib/errors';
 import { useFlashSales } from '../hooks/use-flash-sales';
@@ -13,6 +16,7 @@ const statusOptions = (Object.keys(flashSaleStatus) as SeckillStatus[]).map((val
 export function FlashSalesView() {
   const sales = useFlashSales();
   const { message } = App.useApp();
+  const navigate = useNavigate();
 
   const warmUp = async (event: FlashSaleRow) => {
     const { error, messages } = await sales.warmUp(event.id);
@@ -23,7 +27,12 @@ export function FlashSalesView() {
 
   return (
     <>
-      <Typography.Title level={2}>Flash sales</Typography.Title>
+      <Flex justify="space-between" align="center" wrap gap={8}>
+        <Typography.Title level={2}>Flash sales</Typography.Title>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(paths.admin.newFlashSale)}>
+          New flash sale
+        </Button>
+      </Flex>
       <Space style={{ marginBottom: 16 }} wrap>
         <Select<SeckillStatus>
           allowClear

@@ -27,8 +27,19 @@ export function useControlRoom(id: string) {
       setLive((old) => {
         const data = result.data ?? old.data;
         const event = result.data?.seckillEvent;
+        const stats = result.data?.seckillEventStats;
         const queueDepth = result.data?.systemStatus.queueDepth ?? 0;
-        const series = event ? appendSample(old.series, { at, remaining: event.remainingStock, queueDepth }) : old.series;
+        const series =
+          event && stats
+            ? appendSample(old.series, {
+                at,
+                remaining: event.remainingStock,
+                queueDepth,
+                queued: stats.ticketsQueued,
+                succeeded: stats.ticketsSucceeded,
+                failed: stats.ticketsFailed,
+              })
+            : old.series;
         return { data, error: result.error, series };
       });
     };
@@ -45,6 +56,7 @@ export function useControlRoom(id: string) {
     event: data?.seckillEvent ?? null,
     workerAlive: data?.systemStatus.workerAlive ?? false,
     queueDepth: data?.systemStatus.queueDepth ?? 0,
+    stats: data?.seckillEventStats ?? null,
     series,
     loaded: data !== null,
     error: data ? undefined : error,

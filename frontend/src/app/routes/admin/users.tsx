@@ -1,0 +1,5 @@
+import { UsersView } from '@/features/admin/users/components/users-view';
+
+export function AdminUsersRoute() {
+  return <UsersView />;
+}

@@ -1,0 +1,68 @@
+import { App, Result, Typography } from 'antd';
+import { useNavigate } from 'react-router-dom';
+import { QueryState } from '@/components/query-state';
+import { paths } from '@/config/paths';
+import { useFlashSaleForm, useProductOptions } from '../hooks/use-flash-sale-form';
+import { FlashSaleForm, type FlashSaleFormValues } from './flash-sale-form';
+
+/** The create page (no id) or the edit page of one flash sale. */
+export function FlashSaleFormView({ id = null }: { id?: string | null }) {
+  const sale = useFlashSaleForm(id);
+  const options = useProductOptions();
+  const navigate = useNavigate();
+  const { message } = App.useApp();
+  const title = id === null ? 'New flash sale' : 'Edit flash sale';
+
+  const submit = async (values: FlashSaleFormValues) => {
+    const outcome = await sale.save(values);
+    if (!outcome.saved) return;
+    void message.success(id === null ? 'Flash sale created' : 'Flash sale saved');
+    void navigate(paths.admin.flashSales);
+  };
+  const form = (initial?: FlashSaleFormValues, own?: { id: string; name: string; stock: number }) => (
+    <FlashSaleForm
+      mode={id === null ? 'create' : 'edit'}
+      initial={initial}
+      products={own ? [own] : options.products}
+      searchingProducts={own ? false : options.searching}
+      onSearchProducts={options.onSearch}
+      userErrors={sale.userErrors}
+      failure={sale.failure}
+      submitting={sale.saving}
+      onSubmit={(values) => void submit(values)}
+      onCancel={() => void navigate(paths.admin.flashSales)}
+    />
+  );
+
+  if (id === null) {
+    return (
+      <>
+        <Typography.Title level={2}>{title}</Typography.Title>
+        {form()}
+      </>
+    );
+  }
+  const event = sale.event;
+  return (
+    <>
+      <Typography.Title level={2}>{event ? `${title}: ${event.product.name}` : title}</Typography.Title>
+      <QueryState loadingLabel="Loading flash sale" fetching={sale.loading} error={sale.error}>
+        {event ? (
+          form(
+            {
+              productId: event.product.id,
+              price: event.price.amount,
+              totalStock: event.totalStock,
+              startsAt: event.startsAt,
+              endsAt: event.endsAt,
+              perUserLimit: event.perUserLimit,
+            },
+            event.product,
+          )
+        ) : (
+          <Result status="404" title="No such flash sale" />
+        )}
+      </QueryState>
+    </>
+  );
+}

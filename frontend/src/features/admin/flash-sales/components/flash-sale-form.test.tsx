@@ -1,0 +1,96 @@
+import { fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { FlashSaleForm, type FlashSaleFormProps, type FlashSaleFormValues } from './flash-sale-form';
+
+const sale: FlashSaleFormValues = {
+  productId: 'UHJvZHVjdDox',
+  price: '9.90',
+  totalStock: 100,
+  startsAt: '2030-01-01T10:00:00.000Z',
+  endsAt: '2030-01-01T11:00:00.000Z',
+  perUserLimit: 1,
+};
+const products = [{ id: 'UHJvZHVjdDox', name: 'Phone', stock: 250 }];
+
+function renderForm(props: Partial<FlashSaleFormProps> = {}) {
+  const onSubmit = vi.fn();
+  const view = render(
+    <FlashSaleForm mode="edit" initial={sale} products={products} onSubmit={onSubmit} onCancel={vi.fn()} {...props} />,
+  );
+  return { ...view, onSubmit };
+}
+
+describe('FlashSaleForm', () => {
+  it('shows what is missing next to each field and submits nothing', async () => {
+    const { onSubmit } = renderForm({ mode: 'create', initial: undefined });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Create flash sale' }));
+
+    expect(await screen.findByText('Choose the product on sale')).toBeInTheDocument();
+    expect(screen.getByText('Enter the sale price')).toBeInTheDocument();
+    expect(screen.getByText('Enter how many units the sale offers')).toBeInTheDocument();
+    expect(screen.getByLabelText('Sale price')).toHaveAttribute('aria-invalid', 'true');
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('refuses a malformed price before asking the server', async () => {
+    const { onSubmit } = renderForm();
+
+    fireEvent.change(screen.getByLabelText('Sale price'), { target: { value: '1.999' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    expect(await screen.findByText('Use a positive amount with at most 2 decimals, e.g. 9.90')).toBeInTheDocument();
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
+  it('submits the values as the API takes them', async () => {
+    const { onSubmit } = renderForm();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith(sale));
+  });
+
+  it("puts the server's userErrors next to their fields and the rest above the form", async () => {
+    const { rerender } = renderForm();
+    rerender(
+      <FlashSaleForm
+        mode="edit"
+        initial={sale}
+        products={products}
+        onSubmit={vi.fn()}
+        onCancel={vi.fn()}
+        userErrors={[
+          { field: ['totalStock'], message: 'Stock is fixed once the sale is warm or live', code: 'INVALID_STATE' },
+          { field: ['input', 'endsAt'], message: 'The sale must end after it starts', code: 'INVALID' },
+          { field: ['id'], message: 'An ended sale cannot change', code: 'INVALID_STATE' },
+        ]}
+      />,
+    );
+
+    await waitFor(() =>
+      expect(screen.getByLabelText('Total stock')).toHaveAccessibleDescription(
+        /^Stock is fixed once the sale is warm or live/,
+      ),
+    );
+    expect(screen.getByLabelText('Total stock')).toHaveAttribute('aria-invalid', 'true');
+    expect(screen.getByLabelText('Ends at')).toHaveAccessibleDescription('The sale must end after it starts');
+    expect(screen.getByRole('alert')).toHaveTextContent('An ended sale cannot change');
+    // Editing the field clears the server's verdict on it.
+    fireEvent.change(screen.getByLabelText('Total stock'), { target: { value: '90' } });
+    await waitFor(() => expect(screen.queryByText('Stock is fixed once the sale is warm or live')).toBeNull());
+  });
+
+  it('says why a save failed outside userErrors', () => {
+    renderForm({ failure: 'Your account is not allowed to do that.' });
+
+    expect(screen.getByRole('alert')).toHaveTextContent('Your account is not allowed to do that.');
+  });
+
+  it('keeps the product fixed when editing', () => {
+    renderForm();
+
+    expect(screen.getByLabelText('Product')).toBeDisabled();
+    expect(screen.getByText('Phone (250 in stock)')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,197 @@
+import { useEffect } from 'react';
+import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Space } from 'antd';
+import dayjs, { type Dayjs } from 'dayjs';
+import { FormErrors } from '@/components/form-errors';
+import type { UserErrorLike } from '@/lib/errors';
+import { formErrors, type FlashSaleField } from '../utils/form-errors';
+
+export interface FlashSaleFormValues {
+  productId: string;
+  /** Decimal string, e.g. "9.90". */
+  price: string;
+  totalStock: number;
+  /** ISO-8601 in UTC. */
+  startsAt: string;
+  endsAt: string;
+  perUserLimit: number;
+}
+
+export interface ProductOption {
+  id: string;
+  name: string;
+  stock: number;
+}
+
+export interface FlashSaleFormProps {
+  mode: 'create' | 'edit';
+  /** The sale being edited; in create mode, nothing (the window defaults to the next hour). */
+  initial?: FlashSaleFormValues;
+  /** Products to pick from (search results; in edit mode, the sale's own product). */
+  products: readonly ProductOption[];
+  searchingProducts?: boolean;
+  onSearchProducts?: (text: string) => void;
+  /** The last save's userErrors: shown next to their fields, the rest above the form. */
+  userErrors?: readonly UserErrorLike[];
+  /** Why the last save failed outside userErrors (network, permission). */
+  failure?: string | null;
+  submitting?: boolean;
+  onSubmit: (values: FlashSaleFormValues) => void;
+  onCancel: () => void;
+}
+
+interface Fields {
+  productId?: string;
+  price?: string;
+  totalStock?: number | null;
+  startsAt?: Dayjs | null;
+  endsAt?: Dayjs | null;
+  perUserLimit?: number | null;
+}
+
+const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
+const PRICE = /^\d+(\.\d{1,2})?$/;
+
+function defaults(initial?: FlashSaleFormValues): Fields {
+  if (initial) {
+    return {
+      productId: initial.productId,
+      price: initial.price,
+      totalStock: initial.totalStock,
+      startsAt: dayjs(initial.startsAt),
+      endsAt: dayjs(initial.endsAt),
+      perUserLimit: initial.perUserLimit,
+    };
+  }
+  const start = dayjs().startOf('minute');
+  return { startsAt: start, endsAt: start.add(1, 'hour'), perUserLimit: 1 };
+}
+
+/** Create or edit a flash sale: product, price, stock, window and per-shopper limit. */
+export function FlashSaleForm({
+  mode,
+  initial,
+  products,
+  searchingProducts = false,
+  onSearchProducts,
+  userErrors = [],
+  failure = null,
+  submitting = false,
+  onSubmit,
+  onCancel,
+}: FlashSaleFormProps) {
+  const [form] = Form.useForm<Fields>();
+  const { byField, general } = formErrors(userErrors);
+
+  // The server's verdict lands on its fields; antd clears it as soon as the field is edited.
+  useEffect(() => {
+    form.setFields(
+      (Object.keys(byField) as FlashSaleField[]).map((name) => ({ name, errors: byField[name] ?? [] })),
+    );
+    // byField is derived from userErrors: re-apply only when a new answer arrives.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [form, userErrors]);
+
+  const submit = (fields: Fields) => {
+    const { productId, price, totalStock, startsAt, endsAt, perUserLimit } = fields;
+    if (!productId || !price || totalStock == null || !startsAt || !endsAt) return; // guarded by the rules
+    onSubmit({
+      productId,
+      price: price.trim(),
+      totalStock,
+      startsAt: startsAt.toISOString(),
+      endsAt: endsAt.toISOString(),
+      perUserLimit: perUserLimit ?? 1,
+    });
+  };
+
+  const generalMessages = [...(failure ? [failure] : []), ...general.map((e) => e.message)];
+
+  return (
+    <Card>
+      <FormErrors messages={generalMessages} />
+      <Form<Fields>
+        form={form}
+        layout="vertical"
+        name={mode === 'create' ? 'flash-sale-create' : 'flash-sale-edit'}
+        aria-label={mode === 'create' ? 'New flash sale' : 'Edit flash sale'}
+        initialValues={defaults(initial)}
+        onFinish={submit}
+        style={{ maxWidth: 560 }}
+        requiredMark
+      >
+        <Form.Item
+          name="productId"
+          label="Product"
+          rules={[{ required: true, message: 'Choose the product on sale' }]}
+          extra={mode === 'edit' ? "A sale's product cannot change." : 'Units are taken from its stock.'}
+        >
+          <Select
+            showSearch={{ filterOption: false, onSearch: onSearchProducts }}
+            placeholder="Search products by name"
+            disabled={mode === 'edit'}
+            loading={searchingProducts}
+            notFoundContent={searchingProducts ? 'Searching…' : 'No products found'}
+            options={products.map((product) => ({
+              value: product.id,
+              label: `${product.name} (${String(product.stock)} in stock)`,
+            }))}
+          />
+        </Form.Item>
+        <Form.Item
+          name="price"
+          label="Sale price"
+          rules={[
+            { required: true, message: 'Enter the sale price' },
+            { pattern: PRICE, message: 'Use a positive amount with at most 2 decimals, e.g. 9.90' },
+          ]}
+        >
+          <Input inputMode="decimal" placeholder="9.90" style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item
+          name="totalStock"
+          label="Total stock"
+          rules={[{ required: true, message: 'Enter how many units the sale offers' }]}
+          extra={mode === 'edit' ? 'Cannot change once the sale is warm or live.' : undefined}
+        >
+          <InputNumber min={1} max={1_000_000} precision={0} style={{ width: 200 }} />
+        </Form.Item>
+        <Space size="large" wrap align="start">
+          <Form.Item name="startsAt" label="Starts at" rules={[{ required: true, message: 'Choose when the sale starts' }]}>
+            <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} />
+          </Form.Item>
+          <Form.Item
+            name="endsAt"
+            label="Ends at"
+            dependencies={['startsAt']}
+            rules={[
+              { required: true, message: 'Choose when the sale ends' },
+              ({ getFieldValue }) => ({
+                validator(_, value: Dayjs | null | undefined) {
+                  const start = getFieldValue('startsAt') as Dayjs | null | undefined;
+                  return !value || !start || value.isAfter(start)
+                    ? Promise.resolve()
+                    : Promise.reject(new Error('The sale must end after it starts'));
+                },
+              }),
+            ]}
+          >
+            <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} />
+          </Form.Item>
+        </Space>
+        <Form.Item
+          name="perUserLimit"
+          label="Units per shopper"
+          rules={[{ required: true, message: 'Enter how many units one shopper may buy' }]}
+        >
+          <InputNumber min={1} max={1000} precision={0} style={{ width: 200 }} />
+        </Form.Item>
+        <Space>
+          <Button type="primary" htmlType="submit" loading={submitting}>
+            {mode === 'create' ? 'Create flash sale' : 'Save changes'}
+          </Button>
+          <Button onClick={onCancel}>Cancel</Button>
+        </Space>
+      </Form>
+    </Card>
+  );
+}

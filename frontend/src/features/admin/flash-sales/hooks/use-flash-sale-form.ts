@@ -1,0 +1,79 @@
+import { useEffect, useState } from 'react';
+import { useMutation, useQuery } from 'urql';
+import { normalizeError, type UserErrorLike } from '@/lib/errors';
+import { FlashSaleCreateMutation, FlashSaleUpdateMutation } from '../api/mutations';
+import { FlashSaleEditQuery, FlashSaleProductOptionsQuery } from '../api/queries';
+import type { FlashSaleFormValues } from '../components/flash-sale-form';
+
+const SEARCH_DELAY_MS = 250;
+
+/** Products matching what the admin types into the picker (debounced). */
+export function useProductOptions() {
+  const [text, setText] = useState('');
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const timer = window.setTimeout(() => setSearch(text.trim()), SEARCH_DELAY_MS);
+    return () => window.clearTimeout(timer);
+  }, [text]);
+  const [{ data, fetching }] = useQuery({
+    query: FlashSaleProductOptionsQuery,
+    variables: { search: search || null },
+  });
+  return {
+    products: data?.products.edges.map((edge) => edge.node) ?? [],
+    searching: fetching || text.trim() !== search,
+    onSearch: setText,
+  };
+}
+
+export interface SaveOutcome {
+  saved: boolean;
+  userErrors: UserErrorLike[];
+  failure: string | null;
+}
+
+/** The sale being edited (none when creating) and the save that creates or updates it. */
+export function useFlashSaleForm(id: string | null) {
+  const [{ data, fetching, error }] = useQuery({
+    query: FlashSaleEditQuery,
+    variables: { id: id ?? '' },
+    pause: id === null,
+    requestPolicy: 'network-only',
+  });
+  const [created, create] = useMutation(FlashSaleCreateMutation);
+  const [updated, update] = useMutation(FlashSaleUpdateMutation);
+  const [outcome, setOutcome] = useState<SaveOutcome>({ saved: false, userErrors: [], failure: null });
+
+  const save = async (values: FlashSaleFormValues): Promise<SaveOutcome> => {
+    const result =
+      id === null
+        ? await create({ input: values }).then((r) => ({ error: r.error, payload: r.data?.seckillEventCreate }))
+        : await update({
+            id,
+            input: {
+              price: values.price,
+              totalStock: values.totalStock,
+              startsAt: values.startsAt,
+              endsAt: values.endsAt,
+              perUserLimit: values.perUserLimit,
+            },
+          }).then((r) => ({ error: r.error, payload: r.data?.seckillEventUpdate }));
+    const next: SaveOutcome = {
+      saved: Boolean(result.payload?.event),
+      userErrors: result.payload?.userErrors ?? [],
+      failure: result.error ? normalizeError(result.error).message : null,
+    };
+    setOutcome(next);
+    return next;
+  };
+
+  return {
+    event: data?.seckillEvent ?? null,
+    loading: id !== null && fetching && !data,
+    error,
+    save,
+    saving: created.fetching || updated.fetching,
+    userErrors: outcome.userErrors,
+    failure: outcome.failure,
+  };
+}

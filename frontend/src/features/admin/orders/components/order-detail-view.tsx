@@ -1,0 +1,41 @@
+import { useState } from 'react';
+import { App, Result } from 'antd';
+import { Link } from 'react-router-dom';
+import { QueryState } from '@/components/query-state';
+import { paths } from '@/config/paths';
+import type { OrderStatus } from '@/gql/graphql';
+import { useAdminOrder, type ActionOutcome } from '../hooks/use-admin-order';
+import { AdminOrderDetail } from './order-detail';
+import { orderStatus } from './order-status-tag';
+
+export function AdminOrderDetailView({ id }: { id: string }) {
+  const order = useAdminOrder(id);
+  const { message } = App.useApp();
+  const [errors, setErrors] = useState<string[]>([]);
+
+  const after = (outcome: ActionOutcome, done: string) => {
+    setErrors(outcome.messages);
+    if (outcome.ok) void message.success(done);
+  };
+
+  return (
+    <>
+      <Link to={paths.admin.orders}>← All orders</Link>
+      <QueryState loadingLabel="Loading order" fetching={order.fetching} error={order.error}>
+        {order.order ? (
+          <AdminOrderDetail
+            order={order.order}
+            busy={order.busy}
+            actionErrors={errors}
+            onChangeStatus={(status: OrderStatus) =>
+              void order.changeStatus(status).then((outcome) => after(outcome, `Order is now ${orderStatus[status].label.toLowerCase()}`))
+            }
+            onRefund={() => void order.refund().then((outcome) => after(outcome, 'Order refunded'))}
+          />
+        ) : (
+          <Result status="404" title="No such order" />
+        )}
+      </QueryState>
+    </>
+  );
+}

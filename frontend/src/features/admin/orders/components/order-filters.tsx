@@ -1,0 +1,90 @@
+import { useState } from 'react';
+import { Button, DatePicker, Form, Input, Select } from 'antd';
+import dayjs from 'dayjs';
+import type { OrderStatus } from '@/gql/graphql';
+import { noFilter, type OrdersFilterValue } from '../utils/order-filter';
+import { orderStatus } from './order-status-tag';
+
+const statusOptions = (Object.keys(orderStatus) as OrderStatus[]).map((value) => ({
+  value,
+  label: orderStatus[value].label,
+}));
+const DAY = 'YYYY-MM-DD';
+
+export interface OrderFiltersProps {
+  value: OrdersFilterValue;
+  onChange: (value: OrdersFilterValue) => void;
+}
+
+/** Status, number, shopper email and the days placed; text applies on Enter or the search button. */
+export function OrderFilters({ value, onChange }: OrderFiltersProps) {
+  const [number, setNumber] = useState(value.number);
+  const [email, setEmail] = useState(value.userEmail);
+  const range: [dayjs.Dayjs | null, dayjs.Dayjs | null] = [
+    value.placedFrom ? dayjs(value.placedFrom) : null,
+    value.placedTo ? dayjs(value.placedTo) : null,
+  ];
+  const apply = (change: Partial<OrdersFilterValue>) => onChange({ ...value, number, userEmail: email, ...change });
+  const blank = JSON.stringify(value) === JSON.stringify(noFilter) && !number && !email;
+
+  return (
+    <Form layout="inline" role="search" aria-label="Filter orders" style={{ marginBottom: 16, rowGap: 8 }}>
+      <Form.Item label="Status" htmlFor="orders-status">
+        <Select<OrderStatus>
+          id="orders-status"
+          allowClear
+          placeholder="Any status"
+          style={{ width: 170 }}
+          options={statusOptions}
+          value={value.status ?? undefined}
+          onChange={(status) => apply({ status: status ?? null })}
+        />
+      </Form.Item>
+      <Form.Item label="Order number" htmlFor="orders-number">
+        <Input.Search
+          id="orders-number"
+          placeholder="FM2611…"
+          allowClear
+          value={number}
+          onChange={(event) => setNumber(event.target.value)}
+          onSearch={(text) => apply({ number: text })}
+          style={{ width: 200 }}
+        />
+      </Form.Item>
+      <Form.Item label="Shopper email" htmlFor="orders-email">
+        <Input.Search
+          id="orders-email"
+          placeholder="part of an email"
+          allowClear
+          value={email}
+          onChange={(event) => setEmail(event.target.value)}
+          onSearch={(text) => apply({ userEmail: text })}
+          style={{ width: 220 }}
+        />
+      </Form.Item>
+      <Form.Item label="Placed" htmlFor="orders-placed">
+        <DatePicker.RangePicker
+          id={{ start: 'orders-placed', end: 'orders-placed-end' }}
+          allowEmpty={[true, true]}
+          placeholder={['First day', 'Last day']}
+          value={range}
+          onChange={(days) =>
+            apply({ placedFrom: days?.[0]?.format(DAY) ?? null, placedTo: days?.[1]?.format(DAY) ?? null })
+          }
+        />
+      </Form.Item>
+      <Form.Item>
+        <Button
+          disabled={blank}
+          onClick={() => {
+            setNumber('');
+            setEmail('');
+            onChange(noFilter);
+          }}
+        >
+          Clear filters
+        </Button>
+      </Form.Item>
+    </Form>
+  );
+}

@@ -1,0 +1,50 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { renderWithProviders } from '@/testing/render';
+import { UsersTable, type UserRow } from './users-table';
+
+const user = (overrides: Partial<UserRow>): UserRow => ({
+  id: 'VXNlcjoy',
+  email: 'ann@example.com',
+  role: 'CUSTOMER',
+  isActive: true,
+  createdAt: '2026-11-01T10:00:00Z',
+  ...overrides,
+});
+
+describe('UsersTable', () => {
+  it('changes role and deactivates only after confirmation', async () => {
+    const onChangeRole = vi.fn();
+    const onSetActive = vi.fn();
+    renderWithProviders(
+      <UsersTable users={[user({})]} viewerId="VXNlcjox" onChangeRole={onChangeRole} onSetActive={onSetActive} />,
+    );
+
+    fireEvent.click(screen.getByRole('button', { name: 'Deactivate ann@example.com' }));
+    expect(onSetActive).not.toHaveBeenCalled();
+    fireEvent.click(await screen.findByRole('button', { name: 'Yes, deactivate' }));
+    expect(onSetActive).toHaveBeenCalledWith(expect.objectContaining({ email: 'ann@example.com' }), false);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Make administrator: ann@example.com' }));
+    fireEvent.click(await screen.findByRole('button', { name: 'Yes, make administrator' }));
+    expect(onChangeRole).toHaveBeenCalledWith(expect.objectContaining({ id: 'VXNlcjoy' }), 'ADMIN');
+  });
+
+  it('offers reactivation for a deactivated account and nothing on your own row', () => {
+    renderWithProviders(
+      <UsersTable
+        users={[user({ isActive: false }), user({ id: 'VXNlcjox', email: 'me@example.com', role: 'ADMIN' })]}
+        viewerId="VXNlcjox"
+        onChangeRole={vi.fn()}
+        onSetActive={vi.fn()}
+      />,
+    );
+
+    const ann = screen.getByRole('row', { name: /ann@example.com/ });
+    expect(within(ann).getByText('Deactivated')).toBeInTheDocument();
+    expect(within(ann).getByRole('button', { name: 'Reactivate ann@example.com' })).toBeInTheDocument();
+    const me = screen.getByRole('row', { name: /me@example.com/ });
+    expect(within(me).queryByRole('button')).toBeNull();
+    expect(within(me).getByText('You')).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,200 @@
+import { fileURLToPath } from 'node:url';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+
+// The console's operations in a real browser against the real stack: an administrator runs a
+// flash sale made through the form while a shopper buys it, and refunds a paid order.
+const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
+const ADMIN = { email: 'admin@flashmart.local', password: 'flashmart-admin' };
+const SALE_PRODUCT = { search: 'Glow Smart', name: 'Glow Smart Lamp' };
+const ORDER_PRODUCT = { search: 'Fryer', name: 'Crisp Air Fryer' };
+
+async function signIn(page: Page, { email, password }: { email: string; password: string }) {
+  await page.goto('/sign-in');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
+}
+
+/** A new shopper in a browser context of their own (as if on another computer). */
+async function newShopper(browser: Browser, tag: string): Promise<{ page: Page; email: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const email = `e2e-${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@flashmart.local`;
+  await page.goto('/register');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('e2e-shopper-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
+  return { page, email };
+}
+
+/** Type a date and time into a date-time picker and confirm it with the panel's OK button. */
+async function pickDateTime(page: Page, label: string, value: string) {
+  const input = page.getByLabel(label, { exact: true });
+  await input.click();
+  await input.fill(value);
+  await page.locator('.ant-picker-dropdown:visible').getByRole('button', { name: 'OK' }).click();
+  await expect(input).toHaveValue(value);
+}
+
+test('an administrator creates and warms a flash sale in the form, a shopper buys, the control room counts it and the audit passes', async ({
+  page,
+  browser,
+}) => {
+  await signIn(page, ADMIN);
+  await page.goto('/admin/flash-sales');
+  await page.getByRole('button', { name: 'New flash sale' }).click();
+  await expect(page.getByRole('heading', { name: 'New flash sale' })).toBeVisible();
+
+  // The form refuses an empty save next to the fields, before asking the server.
+  await page.getByRole('button', { name: 'Create flash sale' }).click();
+  await expect(page.getByText('Choose the product on sale')).toBeVisible();
+  await expect(page.getByText('Enter the sale price')).toBeVisible();
+
+  const product = page.getByRole('combobox', { name: 'Product' });
+  await product.click();
+  await product.fill(SALE_PRODUCT.search);
+  // The search answers with the matching products; Enter takes the first (the keyboard path).
+  await expect(page.getByRole('option', { name: new RegExp(`^${SALE_PRODUCT.name} \\(\\d+ in stock\\)$`) })).toBeAttached();
+  await product.press('Enter');
+  await expect(page.getByRole('form', { name: 'New flash sale' }).getByTitle(new RegExp(`^${SALE_PRODUCT.name} \\(`))).toBeVisible();
+  await page.getByLabel('Sale price').fill('3.21');
+  await page.getByLabel('Total stock').fill('5');
+  await page.getByLabel('Units per shopper').fill('1');
+  // Starts now (the default); ends tomorrow at noon, typed into the date-time picker.
+  const tomorrow = new Date(Date.now() + 86_400_000);
+  const day = `${String(tomorrow.getFullYear())}-${String(tomorrow.getMonth() + 1).padStart(2, '0')}-${String(tomorrow.getDate()).padStart(2, '0')}`;
+  await pickDateTime(page, 'Ends at', `${day} 12:00`);
+  await page.getByRole('button', { name: 'Create flash sale' }).click();
+
+  await expect(page.getByText('Flash sale created')).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Flash sales' })).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: SALE_PRODUCT.name }).filter({ hasText: '3.21' }).last();
+  await expect(row.getByText('5 / 5')).toBeVisible();
+  await row.getByRole('button', { name: `Warm up ${SALE_PRODUCT.name}` }).click();
+  await page.getByRole('button', { name: 'Warm up', exact: true }).click();
+  await expect(page.getByText(`${SALE_PRODUCT.name} is warmed up`)).toBeVisible();
+  const controlRoom = row.getByRole('link', { name: `Control room for ${SALE_PRODUCT.name}` });
+  const eventId = decodeURIComponent((await controlRoom.getAttribute('href'))!.split('/')[3]!);
+
+  // A shopper buys on the storefront's flash-sale page, in another browser context.
+  const shopper = await newShopper(browser, 'sale');
+  await shopper.page.goto(`/flash-sales/${encodeURIComponent(eventId)}`);
+  await expect(shopper.page.getByRole('heading', { level: 2, name: SALE_PRODUCT.name })).toBeVisible();
+  await expect(shopper.page.getByLabel('Remaining stock')).toHaveText('5 / 5 left');
+  await shopper.page.getByRole('button', { name: 'Buy now' }).click();
+  await expect(shopper.page.getByTestId('ticket-status').filter({ hasText: 'Succeeded' })).toBeVisible({
+    timeout: 15_000,
+  });
+
+  await controlRoom.click();
+  await expect(page.getByRole('heading', { name: `Control room: ${SALE_PRODUCT.name}` })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Remaining stock' })).toContainText(/4\s*\/ 5/);
+  await expect(page.getByRole('group', { name: 'Tickets succeeded' })).toContainText('1');
+  await expect(page.getByRole('group', { name: 'Tickets failed' })).toContainText('0');
+  await expect(page.getByRole('region', { name: 'Audit result' }).getByText('Audit passed')).toBeVisible();
+  await expect(
+    page.getByRole('figure', { name: 'Purchase attempts per second, last minute' }).locator('.recharts-line-curve'),
+  ).toBeAttached();
+  await page.mouse.move(0, 0); // no chart tooltip in the picture
+  await page.waitForTimeout(3000); // a few seconds of live points on the charts
+  await page.screenshot({ path: screenshot('admin-control-room'), fullPage: true });
+  await shopper.page.context().close();
+});
+
+test("an administrator refunds a paid order and the shopper's order page shows Refunded", async ({ page, browser }) => {
+  // The shopper orders and pays on the sandbox provider's page.
+  const shopper = await newShopper(browser, 'refund');
+  const shop = shopper.page;
+  await shop.goto(`/products?q=${ORDER_PRODUCT.search}`);
+  await shop.getByRole('list', { name: 'Products' }).getByRole('link', { name: ORDER_PRODUCT.name, exact: true }).click();
+  await shop.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(shop.getByRole('status').filter({ hasText: `Added 1 × ${ORDER_PRODUCT.name}` })).toBeVisible();
+  await shop.getByRole('link', { name: /^Cart, 1 item$/ }).click();
+  await shop.getByRole('button', { name: 'Checkout' }).click();
+  await expect(shop).toHaveURL(/\/account\/orders\/[^/]+$/);
+  const heading = await shop.getByRole('heading', { level: 2, name: /^Order FM/ }).textContent();
+  const number = heading!.replace('Order ', '').trim();
+  const payment = shop.locator('[aria-label="Payment"]').first();
+  await payment.getByRole('button', { name: 'Pay now' }).click();
+  const payUrl = await payment.getByRole('link', { name: 'Open payment page' }).getAttribute('href');
+  const sandbox = await shop.context().newPage();
+  await sandbox.goto(payUrl!);
+  await sandbox.getByRole('button', { name: 'Approve' }).click();
+  await expect(sandbox.getByText(/Approved/)).toBeVisible();
+  await sandbox.close();
+  await expect(shop.getByLabel('Order status')).toHaveText('Paid', { timeout: 20_000 });
+
+  // The administrator finds it by the shopper's email and refunds it.
+  await signIn(page, ADMIN);
+  await page.goto('/admin');
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Orders' }).click();
+  await expect(page.getByRole('heading', { name: 'Orders' })).toBeVisible();
+  const filters = page.getByRole('search', { name: 'Filter orders' });
+  await filters.getByLabel('Shopper email').fill(shopper.email);
+  await filters.getByLabel('Shopper email').press('Enter');
+  await expect(page.getByText('1 order, newest first')).toBeVisible();
+  const row = page.getByRole('row').filter({ hasText: number });
+  await expect(row.getByText('Paid')).toBeVisible();
+  await row.getByRole('link', { name: number }).click();
+
+  await expect(page.getByRole('heading', { name: `Order ${number}` })).toBeVisible();
+  await expect(page.getByLabel('Order status')).toHaveText('Paid');
+  await expect(page.getByRole('table', { name: 'Order lines' }).getByText(ORDER_PRODUCT.name)).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Payments' }).getByText('Succeeded')).toBeVisible();
+  const actions = page.getByRole('group', { name: 'Order actions' });
+  await expect(actions.getByRole('button')).toHaveText(['Mark as shipped', 'Refund']);
+  await page.screenshot({ path: screenshot('admin-order'), fullPage: true });
+
+  await page.mouse.move(0, 0);
+  await actions.getByRole('button', { name: 'Refund' }).click();
+  await page.getByRole('button', { name: 'Yes, refund' }).click();
+  await expect(page.getByText('Order refunded')).toBeVisible();
+  await expect(page.getByLabel('Order status')).toHaveText('Refunded');
+  await expect(page.getByRole('table', { name: 'Payments' }).getByText('Refunded')).toBeVisible();
+  await expect(page.getByText('No further status changes are possible for this order.')).toBeVisible();
+
+  // The shopper's own order page says so too.
+  await shop.reload();
+  await expect(shop.getByLabel('Order status')).toHaveText('Refunded');
+  await shop.context().close();
+});
+
+test('an administrator finds a shopper and deactivates the account after confirming; it can no longer sign in', async ({
+  page,
+  browser,
+}) => {
+  const shopper = await newShopper(browser, 'users');
+  await shopper.page.context().close();
+
+  await signIn(page, ADMIN);
+  await page.goto('/admin');
+  await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Users' }).click();
+  await expect(page.getByRole('heading', { name: 'Users' })).toBeVisible();
+  await page.getByLabel('Search by email').fill(shopper.email);
+  await page.getByLabel('Search by email').press('Enter');
+  const row = page.getByRole('row', { name: new RegExp(shopper.email) });
+  await expect(page.getByRole('table', { name: 'Users' }).getByRole('row')).toHaveCount(2); // header + one
+  await expect(row.getByText('Shopper')).toBeVisible();
+  await expect(row.getByText('Active')).toBeVisible();
+
+  await row.getByRole('button', { name: `Deactivate ${shopper.email}` }).click();
+  await page.getByRole('button', { name: 'Keep active' }).click();
+  await expect(row.getByText('Active')).toBeVisible();
+  await row.getByRole('button', { name: `Deactivate ${shopper.email}` }).click();
+  await page.getByRole('button', { name: 'Yes, deactivate' }).click();
+  await expect(page.getByText(`${shopper.email} is deactivated`)).toBeVisible();
+  await expect(row.getByText('Deactivated')).toBeVisible();
+  await expect(row.getByRole('button', { name: `Reactivate ${shopper.email}` })).toBeVisible();
+
+  const context = await browser.newContext();
+  const again = await context.newPage();
+  await again.goto('/sign-in');
+  await again.getByLabel('Email').fill(shopper.email);
+  await again.getByLabel('Password').fill('e2e-shopper-password');
+  await again.getByRole('button', { name: 'Sign in' }).click();
+  await expect(again.getByRole('alert')).toBeVisible();
+  await expect(again.getByRole('button', { name: `Account menu for ${shopper.email}` })).toHaveCount(0);
+  await context.close();
+});
