@@ -339,10 +339,9 @@ async def update_product(deps: CatalogDeps, product_id: int, changes: ProductCha
         product.category_id = changes["category_id"]
     if (is_published := changes.get("is_published")) is not None:
         product.is_published = is_published
-    fields = [
-        "name", "slug", "description", "price", "stock", "category_id", "is_published",
-        "updated_at",
-    ]  # fmt: skip
+    # Write only what changed: writing back the stock read above would undo a checkout that
+    # took units in between (the admin console saves name and price without touching stock).
+    fields = [*changes, "updated_at"]  # ProductChanges keys are the model's column names
     await _save_with_slug(product, explicit=bool(changes.get("slug")), fields=fields)
     await invalidate_products(deps, [product_id])
     return product

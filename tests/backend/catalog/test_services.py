@@ -217,3 +217,12 @@ async def test_deleting_an_image_keeps_the_rest_and_refuses_twice(deps: Deps) ->
     with pytest.raises(DomainFailure) as failure:
         await services.delete_product_image(deps, first.id)
     assert _codes(failure) == {("id",): ErrorCode.NOT_FOUND}
+
+
+async def test_concurrent_edits_never_undo_stock_taken_by_checkouts(deps: Deps) -> None:
+    product = await _product(deps, stock=100)
+    await asyncio.gather(
+        *(services.update_product(deps, product.id, {"name": f"Renamed {n}"}) for n in range(20)),
+        *(services.decrement_stock(product.id, 1) for _ in range(20)),
+    )
+    assert (await Product.get(id=product.id)).stock == 80
