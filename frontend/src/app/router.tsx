@@ -5,6 +5,7 @@ import { StorefrontLayout } from './routes/storefront/layout';
 
 // Pages load on demand, so the storefront does not ship the console's code.
 const account = () => import('./routes/storefront/account');
+const adminProducts = () => import('./routes/admin/products');
 
 const router = createBrowserRouter([
   {
@@ -59,6 +60,16 @@ const router = createBrowserRouter([
       {
         path: `${paths.admin.flashSales}/:eventId/control-room`,
         lazy: async () => ({ Component: (await import('./routes/admin/control-room')).AdminControlRoomRoute }),
+      },
+      { path: paths.admin.products, lazy: async () => ({ Component: (await adminProducts()).AdminProductsRoute }) },
+      { path: paths.admin.newProduct, lazy: async () => ({ Component: (await adminProducts()).AdminNewProductRoute }) },
+      {
+        path: `${paths.admin.products}/:productId`,
+        lazy: async () => ({ Component: (await adminProducts()).AdminProductRoute }),
+      },
+      {
+        path: paths.admin.categories,
+        lazy: async () => ({ Component: (await import('./routes/admin/categories')).AdminCategoriesRoute }),
       },
     ],
   },

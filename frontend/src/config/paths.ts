@@ -15,6 +15,10 @@ export const paths = {
     newFlashSale: '/admin/flash-sales/new',
     flashSale: (id: string) => `/admin/flash-sales/${encodeURIComponent(id)}`,
     controlRoom: (id: string) => `/admin/flash-sales/${encodeURIComponent(id)}/control-room`,
+    products: '/admin/products',
+    newProduct: '/admin/products/new',
+    product: (id: string) => `/admin/products/${encodeURIComponent(id)}`,
+    categories: '/admin/categories',
   },
 } as const;
 

@@ -6,6 +6,8 @@ import { AdminGate } from '@/features/admin/access/components/admin-gate';
 const sections = [
   { key: paths.admin.root, label: 'Dashboard' },
   { key: paths.admin.flashSales, label: 'Flash sales' },
+  { key: paths.admin.products, label: 'Products' },
+  { key: paths.admin.categories, label: 'Categories' },
 ];
 const menuItems = sections.map(({ key, label }) => ({ key, label: <Link to={key}>{label}</Link> }));
 
