@@ -37,7 +37,6 @@ export function CategoryForm({ category, tree, errors, submitting, onSubmit, onC
       aria-label={category ? `Edit ${category.name}` : 'New category'}
       initialValues={{ name: category?.name ?? '', slug: category?.slug ?? '', parentId: category?.parentId ?? null }}
       onFinish={onSubmit}
-      requiredMark="optional"
     >
       <FormErrors messages={errors.general} />
       <Form.Item name="name" label="Name" rules={[{ required: true, whitespace: true, message: 'Enter a name' }]}>

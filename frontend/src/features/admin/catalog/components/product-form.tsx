@@ -38,7 +38,6 @@ export function ProductForm({ mode, initialValues, categories, errors, submittin
       aria-label={mode === 'create' ? 'New product' : 'Product details'}
       initialValues={initialValues}
       onFinish={onSubmit}
-      requiredMark="optional"
     >
       <FormErrors messages={errors.general} />
       <Form.Item name="name" label="Name" rules={[{ required: true, whitespace: true, message: 'Enter a name' }]}>
