@@ -74,7 +74,7 @@ export function CategoriesView() {
           <Col xs={24} md={12}>
             <Card title={selected ? `Edit ${selected.name}` : 'New category'}>
               <CategoryForm
-                key={`${selectedId ?? 'new'}-${String(formKey)}`}
+                key={`${selected?.id ?? 'new'}-${String(formKey)}`}
                 category={selected}
                 tree={categories.tree}
                 errors={errors}

@@ -51,7 +51,8 @@ export function ProductForm({ mode, initialValues, categories, errors, submittin
       </Form.Item>
       <Space size="large" align="start" wrap>
         <Form.Item name="price" label="Price" rules={[{ required: true, message: 'Enter a price' }]}>
-          <InputNumber<string> stringMode style={{ width: 160 }} placeholder="0.00" />
+          {/* Text, not a number control: the exact decimal typed goes to the API, which checks it. */}
+          <Input inputMode="decimal" autoComplete="off" style={{ width: 160 }} placeholder="0.00" />
         </Form.Item>
         {mode === 'create' && (
           <Form.Item name="stock" label="Stock" rules={[{ required: true, message: 'Enter the stock' }]}>
