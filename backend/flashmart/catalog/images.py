@@ -164,5 +164,10 @@ async def store_product_image(
         raise
 
 
+async def remove_product_image_files(media_dir: Path, image: ProductImage) -> None:
+    """Delete an image's file and thumbnail (after its row is gone; missing files are fine)."""
+    await asyncio.to_thread(_remove, media_dir, *(p for p in (image.file, image.thumbnail) if p))
+
+
 def media_url(path: str) -> str:
     return MEDIA_URL + path

@@ -65,6 +65,7 @@ class ProductFilter:
     min_price: Decimal | None = None
     max_price: Decimal | None = None
     in_stock: bool | None = None  # True: stock > 0; False: sold out; None: either
+    is_published: bool | None = None  # for admins; shoppers only ever see published products
 
     @property
     def search_text(self) -> str | None:
@@ -171,6 +172,8 @@ async def list_products(
         queryset = queryset.filter(stock__gt=0)
     elif criteria.in_stock is False:
         queryset = queryset.filter(stock=0)
+    if criteria.is_published is not None:
+        queryset = queryset.filter(is_published=criteria.is_published)
     text = criteria.search_text
     if text is not None:
         queryset = (

@@ -19,9 +19,15 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
 
 from flashmart.catalog.cache import CatalogDeps, ProductCache, ProductPage, ProductSnapshot
-from flashmart.catalog.images import Readable, read_limited, store_product_image
+from flashmart.catalog.images import (
+    Readable,
+    read_limited,
+    remove_product_image_files,
+    store_product_image,
+)
 from flashmart.catalog.models import Category, Product, ProductImage
 from flashmart.catalog.search import CATALOG_ORDER, category_with_descendants
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
@@ -333,10 +339,9 @@ async def update_product(deps: CatalogDeps, product_id: int, changes: ProductCha
         product.category_id = changes["category_id"]
     if (is_published := changes.get("is_published")) is not None:
         product.is_published = is_published
-    fields = [
-        "name", "slug", "description", "price", "stock", "category_id", "is_published",
-        "updated_at",
-    ]  # fmt: skip
+    # Write only what changed: writing back the stock read above would undo a checkout that
+    # took units in between (the admin console saves name and price without touching stock).
+    fields = [*changes, "updated_at"]  # ProductChanges keys are the model's column names
     await _save_with_slug(product, explicit=bool(changes.get("slug")), fields=fields)
     await invalidate_products(deps, [product_id])
     return product
@@ -409,6 +414,36 @@ async def add_product_image(
     )
     await invalidate_products(deps, [product_id])
     return image
+
+
+async def reorder_product_images(
+    deps: CatalogDeps, *, product_id: int, image_ids: Sequence[int]
+) -> list[ProductImage]:
+    """Show a live product's images in the order of `image_ids`, which must name each of its
+    images exactly once (so a stale list, from before an upload or delete, changes nothing)."""
+    await _live_product(product_id)
+    async with in_transaction():
+        current = await ProductImage.filter(product_id=product_id).select_for_update()
+        if len(image_ids) != len(set(image_ids)) or set(image_ids) != {i.id for i in current}:
+            message = "List every image of this product exactly once"
+            raise DomainFailure(_error(ErrorCode.INVALID, message, "imageIds"))
+        for position, image_id in enumerate(image_ids):
+            await ProductImage.filter(id=image_id).update(position=position)
+    await invalidate_products(deps, [product_id])
+    return (await images_by_product_ids([product_id]))[product_id]
+
+
+async def delete_product_image(deps: CatalogDeps, image_id: int) -> Product:
+    """Remove one picture of a live product (its row, then its files); returns the product."""
+    image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
+    if image is None:
+        raise _not_found("image")
+    product_id: int = image.product_id  # type: ignore[attr-defined]
+    if not await ProductImage.filter(id=image_id).delete():  # deleted concurrently
+        raise _not_found("image")
+    await remove_product_image_files(deps.settings.data_dir / "media", image)
+    await invalidate_products(deps, [product_id])
+    return await Product.get(id=product_id)
 
 
 # --- categories -----------------------------------------------------------------------------

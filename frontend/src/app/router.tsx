@@ -7,6 +7,7 @@ import { StorefrontLayout } from './routes/storefront/layout';
 const account = () => import('./routes/storefront/account');
 const flashSaleForm = () => import('./routes/admin/flash-sale-form');
 const adminOrders = () => import('./routes/admin/orders');
+const adminProducts = () => import('./routes/admin/products');
 
 const router = createBrowserRouter([
   {
@@ -81,6 +82,16 @@ const router = createBrowserRouter([
       {
         path: paths.admin.users,
         lazy: async () => ({ Component: (await import('./routes/admin/users')).AdminUsersRoute }),
+      },
+      { path: paths.admin.products, lazy: async () => ({ Component: (await adminProducts()).AdminProductsRoute }) },
+      { path: paths.admin.newProduct, lazy: async () => ({ Component: (await adminProducts()).AdminNewProductRoute }) },
+      {
+        path: `${paths.admin.products}/:productId`,
+        lazy: async () => ({ Component: (await adminProducts()).AdminProductRoute }),
+      },
+      {
+        path: paths.admin.categories,
+        lazy: async () => ({ Component: (await import('./routes/admin/categories')).AdminCategoriesRoute }),
       },
     ],
   },

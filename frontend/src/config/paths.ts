@@ -18,6 +18,10 @@ export const paths = {
     orders: '/admin/orders',
     order: (id: string) => `/admin/orders/${encodeURIComponent(id)}`,
     users: '/admin/users',
+    products: '/admin/products',
+    newProduct: '/admin/products/new',
+    product: (id: string) => `/admin/products/${encodeURIComponent(id)}`,
+    categories: '/admin/categories',
   },
 } as const;
 

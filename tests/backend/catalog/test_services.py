@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from flashmart.catalog import services
-from flashmart.catalog.models import Category, Product
+from flashmart.catalog.models import Category, Product, ProductImage
 from flashmart.catalog.services import CategoryDraft, ProductDraft
 from flashmart.core.errors import DomainFailure, ErrorCode
 from tests.backend.catalog.conftest import Deps
@@ -168,3 +168,61 @@ async def test_stock_set_validates(deps: Deps) -> None:
     assert not await services.decrement_stock(product.id, 5)
     assert await services.decrement_stock(product.id, 4)
     assert (await Product.get(id=product.id)).stock == 0
+
+
+async def _image(product: Product, position: int) -> ProductImage:
+    return await ProductImage.create(
+        product=product, file=f"products/{product.id}/{position}.png", position=position
+    )
+
+
+async def test_reordering_images_names_each_once_and_concurrent_reorders_stay_whole(
+    deps: Deps,
+) -> None:
+    product = await _product(deps)
+    images = [await _image(product, n) for n in range(4)]
+    ids = [i.id for i in images]
+    shown = await services.reorder_product_images(deps, product_id=product.id, image_ids=ids[::-1])
+    assert [(i.id, i.position) for i in shown] == [(i, n) for n, i in enumerate(ids[::-1])]
+    for stale in (ids[:3], [*ids, ids[0]], [*ids[:3], ids[0]]):
+        with pytest.raises(DomainFailure) as failure:
+            await services.reorder_product_images(deps, product_id=product.id, image_ids=stale)
+        assert _codes(failure) == {("imageIds",): ErrorCode.INVALID}
+    orders = [ids, ids[::-1], ids[1:] + ids[:1]]
+    await asyncio.gather(
+        *(
+            services.reorder_product_images(deps, product_id=product.id, image_ids=order)
+            for order in orders * 3
+        )
+    )
+    final = [i.id for i in (await services.images_by_product_ids([product.id]))[product.id]]
+    positions = sorted(i.position for i in await ProductImage.filter(product=product))
+    assert final in orders and positions == [
+        0,
+        1,
+        2,
+        3,
+    ]  # one whole order won, no mixture
+
+
+async def test_deleting_an_image_keeps_the_rest_and_refuses_twice(deps: Deps) -> None:
+    product = await _product(deps)
+    first, second = await _image(product, 0), await _image(product, 1)
+    (deps.settings.data_dir / "media" / f"products/{product.id}").mkdir(parents=True)
+    (deps.settings.data_dir / "media" / first.file).write_bytes(b"x")
+    owner = await services.delete_product_image(deps, first.id)
+    assert owner.id == product.id
+    assert not (deps.settings.data_dir / "media" / first.file).exists()
+    assert [i.id for i in await ProductImage.all()] == [second.id]
+    with pytest.raises(DomainFailure) as failure:
+        await services.delete_product_image(deps, first.id)
+    assert _codes(failure) == {("id",): ErrorCode.NOT_FOUND}
+
+
+async def test_concurrent_edits_never_undo_stock_taken_by_checkouts(deps: Deps) -> None:
+    product = await _product(deps, stock=100)
+    await asyncio.gather(
+        *(services.update_product(deps, product.id, {"name": f"Renamed {n}"}) for n in range(20)),
+        *(services.decrement_stock(product.id, 1) for _ in range(20)),
+    )
+    assert (await Product.get(id=product.id)).stock == 80

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 import os
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -160,3 +161,141 @@ async def test_uploads_are_for_admins_and_live_products(api: Api, product: Produ
     missing = _payload(await upload(api, 999_999, png()))
     assert [e["code"] for e in missing["userErrors"]] == ["NOT_FOUND"]
     assert await ProductImage.all().count() == 0
+
+
+# --- reordering and deleting ----------------------------------------------------------------
+REORDER = """
+mutation($productId: ID!, $imageIds: [ID!]!) {
+  productImageReorder(productId: $productId, imageIds: $imageIds) {
+    images { id position }
+    product { images { id } }
+    userErrors { field message code }
+  }
+}
+"""
+DELETE = """
+mutation($id: ID!) {
+  productImageDelete(id: $id) {
+    product { images { id url } }
+    userErrors { field message code }
+  }
+}
+"""
+PRODUCT_IMAGES = "query($id: ID!) { product(id: $id) { images { id } } }"
+
+
+async def _three_images(api: Api, product: Product) -> list[str]:
+    ids = []
+    for colour_size in ((10, 10), (20, 20), (30, 30)):
+        ids.append(_payload(await upload(api, product.id, png(colour_size)))["image"]["id"])
+    return ids
+
+
+async def _shown(api: Api, product: Product) -> list[str]:
+    body = await api.gql(PRODUCT_IMAGES, {"id": encode_id("Product", product.id)}, token=ADMIN)
+    return [i["id"] for i in body["data"]["product"]["images"]]
+
+
+async def _mutate(api: Api, query: str, variables: dict[str, Any], **kw: Any) -> dict[str, Any]:
+    body = await api.gql(query, variables, token=kw.get("token", ADMIN))
+    if kw.get("token", ADMIN) != ADMIN:
+        return body
+    assert "errors" not in body, body
+    payload: dict[str, Any] = next(iter(body["data"].values()))
+    return payload
+
+
+async def test_images_are_reordered_and_the_cached_product_follows(
+    api: Api, product: Product
+) -> None:
+    first, second, third = await _three_images(api, product)
+    assert await _shown(api, product) == [first, second, third]  # also fills the cache
+    gid = encode_id("Product", product.id)
+    payload = await _mutate(api, REORDER, {"productId": gid, "imageIds": [third, first, second]})
+    assert payload["userErrors"] == []
+    assert payload["images"] == [
+        {"id": third, "position": 0},
+        {"id": first, "position": 1},
+        {"id": second, "position": 2},
+    ]
+    assert payload["product"]["images"] == [
+        {"id": third},
+        {"id": first},
+        {"id": second},
+    ]
+    assert await _shown(api, product) == [third, first, second]
+
+
+@pytest.mark.parametrize(
+    "pick",
+    [
+        lambda ids: ids[:2],  # one missing (a stale list from before an upload)
+        lambda ids: [*ids, ids[0]],  # one twice
+        lambda ids: [ids[0], ids[1], encode_id("ProductImage", 999_999)],  # a stranger
+    ],
+    ids=["missing", "duplicate", "unknown"],
+)
+async def test_a_reorder_that_does_not_name_every_image_once_changes_nothing(
+    api: Api, product: Product, pick: Any
+) -> None:
+    ids = await _three_images(api, product)
+    gid = encode_id("Product", product.id)
+    payload = await _mutate(api, REORDER, {"productId": gid, "imageIds": pick(ids[::-1])})
+    assert payload["images"] is None and payload["product"] is None
+    assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["imageIds"], "INVALID")]
+    assert await _shown(api, product) == ids
+    assert [i.position for i in await ProductImage.all().order_by("id")] == [0, 1, 2]
+
+
+async def test_an_image_of_another_product_cannot_be_ordered_into_this_one(
+    api: Api, product: Product
+) -> None:
+    other = await Product.create(name="Other", slug="other", price="1.00", stock=1)
+    [own] = [_payload(await upload(api, product.id, png()))["image"]["id"]]
+    foreign = _payload(await upload(api, other.id, png()))["image"]["id"]
+    gid = encode_id("Product", product.id)
+    payload = await _mutate(api, REORDER, {"productId": gid, "imageIds": [foreign]})
+    assert [e["code"] for e in payload["userErrors"]] == ["INVALID"]
+    assert await _shown(api, product) == [own]
+
+
+async def test_deleting_an_image_removes_its_row_and_files(
+    api: Api, product: Product, settings: Settings
+) -> None:
+    first, second = (await _three_images(api, product))[:2]
+    assert len(_media_files(settings)) == 6
+    assert (await _shown(api, product))[:2] == [first, second]  # also fills the cache
+    payload = await _mutate(api, DELETE, {"id": first})
+    assert payload["userErrors"] == []
+    remaining = [i["id"] for i in payload["product"]["images"]]
+    assert len(remaining) == 2 and first not in remaining and remaining[0] == second
+    assert await _shown(api, product) == remaining  # the cached product was dropped
+    assert len(_media_files(settings)) == 4
+    again = await _mutate(api, DELETE, {"id": first})
+    assert again["product"] is None
+    assert [(e["field"], e["code"]) for e in again["userErrors"]] == [(["id"], "NOT_FOUND")]
+
+
+async def test_images_of_a_deleted_product_are_not_found(api: Api, product: Product) -> None:
+    image = _payload(await upload(api, product.id, png()))["image"]["id"]
+    await Product.filter(id=product.id).update(deleted_at=datetime.now(UTC))
+    gid = encode_id("Product", product.id)
+    for query, variables in (
+        (DELETE, {"id": image}),
+        (REORDER, {"productId": gid, "imageIds": [image]}),
+    ):
+        payload = await _mutate(api, query, variables)
+        assert [e["code"] for e in payload["userErrors"]] == ["NOT_FOUND"]
+    assert await ProductImage.all().count() == 1
+
+
+async def test_only_admins_reorder_and_delete_images(api: Api, product: Product) -> None:
+    image = _payload(await upload(api, product.id, png()))["image"]["id"]
+    gid = encode_id("Product", product.id)
+    for query, variables in (
+        (DELETE, {"id": image}),
+        (REORDER, {"productId": gid, "imageIds": [image]}),
+    ):
+        body = await _mutate(api, query, variables, token=token_for(2))
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert await ProductImage.all().count() == 1

@@ -199,6 +199,22 @@ async def test_total_count_is_the_filtered_set_and_admins_see_unpublished(api: A
     assert (await _page(api, ADMIN, first=3))["totalCount"] == 15
 
 
+async def test_the_published_filter_narrows_admin_listings_and_never_widens_shoppers(
+    api: Api,
+) -> None:
+    await _products(3)
+    await Product.create(name="draft one", slug="draft-1", price=Decimal(1), is_published=False)
+    await Product.create(name="draft two", slug="draft-2", price=Decimal(2), is_published=False)
+    drafts = await _page(api, ADMIN, filter={"isPublished": False}, first=10)
+    assert drafts["totalCount"] == 2
+    assert {e["node"]["name"] for e in drafts["edges"]} == {"draft one", "draft two"}
+    assert (await _page(api, ADMIN, filter={"isPublished": True}, first=10))["totalCount"] == 3
+    searched = await _page(api, ADMIN, filter={"isPublished": False, "search": "two"}, first=10)
+    assert [e["node"]["name"] for e in searched["edges"]] == ["draft two"]
+    assert (await _page(api, filter={"isPublished": False}, first=10))["totalCount"] == 0
+    assert (await _page(api, filter={"isPublished": True}, first=10))["totalCount"] == 3
+
+
 # --- N+1 guard ------------------------------------------------------------------------------
 class _QueryCounter(logging.Handler):
     def __init__(self) -> None:

@@ -18,6 +18,7 @@ from flashmart.graphql.catalog.types import (
     CategoryUpdateInput,
     Product,
     ProductImage,
+    ProductImageReorderPayload,
     ProductImageUploadPayload,
     ProductInput,
     ProductPayload,
@@ -125,6 +126,40 @@ class CatalogMutations:
             product=Product.from_model(product),
             image=ProductImage.from_model(image),
             user_errors=[],
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description=(
+            "Show a product's images in this order; `imageIds` must name each of its images "
+            "exactly once (else INVALID and nothing changes)."
+        ),
+    )
+    async def product_image_reorder(
+        self, info: Info, product_id: strawberry.ID, image_ids: list[strawberry.ID]
+    ) -> ProductImageReorderPayload:
+        pk = decode_id(product_id, "Product")
+        ids = [decode_id(i, "ProductImage") for i in image_ids]
+        try:
+            images = await services.reorder_product_images(
+                info.context.services, product_id=pk, image_ids=ids
+            )
+        except DomainFailure as failure:
+            errors = UserError.many(failure.errors)
+            return ProductImageReorderPayload(product=None, images=None, user_errors=errors)
+        return ProductImageReorderPayload(
+            product=Product.from_model(await models.Product.get(id=pk)),
+            images=[ProductImage.from_model(i) for i in images],
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description="Remove a picture of a product (its files too); returns the product.",
+    )
+    async def product_image_delete(self, info: Info, id: strawberry.ID) -> ProductPayload:
+        return await _product_payload(
+            services.delete_product_image(info.context.services, decode_id(id, "ProductImage"))
         )
 
     @strawberry.mutation(permission_classes=[IsAdmin], description="Add a category.")

@@ -41,6 +41,7 @@ def _criteria(given: ProductFilter | None) -> search.ProductFilter:
         min_price=given.min_price,
         max_price=given.max_price,
         in_stock=given.in_stock,
+        is_published=given.is_published,
     )
 
 

@@ -181,6 +181,13 @@ class ProductFilter:
     in_stock: bool | None = strawberry.field(
         default=None, description="true: stock above 0; false: sold out; null: either."
     )
+    is_published: bool | None = strawberry.field(
+        default=None,
+        description=(
+            "true: published only; false: unpublished only (administrators; shoppers see "
+            "published products only); null: either."
+        ),
+    )
 
 
 @strawberry.input(description="A new product.")
@@ -240,6 +247,13 @@ class ProductPayload:
 @strawberry.type(description="A category, or why the operation changed nothing.")
 class CategoryPayload:
     category: Category | None
+    user_errors: list[UserError]
+
+
+@strawberry.type(description="A product's images in their new order, or why nothing changed.")
+class ProductImageReorderPayload:
+    product: Product | None
+    images: list[ProductImage] | None
     user_errors: list[UserError]
 
 

@@ -5,6 +5,8 @@ import { AdminGate } from '@/features/admin/access/components/admin-gate';
 
 const sections = [
   { key: paths.admin.root, label: 'Dashboard' },
+  { key: paths.admin.products, label: 'Products' },
+  { key: paths.admin.categories, label: 'Categories' },
   { key: paths.admin.flashSales, label: 'Flash sales' },
   { key: paths.admin.orders, label: 'Orders' },
   { key: paths.admin.users, label: 'Users' },

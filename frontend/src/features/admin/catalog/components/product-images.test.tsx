@@ -1,0 +1,62 @@
+import { fireEvent, screen, within } from '@testing-library/react';
+import { describe, expect, it, vi } from 'vitest';
+import { renderWithProviders } from '@/testing/render';
+import { ProductImages, type EditableImage, type ProductImagesProps } from './product-images';
+
+const image = (n: number): EditableImage => ({
+  id: `img-${String(n)}`,
+  url: `/media/${String(n)}.png`,
+  thumbnailUrl: `/media/${String(n)}-thumb.webp`,
+  alt: '',
+  width: 10,
+  height: 10,
+});
+
+function renderImages(props: Partial<ProductImagesProps> = {}) {
+  const handlers = { onUpload: vi.fn(() => Promise.resolve(true)), onReorder: vi.fn(), onDelete: vi.fn() };
+  renderWithProviders(
+    <ProductImages
+      productName="Aurora"
+      images={[image(1), image(2), image(3)]}
+      uploading={false}
+      arranging={false}
+      errors={[]}
+      {...handlers}
+      {...props}
+    />,
+  );
+  return handlers;
+}
+
+describe('ProductImages', () => {
+  it('moves an image one place and sends the whole new order', () => {
+    const { onReorder } = renderImages();
+
+    const list = screen.getByRole('list', { name: 'Product images' });
+    expect(within(list).getAllByRole('listitem')).toHaveLength(3);
+    expect(screen.getByRole('button', { name: 'Move image 1 earlier' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Move image 3 later' })).toBeDisabled();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Move image 3 earlier' }));
+    expect(onReorder).toHaveBeenLastCalledWith(['img-1', 'img-3', 'img-2']);
+    fireEvent.click(screen.getByRole('button', { name: 'Move image 1 later' }));
+    expect(onReorder).toHaveBeenLastCalledWith(['img-2', 'img-1', 'img-3']);
+  });
+
+  it('deletes an image only after confirmation', async () => {
+    const { onDelete } = renderImages();
+
+    fireEvent.click(screen.getByRole('button', { name: 'Delete image 2' }));
+    expect(onDelete).not.toHaveBeenCalled();
+    fireEvent.click(await screen.findByRole('button', { name: 'Delete image' }));
+    expect(onDelete).toHaveBeenCalledWith('img-2');
+  });
+
+  it('says there are no images yet and shows why an upload failed', () => {
+    renderImages({ images: [], errors: ['That file type is not supported.'] });
+
+    expect(screen.getByText('No images yet')).toBeInTheDocument();
+    expect(screen.getByRole('alert')).toHaveTextContent('That file type is not supported.');
+    expect(screen.getByRole('button', { name: /Choose image/ })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,181 @@
+import { useEffect, useState } from 'react';
+import { ArrowLeftOutlined, ArrowRightOutlined, DeleteOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, Button, Card, Empty, Flex, Input, Popconfirm, Space, Tag, Typography, Upload } from 'antd';
+
+export interface EditableImage {
+  id: string;
+  url: string;
+  thumbnailUrl: string;
+  alt: string;
+  width: number;
+  height: number;
+}
+
+/** The API's default MEDIA_MAX_BYTES: larger files are refused before they are sent. */
+export const MAX_UPLOAD_BYTES = 900_000;
+const ACCEPT = 'image/png,image/jpeg,image/webp,image/gif';
+
+export interface ProductImagesProps {
+  productName: string;
+  images: EditableImage[];
+  uploading: boolean;
+  /** A reorder or delete is running. */
+  arranging: boolean;
+  /** Why the last upload, move or delete failed. */
+  errors: string[];
+  /** Resolves true when the image was stored (the preview is then cleared). */
+  onUpload: (file: File, alt: string) => Promise<boolean>;
+  onReorder: (imageIds: string[]) => void;
+  onDelete: (imageId: string) => void;
+}
+
+function moved(ids: string[], from: number, to: number): string[] {
+  const next = [...ids];
+  const [id] = next.splice(from, 1);
+  if (id !== undefined) next.splice(to, 0, id);
+  return next;
+}
+
+/** The product's pictures in display order (the first is the main one), plus upload with a preview. */
+export function ProductImages({
+  productName,
+  images,
+  uploading,
+  arranging,
+  errors,
+  onUpload,
+  onReorder,
+  onDelete,
+}: ProductImagesProps) {
+  const [chosen, setChosen] = useState<{ file: File; preview: string } | null>(null);
+  const [alt, setAlt] = useState('');
+  const [tooLarge, setTooLarge] = useState(false);
+
+  // The preview's object URL lives as long as its choice.
+  useEffect(
+    () => () => {
+      if (chosen) URL.revokeObjectURL(chosen.preview);
+    },
+    [chosen],
+  );
+
+  const clear = () => {
+    setChosen(null);
+    setAlt('');
+  };
+  const choose = (file: File) => {
+    setTooLarge(file.size > MAX_UPLOAD_BYTES);
+    if (file.size > MAX_UPLOAD_BYTES) clear();
+    else setChosen({ file, preview: URL.createObjectURL(file) });
+    return false; // keep it here until "Upload image"
+  };
+  const upload = async () => {
+    if (chosen && (await onUpload(chosen.file, alt))) clear();
+  };
+  const ids = images.map((image) => image.id);
+  const messages = tooLarge ? [`That file is too large: at most ${String(MAX_UPLOAD_BYTES / 1000)} KB.`, ...errors] : errors;
+
+  return (
+    <section aria-label="Images">
+      {messages.length > 0 && (
+        <Alert type="error" showIcon style={{ marginBottom: 12 }} title={messages.join(' ')} />
+      )}
+      {images.length === 0 ? (
+        <Empty description="No images yet" image={Empty.PRESENTED_IMAGE_SIMPLE} />
+      ) : (
+        <Flex component="ul" wrap gap={12} aria-label="Product images" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+            {images.map((image, index) => {
+              const label = `image ${String(index + 1)}`;
+              return (
+                <li key={image.id} aria-label={`Image ${String(index + 1)} of ${String(images.length)}`}>
+                  <Card size="small" style={{ width: 168 }} styles={{ body: { padding: 8 } }}>
+                    <img
+                      src={image.thumbnailUrl}
+                      alt={image.alt || `${productName}, ${label}`}
+                      style={{ width: '100%', aspectRatio: '4 / 3', objectFit: 'cover', borderRadius: 6, display: 'block' }}
+                    />
+                    <Flex justify="space-between" align="center" style={{ marginTop: 8 }}>
+                      {index === 0 ? <Tag color="blue">Main</Tag> : <Typography.Text type="secondary">#{index + 1}</Typography.Text>}
+                      <Space size={2}>
+                        <Button
+                          size="small"
+                          type="text"
+                          icon={<ArrowLeftOutlined />}
+                          aria-label={`Move ${label} earlier`}
+                          disabled={index === 0 || arranging}
+                          onClick={() => onReorder(moved(ids, index, index - 1))}
+                        />
+                        <Button
+                          size="small"
+                          type="text"
+                          icon={<ArrowRightOutlined />}
+                          aria-label={`Move ${label} later`}
+                          disabled={index === images.length - 1 || arranging}
+                          onClick={() => onReorder(moved(ids, index, index + 1))}
+                        />
+                        <Popconfirm
+                          title="Delete this image?"
+                          description="Its files are removed; this cannot be undone."
+                          okText="Delete image"
+                          okButtonProps={{ danger: true }}
+                          onConfirm={() => onDelete(image.id)}
+                        >
+                          <Button
+                            size="small"
+                            type="text"
+                            danger
+                            icon={<DeleteOutlined />}
+                            aria-label={`Delete ${label}`}
+                            disabled={arranging}
+                          />
+                        </Popconfirm>
+                      </Space>
+                    </Flex>
+                  </Card>
+                </li>
+              );
+            })}
+        </Flex>
+      )}
+
+      <div style={{ marginTop: 16 }}>
+        {chosen ? (
+          <Flex gap={12} align="start" wrap role="group" aria-label="New image">
+            <img
+              src={chosen.preview}
+              alt="Preview of the chosen image"
+              style={{ width: 168, aspectRatio: '4 / 3', objectFit: 'contain', background: '#fafafa', borderRadius: 6 }}
+            />
+            <Space orientation="vertical" style={{ flex: '1 1 200px' }}>
+              <Typography.Text>
+                {chosen.file.name} ({Math.ceil(chosen.file.size / 1000)} KB)
+              </Typography.Text>
+              <Input
+                aria-label="Image description"
+                placeholder="Describe the image (for screen readers)"
+                maxLength={200}
+                value={alt}
+                onChange={(event) => setAlt(event.target.value)}
+              />
+              <Space>
+                <Button type="primary" icon={<UploadOutlined />} loading={uploading} onClick={() => void upload()}>
+                  Upload image
+                </Button>
+                <Button onClick={clear} disabled={uploading}>
+                  Cancel
+                </Button>
+              </Space>
+            </Space>
+          </Flex>
+        ) : (
+          <Upload accept={ACCEPT} showUploadList={false} beforeUpload={choose} maxCount={1}>
+            <Button icon={<UploadOutlined />}>Choose image…</Button>
+          </Upload>
+        )}
+        <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
+          PNG, JPEG, WebP or GIF, at most {MAX_UPLOAD_BYTES / 1000} KB. The first image is the main one.
+        </Typography.Paragraph>
+      </div>
+    </section>
+  );
+}
