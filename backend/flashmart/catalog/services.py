@@ -423,7 +423,10 @@ async def reorder_product_images(
     images exactly once (so a stale list, from before an upload or delete, changes nothing)."""
     await _live_product(product_id)
     async with in_transaction():
-        current = await ProductImage.filter(product_id=product_id).select_for_update()
+        # One lock, the product's row, serialises reorders of its images: locking the image
+        # rows themselves takes them in no fixed order, and two reorders then deadlock.
+        await Product.filter(id=product_id).select_for_update().only("id").get()
+        current = await ProductImage.filter(product_id=product_id)
         if len(image_ids) != len(set(image_ids)) or set(image_ids) != {i.id for i in current}:
             message = "List every image of this product exactly once"
             raise DomainFailure(_error(ErrorCode.INVALID, message, "imageIds"))
