@@ -6,9 +6,12 @@ Jobs are JSON (not pickle) so that Lua scripts and other languages can write the
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Sequence
 from typing import Any
 
 from arq.connections import ArqRedis, RedisSettings, create_pool
+from redis.asyncio.client import Pipeline
 
 from flashmart.core.keys import Keys
 from flashmart.core.runtime import Runtime
@@ -22,6 +25,27 @@ def serialize_job(data: dict[str, Any]) -> bytes:
 def deserialize_job(raw: bytes) -> dict[str, Any]:
     value: dict[str, Any] = json.loads(raw)
     return value
+
+
+# arq's `expires_extra_ms`: a queued job's key outlives the time it is due by a day.
+EXPIRES_EXTRA_MS = 86_400_000
+
+
+def add_new_job(
+    pipe: Pipeline, keys: Keys, *, job_id: str, function: str, args: Sequence[Any], run_at_ms: int
+) -> None:
+    """Queue a job, inside `pipe`, exactly as `ArqRedis.enqueue_job` writes it with our JSON
+    serializer: its key (`arq:job:<id>`) and its queue entry scored by when it is due.
+
+    Only for a job id that cannot exist yet (e.g. derived from a row created in the same
+    piece of work): `enqueue_job` checks for an existing job or result first (WATCH and two
+    EXISTS, three round trips of their own); this adds two commands to a round trip the caller
+    makes anyway. tests/backend/core/test_queue.py runs such jobs on a real arq worker.
+    """
+    now_ms = int(time.time() * 1000)
+    payload = serialize_job({"t": None, "f": function, "a": list(args), "k": {}, "et": now_ms})
+    pipe.psetex(keys.arq_job(job_id), max(run_at_ms - now_ms, 0) + EXPIRES_EXTRA_MS, payload)
+    pipe.zadd(keys.queue, {job_id: run_at_ms})
 
 
 def redis_settings(url: str) -> RedisSettings:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+from redis.asyncio.client import Pipeline
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.queryset import QuerySet
@@ -21,9 +22,10 @@ from tortoise.transactions import in_transaction
 from flashmart.cart.models import CartLine
 from flashmart.catalog import services as catalog
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.queue import add_new_job
 from flashmart.core.runtime import Runtime
 from flashmart.orders import state
-from flashmart.orders.events import publish_order_updated
+from flashmart.orders.events import publish_order_updated, publish_order_updated_in
 from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from flashmart.orders.numbers import new_order_number
 from flashmart.seckill import returns as seckill_stock
@@ -60,8 +62,9 @@ async def checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> O
         return replay
     if created:
         await catalog.invalidate_products(runtime, await _product_ids(order.id))
-        await schedule_expiry(runtime, order)
-        await publish_order_updated(runtime, order)
+        async with runtime.redis.pipeline(transaction=False) as pipe:
+            announce_new_order(pipe, runtime, order)
+            await pipe.execute()
     return order
 
 
@@ -167,14 +170,19 @@ def expiry_job_id(runtime: Runtime, order_id: int) -> str:
     return f"{runtime.keys.prefix}order-expire:{order_id}"
 
 
-async def schedule_expiry(runtime: Runtime, order: Order) -> None:
-    """Defer the expiry job to `expires_at`; the periodic sweep covers a lost job."""
-    await runtime.queue.enqueue_job(
-        "expire_order",
-        order.id,
-        _job_id=expiry_job_id(runtime, order.id),
-        _defer_until=order.expires_at,
+def announce_new_order(pipe: Pipeline, runtime: Runtime, order: Order) -> None:
+    """What follows a new order's commit, added to one Redis round trip: its expiry job,
+    deferred to `expires_at`, and the `orderUpdated` announcement."""
+    assert order.expires_at is not None  # every new order awaits payment
+    add_new_job(
+        pipe,
+        runtime.keys,
+        job_id=expiry_job_id(runtime, order.id),
+        function="expire_order",
+        args=[order.id],
+        run_at_ms=int(order.expires_at.timestamp() * 1000),
     )
+    publish_order_updated_in(pipe, runtime.keys, order)
 
 
 async def create_seckill_order(

@@ -27,7 +27,6 @@ from flashmart.catalog.models import Product
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode, rate_limited
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
-from flashmart.orders.events import publish_order_updated
 from flashmart.orders.models import Order, OrderStatus
 from flashmart.seckill import store
 from flashmart.seckill.errors import REFUSALS
@@ -377,15 +376,25 @@ async def persist_reservation(
         await store.mark_settled(
             runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id, state="failed"
         )
-    else:
+        await publish_ticket_updated(runtime, ticket_id)
+        return outcome
+    # The ledger entry, the order's expiry job and the announcements: one round trip.
+    async with runtime.redis.pipeline(transaction=False) as pipe:
+        store.mark_settled_in(
+            pipe, runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id
+        )
+        if order is not None:
+            orders.announce_new_order(pipe, runtime, order)
+        if outcome is not PersistOutcome.ALREADY:
+            pipe.publish(runtime.keys.channel(TICKET_TOPIC, ticket_id), ticket_id)
+        replies = await pipe.execute(raise_on_error=False)
+    for reply in replies[1:]:
+        if isinstance(reply, Exception):
+            raise reply
+    if store.needs_script(replies[0]):
         await store.mark_settled(
             runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id
         )
-    if order is not None:
-        await orders.schedule_expiry(runtime, order)
-        await publish_order_updated(runtime, order)
-    if outcome is not PersistOutcome.ALREADY:
-        await publish_ticket_updated(runtime, ticket_id)
     return outcome
 
 
@@ -400,9 +409,9 @@ async def _persist_once(
     timeout = timedelta(seconds=runtime.settings.seckill_payment_timeout_seconds)
     reserved_at = datetime.fromtimestamp(reserved_ms / 1000, UTC)
     async with in_transaction():
-        if await SeckillTicket.filter(id=ticket_id).exists():
-            return PersistOutcome.ALREADY, None
-        event = await SeckillEvent.get(id=event_id)
+        # No "ticket exists?" query first: the ticket's primary key refuses a second run, whose
+        # transaction then rolls back (the caller answers ALREADY).
+        event = await SeckillEvent.filter(id=event_id).select_related("product").get()
         user = await User.get_or_none(id=user_id)
         if user is None or not user.is_active:
             await SeckillTicket.create(
@@ -415,7 +424,7 @@ async def _persist_once(
                 reserved_at=reserved_at,
             )
             return PersistOutcome.FAILED, None
-        product = await Product.get(id=event.product_id)  # type: ignore[attr-defined]
+        product: Product = event.product
         order = await orders.create_seckill_order(
             user_id=user_id,
             event=event,

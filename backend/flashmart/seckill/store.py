@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import TypeVar
 
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
+from redis.exceptions import NoScriptError
 
 from flashmart.core.keys import Keys
 
@@ -138,6 +140,30 @@ async def mark_settled(
         keys=[keys.event_ledger(event_id), keys.event_pending(event_id)], args=[ticket_id, state]
     )
     return bool(result)
+
+
+def mark_settled_in(
+    pipe: Pipeline, redis: Redis, keys: Keys, *, event_id: int, ticket_id: str
+) -> None:
+    """`mark_settled(state="persisted")` as one more command of `pipe` (by SHA: check the
+    reply with `settled_reply`, which says whether the script must be loaded and run again)."""
+    pipe.evalsha(
+        scripts(redis).persisted.sha,
+        2,
+        keys.event_ledger(event_id),
+        keys.event_pending(event_id),
+        ticket_id,
+        "persisted",
+    )
+
+
+def needs_script(reply: object) -> bool:
+    """True for a pipeline's NOSCRIPT reply (Redis restarted and forgot the script)."""
+    if isinstance(reply, NoScriptError):
+        return True
+    if isinstance(reply, Exception):
+        raise reply
+    return False
 
 
 async def warm(

@@ -268,3 +268,42 @@ async def test_ended_sale_closes_and_returns_unsold_units(runtime: Runtime) -> N
     order = await Order.get(seckill_event_id=event.id)
     await orders.cancel_order(runtime, user_id=user.id, order_id=order.id)
     assert (await Product.get(id=event.product_id)).stock == 10  # type: ignore[attr-defined]
+
+
+async def test_persisting_after_redis_forgot_its_scripts_still_settles_the_ledger(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    """The ledger update rides in a pipeline by SHA; after SCRIPT FLUSH (a restarted Redis) the
+    persist job loads the script again instead of leaving the entry pending."""
+    from flashmart.core.redis import create_redis
+
+    server = embedded_redis.start(tmp_path, reuse=False)  # ours to flush
+    own = create_redis(server.url)
+    queue = await create_queue(runtime.settings, server.url)
+    try:
+        mine = relaxed(
+            Runtime(settings=runtime.settings, redis=own, queue=queue, keys=runtime.keys)
+        )
+        (user,) = await shoppers(1)
+        event = await sale(2)
+        await seckill.warm_up(mine, event.id)
+        ticket_id = await _buy(mine, user.id, event.id)
+        assert isinstance(ticket_id, str)
+        entry = await store.ledger_entry(own, mine.keys, event.id, ticket_id)
+        assert entry is not None
+        await own.script_flush()
+        outcome = await seckill.persist_reservation(
+            mine, event_id=event.id, ticket_id=ticket_id, user_id=user.id, quantity=1,
+            reserved_ms=entry.reserved_ms,
+        )  # fmt: skip
+        assert outcome is seckill.PersistOutcome.CREATED
+        settled = await store.ledger_entry(own, mine.keys, event.id, ticket_id)
+        assert settled is not None and settled.state == "persisted"
+        assert await store.pending_count(own, mine.keys, event.id) == 0
+        order = await Order.get(seckill_event_id=event.id, user_id=user.id)
+        expiry = await own.zscore(mine.keys.queue, orders.expiry_job_id(mine, order.id))
+        assert expiry == int(order.expires_at.timestamp() * 1000)  # type: ignore[union-attr]
+    finally:
+        await queue.aclose()
+        await own.aclose()
+        server.stop()
