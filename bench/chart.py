@@ -71,8 +71,23 @@ def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], pa
         )
     timeline.set_xlabel("seconds since the buy phase started")
     timeline.set_ylabel("per second")
-    timeline.set_title("Throughput over time")
-    timeline.legend(fontsize=8)
+    timeline.set_title("Throughput and p99 latency over time")
+    handles, labels = timeline.get_legend_handles_labels()
+    p99 = per_second.get("p99_ms", [])
+    if p99:
+        latency_axis = timeline.twinx()
+        (line,) = latency_axis.plot(
+            range(len(p99)),
+            p99,
+            color="#7c3aed",
+            marker="s",
+            markersize=3,
+            label="p99 latency (ms)",
+        )
+        latency_axis.set_ylabel("p99 latency of the second (ms)")
+        latency_axis.set_ylim(bottom=0)
+        handles, labels = [*handles, line], [*labels, "p99 latency (ms)"]
+    timeline.legend(handles, labels, fontsize=8)
 
     # 3. the run's figure next to the ceilings and the baseline
     names, values, bar_colours = [], [], []

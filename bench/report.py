@@ -32,6 +32,7 @@ def summarize(phase: dict[str, Any], names: list[str]) -> dict[str, Any]:
     duration = phase["duration"] or 1e-9
     completed: list[int] = []
     ok: list[int] = []
+    by_second: list[list[float]] = []  # latencies of the requests answered in each second
     ok_index = names.index("ok")
     for offset, latency, outcome in zip(
         phase["send_offsets"], phase["latencies"], phase["outcomes"], strict=True
@@ -40,8 +41,10 @@ def summarize(phase: dict[str, Any], names: list[str]) -> dict[str, Any]:
         while len(completed) <= second:
             completed.append(0)
             ok.append(0)
+            by_second.append([])
         completed[second] += 1
         ok[second] += outcome == ok_index
+        by_second[second].append(latency)
     whole_seconds = completed[:-1] if len(completed) > 1 else completed
     ok_done = [
         offset + latency
@@ -71,7 +74,11 @@ def summarize(phase: dict[str, Any], names: list[str]) -> dict[str, Any]:
         "errors": counts.get("error", 0),
         "error_samples": phase.get("error_samples", []),
         "timed_out": phase.get("timed_out", False),
-        "per_second": {"completed": completed, "ok": ok},
+        "per_second": {
+            "completed": completed,
+            "ok": ok,
+            "p99_ms": [round(percentile(sorted(v), 99) * 1000, 1) if v else 0 for v in by_second],
+        },
     }
 
 
