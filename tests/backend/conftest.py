@@ -31,6 +31,7 @@ from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from tests.backend.helpers import TEST_SECRET, Api
+from tests.backend.processes import api_processes_factory
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/test"
 
@@ -173,6 +174,13 @@ async def db(settings: Settings) -> AsyncIterator[None]:
 
 
 # --- HTTP -----------------------------------------------------------------------------------
+@pytest.fixture
+def api_processes(settings: Settings, tmp_path: Path) -> Any:
+    """`async with api_processes(2) as [url_a, url_b]`: real `flashmart serve` processes;
+    keyword arguments are extra environment variables (tests/backend/processes.py)."""
+    return api_processes_factory(settings, tmp_path)
+
+
 @pytest.fixture
 def app_factory(settings: Settings, db: None) -> Any:
     def build(**overrides: Any) -> Any:

@@ -6,15 +6,10 @@ change made here can reach its copy is Redis pub/sub."""
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 import time
-from collections.abc import Iterator
-from pathlib import Path
+from typing import Any
 
 import httpx
-import pytest
 from redis.asyncio import Redis
 
 from flashmart.accounts import revocation
@@ -25,8 +20,7 @@ from flashmart.core.keys import Keys
 from flashmart.core.pubsub import RECONNECTED
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from tests.backend.helpers import TEST_SECRET, error_code, token_for
-from tests.backend.live_server import bind_free_port
+from tests.backend.helpers import error_code, token_for
 
 ME = {"query": "{ me { id isActive } }"}
 
@@ -99,59 +93,16 @@ async def test_the_api_reads_each_stamp_once_and_a_change_in_this_process_is_see
             assert error_code(refused) == "UNAUTHENTICATED"
 
 
-@pytest.fixture
-def api_process(settings: Settings, tmp_path: Path) -> Iterator[str]:
-    """`flashmart serve` in a process of its own, on the test's database and key prefix."""
-    sock = bind_free_port()
-    port = sock.getsockname()[1]
-    sock.close()
-    env = {
-        **os.environ,
-        "PYTHONPATH": os.pathsep.join(sys.path),
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url or "",
-        "REDIS_PREFIX": settings.redis_prefix,
-        "JWT_SECRET": TEST_SECRET,
-        "PAYMENT_WEBHOOK_SECRET": TEST_SECRET,
-        "DATA_DIR": str(tmp_path / "api-data"),
-        "FRONTEND_DIST": str(tmp_path / "no-frontend"),
-        "LOG_LEVEL": "WARNING",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "flashmart", "serve", "--host", "127.0.0.1", "--port", str(port)],
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-    )
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{base_url}/readyz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert process.poll() is None, process.stderr.read().decode() if process.stderr else ""
-            time.sleep(0.1)
-        else:
-            raise RuntimeError("the API process did not become ready")
-        yield base_url
-    finally:
-        process.terminate()
-        try:
-            process.wait(10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-
-
 async def test_another_process_stops_accepting_a_revoked_token_through_pub_sub(
-    api_process: str, runtime: Runtime, redis: Redis, settings: Settings
+    api_processes: Any, runtime: Runtime, redis: Redis, settings: Settings
 ) -> None:
     user = await User.create(email="lee@example.com", password_hash="x")
     token = token_for(user.id)
     headers = {"authorization": f"Bearer {token}"}
-    async with httpx.AsyncClient(base_url=api_process, timeout=10) as http:
+    async with (
+        api_processes(1) as [base_url],
+        httpx.AsyncClient(base_url=base_url, timeout=10) as http,
+    ):
         first = (await http.post("/graphql", json=ME, headers=headers)).json()
         assert first["data"]["me"]["isActive"] is True
         # Its copy is in use: a stamp written without the announcement is not read yet.
