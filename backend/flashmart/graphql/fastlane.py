@@ -28,7 +28,6 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
-    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -105,7 +104,6 @@ class Argument:
 class BuyPlan:
     """A compiled `seckillBuy` document."""
 
-    document: DocumentNode
     operation: OperationDefinitionNode
     field: FieldNode
     operation_name: str | None
@@ -298,7 +296,6 @@ def compile_buy(
     except _NotAnswerable:
         return None
     return BuyPlan(
-        document=document,
         operation=operation,
         field=nodes[0],
         operation_name=operation.name.value if operation.name else None,
