@@ -10,12 +10,15 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
+from flashmart import serving
 from flashmart.core.embedded_redis import ensure_redis_url
 from flashmart.core.settings import Settings
+
+GRACEFUL_SHUTDOWN_SECONDS = 30  # uvicorn finishes in-flight requests this long on SIGTERM
 
 app = typer.Typer(help="FlashMart: flash-sale commerce over GraphQL.", no_args_is_help=True)
 
@@ -43,21 +46,26 @@ def serve(
         shutil.rmtree(metrics_dir, ignore_errors=True)
         metrics_dir.mkdir(parents=True)
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
+    options: dict[str, Any] = {
+        "app": "flashmart.app:create_app",
+        "factory": True,
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "loop": "uvloop",
+        "http": "httptools",
+        "access_log": False,
+        "log_config": None,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
     with ensure_redis_url(settings.data_dir):
-        uvicorn.run(
-            "flashmart.app:create_app",
-            factory=True,
-            host=host or settings.host,
-            port=port or settings.port,
-            workers=processes,
-            loop="uvloop",
-            http="httptools",
-            access_log=False,
-            log_config=None,
-            timeout_graceful_shutdown=30,
-            proxy_headers=True,
-            forwarded_allow_ips=settings.forwarded_allow_ips,
-        )
+        if processes > 1 and serving.SUPPORTED:
+            # Each process on its own SO_REUSEPORT socket: connections spread evenly.
+            grace = GRACEFUL_SHUTDOWN_SECONDS + 5
+            serving.Supervisor(options, processes, grace_seconds=grace).run()
+        else:
+            uvicorn.run(**options, workers=processes)
 
 
 @app.command()
