@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { signIn } from './helpers';
 
 // Sessions in a real browser: sign in, survive reloads and expired access tokens (silent refresh,
 // also with two tabs at once), change password, sign out.
@@ -15,18 +16,10 @@ const tokens = (page: Page) =>
 const spoilAccessToken = (page: Page) =>
   page.evaluate((key) => localStorage.setItem(key, 'expired.access.token'), ACCESS_KEY);
 
-async function signIn(page: Page, email: string, password: string) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
-}
-
 test('the session survives a reload and an expired access token, in two tabs at once', async ({ context }) => {
   const email = 'shopper7@flashmart.local';
   const first = await context.newPage();
-  await signIn(first, email, 'flashmart-shopper');
+  await signIn(first, { email, password: 'flashmart-shopper' });
   const before = await tokens(first);
 
   await first.reload();
@@ -83,5 +76,5 @@ test('a shopper changes the password, signs out and signs in with the new one', 
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toContainText('Wrong email or password.');
 
-  await signIn(page, email, 'second-password');
+  await signIn(page, { email, password: 'second-password' });
 });

@@ -1,17 +1,9 @@
 import { fileURLToPath } from 'node:url';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { ADMIN, screenshot, signIn } from './helpers';
 
 // The admin console's catalog screens in a real browser against the real stack (seeded demo data).
-const ADMIN = { email: 'admin@flashmart.local', password: 'flashmart-admin' };
 const IMAGE = fileURLToPath(new URL('./fixtures/product.png', import.meta.url));
-
-async function signIn(page: Page, { email, password }: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
-}
 
 test('an administrator creates a category and a product with an image, publishes it, and a shopper finds it', async ({
   page,
@@ -86,7 +78,7 @@ test('an administrator creates a category and a product with an image, publishes
   await expect(page.getByRole('form', { name: 'Product details' }).getByRole('switch', { name: 'Published' })).toBeChecked();
   await page.mouse.move(0, 0);
   await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 10_000 }); // toasts gone
-  await page.screenshot({ path: '../../docs/screenshots/admin-product-edit.png', fullPage: true });
+  await page.screenshot({ path: screenshot('admin-product-edit'), fullPage: true });
 
   // The product table finds it by search and status.
   await page.getByRole('link', { name: '← All products' }).click();

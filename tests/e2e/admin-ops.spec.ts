@@ -1,31 +1,16 @@
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import { ADMIN, registerShopper, screenshot, signIn } from './helpers';
 
 // The console's operations in a real browser against the real stack: an administrator runs a
 // flash sale made through the form while a shopper buys it, and refunds a paid order.
-const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
-const ADMIN = { email: 'admin@flashmart.local', password: 'flashmart-admin' };
 const SALE_PRODUCT = { search: 'Glow Smart', name: 'Glow Smart Lamp' };
 const ORDER_PRODUCT = { search: 'Fryer', name: 'Crisp Air Fryer' };
-
-async function signIn(page: Page, { email, password }: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
-}
 
 /** A new shopper in a browser context of their own (as if on another computer). */
 async function newShopper(browser: Browser, tag: string): Promise<{ page: Page; email: string }> {
   const context = await browser.newContext();
   const page = await context.newPage();
-  const email = `e2e-${tag}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@flashmart.local`;
-  await page.goto('/register');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill('e2e-shopper-password');
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
+  const email = await registerShopper(page, { tag });
   return { page, email };
 }
 

@@ -1,17 +1,7 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
+import { ADMIN, screenshot, SHOPPER, signIn } from './helpers';
 
 // The admin console in a real browser against the real stack (demo data seeded by start-stack.sh).
-const ADMIN = { email: 'admin@flashmart.local', password: 'flashmart-admin' };
-const SHOPPER = { email: 'shopper1@flashmart.local', password: 'flashmart-shopper' };
-
-async function signIn(page: Page, { email, password }: { email: string; password: string }) {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
-}
-
 test('the console asks an anonymous visitor to sign in', async ({ page }) => {
   await page.goto('/admin');
 
@@ -43,7 +33,7 @@ test('an administrator sees the dashboard with KPIs and charts', async ({ page }
   const daily = page.getByRole('figure', { name: 'Orders and revenue per day' });
   await expect(daily.locator('.recharts-surface').first()).toBeVisible();
   await expect(page.getByRole('figure', { name: 'Orders by status' })).toBeVisible();
-  await page.screenshot({ path: '../../docs/screenshots/admin-dashboard.png', fullPage: true });
+  await page.screenshot({ path: screenshot('admin-dashboard'), fullPage: true });
 });
 
 test('an administrator warms up a flash sale and its audit passes', async ({ page }) => {

@@ -1,5 +1,5 @@
-import { fileURLToPath } from 'node:url';
 import { expect, test, type Page } from '@playwright/test';
+import { registerShopper, screenshot } from './helpers';
 
 // A new shopper buys two products through the real stack: register → search → add → checkout →
 // pay on the sandbox provider's page, while the order page (never reloaded) flips to Paid once
@@ -8,18 +8,6 @@ import { expect, test, type Page } from '@playwright/test';
 const FIRST = { search: 'Turntable', name: 'Vinyl One Turntable' };
 const SECOND = { search: 'Kettle', name: 'Brew Master Kettle' };
 const PASSWORD = 'e2e-shopper-password';
-
-const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
-
-async function registerShopper(page: Page): Promise<string> {
-  const email = `e2e-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}@flashmart.local`;
-  await page.goto('/register');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
-  return email;
-}
 
 async function searchAndOpen(page: Page, product: { search: string; name: string }) {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Products' }).click();
@@ -69,7 +57,7 @@ test('a new shopper searches, adds two products, checks out, pays on the sandbox
   await expect(page.getByRole('list', { name: 'Flash sales' }).getByRole('timer').first()).toBeVisible();
   await page.screenshot({ path: screenshot('home'), fullPage: true });
 
-  await registerShopper(page);
+  await registerShopper(page, { tag: 'checkout', password: PASSWORD });
 
   await searchAndOpen(page, FIRST);
   await page.screenshot({ path: screenshot('product') });
@@ -128,7 +116,7 @@ test('a new shopper searches, adds two products, checks out, pays on the sandbox
 });
 
 test('a double-clicked checkout makes exactly one order', async ({ page }) => {
-  await registerShopper(page);
+  await registerShopper(page, { tag: 'checkout', password: PASSWORD });
   await page.goto('/');
   const firstProduct = page.getByRole('list', { name: 'Products' }).getByRole('listitem').first();
   const name = (await firstProduct.getByRole('heading').textContent()) ?? '';

@@ -1,10 +1,10 @@
 import type { ReactNode } from 'react';
 import { Alert, Button, Card, Descriptions, Flex, Popconfirm, Table, Timeline, Typography } from 'antd';
 import { Link } from 'react-router-dom';
+import { orderStatus, OrderStatusTag } from '@/components/order-status-tag';
 import { paths } from '@/config/paths';
 import type { OrderDetailFragment } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
-import { orderStatusLabel, OrderStatusTag } from './order-status-tag';
 
 type Line = OrderDetailFragment['lines'][number];
 
@@ -98,7 +98,7 @@ export function OrderDetail({ order, onCancel, cancelling = false, actionErrors 
             key: `${event.createdAt}-${event.toStatus}`,
             content: (
               <>
-                <strong>{orderStatusLabel[event.toStatus].label}</strong>{' '}
+                <strong>{orderStatus[event.toStatus].label}</strong>{' '}
                 <Typography.Text type="secondary">
                   <time dateTime={event.createdAt}>{formatDateTime(event.createdAt)}</time>
                 </Typography.Text>

@@ -1,9 +1,9 @@
 import { Card, Flex, Typography } from 'antd';
 import { Link } from 'react-router-dom';
+import { OrderStatusTag } from '@/components/order-status-tag';
 import { paths } from '@/config/paths';
 import type { OrderSummaryFragment } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
-import { OrderStatusTag } from './order-status-tag';
 
 export function OrdersList({ orders }: { orders: OrderSummaryFragment[] }) {
   return (

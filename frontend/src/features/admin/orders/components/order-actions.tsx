@@ -1,6 +1,6 @@
 import { Button, Popconfirm, Space, Typography } from 'antd';
+import { orderStatus } from '@/components/order-status-tag';
 import type { OrderStatus } from '@/gql/graphql';
-import { orderStatus } from './order-status-tag';
 
 interface Action {
   label: string;

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { App, Result } from 'antd';
 import { Link } from 'react-router-dom';
+import { orderStatus } from '@/components/order-status-tag';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import type { OrderStatus } from '@/gql/graphql';
 import { useAdminOrder, type ActionOutcome } from '../hooks/use-admin-order';
 import { AdminOrderDetail } from './order-detail';
-import { orderStatus } from './order-status-tag';
 
 export function AdminOrderDetailView({ id }: { id: string }) {
   const order = useAdminOrder(id);

@@ -1,8 +1,8 @@
 import { Alert, Card, Descriptions, Flex, Table, Tag, Timeline, Typography } from 'antd';
+import { orderStatus, OrderStatusTag } from '@/components/order-status-tag';
 import type { AdminOrderDetailFragment, OrderStatus, PaymentStatus } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
 import { OrderActions } from './order-actions';
-import { orderStatus, OrderStatusTag } from './order-status-tag';
 
 type Line = AdminOrderDetailFragment['lines'][number];
 type Payment = AdminOrderDetailFragment['payments'][number];

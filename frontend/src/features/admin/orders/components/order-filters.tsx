@@ -1,9 +1,9 @@
 import { useState } from 'react';
 import { Button, DatePicker, Form, Input, Select } from 'antd';
 import dayjs from 'dayjs';
+import { orderStatus } from '@/components/order-status-tag';
 import type { OrderStatus } from '@/gql/graphql';
 import { noFilter, type OrdersFilterValue } from '../utils/order-filter';
-import { orderStatus } from './order-status-tag';
 
 const statusOptions = (Object.keys(orderStatus) as OrderStatus[]).map((value) => ({
   value,

@@ -1,9 +1,9 @@
 import { Table } from 'antd';
 import { Link } from 'react-router-dom';
+import { OrderStatusTag } from '@/components/order-status-tag';
 import { paths } from '@/config/paths';
 import type { AdminOrdersQuery } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
-import { OrderStatusTag } from './order-status-tag';
 
 export type OrderRow = AdminOrdersQuery['orders']['edges'][number]['node'];
 

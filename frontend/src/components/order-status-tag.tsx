@@ -1,6 +1,7 @@
 import { Tag } from 'antd';
 import type { OrderStatus } from '@/gql/graphql';
 
+/** One word and colour per order status, the same in the shop and the console. */
 export const orderStatus: Record<OrderStatus, { label: string; color: string }> = {
   PENDING_PAYMENT: { label: 'Pending payment', color: 'gold' },
   PAID: { label: 'Paid', color: 'green' },
