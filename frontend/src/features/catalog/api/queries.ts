@@ -22,6 +22,19 @@ export const ProductCardFragment = graphql(`
   }
 `);
 
+/** The product page: the card's fields plus description and full-size images. */
+export const ProductDetailFieldsFragment = graphql(`
+  fragment ProductDetailFields on Product {
+    ...ProductCard
+    description
+    images {
+      url
+      width
+      height
+    }
+  }
+`);
+
 export const ProductsQuery = graphql(`
   query Products($first: Int!, $after: String) {
     products(first: $first, after: $after) {
@@ -61,27 +74,7 @@ export const ProductListQuery = graphql(`
 export const ProductQuery = graphql(`
   query Product($id: ID!) {
     product(id: $id) {
-      id
-      name
-      slug
-      description
-      stock
-      price {
-        amount
-        currency
-      }
-      category {
-        id
-        name
-      }
-      images {
-        id
-        url
-        thumbnailUrl
-        alt
-        width
-        height
-      }
+      ...ProductDetailFields
     }
   }
 `);

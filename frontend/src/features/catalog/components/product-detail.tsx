@@ -2,13 +2,13 @@ import type { ReactNode } from 'react';
 import { Breadcrumb, Col, Flex, Row, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
-import type { ProductQuery } from '@/gql/graphql';
+import type { ProductDetailFieldsFragment } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
 import { filtersToSearchParams, emptyFilters } from '../utils/filters';
 import { ProductGallery } from './product-gallery';
 import { StockTag } from './stock-tag';
 
-export type ProductDetailData = NonNullable<ProductQuery['product']>;
+export type ProductDetailData = ProductDetailFieldsFragment;
 
 export interface ProductDetailProps {
   product: ProductDetailData;

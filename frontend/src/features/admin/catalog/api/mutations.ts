@@ -97,12 +97,7 @@ export const CategoryCreateMutation = graphql(`
   mutation AdminCategoryCreate($input: CategoryInput!) {
     categoryCreate(input: $input) {
       category {
-        id
-        name
-        slug
-        parent {
-          id
-        }
+        ...AdminCategoryFields
       }
       userErrors {
         ...UserErrorFields
@@ -115,12 +110,7 @@ export const CategoryUpdateMutation = graphql(`
   mutation AdminCategoryUpdate($id: ID!, $input: CategoryUpdateInput!) {
     categoryUpdate(id: $id, input: $input) {
       category {
-        id
-        name
-        slug
-        parent {
-          id
-        }
+        ...AdminCategoryFields
       }
       userErrors {
         ...UserErrorFields

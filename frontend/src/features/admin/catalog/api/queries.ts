@@ -19,25 +19,7 @@ export const AdminProductsQuery = graphql(`
       }
       edges {
         node {
-          id
-          name
-          slug
-          stock
-          isPublished
-          createdAt
-          price {
-            amount
-            currency
-          }
-          category {
-            id
-            name
-          }
-          images {
-            id
-            thumbnailUrl
-            alt
-          }
+          ...AdminProductRowFields
         }
       }
     }
@@ -52,12 +34,12 @@ export const AdminProductQuery = graphql(`
   }
 `);
 
-export const AdminProductFieldsFragment = graphql(`
-  fragment AdminProductFields on Product {
+/** One row of the products table. */
+export const AdminProductRowFieldsFragment = graphql(`
+  fragment AdminProductRowFields on Product {
     id
     name
     slug
-    description
     stock
     isPublished
     createdAt
@@ -71,9 +53,19 @@ export const AdminProductFieldsFragment = graphql(`
     }
     images {
       id
-      url
       thumbnailUrl
       alt
+    }
+  }
+`);
+
+/** What the editor shows, and every product mutation returns: a row plus description and full images. */
+export const AdminProductFieldsFragment = graphql(`
+  fragment AdminProductFields on Product {
+    ...AdminProductRowFields
+    description
+    images {
+      url
       width
       height
       position
@@ -81,15 +73,22 @@ export const AdminProductFieldsFragment = graphql(`
   }
 `);
 
+/** A node of the category tree; category mutations return the same. */
+export const AdminCategoryFieldsFragment = graphql(`
+  fragment AdminCategoryFields on Category {
+    id
+    name
+    slug
+    parent {
+      id
+    }
+  }
+`);
+
 export const AdminCategoriesQuery = graphql(`
   query AdminCategories {
     categories {
-      id
-      name
-      slug
-      parent {
-        id
-      }
+      ...AdminCategoryFields
     }
   }
 `);

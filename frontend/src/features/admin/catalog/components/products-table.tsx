@@ -1,10 +1,10 @@
 import { Button, Popconfirm, Space, Table, Tag } from 'antd';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
-import type { AdminProductsQuery } from '@/gql/graphql';
+import type { AdminProductRowFieldsFragment } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
 
-export type ProductRow = AdminProductsQuery['products']['edges'][number]['node'];
+export type ProductRow = AdminProductRowFieldsFragment;
 
 export interface ProductsTableProps {
   products: ProductRow[];

@@ -10,21 +10,7 @@ export const AdminFlashSalesQuery = graphql(`
       }
       edges {
         node {
-          id
-          status
-          totalStock
-          remainingStock
-          perUserLimit
-          startsAt
-          endsAt
-          price {
-            amount
-            currency
-          }
-          product {
-            id
-            name
-          }
+          ...AdminFlashSaleFields
         }
       }
     }
@@ -57,21 +43,7 @@ export const FlashSaleAuditQuery = graphql(`
 export const ControlRoomQuery = graphql(`
   query ControlRoom($id: ID!) {
     seckillEvent(id: $id) {
-      id
-      status
-      totalStock
-      remainingStock
-      perUserLimit
-      startsAt
-      endsAt
-      price {
-        amount
-        currency
-      }
-      product {
-        id
-        name
-      }
+      ...AdminFlashSaleFields
     }
     seckillEventStats(id: $id, seconds: 60) {
       ticketsQueued
@@ -115,9 +87,9 @@ export const FlashSaleProductOptionsQuery = graphql(`
   }
 `);
 
-/** What the create/edit form shows and the list needs after a save. */
-export const FlashSaleFormFieldsFragment = graphql(`
-  fragment FlashSaleFormFields on SeckillEvent {
+/** One flash sale as the list and the control room show it. */
+export const AdminFlashSaleFieldsFragment = graphql(`
+  fragment AdminFlashSaleFields on SeckillEvent {
     id
     status
     totalStock
@@ -132,6 +104,15 @@ export const FlashSaleFormFieldsFragment = graphql(`
     product {
       id
       name
+    }
+  }
+`);
+
+/** What the create/edit form shows and the list needs after a save: a sale plus its product's stock. */
+export const FlashSaleFormFieldsFragment = graphql(`
+  fragment FlashSaleFormFields on SeckillEvent {
+    ...AdminFlashSaleFields
+    product {
       stock
     }
   }

@@ -1,11 +1,11 @@
 import { Card, Col, Row, Statistic, Tag, Typography } from 'antd';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { ControlRoomQuery } from '@/gql/graphql';
+import type { AdminFlashSaleFieldsFragment, ControlRoomQuery } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
 import { latestAttempts, toAttemptPoints, toLivePoints, type LiveSample } from '../utils/live-series';
 import { flashSaleStatus } from './flash-sales-table';
 
-type Event = NonNullable<ControlRoomQuery['seckillEvent']>;
+type Event = AdminFlashSaleFieldsFragment;
 export type LiveStats = NonNullable<ControlRoomQuery['seckillEventStats']>;
 
 interface SeriesLine {

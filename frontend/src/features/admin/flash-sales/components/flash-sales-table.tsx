@@ -1,11 +1,11 @@
 import { Button, Popconfirm, Space, Table, Tag } from 'antd';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
-import type { AdminFlashSalesQuery, SeckillStatus } from '@/gql/graphql';
+import type { AdminFlashSaleFieldsFragment, SeckillStatus } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
 import { AuditButton } from './audit-panel';
 
-export type FlashSaleRow = AdminFlashSalesQuery['seckillEvents']['edges'][number]['node'];
+export type FlashSaleRow = AdminFlashSaleFieldsFragment;
 
 export const flashSaleStatus: Record<SeckillStatus, { label: string; color: string }> = {
   SCHEDULED: { label: 'Scheduled', color: 'blue' },
