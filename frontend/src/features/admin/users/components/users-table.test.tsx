@@ -47,4 +47,23 @@ describe('UsersTable', () => {
     expect(within(me).queryByRole('button')).toBeNull();
     expect(within(me).getByText('You')).toBeInTheDocument();
   });
+
+  it('shows a busy state only on the row being changed', () => {
+    renderWithProviders(
+      <UsersTable
+        users={[user({}), user({ id: 'VXNlcjoz', email: 'bob@example.com' })]}
+        viewerId="VXNlcjox"
+        busyId="VXNlcjoy"
+        onChangeRole={vi.fn()}
+        onSetActive={vi.fn()}
+      />,
+    );
+
+    const ann = screen.getByRole('row', { name: /ann@example.com/ });
+    const bob = screen.getByRole('row', { name: /bob@example.com/ });
+    expect(within(ann).getByRole('button', { name: /Deactivate ann@example.com/ })).toHaveClass('ant-btn-loading');
+    expect(within(ann).getByRole('button', { name: /Make administrator: ann@example.com/ })).toHaveClass('ant-btn-loading');
+    expect(within(bob).getByRole('button', { name: 'Deactivate bob@example.com' })).not.toHaveClass('ant-btn-loading');
+    expect(within(bob).getByRole('button', { name: 'Make administrator: bob@example.com' })).not.toHaveClass('ant-btn-loading');
+  });
 });

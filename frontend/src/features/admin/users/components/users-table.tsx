@@ -12,11 +12,12 @@ export interface UsersTableProps {
   viewerId: string | null;
   onChangeRole: (user: UserRow, role: Role) => void;
   onSetActive: (user: UserRow, isActive: boolean) => void;
-  busy?: boolean;
+  /** The account whose change is on its way: its buttons show a busy state, other rows stay usable. */
+  busyId?: string | null;
 }
 
 /** Accounts with role and state; every change asks for confirmation first. */
-export function UsersTable({ users, viewerId, onChangeRole, onSetActive, busy = false }: UsersTableProps) {
+export function UsersTable({ users, viewerId, onChangeRole, onSetActive, busyId = null }: UsersTableProps) {
   return (
     <Table<UserRow>
       rowKey="id"
@@ -44,6 +45,7 @@ export function UsersTable({ users, viewerId, onChangeRole, onSetActive, busy = 
             if (user.id === viewerId) return <Tag>You</Tag>;
             const role: Role = user.role === 'ADMIN' ? 'CUSTOMER' : 'ADMIN';
             const roleAction = role === 'ADMIN' ? 'Make administrator' : 'Make shopper';
+            const busy = user.id === busyId;
             return (
               <Space wrap>
                 <Popconfirm

@@ -64,7 +64,7 @@ export function UsersView() {
         <UsersTable
           users={users.users}
           viewerId={users.viewerId}
-          busy={users.updating}
+          busyId={users.updatingId}
           onChangeRole={(user, role) =>
             void change(user, { role }, `${user.email} is now ${roleLabel[role].toLowerCase()}`)
           }

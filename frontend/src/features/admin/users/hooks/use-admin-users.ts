@@ -27,7 +27,9 @@ export function useAdminUsers() {
     },
     requestPolicy: 'cache-and-network',
   });
-  const [update, runUpdate] = useMutation(AdminUserUpdateMutation);
+  const [, runUpdate] = useMutation(AdminUserUpdateMutation);
+  // The account whose change is on its way: only its row shows a busy state.
+  const [updatingId, setUpdatingId] = useState<string | null>(null);
   const connection = data?.users;
   const totalCount = connection?.totalCount ?? 0;
   return {
@@ -50,9 +52,10 @@ export function useAdminUsers() {
       if (end) setCursors([...cursors, end]);
     },
     previous: () => setCursors(cursors.slice(0, -1)),
-    updating: update.fetching,
+    updatingId,
     update: async (id: string, input: UserUpdateInput): Promise<string[]> => {
-      const result = await runUpdate({ id, input });
+      setUpdatingId(id);
+      const result = await runUpdate({ id, input }).finally(() => setUpdatingId(null));
       if (result.error) return [normalizeError(result.error).message];
       return result.data?.userUpdate.userErrors.map((e) => e.message) ?? [];
     },
