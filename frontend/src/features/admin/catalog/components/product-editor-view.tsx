@@ -1,9 +1,10 @@
-import { useState } from 'react';
+import { useState, type CSSProperties, type ReactNode } from 'react';
 import { App, Button, Card, Col, Empty, Flex, Popconfirm, Row, Space, Tag, Typography } from 'antd';
-import { Link, useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import type { AdminProductFieldsFragment } from '@/gql/graphql';
+import { useReturnLink } from '@/hooks/use-return-link';
 import { normalizeError } from '@/lib/errors';
 import { useAdminCategories } from '../hooks/use-admin-categories';
 import { useProductEditor } from '../hooks/use-product-editor';
@@ -30,6 +31,7 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
   const categories = useAdminCategories();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const location = useLocation();
   const [formErrors, setFormErrors] = useState<SortedErrors<ProductField>>(noErrors);
 
   const showOutcome = (outcome: MutationOutcome) => {
@@ -46,7 +48,8 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
     const created = outcome.payload?.product;
     if (showOutcome(outcome) && created) {
       void message.success(`${created.name} is created. Add its images now.`);
-      void navigate(paths.admin.product(created.id), { replace: true });
+      // Keep the way back to the list the editor was opened from.
+      void navigate(paths.admin.product(created.id), { replace: true, state: location.state as unknown });
     }
   };
 
@@ -84,7 +87,7 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
           />
         ) : (
           <Empty description="This product does not exist or was deleted.">
-            <Link to={paths.admin.products}>Back to products</Link>
+            <BackLink>Back to products</BackLink>
           </Empty>
         )}
       </QueryState>
@@ -92,12 +95,18 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
   );
 }
 
-function Breadcrumb() {
+/** To the products list the editor was opened from (its filters and page), else the whole list. */
+function BackLink({ children, style }: { children: ReactNode; style?: CSSProperties }) {
+  const back = useReturnLink(paths.admin.products);
   return (
-    <Link to={paths.admin.products} style={{ display: 'inline-block', marginBottom: 8 }}>
-      ← All products
+    <Link to={back.to} state={back.state} style={style}>
+      {children}
     </Link>
   );
+}
+
+function Breadcrumb() {
+  return <BackLink style={{ display: 'inline-block', marginBottom: 8 }}>← All products</BackLink>;
 }
 
 interface ExistingProductProps {
@@ -111,6 +120,7 @@ interface ExistingProductProps {
 function ExistingProduct({ product, editor, categories, formErrors, showOutcome }: ExistingProductProps) {
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const back = useReturnLink(paths.admin.products);
   const [stockErrors, setStockErrors] = useState<string[]>([]);
   const [imageErrors, setImageErrors] = useState<string[]>([]);
   const initial = formValuesOf(product);
@@ -146,7 +156,7 @@ function ExistingProduct({ product, editor, categories, formErrors, showOutcome 
       return;
     }
     void message.success(`${product.name} is deleted`);
-    void navigate(paths.admin.products, { replace: true });
+    void navigate(back.to, { replace: true, state: back.state });
   };
 
   return (

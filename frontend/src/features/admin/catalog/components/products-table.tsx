@@ -9,12 +9,14 @@ export type ProductRow = AdminProductRowFieldsFragment;
 export interface ProductsTableProps {
   products: ProductRow[];
   busy: boolean;
+  /** Router state for the links to the editor (e.g. the way back to this filtered list). */
+  linkState?: unknown;
   onSetPublished: (product: ProductRow, isPublished: boolean) => void;
   onDelete: (product: ProductRow) => void;
 }
 
 /** One page of products with their state and the quick actions; the name opens the editor. */
-export function ProductsTable({ products, busy, onSetPublished, onDelete }: ProductsTableProps) {
+export function ProductsTable({ products, busy, linkState, onSetPublished, onDelete }: ProductsTableProps) {
   return (
     <Table<ProductRow>
       rowKey="id"
@@ -37,7 +39,11 @@ export function ProductsTable({ products, busy, onSetPublished, onDelete }: Prod
         {
           title: 'Name',
           key: 'name',
-          render: (_, product) => <Link to={paths.admin.product(product.id)}>{product.name}</Link>,
+          render: (_, product) => (
+            <Link to={paths.admin.product(product.id)} state={linkState}>
+              {product.name}
+            </Link>
+          ),
         },
         { title: 'Category', key: 'category', render: (_, product) => product.category?.name ?? '—' },
         { title: 'Price', key: 'price', align: 'right', render: (_, product) => formatMoney(product.price) },

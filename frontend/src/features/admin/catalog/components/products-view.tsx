@@ -6,9 +6,11 @@ import { Pager } from '@/components/pager';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import type { ProductSort } from '@/gql/graphql';
+import { useReturnState } from '@/hooks/use-return-link';
 import { useAdminCategories } from '../hooks/use-admin-categories';
-import { useAdminProducts, type PublishedFilter } from '../hooks/use-admin-products';
+import { useAdminProducts } from '../hooks/use-admin-products';
 import { flattenTree, pathLabel } from '../utils/category-tree';
+import { hasProductFilters, type PublishedFilter } from '../utils/product-filters';
 import { outcomeProblems, type MutationOutcome } from '../utils/user-errors';
 import { ProductsTable, type ProductRow } from './products-table';
 
@@ -30,7 +32,14 @@ export function ProductsView() {
   const categories = useAdminCategories();
   const { message } = App.useApp();
   const navigate = useNavigate();
+  const returnState = useReturnState();
   const [search, setSearch] = useState(list.filters.search);
+  const [shownSearch, setShownSearch] = useState(list.filters.search);
+  if (shownSearch !== list.filters.search) {
+    // The URL changed (back button, a link): show its search text.
+    setShownSearch(list.filters.search);
+    setSearch(list.filters.search);
+  }
 
   const report = (outcome: MutationOutcome, done: string) => {
     const problems = outcomeProblems(outcome);
@@ -44,12 +53,12 @@ export function ProductsView() {
     );
   const remove = async (product: ProductRow) => report(await list.remove(product.id), `${product.name} is deleted`);
 
-  const filtered = list.filters.search !== '' || list.filters.categoryId !== null || list.filters.published !== null;
+  const filtered = hasProductFilters(list.filters);
   return (
     <>
       <Flex justify="space-between" align="center" wrap gap={12}>
         <Typography.Title level={2}>Products</Typography.Title>
-        <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(paths.admin.newProduct)}>
+        <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(paths.admin.newProduct, { state: returnState })}>
           New product
         </Button>
       </Flex>
@@ -104,11 +113,16 @@ export function ProductsView() {
         error={list.error}
         isEmpty={list.products.length === 0}
         emptyDescription={filtered ? 'No products match these filters' : 'No products yet'}
-        emptyExtra={filtered ? undefined : <Link to={paths.admin.newProduct}>Create the first product</Link>}
+        emptyExtra={filtered ? undefined : (
+            <Link to={paths.admin.newProduct} state={returnState}>
+              Create the first product
+            </Link>
+          )}
       >
         <ProductsTable
           products={list.products}
           busy={list.busy}
+          linkState={returnState}
           onSetPublished={(product, isPublished) => void setPublished(product, isPublished)}
           onDelete={(product) => void remove(product)}
         />

@@ -1,39 +1,34 @@
-import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
-import type { ProductSort } from '@/gql/graphql';
+import { useUrlList, type UrlListCodec } from '@/hooks/use-url-list';
 import { ProductDeleteMutation, ProductUpdateMutation } from '../api/mutations';
 import { AdminProductsQuery } from '../api/queries';
+import {
+  parseProductListFilters,
+  productListAfter,
+  productListFiltersToSearchParams,
+  toAdminProductFilter,
+  type ProductListFilters,
+} from '../utils/product-filters';
 
 export const PAGE_SIZE = 20;
 
-export type PublishedFilter = 'published' | 'draft' | null;
-
-export interface ProductListFilters {
-  search: string;
-  categoryId: string | null;
-  published: PublishedFilter;
-  sort: ProductSort | null;
-}
-
-const noFilters: ProductListFilters = { search: '', categoryId: null, published: null, sort: null };
+const codec: UrlListCodec<ProductListFilters> = {
+  parse: parseProductListFilters,
+  toParams: productListFiltersToSearchParams,
+  cursorOf: productListAfter,
+};
 const context = { additionalTypenames: ['Product'] };
 
-/** Every product (drafts too), filtered, sorted and paged by cursor, with publish and delete. */
+/** Every product (drafts too), filtered, sorted and paged by cursor (all in the URL), with publish and delete. */
 export function useAdminProducts() {
-  const [filters, setFilters] = useState<ProductListFilters>(noFilters);
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const after = cursors[cursors.length - 1] ?? null;
-  const search = filters.search.trim();
+  const list = useUrlList(codec);
+  const { filters } = list;
   const [{ data, fetching, error }] = useQuery({
     query: AdminProductsQuery,
     variables: {
       first: PAGE_SIZE,
-      after,
-      filter: {
-        search: search || null,
-        categoryId: filters.categoryId,
-        isPublished: filters.published === null ? null : filters.published === 'published',
-      },
+      after: list.cursor,
+      filter: toAdminProductFilter(filters),
       sortBy: filters.sort,
     },
     requestPolicy: 'cache-and-network',
@@ -48,19 +43,16 @@ export function useAdminProducts() {
     fetching: fetching && !data,
     error: data ? undefined : error,
     filters,
-    setFilters: (patch: Partial<ProductListFilters>) => {
-      setFilters({ ...filters, ...patch });
-      setCursors([null]);
-    },
-    page: cursors.length,
+    setFilters: (patch: Partial<ProductListFilters>) => list.setFilters({ ...filters, ...patch }),
+    page: list.page,
     pageCount: Math.max(1, Math.ceil((connection?.totalCount ?? 0) / PAGE_SIZE)),
     hasNext: connection?.pageInfo.hasNextPage ?? false,
-    hasPrevious: cursors.length > 1,
+    hasPrevious: list.hasPrevious,
     next: () => {
       const end = connection?.pageInfo.endCursor;
-      if (end) setCursors([...cursors, end]);
+      if (end) list.nextPage(end);
     },
-    previous: () => setCursors(cursors.slice(0, -1)),
+    previous: list.previousPage,
     busy: updating.fetching || deleting.fetching,
     setPublished: async (id: string, isPublished: boolean) => {
       const result = await runUpdate({ id, input: { isPublished } });

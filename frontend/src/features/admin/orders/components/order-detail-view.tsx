@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { orderStatus } from '@/components/order-status-tag';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
+import { useReturnLink } from '@/hooks/use-return-link';
 import type { OrderStatus } from '@/gql/graphql';
 import { useAdminOrder, type ActionOutcome } from '../hooks/use-admin-order';
 import { AdminOrderDetail } from './order-detail';
@@ -12,6 +13,7 @@ export function AdminOrderDetailView({ id }: { id: string }) {
   const order = useAdminOrder(id);
   const { message } = App.useApp();
   const [errors, setErrors] = useState<string[]>([]);
+  const back = useReturnLink(paths.admin.orders);
 
   const after = (outcome: ActionOutcome, done: string) => {
     setErrors(outcome.messages);
@@ -20,7 +22,9 @@ export function AdminOrderDetailView({ id }: { id: string }) {
 
   return (
     <>
-      <Link to={paths.admin.orders}>← All orders</Link>
+      <Link to={back.to} state={back.state}>
+        ← All orders
+      </Link>
       <QueryState loadingLabel="Loading order" fetching={order.fetching} error={order.error}>
         {order.order ? (
           <AdminOrderDetail

@@ -20,6 +20,13 @@ export interface OrderFiltersProps {
 export function OrderFilters({ value, onChange }: OrderFiltersProps) {
   const [number, setNumber] = useState(value.number);
   const [email, setEmail] = useState(value.userEmail);
+  const [shown, setShown] = useState(value);
+  if (shown !== value) {
+    // The URL changed (back button, a link): show its text filters.
+    setShown(value);
+    setNumber(value.number);
+    setEmail(value.userEmail);
+  }
   const range: [dayjs.Dayjs | null, dayjs.Dayjs | null] = [
     value.placedFrom ? dayjs(value.placedFrom) : null,
     value.placedTo ? dayjs(value.placedTo) : null,

@@ -8,7 +8,7 @@ import { formatDateTime, formatMoney } from '@/utils/format';
 export type OrderRow = AdminOrdersQuery['orders']['edges'][number]['node'];
 
 /** Orders, newest first, each number linking to its detail page. */
-export function OrdersTable({ orders }: { orders: readonly OrderRow[] }) {
+export function OrdersTable({ orders, linkState }: { orders: readonly OrderRow[]; linkState?: unknown }) {
   return (
     <Table<OrderRow>
       rowKey="id"
@@ -20,7 +20,11 @@ export function OrdersTable({ orders }: { orders: readonly OrderRow[] }) {
         {
           title: 'Number',
           key: 'number',
-          render: (_, order) => <Link to={paths.admin.order(order.id)}>{order.number}</Link>,
+          render: (_, order) => (
+            <Link to={paths.admin.order(order.id)} state={linkState}>
+              {order.number}
+            </Link>
+          ),
         },
         { title: 'Placed', key: 'placed', render: (_, order) => formatDateTime(order.createdAt) },
         { title: 'Shopper', key: 'shopper', render: (_, order) => order.user.email },

@@ -1,12 +1,14 @@
 import { Typography } from 'antd';
 import { Pager } from '@/components/pager';
 import { QueryState } from '@/components/query-state';
+import { useReturnState } from '@/hooks/use-return-link';
 import { useAdminOrders } from '../hooks/use-admin-orders';
 import { OrderFilters } from './order-filters';
 import { OrdersTable } from './orders-table';
 
 export function AdminOrdersView() {
   const orders = useAdminOrders();
+  const returnState = useReturnState();
   return (
     <>
       <Typography.Title level={2}>Orders</Typography.Title>
@@ -19,7 +21,7 @@ export function AdminOrdersView() {
         emptyDescription="No orders match these filters"
       >
         <Typography.Paragraph type="secondary">{orders.totalCount === 1 ? '1 order' : `${String(orders.totalCount)} orders`}, newest first</Typography.Paragraph>
-        <OrdersTable orders={orders.orders} />
+        <OrdersTable orders={orders.orders} linkState={returnState} />
         <Pager
           label="Order pages"
           page={orders.page}

@@ -1,19 +1,29 @@
-import { useState } from 'react';
 import { useQuery } from 'urql';
+import { useUrlList, type UrlListCodec } from '@/hooks/use-url-list';
 import { AdminOrdersQuery } from '../api/queries';
-import { noFilter, toOrderFilter, type OrdersFilterValue } from '../utils/order-filter';
+import {
+  ordersBefore,
+  ordersFilterToSearchParams,
+  parseOrdersFilter,
+  toOrderFilter,
+  type OrdersFilterValue,
+} from '../utils/order-filter';
 
 const PAGE_SIZE = 20;
 
-/** Every order, newest first (pages walk back in time from the newest), filtered. */
+const codec: UrlListCodec<OrdersFilterValue> = {
+  parse: parseOrdersFilter,
+  toParams: ordersFilterToSearchParams,
+  cursorOf: ordersBefore,
+};
+
+/** Every order, newest first (pages walk back in time from the newest), filtered; all in the URL. */
 export function useAdminOrders() {
-  const [filter, setFilter] = useState<OrdersFilterValue>(noFilter);
-  // `before` cursors of the pages opened so far; null is the newest page.
-  const [cursors, setCursors] = useState<(string | null)[]>([null]);
-  const before = cursors[cursors.length - 1] ?? null;
+  // The cursor is the `before` of the page: null is the newest page.
+  const list = useUrlList(codec);
   const [{ data, fetching, error }] = useQuery({
     query: AdminOrdersQuery,
-    variables: { last: PAGE_SIZE, before, filter: toOrderFilter(filter) },
+    variables: { last: PAGE_SIZE, before: list.cursor, filter: toOrderFilter(list.filters) },
     requestPolicy: 'cache-and-network',
   });
   const connection = data?.orders;
@@ -23,19 +33,16 @@ export function useAdminOrders() {
     totalCount,
     fetching: fetching && !data,
     error,
-    filter,
-    setFilter: (next: OrdersFilterValue) => {
-      setFilter(next);
-      setCursors([null]);
-    },
-    page: cursors.length,
+    filter: list.filters,
+    setFilter: list.setFilters,
+    page: list.page,
     pageCount: Math.max(1, Math.ceil(totalCount / PAGE_SIZE)),
     hasOlder: connection?.pageInfo.hasPreviousPage ?? false,
-    hasNewer: cursors.length > 1,
+    hasNewer: list.hasPrevious,
     older: () => {
       const start = connection?.pageInfo.startCursor;
-      if (start) setCursors([...cursors, start]);
+      if (start) list.nextPage(start);
     },
-    newer: () => setCursors(cursors.slice(0, -1)),
+    newer: list.previousPage,
   };
 }
