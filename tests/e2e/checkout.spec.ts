@@ -57,7 +57,7 @@ test('a new shopper searches, adds two products, checks out, pays on the sandbox
   await expect(page.getByRole('list', { name: 'Flash sales' }).getByRole('timer').first()).toBeVisible();
   await page.screenshot({ path: screenshot('home'), fullPage: true });
 
-  await registerShopper(page, { tag: 'checkout', password: PASSWORD });
+  await registerShopper(page, { tag: 'buyer', password: PASSWORD });
 
   await searchAndOpen(page, FIRST);
   await page.screenshot({ path: screenshot('product') });
@@ -116,7 +116,7 @@ test('a new shopper searches, adds two products, checks out, pays on the sandbox
 });
 
 test('a double-clicked checkout makes exactly one order', async ({ page }) => {
-  await registerShopper(page, { tag: 'checkout', password: PASSWORD });
+  await registerShopper(page, { tag: 'buyer', password: PASSWORD });
   await page.goto('/');
   const firstProduct = page.getByRole('list', { name: 'Products' }).getByRole('listitem').first();
   const name = (await firstProduct.getByRole('heading').textContent()) ?? '';

@@ -10,17 +10,10 @@ import { useReturnState } from '@/hooks/use-return-link';
 import { useAdminCategories } from '../hooks/use-admin-categories';
 import { useAdminProducts } from '../hooks/use-admin-products';
 import { flattenTree, pathLabel } from '../utils/category-tree';
-import { hasProductFilters, type PublishedFilter } from '../utils/product-filters';
+import { hasProductFilters, productSortOptions, type PublishedFilter } from '../utils/product-filters';
 import { outcomeProblems, type MutationOutcome } from '../utils/user-errors';
 import { ProductsTable, type ProductRow } from './products-table';
 
-const sortOptions: { value: ProductSort; label: string }[] = [
-  { value: 'NEWEST', label: 'Newest first' },
-  { value: 'NAME', label: 'Name' },
-  { value: 'PRICE_ASC', label: 'Price: low to high' },
-  { value: 'PRICE_DESC', label: 'Price: high to low' },
-  { value: 'RELEVANCE', label: 'Best match' },
-];
 const publishedOptions: { value: Exclude<PublishedFilter, null>; label: string }[] = [
   { value: 'published', label: 'Published' },
   { value: 'draft', label: 'Drafts' },
@@ -99,7 +92,7 @@ export function ProductsView() {
             allowClear
             value={list.filters.sort ?? undefined}
             onChange={(value) => list.setFilters({ sort: value ?? null })}
-            options={sortOptions}
+            options={[...productSortOptions]}
             style={{ minWidth: 180 }}
           />
           <Typography.Text type="secondary" aria-live="polite">
