@@ -80,7 +80,7 @@ test('an administrator creates a category and a product with an image, publishes
   await expect(page.locator('.ant-message-notice')).toHaveCount(0, { timeout: 10_000 }); // toasts gone
   await page.screenshot({ path: screenshot('admin-product-edit'), fullPage: true });
 
-  // The product table finds it by search and status.
+  // The product table finds it by search.
   await page.getByRole('link', { name: '← All products' }).click();
   await page.getByRole('searchbox', { name: 'Search products' }).fill(stamp);
   await page.getByRole('searchbox', { name: 'Search products' }).press('Enter');
@@ -89,6 +89,22 @@ test('an administrator creates a category and a product with an image, publishes
   await expect(row.getByText('Published')).toBeVisible();
   await expect(row.getByText(categoryName)).toBeVisible();
   await expect(row).toContainText('12');
+
+  // The filters live in the URL: the editor's way back and the browser's back button return to them.
+  await page.getByLabel('Status').click();
+  await page.locator('.ant-select-dropdown:visible').getByTitle('Published').click();
+  await expect(page).toHaveURL(new RegExp(`/admin/products\\?q=${stamp}&status=published$`));
+  await row.getByRole('link', { name: productName }).click();
+  await expect(page.getByRole('heading', { name: `Edit product: ${productName}` })).toBeVisible();
+  await page.getByRole('link', { name: '← All products' }).click();
+  await expect(page).toHaveURL(new RegExp(`/admin/products\\?q=${stamp}&status=published$`));
+  await expect(page.getByRole('searchbox', { name: 'Search products' })).toHaveValue(stamp);
+  await expect(row).toBeVisible();
+  await row.getByRole('link', { name: productName }).click();
+  await expect(page.getByRole('heading', { name: `Edit product: ${productName}` })).toBeVisible();
+  await page.goBack();
+  await expect(page).toHaveURL(new RegExp(`/admin/products\\?q=${stamp}&status=published$`));
+  await expect(row).toBeVisible();
 
   // Someone else, not signed in, finds it in the storefront search.
   const shopper = await browser.newContext();

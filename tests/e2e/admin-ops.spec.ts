@@ -140,6 +140,12 @@ test("an administrator refunds a paid order and the shopper's order page shows R
   await expect(page.getByRole('table', { name: 'Payments' }).getByText('Refunded')).toBeVisible();
   await expect(page.getByText('No further status changes are possible for this order.')).toBeVisible();
 
+  // The way back leads to the same filtered list (the filters live in the URL), now showing the refund.
+  await page.getByRole('link', { name: '← All orders' }).click();
+  await expect(page).toHaveURL((url) => url.pathname === '/admin/orders' && url.searchParams.get('email') === shopper.email);
+  await expect(filters.getByLabel('Shopper email')).toHaveValue(shopper.email);
+  await expect(row.getByText('Refunded')).toBeVisible();
+
   // The shopper's own order page says so too.
   await shop.reload();
   await expect(shop.getByLabel('Order status')).toHaveText('Refunded');
