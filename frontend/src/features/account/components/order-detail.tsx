@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { Alert, Button, Card, Descriptions, Flex, Popconfirm, Table, Timeline, Typography } from 'antd';
 import { Link } from 'react-router-dom';
-import { orderStatus, OrderStatusTag } from '@/components/order-status-tag';
+import { OrderHeading } from '@/components/order-heading';
+import { orderStatus } from '@/components/order-status-tag';
 import { paths } from '@/config/paths';
 import type { OrderDetailFragment } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
@@ -22,14 +23,7 @@ export function OrderDetail({ order, onCancel, cancelling = false, actionErrors 
   const canCancel = order.status === 'PENDING_PAYMENT' && onCancel !== undefined;
   return (
     <Flex vertical gap={16}>
-      <Flex justify="space-between" align="center" wrap gap={8}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          Order {order.number}
-        </Typography.Title>
-        <span aria-label="Order status">
-          <OrderStatusTag status={order.status} />
-        </span>
-      </Flex>
+      <OrderHeading number={order.number} status={order.status} />
       {actionErrors.map((message) => (
         <Alert key={message} type="error" showIcon title={message} />
       ))}

@@ -1,5 +1,6 @@
 import { Alert, Card, Descriptions, Flex, Table, Tag, Timeline, Typography } from 'antd';
-import { orderStatus, OrderStatusTag } from '@/components/order-status-tag';
+import { OrderHeading } from '@/components/order-heading';
+import { orderStatus } from '@/components/order-status-tag';
 import type { AdminOrderDetailFragment, OrderStatus, PaymentStatus } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
 import { OrderActions } from './order-actions';
@@ -27,14 +28,7 @@ export interface AdminOrderDetailProps {
 export function AdminOrderDetail({ order, onChangeStatus, onRefund, busy = false, actionErrors = [] }: AdminOrderDetailProps) {
   return (
     <Flex vertical gap={16}>
-      <Flex justify="space-between" align="center" wrap gap={8}>
-        <Typography.Title level={2} style={{ margin: 0 }}>
-          Order {order.number}
-        </Typography.Title>
-        <span aria-label="Order status">
-          <OrderStatusTag status={order.status} />
-        </span>
-      </Flex>
+      <OrderHeading number={order.number} status={order.status} />
       {actionErrors.map((message) => (
         <Alert key={message} type="error" showIcon title={message} />
       ))}
