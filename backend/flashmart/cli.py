@@ -146,12 +146,18 @@ def createadmin(
 
 @app.command("export-schema")
 def export_schema(
-    output: Annotated[Path, typer.Option(help="Where to write the SDL.")] = Path("schema.graphql"),
+    output: Annotated[
+        Path | None, typer.Option(help="Write the SDL to this file (default: standard output).")
+    ] = None,
 ) -> None:
-    """Write the GraphQL schema (SDL) that clients generate their types from."""
+    """Print the GraphQL schema (SDL) that clients generate their types from."""
     from flashmart.graphql.schema import export_sdl
 
-    output.write_text(export_sdl())
+    sdl = export_sdl()
+    if output is None:
+        typer.echo(sdl, nl=False)
+        return
+    output.write_text(sdl)
     typer.echo(f"wrote {output}")
 
 

@@ -36,3 +36,12 @@ def test_export_schema_writes_sdl(tmp_path: Path) -> None:
     )
     assert done.returncode == 0, done.stderr
     assert "type Query" in target.read_text()
+
+
+def test_export_schema_prints_the_committed_sdl_without_output() -> None:
+    done = subprocess.run(
+        [*_flashmart(), "export-schema"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    committed = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
+    assert done.stdout == committed
