@@ -158,7 +158,8 @@ def mark_settled_in(
 
 
 def needs_script(reply: object) -> bool:
-    """True for a pipeline's NOSCRIPT reply (Redis restarted and forgot the script)."""
+    """True for a pipeline's NOSCRIPT reply (Redis restarted and forgot the script); any
+    other error reply is raised, a normal reply gives False."""
     if isinstance(reply, NoScriptError):
         return True
     if isinstance(reply, Exception):
