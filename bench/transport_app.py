@@ -62,7 +62,7 @@ def create_app() -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         assert settings.redis_url, "REDIS_URL must be set"
-        clients["redis"] = create_redis(settings.redis_url)
+        clients["redis"] = create_redis(settings.redis_url, multiplex=settings.redis_multiplex)
         try:
             yield
         finally:

@@ -23,6 +23,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from flashmart.accounts import revocation
 from flashmart.core import metrics
 from flashmart.core.db import close_db, init_db, ping_db
+from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging, request_id_var
 from flashmart.core.pubsub import Broker
@@ -213,7 +214,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             raise RuntimeError("REDIS_URL is not set (the CLI starts the embedded Redis)")
         if manage_database:
             await init_db(settings.database_url, pool_size=settings.database_pool_size)
-        redis = create_redis(settings.redis_url)
+        redis = create_redis(settings.redis_url, multiplex=settings.redis_multiplex)
         queue = await create_queue(settings, settings.redis_url)
         keys = Keys(settings.redis_prefix)
         broker = Broker(settings.redis_url, control_channel=keys.channel("broker", "control"))
@@ -224,6 +225,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         )
         try:
             async with revocation.follow(broker, keys, stamps):
+                settle_heap(settings.gc_young_threshold)  # start-up is done
                 yield
         finally:
             await broker.stop()

@@ -10,6 +10,7 @@ from arq.worker import Function
 
 from flashmart.core import system
 from flashmart.core.db import close_db, init_db
+from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging
 from flashmart.core.queue import (
@@ -52,6 +53,7 @@ def worker_options(
             queue=await create_queue(settings, redis_url),
             keys=Keys(settings.redis_prefix),
         )
+        settle_heap(settings.gc_young_threshold)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
         deps: JobDeps | None = ctx.get(DEPS_KEY)

@@ -162,6 +162,9 @@ def settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Pat
         log_level="WARNING",
         frontend_dist=tmp_path / "no-frontend",
         worker_health_check_interval=1,
+        # This process starts hundreds of apps: their start-up must not freeze the tests'
+        # objects (tests/backend/core/test_gc_tuning.py checks the tuning itself).
+        gc_young_threshold=0,
     )
 
 

@@ -40,6 +40,7 @@ from flashmart.accounts.models import User
 from flashmart.accounts.tokens import AccessClaims, InvalidToken, verified_tokens
 from flashmart.core.keys import Keys
 from flashmart.core.pubsub import RECONNECTED, Broker
+from flashmart.core.redis import hot_get
 from flashmart.core.runtime import Runtime
 
 logger = logging.getLogger("flashmart.accounts")
@@ -163,7 +164,7 @@ async def _current_value(deps: AccountDeps, user_id: int) -> bytes:
 async def _read_value(deps: AccountDeps, user_id: int) -> bytes:
     key = deps.keys.user_tokens_valid_after(user_id)
     try:
-        cached: bytes | None = await deps.redis.get(key)
+        cached = await hot_get(deps.redis, key)
     except RedisError:
         logger.warning("token stamp cache unavailable; checking the database", exc_info=True)
         return await _from_database(user_id)

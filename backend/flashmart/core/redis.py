@@ -15,6 +15,8 @@ from redis.asyncio.connection import (
 )
 from redis.typing import EncodableT
 
+from flashmart.core.redis_mux import Endpoint, Multiplexer
+
 _PLAIN = (str, bytes, int)
 
 
@@ -57,11 +59,54 @@ _FAST: dict[type[AbstractConnection], type[AbstractConnection]] = {
 }
 
 
-def create_redis(url: str, *, max_connections: int = 200) -> Redis:
+class FlashRedis(Redis):
+    """redis-py's client plus `mux`, the multiplexed connection for hot-path commands
+    (`flashmart.core.redis_mux`), or None where it does not apply (TLS, or turned off)."""
+
+    mux: Multiplexer | None = None
+
+    async def aclose(self, close_connection_pool: bool | None = None) -> None:
+        if self.mux is not None:
+            await self.mux.aclose()
+        await super().aclose(close_connection_pool)
+
+
+def _endpoint(pool: ConnectionPool) -> Endpoint | None:
+    kwargs = pool.connection_kwargs
+    if pool.connection_class is SSLConnection or issubclass(pool.connection_class, SSLConnection):
+        return None
+    unix = issubclass(pool.connection_class, UnixDomainSocketConnection)
+    return Endpoint(
+        host=str(kwargs.get("host", "127.0.0.1")),
+        port=int(kwargs.get("port", 6379)),
+        path=str(kwargs["path"]) if unix else None,
+        db=int(kwargs.get("db", 0) or 0),
+        username=kwargs.get("username"),
+        password=kwargs.get("password"),
+        timeout=kwargs.get("socket_timeout"),
+        connect_timeout=kwargs.get("socket_connect_timeout"),
+    )
+
+
+def create_redis(url: str, *, max_connections: int = 200, multiplex: bool = True) -> FlashRedis:
     pool = ConnectionPool.from_url(
         url, max_connections=max_connections, decode_responses=False, health_check_interval=30
     )
     # The URL's scheme chose the transport (TCP, unix socket, TLS); keep it, pack faster.
     pool.connection_class = _FAST.get(pool.connection_class, pool.connection_class)
-    client: Redis = Redis.from_pool(pool)  # closing the client closes its pool
+    client = cast(FlashRedis, FlashRedis.from_pool(pool))  # closing it closes its pool
+    endpoint = _endpoint(pool) if multiplex else None
+    if endpoint is not None:
+        client.mux = Multiplexer(endpoint)
     return client
+
+
+async def hot_get(redis: Redis, key: str) -> bytes | None:
+    """GET over the multiplexed connection when the client has one (the buy path's token
+    check for a shopper this process has not seen), else over the pool."""
+    mux = getattr(redis, "mux", None)
+    if mux is not None:
+        value: bytes | None = await mux.execute("GET", key)
+        return value
+    found: bytes | None = await redis.get(key)
+    return found

@@ -31,6 +31,8 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=20, ge=1)
     redis_url: str | None = None
     redis_prefix: str = "fm:"
+    # The buy path's script calls share one auto-pipelined connection (core/redis_mux.py).
+    redis_multiplex: bool = True
     jwt_secret: str = ""
     payment_webhook_secret: str = ""
     graphiql: bool = True
@@ -52,6 +54,10 @@ class Settings(BaseSettings):
     graphql_cache_size: int = Field(default=512, ge=1)
     # Answer `seckillBuy` in the buy lane (graphql/fastlane.py); false: generic execution only.
     graphql_buy_lane: bool = True
+
+    # Collect young objects every N allocations after start-up froze the rest (core/gc_tuning.py);
+    # 0 keeps Python's defaults.
+    gc_young_threshold: int = Field(default=20_000, ge=0)
 
     worker_health_check_interval: int = Field(default=10, ge=1)
     worker_job_timeout: int = Field(default=60, ge=1)

@@ -9,7 +9,7 @@ from collections.abc import Awaitable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -17,6 +17,7 @@ from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError
 
 from flashmart.core.keys import Keys
+from flashmart.core.redis_mux import Multiplexer
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
@@ -113,14 +114,29 @@ async def reserve(
     ]
     if enqueue:
         script_keys += [keys.queue, keys.arq_job(ticket_id)]
-    code, value = await scripts(redis).reserve(
-        keys=script_keys,
-        args=[  # rates as redis-py would encode them: an all-str/int command packs in C
-            user_id, quantity, ticket_id, repr(user_rate), user_burst, repr(ip_rate), ip_burst,
-            "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
-        ],
-    )  # fmt: skip
+    args: list[str | int] = [  # rates as redis-py would encode them
+        user_id, quantity, ticket_id, repr(user_rate), user_burst, repr(ip_rate), ip_burst,
+        "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
+    ]  # fmt: skip
+    mux = getattr(redis, "mux", None)
+    if mux is not None:  # every buy of this event-loop turn in one write (core/redis_mux.py)
+        code, value = await run_script(mux, scripts(redis).reserve, script_keys, args)
+    else:
+        code, value = await scripts(redis).reserve(keys=script_keys, args=args)
     return ReserveResult(code=ReserveCode(code.decode()), value=int(value))
+
+
+async def run_script(
+    mux: Multiplexer, script: AsyncScript, keys: list[str], args: list[str | int]
+) -> Any:
+    """EVALSHA on the multiplexed connection; after a NOSCRIPT (Redis restarted or flushed
+    its scripts) load the script and call it again, as redis-py's `AsyncScript` does."""
+    command: list[str | int] = ["EVALSHA", script.sha, len(keys), *keys, *args]
+    try:
+        return await mux.execute(*command)
+    except NoScriptError:
+        await mux.execute("SCRIPT", "LOAD", script.script)  # type: ignore[arg-type]
+        return await mux.execute(*command)
 
 
 async def release(

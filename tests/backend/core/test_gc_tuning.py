@@ -1,0 +1,58 @@
+"""After start-up the collector leaves start-up objects alone and collects young ones less
+often, and still collects garbage made later."""
+
+from __future__ import annotations
+
+import gc
+import weakref
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from httpx import ASGITransport, AsyncClient
+
+from flashmart.core.gc_tuning import settle_heap
+
+
+@pytest.fixture
+def restored_gc() -> Iterator[None]:
+    thresholds = gc.get_threshold()
+    yield
+    gc.unfreeze()
+    gc.set_threshold(*thresholds)
+
+
+class Node:
+    def __init__(self) -> None:
+        self.other: Node | None = None
+
+
+def test_start_up_objects_are_frozen_and_later_cycles_still_collected(restored_gc: None) -> None:
+    built_at_start_up = [object() for _ in range(100)]
+    settle_heap(5000)
+    assert gc.get_threshold()[0] == 5000
+    assert gc.get_freeze_count() > 0
+    assert not any(o is built_at_start_up for o in gc.get_objects())  # out of the collector's sight
+    a, b = Node(), Node()
+    a.other, b.other = b, a  # a cycle only the collector can free
+    gone = weakref.ref(a)
+    del a, b
+    gc.collect()
+    assert gone() is None
+
+
+def test_zero_keeps_pythons_defaults(restored_gc: None) -> None:
+    before = gc.get_threshold()
+    frozen = gc.get_freeze_count()
+    settle_heap(0)
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == frozen
+
+
+async def test_the_app_settles_its_heap_once_started(app_factory: Any, restored_gc: None) -> None:
+    app = app_factory(gc_young_threshold=4321)
+    async with app.router.lifespan_context(app):
+        assert gc.get_threshold()[0] == 4321
+        assert gc.get_freeze_count() > 0
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
+            assert (await client.get("/healthz")).status_code == 200
