@@ -27,6 +27,7 @@ from flashmart.app import RequestContextMiddleware
 from flashmart.catalog.services import decrement_stock
 from flashmart.core.db import close_db, init_db, ping_db
 from flashmart.core.errors import DomainError, ErrorCode
+from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging
 from flashmart.core.queue import create_queue
@@ -115,6 +116,7 @@ def create_app() -> Starlette:
             settings=settings, redis=redis, queue=queue, keys=Keys(settings.redis_prefix)
         )
         try:
+            settle_heap(settings.gc_young_threshold)  # as the product's app does
             yield
         finally:
             await queue.aclose()

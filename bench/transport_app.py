@@ -19,6 +19,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from flashmart.accounts.tokens import InvalidToken, bearer_token, decode_access_token
+from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.redis import create_redis
 from flashmart.core.settings import Settings
@@ -64,6 +65,7 @@ def create_app() -> Starlette:
         assert settings.redis_url, "REDIS_URL must be set"
         clients["redis"] = create_redis(settings.redis_url, multiplex=settings.redis_multiplex)
         try:
+            settle_heap(settings.gc_young_threshold)  # as the product's app does
             yield
         finally:
             await clients["redis"].aclose()
