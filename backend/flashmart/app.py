@@ -9,8 +9,10 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 from starlette.applications import Starlette
+from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
@@ -31,7 +33,7 @@ from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
 from flashmart.core.settings import Settings
 from flashmart.graphql.context import Services
-from flashmart.graphql.fastlane import BuyLane
+from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
 from flashmart.payments import http as payments_http
@@ -52,7 +54,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        request_id = headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
+        request_id = _request_id(headers)
         token = request_id_var.set(request_id)
         try:
             if scope["type"] == "websocket":
@@ -86,8 +88,7 @@ class RequestContextMiddleware:
             nonlocal status
             if message["type"] == "http.response.start":
                 status = message["status"]
-                message.setdefault("headers", [])
-                message["headers"] = [*message["headers"], (b"x-request-id", rid.encode())]
+                _add_request_id(message, rid)
             await send(message)
 
         try:
@@ -111,6 +112,80 @@ class RequestContextMiddleware:
 
 class BodyTooLarge(Exception):
     pass
+
+
+def _request_id(headers: dict[bytes, bytes]) -> str:
+    return headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
+
+
+def _add_request_id(message: Message, request_id: str) -> None:
+    message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+
+
+class FlashMartApp(Starlette):
+    """Starlette with the buy lane in front of the middleware stack.
+
+    Starlette's middleware and routing cost about a third of a flash-sale buy's CPU in the
+    process (docs/bench.md), so a JSON `POST /graphql` with a declared length within
+    `MAX_BODY_BYTES` is first offered to `BuyLane.answer`, which answers a qualifying
+    `seckillBuy` with what the stack would add: the request id (log context and
+    `x-request-id`), the CORS headers (Starlette's own `CORSMiddleware.send`) and the request
+    metric. Anything the lane does not answer goes through the whole stack, body replayed.
+    """
+
+    buy_lane: BuyLane | None = None
+    cors: CORSMiddleware | None = None
+    max_body_bytes = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        lane = self.buy_lane
+        if lane is None or not self._offered(scope):
+            await super().__call__(scope, receive, send)
+            return
+        scope["app"] = self
+        body = await read_body(receive)
+        headers = dict(scope["headers"])
+        request_id = _request_id(headers)
+        status = 500
+
+        async def reply(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                _add_request_id(message, request_id)
+            await send(message)
+
+        respond = reply
+        if self.cors is not None:
+            cors, request_headers = self.cors, Headers(scope=scope)
+
+            async def respond(message: Message) -> None:
+                await cors.send(message, reply, request_headers)
+
+        token = request_id_var.set(request_id)
+        try:
+            answered = await lane.answer(scope, body, respond)
+        finally:
+            request_id_var.reset(token)
+        if answered:
+            metrics.HTTP_REQUESTS.labels("/graphql", str(status)).inc()
+            return
+        await super().__call__(scope, replay_body(body, receive), send)
+
+    def _offered(self, scope: Scope) -> bool:
+        if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/graphql":
+            return False
+        if scope.get("root_path"):
+            return False
+        length = kind = None
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                length = value
+            elif name == b"content-type":
+                kind = value
+        if kind is None or kind.split(b";", 1)[0].strip().lower() != b"application/json":
+            return False
+        return length is not None and length.isdigit() and int(length) <= self.max_body_bytes
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
@@ -183,7 +258,7 @@ def _frontend_routes(dist: Path) -> list[BaseRoute]:
     return routes
 
 
-def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> Starlette:
+def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> FlashMartApp:
     """Build the app; `manage_database=False` when the caller already initialised Tortoise."""
     settings = settings or Settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
@@ -196,17 +271,6 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         max_subscriptions_per_connection=settings.subscription_max_per_connection,
         allowed_origins=settings.cors_origins,  # WebSocket handshakes from other sites: 403
     )
-
-    # POST /graphql meets the buy lane first: `seckillBuy` without generic execution.
-    graphql_endpoint: ASGIApp = graphql_app
-    if settings.graphql_buy_lane:
-        graphql_endpoint = BuyLane(
-            graphql_app,
-            schema._schema,
-            rules=schema.extra_rules,
-            max_tokens=settings.max_query_tokens,
-            cache_size=settings.graphql_cache_size,
-        )
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -240,25 +304,39 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
-        Route("/graphql", graphql_endpoint, methods=["GET", "POST"]),
+        Route("/graphql", graphql_app, methods=["GET", "POST"]),
         WebSocketRoute("/graphql", graphql_app),
         Mount("/media", StaticFiles(directory=media_dir), name="media"),
         *payments_http.routes(settings),
         *_frontend_routes(settings.frontend_dist),
     ]
+    cors: dict[str, Any] = {
+        "allow_origins": settings.cors_origins,
+        "allow_methods": ["GET", "POST"],
+        "allow_headers": [
+            "authorization",
+            "content-type",
+            "x-request-id",
+            "x-flashmart-upload",
+            "apollo-require-preflight",
+        ],
+    }
     middleware = [
         Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
-        Middleware(
-            CORSMiddleware,
-            allow_origins=settings.cors_origins,
-            allow_methods=["GET", "POST"],
-            allow_headers=[
-                "authorization",
-                "content-type",
-                "x-request-id",
-                "x-flashmart-upload",
-                "apollo-require-preflight",
-            ],
-        ),
+        Middleware(CORSMiddleware, **cors),
     ]
-    return Starlette(routes=routes, middleware=middleware, lifespan=lifespan)
+    app = FlashMartApp(routes=routes, middleware=middleware, lifespan=lifespan)
+    if settings.graphql_buy_lane:  # `seckillBuy` without generic execution (graphql/fastlane.py)
+        app.buy_lane = BuyLane(
+            schema._schema,
+            rules=schema.extra_rules,
+            max_tokens=settings.max_query_tokens,
+            cache_size=settings.graphql_cache_size,
+        )
+        app.cors = CORSMiddleware(_unused_app, **cors)  # its `send`: the stack's CORS headers
+        app.max_body_bytes = settings.max_body_bytes
+    return app
+
+
+async def _unused_app(scope: Scope, receive: Receive, send: Send) -> None:
+    raise RuntimeError("only CORSMiddleware.send is used")

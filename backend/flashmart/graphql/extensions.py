@@ -78,6 +78,8 @@ def record_operation(
     """Metrics and the access-log line of one GraphQL operation (also used by the buy lane)."""
     metrics.REQUESTS.labels(name, operation_type, outcome).inc()
     metrics.LATENCY.labels(name).observe(elapsed)
+    if not access_log.isEnabledFor(logging.INFO):
+        return
     access_log.info(
         "graphql",
         extra={

@@ -2,10 +2,12 @@
 
 Thousands of shoppers send the same small mutation in the same second; generic execution
 (Strawberry's view, graphql-core's executor, one context and one extension object per request)
-costs several times the Redis work behind it (docs/bench.md). So `POST /graphql` goes through
-this ASGI app first. A document is *compiled* once per query text (bounded cache): it is parsed
-and validated against the schema with the same rules as every request, and it qualifies only
-when it is one mutation whose one root field is `seckillBuy`, without directives, selecting
+costs several times the Redis work behind it (docs/bench.md). So every JSON `POST /graphql`
+meets `BuyLane.answer` first, ahead of the app's middleware stack (`flashmart.app.FlashMartApp`
+adds what the middleware would: request id, CORS headers, body limit, request metric). A
+document is *compiled* once per query text (bounded cache): it is parsed and validated
+against the schema with the same rules as every request, and it qualifies only when it is
+one mutation whose one root field is `seckillBuy`, without directives, selecting
 nothing that needs the database (`ticket { id status failureReason quantity order }`,
 `userErrors { field message code }`, `__typename`, through fragments or not). A qualifying
 request is answered here: the same token verification, the same service call
@@ -51,7 +53,7 @@ from graphql import (
 )
 from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import Message, Receive, Scope, Send
 from strawberry import relay
 from strawberry.schema.schema import validate_document
 
@@ -353,18 +355,17 @@ def _data(plan: BuyPlan, payload: dict[str, Any]) -> dict[str, Any]:
 
 
 class BuyLane:
-    """ASGI app in front of the Strawberry view at `/graphql` (see the module docstring)."""
+    """Compiles and answers `seckillBuy` documents (see the module docstring); the app calls
+    `answer` for every JSON `POST /graphql` before its middleware stack."""
 
     def __init__(
         self,
-        view: ASGIApp,
         schema: GraphQLSchema,
         *,
         rules: list[type[ASTValidationRule]],
         max_tokens: int,
         cache_size: int,
     ) -> None:
-        self.view = view
         self.schema = schema
         self.rules = rules
         self.max_tokens = max_tokens
@@ -383,15 +384,7 @@ class BuyLane:
         self._plans[query] = found
         return found
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["method"] != "POST" or not _is_json(scope):
-            await self.view(scope, receive, send)
-            return
-        body = await _read_body(receive)
-        if not await self._answer(scope, body, send):
-            await self.view(scope, _replay(body, receive), send)
-
-    async def _answer(self, scope: Scope, body: bytes, send: Send) -> bool:
+    async def answer(self, scope: Scope, body: bytes, send: Send) -> bool:
         """True when the request was answered here; False hands it to the view unchanged."""
         started = time.perf_counter()
         try:
@@ -457,12 +450,7 @@ def _header(scope: Scope, name: bytes) -> str | None:
     return None
 
 
-def _is_json(scope: Scope) -> bool:
-    content_type = _header(scope, b"content-type") or ""
-    return content_type.split(";", 1)[0].strip().lower() == "application/json"
-
-
-async def _read_body(receive: Receive) -> bytes:
+async def read_body(receive: Receive) -> bytes:
     chunks: list[bytes] = []
     while True:
         message = await receive()
@@ -474,7 +462,8 @@ async def _read_body(receive: Receive) -> bytes:
     return b"".join(chunks)
 
 
-def _replay(body: bytes, receive: Receive) -> Receive:
+def replay_body(body: bytes, receive: Receive) -> Receive:
+    """`receive` that first hands out `body` (already read) again."""
     sent = False
 
     async def replay() -> Message:

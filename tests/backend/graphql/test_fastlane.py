@@ -17,6 +17,7 @@ from typing import Any
 import httpx
 import pytest
 from graphql import OperationType, parse
+from prometheus_client import REGISTRY
 
 from flashmart.accounts.models import User
 from flashmart.accounts.services import update_user
@@ -67,6 +68,7 @@ TWO_FIELDS = (
 )
 
 Client = httpx.AsyncClient
+ALLOWED_ORIGIN = "https://shop.example"
 
 
 @contextlib.asynccontextmanager
@@ -78,7 +80,9 @@ async def _client(app: Any) -> AsyncIterator[Client]:
 
 
 def _lane(app: Any) -> BuyLane:
-    return next(r.endpoint for r in app.routes if isinstance(getattr(r, "endpoint", None), BuyLane))
+    lane: BuyLane | None = app.buy_lane
+    assert lane is not None
+    return lane
 
 
 class Pair:
@@ -87,12 +91,19 @@ class Pair:
     def __init__(self, lane: Client, generic: Client, lane_app: Any) -> None:
         self.lane, self.generic, self.lane_app = lane, generic, lane_app
 
-    async def post(self, client: Client, body: dict[str, Any], token: str | None) -> str:
+    async def post(
+        self, client: Client, body: dict[str, Any], token: str | None, **extra: str
+    ) -> str:
+        """Status, every response header and the body (the request id is fixed, so even the
+        `x-request-id` header must match)."""
         headers = {"authorization": f"Bearer {token}"} if token else {}
+        headers |= {"x-request-id": "same-request", **extra}
         response = await client.post("/graphql", json=body, headers=headers)
         assert response.status_code == 200
         assert response.headers["content-type"] == "application/json"
-        text = response.text
+        assert response.headers["x-request-id"] == "same-request"
+        head = "".join(f"{k}: {v}\n" for k, v in response.headers.multi_items())
+        text = f"{response.status_code}\n{head}\n{response.text}"
         ids = re.findall(r'"(?:id|ticketId)":"([A-Za-z0-9+/=]+)"', text)
         for found in ids:
             text = text.replace(found, "<ticket>")
@@ -114,7 +125,7 @@ class Pair:
             self.generic, {"query": query, "variables": variables}, generic_token
         )
         assert fast == slow
-        result: dict[str, Any] = json.loads(fast)
+        result: dict[str, Any] = json.loads(fast.split("\n\n", 1)[1])
         return result
 
 
@@ -142,7 +153,11 @@ async def _shoppers(name: str) -> tuple[str, str]:
 
 @pytest.fixture
 async def pair(app_factory: Any, runtime: Runtime) -> AsyncIterator[Pair]:
-    overrides = {"seckill_user_burst": 2, "seckill_user_rate": 0.01}
+    overrides = {
+        "seckill_user_burst": 2,
+        "seckill_user_rate": 0.01,
+        "cors_origins": [ALLOWED_ORIGIN],
+    }
     lane_app = app_factory(graphql_buy_lane=True, **overrides)
     generic_app = app_factory(graphql_buy_lane=False, **overrides)
     async with _client(lane_app) as lane, _client(generic_app) as generic:
@@ -171,7 +186,7 @@ async def _buy(
         tokens[1],
     )
     assert fast == slow
-    result: dict[str, Any] = json.loads(fast)
+    result: dict[str, Any] = json.loads(fast.split("\n\n", 1)[1])
     return result
 
 
@@ -393,3 +408,54 @@ async def test_concurrent_buys_through_the_lane_sell_exactly_the_stock(
     report = await seckill.audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.sold, report.remaining, report.oversold, report.undersold) == (50, 0, 0, 0)
+
+
+@pytest.mark.parametrize("origin", [ALLOWED_ORIGIN, "https://elsewhere.example"])
+async def test_cors_headers_and_the_request_id_match_the_middleware_stack(
+    pair: Pair, runtime: Runtime, origin: str
+) -> None:
+    """The lane answers ahead of the middleware stack and adds exactly what it would."""
+    sales = await _sales(runtime, 5)
+    lane_token, generic_token = await _shoppers(f"cors-{origin.split('//')[1]}")
+    before = _lane(pair.lane_app).answered
+    query = {"query": STOREFRONT_BUY}
+    fast = await pair.post(
+        pair.lane, {**query, "variables": {"eventId": sales.lane}}, lane_token, origin=origin
+    )
+    assert _lane(pair.lane_app).answered == before + 1
+    slow = await pair.post(
+        pair.generic, {**query, "variables": {"eventId": sales.generic}}, generic_token,
+        origin=origin,
+    )  # fmt: skip
+    assert fast == slow
+    assert (f"access-control-allow-origin: {origin}\n" in fast) is (origin == ALLOWED_ORIGIN)
+    assert "vary: Origin\n" in fast
+
+
+async def test_lane_answers_count_in_the_request_metric(pair: Pair, runtime: Runtime) -> None:
+    sales = await _sales(runtime, 5)
+    lane_token, _ = await _shoppers("metric")
+    labels = {"route": "/graphql", "status": "200"}
+    before = REGISTRY.get_sample_value("flashmart_http_requests_total", labels) or 0
+    await pair.post(pair.lane, {"query": STOREFRONT_BUY, "variables": {"eventId": sales.lane}},
+                    lane_token)  # fmt: skip
+    assert REGISTRY.get_sample_value("flashmart_http_requests_total", labels) == before + 1
+
+
+async def test_a_body_over_the_limit_is_refused_as_before(
+    app_factory: Any, runtime: Runtime
+) -> None:
+    app = app_factory(max_body_bytes=2048)
+    event = await sale(5)
+    await seckill.warm_up(runtime, event.id)
+    user = await User.create(email="large@example.com", password_hash="x")
+    body = {"query": STOREFRONT_BUY, "variables": {"eventId": encode_id("SeckillEvent", event.id)}}
+    async with _client(app) as http:
+        headers = {"authorization": f"Bearer {token_for(user.id)}"}
+        small = await http.post("/graphql", json=body, headers=headers)
+        assert small.json()["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
+        padded = {**body, "extensions": {"padding": "x" * 3000}}
+        large = await http.post("/graphql", json=padded, headers=headers)
+    assert large.status_code == 413
+    assert large.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
+    assert _lane(app).answered == 1
