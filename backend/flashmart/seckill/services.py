@@ -351,6 +351,10 @@ class PersistOutcome(StrEnum):
     FAILED = "failed"
 
 
+INACTIVE_REASON = "The account is no longer active"
+PERSIST_ATTEMPTS = 5  # a rare order-number collision rolls a single persist back: try again
+
+
 async def persist_reservation(
     runtime: Runtime,
     *,
@@ -362,13 +366,28 @@ async def persist_reservation(
 ) -> PersistOutcome:
     """Write the reservation's order and ticket in one transaction. Running it twice (a retried
     job, the reconciler) is a no-op: the ticket id is the primary key."""
-    try:
-        outcome, order = await _persist_once(
-            runtime, event_id, ticket_id, user_id, quantity, reserved_ms
-        )
-    except IntegrityError:  # a concurrent run of the same reservation won
-        outcome, order = PersistOutcome.ALREADY, None
-    if outcome is PersistOutcome.FAILED:
+    order: Order | None = None
+    for _ in range(PERSIST_ATTEMPTS):
+        try:
+            outcome, order = await _persist_once(
+                runtime, event_id, ticket_id, user_id, quantity, reserved_ms
+            )
+        except IntegrityError:
+            # A concurrent run of the same reservation won, or (rarely) the order number
+            # collided with another order's; only the ticket's existence tells them apart.
+            found = await SeckillTicket.filter(id=ticket_id).values("status")
+            if not found:
+                continue
+            outcome = PersistOutcome.ALREADY
+            failed = found[0]["status"] == TicketStatus.FAILED
+        else:
+            failed = outcome is PersistOutcome.FAILED
+        break
+    else:
+        raise RuntimeError(f"reservation {ticket_id} kept colliding with other orders")
+    if failed:
+        # Exactly once per ticket (release.lua), also when this repeats a run that a crash cut
+        # short between the FAILED ticket's commit and the release.
         await store.release(
             runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id,
             user_id=user_id, quantity=quantity,
@@ -376,7 +395,8 @@ async def persist_reservation(
         await store.mark_settled(
             runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id, state="failed"
         )
-        await publish_ticket_updated(runtime, ticket_id)
+        if outcome is PersistOutcome.FAILED:
+            await publish_ticket_updated(runtime, ticket_id)
         return outcome
     # The ledger entry, the order's expiry job and the announcements: one round trip.
     async with runtime.redis.pipeline(transaction=False) as pipe:
@@ -420,7 +440,7 @@ async def _persist_once(
                 user_id=user_id,
                 quantity=quantity,
                 status=TicketStatus.FAILED,
-                failure_reason="The account is no longer active",
+                failure_reason=INACTIVE_REASON,
                 reserved_at=reserved_at,
             )
             return PersistOutcome.FAILED, None
