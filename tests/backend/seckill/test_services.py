@@ -211,11 +211,12 @@ async def _remaining(runtime: Runtime, event_id: int) -> int:
     return (await store.read_states(runtime.redis, runtime.keys, [event_id]))[event_id].remaining
 
 
+@pytest.mark.parametrize("batch", [1, 50])
 async def test_a_failed_ticket_whose_release_was_cut_short_is_released_once(
-    runtime: Runtime,
+    runtime: Runtime, batch: int
 ) -> None:
     """A crash between the FAILED ticket's commit and the release: the next run releases."""
-    runtime = relaxed(runtime)
+    runtime = relaxed(runtime, seckill_persist_batch=batch)
     users = await shoppers(2)
     event = await sale(2)
     await seckill.warm_up(runtime, event.id)
