@@ -62,6 +62,10 @@ class Keys:
         """Sorted set: tickets reserved but not yet persisted, scored by reservation ms."""
         return f"{self._event(event_id)}:pending"
 
+    def event_claims(self, event_id: int) -> str:
+        """Hash: ticket id -> "claimed ms:token" of the worker persisting it now (claim.lua)."""
+        return f"{self._event(event_id)}:claims"
+
     def event_rate_user(self, event_id: int, user_id: int) -> str:
         return f"{self._event(event_id)}:rl:u:{user_id}"
 

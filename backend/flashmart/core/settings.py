@@ -98,6 +98,8 @@ class Settings(BaseSettings):
     # when the queue lives on another Redis than the stock (Redis Cluster).
     seckill_enqueue_in_script: bool = True
     seckill_reconcile_after_seconds: float = Field(default=5.0, gt=0)
+    # Reservations the worker persists in one transaction (1: each job its own, one by one).
+    seckill_persist_batch: int = Field(default=50, ge=1, le=1000)
     seckill_reconcile_interval_seconds: int = Field(default=5, ge=1, le=60)
     seckill_warmup_lead_seconds: int = Field(default=600, ge=0)
 

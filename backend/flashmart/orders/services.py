@@ -215,6 +215,76 @@ async def create_seckill_order(
     return order
 
 
+@dataclass(frozen=True)
+class SeckillPurchase:
+    user_id: int
+    quantity: int
+
+
+async def create_seckill_orders(
+    *,
+    event: SeckillEvent,
+    product_name: str,
+    product_id: int,
+    currency: str,
+    purchases: list[SeckillPurchase],
+    expires_at: datetime,
+) -> list[Order]:
+    """`create_seckill_order` for many reservations at once (orders, lines and history in one
+    bulk insert each), in the order of `purchases`. Call inside a transaction.
+
+    The numbers are distinct within the batch; a collision with another transaction's number
+    raises IntegrityError like any duplicate. Bulk inserts return no ids on SQLite, so the new
+    orders are read back by number (one query)."""
+    numbers: set[str] = set()
+    made: list[Order] = []
+    for purchase in purchases:
+        number = new_order_number()
+        while number in numbers:
+            number = new_order_number()
+        numbers.add(number)
+        made.append(
+            Order(
+                number=number,
+                user_id=purchase.user_id,
+                total=event.price * purchase.quantity,
+                currency=currency,
+                expires_at=expires_at,
+                seckill_event_id=event.id,
+            )
+        )
+    # One insert order for every writer: concurrent batches wait on each other's numbers in the
+    # same sequence instead of deadlocking.
+    await Order.bulk_create(sorted(made, key=lambda order: order.number))
+    ids = dict(await Order.filter(number__in=list(numbers)).values_list("number", "id"))
+    for order in made:
+        order.id = ids[order.number]
+        order._saved_in_db = True
+    await OrderLine.bulk_create(
+        [
+            OrderLine(
+                order_id=order.id,
+                product_id=product_id,
+                product_name=product_name,
+                unit_price=event.price,
+                quantity=purchase.quantity,
+            )
+            for order, purchase in zip(made, purchases, strict=True)
+        ]
+    )
+    await OrderEvent.bulk_create(
+        [
+            OrderEvent(
+                order_id=order.id,
+                to_status=OrderStatus.PENDING_PAYMENT,
+                actor_id=purchase.user_id,
+            )
+            for order, purchase in zip(made, purchases, strict=True)
+        ]
+    )
+    return made
+
+
 # --- status changes -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class StatusChange:

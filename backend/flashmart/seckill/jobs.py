@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from arq import Retry
+
 from flashmart.core.queue import deps
 from flashmart.seckill import services
 
@@ -16,8 +18,10 @@ async def persist_reservation(
     quantity: int,
     reserved_ms: int,
 ) -> str:
-    """Enqueued by the reservation script itself (JSON job, job id = ticket id)."""
-    outcome = await services.persist_reservation(
+    """Enqueued by the reservation script itself (JSON job, job id = ticket id). Persists its
+    reservation, usually in a batch with others (`SECKILL_PERSIST_BATCH`); when another
+    worker's batch holds it, runs again once that claim would have lapsed."""
+    result = await services.persist_job(
         deps(ctx),
         event_id=event_id,
         ticket_id=ticket_id,
@@ -25,7 +29,9 @@ async def persist_reservation(
         quantity=quantity,
         reserved_ms=reserved_ms,
     )
-    return outcome.value
+    if isinstance(result, services.ClaimHeld):
+        raise Retry(defer=result.seconds)
+    return result.value
 
 
 async def warm_upcoming_events(ctx: dict[str, Any]) -> int:

@@ -1,17 +1,23 @@
--- Mark a reservation persisted (its order exists in the database).
+-- Settle reservations: persisted (the order exists in the database) or failed (the ticket is
+-- FAILED and its units went back on sale). Drops each from the pending set and its claim.
 --
--- KEYS[1] ledger, KEYS[2] pending; ARGV: 1 ticket id, 2 new state ('persisted' | 'failed')
--- Returns 1 when the entry changed, 0 otherwise (unknown, or already settled).
+-- KEYS[1] ledger, KEYS[2] pending, KEYS[3] claims
+-- ARGV: pairs of (ticket id, new state 'persisted' | 'failed')
+-- Returns how many entries changed (an unknown or already settled entry changes nothing).
 
-local raw = redis.call('HGET', KEYS[1], ARGV[1])
-redis.call('ZREM', KEYS[2], ARGV[1])
-if not raw then
-  return 0
+local changed = 0
+for i = 1, #ARGV, 2 do
+  local ticket = ARGV[i]
+  redis.call('ZREM', KEYS[2], ticket)
+  redis.call('HDEL', KEYS[3], ticket)
+  local raw = redis.call('HGET', KEYS[1], ticket)
+  if raw then
+    local entry = cjson.decode(raw)
+    if entry.s == 'reserved' then
+      entry.s = ARGV[i + 1]
+      redis.call('HSET', KEYS[1], ticket, cjson.encode(entry))
+      changed = changed + 1
+    end
+  end
 end
-local entry = cjson.decode(raw)
-if entry.s ~= 'reserved' then
-  return 0
-end
-entry.s = ARGV[2]
-redis.call('HSET', KEYS[1], ARGV[1], cjson.encode(entry))
-return 1
+return changed

@@ -351,6 +351,60 @@ class PersistOutcome(StrEnum):
     FAILED = "failed"
 
 
+INACTIVE_REASON = "The account is no longer active"
+PERSIST_ATTEMPTS = 5  # a rare order-number collision rolls a single persist back: try again
+HELD_MARGIN_SECONDS = 0.05
+
+
+@dataclass(frozen=True)
+class ClaimHeld:
+    """Another worker's live claim holds the job's ticket: run the job again in `seconds`, when
+    that claim lapses. By then the ticket is settled (the job answers ALREADY), or its claimer
+    died and this job persists it."""
+
+    seconds: float
+
+
+def claim_lifetime_ms(runtime: Runtime) -> int:
+    """How long a claim holds its entries: as long as a reservation takes to count as stale."""
+    return max(1, int(runtime.settings.seckill_reconcile_after_seconds * 1000))
+
+
+async def persist_job(
+    runtime: Runtime,
+    *,
+    event_id: int,
+    ticket_id: str,
+    user_id: int,
+    quantity: int,
+    reserved_ms: int,
+) -> PersistOutcome | ClaimHeld:
+    """The persist job's work. With `SECKILL_PERSIST_BATCH` 1, its own reservation alone;
+    otherwise it claims its ticket plus up to batch - 1 other reservations of the sale nobody
+    holds (claim.lua) and writes them in one transaction. Answers for its own ticket."""
+    batch = runtime.settings.seckill_persist_batch
+    if batch > 1:
+        claim = await store.claim(
+            runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id, batch=batch,
+            lifetime_ms=claim_lifetime_ms(runtime), token=uuid.uuid4().hex,
+            defer_jobs=runtime.settings.seckill_enqueue_in_script,
+        )  # fmt: skip
+        if claim.code is store.ClaimCode.SETTLED:
+            return PersistOutcome.ALREADY  # another job's batch (or the reconciler) wrote it
+        if claim.code is store.ClaimCode.HELD:
+            return ClaimHeld(seconds=claim.held_ms / 1000 + HELD_MARGIN_SECONDS)
+        if claim.code is store.ClaimCode.CLAIMED:
+            outcomes = await persist_batch(
+                runtime, event_id=event_id, entries=claim.entries, own_ticket=ticket_id
+            )
+            return outcomes[ticket_id]
+        # MISSING: the ledger no longer knows the ticket; the job's own arguments do.
+    return await persist_reservation(
+        runtime, event_id=event_id, ticket_id=ticket_id, user_id=user_id, quantity=quantity,
+        reserved_ms=reserved_ms,
+    )  # fmt: skip
+
+
 async def persist_reservation(
     runtime: Runtime,
     *,
@@ -362,13 +416,28 @@ async def persist_reservation(
 ) -> PersistOutcome:
     """Write the reservation's order and ticket in one transaction. Running it twice (a retried
     job, the reconciler) is a no-op: the ticket id is the primary key."""
-    try:
-        outcome, order = await _persist_once(
-            runtime, event_id, ticket_id, user_id, quantity, reserved_ms
-        )
-    except IntegrityError:  # a concurrent run of the same reservation won
-        outcome, order = PersistOutcome.ALREADY, None
-    if outcome is PersistOutcome.FAILED:
+    order: Order | None = None
+    for _ in range(PERSIST_ATTEMPTS):
+        try:
+            outcome, order = await _persist_once(
+                runtime, event_id, ticket_id, user_id, quantity, reserved_ms
+            )
+        except IntegrityError:
+            # A concurrent run of the same reservation won, or (rarely) the order number
+            # collided with another order's; only the ticket's existence tells them apart.
+            found = await SeckillTicket.filter(id=ticket_id).values("status")
+            if not found:
+                continue
+            outcome = PersistOutcome.ALREADY
+            failed = found[0]["status"] == TicketStatus.FAILED
+        else:
+            failed = outcome is PersistOutcome.FAILED
+        break
+    else:
+        raise RuntimeError(f"reservation {ticket_id} kept colliding with other orders")
+    if failed:
+        # Exactly once per ticket (release.lua), also when this repeats a run that a crash cut
+        # short between the FAILED ticket's commit and the release.
         await store.release(
             runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id,
             user_id=user_id, quantity=quantity,
@@ -376,12 +445,13 @@ async def persist_reservation(
         await store.mark_settled(
             runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id, state="failed"
         )
-        await publish_ticket_updated(runtime, ticket_id)
+        if outcome is PersistOutcome.FAILED:
+            await publish_ticket_updated(runtime, ticket_id)
         return outcome
     # The ledger entry, the order's expiry job and the announcements: one round trip.
     async with runtime.redis.pipeline(transaction=False) as pipe:
         store.mark_settled_in(
-            pipe, runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id
+            pipe, runtime.redis, runtime.keys, event_id=event_id, states={ticket_id: "persisted"}
         )
         if order is not None:
             orders.announce_new_order(pipe, runtime, order)
@@ -420,7 +490,7 @@ async def _persist_once(
                 user_id=user_id,
                 quantity=quantity,
                 status=TicketStatus.FAILED,
-                failure_reason="The account is no longer active",
+                failure_reason=INACTIVE_REASON,
                 reserved_at=reserved_at,
             )
             return PersistOutcome.FAILED, None
@@ -447,6 +517,151 @@ async def _persist_once(
     return PersistOutcome.CREATED, order
 
 
+@dataclass
+class _BatchWrite:
+    """What one batch transaction did, for the Redis follow-up after its commit."""
+
+    outcomes: dict[str, PersistOutcome] = field(default_factory=dict)
+    states: dict[str, str] = field(default_factory=dict)  # ledger entry -> persisted | failed
+    orders: list[Order] = field(default_factory=list)  # new: expiry jobs and orderUpdated
+    releases: list[store.LedgerEntry] = field(default_factory=list)  # FAILED: units back
+    announce: list[str] = field(default_factory=list)  # new tickets: seckillTicketUpdated
+
+
+async def persist_batch(
+    runtime: Runtime,
+    *,
+    event_id: int,
+    entries: list[store.LedgerEntry],
+    own_ticket: str | None = None,
+) -> dict[str, PersistOutcome]:
+    """Write many reservations of one sale in ONE transaction: one query for tickets already
+    written (those answer ALREADY), one for the buyers' accounts, orders, lines, history and
+    tickets in one bulk insert each, and one `sold` update. Then the FAILED tickets' units go
+    back on sale (exactly once each) and one pipeline settles the ledger entries, queues the
+    new orders' expiry jobs and sends the announcements. The other tickets' persist jobs (all
+    but `own_ticket`, the running job's) leave the queue when it is on this Redis (see
+    `store.claim`).
+
+    An integrity conflict (a concurrent reconciler or job wrote one of them, or an order number
+    collided) rolls the whole batch back; each entry then takes the single path, which is
+    idempotent, so nothing is lost or written twice."""
+    if len(entries) == 1:
+        (entry,) = entries
+        return {entry.ticket_id: await _persist_entry(runtime, event_id, entry)}
+    try:
+        write = await _persist_batch_once(runtime, event_id, entries)
+    except IntegrityError:
+        logger.info("batch of %d reservations of sale %d conflicted", len(entries), event_id)
+        return {e.ticket_id: await _persist_entry(runtime, event_id, e) for e in entries}
+    for entry in write.releases:
+        await store.release(
+            runtime.redis, runtime.keys, event_id=event_id, ticket_id=entry.ticket_id,
+            user_id=entry.user_id, quantity=entry.quantity,
+        )  # fmt: skip
+    async with runtime.redis.pipeline(transaction=False) as pipe:
+        store.mark_settled_in(
+            pipe, runtime.redis, runtime.keys, event_id=event_id, states=write.states
+        )
+        for order in write.orders:
+            orders.announce_new_order(pipe, runtime, order)
+        for ticket_id in write.announce:
+            pipe.publish(runtime.keys.channel(TICKET_TOPIC, ticket_id), ticket_id)
+        if runtime.settings.seckill_enqueue_in_script:
+            store.drop_settled_jobs_in(
+                pipe, runtime.keys, [t for t in write.states if t != own_ticket]
+            )
+        replies = await pipe.execute(raise_on_error=False)
+    for reply in replies[1:]:
+        if isinstance(reply, Exception):
+            raise reply
+    if store.needs_script(replies[0]):
+        await store.mark_settled_many(
+            runtime.redis, runtime.keys, event_id=event_id, states=write.states
+        )
+    return write.outcomes
+
+
+async def _persist_entry(
+    runtime: Runtime, event_id: int, entry: store.LedgerEntry
+) -> PersistOutcome:
+    return await persist_reservation(
+        runtime, event_id=event_id, ticket_id=entry.ticket_id, user_id=entry.user_id,
+        quantity=entry.quantity, reserved_ms=entry.reserved_ms,
+    )  # fmt: skip
+
+
+async def _persist_batch_once(
+    runtime: Runtime, event_id: int, entries: list[store.LedgerEntry]
+) -> _BatchWrite:
+    write = _BatchWrite()
+    timeout = timedelta(seconds=runtime.settings.seckill_payment_timeout_seconds)
+    async with in_transaction():
+        ids = [e.ticket_id for e in entries]
+        found = dict(await SeckillTicket.filter(id__in=ids).values_list("id", "status"))
+        fresh: list[store.LedgerEntry] = []
+        for entry in entries:
+            if entry.ticket_id not in found:
+                fresh.append(entry)
+                continue
+            write.outcomes[entry.ticket_id] = PersistOutcome.ALREADY
+            if found[entry.ticket_id] == TicketStatus.FAILED:  # a crash may have cut its release
+                write.states[entry.ticket_id] = "failed"
+                write.releases.append(entry)
+            else:
+                write.states[entry.ticket_id] = "persisted"
+        if not fresh:
+            return write
+        event = await SeckillEvent.filter(id=event_id).select_related("product").get()
+        accounts = User.filter(id__in=sorted({e.user_id for e in fresh}), is_active=True)
+        active = {row["id"] for row in await accounts.values("id")}
+        buyers = [e for e in fresh if e.user_id in active]
+        product: Product = event.product
+        made = await orders.create_seckill_orders(
+            event=event,
+            product_name=product.name,
+            product_id=product.id,
+            currency=product.currency,
+            purchases=[orders.SeckillPurchase(e.user_id, e.quantity) for e in buyers],
+            expires_at=datetime.now(UTC) + timeout,
+        ) if buyers else []  # fmt: skip
+        tickets = [
+            SeckillTicket(
+                id=e.ticket_id, event_id=event_id, user_id=e.user_id, quantity=e.quantity,
+                status=TicketStatus.SUCCEEDED, order_id=order.id, reserved_at=_at(e.reserved_ms),
+            )
+            for e, order in zip(buyers, made, strict=True)
+        ] + [
+            SeckillTicket(
+                id=e.ticket_id, event_id=event_id, user_id=e.user_id, quantity=e.quantity,
+                status=TicketStatus.FAILED, failure_reason=INACTIVE_REASON,
+                reserved_at=_at(e.reserved_ms),
+            )
+            for e in fresh if e.user_id not in active
+        ]  # fmt: skip
+        # In id order, like every batch: two batches racing for a ticket never deadlock.
+        await SeckillTicket.bulk_create(sorted(tickets, key=lambda t: t.id))
+        units = sum(e.quantity for e in buyers)
+        if units:
+            # Last, as in the single path: the sale's row lock is held only until the commit.
+            await SeckillEvent.filter(id=event_id).update(sold=F("sold") + units)
+    write.orders = made
+    for entry in fresh:
+        bought = entry.user_id in active
+        write.outcomes[entry.ticket_id] = (
+            PersistOutcome.CREATED if bought else PersistOutcome.FAILED
+        )
+        write.states[entry.ticket_id] = "persisted" if bought else "failed"
+        write.announce.append(entry.ticket_id)
+        if not bought:
+            write.releases.append(entry)
+    return write
+
+
+def _at(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, UTC)
+
+
 # --- reconciliation and closing (worker crons) ----------------------------------------------
 @dataclass
 class ReconcileReport:
@@ -460,20 +675,10 @@ async def reconcile(runtime: Runtime) -> ReconcileReport:
     report = ReconcileReport()
     older_than = int(time.time() * 1000 - runtime.settings.seckill_reconcile_after_seconds * 1000)
     for event_id in await store.warm_event_ids(runtime.redis, runtime.keys):
-        for ticket_id in await store.stale_pending(
-            runtime.redis, runtime.keys, event_id, older_than_ms=older_than
-        ):
-            entry = await store.ledger_entry(runtime.redis, runtime.keys, event_id, ticket_id)
-            if entry is None or entry.state != "reserved":
-                await store.mark_settled(
-                    runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id
-                )
-                continue
-            outcome = await persist_reservation(
-                runtime, event_id=event_id, ticket_id=ticket_id, user_id=entry.user_id,
-                quantity=entry.quantity, reserved_ms=entry.reserved_ms,
-            )  # fmt: skip
-            report.persisted += outcome is PersistOutcome.CREATED
+        if runtime.settings.seckill_persist_batch == 1:
+            report.persisted += await _reconcile_one_by_one(runtime, event_id, older_than)
+        else:
+            report.persisted += await _reconcile_in_batches(runtime, event_id, older_than)
         released = await SeckillTicket.filter(
             event_id=event_id, status=TicketStatus.SUCCEEDED, order__status__in=RELEASED_STATUSES
         )
@@ -485,6 +690,45 @@ async def reconcile(runtime: Runtime) -> ReconcileReport:
         if await close_if_done(runtime, event_id):
             report.closed.append(event_id)
     return report
+
+
+async def _reconcile_one_by_one(runtime: Runtime, event_id: int, older_than: int) -> int:
+    created = 0
+    for ticket_id in await store.stale_pending(
+        runtime.redis, runtime.keys, event_id, older_than_ms=older_than
+    ):
+        entry = await store.ledger_entry(runtime.redis, runtime.keys, event_id, ticket_id)
+        if entry is None or entry.state != "reserved":
+            await store.mark_settled(
+                runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id
+            )
+            continue
+        outcome = await persist_reservation(
+            runtime, event_id=event_id, ticket_id=ticket_id, user_id=entry.user_id,
+            quantity=entry.quantity, reserved_ms=entry.reserved_ms,
+        )  # fmt: skip
+        created += outcome is PersistOutcome.CREATED
+    return created
+
+
+async def _reconcile_in_batches(runtime: Runtime, event_id: int, older_than: int) -> int:
+    """Stale reservations in batches, through the claims the jobs use: entries a live claim
+    holds are being written right now and are skipped; a claim older than its lifetime (the
+    same SECKILL_RECONCILE_AFTER_SECONDS) belongs to a worker that died and is taken over."""
+    batch = runtime.settings.seckill_persist_batch
+    stale = await store.stale_count(runtime.redis, runtime.keys, event_id, older_than_ms=older_than)
+    created = 0
+    for _ in range(-(-stale // batch)):  # bounded: each round settles what it claimed
+        claim = await store.claim(
+            runtime.redis, runtime.keys, event_id=event_id, ticket_id=None, batch=batch,
+            lifetime_ms=claim_lifetime_ms(runtime), token=uuid.uuid4().hex,
+            reserved_until_ms=older_than, defer_jobs=runtime.settings.seckill_enqueue_in_script,
+        )  # fmt: skip
+        if not claim.entries:
+            break
+        outcomes = await persist_batch(runtime, event_id=event_id, entries=claim.entries)
+        created += sum(o is PersistOutcome.CREATED for o in outcomes.values())
+    return created
 
 
 async def close_if_done(runtime: Runtime, event_id: int) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import inspect
 import json
 import weakref
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -58,16 +58,33 @@ class LedgerEntry:
     state: str  # reserved | persisted | released | failed
 
 
+class ClaimCode(StrEnum):
+    CLAIMED = "CLAIMED"  # the entries to persist now are the caller's
+    SETTLED = "SETTLED"  # the own ticket is persisted, failed or released: nothing to do
+    HELD = "HELD"  # another live claim holds the own ticket
+    MISSING = "MISSING"  # the own ticket has no ledger entry (the sale left Redis)
+
+
+@dataclass(frozen=True)
+class Claim:
+    code: ClaimCode
+    token: str
+    entries: list[LedgerEntry]  # CLAIMED: the own ticket first, then the oldest others
+    held_ms: int = 0  # HELD: until the other claim lapses
+
+
 @dataclass(frozen=True)
 class Scripts:
     reserve: AsyncScript
     release: AsyncScript
     persisted: AsyncScript
     warm: AsyncScript
+    claim: AsyncScript
 
 
 _SOURCES = {
-    name: (HERE / f"{name}.lua").read_text() for name in ("reserve", "release", "persisted", "warm")
+    name: (HERE / f"{name}.lua").read_text()
+    for name in ("reserve", "release", "persisted", "warm", "claim")
 }
 _loaded: weakref.WeakKeyDictionary[Redis, Scripts] = weakref.WeakKeyDictionary()
 
@@ -152,25 +169,88 @@ async def release(
 async def mark_settled(
     redis: Redis, keys: Keys, *, event_id: int, ticket_id: str, state: str = "persisted"
 ) -> bool:
-    result = await scripts(redis).persisted(
-        keys=[keys.event_ledger(event_id), keys.event_pending(event_id)], args=[ticket_id, state]
-    )
-    return bool(result)
+    return await mark_settled_many(redis, keys, event_id=event_id, states={ticket_id: state}) > 0
+
+
+async def mark_settled_many(
+    redis: Redis, keys: Keys, *, event_id: int, states: Mapping[str, str]
+) -> int:
+    """Settle ledger entries (ticket id -> 'persisted' | 'failed'), dropping them from the
+    pending set and the claims; returns how many changed."""
+    args: list[str] = []
+    for ticket_id, state in states.items():
+        args += [ticket_id, state]
+    return int(await scripts(redis).persisted(keys=_settle_keys(keys, event_id), args=args))
 
 
 def mark_settled_in(
-    pipe: Pipeline, redis: Redis, keys: Keys, *, event_id: int, ticket_id: str
+    pipe: Pipeline, redis: Redis, keys: Keys, *, event_id: int, states: Mapping[str, str]
 ) -> None:
-    """`mark_settled(state="persisted")` as one more command of `pipe` (by SHA: check the
-    reply with `settled_reply`, which says whether the script must be loaded and run again)."""
-    pipe.evalsha(
-        scripts(redis).persisted.sha,
-        2,
-        keys.event_ledger(event_id),
-        keys.event_pending(event_id),
-        ticket_id,
-        "persisted",
-    )
+    """`mark_settled_many` as one more command of `pipe` (by SHA: check the reply with
+    `needs_script`, which says whether the script must be loaded and run again)."""
+    args: list[str] = []
+    for ticket_id, state in states.items():
+        args += [ticket_id, state]
+    pipe.evalsha(scripts(redis).persisted.sha, 3, *_settle_keys(keys, event_id), *args)
+
+
+def _settle_keys(keys: Keys, event_id: int) -> list[str]:
+    return [keys.event_ledger(event_id), keys.event_pending(event_id), keys.event_claims(event_id)]
+
+
+# How many pending entries one claim looks at per unit of batch size (bounds its time in Redis).
+CLAIM_SCAN_PER_UNIT = 20
+
+
+async def claim(
+    redis: Redis,
+    keys: Keys,
+    *,
+    event_id: int,
+    ticket_id: str | None,
+    batch: int,
+    lifetime_ms: int,
+    token: str,
+    reserved_until_ms: int | None = None,
+    defer_jobs: bool = False,
+) -> Claim:
+    """Take the entries one persist transaction should write (claim.lua): the own ticket (a
+    job's; None for the reconciler) and up to `batch` in all, oldest first, among entries no
+    claim younger than `lifetime_ms` holds and reserved at or before `reserved_until_ms`.
+    `defer_jobs` (the queue is on this Redis) puts the other claimed tickets' jobs off until
+    the claim lapses; `drop_settled_jobs_in` removes them once their tickets are settled."""
+    script_keys = _settle_keys(keys, event_id)
+    if defer_jobs:
+        script_keys.append(keys.queue)
+    reply = await scripts(redis).claim(
+        keys=script_keys,
+        args=[
+            ticket_id or "", batch, lifetime_ms, token,
+            "+inf" if reserved_until_ms is None else reserved_until_ms,
+            batch * CLAIM_SCAN_PER_UNIT,
+        ],
+    )  # fmt: skip
+    code = ClaimCode(reply[0].decode())
+    if code is ClaimCode.HELD:
+        return Claim(code=code, token=token, entries=[], held_ms=int(reply[1]))
+    entries = [_entry(reply[i].decode(), reply[i + 1]) for i in range(1, len(reply), 2)]
+    return Claim(code=code, token=token, entries=entries)
+
+
+# A dropped job's key outlives the drop by as long as arq keeps a result: a worker that
+# started the job a moment before still finds it, and the id is not reused meanwhile.
+DROPPED_JOB_TTL_MS = 3_600_000
+
+
+def drop_settled_jobs_in(pipe: Pipeline, keys: Keys, ticket_ids: list[str]) -> None:
+    """Take the persist jobs of settled tickets out of the queue (they would only answer
+    "already"). A worker that already started one runs it to the end; arq's start checks the
+    queue score, so none starts after this."""
+    if not ticket_ids:
+        return
+    pipe.zrem(keys.queue, *ticket_ids)
+    for ticket_id in ticket_ids:
+        pipe.pexpire(keys.arq_job(ticket_id), DROPPED_JOB_TTL_MS)
 
 
 def needs_script(reply: object) -> bool:
@@ -258,6 +338,10 @@ async def stale_pending(
     return [r.decode() for r in raw]
 
 
+async def stale_count(redis: Redis, keys: Keys, event_id: int, *, older_than_ms: int) -> int:
+    return int(await redis.zcount(keys.event_pending(event_id), "-inf", older_than_ms))
+
+
 async def is_warm(redis: Redis, keys: Keys, event_id: int) -> bool:
     return bool(await redis.exists(keys.event_meta(event_id)))
 
@@ -290,7 +374,11 @@ async def pending_count(redis: Redis, keys: Keys, event_id: int) -> int:
 async def forget(redis: Redis, keys: Keys, event_id: int, *, after_seconds: int) -> None:
     """Let a closed event's keys expire (kept a while for audits) and stop reconciling it."""
     async with redis.pipeline(transaction=False) as pipe:
-        for key in [*_event_keys(keys, event_id), keys.event_attempts(event_id)]:
+        for key in [
+            *_event_keys(keys, event_id),
+            keys.event_attempts(event_id),
+            keys.event_claims(event_id),
+        ]:
             pipe.expire(key, after_seconds)
         pipe.srem(keys.warm_events, event_id)
         await pipe.execute()

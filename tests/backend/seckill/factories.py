@@ -5,11 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from typing import Any
+
+from arq import Worker
+from arq.jobs import Job
 
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
+from flashmart.core.queue import deserialize_job
 from flashmart.core.runtime import Runtime
 from flashmart.seckill import services as seckill
 from flashmart.seckill.models import SeckillEvent
@@ -90,3 +96,35 @@ async def drain(runtime: Runtime) -> int:
         await worker.close()
     assert worker.jobs_failed == 0
     return worker.jobs_complete
+
+
+@contextlib.asynccontextmanager
+async def running_worker(runtime: Runtime) -> AsyncIterator[Worker]:
+    """A real arq worker (the project's options, not burst) running until the block ends."""
+    worker = create_worker(
+        runtime.settings, runtime.settings.redis_url or "", manage_database=False
+    )
+    worker.handle_signals = False
+    task = asyncio.create_task(worker.async_run())
+    try:
+        yield worker
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+        await worker.close()
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], *, within: float = 30) -> None:
+    deadline = time.monotonic() + within
+    while not await check():
+        if time.monotonic() > deadline:
+            raise TimeoutError("the condition did not hold in time")
+        await asyncio.sleep(0.05)
+
+
+async def job_result(runtime: Runtime, job_id: str) -> Any:
+    """What a finished job returned (None while it has not finished, or never ran)."""
+    job = Job(job_id, runtime.queue, _queue_name=runtime.keys.queue, _deserializer=deserialize_job)
+    info = await job.result_info()
+    return None if info is None else info.result

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -205,6 +205,73 @@ async def test_deactivated_shopper_gets_failed_ticket_and_unit_back(runtime: Run
     assert isinstance(await _buy(runtime, other.id, event.id), str)  # the unit is for sale again
     await drain(runtime)
     assert (await seckill.audit(runtime, event.id)).passed
+
+
+async def _remaining(runtime: Runtime, event_id: int) -> int:
+    return (await store.read_states(runtime.redis, runtime.keys, [event_id]))[event_id].remaining
+
+
+@pytest.mark.parametrize("batch", [1, 50])
+async def test_a_failed_ticket_whose_release_was_cut_short_is_released_once(
+    runtime: Runtime, batch: int
+) -> None:
+    """A crash between the FAILED ticket's commit and the release: the next run releases."""
+    runtime = relaxed(runtime, seckill_persist_batch=batch)
+    users = await shoppers(2)
+    event = await sale(2)
+    await seckill.warm_up(runtime, event.id)
+    failed_id, bought_id = [await _buy(runtime, u.id, event.id) for u in users]
+    assert isinstance(failed_id, str) and isinstance(bought_id, str)
+    entry = await store.ledger_entry(runtime.redis, runtime.keys, event.id, failed_id)
+    assert entry is not None
+    await SeckillTicket.create(  # what the dead run committed; its ledger entry stayed reserved
+        id=failed_id, event_id=event.id, user_id=users[0].id, quantity=1,
+        status=TicketStatus.FAILED, failure_reason="The account is no longer active",
+        reserved_at=datetime.fromtimestamp(entry.reserved_ms / 1000, UTC),
+    )  # fmt: skip
+    assert await _remaining(runtime, event.id) == 0
+
+    await drain(runtime)
+
+    assert await _remaining(runtime, event.id) == 1
+    assert await SeckillTicket.filter(id=bought_id, status=TicketStatus.SUCCEEDED).exists()
+    assert await seckill.reconcile(runtime) == seckill.ReconcileReport()
+    assert await _remaining(runtime, event.id) == 1
+    report = await seckill.audit(runtime, event.id)
+    assert report.passed, report.checks
+    assert (report.sold, report.remaining, report.pending) == (1, 1, 0)
+
+
+async def test_a_single_persist_whose_order_number_collides_tries_again(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A duplicate order number must not pass for "already persisted" (the ticket would be lost)."""
+    runtime = relaxed(runtime)
+    (user,) = await shoppers(1)
+    event = await sale(1)
+    await seckill.warm_up(runtime, event.id)
+    ticket = await _buy(runtime, user.id, event.id)
+    assert isinstance(ticket, str)
+    taken = orders.new_order_number()
+    await Order.create(number=taken, user_id=user.id, total=1, expires_at=event.ends_at)
+    real = orders.new_order_number
+    calls = {"n": 0}
+
+    def colliding() -> str:
+        calls["n"] += 1
+        return taken if calls["n"] <= 2 else real()
+
+    monkeypatch.setattr(orders, "new_order_number", colliding)
+    entry = await store.ledger_entry(runtime.redis, runtime.keys, event.id, ticket)
+    assert entry is not None
+    outcome = await seckill.persist_reservation(
+        runtime, event_id=event.id, ticket_id=ticket, user_id=user.id, quantity=1,
+        reserved_ms=entry.reserved_ms,
+    )  # fmt: skip
+    assert (outcome, calls["n"]) == (seckill.PersistOutcome.CREATED, 3)
+    assert await SeckillTicket.filter(id=ticket, status=TicketStatus.SUCCEEDED).exists()
+    report = await seckill.audit(runtime, event.id)
+    assert report.passed, report.checks
 
 
 async def test_expiry_returns_the_unit_for_another_shopper(runtime: Runtime) -> None:
