@@ -72,7 +72,6 @@ class RequestContextMiddleware:
             await _too_large(scope, receive, send)
             return
         received = 0
-        status = 500
         started = time.perf_counter()
 
         async def limited_receive() -> Message:
@@ -84,15 +83,10 @@ class RequestContextMiddleware:
                     raise BodyTooLarge
             return message
 
-        async def send_with_id(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                _add_request_id(message, rid)
-            await send(message)
-
+        reply = _Reply(send, rid)
         try:
-            await self.app(scope, limited_receive, send_with_id)
+            await self.app(scope, limited_receive, reply)
+            status = reply.status
         except BodyTooLarge:
             status = 413
             await _too_large(scope, receive, send)
@@ -118,8 +112,19 @@ def _request_id(headers: dict[bytes, bytes]) -> str:
     return headers.get(b"x-request-id", b"").decode()[:64] or uuid.uuid4().hex
 
 
-def _add_request_id(message: Message, request_id: str) -> None:
-    message["headers"] = [*message.get("headers", []), (b"x-request-id", request_id.encode())]
+class _Reply:
+    """`send` that adds the request id to the response and remembers its status."""
+
+    def __init__(self, send: Send, request_id: str) -> None:
+        self.send = send
+        self.header = (b"x-request-id", request_id.encode())
+        self.status = 500
+
+    async def __call__(self, message: Message) -> None:
+        if message["type"] == "http.response.start":
+            self.status = message["status"]
+            message["headers"] = [*message.get("headers", []), self.header]
+        await self.send(message)
 
 
 class FlashMartApp(Starlette):
@@ -144,18 +149,9 @@ class FlashMartApp(Starlette):
             return
         scope["app"] = self
         body = await read_body(receive)
-        headers = dict(scope["headers"])
-        request_id = _request_id(headers)
-        status = 500
-
-        async def reply(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-                _add_request_id(message, request_id)
-            await send(message)
-
-        respond = reply
+        request_id = _request_id(dict(scope["headers"]))
+        reply = _Reply(send, request_id)
+        respond: Send = reply
         if self.cors is not None:
             cors, request_headers = self.cors, Headers(scope=scope)
 
@@ -168,7 +164,7 @@ class FlashMartApp(Starlette):
         finally:
             request_id_var.reset(token)
         if answered:
-            metrics.HTTP_REQUESTS.labels("/graphql", str(status)).inc()
+            metrics.HTTP_REQUESTS.labels("/graphql", str(reply.status)).inc()
             return
         await super().__call__(scope, replay_body(body, receive), send)
 
