@@ -23,5 +23,8 @@ export default defineConfig({
     environment: 'jsdom',
     include: ['src/**/*.test.{ts,tsx}'],
     setupFiles: ['src/testing/setup.ts'],
+    // Role queries over antd's DOM in jsdom take seconds on a slow 2-core machine: 5 s (the
+    // default) failed a synchronous table test there; a hang still fails, 4x later.
+    testTimeout: 20_000,
   },
 });
