@@ -73,7 +73,7 @@ class FlashRedis(Redis):
 
 def _endpoint(pool: ConnectionPool) -> Endpoint | None:
     kwargs = pool.connection_kwargs
-    if pool.connection_class is SSLConnection or issubclass(pool.connection_class, SSLConnection):
+    if issubclass(pool.connection_class, SSLConnection):
         return None
     unix = issubclass(pool.connection_class, UnixDomainSocketConnection)
     return Endpoint(

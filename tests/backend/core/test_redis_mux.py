@@ -193,3 +193,16 @@ async def test_reserve_calls_the_script_over_the_multiplexed_connection_and_relo
     finally:
         await client.aclose()
         server.stop()
+
+
+async def test_tls_and_turned_off_clients_keep_the_pool() -> None:
+    for client in (
+        create_redis("rediss://127.0.0.1:6390/0"),  # no connection is made here
+        create_redis("redis://127.0.0.1:6390/0", multiplex=False),
+    ):
+        assert client.mux is None
+        await client.aclose()
+    unix = create_redis("unix:///tmp/flashmart-none.sock?db=2")
+    assert unix.mux is not None
+    assert (unix.mux.endpoint.path, unix.mux.endpoint.db) == ("/tmp/flashmart-none.sock", 2)
+    await unix.aclose()
