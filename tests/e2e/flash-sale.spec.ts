@@ -76,7 +76,10 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
   browser,
   request,
 }) => {
-  const sale = await createSale(request, 8000);
+  test.slow(); // waits for the sale to start: three times the 30 s default
+  // Long enough for the observer and two shoppers to sign in and load the page before the
+  // start on a slow 2-core machine (8 s was not, once: the countdown had already ended).
+  const sale = await createSale(request, 20_000);
   const observer = await (await browser.newContext()).newPage();
   await observer.goto('/');
   const card = observer
@@ -101,7 +104,7 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
   await expect(pages[0]!.getByRole('timer', { name: 'Starts in' })).toBeVisible();
   await expect(pages[0]!.getByRole('button', { name: 'Buy now' })).toBeDisabled();
 
-  for (const page of pages) await expect(page.getByRole('button', { name: 'Buy now' })).toBeEnabled({ timeout: 15_000 });
+  for (const page of pages) await expect(page.getByRole('button', { name: 'Buy now' })).toBeEnabled({ timeout: 30_000 });
   await Promise.all(pages.map((page) => page.getByRole('button', { name: 'Buy now' }).click()));
 
   const outcomes = await Promise.all(
