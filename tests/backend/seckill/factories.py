@@ -8,6 +8,7 @@ import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 from arq import Worker
@@ -15,7 +16,9 @@ from arq.jobs import Job
 
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
-from flashmart.core.queue import deserialize_job
+from flashmart.core import embedded_redis
+from flashmart.core.queue import create_queue, deserialize_job
+from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.seckill import services as seckill
 from flashmart.seckill.models import SeckillEvent
@@ -128,3 +131,17 @@ async def job_result(runtime: Runtime, job_id: str) -> Any:
     job = Job(job_id, runtime.queue, _queue_name=runtime.keys.queue, _deserializer=deserialize_job)
     info = await job.result_info()
     return None if info is None else info.result
+
+
+@contextlib.asynccontextmanager
+async def own_redis_runtime(runtime: Runtime, tmp_path: Path) -> AsyncIterator[Runtime]:
+    """`relaxed(runtime)` on an embedded Redis of the test's own (one it may SCRIPT FLUSH)."""
+    server = embedded_redis.start(tmp_path, reuse=False)
+    own = create_redis(server.url)
+    queue = await create_queue(runtime.settings, server.url)
+    try:
+        yield relaxed(Runtime(settings=runtime.settings, redis=own, queue=queue, keys=runtime.keys))
+    finally:
+        await queue.aclose()
+        await own.aclose()
+        server.stop()

@@ -11,9 +11,6 @@ from pathlib import Path
 import pytest
 
 from flashmart.accounts.models import User
-from flashmart.core import embedded_redis
-from flashmart.core.queue import create_queue
-from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
@@ -24,6 +21,7 @@ from tests.backend.seckill.factories import (
     drain,
     eventually,
     job_result,
+    own_redis_runtime,
     relaxed,
     running_worker,
     sale,
@@ -41,6 +39,12 @@ async def _reserve_all(runtime: Runtime, event_id: int, users: list[User]) -> li
         )
     )
     return [t.id for t in tickets]
+
+
+async def _entries(runtime: Runtime, event_id: int, tickets: list[str]) -> list[store.LedgerEntry]:
+    """The ledger entries of `tickets`, in their order."""
+    found = {e.ticket_id: e for e in await store.ledger(runtime.redis, runtime.keys, event_id)}
+    return [found[t] for t in tickets]
 
 
 async def _remaining(runtime: Runtime, event_id: int) -> int:
@@ -98,12 +102,11 @@ async def test_batch_with_a_persisted_ticket_and_an_inactive_shopper(runtime: Ru
     event = await sale(6)
     await seckill.warm_up(runtime, event.id)
     tickets = await _reserve_all(runtime, event.id, users)
-    entries = {e.ticket_id: e for e in await store.ledger(runtime.redis, runtime.keys, event.id)}
-    batch = [entries[t] for t in tickets]
+    batch = await _entries(runtime, event.id, tickets)
     done, inactive = tickets[0], tickets[1]
     assert await seckill.persist_reservation(
         runtime, event_id=event.id, ticket_id=done, user_id=users[0].id, quantity=1,
-        reserved_ms=entries[done].reserved_ms,
+        reserved_ms=batch[0].reserved_ms,
     ) is Outcome.CREATED  # fmt: skip
     await User.filter(id=users[1].id).update(is_active=False)
 
@@ -228,9 +231,8 @@ async def test_racing_writers_of_the_same_reservations_make_one_order_each(
     event = await sale(20)
     await seckill.warm_up(runtime, event.id)
     tickets = await _reserve_all(runtime, event.id, users)
-    entries = {e.ticket_id: e for e in await store.ledger(runtime.redis, runtime.keys, event.id)}
-    batch = [entries[t] for t in tickets]
-    lone = entries[tickets[7]]
+    batch = await _entries(runtime, event.id, tickets)
+    lone = batch[7]
 
     with caplog.at_level(logging.INFO, logger="flashmart.seckill.services"):
         first, second, single = await asyncio.gather(
@@ -267,8 +269,7 @@ async def test_an_order_number_collision_falls_back_to_the_single_path(
     event = await sale(11)
     await seckill.warm_up(runtime, event.id)
     tickets = await _reserve_all(runtime, event.id, users)
-    entries = {e.ticket_id: e for e in await store.ledger(runtime.redis, runtime.keys, event.id)}
-    first = entries[tickets[0]]
+    first, *others = await _entries(runtime, event.id, tickets)
     await seckill.persist_reservation(
         runtime, event_id=event.id, ticket_id=first.ticket_id, user_id=first.user_id,
         quantity=1, reserved_ms=first.reserved_ms,
@@ -282,9 +283,7 @@ async def test_an_order_number_collision_falls_back_to_the_single_path(
         return taken if calls["n"] == 1 else real()
 
     monkeypatch.setattr(orders, "new_order_number", colliding)
-    outcomes = await seckill.persist_batch(
-        runtime, event_id=event.id, entries=[entries[t] for t in tickets[1:]]
-    )
+    outcomes = await seckill.persist_batch(runtime, event_id=event.id, entries=others)
     assert calls["n"] > 10  # the batch's numbers, then the single path's
     assert outcomes == {t: Outcome.CREATED for t in tickets[1:]}
     assert await Order.filter(seckill_event_id=event.id).count() == 11
@@ -299,13 +298,8 @@ async def test_a_batch_after_redis_forgot_its_scripts_still_settles_the_ledger(
 ) -> None:
     """The batch's settle rides in a pipeline by SHA; after SCRIPT FLUSH (a restarted Redis) it
     loads the script again instead of leaving the entries pending."""
-    server = embedded_redis.start(tmp_path, reuse=False)  # ours to flush
-    own = create_redis(server.url)
-    queue = await create_queue(runtime.settings, server.url)
-    try:
-        mine = relaxed(
-            Runtime(settings=runtime.settings, redis=own, queue=queue, keys=runtime.keys)
-        )
+    async with own_redis_runtime(runtime, tmp_path) as mine:  # ours to flush
+        own = mine.redis
         users = await shoppers(4)
         event = await sale(4)
         await seckill.warm_up(mine, event.id)
@@ -326,7 +320,3 @@ async def test_a_batch_after_redis_forgot_its_scripts_still_settles_the_ledger(
         for order in await Order.filter(seckill_event_id=event.id):
             expiry = await own.zscore(mine.keys.queue, orders.expiry_job_id(mine, order.id))
             assert expiry == int(order.expires_at.timestamp() * 1000)  # type: ignore[union-attr]
-    finally:
-        await queue.aclose()
-        await own.aclose()
-        server.stop()

@@ -19,7 +19,7 @@ from flashmart.orders.models import Order, OrderStatus
 from flashmart.seckill import services as seckill
 from flashmart.seckill import store
 from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
-from tests.backend.seckill.factories import drain, relaxed, sale, shoppers
+from tests.backend.seckill.factories import drain, own_redis_runtime, relaxed, sale, shoppers
 
 
 async def _buy(runtime: Runtime, user_id: int, event_id: int, quantity: int = 1) -> ErrorCode | str:
@@ -342,15 +342,8 @@ async def test_persisting_after_redis_forgot_its_scripts_still_settles_the_ledge
 ) -> None:
     """The ledger update rides in a pipeline by SHA; after SCRIPT FLUSH (a restarted Redis) the
     persist job loads the script again instead of leaving the entry pending."""
-    from flashmart.core.redis import create_redis
-
-    server = embedded_redis.start(tmp_path, reuse=False)  # ours to flush
-    own = create_redis(server.url)
-    queue = await create_queue(runtime.settings, server.url)
-    try:
-        mine = relaxed(
-            Runtime(settings=runtime.settings, redis=own, queue=queue, keys=runtime.keys)
-        )
+    async with own_redis_runtime(runtime, tmp_path) as mine:  # ours to flush
+        own = mine.redis
         (user,) = await shoppers(1)
         event = await sale(2)
         await seckill.warm_up(mine, event.id)
@@ -370,7 +363,3 @@ async def test_persisting_after_redis_forgot_its_scripts_still_settles_the_ledge
         order = await Order.get(seckill_event_id=event.id, user_id=user.id)
         expiry = await own.zscore(mine.keys.queue, orders.expiry_job_id(mine, order.id))
         assert expiry == int(order.expires_at.timestamp() * 1000)  # type: ignore[union-attr]
-    finally:
-        await queue.aclose()
-        await own.aclose()
-        server.stop()
