@@ -74,6 +74,7 @@ def worker(
     burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
 ) -> None:
     """Run the arq worker that persists orders and runs scheduled jobs."""
+    from flashmart.core.priority import lower_priority
     from flashmart.worker import create_worker
 
     settings = _settings()
@@ -90,6 +91,8 @@ def worker(
                 async_check_health(redis_settings(url), system.health_check_key(keys), keys.queue)
             )
             raise typer.Exit(code)
+        # After the embedded Redis (if any) started: it serves the API and keeps its priority.
+        lower_priority(settings.worker_nice)
         create_worker(settings, url, burst=burst).run()
 
 

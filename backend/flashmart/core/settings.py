@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     worker_job_timeout: int = Field(default=60, ge=1)
     worker_max_jobs: int = Field(default=50, ge=1)  # jobs one worker runs at once
     worker_poll_delay_seconds: float = Field(default=0.05, gt=0, le=5)
+    # `flashmart worker` runs at this nice value, below the API on a shared machine
+    # (core/priority.py); 0 leaves it alone.
+    worker_nice: int = Field(default=10, ge=0, le=19)
 
     # accounts and auth (docs/auth.md) ---------------------------------------------------------
     access_token_ttl_seconds: int = Field(default=900, ge=30)
