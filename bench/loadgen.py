@@ -7,7 +7,8 @@ server, the connection count, the JWT secret and the phases; each phase is one r
 
 Why not httpx or aiohttp: on a 2-core machine the client's CPU is taken from the server.
 This client builds every request up front and parses only the status line, the length and
-the outcome marker, so it costs a fraction of a core (`bench/run.py --client-check` compares).
+the outcome marker, so it costs a fraction of a core (its CPU per phase is in the results as
+`cpu.cpu_seconds.loadgen`).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 # Outcome markers, searched in this order in the response body.
@@ -206,6 +208,27 @@ async def connect(spec: dict[str, Any]) -> HttpConnection:
     return protocol
 
 
+# Between phases the orchestrator reads the servers' CPU counters; with a `control_dir` in
+# the spec, phase i waits for its go-i file (after writing ready-i) and writes done-i (this
+# process's CPU seconds in the phase) when it ends. The connections stay open meanwhile: the
+# measured pass runs on connections the warm-up used, like shoppers who loaded the sale page.
+async def handshake(spec: dict[str, Any], index: int) -> None:
+    control = spec.get("control_dir")
+    if control is None:
+        return
+    folder = Path(control)
+    (folder / f"ready-{index}").touch()
+    while not (folder / f"go-{index}").exists():
+        await asyncio.sleep(0.005)
+
+
+def report_done(spec: dict[str, Any], index: int, cpu_seconds: float) -> None:
+    control = spec.get("control_dir")
+    if control is not None:
+        (Path(control) / f"done-{index}.tmp").write_text(json.dumps(cpu_seconds))
+        (Path(control) / f"done-{index}.tmp").rename(Path(control) / f"done-{index}")
+
+
 def mint_tokens(spec: dict[str, Any], users: set[int]) -> dict[int, str]:
     # The product's own token function, as a client would receive from tokenCreate.
     from flashmart.accounts.models import Role
@@ -229,9 +252,12 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
     conns = list(await asyncio.gather(*(connect(spec) for _ in range(spec["connections"]))))
     cpu_before = time.process_time()
     phases = []
-    for phase, requests in zip(spec["phases"], prepared, strict=True):
+    for index, (phase, requests) in enumerate(zip(spec["phases"], prepared, strict=True)):
+        await handshake(spec, index)
+        phase_cpu = time.process_time()
         result = await run_phase(spec, phase, conns, requests)
-        phases.append(result.__dict__)
+        phases.append({**result.__dict__, "client_cpu_seconds": time.process_time() - phase_cpu})
+        report_done(spec, index, phases[-1]["client_cpu_seconds"])
     cpu = time.process_time() - cpu_before
     for conn in conns:
         conn.close()

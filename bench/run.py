@@ -139,60 +139,84 @@ class Bench:
 
     # --- load generator ----------------------------------------------------------------------
     def loadgen(
-        self, name: str, port: int, phase: dict[str, Any], groups: dict[str, int]
-    ) -> dict[str, Any]:
-        """One load generator process running one phase; returns its summary with the CPU
-        used meanwhile by our servers (`groups`: name -> process group) and by others."""
+        self, name: str, port: int, phases: list[dict[str, Any]], groups: dict[str, int]
+    ) -> list[dict[str, Any]]:
+        """One load generator process running `phases` one after another on the same
+        connections; returns a summary per phase with the CPU used during it by our servers
+        (`groups`: name -> process group), by the load generator and by others."""
         from report import summarize
         from stack import database_backends
 
+        control = self.tmp / f"{name}-control"
+        control.mkdir()
         spec = {
             "host": "127.0.0.1",
             "port": port,
             "connections": self.cfg.connections,
             "secret": self.env["JWT_SECRET"],
-            "phases": [phase],
+            "phases": phases,
+            "control_dir": str(control),
         }
         spec_path, out_path = self.tmp / f"{name}-spec.json", self.tmp / f"{name}-result.json"
         spec_path.write_text(json.dumps(spec))
-        budget = phase["max_seconds"] + 60
-        before = cpu_snapshot()
+        deadline = time.monotonic() + sum(p["max_seconds"] for p in phases) + 60
         cmd = [sys.executable, str(HERE / "loadgen.py"), str(spec_path), str(out_path)]
         proc = self.procs.start(f"loadgen-{name}", cmd, self.env, self.tmp)
+        windows: list[tuple[dict[str, Any], dict[str, Any], float]] = []
         try:
-            proc.wait(timeout=budget)
+            for index in range(len(phases)):
+                self._await_file(control / f"ready-{index}", proc, name, deadline)
+                before = cpu_snapshot()
+                (control / f"go-{index}").touch()
+                done = control / f"done-{index}"
+                self._await_file(done, proc, name, deadline)
+                windows.append((before, cpu_snapshot(), json.loads(done.read_text())))
+            proc.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired as exc:
-            raise BenchError(f"load generator {name} did not finish within {budget} s") from exc
+            raise BenchError(f"load generator {name} did not finish in time") from exc
         finally:
             self.procs.stop(proc)
-        after = cpu_snapshot()
-        backends = database_backends(self.env["DATABASE_URL"])
         if proc.returncode != 0 or not out_path.exists():
             raise BenchError(f"load generator {name} failed:\n{self.procs.tail(f'loadgen-{name}')}")
         out = json.loads(out_path.read_text())
-        recorded = out["phases"][0]
-        summary = summarize(recorded, out["outcome_names"])
-        summary["cpu"] = cpu_report(
-            before,
-            after,
-            {"bench": os.getpgrp(), **groups},
-            out["total_cpu_seconds"],
-            summary["requests"],
-            {"postgres": backends},
-        )
-        summary["load_generator"] = {
-            "cpu_seconds_in_phase": round(out["client_cpu_seconds"], 2),
-            "tokens_minted": out["tokens_minted"],
-            "mint_seconds": round(out["mint_seconds"], 3),
-        }
-        summary["_raw"] = recorded
-        other = summary["cpu"]["other_processes_cores"]
-        if other >= 0.25:
-            log(
-                f"    note: other processes on this machine used {other:.2f} of {os.cpu_count()} "
-                "cores meanwhile; throughput is lower than on an idle machine"
+        backends = database_backends(self.env["DATABASE_URL"])
+        summaries = []
+        for recorded, (before, after, client_cpu) in zip(out["phases"], windows, strict=True):
+            summary = summarize(recorded, out["outcome_names"])
+            summary["cpu"] = cpu_report(
+                before,
+                after,
+                {"bench": os.getpgrp(), **groups},
+                client_cpu,
+                summary["requests"],
+                {"postgres": backends},
             )
-        return summary
+            summary["load_generator"] = {
+                "cpu_seconds_in_phase": round(client_cpu, 2),
+                "tokens_minted": out["tokens_minted"],
+                "mint_seconds": round(out["mint_seconds"], 3),
+            }
+            summary["_raw"] = recorded
+            other = summary["cpu"]["other_processes_cores"]
+            if other >= 0.25:
+                log(
+                    f"    note: other processes on this machine used {other:.2f} of "
+                    f"{os.cpu_count()} cores meanwhile; throughput is lower than on an idle machine"
+                )
+            summaries.append(summary)
+        return summaries
+
+    def _await_file(
+        self, path: Path, proc: subprocess.Popen[bytes], name: str, deadline: float
+    ) -> None:
+        while not path.exists():
+            if proc.poll() is not None:
+                raise BenchError(
+                    f"load generator {name} failed:\n{self.procs.tail(f'loadgen-{name}')}"
+                )
+            if time.monotonic() > deadline:
+                raise BenchError(f"load generator {name} did not finish in time")
+            time.sleep(0.005)
 
     def phase(
         self,
@@ -223,8 +247,9 @@ class Bench:
     ) -> dict[str, Any]:
         warmup = None
         if warm is not None and not self.cfg.no_warmup:
-            warmup = self.loadgen(f"{name}-warmup", port, warm, groups)
-        result = self.loadgen(name, port, main, groups)
+            warmup, result = self.loadgen(name, port, [warm, main], groups)
+        else:
+            (result,) = self.loadgen(name, port, [main], groups)
         raw = result.pop("_raw")
         self.samples[name] = {"latencies": raw["latencies"]}
         result["started_epoch"] = raw["started_epoch"]
