@@ -1,5 +1,6 @@
 """Separate `flashmart serve` processes on the test's database, Redis and key prefix, as in
-production behind a load balancer (the `api_processes` fixture of tests/backend/conftest.py)."""
+production behind a load balancer (the `api_processes` fixture of tests/backend/conftest.py),
+and the environment of a separate `flashmart worker`."""
 
 from __future__ import annotations
 
@@ -40,6 +41,22 @@ def _env(settings: Settings, port: int, data_dir: Path, extra: dict[str, str]) -
         }
     )
     return env
+
+
+def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a real `flashmart worker` process on the test's database, Redis
+    and key prefix."""
+    return {
+        **os.environ,
+        "DATABASE_URL": settings.database_url,
+        "REDIS_URL": settings.redis_url or "",
+        "REDIS_PREFIX": settings.redis_prefix,
+        "DATA_DIR": str(settings.data_dir),
+        "JWT_SECRET": settings.jwt_secret,
+        "PAYMENT_WEBHOOK_SECRET": settings.payment_webhook_secret,
+        "LOG_LEVEL": "WARNING",
+        **extra,
+    }
 
 
 class ApiUrls(list[str]):

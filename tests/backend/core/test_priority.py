@@ -15,6 +15,7 @@ import pytest
 
 from flashmart.core.priority import read_autogroup_nice
 from flashmart.core.runtime import Runtime
+from tests.backend.processes import worker_env
 
 AUTOGROUPS = Path("/proc/sys/kernel/sched_autogroup_enabled")
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux scheduling")
@@ -80,18 +81,7 @@ def test_zero_changes_nothing_and_a_lower_priority_stays() -> None:
 
 
 async def test_flashmart_worker_runs_at_worker_nice(runtime: Runtime) -> None:
-    settings = runtime.settings
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url or "",
-        "REDIS_PREFIX": settings.redis_prefix,
-        "DATA_DIR": str(settings.data_dir),
-        "JWT_SECRET": settings.jwt_secret,
-        "PAYMENT_WEBHOOK_SECRET": settings.payment_webhook_secret,
-        "LOG_LEVEL": "WARNING",
-        "WORKER_NICE": "6",
-    }
+    env = worker_env(runtime.settings, WORKER_NICE="6")
     flashmart = Path(sys.executable).parent / "flashmart"
     worker = subprocess.Popen(
         [str(flashmart), "worker"],

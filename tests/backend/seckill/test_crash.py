@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from flashmart.orders.models import Order
 from flashmart.seckill import services as seckill
 from flashmart.seckill import store
 from flashmart.seckill.models import SeckillTicket
+from tests.backend.processes import worker_env
 from tests.backend.seckill.factories import relaxed, sale, shoppers
 
 UNITS = 400
@@ -34,16 +34,7 @@ async def test_killed_worker_leaves_every_order_exactly_once(runtime: Runtime) -
     )
     assert await store.pending_count(runtime.redis, runtime.keys, event.id) == UNITS
 
-    env = {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url or "",
-        "REDIS_PREFIX": settings.redis_prefix,
-        "DATA_DIR": str(settings.data_dir),
-        "JWT_SECRET": settings.jwt_secret,
-        "PAYMENT_WEBHOOK_SECRET": settings.payment_webhook_secret,
-        "LOG_LEVEL": "WARNING",
-    }
+    env = worker_env(settings)
     flashmart = Path(sys.executable).parent / "flashmart"
     worker = subprocess.Popen(
         [str(flashmart), "worker"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
