@@ -8,7 +8,8 @@ export type ProductRow = AdminProductRowFieldsFragment;
 
 export interface ProductsTableProps {
   products: ProductRow[];
-  busy: boolean;
+  /** Products with a publish or delete on its way: their actions wait, other rows do not. */
+  busyIds: ReadonlySet<string>;
   /** Router state for the links to the editor (e.g. the way back to this filtered list). */
   linkState?: unknown;
   onSetPublished: (product: ProductRow, isPublished: boolean) => void;
@@ -16,7 +17,7 @@ export interface ProductsTableProps {
 }
 
 /** One page of products with their state and the quick actions; the name opens the editor. */
-export function ProductsTable({ products, busy, linkState, onSetPublished, onDelete }: ProductsTableProps) {
+export function ProductsTable({ products, busyIds, linkState, onSetPublished, onDelete }: ProductsTableProps) {
   return (
     <Table<ProductRow>
       rowKey="id"
@@ -65,7 +66,7 @@ export function ProductsTable({ products, busy, linkState, onSetPublished, onDel
             <Space wrap>
               <Button
                 size="small"
-                disabled={busy}
+                disabled={busyIds.has(product.id)}
                 aria-label={`${product.isPublished ? 'Unpublish' : 'Publish'} ${product.name}`}
                 onClick={() => onSetPublished(product, !product.isPublished)}
               >
@@ -78,7 +79,7 @@ export function ProductsTable({ products, busy, linkState, onSetPublished, onDel
                 okButtonProps={{ danger: true }}
                 onConfirm={() => onDelete(product)}
               >
-                <Button size="small" danger disabled={busy} aria-label={`Delete ${product.name}`}>
+                <Button size="small" danger disabled={busyIds.has(product.id)} aria-label={`Delete ${product.name}`}>
                   Delete
                 </Button>
               </Popconfirm>

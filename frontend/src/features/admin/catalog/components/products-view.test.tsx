@@ -102,3 +102,48 @@ describe('ProductsView: filters in the URL', () => {
     expect(location().search).toBe('');
   });
 });
+
+describe('ProductsView: quick actions', () => {
+  it('holds only the row whose change is on its way; the other rows stay usable', async () => {
+    let answer: (body: unknown) => void = () => undefined;
+    const pending = new Promise<unknown>((resolve) => {
+      answer = resolve;
+    });
+    const { fetch, sent } = fakeGraphqlFetch({
+      AdminProducts: () => ({
+        data: {
+          products: {
+            __typename: 'ProductConnection',
+            totalCount: 2,
+            pageInfo: { __typename: 'PageInfo', hasNextPage: false, hasPreviousPage: false, startCursor: 'c1', endCursor: 'c2' },
+            edges: [1, 2].map((n) => ({ __typename: 'ProductEdge', node: product(n) })),
+          },
+        },
+      }),
+      AdminCategories: () => ({ data: { categories: [] } }),
+      AdminProductUpdate: () => pending,
+    });
+    renderWithProviders(<ProductsView />, { fetch, url: '/admin/products', path: '/admin/products' });
+    fireEvent.click(await screen.findByRole('button', { name: 'Publish Lamp 1' }));
+
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Publish Lamp 1' })).toBeDisabled());
+    expect(screen.getByRole('button', { name: 'Delete Lamp 1' })).toBeDisabled();
+    expect(screen.getByRole('button', { name: 'Publish Lamp 2' })).toBeEnabled();
+    expect(screen.getByRole('button', { name: 'Delete Lamp 2' })).toBeEnabled();
+    expect(sent.filter((op) => op.operationName === 'AdminProductUpdate').map((op) => op.variables)).toEqual([
+      { id: product(1).id, input: { isPublished: true } },
+    ]);
+
+    answer({
+      data: {
+        productUpdate: {
+          __typename: 'ProductPayload',
+          product: { ...product(1), isPublished: true, description: '', images: [] },
+          userErrors: [],
+        },
+      },
+    });
+    expect(await screen.findByText('Lamp 1 is published')).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Publish Lamp 1' })).toBeEnabled());
+  });
+});

@@ -114,7 +114,7 @@ export function ProductsView() {
       >
         <ProductsTable
           products={list.products}
-          busy={list.busy}
+          busyIds={list.busyIds}
           linkState={returnState}
           onSetPublished={(product, isPublished) => void setPublished(product, isPublished)}
           onDelete={(product) => void remove(product)}

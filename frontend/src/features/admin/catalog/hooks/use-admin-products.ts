@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
 import { useUrlList, type UrlListCodec } from '@/hooks/use-url-list';
 import { ProductDeleteMutation, ProductUpdateMutation } from '../api/mutations';
@@ -34,8 +35,22 @@ export function useAdminProducts() {
     requestPolicy: 'cache-and-network',
     context,
   });
-  const [updating, runUpdate] = useMutation(ProductUpdateMutation);
-  const [deleting, runDelete] = useMutation(ProductDeleteMutation);
+  const [, runUpdate] = useMutation(ProductUpdateMutation);
+  const [, runDelete] = useMutation(ProductDeleteMutation);
+  // The products with a change on its way: only their rows wait, the others stay usable.
+  const [busyIds, setBusyIds] = useState<ReadonlySet<string>>(() => new Set());
+  const whileBusy = async <T,>(id: string, run: () => Promise<T>): Promise<T> => {
+    setBusyIds((ids) => new Set(ids).add(id));
+    try {
+      return await run();
+    } finally {
+      setBusyIds((ids) => {
+        const rest = new Set(ids);
+        rest.delete(id);
+        return rest;
+      });
+    }
+  };
   const connection = data?.products;
   return {
     products: connection?.edges.map((edge) => edge.node) ?? [],
@@ -53,14 +68,16 @@ export function useAdminProducts() {
       if (end) list.nextPage(end);
     },
     previous: list.previousPage,
-    busy: updating.fetching || deleting.fetching,
-    setPublished: async (id: string, isPublished: boolean) => {
-      const result = await runUpdate({ id, input: { isPublished } });
-      return { error: result.error, userErrors: result.data?.productUpdate.userErrors ?? [] };
-    },
-    remove: async (id: string) => {
-      const result = await runDelete({ id });
-      return { error: result.error, userErrors: result.data?.productDelete.userErrors ?? [] };
-    },
+    busyIds,
+    setPublished: (id: string, isPublished: boolean) =>
+      whileBusy(id, async () => {
+        const result = await runUpdate({ id, input: { isPublished } });
+        return { error: result.error, userErrors: result.data?.productUpdate.userErrors ?? [] };
+      }),
+    remove: (id: string) =>
+      whileBusy(id, async () => {
+        const result = await runDelete({ id });
+        return { error: result.error, userErrors: result.data?.productDelete.userErrors ?? [] };
+      }),
   };
 }
