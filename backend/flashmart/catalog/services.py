@@ -416,6 +416,20 @@ async def add_product_image(
     return image
 
 
+async def describe_product_image(deps: CatalogDeps, image_id: int, *, alt: str) -> ProductImage:
+    """Change the text that stands for a live product's picture (screen readers, broken
+    images); empty clears it (the storefront then names the product and the image's place)."""
+    errors = _check_text(alt, ("alt",), ALT_MAX)
+    if errors:
+        raise DomainFailure(*errors)
+    image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
+    if image is None or not await ProductImage.filter(id=image_id).update(alt=alt.strip()):
+        raise _not_found("image")
+    image.alt = alt.strip()
+    await invalidate_products(deps, [image.product_id])  # type: ignore[attr-defined]
+    return image
+
+
 async def reorder_product_images(
     deps: CatalogDeps, *, product_id: int, image_ids: Sequence[int]
 ) -> list[ProductImage]:

@@ -299,3 +299,53 @@ async def test_only_admins_reorder_and_delete_images(api: Api, product: Product)
         body = await _mutate(api, query, variables, token=token_for(2))
         assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     assert await ProductImage.all().count() == 1
+
+
+# --- describing -----------------------------------------------------------------------------
+DESCRIBE = """
+mutation($id: ID!, $alt: String!) {
+  productImageUpdate(id: $id, alt: $alt) {
+    image { id alt }
+    product { images { id alt } }
+    userErrors { field message code }
+  }
+}
+"""
+PRODUCT_ALTS = "query($id: ID!) { product(id: $id) { images { alt } } }"
+
+
+async def test_an_image_gets_a_new_description_and_the_cached_product_follows(
+    api: Api, product: Product
+) -> None:
+    image = _payload(await upload(api, product.id, png(), alt="A photo"))["image"]["id"]
+    gid = encode_id("Product", product.id)
+    before = await api.gql(PRODUCT_ALTS, {"id": gid})  # a shopper's read fills the cache
+    assert before["data"]["product"]["images"] == [{"alt": "A photo"}]
+
+    payload = await _mutate(api, DESCRIBE, {"id": image, "alt": "  A teal lamp, lit  "})
+    assert payload["userErrors"] == []
+    assert payload["image"] == {"id": image, "alt": "A teal lamp, lit"}
+    assert payload["product"]["images"] == [{"id": image, "alt": "A teal lamp, lit"}]
+    shopper_view = await api.gql(PRODUCT_ALTS, {"id": gid})
+    assert shopper_view["data"]["product"]["images"] == [{"alt": "A teal lamp, lit"}]
+
+    cleared = await _mutate(api, DESCRIBE, {"id": image, "alt": ""})
+    assert cleared["image"]["alt"] == ""
+    assert [i.alt for i in await ProductImage.all()] == [""]
+
+
+async def test_a_bad_description_or_image_changes_nothing(api: Api, product: Product) -> None:
+    image = _payload(await upload(api, product.id, png(), alt="A photo"))["image"]["id"]
+    too_long = await _mutate(api, DESCRIBE, {"id": image, "alt": "x" * 201})
+    assert too_long["image"] is None and too_long["product"] is None
+    assert [(e["field"], e["code"]) for e in too_long["userErrors"]] == [(["alt"], "INVALID")]
+    unknown = await _mutate(
+        api, DESCRIBE, {"id": encode_id("ProductImage", 999_999), "alt": "Hello"}
+    )
+    assert [(e["field"], e["code"]) for e in unknown["userErrors"]] == [(["id"], "NOT_FOUND")]
+    await Product.filter(id=product.id).update(deleted_at=datetime.now(UTC))
+    gone = await _mutate(api, DESCRIBE, {"id": image, "alt": "Hello"})
+    assert [e["code"] for e in gone["userErrors"]] == ["NOT_FOUND"]
+    forbidden = await _mutate(api, DESCRIBE, {"id": image, "alt": "Hello"}, token=token_for(2))
+    assert forbidden["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert [i.alt for i in await ProductImage.all()] == ["A photo"]

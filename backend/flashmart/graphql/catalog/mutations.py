@@ -18,6 +18,7 @@ from flashmart.graphql.catalog.types import (
     CategoryUpdateInput,
     Product,
     ProductImage,
+    ProductImagePayload,
     ProductImageReorderPayload,
     ProductImageUploadPayload,
     ProductInput,
@@ -123,6 +124,29 @@ class CatalogMutations:
             return ProductImageUploadPayload(product=None, image=None, user_errors=errors)
         product = await models.Product.get(id=image.product_id)  # type: ignore[attr-defined]
         return ProductImageUploadPayload(
+            product=Product.from_model(product),
+            image=ProductImage.from_model(image),
+            user_errors=[],
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        description=(
+            "Change an image's alternative text (at most 200 characters; empty clears it)."
+        ),
+    )
+    async def product_image_update(
+        self, info: Info, id: strawberry.ID, alt: str
+    ) -> ProductImagePayload:
+        try:
+            image = await services.describe_product_image(
+                info.context.services, decode_id(id, "ProductImage"), alt=alt
+            )
+        except DomainFailure as failure:
+            errors = UserError.many(failure.errors)
+            return ProductImagePayload(product=None, image=None, user_errors=errors)
+        product = await models.Product.get(id=image.product_id)  # type: ignore[attr-defined]
+        return ProductImagePayload(
             product=Product.from_model(product),
             image=ProductImage.from_model(image),
             user_errors=[],

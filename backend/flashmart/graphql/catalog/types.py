@@ -262,3 +262,10 @@ class ProductImageUploadPayload:
     product: Product | None
     image: ProductImage | None
     user_errors: list[UserError]
+
+
+@strawberry.type(description="The changed image and its product, or why nothing changed.")
+class ProductImagePayload:
+    product: Product | None
+    image: ProductImage | None
+    user_errors: list[UserError]

@@ -80,6 +80,19 @@ export const ProductImageReorderMutation = graphql(`
   }
 `);
 
+export const ProductImageUpdateMutation = graphql(`
+  mutation AdminProductImageUpdate($id: ID!, $alt: String!) {
+    productImageUpdate(id: $id, alt: $alt) {
+      product {
+        ...AdminProductFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
 export const ProductImageDeleteMutation = graphql(`
   mutation AdminProductImageDelete($id: ID!) {
     productImageDelete(id: $id) {

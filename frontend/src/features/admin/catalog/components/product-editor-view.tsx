@@ -218,6 +218,7 @@ function ExistingProduct({ product, editor, categories, formErrors, showOutcome 
                 errors={imageErrors}
                 onUpload={(file, alt) => arrange(editor.upload(product.id, file, alt))}
                 onReorder={(ids) => void arrange(editor.reorder(product.id, ids))}
+                onDescribe={(id, alt) => arrange(editor.describeImage(id, alt))}
                 onDelete={(id) => void arrange(editor.removeImage(id))}
               />
             </Card>

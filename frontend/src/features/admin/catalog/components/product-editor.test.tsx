@@ -175,3 +175,63 @@ describe('ProductForm', () => {
     expect(screen.getByLabelText('Name')).toHaveAccessibleDescription('Use at most 200 characters');
   });
 });
+
+describe('ProductEditorView (images)', () => {
+  const lamp = (alt: string) => ({
+    __typename: 'Product',
+    id: 'UHJvZHVjdDo3',
+    name: 'Lamp',
+    slug: 'lamp',
+    stock: 5,
+    isPublished: true,
+    createdAt: '2026-11-01T10:00:00Z',
+    description: 'A lamp.',
+    price: { __typename: 'Money', amount: '10.00', currency: 'USD' },
+    category: null,
+    images: [
+      {
+        __typename: 'ProductImage',
+        id: 'UHJvZHVjdEltYWdlOjE=',
+        url: '/media/1.png',
+        thumbnailUrl: '/media/1.webp',
+        alt,
+        width: 10,
+        height: 10,
+        position: 0,
+      },
+    ],
+  });
+
+  it('sends a new image description and shows why the API refused one', async () => {
+    let refuse = true;
+    let stored = '';
+    const tooLong = userError(['alt'], 'Use at most 200 characters', 'INVALID');
+    const { fetch, sent } = fakeGraphqlFetch({
+      AdminCategories: () => categories,
+      AdminProduct: () => ({ data: { product: lamp(stored) } }),
+      AdminProductImageUpdate: ({ variables }) => {
+        if (refuse) return { data: { productImageUpdate: { __typename: 'ProductImagePayload', product: null, userErrors: [tooLong] } } };
+        stored = variables.alt as string;
+        return { data: { productImageUpdate: { __typename: 'ProductImagePayload', product: lamp(stored), userErrors: [] } } };
+      },
+    });
+    renderWithProviders(<ProductEditorView productId="UHJvZHVjdDo3" />, { fetch });
+
+    fireEvent.click(await screen.findByRole('button', { name: 'Describe image 1' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Description of image 1' }), { target: { value: '  A teal lamp  ' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    expect(await screen.findByText('Use at most 200 characters')).toBeInTheDocument();
+    expect(screen.getByRole('textbox', { name: 'Description of image 1' })).toBeInTheDocument();
+
+    refuse = false;
+    // The first answer's spinner may still be leaving the button (jsdom runs no transitions).
+    fireEvent.click(screen.getByRole('button', { name: /^(loading )?Save$/ }));
+    await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Description of image 1' })).not.toBeInTheDocument());
+    expect(sent.filter((op) => op.operationName === 'AdminProductImageUpdate').map((op) => op.variables)).toEqual([
+      { id: 'UHJvZHVjdEltYWdlOjE=', alt: 'A teal lamp' },
+      { id: 'UHJvZHVjdEltYWdlOjE=', alt: 'A teal lamp' },
+    ]);
+    expect(await screen.findByText('A teal lamp')).toBeInTheDocument();
+    expect(screen.queryByText('Use at most 200 characters')).not.toBeInTheDocument();
+  });
+});

@@ -1,4 +1,4 @@
-import { fireEvent, screen, within } from '@testing-library/react';
+import { fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import { renderWithProviders } from '@/testing/render';
 import { ProductImages, type EditableImage, type ProductImagesProps } from './product-images';
@@ -13,7 +13,12 @@ const image = (n: number): EditableImage => ({
 });
 
 function renderImages(props: Partial<ProductImagesProps> = {}) {
-  const handlers = { onUpload: vi.fn(() => Promise.resolve(true)), onReorder: vi.fn(), onDelete: vi.fn() };
+  const handlers = {
+    onUpload: vi.fn(() => Promise.resolve(true)),
+    onReorder: vi.fn(),
+    onDescribe: vi.fn(() => Promise.resolve(true)),
+    onDelete: vi.fn(),
+  };
   renderWithProviders(
     <ProductImages
       productName="Aurora"
@@ -41,6 +46,35 @@ describe('ProductImages', () => {
     expect(onReorder).toHaveBeenLastCalledWith(['img-1', 'img-3', 'img-2']);
     fireEvent.click(screen.getByRole('button', { name: 'Move image 1 later' }));
     expect(onReorder).toHaveBeenLastCalledWith(['img-2', 'img-1', 'img-3']);
+  });
+
+  it('edits an image description in place and closes the field once it is saved', async () => {
+    const { onDescribe } = renderImages({ images: [image(1), { ...image(2), alt: 'A lamp, switched off' }] });
+
+    expect(screen.getByText('No description')).toBeInTheDocument();
+    fireEvent.click(screen.getByRole('button', { name: 'Describe image 2' }));
+    const field = screen.getByRole('textbox', { name: 'Description of image 2' });
+    expect(field).toHaveValue('A lamp, switched off');
+    fireEvent.change(field, { target: { value: 'A lamp, lit' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+
+    expect(onDescribe).toHaveBeenCalledWith('img-2', 'A lamp, lit');
+    await waitFor(() => expect(screen.queryByRole('textbox', { name: 'Description of image 2' })).not.toBeInTheDocument());
+  });
+
+  it('keeps the description field open when saving fails, and Escape leaves it unchanged', async () => {
+    const onDescribe = vi.fn(() => Promise.resolve(false));
+    renderImages({ onDescribe });
+
+    fireEvent.click(screen.getByRole('button', { name: 'Describe image 1' }));
+    fireEvent.change(screen.getByRole('textbox', { name: 'Description of image 1' }), { target: { value: 'x' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save' }));
+    await waitFor(() => expect(onDescribe).toHaveBeenCalledWith('img-1', 'x'));
+    expect(screen.getByRole('textbox', { name: 'Description of image 1' })).toHaveValue('x');
+
+    fireEvent.keyDown(screen.getByRole('textbox', { name: 'Description of image 1' }), { key: 'Escape' });
+    expect(screen.queryByRole('textbox', { name: 'Description of image 1' })).not.toBeInTheDocument();
+    expect(onDescribe).toHaveBeenCalledTimes(1);
   });
 
   it('deletes an image only after confirmation', async () => {

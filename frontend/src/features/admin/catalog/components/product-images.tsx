@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { ArrowLeftOutlined, ArrowRightOutlined, DeleteOutlined, UploadOutlined } from '@ant-design/icons';
+import { ArrowLeftOutlined, ArrowRightOutlined, DeleteOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Flex, Input, Popconfirm, Space, Tag, Typography, Upload } from 'antd';
 
 export interface EditableImage {
@@ -19,14 +19,57 @@ export interface ProductImagesProps {
   productName: string;
   images: EditableImage[];
   uploading: boolean;
-  /** A reorder or delete is running. */
+  /** A reorder, description or delete is running. */
   arranging: boolean;
-  /** Why the last upload, move or delete failed. */
+  /** Why the last upload, move, description or delete failed. */
   errors: string[];
   /** Resolves true when the image was stored (the preview is then cleared). */
   onUpload: (file: File, alt: string) => Promise<boolean>;
   onReorder: (imageIds: string[]) => void;
+  /** Resolves true when the new description was saved (the field then closes). */
+  onDescribe: (imageId: string, alt: string) => Promise<boolean>;
   onDelete: (imageId: string) => void;
+}
+
+/** Edit one image's description in place: Save sends it, Cancel (or Escape) leaves it. */
+function DescriptionEditor({
+  label,
+  initial,
+  saving,
+  onSave,
+  onCancel,
+}: {
+  label: string;
+  initial: string;
+  saving: boolean;
+  onSave: (alt: string) => void;
+  onCancel: () => void;
+}) {
+  const [text, setText] = useState(initial);
+  return (
+    <Space orientation="vertical" size={4} style={{ width: '100%', marginTop: 8 }}>
+      <Input.TextArea
+        aria-label={`Description of ${label}`}
+        placeholder="Describe the image (for screen readers)"
+        maxLength={200}
+        autoSize={{ minRows: 2, maxRows: 4 }}
+        autoFocus
+        value={text}
+        onChange={(event) => setText(event.target.value)}
+        onKeyDown={(event) => {
+          if (event.key === 'Escape') onCancel();
+        }}
+      />
+      <Space size={4}>
+        <Button size="small" type="primary" loading={saving} onClick={() => onSave(text)}>
+          Save
+        </Button>
+        <Button size="small" onClick={onCancel} disabled={saving}>
+          Cancel
+        </Button>
+      </Space>
+    </Space>
+  );
 }
 
 function moved(ids: string[], from: number, to: number): string[] {
@@ -45,9 +88,11 @@ export function ProductImages({
   errors,
   onUpload,
   onReorder,
+  onDescribe,
   onDelete,
 }: ProductImagesProps) {
   const [chosen, setChosen] = useState<{ file: File; preview: string } | null>(null);
+  const [describing, setDescribing] = useState<string | null>(null);
   const [alt, setAlt] = useState('');
   const [tooLarge, setTooLarge] = useState(false);
 
@@ -71,6 +116,9 @@ export function ProductImages({
   };
   const upload = async () => {
     if (chosen && (await onUpload(chosen.file, alt))) clear();
+  };
+  const describe = async (imageId: string, text: string) => {
+    if (await onDescribe(imageId, text)) setDescribing(null);
   };
   const ids = images.map((image) => image.id);
   const messages = tooLarge ? [`That file is too large: at most ${String(MAX_UPLOAD_BYTES / 1000)} KB.`, ...errors] : errors;
@@ -113,6 +161,15 @@ export function ProductImages({
                           disabled={index === images.length - 1 || arranging}
                           onClick={() => onReorder(moved(ids, index, index + 1))}
                         />
+                        <Button
+                          size="small"
+                          type="text"
+                          icon={<EditOutlined />}
+                          aria-label={`Describe ${label}`}
+                          aria-expanded={describing === image.id}
+                          disabled={arranging}
+                          onClick={() => setDescribing(describing === image.id ? null : image.id)}
+                        />
                         <Popconfirm
                           title="Delete this image?"
                           description="Its files are removed; this cannot be undone."
@@ -131,6 +188,23 @@ export function ProductImages({
                         </Popconfirm>
                       </Space>
                     </Flex>
+                    {describing === image.id ? (
+                      <DescriptionEditor
+                        label={label}
+                        initial={image.alt}
+                        saving={arranging}
+                        onSave={(text) => void describe(image.id, text)}
+                        onCancel={() => setDescribing(null)}
+                      />
+                    ) : (
+                      <Typography.Paragraph
+                        type="secondary"
+                        ellipsis={{ rows: 2, tooltip: image.alt || undefined }}
+                        style={{ margin: '6px 0 0', fontSize: 12 }}
+                      >
+                        {image.alt || 'No description'}
+                      </Typography.Paragraph>
+                    )}
                   </Card>
                 </li>
               );

@@ -7,6 +7,7 @@ import {
   ProductDeleteMutation,
   ProductImageDeleteMutation,
   ProductImageReorderMutation,
+  ProductImageUpdateMutation,
   ProductImageUploadMutation,
   ProductStockSetMutation,
   ProductUpdateMutation,
@@ -40,6 +41,7 @@ export function useProductEditor(id: string | null) {
   const [uploaded, runUpload] = useMutation(ProductImageUploadMutation);
   const [reordered, runReorder] = useMutation(ProductImageReorderMutation);
   const [imageDeleted, runImageDelete] = useMutation(ProductImageDeleteMutation);
+  const [described, runDescribe] = useMutation(ProductImageUpdateMutation);
   return {
     product: data?.product ?? null,
     fetching: id !== null && fetching && !data,
@@ -48,7 +50,7 @@ export function useProductEditor(id: string | null) {
     deleting: deleted.fetching,
     settingStock: stocked.fetching,
     uploading: uploaded.fetching,
-    arranging: reordered.fetching || imageDeleted.fetching,
+    arranging: reordered.fetching || imageDeleted.fetching || described.fetching,
     create: async (input: ProductInput) => {
       const { error: failed, data: answer } = await runCreate({ input });
       return outcome(failed, answer?.productCreate);
@@ -73,6 +75,10 @@ export function useProductEditor(id: string | null) {
     reorder: async (productId: string, imageIds: string[]) => {
       const { error: failed, data: answer } = await runReorder({ productId, imageIds });
       return outcome(failed, answer?.productImageReorder);
+    },
+    describeImage: async (imageId: string, alt: string) => {
+      const { error: failed, data: answer } = await runDescribe({ id: imageId, alt: alt.trim() });
+      return outcome(failed, answer?.productImageUpdate);
     },
     removeImage: async (imageId: string) => {
       const { error: failed, data: answer } = await runImageDelete({ id: imageId });
