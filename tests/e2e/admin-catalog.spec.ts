@@ -67,6 +67,13 @@ test('an administrator creates a category and a product with an image, publishes
   await expect(imageList.getByRole('img', { name: 'Planter on a windowsill' })).toBeVisible();
   await expect(images.getByRole('img', { name: 'Preview of the chosen image' })).toHaveCount(0);
 
+  // Its description, changed in place after the upload.
+  await imageList.getByRole('button', { name: 'Describe image 1' }).click();
+  await imageList.getByRole('textbox', { name: 'Description of image 1' }).fill('Planter on a sunny windowsill');
+  await imageList.getByRole('button', { name: 'Save' }).click();
+  await expect(imageList.getByRole('img', { name: 'Planter on a sunny windowsill' })).toBeVisible();
+  await expect(imageList.getByRole('textbox', { name: 'Description of image 1' })).toHaveCount(0);
+
   // Stock, then publish.
   await page.getByLabel('Units in stock').fill('12');
   await page.getByRole('button', { name: 'Set stock' }).click();
