@@ -39,5 +39,8 @@ export default defineConfig({
     url: `${baseURL}/readyz`,
     timeout: 180_000,
     reuseExistingServer: !process.env.CI,
+    // SIGTERM, so `flashmart run` stops the API, the worker and its embedded Redis (which runs
+    // in a session of its own and would outlive a SIGKILL of this process group).
+    gracefulShutdown: { signal: 'SIGTERM', timeout: 20_000 },
   },
 });
