@@ -445,8 +445,7 @@ async def persist_reservation(
         await store.mark_settled(
             runtime.redis, runtime.keys, event_id=event_id, ticket_id=ticket_id, state="failed"
         )
-        if outcome is PersistOutcome.FAILED:
-            await publish_ticket_updated(runtime, ticket_id)
+        await publish_ticket_updated(runtime, ticket_id)  # also a repeat's (see below)
         return outcome
     # The ledger entry, the order's expiry job and the announcements: one round trip.
     async with runtime.redis.pipeline(transaction=False) as pipe:
@@ -455,8 +454,9 @@ async def persist_reservation(
         )
         if order is not None:
             orders.announce_new_order(pipe, runtime, order)
-        if outcome is not PersistOutcome.ALREADY:
-            pipe.publish(runtime.keys.channel(TICKET_TOPIC, ticket_id), ticket_id)
+        # Also when ALREADY: this may repeat a run a crash cut short between its commit and
+        # this round trip, whose shopper is still waiting for the news (a hint: re-read).
+        pipe.publish(runtime.keys.channel(TICKET_TOPIC, ticket_id), ticket_id)
         replies = await pipe.execute(raise_on_error=False)
     for reply in replies[1:]:
         if isinstance(reply, Exception):
@@ -525,7 +525,7 @@ class _BatchWrite:
     states: dict[str, str] = field(default_factory=dict)  # ledger entry -> persisted | failed
     orders: list[Order] = field(default_factory=list)  # new: expiry jobs and orderUpdated
     releases: list[store.LedgerEntry] = field(default_factory=list)  # FAILED: units back
-    announce: list[str] = field(default_factory=list)  # new tickets: seckillTicketUpdated
+    announce: list[str] = field(default_factory=list)  # seckillTicketUpdated (new and repeats)
 
 
 async def persist_batch(
@@ -605,7 +605,8 @@ async def _persist_batch_once(
                 fresh.append(entry)
                 continue
             write.outcomes[entry.ticket_id] = PersistOutcome.ALREADY
-            if found[entry.ticket_id] == TicketStatus.FAILED:  # a crash may have cut its release
+            write.announce.append(entry.ticket_id)  # a crash may have cut its announcement
+            if found[entry.ticket_id] == TicketStatus.FAILED:  # ... or its release
                 write.states[entry.ticket_id] = "failed"
                 write.releases.append(entry)
             else:

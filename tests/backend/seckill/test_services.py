@@ -242,6 +242,47 @@ async def test_a_failed_ticket_whose_release_was_cut_short_is_released_once(
     assert (report.sold, report.remaining, report.pending) == (1, 1, 0)
 
 
+@pytest.mark.parametrize("batch", [1, 50])
+async def test_a_run_cut_short_after_its_commit_is_announced_by_the_next(
+    runtime: Runtime, batch: int
+) -> None:
+    """A crash between the commit and the Redis step: the ledger entry stayed reserved and
+    the shopper's subscription heard nothing. The job's next run finds the ticket written,
+    settles the entry and tells the subscription to re-read."""
+    runtime = relaxed(runtime, seckill_persist_batch=batch)
+    users = await shoppers(2)
+    event = await sale(2)
+    await seckill.warm_up(runtime, event.id)
+    cut_id, other_id = [await _buy(runtime, u.id, event.id) for u in users]
+    assert isinstance(cut_id, str) and isinstance(other_id, str)
+    entry = await store.ledger_entry(runtime.redis, runtime.keys, event.id, cut_id)
+    assert entry is not None
+    outcome, _ = await seckill._persist_once(  # the dead run's transaction, committed
+        runtime, event.id, cut_id, users[0].id, 1, entry.reserved_ms
+    )
+    assert outcome is seckill.PersistOutcome.CREATED
+    assert await store.pending_count(runtime.redis, runtime.keys, event.id) == 2
+
+    pubsub = runtime.redis.pubsub()
+    await pubsub.subscribe(runtime.keys.channel(seckill.TICKET_TOPIC, cut_id))
+    try:
+        await drain(runtime)
+        heard = []
+        deadline = asyncio.get_running_loop().time() + 1
+        while asyncio.get_running_loop().time() < deadline:
+            message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=0.2)
+            if message is not None:
+                heard.append(message["data"])
+    finally:
+        await pubsub.aclose()
+    assert heard and set(heard) == {cut_id.encode()}
+    assert await store.pending_count(runtime.redis, runtime.keys, event.id) == 0
+    assert await Order.filter(seckill_event_id=event.id).count() == 2
+    report = await seckill.audit(runtime, event.id)
+    assert report.passed, report.checks
+    assert (report.sold, report.pending, report.orders) == (2, 0, 2)
+
+
 async def test_a_single_persist_whose_order_number_collides_tries_again(
     runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
