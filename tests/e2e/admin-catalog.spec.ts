@@ -74,6 +74,20 @@ test('an administrator creates a category and a product with an image, publishes
   await expect(imageList.getByRole('img', { name: 'Planter on a sunny windowsill' })).toBeVisible();
   await expect(imageList.getByRole('textbox', { name: 'Description of image 1' })).toHaveCount(0);
 
+  // A second image, dragged onto the first one's place: it becomes the main one.
+  const secondChooser = page.waitForEvent('filechooser');
+  await images.getByRole('button', { name: /Choose image/ }).click();
+  await (await secondChooser).setFiles(IMAGE);
+  await images.getByLabel('Image description').fill('Planter, seen from above');
+  await images.getByRole('button', { name: 'Upload image' }).click();
+  await expect(imageList.getByRole('listitem')).toHaveCount(2);
+  await imageList.getByRole('listitem', { name: 'Image 2 of 2' }).dragTo(imageList.getByRole('listitem', { name: 'Image 1 of 2' }));
+  const first = imageList.getByRole('listitem', { name: 'Image 1 of 2' });
+  await expect(first.getByRole('img', { name: 'Planter, seen from above' })).toBeVisible();
+  await expect(first.getByText('Main')).toBeVisible();
+  const second = imageList.getByRole('listitem', { name: 'Image 2 of 2' });
+  await expect(second.getByRole('img', { name: 'Planter on a sunny windowsill' })).toBeVisible();
+
   // Stock, then publish.
   await page.getByLabel('Units in stock').fill('12');
   await page.getByRole('button', { name: 'Set stock' }).click();

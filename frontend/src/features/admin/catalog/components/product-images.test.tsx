@@ -48,6 +48,33 @@ describe('ProductImages', () => {
     expect(onReorder).toHaveBeenLastCalledWith(['img-2', 'img-1', 'img-3']);
   });
 
+  it('drops a dragged image onto another one and sends the new order', () => {
+    const { onReorder } = renderImages();
+    const [first, second, third] = screen.getAllByRole('listitem');
+    const dataTransfer = { setData: vi.fn(), effectAllowed: '', dropEffect: '' };
+
+    expect(third).toHaveAttribute('draggable', 'true');
+    fireEvent.dragStart(third as HTMLElement, { dataTransfer });
+    fireEvent.dragOver(second as HTMLElement, { dataTransfer });
+    fireEvent.dragOver(first as HTMLElement, { dataTransfer });
+    fireEvent.drop(first as HTMLElement, { dataTransfer });
+    expect(onReorder).toHaveBeenCalledTimes(1);
+    expect(onReorder).toHaveBeenLastCalledWith(['img-3', 'img-1', 'img-2']);
+
+    // A drop onto its own place, or something dragged in from elsewhere, changes nothing.
+    fireEvent.dragStart(second as HTMLElement, { dataTransfer });
+    fireEvent.drop(second as HTMLElement, { dataTransfer });
+    fireEvent.dragEnd(second as HTMLElement, { dataTransfer });
+    fireEvent.dragOver(first as HTMLElement, { dataTransfer });
+    fireEvent.drop(first as HTMLElement, { dataTransfer });
+    expect(onReorder).toHaveBeenCalledTimes(1);
+  });
+
+  it('offers no dragging while a change is on its way', () => {
+    renderImages({ arranging: true });
+    for (const item of screen.getAllByRole('listitem')) expect(item).toHaveAttribute('draggable', 'false');
+  });
+
   it('edits an image description in place and closes the field once it is saved', async () => {
     const { onDescribe } = renderImages({ images: [image(1), { ...image(2), alt: 'A lamp, switched off' }] });
 

@@ -93,6 +93,13 @@ export function ProductImages({
 }: ProductImagesProps) {
   const [chosen, setChosen] = useState<{ file: File; preview: string } | null>(null);
   const [describing, setDescribing] = useState<string | null>(null);
+  // Drag and drop (mouse): the card being dragged and the one it would land on.
+  const [dragged, setDragged] = useState<number | null>(null);
+  const [target, setTarget] = useState<number | null>(null);
+  const endDrag = () => {
+    setDragged(null);
+    setTarget(null);
+  };
   const [alt, setAlt] = useState('');
   const [tooLarge, setTooLarge] = useState(false);
 
@@ -135,11 +142,43 @@ export function ProductImages({
             {images.map((image, index) => {
               const label = `image ${String(index + 1)}`;
               return (
-                <li key={image.id} aria-label={`Image ${String(index + 1)} of ${String(images.length)}`}>
-                  <Card size="small" style={{ width: 168 }} styles={{ body: { padding: 8 } }}>
+                <li
+                  key={image.id}
+                  aria-label={`Image ${String(index + 1)} of ${String(images.length)}`}
+                  draggable={!arranging && describing === null && images.length > 1}
+                  onDragStart={(event) => {
+                    setDragged(index);
+                    event.dataTransfer.effectAllowed = 'move';
+                    event.dataTransfer.setData('text/plain', image.id);
+                  }}
+                  onDragOver={(event) => {
+                    if (dragged === null) return; // not one of these cards (a file, a link)
+                    event.preventDefault();
+                    event.dataTransfer.dropEffect = 'move';
+                    setTarget(index);
+                  }}
+                  onDragLeave={() => setTarget((current) => (current === index ? null : current))}
+                  onDrop={(event) => {
+                    event.preventDefault();
+                    if (dragged !== null && dragged !== index) onReorder(moved(ids, dragged, index));
+                    endDrag();
+                  }}
+                  onDragEnd={endDrag}
+                  style={{ opacity: dragged === index ? 0.5 : 1, cursor: images.length > 1 ? 'grab' : undefined }}
+                >
+                  <Card
+                    size="small"
+                    style={{
+                      width: 168,
+                      outline: target === index && dragged !== index ? '2px dashed #1677ff' : undefined,
+                      outlineOffset: 2,
+                    }}
+                    styles={{ body: { padding: 8 } }}
+                  >
                     <img
                       src={image.thumbnailUrl}
                       alt={image.alt || `${productName}, ${label}`}
+                      draggable={false}
                       style={{ width: '100%', aspectRatio: '4 / 3', objectFit: 'cover', borderRadius: 6, display: 'block' }}
                     />
                     <Flex justify="space-between" align="center" style={{ marginTop: 8 }}>
@@ -247,7 +286,8 @@ export function ProductImages({
           </Upload>
         )}
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-          PNG, JPEG, WebP or GIF, at most {MAX_UPLOAD_BYTES / 1000} KB. The first image is the main one.
+          PNG, JPEG, WebP or GIF, at most {MAX_UPLOAD_BYTES / 1000} KB. The first image is the main one; drag an
+          image onto another's place, or use its arrows, to change the order.
         </Typography.Paragraph>
       </div>
     </section>
