@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from redis.exceptions import RedisError
 
+from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
 from flashmart.core import embedded_redis
 from flashmart.core.errors import ApiError, DomainFailure, ErrorCode
@@ -211,19 +212,28 @@ async def _remaining(runtime: Runtime, event_id: int) -> int:
     return (await store.read_states(runtime.redis, runtime.keys, [event_id]))[event_id].remaining
 
 
+async def _two_reservations(
+    runtime: Runtime,
+) -> tuple[list[User], SeckillEvent, list[str], store.LedgerEntry]:
+    """Two shoppers' reservations of a 2-unit sale, and the first one's ledger entry."""
+    users = await shoppers(2)
+    event = await sale(2)
+    await seckill.warm_up(runtime, event.id)
+    tickets = [await _buy(runtime, u.id, event.id) for u in users]
+    ids = [t for t in tickets if isinstance(t, str)]
+    assert len(ids) == 2, tickets
+    entry = await store.ledger_entry(runtime.redis, runtime.keys, event.id, ids[0])
+    assert entry is not None
+    return users, event, ids, entry
+
+
 @pytest.mark.parametrize("batch", [1, 50])
 async def test_a_failed_ticket_whose_release_was_cut_short_is_released_once(
     runtime: Runtime, batch: int
 ) -> None:
     """A crash between the FAILED ticket's commit and the release: the next run releases."""
     runtime = relaxed(runtime, seckill_persist_batch=batch)
-    users = await shoppers(2)
-    event = await sale(2)
-    await seckill.warm_up(runtime, event.id)
-    failed_id, bought_id = [await _buy(runtime, u.id, event.id) for u in users]
-    assert isinstance(failed_id, str) and isinstance(bought_id, str)
-    entry = await store.ledger_entry(runtime.redis, runtime.keys, event.id, failed_id)
-    assert entry is not None
+    users, event, (failed_id, bought_id), entry = await _two_reservations(runtime)
     await SeckillTicket.create(  # what the dead run committed; its ledger entry stayed reserved
         id=failed_id, event_id=event.id, user_id=users[0].id, quantity=1,
         status=TicketStatus.FAILED, failure_reason="The account is no longer active",
@@ -250,13 +260,7 @@ async def test_a_run_cut_short_after_its_commit_is_announced_by_the_next(
     the shopper's subscription heard nothing. The job's next run finds the ticket written,
     settles the entry and tells the subscription to re-read."""
     runtime = relaxed(runtime, seckill_persist_batch=batch)
-    users = await shoppers(2)
-    event = await sale(2)
-    await seckill.warm_up(runtime, event.id)
-    cut_id, other_id = [await _buy(runtime, u.id, event.id) for u in users]
-    assert isinstance(cut_id, str) and isinstance(other_id, str)
-    entry = await store.ledger_entry(runtime.redis, runtime.keys, event.id, cut_id)
-    assert entry is not None
+    users, event, (cut_id, _), entry = await _two_reservations(runtime)
     outcome, _ = await seckill._persist_once(  # the dead run's transaction, committed
         runtime, event.id, cut_id, users[0].id, 1, entry.reserved_ms
     )

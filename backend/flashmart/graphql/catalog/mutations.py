@@ -52,6 +52,18 @@ async def _product_payload(operation: Awaitable[models.Product]) -> ProductPaylo
     return ProductPayload(product=Product.from_model(product), user_errors=[])
 
 
+async def _image_result(
+    operation: Awaitable[models.ProductImage],
+) -> tuple[Product | None, ProductImage | None, list[UserError]]:
+    """The picture a mutation stored or changed, with its product; or why nothing changed."""
+    try:
+        image = await operation
+    except DomainFailure as failure:
+        return None, None, UserError.many(failure.errors)
+    product = await models.Product.get(id=image.product_id)  # type: ignore[attr-defined]
+    return Product.from_model(product), ProductImage.from_model(image), []
+
+
 async def _category_payload(operation: Awaitable[models.Category]) -> CategoryPayload:
     try:
         category = await operation
@@ -112,22 +124,15 @@ class CatalogMutations:
     async def product_image_upload(
         self, info: Info, product_id: strawberry.ID, file: Upload, alt: str | None = None
     ) -> ProductImageUploadPayload:
-        try:
-            image = await services.add_product_image(
+        product, image, errors = await _image_result(
+            services.add_product_image(
                 info.context.services,
                 product_id=decode_id(product_id, "Product"),
                 upload=cast(Readable, file),
                 alt=alt,
             )
-        except DomainFailure as failure:
-            errors = UserError.many(failure.errors)
-            return ProductImageUploadPayload(product=None, image=None, user_errors=errors)
-        product = await models.Product.get(id=image.product_id)  # type: ignore[attr-defined]
-        return ProductImageUploadPayload(
-            product=Product.from_model(product),
-            image=ProductImage.from_model(image),
-            user_errors=[],
         )
+        return ProductImageUploadPayload(product=product, image=image, user_errors=errors)
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
@@ -138,19 +143,12 @@ class CatalogMutations:
     async def product_image_update(
         self, info: Info, id: strawberry.ID, alt: str
     ) -> ProductImagePayload:
-        try:
-            image = await services.describe_product_image(
+        product, image, errors = await _image_result(
+            services.describe_product_image(
                 info.context.services, decode_id(id, "ProductImage"), alt=alt
             )
-        except DomainFailure as failure:
-            errors = UserError.many(failure.errors)
-            return ProductImagePayload(product=None, image=None, user_errors=errors)
-        product = await models.Product.get(id=image.product_id)  # type: ignore[attr-defined]
-        return ProductImagePayload(
-            product=Product.from_model(product),
-            image=ProductImage.from_model(image),
-            user_errors=[],
         )
+        return ProductImagePayload(product=product, image=image, user_errors=errors)
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
