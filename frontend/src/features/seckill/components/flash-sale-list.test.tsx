@@ -1,4 +1,4 @@
-import { act, render as rtlRender, screen, within } from '@testing-library/react';
+import { act, render as rtlRender, screen, waitFor, within } from '@testing-library/react';
 import type { ReactElement } from 'react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it } from 'vitest';
@@ -130,7 +130,8 @@ describe('FlashSaleListView', () => {
     const [first, second] = within(list).getAllByRole('listitem');
     expect(within(first!).getByRole('heading', { name: 'Noise-cancelling Headphones' })).toBeInTheDocument();
     expect(within(second!).getByRole('heading', { name: 'Espresso Machine' })).toBeInTheDocument();
-    expect(live.subscribed('FlashSaleUpdated')).toEqual([{ id: LIVE }, { id: UPCOMING }]);
+    // Each card subscribes in an effect, which may run just after the list is on screen.
+    await waitFor(() => expect(live.subscribed('FlashSaleUpdated')).toEqual([{ id: LIVE }, { id: UPCOMING }]));
 
     act(() => {
       live.push('FlashSaleUpdated', {
