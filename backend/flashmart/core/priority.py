@@ -3,7 +3,7 @@
 A flash sale's orders are written in bursts: on the 2-core benchmark machine the worker's
 persist jobs and the PostgreSQL work they cause took 0.5-0.9 of the 2 cores for the first
 half-second of a sale, exactly while the API processes answered the most buys, and the
-buys' p99 in that half-second went from ~60 to 150-330 ms (docs/bench.md). Writing an
+buys' p99 in that half-second went from ~60 to 130-330 ms (docs/bench.md). Writing an
 order a second later is invisible to the shopper (the ticket says QUEUED until it is
 written); a buy answered 300 ms later is not. So the worker runs at a lower priority: the
 kernel gives it the CPU the API leaves, and a share of a busy CPU (nice 10 weighs about a
