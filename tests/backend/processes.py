@@ -20,43 +20,38 @@ from tests.backend.helpers import TEST_SECRET
 from tests.backend.live_server import bind_free_port
 
 
-def _env(settings: Settings, port: int, data_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
+    """The environment of a real `flashmart worker` process on the test's database, Redis
+    and key prefix (and the base of the API processes')."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DATABASE_", "REDIS_"))}
     env.update(
         {
             "DATABASE_URL": settings.database_url,
-            "DATABASE_POOL_SIZE": "5",
             "REDIS_URL": settings.redis_url or "",
             "REDIS_PREFIX": settings.redis_prefix,
-            "JWT_SECRET": TEST_SECRET,
-            "PAYMENT_WEBHOOK_SECRET": TEST_SECRET,
-            "DATA_DIR": str(data_dir),
-            "FRONTEND_DIST": str(data_dir / "no-frontend"),
+            "DATA_DIR": str(settings.data_dir),
+            "JWT_SECRET": settings.jwt_secret,
+            "PAYMENT_WEBHOOK_SECRET": settings.payment_webhook_secret,
             "LOG_LEVEL": "WARNING",
-            "HOST": "127.0.0.1",
-            "PORT": str(port),
-            "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
-            "WEB_CONCURRENCY": "1",
             **extra,
         }
     )
     return env
 
 
-def worker_env(settings: Settings, **extra: str) -> dict[str, str]:
-    """The environment of a real `flashmart worker` process on the test's database, Redis
-    and key prefix."""
-    return {
-        **os.environ,
-        "DATABASE_URL": settings.database_url,
-        "REDIS_URL": settings.redis_url or "",
-        "REDIS_PREFIX": settings.redis_prefix,
-        "DATA_DIR": str(settings.data_dir),
-        "JWT_SECRET": settings.jwt_secret,
-        "PAYMENT_WEBHOOK_SECRET": settings.payment_webhook_secret,
-        "LOG_LEVEL": "WARNING",
-        **extra,
+def _env(settings: Settings, port: int, data_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+    api = {
+        "DATABASE_POOL_SIZE": "5",
+        "JWT_SECRET": TEST_SECRET,
+        "PAYMENT_WEBHOOK_SECRET": TEST_SECRET,
+        "DATA_DIR": str(data_dir),
+        "FRONTEND_DIST": str(data_dir / "no-frontend"),
+        "HOST": "127.0.0.1",
+        "PORT": str(port),
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
     }
+    return worker_env(settings, **{**api, **extra})
 
 
 class ApiUrls(list[str]):

@@ -73,12 +73,3 @@ def _autogroups_enabled() -> bool:
         return AUTOGROUPS_ENABLED.read_text().strip() == "1" and AUTOGROUP.exists()
     except OSError:
         return False
-
-
-def read_autogroup_nice(pid: int) -> int | None:
-    """The nice value of a process's autogroup ("/autogroup-42 nice 10"); None without them."""
-    try:
-        text = Path(f"/proc/{pid}/autogroup").read_text()
-    except OSError:
-        return None
-    return int(text.split("nice")[1])

@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from flashmart.core.priority import read_autogroup_nice
 from flashmart.core.runtime import Runtime
 from tests.backend.processes import worker_env
 
@@ -22,7 +21,12 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Li
 
 CHILD = """
 import json, os, sys
-from flashmart.core.priority import lower_priority, read_autogroup_nice
+from flashmart.core.priority import lower_priority
+def read_autogroup_nice(pid):
+    try:
+        return int(open(f"/proc/{pid}/autogroup").read().split("nice")[1])
+    except OSError:
+        return None
 if len(sys.argv) > 2:
     os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[2]))
 change = lower_priority(int(sys.argv[1]))
@@ -33,6 +37,15 @@ print(json.dumps({
     "group": read_autogroup_nice(os.getpid()),
 }))
 """
+
+
+def read_autogroup_nice(pid: int) -> int | None:
+    """The nice value of a process's autogroup ("/autogroup-42 nice 10"); None without them."""
+    try:
+        text = Path(f"/proc/{pid}/autogroup").read_text()
+    except OSError:
+        return None
+    return int(text.split("nice")[1])
 
 
 def _child(*args: int, own_session: bool) -> dict[str, object]:
