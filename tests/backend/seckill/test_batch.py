@@ -31,14 +31,20 @@ from tests.backend.seckill.factories import (
 Outcome = seckill.PersistOutcome
 
 
-async def _reserve_all(runtime: Runtime, event_id: int, users: list[User]) -> list[str]:
+async def _reserved_sale(
+    runtime: Runtime, units: int
+) -> tuple[list[User], SeckillEvent, list[str]]:
+    """A warm sale of `units` units and as many shoppers, each holding one reservation."""
+    users = await shoppers(units)
+    event = await sale(units)
+    await seckill.warm_up(runtime, event.id)
     tickets = await asyncio.gather(
         *(
-            seckill.buy(runtime, user_id=u.id, event_id=event_id, quantity=1, client_ip="10.2.0.1")
+            seckill.buy(runtime, user_id=u.id, event_id=event.id, quantity=1, client_ip="10.2.0.1")
             for u in users
         )
     )
-    return [t.id for t in tickets]
+    return users, event, [t.id for t in tickets]
 
 
 async def _entries(runtime: Runtime, event_id: int, tickets: list[str]) -> list[store.LedgerEntry]:
@@ -54,10 +60,7 @@ async def _remaining(runtime: Runtime, event_id: int) -> int:
 async def test_300_concurrent_reservations_are_written_in_batches(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     assert runtime.settings.seckill_persist_batch == 50  # the default
-    users = await shoppers(300)
-    event = await sale(300)
-    await seckill.warm_up(runtime, event.id)
-    tickets = await _reserve_all(runtime, event.id, users)
+    _, event, tickets = await _reserved_sale(runtime, 300)
     assert await store.pending_count(runtime.redis, runtime.keys, event.id) == 300
 
     ran = await drain(runtime)  # a real worker, max_jobs 50: asserts no job failed
@@ -98,10 +101,7 @@ async def test_300_concurrent_reservations_are_written_in_batches(runtime: Runti
 
 async def test_batch_with_a_persisted_ticket_and_an_inactive_shopper(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
-    users = await shoppers(6)
-    event = await sale(6)
-    await seckill.warm_up(runtime, event.id)
-    tickets = await _reserve_all(runtime, event.id, users)
+    users, event, tickets = await _reserved_sale(runtime, 6)
     batch = await _entries(runtime, event.id, tickets)
     done, inactive = tickets[0], tickets[1]
     assert await seckill.persist_reservation(
@@ -149,10 +149,7 @@ async def test_a_job_whose_ticket_another_claim_holds_retries_and_answers_alread
     runtime: Runtime,
 ) -> None:
     runtime = relaxed(runtime, seckill_reconcile_after_seconds=1.0)  # claims live 1 s
-    (user,) = await shoppers(1)
-    event = await sale(1)
-    await seckill.warm_up(runtime, event.id)
-    (ticket,) = await _reserve_all(runtime, event.id, [user])
+    _, event, (ticket,) = await _reserved_sale(runtime, 1)
     # Another worker claimed the ticket after this job had started (its job stays due).
     other = await store.claim(
         runtime.redis, runtime.keys, event_id=event.id, ticket_id=None, batch=50,
@@ -188,10 +185,7 @@ async def test_a_dead_claimers_ticket_is_persisted_by_its_own_job(
     """The claimer died before writing. With the queue on this Redis its claim put the job off
     until the claim lapsed; otherwise the job found the ticket held and came back later."""
     runtime = relaxed(runtime, seckill_reconcile_after_seconds=1.0)
-    users = await shoppers(3)
-    event = await sale(3)
-    await seckill.warm_up(runtime, event.id)
-    tickets = await _reserve_all(runtime, event.id, users)
+    _, event, tickets = await _reserved_sale(runtime, 3)
     claimed_at = time.monotonic()
     dead = await store.claim(
         runtime.redis, runtime.keys, event_id=event.id, ticket_id=None, batch=50,
@@ -227,10 +221,7 @@ async def test_racing_writers_of_the_same_reservations_make_one_order_each(
 ) -> None:
     """Two batches over the same entries and a single-path run of one of them, at once."""
     runtime = relaxed(runtime)
-    users = await shoppers(20)
-    event = await sale(20)
-    await seckill.warm_up(runtime, event.id)
-    tickets = await _reserve_all(runtime, event.id, users)
+    _, event, tickets = await _reserved_sale(runtime, 20)
     batch = await _entries(runtime, event.id, tickets)
     lone = batch[7]
 
@@ -265,10 +256,7 @@ async def test_an_order_number_collision_falls_back_to_the_single_path(
     """The batch's first order gets a number another order already has: the batch rolls back
     and each entry takes the single path; nothing is lost or doubled."""
     runtime = relaxed(runtime)
-    users = await shoppers(11)
-    event = await sale(11)
-    await seckill.warm_up(runtime, event.id)
-    tickets = await _reserve_all(runtime, event.id, users)
+    _, event, tickets = await _reserved_sale(runtime, 11)
     first, *others = await _entries(runtime, event.id, tickets)
     await seckill.persist_reservation(
         runtime, event_id=event.id, ticket_id=first.ticket_id, user_id=first.user_id,
@@ -300,10 +288,7 @@ async def test_a_batch_after_redis_forgot_its_scripts_still_settles_the_ledger(
     loads the script again instead of leaving the entries pending."""
     async with own_redis_runtime(runtime, tmp_path) as mine:  # ours to flush
         own = mine.redis
-        users = await shoppers(4)
-        event = await sale(4)
-        await seckill.warm_up(mine, event.id)
-        tickets = await _reserve_all(mine, event.id, users)
+        _, event, tickets = await _reserved_sale(mine, 4)
         claim = await store.claim(
             own, mine.keys, event_id=event.id, ticket_id=tickets[0], batch=50,
             lifetime_ms=60_000, token="t", defer_jobs=True,
