@@ -22,8 +22,11 @@ Nice values work in two levels on Linux:
   worker that leads its own session (a supervisor started it with `setsid`, as `make bench`
   does) sets that group's nice instead. A worker in a session it does not lead leaves the
   group alone: that group holds the API too.
-Under systemd or containers the CPU controller of the cgroup decides instead (`CPUWeight=`,
-compose's `cpu_shares`); docker-compose.yml gives the worker a lower share.
+A process that never changed session since the kernel started (init's own, as in some
+containers) is in the root group, which is no autogroup: its `/proc/<pid>/autogroup` is
+empty and it has no group nice to read or set. Under systemd or containers the CPU
+controller of the cgroup decides instead (`CPUWeight=`, compose's `cpu_shares`);
+docker-compose.yml gives the worker a lower share.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ def lower_priority(nice: int) -> PriorityChange:
         with contextlib.suppress(OSError):
             os.sched_setscheduler(0, os.SCHED_BATCH, os.sched_param(0))
     group_nice = None
-    if os.getsid(0) == os.getpid() and _autogroups_enabled():
+    if os.getsid(0) == os.getpid() and _autogroups_enabled() and read_autogroup_nice() is not None:
         with contextlib.suppress(OSError):  # not allowed here: the nice value alone stays
             AUTOGROUP.write_text(str(target))
             group_nice = target
@@ -68,8 +71,19 @@ def lower_priority(nice: int) -> PriorityChange:
     return change
 
 
+def read_autogroup_nice(pid: int | None = None) -> int | None:
+    """The nice value of a process's autogroup ("/autogroup-42 nice 10"); None without
+    autogroups or in the root group, whose file is empty."""
+    path = AUTOGROUP if pid is None else Path(f"/proc/{pid}/autogroup")
+    try:
+        _, found, value = path.read_text().partition(" nice ")
+    except OSError:
+        return None
+    return int(value) if found else None
+
+
 def _autogroups_enabled() -> bool:
     try:
-        return AUTOGROUPS_ENABLED.read_text().strip() == "1" and AUTOGROUP.exists()
+        return AUTOGROUPS_ENABLED.read_text().strip() == "1"
     except OSError:
         return False

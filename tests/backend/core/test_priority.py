@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from flashmart.core.priority import read_autogroup_nice
 from flashmart.core.runtime import Runtime
 from tests.backend.processes import worker_env
 
@@ -21,12 +22,7 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Li
 
 CHILD = """
 import json, os, sys
-from flashmart.core.priority import lower_priority
-def read_autogroup_nice(pid):
-    try:
-        return int(open(f"/proc/{pid}/autogroup").read().split("nice")[1])
-    except OSError:
-        return None
+from flashmart.core.priority import lower_priority, read_autogroup_nice
 if len(sys.argv) > 2:
     os.setpriority(os.PRIO_PROCESS, 0, int(sys.argv[2]))
 change = lower_priority(int(sys.argv[1]))
@@ -34,18 +30,9 @@ print(json.dumps({
     "reported": [change.nice, change.autogroup_nice],
     "nice": os.getpriority(os.PRIO_PROCESS, 0),
     "batch": os.sched_getscheduler(0) == os.SCHED_BATCH,
-    "group": read_autogroup_nice(os.getpid()),
+    "group": read_autogroup_nice(),
 }))
 """
-
-
-def read_autogroup_nice(pid: int) -> int | None:
-    """The nice value of a process's autogroup ("/autogroup-42 nice 10"); None without them."""
-    try:
-        text = Path(f"/proc/{pid}/autogroup").read_text()
-    except OSError:
-        return None
-    return int(text.split("nice")[1])
 
 
 def _child(*args: int, own_session: bool) -> dict[str, object]:
@@ -117,3 +104,20 @@ async def test_flashmart_worker_runs_at_worker_nice(runtime: Runtime) -> None:
     finally:
         worker.terminate()
         worker.wait(timeout=30)
+
+
+def test_the_root_group_has_no_autogroup_nice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A process in the kernel's root group (never in a session of its own, as in some
+    containers) reads an empty autogroup file: no group nice, nothing to set."""
+    from flashmart.core import priority
+
+    autogroup = tmp_path / "autogroup"
+    monkeypatch.setattr(priority, "AUTOGROUP", autogroup)
+    autogroup.write_text("")
+    assert priority.read_autogroup_nice() is None
+    autogroup.write_text("/autogroup-42 nice 10\n")
+    assert priority.read_autogroup_nice() == 10
+    autogroup.unlink()
+    assert priority.read_autogroup_nice() is None
