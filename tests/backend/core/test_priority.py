@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from flashmart.core import priority
 from flashmart.core.priority import read_autogroup_nice
 from flashmart.core.runtime import Runtime
 from tests.backend.processes import worker_env
@@ -111,8 +112,6 @@ def test_the_root_group_has_no_autogroup_nice(
 ) -> None:
     """A process in the kernel's root group (never in a session of its own, as in some
     containers) reads an empty autogroup file: no group nice, nothing to set."""
-    from flashmart.core import priority
-
     autogroup = tmp_path / "autogroup"
     monkeypatch.setattr(priority, "AUTOGROUP", autogroup)
     autogroup.write_text("")
