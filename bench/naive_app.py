@@ -32,8 +32,9 @@ from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging
 from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
+from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from flashmart.graphql.context import Info, Services
+from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError
 from flashmart.graphql.permissions import IsAuthenticated
 from flashmart.graphql.schema import FlashMartSchema
@@ -112,7 +113,7 @@ def create_app() -> Starlette:
         await init_db(settings.database_url, pool_size=settings.database_pool_size)
         redis = create_redis(settings.redis_url)
         queue = await create_queue(settings, settings.redis_url)
-        app.state.services = Services(
+        app.state.runtime = Runtime(
             settings=settings, redis=redis, queue=queue, keys=Keys(settings.redis_prefix)
         )
         try:

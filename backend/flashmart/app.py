@@ -31,8 +31,8 @@ from flashmart.core.logging import configure_logging, request_id_var
 from flashmart.core.pubsub import Broker
 from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
+from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from flashmart.graphql.context import Services
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
@@ -208,9 +208,9 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    services: Services = request.app.state.services
+    runtime: Runtime = request.app.state.runtime
     checks: dict[str, str] = {}
-    for name, probe in (("database", ping_db()), ("redis", services.redis.ping())):
+    for name, probe in (("database", ping_db()), ("redis", runtime.redis.ping())):
         try:
             await asyncio.wait_for(probe, READY_TIMEOUT)
             checks[name] = "ok"
@@ -280,7 +280,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         broker = Broker(settings.redis_url, control_channel=keys.channel("broker", "control"))
         await broker.start()  # one pub/sub connection for every subscription of this process
         stamps = revocation.StampCache(ttl=settings.token_stamp_cache_seconds)
-        app.state.services = Services(
+        app.state.runtime = Runtime(
             settings=settings, redis=redis, queue=queue, keys=keys, broker=broker, stamps=stamps
         )
         try:

@@ -1,6 +1,6 @@
 """What account services need from the process: settings and Redis.
 
-A structural type, so the GraphQL `Services`, the worker's `JobDeps` and a test's own object
+A structural type, so the process `Runtime` and a test's own object
 all fit without conversion.
 """
 

@@ -33,7 +33,7 @@ logger = logging.getLogger("flashmart.catalog")
 
 
 class CatalogDeps(Protocol):
-    """What catalog services need from the process (the GraphQL `Services`, a job's deps...)."""
+    """What catalog services need from the process (the `Runtime`, a test's own object...)."""
 
     @property
     def settings(self) -> Settings: ...

@@ -17,14 +17,10 @@ if TYPE_CHECKING:
     from flashmart.graphql.loaders import Loaders
 
 
-# Process-wide clients, created once by the app lifespan.
-Services = Runtime
-
-
 @dataclass
 class Context:
     request: Request | WebSocket
-    services: Services
+    runtime: Runtime  # the process-wide clients, created once by the app lifespan
     loaders: Loaders
     request_id: str
     viewer: AccessClaims | None = None
@@ -34,7 +30,7 @@ class Context:
 
     @property
     def settings(self) -> Settings:
-        return self.services.settings
+        return self.runtime.settings
 
     @property
     def client_ip(self) -> str:

@@ -60,7 +60,7 @@ from strawberry.schema.schema import validate_document
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.errors import ApiError, DomainFailure
-from flashmart.graphql.context import Services
+from flashmart.core.runtime import Runtime
 from flashmart.graphql.error_mapping import format_error, log_unexpected
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
@@ -406,10 +406,10 @@ class BuyLane:
         token = bearer_token(_header(scope, b"authorization"))
         if token is None:
             return False
-        services: Services = scope["app"].state.services
+        runtime: Runtime = scope["app"].state.runtime
         try:
             event_id = decode_id(event_gid, "SeckillEvent")
-            viewer = await verify_access_token(services, token)
+            viewer = await verify_access_token(runtime, token)
         except (ApiError, InvalidToken):
             return False
         client = scope.get("client")
@@ -417,7 +417,7 @@ class BuyLane:
         outcome = "ok"
         try:
             view = await seckill.buy(
-                services,
+                runtime,
                 user_id=viewer.user_id,
                 event_id=event_id,
                 quantity=quantity,

@@ -36,7 +36,7 @@ FINAL_TICKET_STATUSES = (TicketStatus.SUCCEEDED, TicketStatus.FAILED)
 
 
 def _broker(info: Info) -> Broker:
-    broker = info.context.services.broker
+    broker = info.context.runtime.broker
     if broker is None:
         raise RuntimeError("subscriptions need the API's pub/sub broker")
     return broker
@@ -58,7 +58,7 @@ class Subscription:
         viewer = info.context.viewer
         assert viewer is not None  # IsAuthenticated
         order_id = decode_id(id, "Order")
-        runtime = info.context.services
+        runtime = info.context.runtime
 
         async def load() -> OrderModel | None:
             return await orders.order_for(
@@ -82,7 +82,7 @@ class Subscription:
         viewer = info.context.viewer
         assert viewer is not None  # IsAuthenticated
         ticket_id = _ticket_id(id)
-        runtime = info.context.services
+        runtime = info.context.runtime
 
         async def load() -> seckill.TicketView | None:
             return await seckill.ticket_for(runtime, ticket_id=ticket_id, user_id=viewer.user_id)
@@ -106,7 +106,7 @@ class Subscription:
         event_id = decode_id(id, "SeckillEvent")
         if await seckill.get_event(event_id) is None:
             raise bad_input("No such flash sale")
-        runtime = info.context.services
+        runtime = info.context.runtime
         _broker(info)
         rate = runtime.settings.subscription_event_rate
         async for snap in live.event_updates(runtime, event_id, rate=rate):

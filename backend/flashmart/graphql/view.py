@@ -16,7 +16,8 @@ from strawberry.types.unset import UnsetType
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.logging import request_id_var
-from flashmart.graphql.context import Context, Services
+from flashmart.core.runtime import Runtime
+from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error
 from flashmart.graphql.loaders import Loaders
 from flashmart.graphql.websocket import TransportWSHandler, authenticate
@@ -28,17 +29,17 @@ class GraphQLView(GraphQL[Context, None]):
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
-        services: Services = request.app.state.services
+        runtime: Runtime = request.app.state.runtime
         context = Context(
             request=request,
-            services=services,
+            runtime=runtime,
             loaders=Loaders(),
             request_id=request_id_var.get() or "",
         )
         token = bearer_token(request.headers.get("authorization"))
         if token is not None:
             try:  # signature, expiry, issuer, audience, then the user's revocation stamp
-                context.viewer = await verify_access_token(services, token)
+                context.viewer = await verify_access_token(runtime, token)
             except InvalidToken:
                 context.auth_problem = "Invalid or expired access token"
         return context

@@ -51,11 +51,11 @@ _SLOT = "ws-connection-slot"  # context.extra: the connection id holding a per-u
 
 
 def slots(context: Context) -> ConnectionSlots:
-    services = context.services
+    runtime = context.runtime
     return ConnectionSlots(
-        services.redis,
-        services.keys,
-        heartbeat_seconds=services.settings.subscription_heartbeat_seconds,
+        runtime.redis,
+        runtime.keys,
+        heartbeat_seconds=runtime.settings.subscription_heartbeat_seconds,
     )
 
 
@@ -71,7 +71,7 @@ async def authenticate(context: Context) -> None:
         context.auth_problem = None
         return
     try:
-        context.viewer = await verify_access_token(context.services, token)
+        context.viewer = await verify_access_token(context.runtime, token)
     except InvalidToken as exc:
         raise ConnectionRejectionError({"message": "Invalid or expired access token"}) from exc
     context.auth_problem = None

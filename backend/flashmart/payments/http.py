@@ -36,7 +36,7 @@ PAGE_HEADERS = {
 
 
 def _runtime(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.services
+    runtime: Runtime = request.app.state.runtime
     return runtime
 
 

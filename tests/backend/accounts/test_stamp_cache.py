@@ -81,7 +81,7 @@ async def test_the_api_reads_each_stamp_once_and_a_change_in_this_process_is_see
     token = token_for(user.id)
     app = app_factory()  # type: ignore[operator]
     async with app.router.lifespan_context(app):
-        stamps = app.state.services.stamps
+        stamps = app.state.runtime.stamps
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
             api = Api(http)

@@ -135,7 +135,7 @@ class AccountMutations:
         ctx = info.context
         try:
             session = await accounts.login(
-                ctx.services, email=email, password=password, ip=ctx.client_ip
+                ctx.runtime, email=email, password=password, ip=ctx.client_ip
             )
         except DomainFailure as failure:
             return TokenCreatePayload(
@@ -161,7 +161,7 @@ class AccountMutations:
         self, info: Info, refresh_token: Annotated[str, REFRESH_TOKEN_ARGUMENT]
     ) -> TokenRefreshPayload:
         try:
-            session = await accounts.refresh(info.context.services, refresh_token=refresh_token)
+            session = await accounts.refresh(info.context.runtime, refresh_token=refresh_token)
         except DomainFailure as failure:
             return TokenRefreshPayload(
                 access_token=None, refresh_token=None, user_errors=_errors(failure.errors)
@@ -201,7 +201,7 @@ class AccountMutations:
         assert ctx.viewer is not None  # IsAuthenticated
         try:
             await accounts.change_password(
-                ctx.services,
+                ctx.runtime,
                 user_id=ctx.viewer.user_id,
                 old_password=old_password,
                 new_password=new_password,
@@ -227,7 +227,7 @@ class AccountMutations:
         assert ctx.viewer is not None  # IsAdmin
         try:
             user = await accounts.update_user(
-                ctx.services,
+                ctx.runtime,
                 actor_id=ctx.viewer.user_id,
                 user_id=decode_id(id, "User"),
                 role=input.role,

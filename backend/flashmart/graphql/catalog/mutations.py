@@ -85,7 +85,7 @@ class CatalogMutations:
             category_id=_optional_id(input.category_id, "Category"),
             is_published=input.is_published,
         )
-        return await _product_payload(services.create_product(info.context.services, draft))
+        return await _product_payload(services.create_product(info.context.runtime, draft))
 
     @strawberry.mutation(permission_classes=[IsAdmin], description="Change a product.")
     async def product_update(
@@ -93,7 +93,7 @@ class CatalogMutations:
     ) -> ProductPayload:
         changes = cast(services.ProductChanges, _given(input, category_id="Category"))
         return await _product_payload(
-            services.update_product(info.context.services, decode_id(id, "Product"), changes)
+            services.update_product(info.context.runtime, decode_id(id, "Product"), changes)
         )
 
     @strawberry.mutation(
@@ -105,13 +105,13 @@ class CatalogMutations:
     )
     async def product_delete(self, info: Info, id: strawberry.ID) -> ProductPayload:
         return await _product_payload(
-            services.delete_product(info.context.services, decode_id(id, "Product"))
+            services.delete_product(info.context.runtime, decode_id(id, "Product"))
         )
 
     @strawberry.mutation(permission_classes=[IsAdmin], description="Set a product's stock.")
     async def product_stock_set(self, info: Info, id: strawberry.ID, stock: int) -> ProductPayload:
         return await _product_payload(
-            services.set_stock(info.context.services, decode_id(id, "Product"), stock)
+            services.set_stock(info.context.runtime, decode_id(id, "Product"), stock)
         )
 
     @strawberry.mutation(
@@ -126,7 +126,7 @@ class CatalogMutations:
     ) -> ProductImageUploadPayload:
         product, image, errors = await _image_result(
             services.add_product_image(
-                info.context.services,
+                info.context.runtime,
                 product_id=decode_id(product_id, "Product"),
                 upload=cast(Readable, file),
                 alt=alt,
@@ -145,7 +145,7 @@ class CatalogMutations:
     ) -> ProductImagePayload:
         product, image, errors = await _image_result(
             services.describe_product_image(
-                info.context.services, decode_id(id, "ProductImage"), alt=alt
+                info.context.runtime, decode_id(id, "ProductImage"), alt=alt
             )
         )
         return ProductImagePayload(product=product, image=image, user_errors=errors)
@@ -164,7 +164,7 @@ class CatalogMutations:
         ids = [decode_id(i, "ProductImage") for i in image_ids]
         try:
             images = await services.reorder_product_images(
-                info.context.services, product_id=pk, image_ids=ids
+                info.context.runtime, product_id=pk, image_ids=ids
             )
         except DomainFailure as failure:
             errors = UserError.many(failure.errors)
@@ -181,7 +181,7 @@ class CatalogMutations:
     )
     async def product_image_delete(self, info: Info, id: strawberry.ID) -> ProductPayload:
         return await _product_payload(
-            services.delete_product_image(info.context.services, decode_id(id, "ProductImage"))
+            services.delete_product_image(info.context.runtime, decode_id(id, "ProductImage"))
         )
 
     @strawberry.mutation(permission_classes=[IsAdmin], description="Add a category.")
@@ -189,7 +189,7 @@ class CatalogMutations:
         draft = services.CategoryDraft(
             name=input.name, slug=input.slug, parent_id=_optional_id(input.parent_id, "Category")
         )
-        return await _category_payload(services.create_category(info.context.services, draft))
+        return await _category_payload(services.create_category(info.context.runtime, draft))
 
     @strawberry.mutation(permission_classes=[IsAdmin], description="Rename or move a category.")
     async def category_update(
@@ -197,5 +197,5 @@ class CatalogMutations:
     ) -> CategoryPayload:
         changes = cast(services.CategoryChanges, _given(input, parent_id="Category"))
         return await _category_payload(
-            services.update_category(info.context.services, decode_id(id, "Category"), changes)
+            services.update_category(info.context.runtime, decode_id(id, "Category"), changes)
         )

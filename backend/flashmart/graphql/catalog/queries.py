@@ -49,7 +49,7 @@ async def _cached_first_page(info: Info, first: int | None) -> Connection[Produc
     size = DEFAULT_PAGE_SIZE if first is None else first
     if not 0 <= size <= MAX_PAGE_SIZE:
         raise bad_input(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
-    page = await catalog.first_page(info.context.services, size)
+    page = await catalog.first_page(info.context.runtime, size)
     return connection_from_rows(
         [s.product for s in _prime_images(info, page.items)],
         Product.from_model,
@@ -99,7 +99,7 @@ class CatalogQueries:
     @strawberry.field(description="One product by id; null when it does not exist or is hidden.")
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         found = await catalog.product_detail(
-            info.context.services, decode_id(id, "Product"), include_unpublished=_is_admin(info)
+            info.context.runtime, decode_id(id, "Product"), include_unpublished=_is_admin(info)
         )
         return Product.from_model(_prime_images(info, [found])[0].product) if found else None
 

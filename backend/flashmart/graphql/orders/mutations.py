@@ -48,7 +48,7 @@ class OrderMutations:
     async def checkout_complete(self, info: Info, idempotency_key: str) -> OrderPayload:
         return await _order_payload(
             services.checkout(
-                info.context.services, user_id=_viewer_id(info), idempotency_key=idempotency_key
+                info.context.runtime, user_id=_viewer_id(info), idempotency_key=idempotency_key
             )
         )
 
@@ -59,7 +59,7 @@ class OrderMutations:
     async def order_cancel(self, info: Info, id: strawberry.ID) -> OrderPayload:
         return await _order_payload(
             services.cancel_order(
-                info.context.services, user_id=_viewer_id(info), order_id=decode_id(id, "Order")
+                info.context.runtime, user_id=_viewer_id(info), order_id=decode_id(id, "Order")
             )
         )
 
@@ -75,7 +75,7 @@ class OrderMutations:
     ) -> OrderPayload:
         return await _order_payload(
             services.admin_set_status(
-                info.context.services,
+                info.context.runtime,
                 admin_id=_viewer_id(info),
                 order_id=decode_id(id, "Order"),
                 target=status,
@@ -92,6 +92,6 @@ class OrderMutations:
     async def order_refund(self, info: Info, id: strawberry.ID) -> OrderPayload:
         return await _order_payload(
             payments.refund_order(
-                info.context.services, admin_id=_viewer_id(info), order_id=decode_id(id, "Order")
+                info.context.runtime, admin_id=_viewer_id(info), order_id=decode_id(id, "Order")
             )
         )

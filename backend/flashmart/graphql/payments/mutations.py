@@ -33,7 +33,7 @@ class PaymentMutations:
         assert viewer is not None  # IsAuthenticated
         try:
             payment = await services.create_payment(
-                info.context.services, user_id=viewer.user_id, order_id=decode_id(order_id, "Order")
+                info.context.runtime, user_id=viewer.user_id, order_id=decode_id(order_id, "Order")
             )
         except DomainFailure as failure:
             return PaymentPayload(payment=None, user_errors=UserError.many(failure.errors))

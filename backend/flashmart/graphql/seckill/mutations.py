@@ -90,7 +90,7 @@ class SeckillMutations:
         assert viewer is not None  # IsAuthenticated
         try:
             ticket = await seckill.buy(
-                info.context.services,
+                info.context.runtime,
                 user_id=viewer.user_id,
                 event_id=decode_id(event_id, "SeckillEvent"),
                 quantity=quantity,
@@ -108,7 +108,7 @@ class SeckillMutations:
         self, info: Info, input: SeckillEventInput
     ) -> SeckillEventPayload:
         return await _event_payload(
-            seckill.create_event(_input(input), runtime=info.context.services)
+            seckill.create_event(_input(input), runtime=info.context.runtime)
         )
 
     @strawberry.mutation(
@@ -119,9 +119,7 @@ class SeckillMutations:
         self, info: Info, id: strawberry.ID, input: SeckillEventUpdateInput
     ) -> SeckillEventPayload:
         return await _event_payload(
-            seckill.update_event(
-                info.context.services, decode_id(id, "SeckillEvent"), _input(input)
-            )
+            seckill.update_event(info.context.runtime, decode_id(id, "SeckillEvent"), _input(input))
         )
 
     @strawberry.mutation(
@@ -130,5 +128,5 @@ class SeckillMutations:
     )
     async def seckill_event_warmup(self, info: Info, id: strawberry.ID) -> SeckillEventPayload:
         return await _event_payload(
-            seckill.warm_up(info.context.services, decode_id(id, "SeckillEvent"))
+            seckill.warm_up(info.context.runtime, decode_id(id, "SeckillEvent"))
         )

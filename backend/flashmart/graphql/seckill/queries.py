@@ -95,14 +95,14 @@ class SeckillQueries:
         viewer = info.context.viewer
         assert viewer is not None  # IsAuthenticated
         view = await seckill.ticket_for(
-            info.context.services, ticket_id=_ticket_id(id), user_id=viewer.user_id
+            info.context.runtime, ticket_id=_ticket_id(id), user_id=viewer.user_id
         )
         return SeckillTicket.from_view(view) if view else None
 
     @strawberry.field(permission_classes=[IsAdmin], description="Check a sale's invariants now.")
     async def seckill_event_audit(self, info: Info, id: strawberry.ID) -> SeckillAudit | None:
         try:
-            report = await seckill.audit(info.context.services, decode_id(id, "SeckillEvent"))
+            report = await seckill.audit(info.context.runtime, decode_id(id, "SeckillEvent"))
         except DomainFailure:
             return None
         return SeckillAudit(
@@ -132,7 +132,7 @@ class SeckillQueries:
     ) -> SeckillEventStats | None:
         try:
             stats = await seckill.live_stats(
-                info.context.services, decode_id(id, "SeckillEvent"), seconds=seconds
+                info.context.runtime, decode_id(id, "SeckillEvent"), seconds=seconds
             )
         except DomainFailure:
             return None

@@ -29,7 +29,7 @@ def _warm_loader(info: Info) -> DataLoader[int, store.WarmState | None]:
     """One Redis round trip for the live stock of every event on the page."""
     loader = info.context.extra.get(_WARM_LOADER)
     if loader is None:
-        runtime = info.context.services
+        runtime = info.context.runtime
 
         async def load(ids: Sequence[int]) -> list[store.WarmState | None]:
             states = await store.read_states(runtime.redis, runtime.keys, list(ids))
@@ -134,7 +134,7 @@ class SeckillTicket(relay.Node):
         for node_id in node_ids:
             view = (
                 await seckill.ticket_for(
-                    info.context.services, ticket_id=node_id, user_id=viewer.user_id
+                    info.context.runtime, ticket_id=node_id, user_id=viewer.user_id
                 )
                 if viewer
                 else None

@@ -33,8 +33,8 @@ class SystemQueries:
 
     @strawberry.field(permission_classes=[IsAdmin], description="Worker and queue health.")
     async def system_status(self, info: Info) -> SystemStatus:
-        services = info.context.services
-        status = await system.worker_status(services.redis, services.keys)
+        runtime = info.context.runtime
+        status = await system.worker_status(runtime.redis, runtime.keys)
         last = status.last_ping_at
         return SystemStatus(
             worker_alive=status.worker_alive,
@@ -50,5 +50,5 @@ class SystemMutations:
         description="Enqueue a job that a worker answers by stamping `systemStatus.lastPingAt`.",
     )
     async def system_ping(self, info: Info) -> SystemPingPayload:
-        job_id = await system.enqueue_ping(info.context.services.queue)
+        job_id = await system.enqueue_ping(info.context.runtime.queue)
         return SystemPingPayload(job_id=job_id, user_errors=[])
