@@ -1,6 +1,6 @@
 """(a) The Redis ceiling: the product's reserve script called directly, with no web stack.
 
-`store.reserve` is run against a recording stand-in for the Redis client, so the script, its
+`SaleStore.reserve` is run against a recording stand-in for the Redis client, so the script, its
 keys and its arguments are exactly the product's; they are then replayed as raw RESP over one
 connection (pipelined by 100, then one call at a time) so the client costs little next to
 Redis. Every call is a full reservation: distinct shoppers and enough stock, with the arq job
@@ -21,7 +21,7 @@ from procs import BenchError
 
 
 class _Recorder:
-    """Stands in for a Redis client so `store.reserve` hands over the exact script, keys and
+    """Stands in for a Redis client so `SaleStore.reserve` hands over the exact script, keys and
     arguments it would send; the ceiling then replays them against the real server."""
 
     def __init__(self) -> None:
@@ -115,7 +115,7 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
     from flashmart.core.keys import Keys
     from flashmart.core.redis import create_redis
     from flashmart.core.settings import Settings
-    from flashmart.seckill import store
+    from flashmart.seckill.store import SaleStore
 
     settings = Settings()
     keys = Keys("fmceil:")
@@ -126,9 +126,7 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
     try:
         now_ms = int(time.time() * 1000)
         for label, event_id, count, size in (("pipelined", 1, n, batch), ("single", 2, single, 1)):
-            await store.warm(
-                redis,
-                keys,
+            await SaleStore(redis, keys).warm(
                 event_id=event_id,
                 starts_ms=now_ms - 1000,
                 ends_ms=now_ms + 3_600_000,
@@ -139,9 +137,7 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
             )
             recorder.calls.clear()
             for uid in range(1, count + 1):
-                await store.reserve(
-                    recorder,  # type: ignore[arg-type]
-                    keys,
+                await SaleStore(recorder, keys).reserve(  # type: ignore[arg-type]
                     event_id=event_id,
                     user_id=uid,
                     quantity=1,
@@ -194,14 +190,12 @@ async def warm_raw_event(
 ) -> None:
     from flashmart.core.keys import Keys
     from flashmart.core.redis import create_redis
-    from flashmart.seckill import store
+    from flashmart.seckill.store import SaleStore
 
     redis = create_redis(redis_url)
     try:
         now_ms = int(time.time() * 1000)
-        await store.warm(
-            redis,
-            Keys(prefix),
+        await SaleStore(redis, Keys(prefix)).warm(
             event_id=event_id,
             starts_ms=now_ms + int(starts_in_s * 1000),
             ends_ms=now_ms + int(starts_in_s * 1000) + 3_600_000,

@@ -4,7 +4,7 @@
     .venv/bin/python bench/persist_cpu.py --units 300 --batch 1 10 50 --sqlite
 
 For each batch size: a scratch database (PostgreSQL, dropped at the end; or a SQLite file),
-N shoppers reserve N units through `seckill.services.buy`, then a real arq worker in this
+N shoppers reserve N units through `seckill.buy.buy`, then a real arq worker in this
 process drains the queue. Measured from the worker's start until every persist job has
 finished (also the ones a claim sent back for later): this process's CPU
 (`time.process_time`) and the CPU of the PostgreSQL backends serving the scratch database
@@ -37,8 +37,10 @@ from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from flashmart.seckill import services as seckill
-from flashmart.seckill import store
+from flashmart.seckill.audit import audit
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import EventInput, create_event, warm_up
+from flashmart.seckill.store import SaleStore
 from flashmart.worker import create_worker
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
@@ -109,16 +111,16 @@ async def measure(args: argparse.Namespace, batch: int, tmp: Path) -> dict[str, 
             name="CPU item", slug=f"cpu-{name}", price=Decimal("99.00"), stock=units
         )
         starts = datetime.now(UTC) - timedelta(minutes=1)
-        event = await seckill.create_event(
-            seckill.EventInput(
+        event = await create_event(
+            EventInput(
                 product_id=product.id, price=Decimal("9.90"), total_stock=units,
                 starts_at=starts, ends_at=starts + timedelta(hours=1), per_user_limit=1,
             )
         )  # fmt: skip
-        await seckill.warm_up(runtime, event.id)
+        await warm_up(runtime, event.id)
         await asyncio.gather(
             *(
-                seckill.buy(runtime, user_id=u, event_id=event.id, quantity=1, client_ip="x")
+                buy(runtime, user_id=u, event_id=event.id, quantity=1, client_ip="x")
                 for u in user_ids
             )
         )
@@ -132,7 +134,7 @@ async def measure(args: argparse.Namespace, batch: int, tmp: Path) -> dict[str, 
         try:
             while time.monotonic() - wall0 < 120:
                 await asyncio.sleep(0.05)
-                pending = await store.pending_count(runtime.redis, runtime.keys, event.id)
+                pending = await SaleStore.of(runtime).pending_count(event.id)
                 if pending == 0 and not drained_wall:
                     drained_cpu, drained_wall = time.process_time(), time.monotonic()
                 # Done when only the new orders' expiry jobs are left in the queue.
@@ -150,7 +152,7 @@ async def measure(args: argparse.Namespace, batch: int, tmp: Path) -> dict[str, 
             with contextlib.suppress(asyncio.CancelledError):
                 await task
             await worker.close()
-        report = await seckill.audit(runtime, event.id)
+        report = await audit(runtime, event.id)
         if not report.passed or report.sold != units:
             raise RuntimeError(f"audit failed: {report.checks}")
         pg_ms = sum(after[p] - before.get(p, 0) for p in after) * 1000 / CLK_TCK

@@ -30,9 +30,10 @@ from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.graphql.ids import encode_id
-from flashmart.seckill import services as seckill
-from flashmart.seckill import store
+from flashmart.seckill.audit import audit
+from flashmart.seckill.events import EventInput, create_event, warm_up
 from flashmart.seckill.models import SeckillTicket
+from flashmart.seckill.store import SaleStore
 
 SHOPPER_PASSWORD = "bench-shopper-password"
 
@@ -132,8 +133,8 @@ async def prepare(cfg: argparse.Namespace, redis_url: str) -> dict[str, Any]:
                 stock=cfg.units + 1,
             )
             now = datetime.now(UTC)
-            event = await seckill.create_event(
-                seckill.EventInput(
+            event = await create_event(
+                EventInput(
                     product_id=product.id,
                     price=Decimal("499.00"),
                     total_stock=cfg.units,
@@ -144,8 +145,8 @@ async def prepare(cfg: argparse.Namespace, redis_url: str) -> dict[str, Any]:
             )
             progress.advance(task)
             # A sale that has not started: the warm-up pass exercises the whole path on it.
-            early = await seckill.create_event(
-                seckill.EventInput(
+            early = await create_event(
+                EventInput(
                     product_id=product.id,
                     price=Decimal("499.00"),
                     total_stock=1,
@@ -157,8 +158,8 @@ async def prepare(cfg: argparse.Namespace, redis_url: str) -> dict[str, Any]:
             progress.advance(task)
             runtime = await _runtime(redis_url)
             try:
-                await seckill.warm_up(runtime, event.id)
-                await seckill.warm_up(runtime, early.id)
+                await warm_up(runtime, event.id)
+                await warm_up(runtime, early.id)
             finally:
                 await _close_runtime(runtime)
             progress.advance(task)
@@ -219,7 +220,7 @@ async def drain_and_audit(
             # Jobs due now (seckill orders also schedule their expiry, deferred by minutes).
             now_ms = int(time.time() * 1000)
             queued = int(await runtime.redis.zcount(runtime.keys.queue, "-inf", now_ms))
-            pending = await store.pending_count(runtime.redis, runtime.keys, event_id)
+            pending = await SaleStore.of(runtime).pending_count(event_id)
             if queued == 0 and pending == 0:
                 break
             if time.monotonic() > deadline:
@@ -229,7 +230,7 @@ async def drain_and_audit(
                 )
             await asyncio.sleep(0.02)
         drained_epoch = time.time()
-        report = await seckill.audit(runtime, event_id)
+        report = await audit(runtime, event_id)
         rows = await SeckillTicket.filter(event_id=event_id).values_list(
             "reserved_at", "created_at"
         )

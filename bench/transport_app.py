@@ -1,7 +1,7 @@
 """Transport ceiling: the buy path's Redis work behind a bare Starlette route (no GraphQL).
 
 POST /buy {"eventId": 1, "quantity": 1} with `Authorization: Bearer <JWT>`: decode the access
-token, then ONE EVALSHA of the product's reserve script through `flashmart.seckill.store.reserve`
+token, then ONE EVALSHA of the product's reserve script through `SaleStore.reserve`
 (rate limits, window, per-user limit, stock, ledger and the arq job, as `seckillBuy` does).
 Served by `bench/serve_app.py` with the same uvicorn options as `flashmart serve`.
 """
@@ -23,7 +23,7 @@ from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.redis import create_redis
 from flashmart.core.settings import Settings
-from flashmart.seckill import store
+from flashmart.seckill.store import SaleStore
 
 
 def create_app() -> Starlette:
@@ -40,9 +40,7 @@ def create_app() -> Starlette:
         except InvalidToken:
             return JSONResponse({"code": "UNAUTHENTICATED"}, status_code=401)
         data = await request.json()
-        result = await store.reserve(
-            clients["redis"],
-            keys,
+        result = await SaleStore(clients["redis"], keys).reserve(
             event_id=int(data["eventId"]),
             user_id=claims.user_id,
             quantity=int(data.get("quantity", 1)),

@@ -235,7 +235,7 @@ def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's datab
     from flashmart.core.queue import create_queue
     from flashmart.core.redis import create_redis
     from flashmart.core.runtime import Runtime
-    from flashmart.seckill.services import audit
+    from flashmart.seckill.audit import audit
 
     settings = _settings()
 

@@ -19,7 +19,7 @@ from flashmart.catalog.images import store_product_image
 from flashmart.catalog.models import Category, Product, ProductImage
 from flashmart.core.db import close_db, init_db
 from flashmart.core.settings import Settings
-from flashmart.seckill import services as seckill
+from flashmart.seckill.events import EventInput, create_event
 from flashmart.seckill.models import SeckillEvent
 
 ADMIN_EMAIL = "admin@flashmart.local"
@@ -125,7 +125,7 @@ async def seed_product_images(
     category_slugs = dict(await Category.all().values_list("id", "slug"))
     for product in products:
         if product.id not in having:
-            slug = category_slugs.get(product.category_id)  # type: ignore[attr-defined]
+            slug = category_slugs.get(product.category_id)
             await store_product_image(
                 media_dir=settings.data_dir / "media",
                 product_id=product.id,
@@ -171,8 +171,8 @@ async def seed_flash_sales(progress: Progress, products: list[Product]) -> None:
         if not exists:
             # The sale's units come out of the product's stock: stock up first.
             await Product.filter(id=product.id).update(stock=F("stock") + units)
-            await seckill.create_event(
-                seckill.EventInput(
+            await create_event(
+                EventInput(
                     product_id=product.id,
                     price=price,
                     total_stock=units,

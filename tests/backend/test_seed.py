@@ -5,8 +5,8 @@ from __future__ import annotations
 from flashmart.accounts.models import Role, User
 from flashmart.catalog.models import Category, Product
 from flashmart.core.settings import Settings
+from flashmart.seckill.events import SeckillStatus, status_of
 from flashmart.seckill.models import SeckillEvent
-from flashmart.seckill.services import SeckillStatus, status_of
 from flashmart.seed import run_seed
 
 

@@ -34,6 +34,7 @@ class RefreshToken(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="refresh_tokens", on_delete=fields.CASCADE
     )
+    user_id: int
     token_hash = fields.CharField(max_length=64, unique=True)
     family = fields.CharField(max_length=32, db_index=True)
     created_at = fields.DatetimeField(auto_now_add=True)

@@ -14,6 +14,7 @@ class Cart(Model):
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "models.User", related_name="cart", on_delete=fields.CASCADE
     )
+    user_id: int
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:
@@ -25,9 +26,11 @@ class CartLine(Model):
     cart: fields.ForeignKeyRelation[Cart] = fields.ForeignKeyField(
         "models.Cart", related_name="lines", on_delete=fields.CASCADE
     )
+    cart_id: int
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="cart_lines", on_delete=fields.CASCADE
     )
+    product_id: int
     quantity = fields.IntField()
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -76,7 +76,7 @@ def _snapshot_to_json(snapshot: ProductSnapshot) -> dict[str, Any]:
         "price": str(p.price),
         "currency": p.currency,
         "stock": p.stock,
-        "category_id": p.category_id,  # type: ignore[attr-defined]
+        "category_id": p.category_id,
         "is_published": p.is_published,
         "deleted_at": _time(p.deleted_at),
         "created_at": _time(p.created_at),

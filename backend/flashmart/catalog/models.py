@@ -23,6 +23,7 @@ class Category(Model):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    parent_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True)
 
     class Meta:
@@ -50,6 +51,7 @@ class Product(Model):
         on_delete=fields.SET_NULL,
         db_index=True,
     )
+    category_id: int | None
     is_published = fields.BooleanField(default=True, db_index=True)
     deleted_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
@@ -66,6 +68,7 @@ class ProductImage(Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="images", on_delete=fields.CASCADE, db_index=True
     )
+    product_id: int
     file = fields.CharField(max_length=255)
     thumbnail = fields.CharField(max_length=255, default="")
     alt = fields.CharField(max_length=200, default="")

@@ -75,14 +75,15 @@ async def list_categories() -> list[Category]:
 async def images_by_product_ids(ids: Sequence[int]) -> dict[int, list[ProductImage]]:
     found: dict[int, list[ProductImage]] = {i: [] for i in ids}
     for image in await ProductImage.filter(product_id__in=list(ids)).order_by("position", "id"):
-        found[image.product_id].append(image)  # type: ignore[attr-defined]
+        found[image.product_id].append(image)
     return found
 
 
 async def children_by_parent_ids(ids: Sequence[int]) -> dict[int, list[Category]]:
     found: dict[int, list[Category]] = {i: [] for i in ids}
     for category in await Category.filter(parent_id__in=list(ids)).order_by("name"):
-        found[category.parent_id].append(category)  # type: ignore[attr-defined]
+        if category.parent_id is not None:  # always: the filter asks for a parent
+            found[category.parent_id].append(category)
     return found
 
 
@@ -426,7 +427,7 @@ async def describe_product_image(deps: CatalogDeps, image_id: int, *, alt: str) 
     if image is None or not await ProductImage.filter(id=image_id).update(alt=alt.strip()):
         raise _not_found("image")
     image.alt = alt.strip()
-    await invalidate_products(deps, [image.product_id])  # type: ignore[attr-defined]
+    await invalidate_products(deps, [image.product_id])
     return image
 
 
@@ -455,7 +456,7 @@ async def delete_product_image(deps: CatalogDeps, image_id: int) -> Product:
     image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
     if image is None:
         raise _not_found("image")
-    product_id: int = image.product_id  # type: ignore[attr-defined]
+    product_id: int = image.product_id
     if not await ProductImage.filter(id=image_id).delete():  # deleted concurrently
         raise _not_found("image")
     await remove_product_image_files(deps.settings.data_dir / "media", image)

@@ -11,7 +11,7 @@ one mutation whose one root field is `seckillBuy`, without directives, selecting
 nothing that needs the database (`ticket { id status failureReason quantity order }`,
 `userErrors { field message code }`, `__typename`, through fragments or not). A qualifying
 request is answered here: the same token verification, the same service call
-(`seckill.services.buy`), the same error shaping (`error_mapping.format_error`), the same
+(`seckill.buy.buy`), the same error shaping (`error_mapping.format_error`), the same
 metrics and access log; the response is exactly what generic execution answers
 (tests/backend/graphql/test_fastlane.py compares both byte for byte).
 
@@ -64,7 +64,7 @@ from flashmart.core.runtime import Runtime
 from flashmart.graphql.error_mapping import format_error, log_unexpected
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
-from flashmart.seckill import services as seckill
+from flashmart.seckill.buy import TicketView, buy
 
 logger = logging.getLogger("flashmart.graphql")
 
@@ -313,7 +313,7 @@ def _shape(selections: tuple[Selection, ...], values: Callable[[str], Any]) -> d
     return {s.key: values(s.name) for s in selections}
 
 
-def _ticket(selections: tuple[Selection, ...], view: seckill.TicketView) -> dict[str, Any]:
+def _ticket(selections: tuple[Selection, ...], view: TicketView) -> dict[str, Any]:
     values = {
         "__typename": "SeckillTicket",
         "id": relay.to_base64("SeckillTicket", view.id),
@@ -326,7 +326,7 @@ def _ticket(selections: tuple[Selection, ...], view: seckill.TicketView) -> dict
 
 
 def _payload(
-    plan: BuyPlan, view: seckill.TicketView | None, failure: DomainFailure | None
+    plan: BuyPlan, view: TicketView | None, failure: DomainFailure | None
 ) -> dict[str, Any]:
     def value(name: str, selection: Selection) -> Any:
         if name == "__typename":
@@ -416,7 +416,7 @@ class BuyLane:
         result: dict[str, Any]
         outcome = "ok"
         try:
-            view = await seckill.buy(
+            view = await buy(
                 runtime,
                 user_id=viewer.user_id,
                 event_id=event_id,

@@ -29,7 +29,9 @@ from flashmart.orders import services as orders
 from flashmart.orders.events import ORDER_TOPIC
 from flashmart.orders.models import Order as OrderModel
 from flashmart.seckill import live
-from flashmart.seckill import services as seckill
+from flashmart.seckill.announce import TICKET_TOPIC
+from flashmart.seckill.buy import TicketView, ticket_for
+from flashmart.seckill.events import get_event
 from flashmart.seckill.models import TicketStatus
 
 FINAL_TICKET_STATUSES = (TicketStatus.SUCCEEDED, TicketStatus.FAILED)
@@ -84,10 +86,10 @@ class Subscription:
         ticket_id = _ticket_id(id)
         runtime = info.context.runtime
 
-        async def load() -> seckill.TicketView | None:
-            return await seckill.ticket_for(runtime, ticket_id=ticket_id, user_id=viewer.user_id)
+        async def load() -> TicketView | None:
+            return await ticket_for(runtime, ticket_id=ticket_id, user_id=viewer.user_id)
 
-        channel = runtime.keys.channel(seckill.TICKET_TOPIC, ticket_id)
+        channel = runtime.keys.channel(TICKET_TOPIC, ticket_id)
         async for view in watch(_broker(info), channel, load):
             if view is None:
                 raise forbidden("No such ticket, or not yours")
@@ -104,7 +106,7 @@ class Subscription:
         self, info: Info, id: strawberry.ID
     ) -> AsyncGenerator[SeckillEvent, None]:
         event_id = decode_id(id, "SeckillEvent")
-        if await seckill.get_event(event_id) is None:
+        if await get_event(event_id) is None:
             raise bad_input("No such flash sale")
         runtime = info.context.runtime
         _broker(info)

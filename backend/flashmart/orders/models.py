@@ -7,7 +7,6 @@ from tortoise.models import Model
 
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
-from flashmart.seckill.models import SeckillEvent
 
 
 class OrderStatus(StrEnum):
@@ -26,13 +25,17 @@ class Order(Model):
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="orders", on_delete=fields.RESTRICT
     )
+    user_id: int
     status = fields.CharEnumField(OrderStatus, max_length=20, default=OrderStatus.PENDING_PAYMENT)
     total = fields.DecimalField(max_digits=12, decimal_places=2)
     currency = fields.CharField(max_length=3, default="CNY")
     idempotency_key = fields.CharField(max_length=64, null=True)
-    seckill_event: fields.ForeignKeyNullableRelation[SeckillEvent] = fields.ForeignKeyField(
+    # The flash sale whose reservation made the order (typed loosely: orders do not import
+    # the flash-sale domain).
+    seckill_event: fields.ForeignKeyNullableRelation[Model] = fields.ForeignKeyField(
         "models.SeckillEvent", related_name="orders", null=True, on_delete=fields.RESTRICT
     )
+    seckill_event_id: int | None
     created_at = fields.DatetimeField(auto_now_add=True, db_index=True)
     updated_at = fields.DatetimeField(auto_now=True)
     paid_at = fields.DatetimeField(null=True)
@@ -51,9 +54,11 @@ class OrderLine(Model):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "models.Order", related_name="lines", on_delete=fields.CASCADE
     )
+    order_id: int
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="order_lines", on_delete=fields.RESTRICT
     )
+    product_id: int
     product_name = fields.CharField(max_length=200)
     unit_price = fields.DecimalField(max_digits=12, decimal_places=2)
     quantity = fields.IntField()
@@ -70,11 +75,13 @@ class OrderEvent(Model):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "models.Order", related_name="events", on_delete=fields.CASCADE
     )
+    order_id: int
     from_status = fields.CharEnumField(OrderStatus, max_length=20, null=True)
     to_status = fields.CharEnumField(OrderStatus, max_length=20)
     actor: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="order_events", null=True, on_delete=fields.SET_NULL
     )
+    actor_id: int | None
     reason = fields.CharField(max_length=200, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
 

@@ -15,7 +15,6 @@ from decimal import Decimal
 
 from redis.asyncio.client import Pipeline
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -24,12 +23,10 @@ from flashmart.catalog import services as catalog
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.queue import add_new_job
 from flashmart.core.runtime import Runtime
-from flashmart.orders import state
+from flashmart.orders import hooks, state
 from flashmart.orders.events import publish_order_updated, publish_order_updated_in
 from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
 from flashmart.orders.numbers import new_order_number
-from flashmart.seckill import returns as seckill_stock
-from flashmart.seckill.models import SeckillEvent
 
 logger = logging.getLogger(__name__)
 
@@ -132,7 +129,7 @@ async def _checkout_once(runtime: Runtime, *, user_id: int, key: str) -> tuple[O
 
 
 async def _product_ids(order_id: int) -> list[int]:
-    return [line.product_id for line in await OrderLine.filter(order_id=order_id)]  # type: ignore[attr-defined]
+    return [line.product_id for line in await OrderLine.filter(order_id=order_id)]
 
 
 async def _stock_of(product_id: int) -> int:
@@ -147,7 +144,6 @@ async def _create_order(
     currency: str,
     key: str | None,
     expires_at: datetime,
-    seckill_event_id: int | None = None,
 ) -> Order:
     for attempt in range(NUMBER_ATTEMPTS):
         number = new_order_number()
@@ -160,7 +156,6 @@ async def _create_order(
             currency=currency,
             idempotency_key=key,
             expires_at=expires_at,
-            seckill_event_id=seckill_event_id,
         )
     raise RuntimeError("could not allocate a unique order number")
 
@@ -185,60 +180,36 @@ def announce_new_order(pipe: Pipeline, runtime: Runtime, order: Order) -> None:
     publish_order_updated_in(pipe, runtime.keys, order)
 
 
-async def create_seckill_order(
-    *,
-    user_id: int,
-    event: SeckillEvent,
-    product_name: str,
-    product_id: int,
-    currency: str,
-    quantity: int,
-    expires_at: datetime,
-) -> Order:
-    """The order of a flash-sale reservation, at the event's price. Call inside a transaction."""
-    order = await _create_order(
-        user_id=user_id,
-        total=event.price * quantity,
-        currency=currency,
-        key=None,
-        expires_at=expires_at,
-        seckill_event_id=event.id,
-    )
-    await OrderLine.create(
-        order=order,
-        product_id=product_id,
-        product_name=product_name,
-        unit_price=event.price,
-        quantity=quantity,
-    )
-    await OrderEvent.create(order=order, to_status=OrderStatus.PENDING_PAYMENT, actor_id=user_id)
-    return order
-
-
 @dataclass(frozen=True)
-class SeckillPurchase:
-    user_id: int
+class LineDraft:
+    product_id: int
+    product_name: str
+    unit_price: Decimal
     quantity: int
 
 
-async def create_seckill_orders(
-    *,
-    event: SeckillEvent,
-    product_name: str,
-    product_id: int,
-    currency: str,
-    purchases: list[SeckillPurchase],
-    expires_at: datetime,
-) -> list[Order]:
-    """`create_seckill_order` for many reservations at once (orders, lines and history in one
-    bulk insert each), in the order of `purchases`. Call inside a transaction.
+@dataclass(frozen=True)
+class OrderDraft:
+    """An order to create, unpaid: its buyer, currency, lines and, for an order that a flash
+    sale's reservation made, the sale (`Order.seckill_event_id`)."""
 
-    The numbers are distinct within the batch; a collision with another transaction's number
+    user_id: int
+    currency: str
+    lines: list[LineDraft]
+    seckill_event_id: int | None = None
+
+
+async def create_orders(drafts: list[OrderDraft], *, expires_at: datetime) -> list[Order]:
+    """Create unpaid orders, in the order of `drafts`, with their lines and history (one bulk
+    insert each). Call inside a transaction; announce them after the commit with
+    `announce_new_order`.
+
+    The numbers are distinct among `drafts`; a collision with another transaction's number
     raises IntegrityError like any duplicate. Bulk inserts return no ids on SQLite, so the new
     orders are read back by number (one query)."""
     numbers: set[str] = set()
     made: list[Order] = []
-    for purchase in purchases:
+    for draft in drafts:
         number = new_order_number()
         while number in numbers:
             number = new_order_number()
@@ -246,11 +217,11 @@ async def create_seckill_orders(
         made.append(
             Order(
                 number=number,
-                user_id=purchase.user_id,
-                total=event.price * purchase.quantity,
-                currency=currency,
+                user_id=draft.user_id,
+                total=sum((line.unit_price * line.quantity for line in draft.lines), Decimal(0)),
+                currency=draft.currency,
                 expires_at=expires_at,
-                seckill_event_id=event.id,
+                seckill_event_id=draft.seckill_event_id,
             )
         )
     # One insert order for every writer: concurrent batches wait on each other's numbers in the
@@ -264,22 +235,21 @@ async def create_seckill_orders(
         [
             OrderLine(
                 order_id=order.id,
-                product_id=product_id,
-                product_name=product_name,
-                unit_price=event.price,
-                quantity=purchase.quantity,
+                product_id=line.product_id,
+                product_name=line.product_name,
+                unit_price=line.unit_price,
+                quantity=line.quantity,
             )
-            for order, purchase in zip(made, purchases, strict=True)
+            for order, draft in zip(made, drafts, strict=True)
+            for line in draft.lines
         ]
     )
     await OrderEvent.bulk_create(
         [
             OrderEvent(
-                order_id=order.id,
-                to_status=OrderStatus.PENDING_PAYMENT,
-                actor_id=purchase.user_id,
+                order_id=order.id, to_status=OrderStatus.PENDING_PAYMENT, actor_id=draft.user_id
             )
-            for order, purchase in zip(made, purchases, strict=True)
+            for order, draft in zip(made, drafts, strict=True)
         ]
     )
     return made
@@ -339,8 +309,8 @@ async def change_status(
     await order.refresh_from_db()
     if step.releases_stock:
         await catalog.invalidate_products(runtime, await _product_ids(order.id))
-        if order.seckill_event_id is not None:  # type: ignore[attr-defined]
-            await seckill_stock.return_order_units(runtime, order)
+        if order.seckill_event_id is not None:
+            await hooks.sale_units().after_commit(runtime, order)
     if publish:
         await publish_order_updated(runtime, order)
     return StatusChange(order=order, changed=True)
@@ -348,17 +318,12 @@ async def change_status(
 
 async def _release_stock(order: Order) -> None:
     lines = await OrderLine.filter(order_id=order.id)
-    if order.seckill_event_id is None:  # type: ignore[attr-defined]
+    if order.seckill_event_id is None:
         for line in lines:
-            await catalog.increment_stock(line.product_id, line.quantity)  # type: ignore[attr-defined]
+            await catalog.increment_stock(line.product_id, line.quantity)
         return
-    # A flash-sale unit goes back to its event (Redis follows after the commit, exactly once
-    # per ticket); once the event has closed, it goes back to the product instead.
-    units = sum(line.quantity for line in lines)
-    event = await SeckillEvent.get(id=order.seckill_event_id)  # type: ignore[attr-defined]
-    await SeckillEvent.filter(id=event.id).update(sold=F("sold") - units)
-    if event.closed_at is not None:
-        await catalog.increment_stock(event.product_id, units)  # type: ignore[attr-defined]
+    # A flash-sale unit goes back to its sale, which the flash-sale domain handles.
+    await hooks.sale_units().in_transaction(order, sum(line.quantity for line in lines))
 
 
 async def cancel_order(runtime: Runtime, *, user_id: int, order_id: int) -> Order:

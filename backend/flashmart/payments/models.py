@@ -22,6 +22,7 @@ class Payment(Model):
     order: fields.ForeignKeyRelation[Order] = fields.ForeignKeyField(
         "models.Order", related_name="payments", on_delete=fields.RESTRICT, db_index=True
     )
+    order_id: int
     provider = fields.CharField(max_length=32)
     status = fields.CharEnumField(PaymentStatus, max_length=16, default=PaymentStatus.PENDING)
     amount = fields.DecimalField(max_digits=12, decimal_places=2)
@@ -53,6 +54,7 @@ class PaymentWebhook(Model):
     payment: fields.ForeignKeyNullableRelation[Payment] = fields.ForeignKeyField(
         "models.Payment", related_name="webhooks", null=True, on_delete=fields.SET_NULL
     )
+    payment_id: int | None
     reported_status = fields.CharEnumField(PaymentStatus, max_length=16)
     received_at = fields.DatetimeField(auto_now_add=True)
 
@@ -68,6 +70,7 @@ class Refund(Model):
     payment: fields.ForeignKeyRelation[Payment] = fields.ForeignKeyField(
         "models.Payment", related_name="refunds", on_delete=fields.RESTRICT, db_index=True
     )
+    payment_id: int
     amount = fields.DecimalField(max_digits=12, decimal_places=2)
     currency = fields.CharField(max_length=3)
     provider_reference = fields.CharField(max_length=128)

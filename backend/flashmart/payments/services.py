@@ -149,7 +149,7 @@ async def receive_webhook(
         return result
     await _remember_nonce(runtime, nonce_key, digest)
     if changed:
-        await _announce(runtime, payment.order_id)  # type: ignore[attr-defined]
+        await _announce(runtime, payment.order_id)
     return WebhookResult(duplicate=False, changed=changed)
 
 
@@ -184,7 +184,7 @@ async def _lock_order(payment: Payment) -> Order:
     record) would share-lock the payment row that the settling UPDATE needs, and two
     notifications doing that in opposite order deadlock.
     """
-    return await Order.select_for_update().get(id=payment.order_id)  # type: ignore[attr-defined]
+    return await Order.select_for_update().get(id=payment.order_id)
 
 
 async def _settle(
@@ -338,7 +338,7 @@ async def reconcile_pending(runtime: Runtime) -> int:
             continue
         if moved:
             changed += 1
-            await _announce(runtime, payment.order_id)  # type: ignore[attr-defined]
+            await _announce(runtime, payment.order_id)
     return changed
 
 
@@ -346,7 +346,7 @@ async def reconcile_pending(runtime: Runtime) -> int:
 async def payments_by_order(order_ids: Sequence[int]) -> dict[int, list[Payment]]:
     grouped: dict[int, list[Payment]] = defaultdict(list)
     for payment in await Payment.filter(order_id__in=list(order_ids)).order_by("id"):
-        grouped[payment.order_id].append(payment)  # type: ignore[attr-defined]
+        grouped[payment.order_id].append(payment)
     return grouped
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from arq import Retry
 
 from flashmart.core.queue import deps
-from flashmart.seckill import services
+from flashmart.seckill import events, persist, reconcile
 
 
 async def persist_reservation(
@@ -21,7 +21,7 @@ async def persist_reservation(
     """Enqueued by the reservation script itself (JSON job, job id = ticket id). Persists its
     reservation, usually in a batch with others (`SECKILL_PERSIST_BATCH`); when another
     worker's batch holds it, runs again once that claim would have lapsed."""
-    result = await services.persist_job(
+    result = await persist.persist_job(
         deps(ctx),
         event_id=event_id,
         ticket_id=ticket_id,
@@ -29,19 +29,19 @@ async def persist_reservation(
         quantity=quantity,
         reserved_ms=reserved_ms,
     )
-    if isinstance(result, services.ClaimHeld):
+    if isinstance(result, persist.ClaimHeld):
         raise Retry(defer=result.seconds)
     return result.value
 
 
 async def warm_upcoming_events(ctx: dict[str, Any]) -> int:
-    return await services.warm_upcoming(deps(ctx))
+    return await events.warm_upcoming(deps(ctx))
 
 
 async def reconcile_reservations(ctx: dict[str, Any]) -> dict[str, object]:
     runtime = deps(ctx)
-    report = await services.reconcile(runtime)
-    closed_cold = await services.close_ended_cold(runtime)
+    report = await reconcile.reconcile(runtime)
+    closed_cold = await reconcile.close_ended_cold(runtime)
     return {
         "persisted": report.persisted,
         "released": report.released,

@@ -21,6 +21,7 @@ class SeckillEvent(Model):
     product: fields.ForeignKeyRelation[Product] = fields.ForeignKeyField(
         "models.Product", related_name="seckill_events", on_delete=fields.RESTRICT
     )
+    product_id: int
     price = fields.DecimalField(max_digits=12, decimal_places=2)
     total_stock = fields.IntField()
     sold = fields.IntField(default=0)
@@ -48,15 +49,18 @@ class SeckillTicket(Model):
     event: fields.ForeignKeyRelation[SeckillEvent] = fields.ForeignKeyField(
         "models.SeckillEvent", related_name="tickets", on_delete=fields.RESTRICT
     )
+    event_id: int
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "models.User", related_name="seckill_tickets", on_delete=fields.RESTRICT
     )
+    user_id: int
     quantity = fields.IntField()
     status = fields.CharEnumField(TicketStatus, max_length=12)
     failure_reason = fields.CharField(max_length=200, null=True)
     order: fields.OneToOneNullableRelation[Model] = fields.OneToOneField(
         "models.Order", related_name="seckill_ticket", null=True, on_delete=fields.SET_NULL
     )
+    order_id: int | None
     reserved_at = fields.DatetimeField()
     created_at = fields.DatetimeField(auto_now_add=True)
 

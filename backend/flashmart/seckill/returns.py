@@ -1,30 +1,42 @@
-"""Give a cancelled, expired or refunded flash-sale order's units back to the event in Redis.
+"""Give a cancelled, expired or refunded flash-sale order's units back to its sale.
 
-Kept apart from `services` so the orders domain can call it without importing the seckill
-services (which themselves create orders).
+Registered with the orders domain (`flashmart.orders.hooks`) when the flash-sale package is
+imported, which Tortoise does with the models: orders never import this domain.
 """
 
 from __future__ import annotations
 
+from tortoise.expressions import F
+
+from flashmart.catalog import services as catalog
 from flashmart.core.runtime import Runtime
+from flashmart.orders.hooks import SaleUnits, register_sale_units
 from flashmart.orders.models import Order
-from flashmart.seckill import store
 from flashmart.seckill.models import SeckillEvent, SeckillTicket
+from flashmart.seckill.store import SaleStore
 
 
-async def return_order_units(runtime: Runtime, order: Order) -> None:
-    """Idempotent per ticket; the reconciler repeats it for any release a crash interrupted."""
+async def return_in_transaction(order: Order, units: int) -> None:
+    """The database's side, inside the order's status change: the units leave the sale's
+    `sold`; once the sale has closed they go back to the product instead."""
+    event = await SeckillEvent.get(id=order.seckill_event_id)
+    await SeckillEvent.filter(id=event.id).update(sold=F("sold") - units)
+    if event.closed_at is not None:
+        await catalog.increment_stock(event.product_id, units)
+
+
+async def return_to_redis(runtime: Runtime, order: Order) -> None:
+    """Redis's side, after the commit: the units are on sale again. Idempotent per ticket; the
+    reconciler repeats it for any release a crash interrupted."""
     ticket = await SeckillTicket.get_or_none(order_id=order.id)
     if ticket is None:
         return
-    event = await SeckillEvent.get(id=ticket.event_id)  # type: ignore[attr-defined]
+    event = await SeckillEvent.get(id=ticket.event_id)
     if event.closed_at is not None:  # the database already gave the units to the product
         return
-    await store.release(
-        runtime.redis,
-        runtime.keys,
-        event_id=event.id,
-        ticket_id=ticket.id,
-        user_id=ticket.user_id,  # type: ignore[attr-defined]
-        quantity=ticket.quantity,
+    await SaleStore.of(runtime).release(
+        event_id=event.id, ticket_id=ticket.id, user_id=ticket.user_id, quantity=ticket.quantity
     )
+
+
+register_sale_units(SaleUnits(in_transaction=return_in_transaction, after_commit=return_to_redis))

@@ -1,4 +1,8 @@
-"""The Redis side of a flash sale: the Lua scripts and what they answer. No database here."""
+"""The Redis side of flash sales: `SaleStore` runs the Lua scripts and reads what they keep.
+
+Every key of one sale carries the hash tag `{ev:ID}` (`core/keys.py`), so each script touches
+one cluster slot. No database here.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from collections.abc import Awaitable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
@@ -74,6 +78,12 @@ class Claim:
 
 
 @dataclass(frozen=True)
+class WarmState:
+    remaining: int
+    sold_out: bool
+
+
+@dataclass(frozen=True)
 class Scripts:
     reserve: AsyncScript
     release: AsyncScript
@@ -98,49 +108,252 @@ def scripts(redis: Redis) -> Scripts:
     return found
 
 
-def _event_keys(keys: Keys, event_id: int) -> list[str]:
-    return [
-        keys.event_meta(event_id),
-        keys.event_stock(event_id),
-        keys.event_buyers(event_id),
-        keys.event_ledger(event_id),
-        keys.event_pending(event_id),
-    ]
+class HasRedis(Protocol):
+    """What `SaleStore.of` needs from the process (the `Runtime`)."""
+
+    @property
+    def redis(self) -> Redis: ...
+
+    @property
+    def keys(self) -> Keys: ...
 
 
-async def reserve(
-    redis: Redis,
-    keys: Keys,
-    *,
-    event_id: int,
-    user_id: int,
-    quantity: int,
-    ticket_id: str,
-    client_ip: str,
-    user_rate: float,
-    user_burst: int,
-    ip_rate: float,
-    ip_burst: int,
-    enqueue: bool,
-) -> ReserveResult:
-    script_keys = [
-        *_event_keys(keys, event_id),
-        keys.event_rate_user(event_id, user_id),
-        keys.event_rate_ip(event_id, client_ip),
-        keys.event_attempts(event_id),
-    ]
-    if enqueue:
-        script_keys += [keys.queue, keys.arq_job(ticket_id)]
-    args: list[str | int] = [  # rates as redis-py would encode them
-        user_id, quantity, ticket_id, repr(user_rate), user_burst, repr(ip_rate), ip_burst,
-        "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
-    ]  # fmt: skip
-    mux = getattr(redis, "mux", None)
-    if mux is not None:  # every buy of this event-loop turn in one write (core/redis_mux.py)
-        code, value = await run_script(mux, scripts(redis).reserve, script_keys, args)
-    else:
-        code, value = await scripts(redis).reserve(keys=script_keys, args=args)
-    return ReserveResult(code=ReserveCode(code.decode()), value=int(value))
+# How many pending entries one claim looks at per unit of batch size (bounds its time in Redis).
+CLAIM_SCAN_PER_UNIT = 20
+# A dropped job's key outlives the drop by as long as arq keeps a result: a worker that
+# started the job a moment before still finds it, and the id is not reused meanwhile.
+DROPPED_JOB_TTL_MS = 3_600_000
+
+
+class SaleStore:
+    """The sales kept in one Redis: stock, buyers, the reservation ledger, pending entries,
+    claims and attempt counters, each sale under its own hash tag."""
+
+    __slots__ = ("keys", "redis")
+
+    def __init__(self, redis: Redis, keys: Keys) -> None:
+        self.redis = redis
+        self.keys = keys
+
+    @classmethod
+    def of(cls, runtime: HasRedis) -> SaleStore:
+        return cls(runtime.redis, runtime.keys)
+
+    def _event_keys(self, event_id: int) -> list[str]:
+        keys = self.keys
+        return [
+            keys.event_meta(event_id),
+            keys.event_stock(event_id),
+            keys.event_buyers(event_id),
+            keys.event_ledger(event_id),
+            keys.event_pending(event_id),
+        ]
+
+    def _settle_keys(self, event_id: int) -> list[str]:
+        keys = self.keys
+        return [
+            keys.event_ledger(event_id),
+            keys.event_pending(event_id),
+            keys.event_claims(event_id),
+        ]
+
+    # --- the buy --------------------------------------------------------------------------
+    async def reserve(
+        self,
+        *,
+        event_id: int,
+        user_id: int,
+        quantity: int,
+        ticket_id: str,
+        client_ip: str,
+        user_rate: float,
+        user_burst: int,
+        ip_rate: float,
+        ip_burst: int,
+        enqueue: bool,
+    ) -> ReserveResult:
+        """reserve.lua: rate limits, window, per-user limit, stock, ledger and (with
+        `enqueue`) the persist job, in one call."""
+        keys = self.keys
+        script_keys = [
+            *self._event_keys(event_id),
+            keys.event_rate_user(event_id, user_id),
+            keys.event_rate_ip(event_id, client_ip),
+            keys.event_attempts(event_id),
+        ]
+        if enqueue:
+            script_keys += [keys.queue, keys.arq_job(ticket_id)]
+        args: list[str | int] = [  # rates as redis-py would encode them
+            user_id, quantity, ticket_id, repr(user_rate), user_burst, repr(ip_rate), ip_burst,
+            "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
+        ]  # fmt: skip
+        redis = self.redis
+        mux = getattr(redis, "mux", None)
+        if mux is not None:  # every buy of this event-loop turn in one write (core/redis_mux.py)
+            code, value = await run_script(mux, scripts(redis).reserve, script_keys, args)
+        else:
+            code, value = await scripts(redis).reserve(keys=script_keys, args=args)
+        return ReserveResult(code=ReserveCode(code.decode()), value=int(value))
+
+    async def release(self, *, event_id: int, ticket_id: str, user_id: int, quantity: int) -> int:
+        """1 released now, 0 already released, -1 event not warm (the database is the truth)."""
+        result = await scripts(self.redis).release(
+            keys=self._event_keys(event_id), args=[ticket_id, user_id, quantity]
+        )
+        return int(result)
+
+    # --- persisting: claims and settling --------------------------------------------------
+    async def settle(self, *, event_id: int, states: Mapping[str, str]) -> int:
+        """Settle ledger entries (ticket id -> 'persisted' | 'failed'), dropping them from the
+        pending set and the claims; returns how many changed."""
+        return int(
+            await scripts(self.redis).persisted(
+                keys=self._settle_keys(event_id), args=_state_args(states)
+            )
+        )
+
+    def settle_in(self, pipe: Pipeline, *, event_id: int, states: Mapping[str, str]) -> None:
+        """`settle` as one more command of `pipe` (by SHA: check the reply with
+        `needs_script`, which says whether the script must be loaded and run again)."""
+        keys = self._settle_keys(event_id)
+        pipe.evalsha(scripts(self.redis).persisted.sha, len(keys), *keys, *_state_args(states))
+
+    async def claim(
+        self,
+        *,
+        event_id: int,
+        ticket_id: str | None,
+        batch: int,
+        lifetime_ms: int,
+        token: str,
+        reserved_until_ms: int | None = None,
+        defer_jobs: bool = False,
+    ) -> Claim:
+        """Take the entries one persist transaction should write (claim.lua): the own ticket
+        (a job's; None for the reconciler) and up to `batch` in all, oldest first, among
+        entries no claim younger than `lifetime_ms` holds and reserved at or before
+        `reserved_until_ms`. `defer_jobs` (the queue is on this Redis) puts the other claimed
+        tickets' jobs off until the claim lapses; `drop_settled_jobs_in` removes them once
+        their tickets are settled."""
+        script_keys = self._settle_keys(event_id)
+        if defer_jobs:
+            script_keys.append(self.keys.queue)
+        reply = await scripts(self.redis).claim(
+            keys=script_keys,
+            args=[
+                ticket_id or "", batch, lifetime_ms, token,
+                "+inf" if reserved_until_ms is None else reserved_until_ms,
+                batch * CLAIM_SCAN_PER_UNIT,
+            ],
+        )  # fmt: skip
+        code = ClaimCode(reply[0].decode())
+        if code is ClaimCode.HELD:
+            return Claim(code=code, token=token, entries=[], held_ms=int(reply[1]))
+        entries = [_entry(reply[i].decode(), reply[i + 1]) for i in range(1, len(reply), 2)]
+        return Claim(code=code, token=token, entries=entries)
+
+    def drop_settled_jobs_in(self, pipe: Pipeline, ticket_ids: list[str]) -> None:
+        """Take the persist jobs of settled tickets out of the queue (they would only answer
+        "already"). A worker that already started one runs it to the end; arq's start checks
+        the queue score, so none starts after this."""
+        if not ticket_ids:
+            return
+        pipe.zrem(self.keys.queue, *ticket_ids)
+        for ticket_id in ticket_ids:
+            pipe.pexpire(self.keys.arq_job(ticket_id), DROPPED_JOB_TTL_MS)
+
+    # --- warming and forgetting -----------------------------------------------------------
+    async def warm(
+        self,
+        *,
+        event_id: int,
+        starts_ms: int,
+        ends_ms: int,
+        per_user_limit: int,
+        remaining: int,
+        total: int,
+        holdings: dict[int, int],
+    ) -> bool:
+        pairs: list[int] = []
+        for user_id, units in holdings.items():
+            pairs += [user_id, units]
+        keys = self.keys
+        loaded = await scripts(self.redis).warm(
+            keys=[
+                keys.event_meta(event_id),
+                keys.event_stock(event_id),
+                keys.event_buyers(event_id),
+            ],
+            args=[starts_ms, ends_ms, per_user_limit, remaining, total, *pairs],
+        )
+        await _done(self.redis.sadd(keys.warm_events, event_id))
+        return bool(loaded)
+
+    async def forget(self, event_id: int, *, after_seconds: int) -> None:
+        """Let a closed event's keys expire (kept a while for audits) and stop reconciling it."""
+        keys = self.keys
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for key in [
+                *self._event_keys(event_id),
+                keys.event_attempts(event_id),
+                keys.event_claims(event_id),
+            ]:
+                pipe.expire(key, after_seconds)
+            pipe.srem(keys.warm_events, event_id)
+            await pipe.execute()
+
+    # --- reading --------------------------------------------------------------------------
+    async def read_states(self, event_ids: list[int]) -> dict[int, WarmState]:
+        """Remaining stock of the warm events among `event_ids` (one round trip)."""
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for event_id in event_ids:
+                pipe.get(self.keys.event_stock(event_id))
+                pipe.hget(self.keys.event_meta(event_id), "soldout")
+            raw = await pipe.execute()
+        states: dict[int, WarmState] = {}
+        for index, event_id in enumerate(event_ids):
+            stock, sold_out = raw[2 * index], raw[2 * index + 1]
+            if stock is not None and sold_out is not None:
+                remaining = int(stock)
+                states[event_id] = WarmState(remaining=remaining, sold_out=remaining <= 0)
+        return states
+
+    async def is_warm(self, event_id: int) -> bool:
+        return bool(await self.redis.exists(self.keys.event_meta(event_id)))
+
+    async def warm_event_ids(self) -> list[int]:
+        return sorted(int(m) for m in await _done(self.redis.smembers(self.keys.warm_events)))
+
+    async def ledger_entry(self, event_id: int, ticket_id: str) -> LedgerEntry | None:
+        raw = await _done(self.redis.hget(self.keys.event_ledger(event_id), ticket_id))
+        return _entry(ticket_id, raw) if raw else None
+
+    async def ledger(self, event_id: int) -> list[LedgerEntry]:
+        raw = await _done(self.redis.hgetall(self.keys.event_ledger(event_id)))
+        return [_entry(k.decode(), v) for k, v in raw.items()]
+
+    async def pending_count(self, event_id: int) -> int:
+        return int(await self.redis.zcard(self.keys.event_pending(event_id)))
+
+    async def stale_count(self, event_id: int, *, older_than_ms: int) -> int:
+        return int(
+            await self.redis.zcount(self.keys.event_pending(event_id), "-inf", older_than_ms)
+        )
+
+    async def buyers(self, event_id: int) -> dict[int, int]:
+        raw = await _done(self.redis.hgetall(self.keys.event_buyers(event_id)))
+        return {int(k): int(v) for k, v in raw.items()}
+
+    async def attempts_in_last(self, event_id: int, *, seconds: int) -> list[tuple[int, int]]:
+        """(unix second, buy attempts) for the `seconds` whole seconds before now by Redis's
+        clock (the clock `reserve.lua` counts with), oldest first; seconds without attempts
+        count 0."""
+        now, _ = await self.redis.time()
+        wanted = [int(now) - seconds + i for i in range(seconds)]
+        raw = await _done(
+            self.redis.hmget(self.keys.event_attempts(event_id), [str(s) for s in wanted])
+        )
+        return [(second, int(count or 0)) for second, count in zip(wanted, raw, strict=True)]
 
 
 async def run_script(
@@ -156,103 +369,6 @@ async def run_script(
         return await mux.execute(*command)
 
 
-async def release(
-    redis: Redis, keys: Keys, *, event_id: int, ticket_id: str, user_id: int, quantity: int
-) -> int:
-    """1 released now, 0 already released, -1 event not warm (the database is the truth)."""
-    result = await scripts(redis).release(
-        keys=_event_keys(keys, event_id), args=[ticket_id, user_id, quantity]
-    )
-    return int(result)
-
-
-async def mark_settled(
-    redis: Redis, keys: Keys, *, event_id: int, ticket_id: str, state: str = "persisted"
-) -> bool:
-    return await mark_settled_many(redis, keys, event_id=event_id, states={ticket_id: state}) > 0
-
-
-async def mark_settled_many(
-    redis: Redis, keys: Keys, *, event_id: int, states: Mapping[str, str]
-) -> int:
-    """Settle ledger entries (ticket id -> 'persisted' | 'failed'), dropping them from the
-    pending set and the claims; returns how many changed."""
-    args: list[str] = []
-    for ticket_id, state in states.items():
-        args += [ticket_id, state]
-    return int(await scripts(redis).persisted(keys=_settle_keys(keys, event_id), args=args))
-
-
-def mark_settled_in(
-    pipe: Pipeline, redis: Redis, keys: Keys, *, event_id: int, states: Mapping[str, str]
-) -> None:
-    """`mark_settled_many` as one more command of `pipe` (by SHA: check the reply with
-    `needs_script`, which says whether the script must be loaded and run again)."""
-    args: list[str] = []
-    for ticket_id, state in states.items():
-        args += [ticket_id, state]
-    pipe.evalsha(scripts(redis).persisted.sha, 3, *_settle_keys(keys, event_id), *args)
-
-
-def _settle_keys(keys: Keys, event_id: int) -> list[str]:
-    return [keys.event_ledger(event_id), keys.event_pending(event_id), keys.event_claims(event_id)]
-
-
-# How many pending entries one claim looks at per unit of batch size (bounds its time in Redis).
-CLAIM_SCAN_PER_UNIT = 20
-
-
-async def claim(
-    redis: Redis,
-    keys: Keys,
-    *,
-    event_id: int,
-    ticket_id: str | None,
-    batch: int,
-    lifetime_ms: int,
-    token: str,
-    reserved_until_ms: int | None = None,
-    defer_jobs: bool = False,
-) -> Claim:
-    """Take the entries one persist transaction should write (claim.lua): the own ticket (a
-    job's; None for the reconciler) and up to `batch` in all, oldest first, among entries no
-    claim younger than `lifetime_ms` holds and reserved at or before `reserved_until_ms`.
-    `defer_jobs` (the queue is on this Redis) puts the other claimed tickets' jobs off until
-    the claim lapses; `drop_settled_jobs_in` removes them once their tickets are settled."""
-    script_keys = _settle_keys(keys, event_id)
-    if defer_jobs:
-        script_keys.append(keys.queue)
-    reply = await scripts(redis).claim(
-        keys=script_keys,
-        args=[
-            ticket_id or "", batch, lifetime_ms, token,
-            "+inf" if reserved_until_ms is None else reserved_until_ms,
-            batch * CLAIM_SCAN_PER_UNIT,
-        ],
-    )  # fmt: skip
-    code = ClaimCode(reply[0].decode())
-    if code is ClaimCode.HELD:
-        return Claim(code=code, token=token, entries=[], held_ms=int(reply[1]))
-    entries = [_entry(reply[i].decode(), reply[i + 1]) for i in range(1, len(reply), 2)]
-    return Claim(code=code, token=token, entries=entries)
-
-
-# A dropped job's key outlives the drop by as long as arq keeps a result: a worker that
-# started the job a moment before still finds it, and the id is not reused meanwhile.
-DROPPED_JOB_TTL_MS = 3_600_000
-
-
-def drop_settled_jobs_in(pipe: Pipeline, keys: Keys, ticket_ids: list[str]) -> None:
-    """Take the persist jobs of settled tickets out of the queue (they would only answer
-    "already"). A worker that already started one runs it to the end; arq's start checks the
-    queue score, so none starts after this."""
-    if not ticket_ids:
-        return
-    pipe.zrem(keys.queue, *ticket_ids)
-    for ticket_id in ticket_ids:
-        pipe.pexpire(keys.arq_job(ticket_id), DROPPED_JOB_TTL_MS)
-
-
 def needs_script(reply: object) -> bool:
     """True for a pipeline's NOSCRIPT reply (Redis restarted and forgot the script); any
     other error reply is raised, a normal reply gives False."""
@@ -263,61 +379,11 @@ def needs_script(reply: object) -> bool:
     return False
 
 
-async def warm(
-    redis: Redis,
-    keys: Keys,
-    *,
-    event_id: int,
-    starts_ms: int,
-    ends_ms: int,
-    per_user_limit: int,
-    remaining: int,
-    total: int,
-    holdings: dict[int, int],
-) -> bool:
-    pairs: list[int] = []
-    for user_id, units in holdings.items():
-        pairs += [user_id, units]
-    loaded = await scripts(redis).warm(
-        keys=[keys.event_meta(event_id), keys.event_stock(event_id), keys.event_buyers(event_id)],
-        args=[starts_ms, ends_ms, per_user_limit, remaining, total, *pairs],
-    )
-    await _done(redis.sadd(keys.warm_events, event_id))
-    return bool(loaded)
-
-
-@dataclass(frozen=True)
-class WarmState:
-    remaining: int
-    sold_out: bool
-
-
-async def read_states(redis: Redis, keys: Keys, event_ids: list[int]) -> dict[int, WarmState]:
-    """Remaining stock of the warm events among `event_ids` (one round trip)."""
-    async with redis.pipeline(transaction=False) as pipe:
-        for event_id in event_ids:
-            pipe.get(keys.event_stock(event_id))
-            pipe.hget(keys.event_meta(event_id), "soldout")
-        raw = await pipe.execute()
-    states: dict[int, WarmState] = {}
-    for index, event_id in enumerate(event_ids):
-        stock, sold_out = raw[2 * index], raw[2 * index + 1]
-        if stock is not None and sold_out is not None:
-            remaining = int(stock)
-            states[event_id] = WarmState(remaining=remaining, sold_out=remaining <= 0)
-    return states
-
-
-async def ledger_entry(
-    redis: Redis, keys: Keys, event_id: int, ticket_id: str
-) -> LedgerEntry | None:
-    raw = await _done(redis.hget(keys.event_ledger(event_id), ticket_id))
-    return _entry(ticket_id, raw) if raw else None
-
-
-async def ledger(redis: Redis, keys: Keys, event_id: int) -> list[LedgerEntry]:
-    raw = await _done(redis.hgetall(keys.event_ledger(event_id)))
-    return [_entry(k.decode(), v) for k, v in raw.items()]
+def _state_args(states: Mapping[str, str]) -> list[str]:
+    args: list[str] = []
+    for ticket_id, state in states.items():
+        args += [ticket_id, state]
+    return args
 
 
 def _entry(ticket_id: str, raw: bytes | str) -> LedgerEntry:
@@ -329,60 +395,3 @@ def _entry(ticket_id: str, raw: bytes | str) -> LedgerEntry:
         reserved_ms=int(data["t"]),
         state=str(data.get("s", "reserved")),
     )
-
-
-async def stale_pending(
-    redis: Redis, keys: Keys, event_id: int, *, older_than_ms: int
-) -> list[str]:
-    raw = await redis.zrangebyscore(keys.event_pending(event_id), "-inf", older_than_ms)
-    return [r.decode() for r in raw]
-
-
-async def stale_count(redis: Redis, keys: Keys, event_id: int, *, older_than_ms: int) -> int:
-    return int(await redis.zcount(keys.event_pending(event_id), "-inf", older_than_ms))
-
-
-async def is_warm(redis: Redis, keys: Keys, event_id: int) -> bool:
-    return bool(await redis.exists(keys.event_meta(event_id)))
-
-
-async def buyers(redis: Redis, keys: Keys, event_id: int) -> dict[int, int]:
-    raw = await _done(redis.hgetall(keys.event_buyers(event_id)))
-    return {int(k): int(v) for k, v in raw.items()}
-
-
-async def attempts_per_second(redis: Redis, keys: Keys, event_id: int) -> dict[int, int]:
-    raw = await _done(redis.hgetall(keys.event_attempts(event_id)))
-    return {int(k): int(v) for k, v in raw.items()}
-
-
-async def attempts_in_last(
-    redis: Redis, keys: Keys, event_id: int, *, seconds: int
-) -> list[tuple[int, int]]:
-    """(unix second, buy attempts) for the `seconds` whole seconds before now by Redis's clock
-    (the clock `reserve.lua` counts with), oldest first; seconds without attempts count 0."""
-    now, _ = await redis.time()
-    wanted = [int(now) - seconds + i for i in range(seconds)]
-    raw = await _done(redis.hmget(keys.event_attempts(event_id), [str(s) for s in wanted]))
-    return [(second, int(count or 0)) for second, count in zip(wanted, raw, strict=True)]
-
-
-async def pending_count(redis: Redis, keys: Keys, event_id: int) -> int:
-    return int(await redis.zcard(keys.event_pending(event_id)))
-
-
-async def forget(redis: Redis, keys: Keys, event_id: int, *, after_seconds: int) -> None:
-    """Let a closed event's keys expire (kept a while for audits) and stop reconciling it."""
-    async with redis.pipeline(transaction=False) as pipe:
-        for key in [
-            *_event_keys(keys, event_id),
-            keys.event_attempts(event_id),
-            keys.event_claims(event_id),
-        ]:
-            pipe.expire(key, after_seconds)
-        pipe.srem(keys.warm_events, event_id)
-        await pipe.execute()
-
-
-async def warm_event_ids(redis: Redis, keys: Keys) -> list[int]:
-    return sorted(int(m) for m in await _done(redis.smembers(keys.warm_events)))

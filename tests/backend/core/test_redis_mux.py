@@ -17,7 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from flashmart.core import embedded_redis
 from flashmart.core.redis import create_redis
 from flashmart.core.redis_mux import Endpoint, Multiplexer
-from flashmart.seckill import store
+from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore
 
 
 def _endpoint(url: str, **changes: object) -> Endpoint:
@@ -162,7 +162,7 @@ def test_each_event_loop_gets_its_own_connection(redis_url: str) -> None:
 async def test_reserve_calls_the_script_over_the_multiplexed_connection_and_reloads_it(
     tmp_path: Path,
 ) -> None:
-    """Through `store.reserve`, the buy path's only Redis call; after SCRIPT FLUSH (a restarted
+    """Through `SaleStore.reserve`, the buy path's only Redis call; after SCRIPT FLUSH (a restarted
     Redis) the script is loaded again, as redis-py's own `AsyncScript` does."""
     from flashmart.core.keys import Keys
 
@@ -171,25 +171,26 @@ async def test_reserve_calls_the_script_over_the_multiplexed_connection_and_relo
     keys = Keys("fmmux:")
     try:
         assert client.mux is not None
-        await store.warm(
-            client, keys, event_id=1, starts_ms=0, ends_ms=2**41, per_user_limit=1,
+        sales = SaleStore(client, keys)
+        await sales.warm(
+            event_id=1, starts_ms=0, ends_ms=2**41, per_user_limit=1,
             remaining=5, total=5, holdings={},
         )  # fmt: skip
 
-        async def buy(user_id: int) -> store.ReserveResult:
-            return await store.reserve(
-                client, keys, event_id=1, user_id=user_id, quantity=1, ticket_id=f"t{user_id}",
+        async def buy(user_id: int) -> ReserveResult:
+            return await sales.reserve(
+                event_id=1, user_id=user_id, quantity=1, ticket_id=f"t{user_id}",
                 client_ip="127.0.0.1", user_rate=1.0, user_burst=5, ip_rate=1000.0,
                 ip_burst=1000, enqueue=True,
             )  # fmt: skip
 
         first = await asyncio.gather(*(buy(u) for u in range(1, 4)))
-        assert [r.code for r in first] == [store.ReserveCode.OK] * 3
+        assert [r.code for r in first] == [ReserveCode.OK] * 3
         assert sorted(r.value for r in first) == [2, 3, 4]
         assert client.mux.stats.commands >= 3
         await client.script_flush()
-        assert (await buy(1)).code is store.ReserveCode.ALREADY_PURCHASED  # ran after reload
-        assert await buy(4) == store.ReserveResult(store.ReserveCode.OK, 1)
+        assert (await buy(1)).code is ReserveCode.ALREADY_PURCHASED  # ran after reload
+        assert await buy(4) == ReserveResult(ReserveCode.OK, 1)
     finally:
         await client.aclose()
         server.stop()

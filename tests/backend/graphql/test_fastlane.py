@@ -27,7 +27,8 @@ from flashmart.graphql.fastlane import BuyLane, coerce_arguments, compile_buy
 from flashmart.graphql.ids import encode_id
 from flashmart.graphql.schema import build_schema
 from flashmart.orders.models import Order
-from flashmart.seckill import services as seckill
+from flashmart.seckill.audit import audit
+from flashmart.seckill.events import warm_up
 from tests.backend.helpers import token_for
 from tests.backend.seckill.factories import drain, sale
 
@@ -140,7 +141,7 @@ async def _sales(runtime: Runtime, units: int, **kwargs: Any) -> Sales:
     ids = []
     for _ in range(2):
         event = await sale(units, **kwargs)
-        await seckill.warm_up(runtime, event.id)
+        await warm_up(runtime, event.id)
         ids.append(encode_id("SeckillEvent", event.id))
     return Sales(*ids)
 
@@ -384,7 +385,7 @@ async def test_concurrent_buys_through_the_lane_sell_exactly_the_stock(
     """900 simultaneous attempts by 300 shoppers for 50 units, all answered by the lane."""
     app = app_factory(seckill_ip_rate=1e9, seckill_ip_burst=10**9)
     event = await sale(50)
-    await seckill.warm_up(runtime, event.id)
+    await warm_up(runtime, event.id)
     await User.bulk_create(
         [User(email=f"rush{i}@example.com", password_hash="x") for i in range(300)]
     )
@@ -405,7 +406,7 @@ async def test_concurrent_buys_through_the_lane_sell_exactly_the_stock(
     assert codes <= {"SOLD_OUT", "ALREADY_PURCHASED"}
     await drain(runtime)
     assert await Order.filter(seckill_event_id=event.id).count() == 50
-    report = await seckill.audit(runtime, event.id)
+    report = await audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.sold, report.remaining, report.oversold, report.undersold) == (50, 0, 0, 0)
 
@@ -447,7 +448,7 @@ async def test_a_body_over_the_limit_is_refused_as_before(
 ) -> None:
     app = app_factory(max_body_bytes=2048)
     event = await sale(5)
-    await seckill.warm_up(runtime, event.id)
+    await warm_up(runtime, event.id)
     user = await User.create(email="large@example.com", password_hash="x")
     body = {"query": STOREFRONT_BUY, "variables": {"eventId": encode_id("SeckillEvent", event.id)}}
     async with _client(app) as http:

@@ -17,11 +17,14 @@ from arq.jobs import Job
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
 from flashmart.core import embedded_redis
+from flashmart.core.errors import DomainFailure, ErrorCode
 from flashmart.core.queue import create_queue, deserialize_job
 from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
-from flashmart.seckill import services as seckill
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import EventInput, create_event
 from flashmart.seckill.models import SeckillEvent
+from flashmart.seckill.store import SaleStore
 from flashmart.worker import create_worker
 
 
@@ -60,8 +63,8 @@ async def sale(
         stock=units + 10 if product_stock is None else product_stock,
     )
     starts = datetime.now(UTC) + starts_in
-    return await seckill.create_event(
-        seckill.EventInput(
+    return await create_event(
+        EventInput(
             product_id=product.id,
             price=Decimal("9.90"),
             total_stock=units,
@@ -145,3 +148,21 @@ async def own_redis_runtime(runtime: Runtime, tmp_path: Path) -> AsyncIterator[R
         await queue.aclose()
         await own.aclose()
         server.stop()
+
+
+async def try_buy(
+    runtime: Runtime, user_id: int, event_id: int, quantity: int = 1
+) -> ErrorCode | str:
+    """One buy: the ticket id, or the refusal's code."""
+    try:
+        ticket = await buy(
+            runtime, user_id=user_id, event_id=event_id, quantity=quantity, client_ip="10.0.0.1"
+        )
+    except DomainFailure as failure:
+        return failure.errors[0].code
+    return ticket.id
+
+
+async def remaining(runtime: Runtime, event_id: int) -> int:
+    """Units left in Redis."""
+    return (await SaleStore.of(runtime).read_states([event_id]))[event_id].remaining

@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 
 from flashmart.core.runtime import Runtime
-from flashmart.seckill import services as seckill
 from flashmart.seckill import store
-from flashmart.seckill.store import ClaimCode
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import warm_up
+from flashmart.seckill.persist import PersistOutcome, persist_batch
+from flashmart.seckill.store import ClaimCode, SaleStore
 from tests.backend.seckill.factories import relaxed, sale, shoppers
 
 LIFETIME_MS = 60_000
@@ -16,10 +18,10 @@ LIFETIME_MS = 60_000
 async def _reserved(runtime: Runtime, n: int) -> tuple[int, list[str]]:
     users = await shoppers(n)
     event = await sale(n)
-    await seckill.warm_up(runtime, event.id)
+    await warm_up(runtime, event.id)
     tickets = []
     for user in users:  # one by one: the pending set's order is the reservation order
-        ticket = await seckill.buy(
+        ticket = await buy(
             runtime, user_id=user.id, event_id=event.id, quantity=1, client_ip="10.3.0.1"
         )
         tickets.append(ticket.id)
@@ -38,8 +40,7 @@ async def _claim(
     reserved_until_ms: int | None = None,
     defer_jobs: bool = False,
 ) -> store.Claim:
-    return await store.claim(
-        runtime.redis, runtime.keys, event_id=event_id, ticket_id=own, batch=batch,
+    return await SaleStore.of(runtime).claim(event_id=event_id, ticket_id=own, batch=batch,
         lifetime_ms=lifetime_ms, token=token, reserved_until_ms=reserved_until_ms,
         defer_jobs=defer_jobs,
     )  # fmt: skip
@@ -64,19 +65,16 @@ async def test_a_claim_takes_its_own_ticket_then_the_oldest_free_ones(runtime: R
     assert {v.decode().split(":")[1] for v in claims.values()} == {"a", "b"}
 
     # Settling drops entries from pending and claims; a settled own ticket has nothing to do.
-    changed = await store.mark_settled_many(
-        runtime.redis, runtime.keys, event_id=event_id,
+    changed = await SaleStore.of(runtime).settle(event_id=event_id,
         states={tickets[5]: "persisted", tickets[0]: "failed", "unknown": "persisted"},
     )  # fmt: skip
     assert changed == 2
     assert (await _claim(runtime, event_id, tickets[5])).code is ClaimCode.SETTLED
     assert (await _claim(runtime, event_id, tickets[0])).code is ClaimCode.SETTLED
     assert (await _claim(runtime, event_id, "never-reserved")).code is ClaimCode.MISSING
-    assert await store.pending_count(runtime.redis, runtime.keys, event_id) == 5
+    assert await SaleStore.of(runtime).pending_count(event_id) == 5
     assert await runtime.redis.hlen(runtime.keys.event_claims(event_id)) == 5
-    states = {
-        e.ticket_id: e.state for e in await store.ledger(runtime.redis, runtime.keys, event_id)
-    }
+    states = {e.ticket_id: e.state for e in await SaleStore.of(runtime).ledger(event_id)}
     assert (states[tickets[5]], states[tickets[0]], states[tickets[1]]) == (
         "persisted", "failed", "reserved",
     )  # fmt: skip
@@ -95,7 +93,7 @@ async def test_a_lapsed_claim_is_taken_over_and_old_entries_only_on_request(
     assert [e.ticket_id for e in taken.entries] == [tickets[1], tickets[0]]
 
     # The reconciler asks only for entries reserved at or before a moment.
-    entries = {e.ticket_id: e for e in await store.ledger(runtime.redis, runtime.keys, event_id)}
+    entries = {e.ticket_id: e for e in await SaleStore.of(runtime).ledger(event_id)}
     until = entries[tickets[2]].reserved_ms
     stale = await _claim(runtime, event_id, None, batch=10, reserved_until_ms=until)
     assert [e.ticket_id for e in stale.entries] == [tickets[2]]
@@ -117,14 +115,14 @@ async def test_claimed_jobs_wait_for_the_claim_and_leave_the_queue_once_settled(
     for other in tickets[1:]:
         assert await runtime.redis.zscore(queue, other) == claimed_ms + LIFETIME_MS
 
-    outcomes = await seckill.persist_batch(
+    outcomes = await persist_batch(
         runtime, event_id=event_id, entries=claim.entries, own_ticket=tickets[0]
     )
-    assert set(outcomes.values()) == {seckill.PersistOutcome.CREATED}
+    assert set(outcomes.values()) == {PersistOutcome.CREATED}
     assert await runtime.redis.zscore(queue, tickets[0]) is not None  # arq finishes its own
     for other in tickets[1:]:
         assert await runtime.redis.zscore(queue, other) is None
         ttl = await runtime.redis.pttl(runtime.keys.arq_job(other))
         assert 0 < ttl <= store.DROPPED_JOB_TTL_MS  # a worker that just started it still can
-    assert await store.pending_count(runtime.redis, runtime.keys, event_id) == 0
+    assert await SaleStore.of(runtime).pending_count(event_id) == 0
     assert await runtime.redis.hlen(runtime.keys.event_claims(event_id)) == 0

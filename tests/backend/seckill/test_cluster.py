@@ -27,7 +27,7 @@ from redis.exceptions import RedisClusterException
 
 from flashmart.core import embedded_redis
 from flashmart.core.keys import Keys
-from flashmart.seckill import store
+from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore
 
 NODES = 3
 SLOTS = 16384
@@ -123,20 +123,20 @@ def _sale_keys(keys: Keys, event_id: int) -> list[str]:
 
 
 def as_redis(cluster: RedisCluster) -> Redis:
-    """The store's functions take a Redis client; a cluster client answers the same calls."""
+    """`SaleStore` takes a Redis client; a cluster client answers the same calls."""
     return cast(Redis, cluster)
 
 
 async def _reserve(
     cluster: RedisCluster, keys: Keys, event_id: int, user_id: int, **kw: object
-) -> store.ReserveResult:
+) -> ReserveResult:
     options: dict[str, Any] = {
         "quantity": 1, "ticket_id": secrets.token_hex(16), "client_ip": "10.9.0.1",
         "user_rate": 1000.0, "user_burst": 1000, "ip_rate": 1e9, "ip_burst": 10**9,
         "enqueue": False, **kw,
     }  # fmt: skip
     redis_ = as_redis(cluster)
-    return await store.reserve(redis_, keys, event_id=event_id, user_id=user_id, **options)
+    return await SaleStore(redis_, keys).reserve(event_id=event_id, user_id=user_id, **options)
 
 
 async def test_a_sale_lives_in_one_slot_and_sales_spread_over_the_shards(
@@ -155,11 +155,11 @@ async def test_concurrent_reservations_on_a_cluster_sell_exactly_the_stock(
     cluster: RedisCluster,
 ) -> None:
     keys = Keys(f"fmcl:{secrets.token_hex(4)}:")
+    sales = SaleStore(as_redis(cluster), keys)
     now_ms = int(time.time() * 1000)
     for event_id in EVENTS:
-        loaded = await store.warm(
-            as_redis(cluster),
-            keys, event_id=event_id, starts_ms=now_ms - 60_000, ends_ms=now_ms + 3_600_000,
+        loaded = await sales.warm(
+            event_id=event_id, starts_ms=now_ms - 60_000, ends_ms=now_ms + 3_600_000,
             per_user_limit=1, remaining=UNITS, total=UNITS, holdings={},
         )  # fmt: skip
         assert loaded
@@ -169,42 +169,38 @@ async def test_concurrent_reservations_on_a_cluster_sell_exactly_the_stock(
 
     for event_id in EVENTS:
         codes = [r.code for (e, _), r in zip(attempts, results, strict=True) if e == event_id]
-        assert codes.count(store.ReserveCode.OK) == UNITS
-        assert codes.count(store.ReserveCode.OK) + codes.count(store.ReserveCode.SOLD_OUT) + (
-            codes.count(store.ReserveCode.ALREADY_PURCHASED)
+        assert codes.count(ReserveCode.OK) == UNITS
+        assert codes.count(ReserveCode.OK) + codes.count(ReserveCode.SOLD_OUT) + (
+            codes.count(ReserveCode.ALREADY_PURCHASED)
         ) == len(codes)
-        entries = await store.ledger(as_redis(cluster), keys, event_id)
+        entries = await sales.ledger(event_id)
         assert len(entries) == UNITS and len({e.user_id for e in entries}) == UNITS
-        assert await store.pending_count(as_redis(cluster), keys, event_id) == UNITS
-    states = await store.read_states(as_redis(cluster), keys, EVENTS)
+        assert await sales.pending_count(event_id) == UNITS
+    states = await sales.read_states(EVENTS)
     assert {e: (s.remaining, s.sold_out) for e, s in states.items()} == {
         e: (0, True) for e in EVENTS
     }
 
     # The worker's side on the same shards: claim a batch, settle it, release one unit.
     event_id = EVENTS[0]
-    claimed = await store.claim(
-        as_redis(cluster),
-        keys, event_id=event_id, ticket_id=None, batch=50, lifetime_ms=5000, token="t",
+    claimed = await sales.claim(
+            event_id=event_id, ticket_id=None, batch=50, lifetime_ms=5000, token="t",
     )  # fmt: skip
     assert len(claimed.entries) == UNITS
     first, *rest = claimed.entries
-    settled = await store.mark_settled_many(
-        as_redis(cluster),
-        keys, event_id=event_id, states={e.ticket_id: "persisted" for e in rest},
+    settled = await sales.settle(
+            event_id=event_id, states={e.ticket_id: "persisted" for e in rest},
     )  # fmt: skip
     assert settled == UNITS - 1
-    released = await store.release(
-        as_redis(cluster),
-        keys, event_id=event_id, ticket_id=first.ticket_id, user_id=first.user_id, quantity=1,
+    released = await sales.release(
+            event_id=event_id, ticket_id=first.ticket_id, user_id=first.user_id, quantity=1,
     )  # fmt: skip
     assert released == 1
-    again = await store.release(
-        as_redis(cluster),
-        keys, event_id=event_id, ticket_id=first.ticket_id, user_id=first.user_id, quantity=1,
+    again = await sales.release(
+            event_id=event_id, ticket_id=first.ticket_id, user_id=first.user_id, quantity=1,
     )  # fmt: skip
     assert again == 0  # exactly once, on a cluster too
-    state = (await store.read_states(as_redis(cluster), keys, [event_id]))[event_id]
+    state = (await sales.read_states([event_id]))[event_id]
     assert (state.remaining, state.sold_out) == (1, False)
 
 

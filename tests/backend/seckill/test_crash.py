@@ -11,9 +11,12 @@ from pathlib import Path
 
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import Order
-from flashmart.seckill import services as seckill
-from flashmart.seckill import store
+from flashmart.seckill.audit import audit
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import warm_up
 from flashmart.seckill.models import SeckillTicket
+from flashmart.seckill.reconcile import reconcile
+from flashmart.seckill.store import SaleStore
 from tests.backend.processes import worker_env
 from tests.backend.seckill.factories import relaxed, sale, shoppers
 
@@ -25,14 +28,14 @@ async def test_killed_worker_leaves_every_order_exactly_once(runtime: Runtime) -
     settings = runtime.settings
     users = await shoppers(UNITS)
     event = await sale(UNITS)
-    await seckill.warm_up(runtime, event.id)
+    await warm_up(runtime, event.id)
     await asyncio.gather(
         *(
-            seckill.buy(runtime, user_id=u.id, event_id=event.id, quantity=1, client_ip="10.1.1.1")
+            buy(runtime, user_id=u.id, event_id=event.id, quantity=1, client_ip="10.1.1.1")
             for u in users
         )
     )
-    assert await store.pending_count(runtime.redis, runtime.keys, event.id) == UNITS
+    assert await SaleStore.of(runtime).pending_count(event.id) == UNITS
 
     env = worker_env(settings)
     flashmart = Path(sys.executable).parent / "flashmart"
@@ -57,12 +60,12 @@ async def test_killed_worker_leaves_every_order_exactly_once(runtime: Runtime) -
     # After the restart the reconciler (a worker cron) persists every reservation still pending,
     # including the jobs the dead worker held; arq's later retries of those find them done.
     await asyncio.sleep(0.05)
-    await seckill.reconcile(runtime)
-    again = await seckill.reconcile(runtime)
+    await reconcile(runtime)
+    again = await reconcile(runtime)
     assert again.persisted == 0
 
     assert await Order.filter(seckill_event_id=event.id).count() == UNITS
     assert await SeckillTicket.filter(event_id=event.id).count() == UNITS
-    report = await seckill.audit(runtime, event.id)
+    report = await audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.sold, report.oversold, report.undersold, report.pending) == (UNITS, 0, 0, 0)

@@ -12,7 +12,8 @@ from typing import Any
 from flashmart.core.errors import DomainFailure
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
-from flashmart.seckill import services as seckill
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import warm_up
 from tests.backend.seckill.factories import relaxed, sale
 from tests.backend.subscriptions.conftest import Stream, client, request
 
@@ -36,7 +37,7 @@ async def _storm(runtime: Runtime, event_id: int) -> tuple[int, int]:
         while not queue.empty():
             user_id = queue.get_nowait()
             try:
-                await seckill.buy(
+                await buy(
                     runtime, user_id=user_id, event_id=event_id, quantity=1, client_ip="10.0.0.1"
                 )
                 counts[0] += 1
@@ -58,7 +59,7 @@ async def test_a_storm_of_purchases_is_coalesced_and_ends_on_the_final_stock(
     # The worker is not running: reservations stay in Redis, which is what the stock shows.
     runtime = relaxed(runtime, seckill_enqueue_in_script=False)
     event = await sale(STOCK)
-    await seckill.warm_up(runtime, event.id)
+    await warm_up(runtime, event.id)
     gid = encode_id("SeckillEvent", event.id)
     async with ws_server(subscription_event_rate=RATE) as base_url, client(base_url) as session:
         stream = Stream(session, request(EVENT_UPDATED, id=gid))

@@ -15,7 +15,7 @@ from gql.transport.exceptions import TransportConnectionFailed
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
 from flashmart.orders.events import ORDER_TOPIC
-from flashmart.seckill import services as seckill
+from flashmart.seckill.events import warm_up
 from flashmart.worker import create_worker
 from tests.backend.helpers import token_for
 from tests.backend.payments.factories import placed_order, shopper
@@ -81,7 +81,7 @@ async def test_the_worker_persisting_a_purchase_reaches_a_subscriber_on_a(
 ) -> None:
     runtime = relaxed(runtime)
     event = await sale(3)
-    await seckill.warm_up(runtime, event.id)
+    await warm_up(runtime, event.id)
     user = await shopper()
     token = token_for(user.id)
     async with api_processes(2) as (url_a, url_b):

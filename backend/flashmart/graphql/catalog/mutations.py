@@ -60,7 +60,7 @@ async def _image_result(
         image = await operation
     except DomainFailure as failure:
         return None, None, UserError.many(failure.errors)
-    product = await models.Product.get(id=image.product_id)  # type: ignore[attr-defined]
+    product = await models.Product.get(id=image.product_id)
     return Product.from_model(product), ProductImage.from_model(image), []
 
 

@@ -55,7 +55,7 @@ class Category(relay.Node):
             id=category.id,
             name=category.name,
             slug=category.slug,
-            parent_id=category.parent_id,  # type: ignore[attr-defined]
+            parent_id=category.parent_id,
         )
 
     @classmethod
@@ -103,9 +103,9 @@ class ProductImage(relay.Node):
         ids = [int(i) for i in node_ids]
         visible = catalog.visible_products(include_unpublished=_is_admin(info))
         rows = await models.ProductImage.filter(id__in=ids)
-        owners = [r.product_id for r in rows]  # type: ignore[attr-defined]
-        live = set(await visible.filter(id__in=owners).values_list("id", flat=True))
-        found = {i.id: i for i in rows if i.product_id in live}  # type: ignore[attr-defined]
+        owners = [r.product_id for r in rows]
+        live: set[object] = set(await visible.filter(id__in=owners).values_list("id", flat=True))
+        found = {i.id: i for i in rows if i.product_id in live}
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
 
@@ -148,7 +148,7 @@ class Product(relay.Node):
             stock=product.stock,
             is_published=product.is_published,
             created_at=product.created_at,
-            category_id=product.category_id,  # type: ignore[attr-defined]
+            category_id=product.category_id,
             price_amount=product.price,
             currency=product.currency,
         )

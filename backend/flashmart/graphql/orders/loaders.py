@@ -12,14 +12,14 @@ from flashmart.orders.models import OrderEvent, OrderLine
 async def load_lines(order_ids: Sequence[int]) -> list[list[OrderLine]]:
     grouped: dict[int, list[OrderLine]] = defaultdict(list)
     for line in await OrderLine.filter(order_id__in=list(order_ids)).order_by("id"):
-        grouped[line.order_id].append(line)  # type: ignore[attr-defined]
+        grouped[line.order_id].append(line)
     return [grouped[i] for i in order_ids]
 
 
 async def load_events(order_ids: Sequence[int]) -> list[list[OrderEvent]]:
     grouped: dict[int, list[OrderEvent]] = defaultdict(list)
     for event in await OrderEvent.filter(order_id__in=list(order_ids)).order_by("id"):
-        grouped[event.order_id].append(event)  # type: ignore[attr-defined]
+        grouped[event.order_id].append(event)
     return [grouped[i] for i in order_ids]
 
 

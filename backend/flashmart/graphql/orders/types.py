@@ -50,7 +50,7 @@ class OrderLine(relay.Node):
             id=line.id,
             product_name=line.product_name,
             quantity=line.quantity,
-            product_id=line.product_id,  # type: ignore[attr-defined]
+            product_id=line.product_id,
             unit=line.unit_price,
             currency=currency,
         )
@@ -149,10 +149,10 @@ class Order(relay.Node):
             created_at=order.created_at,
             paid_at=order.paid_at,
             expires_at=order.expires_at,
-            user_id=order.user_id,  # type: ignore[attr-defined]
+            user_id=order.user_id,
             amount=order.total,
             currency=order.currency,
-            seckill_event_id=order.seckill_event_id,  # type: ignore[attr-defined]
+            seckill_event_id=order.seckill_event_id,
         )
 
     @classmethod

@@ -69,7 +69,7 @@ class Payment(relay.Node):
             pay_url=payment.pay_url,
             created_at=payment.created_at,
             settled_at=payment.settled_at,
-            order_id=payment.order_id,  # type: ignore[attr-defined]
+            order_id=payment.order_id,
             value=payment.amount,
             currency=payment.currency,
         )

@@ -15,7 +15,8 @@ from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
 from flashmart.graphql.seckill.types import SeckillEvent, SeckillTicket
 from flashmart.seckill import models
-from flashmart.seckill import services as seckill
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import EventInput, create_event, update_event, warm_up
 
 
 @strawberry.input(description="A new flash sale.")
@@ -53,9 +54,9 @@ class SeckillBuyPayload:
     user_errors: list[UserError]
 
 
-def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> seckill.EventInput:
+def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
     product = getattr(data, "product_id", None)
-    return seckill.EventInput(
+    return EventInput(
         product_id=decode_id(product, "Product") if product else None,
         price=data.price,
         total_stock=data.total_stock,
@@ -89,7 +90,7 @@ class SeckillMutations:
         viewer = info.context.viewer
         assert viewer is not None  # IsAuthenticated
         try:
-            ticket = await seckill.buy(
+            ticket = await buy(
                 info.context.runtime,
                 user_id=viewer.user_id,
                 event_id=decode_id(event_id, "SeckillEvent"),
@@ -107,9 +108,7 @@ class SeckillMutations:
     async def seckill_event_create(
         self, info: Info, input: SeckillEventInput
     ) -> SeckillEventPayload:
-        return await _event_payload(
-            seckill.create_event(_input(input), runtime=info.context.runtime)
-        )
+        return await _event_payload(create_event(_input(input), runtime=info.context.runtime))
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
@@ -119,7 +118,7 @@ class SeckillMutations:
         self, info: Info, id: strawberry.ID, input: SeckillEventUpdateInput
     ) -> SeckillEventPayload:
         return await _event_payload(
-            seckill.update_event(info.context.runtime, decode_id(id, "SeckillEvent"), _input(input))
+            update_event(info.context.runtime, decode_id(id, "SeckillEvent"), _input(input))
         )
 
     @strawberry.mutation(
@@ -127,6 +126,4 @@ class SeckillMutations:
         description="Load the sale into Redis now. Idempotent: never resets a running sale.",
     )
     async def seckill_event_warmup(self, info: Info, id: strawberry.ID) -> SeckillEventPayload:
-        return await _event_payload(
-            seckill.warm_up(info.context.runtime, decode_id(id, "SeckillEvent"))
-        )
+        return await _event_payload(warm_up(info.context.runtime, decode_id(id, "SeckillEvent")))

@@ -10,7 +10,9 @@ from flashmart.graphql.ids import decode_id
 from flashmart.graphql.pagination import Connection, paginate
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
 from flashmart.graphql.seckill.types import SeckillEvent, SeckillStatus, SeckillTicket
-from flashmart.seckill import services as seckill
+from flashmart.seckill.audit import audit, live_stats
+from flashmart.seckill.buy import ticket_for
+from flashmart.seckill.events import events_queryset, get_event
 
 
 @strawberry.input
@@ -75,7 +77,7 @@ class SeckillQueries:
     ) -> Connection[SeckillEvent]:
         status = filter.status if filter else None
         return await paginate(
-            seckill.events_queryset(status=status),
+            events_queryset(status=status),
             SeckillEvent.from_model,
             first=first,
             after=after,
@@ -85,7 +87,7 @@ class SeckillQueries:
 
     @strawberry.field(description="One flash sale by id.")
     async def seckill_event(self, info: Info, id: strawberry.ID) -> SeckillEvent | None:
-        found = await seckill.get_event(decode_id(id, "SeckillEvent"))
+        found = await get_event(decode_id(id, "SeckillEvent"))
         return SeckillEvent.from_model(found) if found else None
 
     @strawberry.field(
@@ -94,7 +96,7 @@ class SeckillQueries:
     async def seckill_ticket(self, info: Info, id: strawberry.ID) -> SeckillTicket | None:
         viewer = info.context.viewer
         assert viewer is not None  # IsAuthenticated
-        view = await seckill.ticket_for(
+        view = await ticket_for(
             info.context.runtime, ticket_id=_ticket_id(id), user_id=viewer.user_id
         )
         return SeckillTicket.from_view(view) if view else None
@@ -102,7 +104,7 @@ class SeckillQueries:
     @strawberry.field(permission_classes=[IsAdmin], description="Check a sale's invariants now.")
     async def seckill_event_audit(self, info: Info, id: strawberry.ID) -> SeckillAudit | None:
         try:
-            report = await seckill.audit(info.context.runtime, decode_id(id, "SeckillEvent"))
+            report = await audit(info.context.runtime, decode_id(id, "SeckillEvent"))
         except DomainFailure:
             return None
         return SeckillAudit(
@@ -131,7 +133,7 @@ class SeckillQueries:
         self, info: Info, id: strawberry.ID, seconds: int = 60
     ) -> SeckillEventStats | None:
         try:
-            stats = await seckill.live_stats(
+            stats = await live_stats(
                 info.context.runtime, decode_id(id, "SeckillEvent"), seconds=seconds
             )
         except DomainFailure:

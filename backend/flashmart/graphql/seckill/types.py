@@ -13,26 +13,29 @@ from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
 from flashmart.graphql.scalars import Money
 from flashmart.orders.models import Order as OrderModel
-from flashmart.seckill import models, store
-from flashmart.seckill import services as seckill
+from flashmart.seckill import models
+from flashmart.seckill.buy import TicketView, ticket_for
+from flashmart.seckill.events import SeckillStatus as SaleStatus
+from flashmart.seckill.events import remaining_stock, status_of
+from flashmart.seckill.store import SaleStore, WarmState
 
 if TYPE_CHECKING:
     from flashmart.graphql.orders.types import Order
 
-SeckillStatus = strawberry.enum(seckill.SeckillStatus, name="SeckillStatus")
+SeckillStatus = strawberry.enum(SaleStatus, name="SeckillStatus")
 TicketStatus = strawberry.enum(models.TicketStatus, name="TicketStatus")
 
 _WARM_LOADER = "seckill-warm-state"
 
 
-def _warm_loader(info: Info) -> DataLoader[int, store.WarmState | None]:
+def _warm_loader(info: Info) -> DataLoader[int, WarmState | None]:
     """One Redis round trip for the live stock of every event on the page."""
     loader = info.context.extra.get(_WARM_LOADER)
     if loader is None:
         runtime = info.context.runtime
 
-        async def load(ids: Sequence[int]) -> list[store.WarmState | None]:
-            states = await store.read_states(runtime.redis, runtime.keys, list(ids))
+        async def load(ids: Sequence[int]) -> list[WarmState | None]:
+            states = await SaleStore.of(runtime).read_states(list(ids))
             return [states.get(i) for i in ids]
 
         loader = DataLoader(load_fn=load)
@@ -51,22 +54,22 @@ class SeckillEvent(relay.Node):
 
     @strawberry.field(description="Units left: live from Redis while the sale is warm.")
     async def remaining_stock(self, info: Info) -> int:
-        return seckill.remaining_stock(self.model, await _warm_loader(info).load(self.id))
+        return remaining_stock(self.model, await _warm_loader(info).load(self.id))
 
     @strawberry.field(description="SCHEDULED, ACTIVE, SOLD_OUT or ENDED, from the server's clock.")
     async def status(self, info: Info) -> SeckillStatus:  # type: ignore[valid-type]
-        return seckill.status_of(self.model, warm=await _warm_loader(info).load(self.id))
+        return status_of(self.model, warm=await _warm_loader(info).load(self.id))
 
     @strawberry.field
     async def product(self, info: Info) -> Product:
-        found = await info.context.loaders.product.load(self.model.product_id)  # type: ignore[attr-defined]
+        found = await info.context.loaders.product.load(self.model.product_id)
         if found is None:  # guarded by a RESTRICT foreign key
             raise LookupError(f"product of event {self.id} is missing")
         return Product.from_model(found)
 
     @strawberry.field(description="The sale price of one unit.")
     async def price(self, info: Info) -> Money:
-        found = await info.context.loaders.product.load(self.model.product_id)  # type: ignore[attr-defined]
+        found = await info.context.loaders.product.load(self.model.product_id)
         amount: Decimal = self.model.price
         return Money(amount=amount, currency=found.currency if found else "CNY")
 
@@ -115,7 +118,7 @@ class SeckillTicket(relay.Node):
         return Order.from_model(found) if found else None
 
     @classmethod
-    def from_view(cls, view: seckill.TicketView) -> SeckillTicket:
+    def from_view(cls, view: TicketView) -> SeckillTicket:
         return cls(
             id=view.id,
             status=view.status,
@@ -133,9 +136,7 @@ class SeckillTicket(relay.Node):
         result: list[SeckillTicket | None] = []
         for node_id in node_ids:
             view = (
-                await seckill.ticket_for(
-                    info.context.runtime, ticket_id=node_id, user_id=viewer.user_id
-                )
+                await ticket_for(info.context.runtime, ticket_id=node_id, user_id=viewer.user_id)
                 if viewer
                 else None
             )

@@ -14,9 +14,18 @@ from flashmart.accounts.models import User
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
-from flashmart.seckill import services as seckill
 from flashmart.seckill import store
+from flashmart.seckill.audit import audit
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import warm_up
 from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
+from flashmart.seckill.persist import (
+    INACTIVE_REASON,
+    PersistOutcome,
+    persist_batch,
+    persist_reservation,
+)
+from flashmart.seckill.store import SaleStore
 from tests.backend.seckill.factories import (
     drain,
     eventually,
@@ -28,7 +37,7 @@ from tests.backend.seckill.factories import (
     shoppers,
 )
 
-Outcome = seckill.PersistOutcome
+Outcome = PersistOutcome
 
 
 async def _reserved_sale(
@@ -37,10 +46,10 @@ async def _reserved_sale(
     """A warm sale of `units` units and as many shoppers, each holding one reservation."""
     users = await shoppers(units)
     event = await sale(units)
-    await seckill.warm_up(runtime, event.id)
+    await warm_up(runtime, event.id)
     tickets = await asyncio.gather(
         *(
-            seckill.buy(runtime, user_id=u.id, event_id=event.id, quantity=1, client_ip="10.2.0.1")
+            buy(runtime, user_id=u.id, event_id=event.id, quantity=1, client_ip="10.2.0.1")
             for u in users
         )
     )
@@ -49,19 +58,19 @@ async def _reserved_sale(
 
 async def _entries(runtime: Runtime, event_id: int, tickets: list[str]) -> list[store.LedgerEntry]:
     """The ledger entries of `tickets`, in their order."""
-    found = {e.ticket_id: e for e in await store.ledger(runtime.redis, runtime.keys, event_id)}
+    found = {e.ticket_id: e for e in await SaleStore.of(runtime).ledger(event_id)}
     return [found[t] for t in tickets]
 
 
 async def _remaining(runtime: Runtime, event_id: int) -> int:
-    return (await store.read_states(runtime.redis, runtime.keys, [event_id]))[event_id].remaining
+    return (await SaleStore.of(runtime).read_states([event_id]))[event_id].remaining
 
 
 async def test_300_concurrent_reservations_are_written_in_batches(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     assert runtime.settings.seckill_persist_batch == 50  # the default
     _, event, tickets = await _reserved_sale(runtime, 300)
-    assert await store.pending_count(runtime.redis, runtime.keys, event.id) == 300
+    assert await SaleStore.of(runtime).pending_count(event.id) == 300
 
     ran = await drain(runtime)  # a real worker, max_jobs 50: asserts no job failed
 
@@ -77,7 +86,7 @@ async def test_300_concurrent_reservations_are_written_in_batches(runtime: Runti
     assert await succeeded.count() == 300
     assert await succeeded.filter(order_id__isnull=True).count() == 0
     assert (await SeckillEvent.get(id=event.id)).sold == 300
-    report = await seckill.audit(runtime, event.id)
+    report = await audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.sold, report.oversold, report.undersold, report.pending, report.remaining) == (
         300, 0, 0, 0, 0,
@@ -104,13 +113,13 @@ async def test_batch_with_a_persisted_ticket_and_an_inactive_shopper(runtime: Ru
     users, event, tickets = await _reserved_sale(runtime, 6)
     batch = await _entries(runtime, event.id, tickets)
     done, inactive = tickets[0], tickets[1]
-    assert await seckill.persist_reservation(
+    assert await persist_reservation(
         runtime, event_id=event.id, ticket_id=done, user_id=users[0].id, quantity=1,
         reserved_ms=batch[0].reserved_ms,
     ) is Outcome.CREATED  # fmt: skip
     await User.filter(id=users[1].id).update(is_active=False)
 
-    outcomes = await seckill.persist_batch(runtime, event_id=event.id, entries=batch)
+    outcomes = await persist_batch(runtime, event_id=event.id, entries=batch)
 
     assert outcomes == {
         done: Outcome.ALREADY,
@@ -121,24 +130,22 @@ async def test_batch_with_a_persisted_ticket_and_an_inactive_shopper(runtime: Ru
     assert await Order.filter(seckill_event_id=event.id, user_id=users[0].id).count() == 1
     failed = await SeckillTicket.get(id=inactive)
     assert failed.status is TicketStatus.FAILED and failed.order_id is None  # type: ignore[attr-defined]
-    assert failed.failure_reason == seckill.INACTIVE_REASON
+    assert failed.failure_reason == INACTIVE_REASON
     assert await _remaining(runtime, event.id) == 1  # the inactive shopper's unit is back
-    assert users[1].id not in await store.buyers(runtime.redis, runtime.keys, event.id)
+    assert users[1].id not in await SaleStore.of(runtime).buyers(event.id)
     assert (await SeckillEvent.get(id=event.id)).sold == 5
 
     # The same batch again (a retried job, the reconciler): nothing new, the unit back once.
-    again = await seckill.persist_batch(runtime, event_id=event.id, entries=batch)
+    again = await persist_batch(runtime, event_id=event.id, entries=batch)
     assert set(again.values()) == {Outcome.ALREADY}
     assert await _remaining(runtime, event.id) == 1
     assert await Order.filter(seckill_event_id=event.id).count() == 5
-    states = {
-        e.ticket_id: e.state for e in await store.ledger(runtime.redis, runtime.keys, event.id)
-    }
+    states = {e.ticket_id: e.state for e in await SaleStore.of(runtime).ledger(event.id)}
     assert states == {
         **{t: "persisted" for t in tickets if t != inactive},
         inactive: "released",
     }
-    report = await seckill.audit(runtime, event.id)
+    report = await audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.sold, report.remaining, report.pending, report.tickets_failed) == (5, 1, 0, 1)
     await drain(runtime)  # the jobs left nothing to do
@@ -151,8 +158,7 @@ async def test_a_job_whose_ticket_another_claim_holds_retries_and_answers_alread
     runtime = relaxed(runtime, seckill_reconcile_after_seconds=1.0)  # claims live 1 s
     _, event, (ticket,) = await _reserved_sale(runtime, 1)
     # Another worker claimed the ticket after this job had started (its job stays due).
-    other = await store.claim(
-        runtime.redis, runtime.keys, event_id=event.id, ticket_id=None, batch=50,
+    other = await SaleStore.of(runtime).claim(event_id=event.id, ticket_id=None, batch=50,
         lifetime_ms=1000, token="other-worker",
     )  # fmt: skip
     assert [e.ticket_id for e in other.entries] == [ticket]
@@ -165,7 +171,7 @@ async def test_a_job_whose_ticket_another_claim_holds_retries_and_answers_alread
         await eventually(sent_back)
         assert await Order.filter(seckill_event_id=event.id).count() == 0
         # The claimer writes the ticket; the job, run again, finds it settled.
-        outcomes = await seckill.persist_batch(runtime, event_id=event.id, entries=other.entries)
+        outcomes = await persist_batch(runtime, event_id=event.id, entries=other.entries)
         assert outcomes == {ticket: Outcome.CREATED}
 
         async def finished() -> bool:
@@ -175,7 +181,7 @@ async def test_a_job_whose_ticket_another_claim_holds_retries_and_answers_alread
         assert worker.jobs_failed == 0
     assert await job_result(runtime, ticket) == "already"
     assert await Order.filter(seckill_event_id=event.id).count() == 1
-    assert (await seckill.audit(runtime, event.id)).passed
+    assert (await audit(runtime, event.id)).passed
 
 
 @pytest.mark.parametrize("deferred", [True, False])
@@ -187,8 +193,7 @@ async def test_a_dead_claimers_ticket_is_persisted_by_its_own_job(
     runtime = relaxed(runtime, seckill_reconcile_after_seconds=1.0)
     _, event, tickets = await _reserved_sale(runtime, 3)
     claimed_at = time.monotonic()
-    dead = await store.claim(
-        runtime.redis, runtime.keys, event_id=event.id, ticket_id=None, batch=50,
+    dead = await SaleStore.of(runtime).claim(event_id=event.id, ticket_id=None, batch=50,
         lifetime_ms=1000, token="dead-worker", defer_jobs=deferred,
     )  # fmt: skip
     assert len(dead.entries) == 3  # and then nothing: the worker holding them was killed
@@ -196,7 +201,7 @@ async def test_a_dead_claimers_ticket_is_persisted_by_its_own_job(
     async with running_worker(runtime) as worker:
 
         async def persisted() -> bool:
-            return await store.pending_count(runtime.redis, runtime.keys, event.id) == 0
+            return await SaleStore.of(runtime).pending_count(event.id) == 0
 
         await eventually(persisted)
         assert time.monotonic() - claimed_at >= 0.9  # not before the claim lapsed
@@ -211,7 +216,7 @@ async def test_a_dead_claimers_ticket_is_persisted_by_its_own_job(
 
         await eventually(one_answer)
     assert await Order.filter(seckill_event_id=event.id).count() == 3
-    report = await seckill.audit(runtime, event.id)
+    report = await audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.sold, report.pending) == (3, 0)
 
@@ -225,11 +230,11 @@ async def test_racing_writers_of_the_same_reservations_make_one_order_each(
     batch = await _entries(runtime, event.id, tickets)
     lone = batch[7]
 
-    with caplog.at_level(logging.INFO, logger="flashmart.seckill.services"):
+    with caplog.at_level(logging.INFO, logger="flashmart.seckill.persist"):
         first, second, single = await asyncio.gather(
-            seckill.persist_batch(runtime, event_id=event.id, entries=batch),
-            seckill.persist_batch(runtime, event_id=event.id, entries=list(reversed(batch))),
-            seckill.persist_reservation(
+            persist_batch(runtime, event_id=event.id, entries=batch),
+            persist_batch(runtime, event_id=event.id, entries=list(reversed(batch))),
+            persist_reservation(
                 runtime, event_id=event.id, ticket_id=lone.ticket_id, user_id=lone.user_id,
                 quantity=1, reserved_ms=lone.reserved_ms,
             ),
@@ -242,7 +247,7 @@ async def test_racing_writers_of_the_same_reservations_make_one_order_each(
     assert await Order.filter(seckill_event_id=event.id).count() == 20
     assert await SeckillTicket.filter(event_id=event.id).count() == 20
     assert (await SeckillEvent.get(id=event.id)).sold == 20
-    report = await seckill.audit(runtime, event.id)
+    report = await audit(runtime, event.id)
     assert report.passed, report.checks
     if request.config.getoption("--db") == "postgres":
         # Concurrent transactions: a loser met the winner's tickets and took the single path.
@@ -258,7 +263,7 @@ async def test_an_order_number_collision_falls_back_to_the_single_path(
     runtime = relaxed(runtime)
     _, event, tickets = await _reserved_sale(runtime, 11)
     first, *others = await _entries(runtime, event.id, tickets)
-    await seckill.persist_reservation(
+    await persist_reservation(
         runtime, event_id=event.id, ticket_id=first.ticket_id, user_id=first.user_id,
         quantity=1, reserved_ms=first.reserved_ms,
     )  # fmt: skip
@@ -271,12 +276,12 @@ async def test_an_order_number_collision_falls_back_to_the_single_path(
         return taken if calls["n"] == 1 else real()
 
     monkeypatch.setattr(orders, "new_order_number", colliding)
-    outcomes = await seckill.persist_batch(runtime, event_id=event.id, entries=others)
+    outcomes = await persist_batch(runtime, event_id=event.id, entries=others)
     assert calls["n"] > 10  # the batch's numbers, then the single path's
     assert outcomes == {t: Outcome.CREATED for t in tickets[1:]}
     assert await Order.filter(seckill_event_id=event.id).count() == 11
     assert len(set(await Order.all().values_list("number", flat=True))) == 11
-    report = await seckill.audit(runtime, event.id)
+    report = await audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.sold, report.pending) == (11, 0)
 
@@ -289,18 +294,17 @@ async def test_a_batch_after_redis_forgot_its_scripts_still_settles_the_ledger(
     async with own_redis_runtime(runtime, tmp_path) as mine:  # ours to flush
         own = mine.redis
         _, event, tickets = await _reserved_sale(mine, 4)
-        claim = await store.claim(
-            own, mine.keys, event_id=event.id, ticket_id=tickets[0], batch=50,
+        claim = await SaleStore(own, mine.keys).claim(event_id=event.id, ticket_id=tickets[0], batch=50,
             lifetime_ms=60_000, token="t", defer_jobs=True,
         )  # fmt: skip
         await own.script_flush()
-        outcomes = await seckill.persist_batch(
+        outcomes = await persist_batch(
             mine, event_id=event.id, entries=claim.entries, own_ticket=tickets[0]
         )
         assert outcomes == {t: Outcome.CREATED for t in tickets}
-        states = {e.ticket_id: e.state for e in await store.ledger(own, mine.keys, event.id)}
+        states = {e.ticket_id: e.state for e in await SaleStore(own, mine.keys).ledger(event.id)}
         assert states == {t: "persisted" for t in tickets}
-        assert await store.pending_count(own, mine.keys, event.id) == 0
+        assert await SaleStore(own, mine.keys).pending_count(event.id) == 0
         assert await own.hlen(mine.keys.event_claims(event.id)) == 0
         for order in await Order.filter(seckill_event_id=event.id):
             expiry = await own.zscore(mine.keys.queue, orders.expiry_job_id(mine, order.id))

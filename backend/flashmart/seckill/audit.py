@@ -1,0 +1,126 @@
+"""What a sale looks like from the inside: live figures for the control room and the audit
+that compares Redis stock, the reservation ledger and the database, invariant by invariant."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from flashmart.core.errors import ErrorCode
+from flashmart.core.runtime import Runtime
+from flashmart.orders.models import Order
+from flashmart.seckill.events import fail, live_tickets
+from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
+from flashmart.seckill.store import SaleStore
+
+
+@dataclass(frozen=True)
+class LiveStats:
+    """What the control room charts, read fresh: cheap enough to ask for every second."""
+
+    event_id: int
+    tickets_queued: int  # reserved in Redis, not yet written by the worker
+    tickets_succeeded: int
+    tickets_failed: int
+    attempts: list[tuple[int, int]]  # (unix second, buy attempts), oldest first
+
+
+MAX_STATS_SECONDS = 600
+
+
+async def live_stats(runtime: Runtime, event_id: int, *, seconds: int = 60) -> LiveStats:
+    """Ticket counts and the buy attempts of the last `seconds` (clamped to 1..600) seconds."""
+    seconds = max(1, min(seconds, MAX_STATS_SECONDS))
+    if not await SeckillEvent.exists(id=event_id):
+        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+    sales = SaleStore.of(runtime)
+    tickets = SeckillTicket.filter(event_id=event_id)
+    return LiveStats(
+        event_id=event_id,
+        tickets_queued=await sales.pending_count(event_id),
+        tickets_succeeded=await tickets.filter(status=TicketStatus.SUCCEEDED).count(),
+        tickets_failed=await tickets.filter(status=TicketStatus.FAILED).count(),
+        attempts=await sales.attempts_in_last(event_id, seconds=seconds),
+    )
+
+
+@dataclass(frozen=True)
+class AuditCheck:
+    name: str
+    passed: bool
+    detail: str
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    event_id: int
+    total_stock: int
+    remaining: int
+    pending: int
+    sold: int
+    orders: int
+    tickets_succeeded: int
+    tickets_failed: int
+    oversold: int
+    undersold: int
+    max_per_user: int
+    checks: list[AuditCheck]
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+
+async def audit(runtime: Runtime, event_id: int) -> AuditReport:
+    """Compare Redis stock, the ledger and the database; every invariant with pass/fail."""
+    event = await SeckillEvent.get_or_none(id=event_id)
+    if event is None:
+        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+    sales = SaleStore.of(runtime)
+    warm = await sales.is_warm(event_id)
+    states = await sales.read_states([event_id])
+    entries = await sales.ledger(event_id)
+    pending = sum(e.quantity for e in entries if e.state == "reserved")
+    live = await live_tickets(event_id)
+    sold = sum(t.quantity for t in live)
+    remaining = states[event_id].remaining if event_id in states else event.total_stock - event.sold
+    succeeded = await SeckillTicket.filter(event_id=event_id, status=TicketStatus.SUCCEEDED).count()
+    failed = await SeckillTicket.filter(event_id=event_id, status=TicketStatus.FAILED).count()
+    order_count = await Order.filter(seckill_event_id=event_id).count()
+    persisted_ids = {t.id for t in await SeckillTicket.filter(event_id=event_id).only("id")}
+    lost = [e for e in entries if e.state != "reserved" and e.ticket_id not in persisted_ids]
+    per_user: dict[int, int] = defaultdict(int)
+    for ticket in live:
+        per_user[ticket.user_id] += ticket.quantity
+    max_user = max(per_user.values(), default=0)
+    redis_buyers = await sales.buyers(event_id)
+    oversold = max(0, sold + pending - event.total_stock)
+    undersold = len(lost) + (max(0, event.total_stock - sold - pending - remaining) if warm else 0)
+    checks = [
+        AuditCheck(
+            "sold + remaining == totalStock",
+            sold + pending + remaining == event.total_stock,
+            f"{sold} sold + {pending} in flight + {remaining} remaining vs {event.total_stock}",
+        ),
+        AuditCheck(
+            "orders == persisted reservations",
+            order_count == succeeded and not lost,
+            f"{order_count} orders, {succeeded} succeeded tickets, {len(lost)} lost ledger entries",
+        ),
+        AuditCheck(
+            "no user above perUserLimit",
+            max_user <= event.per_user_limit
+            and all(v <= event.per_user_limit for v in redis_buyers.values()),
+            f"most held by one user: {max_user} (limit {event.per_user_limit})",
+        ),
+        AuditCheck(
+            "database counter matches orders",
+            event.sold == sold,
+            f"event.sold {event.sold} vs {sold} units in live orders",
+        ),
+    ]
+    return AuditReport(
+        event_id=event_id, total_stock=event.total_stock, remaining=remaining, pending=pending,
+        sold=sold, orders=order_count, tickets_succeeded=succeeded, tickets_failed=failed,
+        oversold=oversold, undersold=undersold, max_per_user=max_user, checks=checks,
+    )  # fmt: skip

@@ -1,0 +1,120 @@
+"""The buy: one Redis script call reserves a unit and queues its persist job; no database.
+
+`buy` answers the shopper at once with a QUEUED ticket or a refusal. The worker writes the
+order later (`persist.py`); until then the ticket is read from the reservation ledger.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass
+
+from flashmart.core.errors import ErrorCode, rate_limited
+from flashmart.core.runtime import Runtime
+from flashmart.seckill.errors import REFUSALS
+from flashmart.seckill.events import fail, warm_up
+from flashmart.seckill.models import SeckillTicket, TicketStatus
+from flashmart.seckill.store import PERSIST_JOB, ReserveCode, ReserveResult, SaleStore
+
+
+@dataclass(frozen=True)
+class TicketView:
+    id: str
+    event_id: int
+    user_id: int
+    quantity: int
+    status: TicketStatus
+    order_id: int | None = None
+    failure_reason: str | None = None
+
+
+async def buy(
+    runtime: Runtime, *, user_id: int, event_id: int, quantity: int, client_ip: str
+) -> TicketView:
+    """Reserve units in one Redis script call; the worker persists the order. No database."""
+    settings = runtime.settings
+    if not 1 <= quantity <= settings.seckill_max_quantity:
+        raise fail(
+            ErrorCode.INVALID, f"Quantity must be 1 to {settings.seckill_max_quantity}", "quantity"
+        )
+    ticket_id = uuid.uuid4().hex
+    enqueue = settings.seckill_enqueue_in_script
+    result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
+    if result.code is ReserveCode.NOT_WARM:
+        # A sale the warm-up cron has not reached (or Redis lost it): warm from the database.
+        await warm_up(runtime, event_id)
+        result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
+    if result.code is ReserveCode.RATE_LIMITED:
+        raise rate_limited(result.value / 1000)
+    if result.code is not ReserveCode.OK:
+        code, message = REFUSALS[result.code]
+        raise fail(code, message, "eventId")
+    if not enqueue:
+        # The reconciler persists the reservation should this enqueue never happen.
+        await runtime.queue.enqueue_job(
+            PERSIST_JOB, event_id, ticket_id, user_id, quantity, int(time.time() * 1000),
+            _job_id=ticket_id,
+        )  # fmt: skip
+    return TicketView(
+        id=ticket_id,
+        event_id=event_id,
+        user_id=user_id,
+        quantity=quantity,
+        status=TicketStatus.QUEUED,
+    )
+
+
+async def _reserve(
+    runtime: Runtime,
+    user_id: int,
+    event_id: int,
+    quantity: int,
+    ticket_id: str,
+    client_ip: str,
+    enqueue: bool,
+) -> ReserveResult:
+    s = runtime.settings
+    return await SaleStore.of(runtime).reserve(
+        event_id=event_id,
+        user_id=user_id,
+        quantity=quantity,
+        ticket_id=ticket_id,
+        client_ip=client_ip,
+        user_rate=s.seckill_user_rate,
+        user_burst=s.seckill_user_burst,
+        ip_rate=s.seckill_ip_rate,
+        ip_burst=s.seckill_ip_burst,
+        enqueue=enqueue,
+    )
+
+
+async def ticket_for(runtime: Runtime, *, ticket_id: str, user_id: int) -> TicketView | None:
+    """The shopper's own ticket: from the database once persisted, else from the ledger."""
+    row = await SeckillTicket.get_or_none(id=ticket_id, user_id=user_id)
+    if row is not None:
+        return _view(row)
+    sales = SaleStore.of(runtime)
+    for event_id in await sales.warm_event_ids():
+        entry = await sales.ledger_entry(event_id, ticket_id)
+        if entry is not None and entry.user_id == user_id:
+            return TicketView(
+                id=ticket_id,
+                event_id=event_id,
+                user_id=user_id,
+                quantity=entry.quantity,
+                status=TicketStatus.QUEUED,
+            )
+    return None
+
+
+def _view(row: SeckillTicket) -> TicketView:
+    return TicketView(
+        id=row.id,
+        event_id=row.event_id,
+        user_id=row.user_id,
+        quantity=row.quantity,
+        status=row.status,
+        order_id=row.order_id,
+        failure_reason=row.failure_reason,
+    )

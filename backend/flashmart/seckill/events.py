@@ -1,0 +1,222 @@
+"""Flash sales as the shop sees them: status, reading, the administrators' changes, warm-up.
+
+A sale's units are carved out of its product's stock when it is created and go back when it
+closes (`reconcile.py`). Warming loads the sale into Redis (`SaleStore.warm`), where the buy
+path finds it; it is idempotent, so a running sale is never reset.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from decimal import Decimal
+from enum import StrEnum
+
+from tortoise.queryset import QuerySet
+from tortoise.transactions import in_transaction
+
+from flashmart.catalog import services as catalog
+from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.runtime import Runtime
+from flashmart.orders.models import OrderStatus
+from flashmart.seckill.announce import publish_event_updated
+from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
+from flashmart.seckill.store import SaleStore, WarmState
+
+RELEASED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REFUNDED)
+
+
+def fail(code: ErrorCode, message: str, *path: str) -> DomainFailure:
+    return DomainFailure(DomainError(code, message, path or None))
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+class SeckillStatus(StrEnum):
+    SCHEDULED = "SCHEDULED"
+    ACTIVE = "ACTIVE"
+    SOLD_OUT = "SOLD_OUT"
+    ENDED = "ENDED"
+
+
+def remaining_stock(event: SeckillEvent, warm: WarmState | None = None) -> int:
+    if warm is not None:
+        return max(0, warm.remaining)
+    return max(0, event.total_stock - event.sold)
+
+
+def status_of(
+    event: SeckillEvent, *, now: datetime | None = None, warm: WarmState | None = None
+) -> SeckillStatus:
+    now = now or datetime.now(UTC)
+    if now >= event.ends_at:
+        return SeckillStatus.ENDED
+    if now < event.starts_at:
+        return SeckillStatus.SCHEDULED
+    if remaining_stock(event, warm) <= 0:
+        return SeckillStatus.SOLD_OUT
+    return SeckillStatus.ACTIVE
+
+
+def events_queryset(*, status: SeckillStatus | None = None) -> QuerySet[SeckillEvent]:
+    now = datetime.now(UTC)
+    queryset = SeckillEvent.all()
+    if status is SeckillStatus.SCHEDULED:
+        queryset = queryset.filter(starts_at__gt=now)
+    elif status is SeckillStatus.ENDED:
+        queryset = queryset.filter(ends_at__lte=now)
+    elif status is not None:
+        queryset = queryset.filter(starts_at__lte=now, ends_at__gt=now)
+    return queryset
+
+
+async def get_event(event_id: int) -> SeckillEvent | None:
+    return await SeckillEvent.get_or_none(id=event_id)
+
+
+@dataclass(frozen=True)
+class EventInput:
+    product_id: int | None = None
+    price: Decimal | None = None
+    total_stock: int | None = None
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    per_user_limit: int | None = None
+
+
+def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datetime) -> None:
+    errors: list[DomainError] = []
+    if price <= 0 or price.as_tuple().exponent < -2:  # type: ignore[operator]
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Price must be positive, 2 decimals at most", ("price",))
+        )
+    if data.total_stock is not None and not 1 <= data.total_stock <= 1_000_000:
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Total stock must be 1 to 1,000,000", ("totalStock",))
+        )
+    if starts.tzinfo is None or ends.tzinfo is None:
+        errors.append(DomainError(ErrorCode.INVALID, "Times need a time zone", ("startsAt",)))
+    elif ends <= starts:
+        errors.append(
+            DomainError(ErrorCode.INVALID, "The sale must end after it starts", ("endsAt",))
+        )
+    if data.per_user_limit is not None and not 1 <= data.per_user_limit <= 1000:
+        errors.append(
+            DomainError(ErrorCode.INVALID, "Per-user limit must be 1 to 1000", ("perUserLimit",))
+        )
+    if errors:
+        raise DomainFailure(*errors)
+
+
+async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> SeckillEvent:
+    """Create an event, carving its units out of the product's stock (or refusing)."""
+    if data.product_id is None or data.price is None or data.total_stock is None:
+        raise fail(ErrorCode.REQUIRED, "Product, price and total stock are required", "productId")
+    if data.starts_at is None or data.ends_at is None:
+        raise fail(ErrorCode.REQUIRED, "Start and end are required", "startsAt")
+    _validate(data, price=data.price, starts=data.starts_at, ends=data.ends_at)
+    async with in_transaction():
+        product = await catalog.visible_products(include_unpublished=True).get_or_none(
+            id=data.product_id
+        )
+        if product is None:
+            raise fail(ErrorCode.NOT_FOUND, "No such product", "productId")
+        if not await catalog.decrement_stock(product.id, data.total_stock):
+            raise fail(
+                ErrorCode.INSUFFICIENT_STOCK,
+                f"The product has only {product.stock} units in stock",
+                "totalStock",
+            )
+        event = await SeckillEvent.create(
+            product_id=product.id,
+            price=data.price,
+            total_stock=data.total_stock,
+            starts_at=data.starts_at,
+            ends_at=data.ends_at,
+            per_user_limit=data.per_user_limit or 1,
+        )
+    if runtime is not None:  # the product's cached stock changed
+        await catalog.invalidate_products(runtime, [event.product_id])
+    return event
+
+
+async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> SeckillEvent:
+    """Change price, window or limit while the sale has not ended; stock only before it starts."""
+    async with in_transaction():
+        event = await SeckillEvent.get_or_none(id=event_id)
+        if event is None:
+            raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+        now = datetime.now(UTC)
+        if now >= event.ends_at or event.closed_at is not None:
+            raise fail(ErrorCode.INVALID_STATE, "An ended sale cannot change", "id")
+        if data.product_id is not None and data.product_id != event.product_id:
+            raise fail(ErrorCode.INVALID_STATE, "A sale's product cannot change", "productId")
+        price = data.price if data.price is not None else event.price
+        starts = data.starts_at or event.starts_at
+        ends = data.ends_at or event.ends_at
+        _validate(data, price=price, starts=starts, ends=ends)
+        if data.total_stock is not None and data.total_stock != event.total_stock:
+            if now >= event.starts_at or await SaleStore.of(runtime).is_warm(event.id):
+                raise fail(
+                    ErrorCode.INVALID_STATE,
+                    "Stock is fixed once the sale is warm or live",
+                    "totalStock",
+                )
+            delta = data.total_stock - event.total_stock
+            if delta > 0 and not await catalog.decrement_stock(event.product_id, delta):
+                raise fail(ErrorCode.INSUFFICIENT_STOCK, "Not enough product stock", "totalStock")
+            if delta < 0:
+                await catalog.increment_stock(event.product_id, -delta)
+            event.total_stock = data.total_stock
+        event.price, event.starts_at, event.ends_at = price, starts, ends
+        if data.per_user_limit is not None:
+            event.per_user_limit = data.per_user_limit
+        await event.save()
+    if await SaleStore.of(runtime).is_warm(event.id):
+        await warm_up(runtime, event.id)  # refreshes window and limit, never the stock
+    await publish_event_updated(runtime, event.id)
+    return event
+
+
+async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
+    """Load the event into Redis. Idempotent: a warm event keeps its stock and ledger."""
+    event = await SeckillEvent.get_or_none(id=event_id)
+    if event is None:
+        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+    if event.closed_at is not None or datetime.now(UTC) >= event.ends_at:
+        raise fail(ErrorCode.ENDED, "The sale has ended", "id")
+    holdings: dict[int, int] = defaultdict(int)
+    for ticket in await live_tickets(event.id):
+        holdings[ticket.user_id] += ticket.quantity
+    await SaleStore.of(runtime).warm(
+        event_id=event.id,
+        starts_ms=_ms(event.starts_at),
+        ends_ms=_ms(event.ends_at),
+        per_user_limit=event.per_user_limit,
+        remaining=event.total_stock - event.sold,
+        total=event.total_stock,
+        holdings=dict(holdings),
+    )
+    return event
+
+
+async def live_tickets(event_id: int) -> list[SeckillTicket]:
+    """Succeeded tickets whose order still holds its units."""
+    return await SeckillTicket.filter(
+        event_id=event_id, status=TicketStatus.SUCCEEDED, order__status__not_in=RELEASED_STATUSES
+    )
+
+
+async def warm_upcoming(runtime: Runtime) -> int:
+    """Cron: warm every open event that starts within the lead time."""
+    now = datetime.now(UTC)
+    lead = timedelta(seconds=runtime.settings.seckill_warmup_lead_seconds)
+    due = await SeckillEvent.filter(
+        starts_at__lte=now + lead, ends_at__gt=now, closed_at__isnull=True
+    ).only("id")
+    for event in due:
+        await warm_up(runtime, event.id)
+    return len(due)

@@ -1,0 +1,98 @@
+"""Repair and closing (worker crons): persist reservations whose job never ran, repeat
+interrupted releases, and close ended sales, returning their unsold units to the product."""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+from tortoise.transactions import in_transaction
+
+from flashmart.catalog import services as catalog
+from flashmart.core.runtime import Runtime
+from flashmart.seckill.announce import publish_event_updated
+from flashmart.seckill.events import RELEASED_STATUSES
+from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
+from flashmart.seckill.persist import PersistOutcome, claim_lifetime_ms, persist_batch
+from flashmart.seckill.store import SaleStore
+
+CLOSED_KEYS_TTL = 86_400
+
+
+@dataclass
+class ReconcileReport:
+    persisted: int = 0
+    released: int = 0
+    closed: list[int] = field(default_factory=list)
+
+
+async def reconcile(runtime: Runtime) -> ReconcileReport:
+    """Persist reservations whose job never ran, repeat interrupted releases, close ended sales."""
+    report = ReconcileReport()
+    sales = SaleStore.of(runtime)
+    older_than = int(time.time() * 1000 - runtime.settings.seckill_reconcile_after_seconds * 1000)
+    for event_id in await sales.warm_event_ids():
+        report.persisted += await _persist_stale(runtime, event_id, older_than)
+        released = await SeckillTicket.filter(
+            event_id=event_id, status=TicketStatus.SUCCEEDED, order__status__in=RELEASED_STATUSES
+        )
+        for ticket in released:
+            report.released += await sales.release(
+                event_id=event_id, ticket_id=ticket.id, user_id=ticket.user_id,
+                quantity=ticket.quantity,
+            ) == 1  # fmt: skip
+        if await close_if_done(runtime, event_id):
+            report.closed.append(event_id)
+    return report
+
+
+async def _persist_stale(runtime: Runtime, event_id: int, older_than: int) -> int:
+    """Stale reservations in batches, through the claims the jobs use: entries a live claim
+    holds are being written right now and are skipped; a claim older than its lifetime (the
+    same SECKILL_RECONCILE_AFTER_SECONDS) belongs to a worker that died and is taken over."""
+    sales = SaleStore.of(runtime)
+    batch = runtime.settings.seckill_persist_batch
+    stale = await sales.stale_count(event_id, older_than_ms=older_than)
+    created = 0
+    for _ in range(-(-stale // batch)):  # bounded: each round settles what it claimed
+        claim = await sales.claim(
+            event_id=event_id, ticket_id=None, batch=batch,
+            lifetime_ms=claim_lifetime_ms(runtime), token=uuid.uuid4().hex,
+            reserved_until_ms=older_than, defer_jobs=runtime.settings.seckill_enqueue_in_script,
+        )  # fmt: skip
+        if not claim.entries:
+            break
+        outcomes = await persist_batch(runtime, event_id=event_id, entries=claim.entries)
+        created += sum(o is PersistOutcome.CREATED for o in outcomes.values())
+    return created
+
+
+async def close_if_done(runtime: Runtime, event_id: int) -> bool:
+    """An ended sale with nothing left in flight returns its unsold units to the product."""
+    event = await SeckillEvent.get_or_none(id=event_id)
+    if event is None or event.closed_at is not None or datetime.now(UTC) < event.ends_at:
+        return False
+    sales = SaleStore.of(runtime)
+    if await sales.pending_count(event_id):
+        return False
+    async with in_transaction():
+        closed = await SeckillEvent.filter(id=event_id, closed_at__isnull=True).update(
+            closed_at=datetime.now(UTC)
+        )
+        if not closed:
+            return False
+        fresh = await SeckillEvent.get(id=event_id)
+        await catalog.increment_stock(fresh.product_id, fresh.total_stock - fresh.sold)
+    await catalog.invalidate_products(runtime, [fresh.product_id])
+    await sales.forget(event_id, after_seconds=CLOSED_KEYS_TTL)
+    await publish_event_updated(runtime, event_id)
+    return True
+
+
+async def close_ended_cold(runtime: Runtime) -> int:
+    """Close ended sales that were never warmed (nothing in Redis to wait for)."""
+    now = datetime.now(UTC)
+    ended = await SeckillEvent.filter(ends_at__lte=now, closed_at__isnull=True).only("id")
+    return sum([await close_if_done(runtime, e.id) for e in ended])

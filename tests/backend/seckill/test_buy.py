@@ -1,0 +1,86 @@
+"""The buy on real Redis: windows, stock, per-user limits, rate limits, a crowd."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from flashmart.core.errors import ApiError, DomainFailure, ErrorCode
+from flashmart.core.runtime import Runtime
+from flashmart.orders.models import Order
+from flashmart.seckill.audit import audit
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import warm_up
+from flashmart.seckill.models import SeckillTicket, TicketStatus
+from flashmart.seckill.store import SaleStore
+from tests.backend.seckill.factories import (
+    drain,
+    relaxed,
+    sale,
+    shoppers,
+    try_buy,
+)
+
+
+async def test_window_edges(runtime: Runtime) -> None:
+    runtime = relaxed(runtime)
+    (user,) = await shoppers(1)
+    early = await sale(5, starts_in=timedelta(minutes=5))
+    late = await sale(6, starts_in=timedelta(hours=-2), lasts=timedelta(hours=1))
+    assert await try_buy(runtime, user.id, early.id) is ErrorCode.NOT_STARTED
+    with pytest.raises(DomainFailure) as ended:  # an ended sale cannot even be warmed
+        await buy(runtime, user_id=user.id, event_id=late.id, quantity=1, client_ip="x")
+    assert ended.value.errors[0].code is ErrorCode.ENDED
+
+
+async def test_sold_out_exactly_at_zero_and_per_user_limits(runtime: Runtime) -> None:
+    runtime = relaxed(runtime)
+    users = await shoppers(4)
+    event = await sale(3, per_user_limit=2)
+    assert isinstance(await try_buy(runtime, users[0].id, event.id, 2), str)
+    assert await try_buy(runtime, users[0].id, event.id) is ErrorCode.ALREADY_PURCHASED
+    assert await try_buy(runtime, users[1].id, event.id, 3) is ErrorCode.LIMIT_EXCEEDED
+    assert await try_buy(runtime, users[1].id, event.id, 2) is ErrorCode.SOLD_OUT  # 1 left, wants 2
+    assert isinstance(await try_buy(runtime, users[1].id, event.id, 1), str)  # the last unit
+    assert await try_buy(runtime, users[2].id, event.id) is ErrorCode.SOLD_OUT
+    states = await SaleStore.of(runtime).read_states([event.id])
+    assert states[event.id].remaining == 0
+
+
+async def test_rate_limit_is_a_top_level_error_with_retry_after(runtime: Runtime) -> None:
+    runtime = relaxed(runtime, seckill_user_rate=1.0, seckill_user_burst=2)
+    (user,) = await shoppers(1)
+    event = await sale(10, per_user_limit=10)
+    await try_buy(runtime, user.id, event.id)
+    await try_buy(runtime, user.id, event.id)
+    with pytest.raises(ApiError) as limited:
+        await try_buy(runtime, user.id, event.id)
+    assert limited.value.code.value == "RATE_LIMITED"
+    assert limited.value.extra["retryAfter"] >= 1
+
+
+@pytest.mark.slow
+async def test_3000_attempts_by_1000_shoppers_for_100_units(runtime: Runtime) -> None:
+    runtime = relaxed(runtime)
+    users = await shoppers(1000)
+    event = await sale(100)
+    await warm_up(runtime, event.id)
+    attempts = [u.id for u in users] * 3
+    results = await asyncio.gather(*(try_buy(runtime, uid, event.id) for uid in attempts))
+    won = [r for r in results if isinstance(r, str)]
+    assert len(won) == 100
+    refusals = {r for r in results if not isinstance(r, str)}
+    assert refusals <= {ErrorCode.SOLD_OUT, ErrorCode.ALREADY_PURCHASED}
+
+    await drain(runtime)
+    assert (
+        await SeckillTicket.filter(event_id=event.id, status=TicketStatus.SUCCEEDED).count() == 100
+    )
+    assert await Order.filter(seckill_event_id=event.id).count() == 100
+    buyers = await SeckillTicket.filter(event_id=event.id).values_list("user_id", flat=True)
+    assert len(set(buyers)) == 100  # nobody has two
+    report = await audit(runtime, event.id)
+    assert report.passed, report.checks
+    assert (report.remaining, report.sold, report.oversold, report.undersold) == (0, 100, 0, 0)

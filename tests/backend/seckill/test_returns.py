@@ -1,0 +1,68 @@
+"""Units of cancelled, expired or refunded flash-sale orders go back to the sale."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+from flashmart.core.errors import DomainFailure, ErrorCode
+from flashmart.core.runtime import Runtime
+from flashmart.orders import services as orders
+from flashmart.orders.models import Order, OrderStatus
+from flashmart.seckill.audit import audit
+from flashmart.seckill.store import SaleStore
+from tests.backend.seckill.factories import (
+    drain,
+    relaxed,
+    sale,
+    shoppers,
+    try_buy,
+)
+
+
+async def test_expiry_returns_the_unit_for_another_shopper(runtime: Runtime) -> None:
+    runtime = relaxed(runtime)
+    first, second = await shoppers(2)
+    event = await sale(1)
+    await try_buy(runtime, first.id, event.id)
+    await drain(runtime)
+    assert await try_buy(runtime, second.id, event.id) is ErrorCode.SOLD_OUT
+    order = await Order.get(seckill_event_id=event.id)
+    await Order.filter(id=order.id).update(expires_at=order.created_at - timedelta(seconds=1))
+    assert await orders.expire_order(runtime, order.id)
+    assert await orders.expire_order(runtime, order.id) is False  # exactly once
+    states = await SaleStore.of(runtime).read_states([event.id])
+    assert states[event.id].remaining == 1 and not states[event.id].sold_out
+    assert isinstance(await try_buy(runtime, second.id, event.id), str)
+    await drain(runtime)
+    report = await audit(runtime, event.id)
+    assert report.passed and report.sold == 1 and report.remaining == 0
+
+
+async def test_payment_racing_expiry_settles_once(runtime: Runtime) -> None:
+    runtime = relaxed(runtime)
+    users = await shoppers(20)
+    event = await sale(20)
+    for user in users:
+        await try_buy(runtime, user.id, event.id)
+    await drain(runtime)
+    placed = await Order.filter(seckill_event_id=event.id)
+    await Order.filter(seckill_event_id=event.id).update(
+        expires_at=placed[0].created_at - timedelta(seconds=1)
+    )
+
+    async def pay(order_id: int) -> None:
+        try:
+            await orders.mark_paid(runtime, order_id=order_id)
+        except DomainFailure as failure:
+            assert failure.errors[0].code is ErrorCode.INVALID_STATE
+
+    await asyncio.gather(
+        *(pay(o.id) for o in placed), *(orders.expire_order(runtime, o.id) for o in placed)
+    )
+    statuses = [o.status for o in await Order.filter(seckill_event_id=event.id)]
+    paid = statuses.count(OrderStatus.PAID)
+    assert paid + statuses.count(OrderStatus.EXPIRED) == 20
+    report = await audit(runtime, event.id)
+    assert report.passed, report.checks
+    assert report.sold == paid and report.remaining == 20 - paid
