@@ -22,7 +22,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from flashmart.accounts import revocation
 from flashmart.core import metrics
 from flashmart.core.db import close_db, init_db, ping_db
 from flashmart.core.gc_tuning import settle_heap
@@ -33,6 +32,7 @@ from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
+from flashmart.core.stamps import StampCache, follow
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
@@ -279,12 +279,12 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         keys = Keys(settings.redis_prefix)
         broker = Broker(settings.redis_url, control_channel=keys.channel("broker", "control"))
         await broker.start()  # one pub/sub connection for every subscription of this process
-        stamps = revocation.StampCache(ttl=settings.token_stamp_cache_seconds)
+        stamps = StampCache(ttl=settings.token_stamp_cache_seconds)
         app.state.runtime = Runtime(
             settings=settings, redis=redis, queue=queue, keys=keys, broker=broker, stamps=stamps
         )
         try:
-            async with revocation.follow(broker, keys, stamps):
+            async with follow(broker, keys, stamps):
                 settle_heap(settings.gc_young_threshold)  # start-up is done
                 yield
         finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
@@ -11,9 +10,7 @@ from redis.asyncio import Redis
 from flashmart.core.keys import Keys
 from flashmart.core.pubsub import Broker
 from flashmart.core.settings import Settings
-
-if TYPE_CHECKING:
-    from flashmart.accounts.revocation import StampCache
+from flashmart.core.stamps import StampCache
 
 
 @dataclass
@@ -25,4 +22,4 @@ class Runtime:
     queue: ArqRedis
     keys: Keys
     broker: Broker | None = None  # the API's pub/sub fan-out (None in the worker and the CLI)
-    stamps: StampCache | None = None  # the API's copy of token stamps (accounts/revocation.py)
+    stamps: StampCache | None = None  # the API's copy of token stamps (core/stamps.py)
