@@ -62,12 +62,12 @@ async def create_queue(settings: Settings, url: str) -> ArqRedis:
     return pool
 
 
-# What every job function receives, typed (arq itself hands jobs a plain dict).
-JobDeps = Runtime
+# Where the worker's on_startup puts the Runtime in arq's job context (a plain dict).
 DEPS_KEY = "flashmart"
 
 
 def deps(ctx: dict[str, Any]) -> Runtime:
+    """The Runtime a job function runs with, typed."""
     value = ctx[DEPS_KEY]
     assert isinstance(value, Runtime)  # set by the worker's on_startup, never by input
     return value
