@@ -31,7 +31,6 @@ import logging
 
 from redis.exceptions import RedisError
 
-from flashmart.accounts.deps import AccountDeps
 from flashmart.accounts.models import User
 from flashmart.accounts.tokens import AccessClaims, InvalidToken, verified_tokens
 from flashmart.core.redis import hot_get
@@ -56,13 +55,13 @@ def stamp_value(user: User) -> bytes:
     return repr(user.tokens_valid_after.timestamp()).encode()
 
 
-async def publish(deps: AccountDeps, user: User) -> None:
+async def publish(runtime: Runtime, user: User) -> None:
     """Make `user`'s saved state effective for the very next request (call after the commit)."""
-    key = deps.keys.user_tokens_valid_after(user.id)
-    await deps.redis.set(key, stamp_value(user), ex=CACHE_TTL_SECONDS)
+    key = runtime.keys.user_tokens_valid_after(user.id)
+    await runtime.redis.set(key, stamp_value(user), ex=CACHE_TTL_SECONDS)
     forget_in_process(user.id)  # this process at once, the others through pub/sub
     try:
-        await deps.redis.publish(deps.keys.token_stamps_channel, str(user.id))
+        await runtime.redis.publish(runtime.keys.token_stamps_channel, str(user.id))
     except RedisError:
         # Other processes then use their copy until it expires or their pub/sub reconnects.
         logger.warning("could not announce a token stamp change", exc_info=True)
@@ -75,23 +74,23 @@ async def _from_database(user_id: int) -> bytes:
     return stamp_value(user) if user is not None else NO_STAMP
 
 
-async def _current_value(deps: AccountDeps, user_id: int) -> bytes:
-    stamps = deps.stamps if isinstance(deps, Runtime) else None
+async def _current_value(runtime: Runtime, user_id: int) -> bytes:
+    stamps = runtime.stamps
     if stamps is not None:
         remembered = stamps.get(user_id)
         if remembered is not None:
             return remembered
         generation = stamps.generation
-    value = await _read_value(deps, user_id)
+    value = await _read_value(runtime, user_id)
     if stamps is not None:
         stamps.put(user_id, value, generation=generation)
     return value
 
 
-async def _read_value(deps: AccountDeps, user_id: int) -> bytes:
-    key = deps.keys.user_tokens_valid_after(user_id)
+async def _read_value(runtime: Runtime, user_id: int) -> bytes:
+    key = runtime.keys.user_tokens_valid_after(user_id)
     try:
-        cached = await hot_get(deps.redis, key)
+        cached = await hot_get(runtime.redis, key)
     except RedisError:
         logger.warning("token stamp cache unavailable; checking the database", exc_info=True)
         return await _from_database(user_id)
@@ -99,8 +98,8 @@ async def _read_value(deps: AccountDeps, user_id: int) -> bytes:
         return cached
     value = await _from_database(user_id)
     try:
-        if not await deps.redis.set(key, value, ex=CACHE_TTL_SECONDS, nx=True):
-            newer: bytes | None = await deps.redis.get(key)  # a writer got there first
+        if not await runtime.redis.set(key, value, ex=CACHE_TTL_SECONDS, nx=True):
+            newer: bytes | None = await runtime.redis.get(key)  # a writer got there first
             value = newer if newer is not None else value
     except RedisError:
         logger.warning("could not fill the token stamp cache", exc_info=True)
@@ -116,9 +115,9 @@ def accepts(value: bytes, claims: AccessClaims) -> bool:
         return False
 
 
-async def verify_access_token(deps: AccountDeps, token: str) -> AccessClaims:
+async def verify_access_token(runtime: Runtime, token: str) -> AccessClaims:
     """The claims of a valid, unrevoked access token; `InvalidToken` otherwise."""
-    claims = verified_tokens.decode(token, secret=deps.settings.jwt_secret)
-    if not accepts(await _current_value(deps, claims.user_id), claims):
+    claims = verified_tokens.decode(token, secret=runtime.settings.jwt_secret)
+    if not accepts(await _current_value(runtime, claims.user_id), claims):
         raise InvalidToken("the token was revoked")
     return claims
