@@ -28,10 +28,7 @@ from flashmart.catalog.services import decrement_stock
 from flashmart.core.db import close_db, init_db, ping_db
 from flashmart.core.errors import DomainError, ErrorCode
 from flashmart.core.gc_tuning import settle_heap
-from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging
-from flashmart.core.queue import create_queue
-from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.graphql.context import Info
@@ -111,17 +108,12 @@ def create_app() -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         assert settings.redis_url, "REDIS_URL must be set"
         await init_db(settings.database_url, pool_size=settings.database_pool_size)
-        redis = create_redis(settings.redis_url)
-        queue = await create_queue(settings, settings.redis_url)
-        app.state.runtime = Runtime(
-            settings=settings, redis=redis, queue=queue, keys=Keys(settings.redis_prefix)
-        )
         try:
-            settle_heap(settings.gc_young_threshold)  # as the product's app does
-            yield
+            async with Runtime.open(settings) as runtime:
+                app.state.runtime = runtime
+                settle_heap(settings.gc_young_threshold)  # as the product's app does
+                yield
         finally:
-            await queue.aclose()
-            await redis.aclose()
             await close_db()
 
     return Starlette(

@@ -31,10 +31,7 @@ import asyncpg
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
 from flashmart.core.db import close_db, init_db
-from flashmart.core.keys import Keys
 from flashmart.core.migrations import migrate
-from flashmart.core.queue import create_queue
-from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.seckill.audit import audit
@@ -93,92 +90,87 @@ async def measure(args: argparse.Namespace, batch: int, tmp: Path) -> dict[str, 
         seckill_ip_rate=1_000_000.0,
         seckill_ip_burst=1_000_000,
     )
-    runtime = Runtime(
-        settings=settings,
-        redis=create_redis(args.redis),
-        queue=await create_queue(settings, args.redis),
-        keys=Keys(prefix),
-    )
-    try:
-        await migrate(database_url)
-        await init_db(database_url, pool_size=settings.database_pool_size)
-        units = args.units
-        await User.bulk_create(
-            [User(email=f"cpu{i}@example.com", password_hash="x") for i in range(units)]
-        )
-        user_ids = [u.id for u in await User.all().order_by("id")]
-        product = await Product.create(
-            name="CPU item", slug=f"cpu-{name}", price=Decimal("99.00"), stock=units
-        )
-        starts = datetime.now(UTC) - timedelta(minutes=1)
-        event = await create_event(
-            EventInput(
-                product_id=product.id, price=Decimal("9.90"), total_stock=units,
-                starts_at=starts, ends_at=starts + timedelta(hours=1), per_user_limit=1,
-            )
-        )  # fmt: skip
-        await warm_up(runtime, event.id)
-        await asyncio.gather(
-            *(
-                buy(runtime, user_id=u, event_id=event.id, quantity=1, client_ip="x")
-                for u in user_ids
-            )
-        )
-        pids = set() if args.sqlite else await _backends(f"{args.postgres}/postgres", name)
-        before = _backend_ticks(pids)
-        worker = create_worker(settings, args.redis, manage_database=False)
-        worker.handle_signals = False
-        cpu0, wall0 = time.process_time(), time.monotonic()
-        task = asyncio.create_task(worker.async_run())
-        drained_cpu = drained_wall = 0.0
+    async with Runtime.open(settings) as runtime:
         try:
-            while time.monotonic() - wall0 < 120:
-                await asyncio.sleep(0.05)
-                pending = await SaleStore.of(runtime).pending_count(event.id)
-                if pending == 0 and not drained_wall:
-                    drained_cpu, drained_wall = time.process_time(), time.monotonic()
-                # Done when only the new orders' expiry jobs are left in the queue.
-                queued = await runtime.redis.zcard(runtime.keys.queue)
-                if pending == 0 and queued == units and worker.job_counter == 0:
-                    break
-            else:
-                raise TimeoutError(f"the worker did not finish: {pending} pending, {queued} queued")
-            cpu1, wall1 = time.process_time(), time.monotonic()
-            if not args.sqlite:
-                pids |= await _backends(f"{args.postgres}/postgres", name)
-            after = _backend_ticks(pids)
-        finally:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-            await worker.close()
-        report = await audit(runtime, event.id)
-        if not report.passed or report.sold != units:
-            raise RuntimeError(f"audit failed: {report.checks}")
-        pg_ms = sum(after[p] - before.get(p, 0) for p in after) * 1000 / CLK_TCK
-        return {
-            "batch": batch,
-            "orders": units,
-            "worker_ms_per_order": (cpu1 - cpu0) * 1000 / units,
-            "worker_ms_per_order_at_drained": (drained_cpu - cpu0) * 1000 / units,
-            "postgres_ms_per_order": pg_ms / units,
-            "drained_s": drained_wall - wall0,
-            "job_runs": worker.jobs_complete + worker.jobs_retried + worker.jobs_failed,
-            "jobs_retried": worker.jobs_retried,
-            "jobs_failed": worker.jobs_failed,
-            "all_done_s": wall1 - wall0,
-        }
-    finally:
-        keys = [k async for k in runtime.redis.scan_iter(match=f"{prefix}*", count=1000)]
-        if keys:
-            await runtime.redis.delete(*keys)
-        await runtime.queue.aclose()
-        await runtime.redis.aclose()
-        await close_db()
-        if not args.sqlite:
-            await _admin(
-                f"{args.postgres}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+            await migrate(database_url)
+            await init_db(database_url, pool_size=settings.database_pool_size)
+            units = args.units
+            await User.bulk_create(
+                [User(email=f"cpu{i}@example.com", password_hash="x") for i in range(units)]
             )
+            user_ids = [u.id for u in await User.all().order_by("id")]
+            product = await Product.create(
+                name="CPU item", slug=f"cpu-{name}", price=Decimal("99.00"), stock=units
+            )
+            starts = datetime.now(UTC) - timedelta(minutes=1)
+            event = await create_event(
+                EventInput(
+                    product_id=product.id, price=Decimal("9.90"), total_stock=units,
+                    starts_at=starts, ends_at=starts + timedelta(hours=1), per_user_limit=1,
+                )
+            )  # fmt: skip
+            await warm_up(runtime, event.id)
+            await asyncio.gather(
+                *(
+                    buy(runtime, user_id=u, event_id=event.id, quantity=1, client_ip="x")
+                    for u in user_ids
+                )
+            )
+            pids = set() if args.sqlite else await _backends(f"{args.postgres}/postgres", name)
+            before = _backend_ticks(pids)
+            worker = create_worker(settings, args.redis, manage_database=False)
+            worker.handle_signals = False
+            cpu0, wall0 = time.process_time(), time.monotonic()
+            task = asyncio.create_task(worker.async_run())
+            drained_cpu = drained_wall = 0.0
+            try:
+                while time.monotonic() - wall0 < 120:
+                    await asyncio.sleep(0.05)
+                    pending = await SaleStore.of(runtime).pending_count(event.id)
+                    if pending == 0 and not drained_wall:
+                        drained_cpu, drained_wall = time.process_time(), time.monotonic()
+                    # Done when only the new orders' expiry jobs are left in the queue.
+                    queued = await runtime.redis.zcard(runtime.keys.queue)
+                    if pending == 0 and queued == units and worker.job_counter == 0:
+                        break
+                else:
+                    raise TimeoutError(
+                        f"the worker did not finish: {pending} pending, {queued} queued"
+                    )
+                cpu1, wall1 = time.process_time(), time.monotonic()
+                if not args.sqlite:
+                    pids |= await _backends(f"{args.postgres}/postgres", name)
+                after = _backend_ticks(pids)
+            finally:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+                await worker.close()
+            report = await audit(runtime, event.id)
+            if not report.passed or report.sold != units:
+                raise RuntimeError(f"audit failed: {report.checks}")
+            pg_ms = sum(after[p] - before.get(p, 0) for p in after) * 1000 / CLK_TCK
+            return {
+                "batch": batch,
+                "orders": units,
+                "worker_ms_per_order": (cpu1 - cpu0) * 1000 / units,
+                "worker_ms_per_order_at_drained": (drained_cpu - cpu0) * 1000 / units,
+                "postgres_ms_per_order": pg_ms / units,
+                "drained_s": drained_wall - wall0,
+                "job_runs": worker.jobs_complete + worker.jobs_retried + worker.jobs_failed,
+                "jobs_retried": worker.jobs_retried,
+                "jobs_failed": worker.jobs_failed,
+                "all_done_s": wall1 - wall0,
+            }
+        finally:
+            keys = [k async for k in runtime.redis.scan_iter(match=f"{prefix}*", count=1000)]
+            if keys:
+                await runtime.redis.delete(*keys)
+            await close_db()
+            if not args.sqlite:
+                await _admin(
+                    f"{args.postgres}/postgres", f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'
+                )
 
 
 async def main() -> int:

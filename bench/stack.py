@@ -24,9 +24,6 @@ from flashmart.accounts.models import Role, User
 from flashmart.accounts.passwords import hash_password
 from flashmart.catalog.models import Product
 from flashmart.core.db import close_db, init_db
-from flashmart.core.keys import Keys
-from flashmart.core.queue import create_queue
-from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.graphql.ids import encode_id
@@ -156,12 +153,9 @@ async def prepare(cfg: argparse.Namespace, redis_url: str) -> dict[str, Any]:
                 )
             )
             progress.advance(task)
-            runtime = await _runtime(redis_url)
-            try:
+            async with Runtime.open(Settings(), redis_url=redis_url) as runtime:
                 await warm_up(runtime, event.id)
                 await warm_up(runtime, early.id)
-            finally:
-                await _close_runtime(runtime)
             progress.advance(task)
             # The naive baseline's products (same units) and its purchase table.
             naive = await Product.create(
@@ -190,21 +184,6 @@ async def prepare(cfg: argparse.Namespace, redis_url: str) -> dict[str, Any]:
     }
 
 
-async def _runtime(redis_url: str, prefix: str | None = None) -> Runtime:
-    settings = Settings()
-    return Runtime(
-        settings=settings,
-        redis=create_redis(redis_url),
-        queue=await create_queue(settings, redis_url),
-        keys=Keys(prefix or settings.redis_prefix),
-    )
-
-
-async def _close_runtime(runtime: Runtime) -> None:
-    await runtime.queue.aclose()
-    await runtime.redis.aclose()
-
-
 async def drain_and_audit(
     redis_url: str,
     event_id: int,
@@ -212,31 +191,30 @@ async def drain_and_audit(
     main_start_epoch: float,
     drain_timeout: float,
 ) -> dict[str, Any]:
-    runtime = await _runtime(redis_url)
-    await init_db(os.environ["DATABASE_URL"], pool_size=4)
-    try:
-        deadline = time.monotonic() + drain_timeout
-        while True:
-            # Jobs due now (seckill orders also schedule their expiry, deferred by minutes).
-            now_ms = int(time.time() * 1000)
-            queued = int(await runtime.redis.zcount(runtime.keys.queue, "-inf", now_ms))
-            pending = await SaleStore.of(runtime).pending_count(event_id)
-            if queued == 0 and pending == 0:
-                break
-            if time.monotonic() > deadline:
-                raise BenchError(
-                    f"queue not drained after {drain_timeout:.0f} s: {queued} queued, "
-                    f"{pending} pending"
-                )
-            await asyncio.sleep(0.02)
-        drained_epoch = time.time()
-        report = await audit(runtime, event_id)
-        rows = await SeckillTicket.filter(event_id=event_id).values_list(
-            "reserved_at", "created_at"
-        )
-    finally:
-        await close_db()
-        await _close_runtime(runtime)
+    async with Runtime.open(Settings(), redis_url=redis_url) as runtime:
+        await init_db(os.environ["DATABASE_URL"], pool_size=4)
+        try:
+            deadline = time.monotonic() + drain_timeout
+            while True:
+                # Jobs due now (seckill orders also schedule their expiry, deferred by minutes).
+                now_ms = int(time.time() * 1000)
+                queued = int(await runtime.redis.zcount(runtime.keys.queue, "-inf", now_ms))
+                pending = await SaleStore.of(runtime).pending_count(event_id)
+                if queued == 0 and pending == 0:
+                    break
+                if time.monotonic() > deadline:
+                    raise BenchError(
+                        f"queue not drained after {drain_timeout:.0f} s: {queued} queued, "
+                        f"{pending} pending"
+                    )
+                await asyncio.sleep(0.02)
+            drained_epoch = time.time()
+            report = await audit(runtime, event_id)
+            rows = await SeckillTicket.filter(event_id=event_id).values_list(
+                "reserved_at", "created_at"
+            )
+        finally:
+            await close_db()
     reserved = sorted(r.timestamp() for r, _ in rows)
     persisted = sorted(c.timestamp() for _, c in rows)
     per_second: list[int] = []

@@ -22,15 +22,10 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from flashmart.accounts import revocation
 from flashmart.core import metrics
 from flashmart.core.db import close_db, init_db, ping_db
 from flashmart.core.gc_tuning import settle_heap
-from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging, request_id_var
-from flashmart.core.pubsub import Broker
-from flashmart.core.queue import create_queue
-from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
@@ -274,23 +269,14 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             raise RuntimeError("REDIS_URL is not set (the CLI starts the embedded Redis)")
         if manage_database:
             await init_db(settings.database_url, pool_size=settings.database_pool_size)
-        redis = create_redis(settings.redis_url, multiplex=settings.redis_multiplex)
-        queue = await create_queue(settings, settings.redis_url)
-        keys = Keys(settings.redis_prefix)
-        broker = Broker(settings.redis_url, control_channel=keys.channel("broker", "control"))
-        await broker.start()  # one pub/sub connection for every subscription of this process
-        stamps = revocation.StampCache(ttl=settings.token_stamp_cache_seconds)
-        app.state.runtime = Runtime(
-            settings=settings, redis=redis, queue=queue, keys=keys, broker=broker, stamps=stamps
-        )
         try:
-            async with revocation.follow(broker, keys, stamps):
+            async with Runtime.open(
+                settings, multiplex=settings.redis_multiplex, broker=True
+            ) as runtime:
+                app.state.runtime = runtime
                 settle_heap(settings.gc_young_threshold)  # start-up is done
                 yield
         finally:
-            await broker.stop()
-            await queue.aclose()
-            await redis.aclose()
             if manage_database:
                 await close_db()
 

@@ -231,9 +231,6 @@ def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's datab
     """Compare Redis stock, the reservation ledger and the database; exit 1 on any failure."""
     from flashmart.core.db import close_db, init_db
     from flashmart.core.errors import DomainFailure
-    from flashmart.core.keys import Keys
-    from flashmart.core.queue import create_queue
-    from flashmart.core.redis import create_redis
     from flashmart.core.runtime import Runtime
     from flashmart.seckill.audit import audit
 
@@ -241,20 +238,13 @@ def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's datab
 
     async def go(url: str) -> bool:
         await init_db(settings.database_url, pool_size=2)
-        runtime = Runtime(
-            settings=settings,
-            redis=create_redis(url),
-            queue=await create_queue(settings, url),
-            keys=Keys(settings.redis_prefix),
-        )
         try:
-            report = await audit(runtime, event_id)
+            async with Runtime.open(settings, redis_url=url) as runtime:
+                report = await audit(runtime, event_id)
         except DomainFailure as failure:
             typer.echo(f"error: {failure}", err=True)
             return False
         finally:
-            await runtime.queue.aclose()
-            await runtime.redis.aclose()
             await close_db()
         typer.echo(
             f"sale {event_id}: total {report.total_stock}, sold {report.sold}, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 from arq import Worker, cron
@@ -15,15 +16,8 @@ from flashmart.core.db import close_db, init_db
 from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging
-from flashmart.core.queue import (
-    DEPS_KEY,
-    JobDeps,
-    create_queue,
-    deserialize_job,
-    redis_settings,
-    serialize_job,
-)
-from flashmart.core.redis import create_redis
+from flashmart.core.queue import deserialize_job, redis_settings, serialize_job
+from flashmart.core.runtime import DEPS_KEY, Runtime
 from flashmart.core.settings import Settings
 from flashmart.orders import jobs as order_jobs
 from flashmart.payments import jobs as payment_jobs
@@ -35,6 +29,8 @@ FUNCTIONS: list[WorkerCoroutine | Function] = [
     payment_jobs.deliver_sandbox_webhook_function,
     seckill_jobs.persist_reservation,
 ]
+# Where on_startup leaves what on_shutdown closes: the Runtime, then the database.
+CLOSE_KEY = "flashmart_close"
 
 
 def worker_options(
@@ -47,23 +43,20 @@ def worker_options(
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         configure_logging(settings.log_level, json_lines=settings.log_json)
-        if manage_database:
-            await init_db(settings.database_url, pool_size=settings.database_pool_size)
-        ctx[DEPS_KEY] = JobDeps(
-            settings=settings,
-            redis=create_redis(redis_url),
-            queue=await create_queue(settings, redis_url),
-            keys=Keys(settings.redis_prefix),
-        )
+        async with contextlib.AsyncExitStack() as stack:  # closes what opened if a step fails
+            if manage_database:
+                await init_db(settings.database_url, pool_size=settings.database_pool_size)
+                stack.push_async_callback(close_db)
+            ctx[DEPS_KEY] = await stack.enter_async_context(
+                Runtime.open(settings, redis_url=redis_url)
+            )
+            ctx[CLOSE_KEY] = stack.pop_all()  # for on_shutdown
         settle_heap(settings.gc_young_threshold)
 
     async def on_shutdown(ctx: dict[str, Any]) -> None:
-        deps: JobDeps | None = ctx.get(DEPS_KEY)
-        if deps is not None:
-            await deps.queue.aclose()
-            await deps.redis.aclose()
-        if manage_database:
-            await close_db()
+        opened: contextlib.AsyncExitStack | None = ctx.pop(CLOSE_KEY, None)
+        if opened is not None:
+            await opened.aclose()
 
     crons = [
         cron(

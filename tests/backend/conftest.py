@@ -24,10 +24,7 @@ from redis.asyncio import Redis
 from flashmart.app import create_app
 from flashmart.core import embedded_redis
 from flashmart.core.db import close_db, init_db
-from flashmart.core.keys import Keys
 from flashmart.core.migrations import migrate
-from flashmart.core.queue import create_queue
-from flashmart.core.redis import create_redis
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from tests.backend.helpers import TEST_SECRET, Api
@@ -204,10 +201,5 @@ async def api(app_factory: Any, redis: Redis) -> AsyncIterator[Api]:
 @pytest.fixture
 async def runtime(settings: Settings, db: None, redis: Redis) -> AsyncIterator[Runtime]:
     """What services get in the API and the worker: settings, Redis, the queue, key names."""
-    queue = await create_queue(settings, settings.redis_url or "")
-    redis_client = create_redis(settings.redis_url or "")
-    yield Runtime(
-        settings=settings, redis=redis_client, queue=queue, keys=Keys(settings.redis_prefix)
-    )
-    await queue.aclose()
-    await redis_client.aclose()
+    async with Runtime.open(settings) as opened:
+        yield opened

@@ -11,9 +11,9 @@ or the stamp in unix seconds (`0` when there is none).
   the cache with SET NX, so a concurrent writer's newer value always wins.
 - If Redis is unreachable the check falls back to the database for that request.
 
-Each API process also keeps the stamps it read in memory (`StampCache`), so that a request
-whose user was seen recently costs no Redis round trip at all (a flash-sale buy is otherwise
-two round trips; docs/bench.md). The copy is only used while it cannot be stale:
+Each API process also keeps the stamps it read in memory (`StampCache` in core/stamps.py), so
+that a request whose user was seen recently costs no Redis round trip at all (a flash-sale buy
+is otherwise two round trips; docs/bench.md). The copy is only used while it cannot be stale:
 
 - every writer, after its SET, drops the user's entry in its own process at once and PUBLISHes
   the user id on `Keys.token_stamps_channel`; every API process's broker hands that message
@@ -27,21 +27,15 @@ two round trips; docs/bench.md). The copy is only used while it cannot be stale:
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import time
-import weakref
-from collections.abc import AsyncIterator, Callable
 
 from redis.exceptions import RedisError
 
-from flashmart.accounts.deps import AccountDeps
 from flashmart.accounts.models import User
 from flashmart.accounts.tokens import AccessClaims, InvalidToken, verified_tokens
-from flashmart.core.keys import Keys
-from flashmart.core.pubsub import RECONNECTED, Broker
 from flashmart.core.redis import hot_get
 from flashmart.core.runtime import Runtime
+from flashmart.core.stamps import forget_in_process
 
 logger = logging.getLogger("flashmart.accounts")
 
@@ -50,73 +44,6 @@ NO_STAMP = b"0"
 # A miss costs one indexed query, so entries may come and go; the TTL also bounds how long a
 # change made without Redis (`flashmart createadmin`) takes to reach the API.
 CACHE_TTL_SECONDS = 300
-
-
-class StampCache:
-    """This process's copy of recently read stamps (see the module docstring)."""
-
-    def __init__(self, *, ttl: float, maxsize: int = 100_000) -> None:
-        self.ttl = ttl
-        self.maxsize = maxsize
-        self.live: Callable[[], bool] = lambda: False  # set by `follow`: pub/sub is connected
-        self.generation = 0  # bumped by every invalidation
-        self._entries: dict[int, tuple[bytes, float]] = {}
-        _caches.add(self)
-
-    def get(self, user_id: int) -> bytes | None:
-        if not self.live():
-            return None
-        found = self._entries.get(user_id)
-        if found is None:
-            return None
-        if found[1] <= time.monotonic():
-            del self._entries[user_id]
-            return None
-        return found[0]
-
-    def put(self, user_id: int, value: bytes, *, generation: int) -> None:
-        """Keep `value`, read when the generation was `generation`, unless a change came since."""
-        if self.ttl <= 0 or generation != self.generation or not self.live():
-            return
-        if len(self._entries) >= self.maxsize and user_id not in self._entries:
-            del self._entries[next(iter(self._entries))]  # the oldest entry
-        self._entries[user_id] = (value, time.monotonic() + self.ttl)
-
-    def forget(self, user_id: int) -> None:
-        self.generation += 1
-        self._entries.pop(user_id, None)
-
-    def clear(self) -> None:
-        self.generation += 1
-        self._entries.clear()
-
-    def __len__(self) -> int:
-        return len(self._entries)
-
-    def on_message(self, message: bytes) -> None:
-        if message == RECONNECTED:
-            self.clear()
-            return
-        try:
-            self.forget(int(message))
-        except ValueError:
-            self.clear()  # not a user id: trust nothing
-
-
-_caches: weakref.WeakSet[StampCache] = weakref.WeakSet()
-
-
-@contextlib.asynccontextmanager
-async def follow(broker: Broker, keys: Keys, cache: StampCache) -> AsyncIterator[StampCache]:
-    """Keep `cache` in step with every process's stamp changes while the block runs."""
-    async with broker.listen(keys.token_stamps_channel, cache.on_message):
-        cache.clear()  # nothing read before the subscription can be trusted
-        cache.live = broker.connected.is_set
-        try:
-            yield cache
-        finally:
-            cache.live = lambda: False
-            cache.clear()
 
 
 def stamp_value(user: User) -> bytes:
@@ -128,14 +55,13 @@ def stamp_value(user: User) -> bytes:
     return repr(user.tokens_valid_after.timestamp()).encode()
 
 
-async def publish(deps: AccountDeps, user: User) -> None:
+async def publish(runtime: Runtime, user: User) -> None:
     """Make `user`'s saved state effective for the very next request (call after the commit)."""
-    key = deps.keys.user_tokens_valid_after(user.id)
-    await deps.redis.set(key, stamp_value(user), ex=CACHE_TTL_SECONDS)
-    for cache in list(_caches):  # this process at once, the others through pub/sub
-        cache.forget(user.id)
+    key = runtime.keys.user_tokens_valid_after(user.id)
+    await runtime.redis.set(key, stamp_value(user), ex=CACHE_TTL_SECONDS)
+    forget_in_process(user.id)  # this process at once, the others through pub/sub
     try:
-        await deps.redis.publish(deps.keys.token_stamps_channel, str(user.id))
+        await runtime.redis.publish(runtime.keys.token_stamps_channel, str(user.id))
     except RedisError:
         # Other processes then use their copy until it expires or their pub/sub reconnects.
         logger.warning("could not announce a token stamp change", exc_info=True)
@@ -148,23 +74,23 @@ async def _from_database(user_id: int) -> bytes:
     return stamp_value(user) if user is not None else NO_STAMP
 
 
-async def _current_value(deps: AccountDeps, user_id: int) -> bytes:
-    stamps = deps.stamps if isinstance(deps, Runtime) else None
+async def _current_value(runtime: Runtime, user_id: int) -> bytes:
+    stamps = runtime.stamps
     if stamps is not None:
         remembered = stamps.get(user_id)
         if remembered is not None:
             return remembered
         generation = stamps.generation
-    value = await _read_value(deps, user_id)
+    value = await _read_value(runtime, user_id)
     if stamps is not None:
         stamps.put(user_id, value, generation=generation)
     return value
 
 
-async def _read_value(deps: AccountDeps, user_id: int) -> bytes:
-    key = deps.keys.user_tokens_valid_after(user_id)
+async def _read_value(runtime: Runtime, user_id: int) -> bytes:
+    key = runtime.keys.user_tokens_valid_after(user_id)
     try:
-        cached = await hot_get(deps.redis, key)
+        cached = await hot_get(runtime.redis, key)
     except RedisError:
         logger.warning("token stamp cache unavailable; checking the database", exc_info=True)
         return await _from_database(user_id)
@@ -172,8 +98,8 @@ async def _read_value(deps: AccountDeps, user_id: int) -> bytes:
         return cached
     value = await _from_database(user_id)
     try:
-        if not await deps.redis.set(key, value, ex=CACHE_TTL_SECONDS, nx=True):
-            newer: bytes | None = await deps.redis.get(key)  # a writer got there first
+        if not await runtime.redis.set(key, value, ex=CACHE_TTL_SECONDS, nx=True):
+            newer: bytes | None = await runtime.redis.get(key)  # a writer got there first
             value = newer if newer is not None else value
     except RedisError:
         logger.warning("could not fill the token stamp cache", exc_info=True)
@@ -189,9 +115,9 @@ def accepts(value: bytes, claims: AccessClaims) -> bool:
         return False
 
 
-async def verify_access_token(deps: AccountDeps, token: str) -> AccessClaims:
+async def verify_access_token(runtime: Runtime, token: str) -> AccessClaims:
     """The claims of a valid, unrevoked access token; `InvalidToken` otherwise."""
-    claims = verified_tokens.decode(token, secret=deps.settings.jwt_secret)
-    if not accepts(await _current_value(deps, claims.user_id), claims):
+    claims = verified_tokens.decode(token, secret=runtime.settings.jwt_secret)
+    if not accepts(await _current_value(runtime, claims.user_id), claims):
         raise InvalidToken("the token was revoked")
     return claims

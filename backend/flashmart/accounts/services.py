@@ -22,7 +22,6 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from flashmart.accounts import revocation
-from flashmart.accounts.deps import AccountDeps
 from flashmart.accounts.models import RefreshToken, Role, User
 from flashmart.accounts.passwords import (
     DEFAULT_MEMORY_COST,
@@ -35,6 +34,7 @@ from flashmart.accounts.passwords import (
 from flashmart.accounts.tokens import issue_access_token
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.ratelimit import Limit, RateLimiter
+from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 
 MIN_PASSWORD_LENGTH = 8
@@ -191,7 +191,7 @@ def search_users(
 
 
 async def update_user(
-    deps: AccountDeps,
+    runtime: Runtime,
     *,
     actor_id: int,
     user_id: int,
@@ -224,7 +224,7 @@ async def update_user(
         await user.save(update_fields=["role", "is_active", "tokens_valid_after", "updated_at"])
         if not user.is_active:
             await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
-    await revocation.publish(deps, user)
+    await revocation.publish(runtime, user)
     return user
 
 
@@ -240,20 +240,22 @@ def _digest(refresh_token: str) -> str:
     return hashlib.sha256(refresh_token.encode()).hexdigest()
 
 
-def _login_buckets(deps: AccountDeps, *, email: str, ip: str | None) -> list[tuple[str, Limit]]:
-    s = deps.settings
+def _login_buckets(runtime: Runtime, *, email: str, ip: str | None) -> list[tuple[str, Limit]]:
+    s = runtime.settings
     window = s.login_attempts_window_seconds
     email_key = hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()[:32]
     buckets = [
-        (deps.keys.login_attempts("email", email_key), Limit(s.login_attempts_per_email, window))
+        (runtime.keys.login_attempts("email", email_key), Limit(s.login_attempts_per_email, window))
     ]
     if ip is not None:
-        buckets.append((deps.keys.login_attempts("ip", ip), Limit(s.login_attempts_per_ip, window)))
+        buckets.append(
+            (runtime.keys.login_attempts("ip", ip), Limit(s.login_attempts_per_ip, window))
+        )
     return buckets
 
 
 async def _start_session(
-    deps: AccountDeps, user: User, *, family: str | None = None, now: datetime | None = None
+    runtime: Runtime, user: User, *, family: str | None = None, now: datetime | None = None
 ) -> Session:
     now = now or _now()
     raw = secrets.token_urlsafe(32)
@@ -261,13 +263,13 @@ async def _start_session(
         user=user,
         token_hash=_digest(raw),
         family=family or uuid.uuid4().hex,
-        expires_at=now + timedelta(days=deps.settings.refresh_token_ttl_days),
+        expires_at=now + timedelta(days=runtime.settings.refresh_token_ttl_days),
     )
     access = issue_access_token(
         user_id=user.id,
         role=user.role,
-        secret=deps.settings.jwt_secret,
-        ttl=timedelta(seconds=deps.settings.access_token_ttl_seconds),
+        secret=runtime.settings.jwt_secret,
+        ttl=timedelta(seconds=runtime.settings.access_token_ttl_seconds),
     )
     return Session(user=user, access_token=access, refresh_token=raw)
 
@@ -284,7 +286,7 @@ def _verify_or_pretend(password_hash: str | None, password: str, settings: Setti
     return verify_password(password_hash, password)
 
 
-async def login(deps: AccountDeps, *, email: str, password: str, ip: str | None) -> Session:
+async def login(runtime: Runtime, *, email: str, password: str, ip: str | None) -> Session:
     """Check credentials and start a session (`tokenCreate`).
 
     Unknown email, wrong password and deactivated account all answer `INVALID_CREDENTIALS`
@@ -292,15 +294,15 @@ async def login(deps: AccountDeps, *, email: str, password: str, ip: str | None)
     failed attempts for the email or from the IP; a successful login gives its attempt back.
     """
     email = normalize_email(email)
-    buckets = _login_buckets(deps, email=email, ip=ip)
-    limiter = RateLimiter(deps.redis)
+    buckets = _login_buckets(runtime, email=email, ip=ip)
+    limiter = RateLimiter(runtime.redis)
     await limiter.consume(*buckets)
     if not _verifiable(password):
         raise _invalid_credentials()
-    time_cost, memory_cost = _costs(deps.settings)
+    time_cost, memory_cost = _costs(runtime.settings)
     user = await User.get_or_none(email=email) if not validate_email(email) else None
     stored = user.password_hash if user is not None else None
-    matches = await asyncio.to_thread(_verify_or_pretend, stored, password, deps.settings)
+    matches = await asyncio.to_thread(_verify_or_pretend, stored, password, runtime.settings)
     if user is None or not matches or not user.is_active:
         raise _invalid_credentials()
     # A password change or deactivation may have committed while we were hashing.
@@ -309,9 +311,9 @@ async def login(deps: AccountDeps, *, email: str, password: str, ip: str | None)
     for key, limit in buckets:
         await limiter.refund(key, limit)
     if needs_rehash(user.password_hash, time_cost=time_cost, memory_cost=memory_cost):
-        user.password_hash = await _hash(password, deps.settings)
+        user.password_hash = await _hash(password, runtime.settings)
         await User.filter(id=user.id).update(password_hash=user.password_hash)
-    return await _start_session(deps, user)
+    return await _start_session(runtime, user)
 
 
 async def _find_refresh_token(raw: str) -> RefreshToken | None:
@@ -332,7 +334,7 @@ def _invalid_refresh_token() -> DomainFailure:
     )
 
 
-async def refresh(deps: AccountDeps, *, refresh_token: str) -> Session:
+async def refresh(runtime: Runtime, *, refresh_token: str) -> Session:
     """Use up a refresh token for a new access token and the next refresh token (`tokenRefresh`).
 
     A token used a second time revokes its whole family, including the newest token.
@@ -354,7 +356,7 @@ async def refresh(deps: AccountDeps, *, refresh_token: str) -> Session:
             used_at=now
         )
         session = (
-            await _start_session(deps, user, family=token.family, now=now) if claimed else None
+            await _start_session(runtime, user, family=token.family, now=now) if claimed else None
         )
     if session is None:
         await _revoke_family(token.family, now)
@@ -371,7 +373,7 @@ async def revoke(*, refresh_token: str) -> None:
 
 
 async def change_password(
-    deps: AccountDeps, *, user_id: int, old_password: str, new_password: str
+    runtime: Runtime, *, user_id: int, old_password: str, new_password: str
 ) -> None:
     """Set a new password; every session and access token of the user ends (`passwordChange`).
 
@@ -380,8 +382,8 @@ async def change_password(
     user = await User.get_or_none(id=user_id, is_active=True)
     if user is None:
         raise _invalid_credentials()
-    buckets = _login_buckets(deps, email=user.email, ip=None)
-    limiter = RateLimiter(deps.redis)
+    buckets = _login_buckets(runtime, email=user.email, ip=None)
+    limiter = RateLimiter(runtime.redis)
     await limiter.consume(*buckets)
     errors = validate_password(new_password, email=user.email, field=("newPassword",))
     old_ok = _verifiable(old_password) and await asyncio.to_thread(
@@ -396,11 +398,11 @@ async def change_password(
         await limiter.refund(key, limit)
     if errors:
         raise DomainFailure(*errors)
-    password_hash = await _hash(new_password, deps.settings)
+    password_hash = await _hash(new_password, runtime.settings)
     now = _now()
     async with in_transaction():
         await User.filter(id=user.id).update(password_hash=password_hash, tokens_valid_after=now)
         await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
     user.password_hash = password_hash
     user.tokens_valid_after = now
-    await revocation.publish(deps, user)
+    await revocation.publish(runtime, user)

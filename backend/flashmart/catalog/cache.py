@@ -20,29 +20,14 @@ from collections.abc import Awaitable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
-from typing import Any, Protocol, cast
+from typing import Any, cast
 
-from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
 from flashmart.catalog.models import Product, ProductImage
-from flashmart.core.keys import Keys
-from flashmart.core.settings import Settings
+from flashmart.core.runtime import Runtime
 
 logger = logging.getLogger("flashmart.catalog")
-
-
-class CatalogDeps(Protocol):
-    """What catalog services need from the process (the `Runtime`, a test's own object...)."""
-
-    @property
-    def settings(self) -> Settings: ...
-
-    @property
-    def redis(self) -> Redis: ...
-
-    @property
-    def keys(self) -> Keys: ...
 
 
 @dataclass(frozen=True)
@@ -130,10 +115,10 @@ def _snapshot_from_json(data: dict[str, Any]) -> ProductSnapshot:
 
 
 class ProductCache:
-    def __init__(self, deps: CatalogDeps) -> None:
-        self.redis = deps.redis
-        self.keys = deps.keys
-        self.ttl = deps.settings.catalog_cache_ttl_seconds
+    def __init__(self, runtime: Runtime) -> None:
+        self.redis = runtime.redis
+        self.keys = runtime.keys
+        self.ttl = runtime.settings.catalog_cache_ttl_seconds
 
     async def product(self, product_id: int) -> ProductSnapshot | None:
         try:

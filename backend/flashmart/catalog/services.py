@@ -21,7 +21,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from flashmart.catalog.cache import CatalogDeps, ProductCache, ProductPage, ProductSnapshot
+from flashmart.catalog.cache import ProductCache, ProductPage, ProductSnapshot
 from flashmart.catalog.images import (
     Readable,
     read_limited,
@@ -31,6 +31,7 @@ from flashmart.catalog.images import (
 from flashmart.catalog.models import Category, Product, ProductImage
 from flashmart.catalog.search import CATALOG_ORDER, category_with_descendants
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.runtime import Runtime
 
 NAME_MAX = 200
 CATEGORY_NAME_MAX = 100
@@ -88,10 +89,10 @@ async def children_by_parent_ids(ids: Sequence[int]) -> dict[int, list[Category]
 
 
 async def product_detail(
-    deps: CatalogDeps, product_id: int, *, include_unpublished: bool = False
+    runtime: Runtime, product_id: int, *, include_unpublished: bool = False
 ) -> ProductSnapshot | None:
     """One live product with its images, read through the cache."""
-    cache = ProductCache(deps)
+    cache = ProductCache(runtime)
     snapshot = await cache.product(product_id)
     if snapshot is None:
         product = await Product.get_or_none(id=product_id, deleted_at__isnull=True)
@@ -106,9 +107,9 @@ async def product_detail(
     return snapshot
 
 
-async def first_page(deps: CatalogDeps, size: int) -> ProductPage:
+async def first_page(runtime: Runtime, size: int) -> ProductPage:
     """The first `size` products of the shoppers' default listing, read through the cache."""
-    cache = ProductCache(deps)
+    cache = ProductCache(runtime)
     page = await cache.first_page(size)
     if page is not None:
         return page
@@ -124,13 +125,13 @@ async def first_page(deps: CatalogDeps, size: int) -> ProductPage:
     return page
 
 
-async def invalidate_products(deps: CatalogDeps, product_ids: Iterable[int] = ()) -> None:
+async def invalidate_products(runtime: Runtime, product_ids: Iterable[int] = ()) -> None:
     """Drop cached detail of `product_ids` and the cached listing pages.
 
     Call it after the transaction that changed them commits (checkout and order cancellation
     change stock through `decrement_stock`/`increment_stock`, which cannot see the commit).
     """
-    await ProductCache(deps).invalidate(product_ids)
+    await ProductCache(runtime).invalidate(product_ids)
 
 
 # --- validation -----------------------------------------------------------------------------
@@ -288,7 +289,7 @@ async def _save_with_slug(product: Product, *, explicit: bool, fields: list[str]
     raise DomainFailure(_slug_taken_error(_input("slug")))
 
 
-async def create_product(deps: CatalogDeps, draft: ProductDraft) -> Product:
+async def create_product(runtime: Runtime, draft: ProductDraft) -> Product:
     changes: ProductChanges = {
         "name": draft.name,
         "price": draft.price,
@@ -309,7 +310,7 @@ async def create_product(deps: CatalogDeps, draft: ProductDraft) -> Product:
         is_published=True if draft.is_published is None else draft.is_published,
     )
     await _save_with_slug(product, explicit=bool(draft.slug), fields=None)
-    await invalidate_products(deps, [product.id])
+    await invalidate_products(runtime, [product.id])
     return product
 
 
@@ -320,7 +321,7 @@ async def _live_product(product_id: int) -> Product:
     return product
 
 
-async def update_product(deps: CatalogDeps, product_id: int, changes: ProductChanges) -> Product:
+async def update_product(runtime: Runtime, product_id: int, changes: ProductChanges) -> Product:
     product = await _live_product(product_id)
     await _validate_product(changes, product_id=product_id)
     if (name := changes.get("name")) is not None:
@@ -344,11 +345,11 @@ async def update_product(deps: CatalogDeps, product_id: int, changes: ProductCha
     # took units in between (the admin console saves name and price without touching stock).
     fields = [*changes, "updated_at"]  # ProductChanges keys are the model's column names
     await _save_with_slug(product, explicit=bool(changes.get("slug")), fields=fields)
-    await invalidate_products(deps, [product_id])
+    await invalidate_products(runtime, [product_id])
     return product
 
 
-async def delete_product(deps: CatalogDeps, product_id: int) -> Product:
+async def delete_product(runtime: Runtime, product_id: int) -> Product:
     """Soft delete: hidden everywhere from now on, kept for the orders that reference it.
 
     The slug is freed (renamed to `<slug>~deleted~<id>`, which no valid slug can equal).
@@ -361,12 +362,12 @@ async def delete_product(deps: CatalogDeps, product_id: int) -> Product:
     )
     if not done:  # deleted by a concurrent request in between
         raise _not_found("product")
-    await invalidate_products(deps, [product_id])
+    await invalidate_products(runtime, [product_id])
     await product.refresh_from_db()
     return product
 
 
-async def set_stock(deps: CatalogDeps, product_id: int, stock: int) -> Product:
+async def set_stock(runtime: Runtime, product_id: int, stock: int) -> Product:
     errors = check_stock(stock, ("stock",))
     if errors:
         raise DomainFailure(*errors)
@@ -375,7 +376,7 @@ async def set_stock(deps: CatalogDeps, product_id: int, stock: int) -> Product:
     )
     if not done:
         raise _not_found("product")
-    await invalidate_products(deps, [product_id])
+    await invalidate_products(runtime, [product_id])
     return await Product.get(id=product_id)
 
 
@@ -396,14 +397,14 @@ async def increment_stock(product_id: int, quantity: int) -> None:
 
 
 async def add_product_image(
-    deps: CatalogDeps, *, product_id: int, upload: Readable, alt: str | None = None
+    runtime: Runtime, *, product_id: int, upload: Readable, alt: str | None = None
 ) -> ProductImage:
     """Check and store an uploaded image as the last picture of a live product."""
     await _live_product(product_id)
     errors = _check_text(alt, ("alt",), ALT_MAX)
     if errors:
         raise DomainFailure(*errors)
-    settings = deps.settings
+    settings = runtime.settings
     data = await read_limited(upload, settings.media_max_bytes)
     image = await store_product_image(
         media_dir=settings.data_dir / "media",
@@ -413,11 +414,11 @@ async def add_product_image(
         max_bytes=settings.media_max_bytes,
         max_pixels=settings.media_max_pixels,
     )
-    await invalidate_products(deps, [product_id])
+    await invalidate_products(runtime, [product_id])
     return image
 
 
-async def describe_product_image(deps: CatalogDeps, image_id: int, *, alt: str) -> ProductImage:
+async def describe_product_image(runtime: Runtime, image_id: int, *, alt: str) -> ProductImage:
     """Change the text that stands for a live product's picture (screen readers, broken
     images); empty clears it (the storefront then names the product and the image's place)."""
     errors = _check_text(alt, ("alt",), ALT_MAX)
@@ -427,12 +428,12 @@ async def describe_product_image(deps: CatalogDeps, image_id: int, *, alt: str) 
     if image is None or not await ProductImage.filter(id=image_id).update(alt=alt.strip()):
         raise _not_found("image")
     image.alt = alt.strip()
-    await invalidate_products(deps, [image.product_id])
+    await invalidate_products(runtime, [image.product_id])
     return image
 
 
 async def reorder_product_images(
-    deps: CatalogDeps, *, product_id: int, image_ids: Sequence[int]
+    runtime: Runtime, *, product_id: int, image_ids: Sequence[int]
 ) -> list[ProductImage]:
     """Show a live product's images in the order of `image_ids`, which must name each of its
     images exactly once (so a stale list, from before an upload or delete, changes nothing)."""
@@ -447,11 +448,11 @@ async def reorder_product_images(
             raise DomainFailure(_error(ErrorCode.INVALID, message, "imageIds"))
         for position, image_id in enumerate(image_ids):
             await ProductImage.filter(id=image_id).update(position=position)
-    await invalidate_products(deps, [product_id])
+    await invalidate_products(runtime, [product_id])
     return (await images_by_product_ids([product_id]))[product_id]
 
 
-async def delete_product_image(deps: CatalogDeps, image_id: int) -> Product:
+async def delete_product_image(runtime: Runtime, image_id: int) -> Product:
     """Remove one picture of a live product (its row, then its files); returns the product."""
     image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
     if image is None:
@@ -459,8 +460,8 @@ async def delete_product_image(deps: CatalogDeps, image_id: int) -> Product:
     product_id: int = image.product_id
     if not await ProductImage.filter(id=image_id).delete():  # deleted concurrently
         raise _not_found("image")
-    await remove_product_image_files(deps.settings.data_dir / "media", image)
-    await invalidate_products(deps, [product_id])
+    await remove_product_image_files(runtime.settings.data_dir / "media", image)
+    await invalidate_products(runtime, [product_id])
     return await Product.get(id=product_id)
 
 
@@ -519,7 +520,7 @@ async def _save_category(category: Category, *, explicit_slug: bool) -> None:
         await category.save()
 
 
-async def create_category(deps: CatalogDeps, draft: CategoryDraft) -> Category:
+async def create_category(runtime: Runtime, draft: CategoryDraft) -> Category:
     changes: CategoryChanges = {
         "name": draft.name,
         "slug": draft.slug,
@@ -537,9 +538,7 @@ async def create_category(deps: CatalogDeps, draft: CategoryDraft) -> Category:
     return category
 
 
-async def update_category(
-    deps: CatalogDeps, category_id: int, changes: CategoryChanges
-) -> Category:
+async def update_category(runtime: Runtime, category_id: int, changes: CategoryChanges) -> Category:
     category = await Category.get_or_none(id=category_id)
     if category is None:
         raise _not_found("category")

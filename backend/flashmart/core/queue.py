@@ -1,4 +1,4 @@
-"""The arq job queue: connection settings, JSON job format and the typed job context.
+"""The arq job queue: connection settings and the JSON job format.
 
 Jobs are JSON (not pickle) so that Lua scripts and other languages can write them too.
 """
@@ -14,7 +14,6 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from redis.asyncio.client import Pipeline
 
 from flashmart.core.keys import Keys
-from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 
 
@@ -60,14 +59,3 @@ async def create_queue(settings: Settings, url: str) -> ArqRedis:
         default_queue_name=Keys(settings.redis_prefix).queue,
     )
     return pool
-
-
-# What every job function receives, typed (arq itself hands jobs a plain dict).
-JobDeps = Runtime
-DEPS_KEY = "flashmart"
-
-
-def deps(ctx: dict[str, Any]) -> Runtime:
-    value = ctx[DEPS_KEY]
-    assert isinstance(value, Runtime)  # set by the worker's on_startup, never by input
-    return value

@@ -11,7 +11,7 @@ from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
 from flashmart.core.keys import Keys
-from flashmart.core.queue import deps
+from flashmart.core.runtime import deps
 
 
 @dataclass(frozen=True)

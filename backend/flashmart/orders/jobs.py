@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flashmart.core.queue import deps
+from flashmart.core.runtime import deps
 from flashmart.orders import services
 
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 from arq import Retry, func
 
-from flashmart.core.queue import deps
+from flashmart.core.runtime import deps
 from flashmart.payments import sandbox, services
 from flashmart.payments.models import PaymentStatus
 

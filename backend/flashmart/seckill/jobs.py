@@ -6,7 +6,7 @@ from typing import Any
 
 from arq import Retry
 
-from flashmart.core.queue import deps
+from flashmart.core.runtime import deps
 from flashmart.seckill import events, persist, reconcile
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from flashmart.accounts.models import RefreshToken, Role, User
 from flashmart.accounts.tokens import InvalidToken, issue_access_token
 from flashmart.core import embedded_redis
 from flashmart.core.errors import ApiError, DomainFailure, ErrorCode, TopLevelCode
-from flashmart.core.keys import Keys
+from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from tests.backend.helpers import TEST_PASSWORD, fast_hashing
 
@@ -27,25 +27,13 @@ def settings(settings: Settings) -> Settings:
     return fast_hashing(settings)  # type: ignore[no-any-return]
 
 
-@dataclass
-class Deps:
-    settings: Settings
-    redis: Redis
-    keys: Keys
-
-
-@pytest.fixture
-def deps(settings: Settings, redis: Redis, db: None) -> Deps:
-    return Deps(settings=settings, redis=redis, keys=Keys(settings.redis_prefix))
-
-
 def codes(failure: pytest.ExceptionInfo[DomainFailure]) -> list[ErrorCode]:
     return [e.code for e in failure.value.errors]
 
 
-async def make_user(deps: Deps, email: str = "ada@example.com", **kwargs: Any) -> User:
+async def make_user(runtime: Runtime, email: str = "ada@example.com", **kwargs: Any) -> User:
     return await accounts.create_user(
-        email=email, password=TEST_PASSWORD, settings=deps.settings, **kwargs
+        email=email, password=TEST_PASSWORD, settings=runtime.settings, **kwargs
     )
 
 
@@ -133,10 +121,10 @@ def test_unicode_passwords_are_allowed(password: str) -> None:
 
 # --- users ------------------------------------------------------------------------------------
 async def test_register_normalises_email_and_uses_the_configured_hash_cost(
-    deps: Deps,
+    runtime: Runtime,
 ) -> None:
     user = await accounts.register(
-        email="  Ada@Example.COM ", password=TEST_PASSWORD, settings=deps.settings
+        email="  Ada@Example.COM ", password=TEST_PASSWORD, settings=runtime.settings
     )
     assert user.email == "ada@example.com"
     assert user.role is Role.CUSTOMER
@@ -144,35 +132,37 @@ async def test_register_normalises_email_and_uses_the_configured_hash_cost(
     assert passwords.verify_password(user.password_hash, TEST_PASSWORD)
 
 
-async def test_duplicate_email_differing_in_case_is_taken(deps: Deps) -> None:
-    await make_user(deps, "ada@example.com")
+async def test_duplicate_email_differing_in_case_is_taken(runtime: Runtime) -> None:
+    await make_user(runtime, "ada@example.com")
     with pytest.raises(DomainFailure) as failure:
-        await make_user(deps, "ADA@example.com")
+        await make_user(runtime, "ADA@example.com")
     assert codes(failure) == [ErrorCode.EMAIL_TAKEN]
     assert await User.all().count() == 1
 
 
-async def test_invalid_registration_writes_nothing(deps: Deps) -> None:
+async def test_invalid_registration_writes_nothing(runtime: Runtime) -> None:
     with pytest.raises(DomainFailure) as failure:
-        await accounts.register(email="nope", password="short", settings=deps.settings)
+        await accounts.register(email="nope", password="short", settings=runtime.settings)
     assert codes(failure) == [ErrorCode.INVALID, ErrorCode.PASSWORD_TOO_SHORT]
     assert await User.all().count() == 0
 
 
-async def test_passwords_are_nfkc_normalised(deps: Deps) -> None:
+async def test_passwords_are_nfkc_normalised(runtime: Runtime) -> None:
     composed = "caf\u00e9-au-lait"
     decomposed = "cafe\u0301-au-lait"
-    await accounts.create_user(email="ada@example.com", password=composed, settings=deps.settings)
-    session = await accounts.login(deps, email="ada@example.com", password=decomposed, ip=None)
+    await accounts.create_user(
+        email="ada@example.com", password=composed, settings=runtime.settings
+    )
+    session = await accounts.login(runtime, email="ada@example.com", password=decomposed, ip=None)
     assert session.user.email == "ada@example.com"
 
 
-async def test_ensure_admin_creates_then_promotes_and_repasswords(deps: Deps) -> None:
+async def test_ensure_admin_creates_then_promotes_and_repasswords(runtime: Runtime) -> None:
     admin, created = await accounts.ensure_admin(email="Boss@Example.com", password=TEST_PASSWORD)
     assert created and admin.role is Role.ADMIN and admin.email == "boss@example.com"
-    shopper = await make_user(deps, "shopper@example.com")
-    await accounts.login(deps, email="shopper@example.com", password=TEST_PASSWORD, ip=None)
-    await accounts.update_user(deps, actor_id=admin.id, user_id=shopper.id, is_active=False)
+    shopper = await make_user(runtime, "shopper@example.com")
+    await accounts.login(runtime, email="shopper@example.com", password=TEST_PASSWORD, ip=None)
+    await accounts.update_user(runtime, actor_id=admin.id, user_id=shopper.id, is_active=False)
     promoted, created = await accounts.ensure_admin(
         email="shopper@example.com", password="a brand new password"
     )
@@ -184,10 +174,10 @@ async def test_ensure_admin_creates_then_promotes_and_repasswords(deps: Deps) ->
         await accounts.ensure_admin(email="boss@example.com", password="short")
 
 
-async def test_search_users_filters(deps: Deps) -> None:
-    await make_user(deps, "ada@example.com")
-    await make_user(deps, "bob@example.org", role=Role.ADMIN)
-    carol = await make_user(deps, "carol@example.org")
+async def test_search_users_filters(runtime: Runtime) -> None:
+    await make_user(runtime, "ada@example.com")
+    await make_user(runtime, "bob@example.org", role=Role.ADMIN)
+    carol = await make_user(runtime, "carol@example.org")
     carol.is_active = False
     await carol.save()
 
@@ -204,27 +194,27 @@ async def test_search_users_filters(deps: Deps) -> None:
 
 
 # --- login ------------------------------------------------------------------------------------
-async def test_login_starts_a_session(deps: Deps) -> None:
-    user = await make_user(deps)
+async def test_login_starts_a_session(runtime: Runtime) -> None:
+    user = await make_user(runtime)
     session = await accounts.login(
-        deps, email=" ADA@example.com", password=TEST_PASSWORD, ip="1.2.3.4"
+        runtime, email=" ADA@example.com", password=TEST_PASSWORD, ip="1.2.3.4"
     )
     assert session.user.id == user.id
-    claims = await revocation.verify_access_token(deps, session.access_token)
+    claims = await revocation.verify_access_token(runtime, session.access_token)
     assert (claims.user_id, claims.role) == (user.id, Role.CUSTOMER)
     assert claims.expires_at - claims.issued_at == pytest.approx(
-        deps.settings.access_token_ttl_seconds, abs=1
+        runtime.settings.access_token_ttl_seconds, abs=1
     )
     stored = await RefreshToken.get(user_id=user.id)
     assert stored.token_hash != session.refresh_token and len(stored.token_hash) == 64
-    expected_expiry = datetime.now(UTC) + timedelta(days=deps.settings.refresh_token_ttl_days)
+    expected_expiry = datetime.now(UTC) + timedelta(days=runtime.settings.refresh_token_ttl_days)
     assert abs((stored.expires_at - expected_expiry).total_seconds()) < 60
 
 
 async def test_unknown_email_and_wrong_password_look_the_same(
-    deps: Deps, monkeypatch: pytest.MonkeyPatch
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    await make_user(deps)
+    await make_user(runtime)
     verified: list[str] = []
     real_verify = passwords.verify_password
 
@@ -240,7 +230,7 @@ async def test_unknown_email_and_wrong_password_look_the_same(
         ("not an email", TEST_PASSWORD),
     ]:
         with pytest.raises(DomainFailure) as failure:
-            await accounts.login(deps, email=email, password=password, ip=None)
+            await accounts.login(runtime, email=email, password=password, ip=None)
         failures.append(failure.value.errors)
     assert failures[0] == failures[1] == failures[2]
     assert failures[0][0].code is ErrorCode.INVALID_CREDENTIALS
@@ -248,67 +238,69 @@ async def test_unknown_email_and_wrong_password_look_the_same(
     assert "$m=8,t=1,p=1$" in verified[1]
 
 
-async def test_deactivated_user_cannot_log_in(deps: Deps) -> None:
-    user = await make_user(deps)
+async def test_deactivated_user_cannot_log_in(runtime: Runtime) -> None:
+    user = await make_user(runtime)
     await User.filter(id=user.id).update(is_active=False)
     with pytest.raises(DomainFailure) as failure:
-        await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+        await accounts.login(runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None)
     assert codes(failure) == [ErrorCode.INVALID_CREDENTIALS]
 
 
-async def test_login_upgrades_an_outdated_hash(deps: Deps) -> None:
+async def test_login_upgrades_an_outdated_hash(runtime: Runtime) -> None:
     old = passwords.hash_password(TEST_PASSWORD, time_cost=2, memory_cost=16)
     user = await accounts.create_user(
         email="ada@example.com", password=TEST_PASSWORD, password_hash=old
     )
-    await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+    await accounts.login(runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None)
     await user.refresh_from_db()
     assert "$m=8,t=1,p=1$" in user.password_hash
 
 
 async def test_login_is_rate_limited_per_email_and_refunds_successes(
-    deps: Deps,
+    runtime: Runtime,
 ) -> None:
-    deps.settings = deps.settings.model_copy(update={"login_attempts_per_email": 3})
-    await make_user(deps)
+    runtime.settings = runtime.settings.model_copy(update={"login_attempts_per_email": 3})
+    await make_user(runtime)
     for _ in range(5):  # successes do not count
-        await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+        await accounts.login(runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None)
     for _ in range(3):
         with pytest.raises(DomainFailure):
-            await accounts.login(deps, email="ada@example.com", password="wrong pass", ip=None)
+            await accounts.login(runtime, email="ada@example.com", password="wrong pass", ip=None)
     with pytest.raises(ApiError) as limited:
-        await accounts.login(deps, email="ADA@example.com", password=TEST_PASSWORD, ip=None)
+        await accounts.login(runtime, email="ADA@example.com", password=TEST_PASSWORD, ip=None)
     assert limited.value.code is TopLevelCode.RATE_LIMITED
-    window = deps.settings.login_attempts_window_seconds
+    window = runtime.settings.login_attempts_window_seconds
     assert 0 < limited.value.extensions["retryAfter"] <= window // 3 + 1  # type: ignore[operator]
 
 
 # --- refresh tokens ---------------------------------------------------------------------------
-async def test_refresh_rotates_and_reuse_revokes_the_family(deps: Deps) -> None:
-    await make_user(deps)
-    first = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
-    other = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
-    second = await accounts.refresh(deps, refresh_token=first.refresh_token)
+async def test_refresh_rotates_and_reuse_revokes_the_family(runtime: Runtime) -> None:
+    await make_user(runtime)
+    first = await accounts.login(runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+    other = await accounts.login(runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+    second = await accounts.refresh(runtime, refresh_token=first.refresh_token)
     assert second.refresh_token != first.refresh_token
-    third = await accounts.refresh(deps, refresh_token=second.refresh_token)
+    third = await accounts.refresh(runtime, refresh_token=second.refresh_token)
     with pytest.raises(DomainFailure) as reused:
-        await accounts.refresh(deps, refresh_token=first.refresh_token)
+        await accounts.refresh(runtime, refresh_token=first.refresh_token)
     assert codes(reused) == [ErrorCode.INVALID_TOKEN]
     with pytest.raises(DomainFailure):  # the newest token of the family is revoked too
-        await accounts.refresh(deps, refresh_token=third.refresh_token)
+        await accounts.refresh(runtime, refresh_token=third.refresh_token)
     family = (await RefreshToken.get(token_hash=accounts._digest(first.refresh_token))).family
     assert await RefreshToken.filter(family=family, revoked_at=None).count() == 0
     # another sign-in (another family) is untouched
-    assert (await accounts.refresh(deps, refresh_token=other.refresh_token)).access_token
+    assert (await accounts.refresh(runtime, refresh_token=other.refresh_token)).access_token
 
 
 async def test_concurrent_refreshes_with_one_token_let_at_most_one_through(
-    deps: Deps,
+    runtime: Runtime,
 ) -> None:
-    await make_user(deps)
-    session = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+    await make_user(runtime)
+    session = await accounts.login(
+        runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None
+    )
     results = await asyncio.gather(
-        *(accounts.refresh(deps, refresh_token=session.refresh_token) for _ in range(5)),
+        *(accounts.refresh(runtime, refresh_token=session.refresh_token) for _ in range(5)),
         return_exceptions=True,
     )
     assert sum(isinstance(r, accounts.Session) for r in results) <= 1
@@ -316,60 +308,66 @@ async def test_concurrent_refreshes_with_one_token_let_at_most_one_through(
 
 
 @pytest.mark.parametrize("token", ["", "nope", "x" * 10_000, "tök\ud800en", "a\x00b"])
-async def test_garbage_refresh_tokens_are_invalid(deps: Deps, token: str) -> None:
+async def test_garbage_refresh_tokens_are_invalid(runtime: Runtime, token: str) -> None:
     with pytest.raises(DomainFailure) as failure:
-        await accounts.refresh(deps, refresh_token=token)
+        await accounts.refresh(runtime, refresh_token=token)
     assert codes(failure) == [ErrorCode.INVALID_TOKEN]
 
 
-async def test_expired_refresh_token_is_invalid(deps: Deps) -> None:
-    user = await make_user(deps)
-    session = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+async def test_expired_refresh_token_is_invalid(runtime: Runtime) -> None:
+    user = await make_user(runtime)
+    session = await accounts.login(
+        runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None
+    )
     await RefreshToken.filter(user_id=user.id).update(
         expires_at=datetime.now(UTC) - timedelta(seconds=1)
     )
     with pytest.raises(DomainFailure):
-        await accounts.refresh(deps, refresh_token=session.refresh_token)
+        await accounts.refresh(runtime, refresh_token=session.refresh_token)
 
 
-async def test_revoke_ends_the_session(deps: Deps) -> None:
-    await make_user(deps)
-    session = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+async def test_revoke_ends_the_session(runtime: Runtime) -> None:
+    await make_user(runtime)
+    session = await accounts.login(
+        runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None
+    )
     await accounts.revoke(refresh_token=session.refresh_token)
     with pytest.raises(DomainFailure):
-        await accounts.refresh(deps, refresh_token=session.refresh_token)
+        await accounts.refresh(runtime, refresh_token=session.refresh_token)
     await accounts.revoke(refresh_token=session.refresh_token)  # twice is fine
     with pytest.raises(DomainFailure):
         await accounts.revoke(refresh_token="unknown")
 
 
 # --- password change and revocation -----------------------------------------------------------
-async def test_password_change_ends_every_session(deps: Deps) -> None:
-    user = await make_user(deps)
-    session = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+async def test_password_change_ends_every_session(runtime: Runtime) -> None:
+    user = await make_user(runtime)
+    session = await accounts.login(
+        runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None
+    )
     await accounts.change_password(
-        deps,
+        runtime,
         user_id=user.id,
         old_password=TEST_PASSWORD,
         new_password="a brand new password",
     )
     with pytest.raises(InvalidToken):
-        await revocation.verify_access_token(deps, session.access_token)
+        await revocation.verify_access_token(runtime, session.access_token)
     with pytest.raises(DomainFailure):
-        await accounts.refresh(deps, refresh_token=session.refresh_token)
+        await accounts.refresh(runtime, refresh_token=session.refresh_token)
     fresh = await accounts.login(
-        deps, email="ada@example.com", password="a brand new password", ip=None
+        runtime, email="ada@example.com", password="a brand new password", ip=None
     )
-    await revocation.verify_access_token(deps, fresh.access_token)  # at once, same second
+    await revocation.verify_access_token(runtime, fresh.access_token)  # at once, same second
     await user.refresh_from_db()
     assert user.tokens_valid_after is not None
 
 
-async def test_password_change_reports_every_problem(deps: Deps) -> None:
-    user = await make_user(deps)
+async def test_password_change_reports_every_problem(runtime: Runtime) -> None:
+    user = await make_user(runtime)
     with pytest.raises(DomainFailure) as failure:
         await accounts.change_password(
-            deps, user_id=user.id, old_password="wrong", new_password="short"
+            runtime, user_id=user.id, old_password="wrong", new_password="short"
         )
     assert [(e.code, e.field) for e in failure.value.errors] == [
         (ErrorCode.INVALID_CREDENTIALS, ("oldPassword",)),
@@ -380,77 +378,81 @@ async def test_password_change_reports_every_problem(deps: Deps) -> None:
 
 
 async def test_deactivation_revokes_at_once_and_survives_a_cache_loss(
-    deps: Deps,
+    runtime: Runtime,
 ) -> None:
-    admin = await make_user(deps, "boss@example.com", role=Role.ADMIN)
-    user = await make_user(deps)
-    session = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
-    await revocation.verify_access_token(deps, session.access_token)
-    await accounts.update_user(deps, actor_id=admin.id, user_id=user.id, is_active=False)
-    key = deps.keys.user_tokens_valid_after(user.id)
-    assert await deps.redis.get(key) == revocation.INACTIVE
-    with pytest.raises(InvalidToken):
-        await revocation.verify_access_token(deps, session.access_token)
-    assert await RefreshToken.filter(user_id=user.id, revoked_at=None).count() == 0
-    await deps.redis.delete(key)  # Redis lost the stamp: the database still knows
-    with pytest.raises(InvalidToken):
-        await revocation.verify_access_token(deps, session.access_token)
-    assert await deps.redis.get(key) == revocation.INACTIVE  # and the cache is filled again
-    assert 0 < await deps.redis.ttl(key) <= revocation.CACHE_TTL_SECONDS
-    # reactivated: old tokens stay dead, a new sign-in works
-    await accounts.update_user(deps, actor_id=admin.id, user_id=user.id, is_active=True)
-    with pytest.raises(InvalidToken):
-        await revocation.verify_access_token(deps, session.access_token)
-    fresh = await accounts.login(deps, email="ada@example.com", password=TEST_PASSWORD, ip=None)
-    await revocation.verify_access_token(deps, fresh.access_token)
-
-
-async def test_role_change_refuses_tokens_with_the_old_role(deps: Deps) -> None:
-    boss = await make_user(deps, "boss@example.com", role=Role.ADMIN)
-    deputy = await make_user(deps, "deputy@example.com", role=Role.ADMIN)
+    admin = await make_user(runtime, "boss@example.com", role=Role.ADMIN)
+    user = await make_user(runtime)
     session = await accounts.login(
-        deps, email="deputy@example.com", password=TEST_PASSWORD, ip=None
+        runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None
+    )
+    await revocation.verify_access_token(runtime, session.access_token)
+    await accounts.update_user(runtime, actor_id=admin.id, user_id=user.id, is_active=False)
+    key = runtime.keys.user_tokens_valid_after(user.id)
+    assert await runtime.redis.get(key) == revocation.INACTIVE
+    with pytest.raises(InvalidToken):
+        await revocation.verify_access_token(runtime, session.access_token)
+    assert await RefreshToken.filter(user_id=user.id, revoked_at=None).count() == 0
+    await runtime.redis.delete(key)  # Redis lost the stamp: the database still knows
+    with pytest.raises(InvalidToken):
+        await revocation.verify_access_token(runtime, session.access_token)
+    assert await runtime.redis.get(key) == revocation.INACTIVE  # and the cache is filled again
+    assert 0 < await runtime.redis.ttl(key) <= revocation.CACHE_TTL_SECONDS
+    # reactivated: old tokens stay dead, a new sign-in works
+    await accounts.update_user(runtime, actor_id=admin.id, user_id=user.id, is_active=True)
+    with pytest.raises(InvalidToken):
+        await revocation.verify_access_token(runtime, session.access_token)
+    fresh = await accounts.login(runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+    await revocation.verify_access_token(runtime, fresh.access_token)
+
+
+async def test_role_change_refuses_tokens_with_the_old_role(runtime: Runtime) -> None:
+    boss = await make_user(runtime, "boss@example.com", role=Role.ADMIN)
+    deputy = await make_user(runtime, "deputy@example.com", role=Role.ADMIN)
+    session = await accounts.login(
+        runtime, email="deputy@example.com", password=TEST_PASSWORD, ip=None
     )
     updated = await accounts.update_user(
-        deps, actor_id=boss.id, user_id=deputy.id, role=Role.CUSTOMER
+        runtime, actor_id=boss.id, user_id=deputy.id, role=Role.CUSTOMER
     )
     assert updated.role is Role.CUSTOMER
     with pytest.raises(InvalidToken):
-        await revocation.verify_access_token(deps, session.access_token)
-    refreshed = await accounts.refresh(deps, refresh_token=session.refresh_token)
-    claims = await revocation.verify_access_token(deps, refreshed.access_token)
+        await revocation.verify_access_token(runtime, session.access_token)
+    refreshed = await accounts.refresh(runtime, refresh_token=session.refresh_token)
+    claims = await revocation.verify_access_token(runtime, refreshed.access_token)
     assert claims.role is Role.CUSTOMER
 
 
-async def test_admins_cannot_lock_themselves_out(deps: Deps) -> None:
-    boss = await make_user(deps, "boss@example.com", role=Role.ADMIN)
+async def test_admins_cannot_lock_themselves_out(runtime: Runtime) -> None:
+    boss = await make_user(runtime, "boss@example.com", role=Role.ADMIN)
     for change in ({"is_active": False}, {"role": Role.CUSTOMER}):
         with pytest.raises(DomainFailure) as failure:
-            await accounts.update_user(deps, actor_id=boss.id, user_id=boss.id, **change)
+            await accounts.update_user(runtime, actor_id=boss.id, user_id=boss.id, **change)
         assert codes(failure) == [ErrorCode.INVALID_STATE]
-    same = await accounts.update_user(deps, actor_id=boss.id, user_id=boss.id, role=Role.ADMIN)
+    same = await accounts.update_user(runtime, actor_id=boss.id, user_id=boss.id, role=Role.ADMIN)
     assert same.role is Role.ADMIN
     with pytest.raises(DomainFailure) as failure:
-        await accounts.update_user(deps, actor_id=boss.id, user_id=999_999, is_active=False)
+        await accounts.update_user(runtime, actor_id=boss.id, user_id=999_999, is_active=False)
     assert codes(failure) == [ErrorCode.NOT_FOUND]
 
 
 async def test_stamp_check_falls_back_to_the_database_when_redis_is_down(
-    deps: Deps, tmp_path: Path
+    runtime: Runtime, tmp_path: Path
 ) -> None:
-    admin = await make_user(deps, "boss@example.com", role=Role.ADMIN)
-    user = await make_user(deps)
-    token = issue_access_token(user_id=user.id, role=Role.CUSTOMER, secret=deps.settings.jwt_secret)
-    await accounts.update_user(deps, actor_id=admin.id, user_id=user.id, is_active=False)
+    admin = await make_user(runtime, "boss@example.com", role=Role.ADMIN)
+    user = await make_user(runtime)
+    token = issue_access_token(
+        user_id=user.id, role=Role.CUSTOMER, secret=runtime.settings.jwt_secret
+    )
+    await accounts.update_user(runtime, actor_id=admin.id, user_id=user.id, is_active=False)
     server = embedded_redis.start(tmp_path, reuse=False)
     dead = Redis.from_url(server.url)
     server.stop()
     try:
-        offline = Deps(settings=deps.settings, redis=dead, keys=deps.keys)
+        offline = dataclasses.replace(runtime, redis=dead)
         with pytest.raises(InvalidToken):
             await revocation.verify_access_token(offline, token)
         admin_token = issue_access_token(
-            user_id=admin.id, role=Role.ADMIN, secret=deps.settings.jwt_secret
+            user_id=admin.id, role=Role.ADMIN, secret=runtime.settings.jwt_secret
         )
         assert (await revocation.verify_access_token(offline, admin_token)).user_id == admin.id
     finally:

@@ -1,4 +1,5 @@
-"""The API process's copy of token stamps: reused while it cannot be stale, dropped on change.
+"""The API process's copy of token stamps in use: a change is seen in this process at once and
+in another through pub/sub (tests/backend/core/test_stamps.py tests the copy itself).
 
 The cross-process test runs a real `flashmart serve` in a separate process, so the only way a
 change made here can reach its copy is Redis pub/sub."""
@@ -14,62 +15,13 @@ from redis.asyncio import Redis
 
 from flashmart.accounts import revocation
 from flashmart.accounts.models import User
-from flashmart.accounts.revocation import StampCache
 from flashmart.accounts.services import update_user
 from flashmart.core.keys import Keys
-from flashmart.core.pubsub import RECONNECTED
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from tests.backend.helpers import error_code, token_for
 
 ME = {"query": "{ me { id isActive } }"}
-
-
-def _live_cache(ttl: float = 60) -> StampCache:
-    cache = StampCache(ttl=ttl)
-    cache.live = lambda: True
-    return cache
-
-
-def test_a_read_racing_a_change_is_not_kept() -> None:
-    cache = _live_cache()
-    generation = cache.generation
-    cache.forget(7)  # a change lands while the read of user 7's stamp is on its way
-    cache.put(7, b"0", generation=generation)
-    assert cache.get(7) is None
-    cache.put(7, b"1.5", generation=cache.generation)
-    assert cache.get(7) == b"1.5"
-
-
-def test_entries_expire_and_messages_drop_them() -> None:
-    cache = _live_cache(ttl=0.05)
-    cache.put(1, b"0", generation=cache.generation)
-    cache.put(2, b"0", generation=cache.generation)
-    cache.on_message(b"1")
-    assert cache.get(1) is None and cache.get(2) == b"0"
-    time.sleep(0.06)
-    assert cache.get(2) is None
-    cache = _live_cache()
-    cache.put(3, b"0", generation=cache.generation)
-    cache.on_message(RECONNECTED)  # messages may have been missed: trust nothing
-    assert len(cache) == 0
-    cache.put(4, b"0", generation=cache.generation)
-    cache.on_message(b"garbage")
-    assert len(cache) == 0
-
-
-def test_nothing_is_used_or_kept_while_pub_sub_is_down() -> None:
-    cache = _live_cache()
-    cache.put(1, b"0", generation=cache.generation)
-    cache.live = lambda: False
-    assert cache.get(1) is None
-    cache.put(2, b"0", generation=cache.generation)
-    cache.live = lambda: True
-    assert cache.get(2) is None and cache.get(1) == b"0"
-    off = StampCache(ttl=0)
-    off.live = lambda: True
-    off.put(1, b"0", generation=off.generation)
-    assert off.get(1) is None
 
 
 async def test_the_api_reads_each_stamp_once_and_a_change_in_this_process_is_seen_at_once(

@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 from flashmart.accounts.models import Role
 from flashmart.catalog.models import Category, Product, ProductImage
 from flashmart.core.keys import Keys
+from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.graphql.ids import decode_id, encode_id
 from tests.backend.helpers import Api, token_for
@@ -357,17 +358,14 @@ async def test_every_write_is_visible_on_the_next_read(
 
 
 async def test_stock_taken_by_checkout_shows_once_the_cache_is_invalidated(
-    api: Api, redis: Redis, settings: Settings
+    api: Api, runtime: Runtime
 ) -> None:
     """`decrement_stock` runs inside the checkout's transaction; the caller invalidates after."""
     from flashmart.catalog import services
-    from tests.backend.catalog.conftest import Deps
 
     product = await Product.create(name="Aurora", slug="aurora", price=Decimal("9.99"), stock=5)
     gid = encode_id("Product", product.id)
     assert (await api.gql(DETAIL, {"id": gid}))["data"]["product"]["stock"] == 5
     assert await services.decrement_stock(product.id, 2)
-    await services.invalidate_products(
-        Deps(settings, redis, Keys(settings.redis_prefix)), [product.id]
-    )
+    await services.invalidate_products(runtime, [product.id])
     assert (await api.gql(DETAIL, {"id": gid}))["data"]["product"]["stock"] == 3

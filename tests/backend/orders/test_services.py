@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -206,9 +207,7 @@ async def test_cancel_and_expire_racing_return_stock_once(runtime: Runtime) -> N
 
 async def test_a_real_worker_expires_unpaid_orders_once(runtime: Runtime) -> None:
     settings = runtime.settings.model_copy(update={"order_payment_timeout_seconds": 1})
-    runtime = Runtime(
-        settings=settings, redis=runtime.redis, queue=runtime.queue, keys=runtime.keys
-    )
+    runtime = dataclasses.replace(runtime, settings=settings)
     unpaid_user, paid_user = await _shoppers(2)
     product = await _product(10)
     await _fill_cart(unpaid_user, product, 3)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from datetime import UTC, datetime, timedelta
@@ -18,8 +19,7 @@ from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
 from flashmart.core import embedded_redis
 from flashmart.core.errors import DomainFailure, ErrorCode
-from flashmart.core.queue import create_queue, deserialize_job
-from flashmart.core.redis import create_redis
+from flashmart.core.queue import deserialize_job
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import EventInput, create_event
@@ -38,7 +38,7 @@ def relaxed(runtime: Runtime, **overrides: object) -> Runtime:
         **overrides,
     }
     settings = runtime.settings.model_copy(update=values)
-    return Runtime(settings=settings, redis=runtime.redis, queue=runtime.queue, keys=runtime.keys)
+    return dataclasses.replace(runtime, settings=settings)
 
 
 async def shoppers(n: int) -> list[User]:
@@ -140,13 +140,10 @@ async def job_result(runtime: Runtime, job_id: str) -> Any:
 async def own_redis_runtime(runtime: Runtime, tmp_path: Path) -> AsyncIterator[Runtime]:
     """`relaxed(runtime)` on an embedded Redis of the test's own (one it may SCRIPT FLUSH)."""
     server = embedded_redis.start(tmp_path, reuse=False)
-    own = create_redis(server.url)
-    queue = await create_queue(runtime.settings, server.url)
     try:
-        yield relaxed(Runtime(settings=runtime.settings, redis=own, queue=queue, keys=runtime.keys))
+        async with Runtime.open(runtime.settings, redis_url=server.url) as own:
+            yield relaxed(own)
     finally:
-        await queue.aclose()
-        await own.aclose()
         server.stop()
 
 

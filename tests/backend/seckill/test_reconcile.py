@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,9 +40,7 @@ async def test_enqueue_failure_is_repaired_by_the_reconciler(
     runtime = relaxed(
         runtime, seckill_enqueue_in_script=False, seckill_reconcile_after_seconds=0.01
     )
-    broken = Runtime(
-        settings=runtime.settings, redis=runtime.redis, queue=broken_queue, keys=runtime.keys
-    )
+    broken = dataclasses.replace(runtime, queue=broken_queue)
     (user,) = await shoppers(1)
     event = await sale(3)
     with pytest.raises((OSError, RedisError)):
