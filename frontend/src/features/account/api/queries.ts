@@ -51,39 +51,14 @@ export const OrdersQuery = graphql(`
   }
 `);
 
+/** The shopper's order page: the shared order fields plus each line's product, for its link. */
 export const OrderDetailFragment = graphql(`
   fragment OrderDetail on Order {
-    id
-    number
-    status
-    createdAt
-    paidAt
-    expiresAt
-    total {
-      amount
-      currency
-    }
+    ...OrderDetailFields
     lines {
-      id
-      productName
-      quantity
-      unitPrice {
-        amount
-        currency
-      }
-      total {
-        amount
-        currency
-      }
       product {
         id
       }
-    }
-    events {
-      fromStatus
-      toStatus
-      reason
-      createdAt
     }
   }
 `);

@@ -35,24 +35,7 @@ export const ProductDetailFieldsFragment = graphql(`
   }
 `);
 
-export const ProductsQuery = graphql(`
-  query Products($first: Int!, $after: String) {
-    products(first: $first, after: $after) {
-      edges {
-        cursor
-        node {
-          ...ProductCard
-        }
-      }
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      totalCount
-    }
-  }
-`);
-
+/** A page of the catalogue: the product list (filtered, sorted) and the home page's first products. */
 export const ProductListQuery = graphql(`
   query ProductList($first: Int!, $after: String, $filter: ProductFilter, $sortBy: ProductSort) {
     products(first: $first, after: $after, filter: $filter, sortBy: $sortBy) {

@@ -32,38 +32,17 @@ export const AdminOrdersQuery = graphql(`
   }
 `);
 
+/** The console's order page: the shared order fields plus shopper, origin, payments and next steps. */
 export const AdminOrderDetailFragment = graphql(`
   fragment AdminOrderDetail on Order {
-    id
-    number
-    status
-    createdAt
-    paidAt
-    expiresAt
+    ...OrderDetailFields
     allowedTransitions
-    total {
-      amount
-      currency
-    }
     user {
       id
       email
     }
     seckillEvent {
       id
-    }
-    lines {
-      id
-      productName
-      quantity
-      unitPrice {
-        amount
-        currency
-      }
-      total {
-        amount
-        currency
-      }
     }
     payments {
       id
@@ -75,12 +54,6 @@ export const AdminOrderDetailFragment = graphql(`
         amount
         currency
       }
-    }
-    events {
-      fromStatus
-      toStatus
-      reason
-      createdAt
     }
   }
 `);

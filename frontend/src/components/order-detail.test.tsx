@@ -1,0 +1,66 @@
+import { render, screen, within } from '@testing-library/react';
+import { describe, expect, it } from 'vitest';
+import type { OrderDetailFieldsFragment } from '@/gql/graphql';
+import { OrderDetail } from './order-detail';
+
+const money = (amount: string) => ({ amount, currency: 'USD' });
+
+const order: OrderDetailFieldsFragment = {
+  id: 'T3JkZXI6MQ==',
+  number: 'FM-20300101-0001',
+  status: 'PENDING_PAYMENT',
+  createdAt: '2030-01-01T10:00:00Z',
+  paidAt: null,
+  expiresAt: '2030-01-01T10:15:00Z',
+  total: money('20.00'),
+  lines: [{ id: 'T3JkZXJMaW5lOjE=', productName: 'Kettle', quantity: 2, unitPrice: money('10.00'), total: money('20.00') }],
+  events: [
+    { fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'Checkout', createdAt: '2030-01-01T10:00:00Z' },
+    { fromStatus: 'PENDING_PAYMENT', toStatus: 'CANCELLED', reason: '', createdAt: '2030-01-01T10:05:00Z' },
+  ],
+};
+
+describe('OrderDetail', () => {
+  it('shows heading, status, facts, lines and history, with the shop\'s wording by default', () => {
+    render(<OrderDetail order={order} actionErrors={['Too late to cancel']} />);
+
+    expect(screen.getByRole('heading', { name: 'Order FM-20300101-0001' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Order status')).toHaveTextContent('Pending payment');
+    expect(screen.getByRole('alert')).toHaveTextContent('Too late to cancel');
+    expect(screen.getByText('Pay before')).toBeInTheDocument();
+    expect(screen.queryByText('Paid')).toBeNull();
+    const row = within(screen.getByRole('table', { name: 'Order lines' })).getByRole('row', { name: /Kettle/ });
+    expect(row).toHaveTextContent('$10.00');
+    expect(screen.queryByText('Order total')).toBeNull();
+    expect(screen.getByLabelText('Status history')).toHaveTextContent('Checkout');
+    expect(screen.getByLabelText('Status history')).not.toHaveTextContent('from');
+  });
+
+  it('takes the differences between shop and console as props', () => {
+    render(
+      <OrderDetail
+        order={order}
+        leadingFacts={[{ key: 'who', label: 'Shopper', children: 'ann@example.com' }]}
+        trailingFacts={[{ key: 'source', label: 'Source', children: 'Cart checkout' }]}
+        unpaidText="Not paid"
+        expiresLabel="Expires"
+        factsFooter={<button type="button">Footer action</button>}
+        renderProduct={(line) => <a href="/p">{line.productName}</a>}
+        showTotalRow
+        afterLines={<section aria-label="Payments">none</section>}
+        showPreviousStatus
+      >
+        <p>Under the heading</p>
+      </OrderDetail>,
+    );
+
+    expect(screen.getByText('Under the heading')).toBeInTheDocument();
+    for (const text of ['Shopper', 'Source', 'Not paid', 'Expires', 'Order total']) {
+      expect(screen.getByText(text)).toBeInTheDocument();
+    }
+    expect(screen.getByRole('button', { name: 'Footer action' })).toBeInTheDocument();
+    expect(within(screen.getByRole('table', { name: 'Order lines' })).getByRole('link', { name: 'Kettle' })).toBeInTheDocument();
+    expect(screen.getByRole('region', { name: 'Payments' })).toBeInTheDocument();
+    expect(screen.getByLabelText('Status history')).toHaveTextContent('Cancelled from Pending payment');
+  });
+});
