@@ -13,7 +13,12 @@ from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
-from flashmart.graphql.seckill.types import SeckillEvent, SeckillTicket
+from flashmart.graphql.seckill.types import (
+    SeckillBuyPayload,
+    SeckillEvent,
+    SeckillEventPayload,
+    SeckillTicket,
+)
 from flashmart.seckill import models
 from flashmart.seckill import services as seckill
 
@@ -37,20 +42,6 @@ class SeckillEventUpdateInput:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     per_user_limit: int | None = None
-
-
-@strawberry.type
-class SeckillEventPayload:
-    event: SeckillEvent | None
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class SeckillBuyPayload:
-    ticket: SeckillTicket | None = strawberry.field(
-        description="QUEUED at once; follow it with `seckillTicketUpdated` or `seckillTicket`."
-    )
-    user_errors: list[UserError]
 
 
 def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> seckill.EventInput:
