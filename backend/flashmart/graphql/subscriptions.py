@@ -50,8 +50,7 @@ class Subscription:
         description="Your order (any order for administrators): now, then on every change.",
     )
     async def order_updated(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Order, None]:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         order_id = decode_id(id, "Order")
         runtime = info.context.runtime
 
@@ -74,8 +73,7 @@ class Subscription:
     async def seckill_ticket_updated(
         self, info: Info, id: strawberry.ID
     ) -> AsyncGenerator[SeckillTicket, None]:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         ticket_id = decode_ticket_id(id)
         runtime = info.context.runtime
 

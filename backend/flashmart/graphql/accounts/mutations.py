@@ -198,11 +198,10 @@ class AccountMutations:
         ],
     ) -> PasswordChangePayload:
         ctx = info.context
-        assert ctx.viewer is not None  # IsAuthenticated
         try:
             await accounts.change_password(
                 ctx.runtime,
-                user_id=ctx.viewer.user_id,
+                user_id=ctx.require_viewer().user_id,
                 old_password=old_password,
                 new_password=new_password,
             )
@@ -224,11 +223,10 @@ class AccountMutations:
         input: Annotated[UserUpdateInput, strawberry.argument(description="What to change.")],
     ) -> UserUpdatePayload:
         ctx = info.context
-        assert ctx.viewer is not None  # IsAdmin
         try:
             user = await accounts.update_user(
                 ctx.runtime,
-                actor_id=ctx.viewer.user_id,
+                actor_id=ctx.require_viewer().user_id,
                 user_id=decode_id(id, "User"),
                 role=input.role,
                 is_active=input.is_active,

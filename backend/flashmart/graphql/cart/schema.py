@@ -29,17 +29,11 @@ async def _payload(operation: Awaitable[services.CartView]) -> CartPayload:
     return CartPayload(cart=Cart.from_view(view), user_errors=[])
 
 
-def _user(info: Info) -> int:
-    viewer = info.context.viewer
-    assert viewer is not None  # guarded by IsAuthenticated
-    return viewer.user_id
-
-
 @strawberry.type
 class CartQueries:
     @strawberry.field(permission_classes=[IsAuthenticated], description="Your cart.")
     async def cart(self, info: Info) -> Cart:
-        return Cart.from_view(await services.view_cart(_user(info)))
+        return Cart.from_view(await services.view_cart(info.context.require_viewer().user_id))
 
 
 @strawberry.type
@@ -53,7 +47,7 @@ class CartMutations:
     ) -> CartPayload:
         return await _payload(
             services.add_item(
-                user_id=_user(info),
+                user_id=info.context.require_viewer().user_id,
                 product_id=decode_id(product_id, "Product"),
                 quantity=quantity,
                 maximum=info.context.settings.cart_max_line_quantity,
@@ -66,7 +60,7 @@ class CartMutations:
     ) -> CartPayload:
         return await _payload(
             services.update_item(
-                user_id=_user(info),
+                user_id=info.context.require_viewer().user_id,
                 line_id=decode_id(line_id, "CartLine"),
                 quantity=quantity,
                 maximum=info.context.settings.cart_max_line_quantity,
@@ -76,9 +70,12 @@ class CartMutations:
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Remove a line.")
     async def cart_remove_item(self, info: Info, line_id: strawberry.ID) -> CartPayload:
         return await _payload(
-            services.remove_item(user_id=_user(info), line_id=decode_id(line_id, "CartLine"))
+            services.remove_item(
+                user_id=info.context.require_viewer().user_id,
+                line_id=decode_id(line_id, "CartLine"),
+            )
         )
 
     @strawberry.mutation(permission_classes=[IsAuthenticated], description="Empty the cart.")
     async def cart_clear(self, info: Info) -> CartPayload:
-        return await _payload(services.clear(_user(info)))
+        return await _payload(services.clear(info.context.require_viewer().user_id))

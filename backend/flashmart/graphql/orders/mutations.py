@@ -30,12 +30,6 @@ async def _order_payload(operation: Awaitable[models.Order]) -> OrderPayload:
     return OrderPayload(order=Order.from_model(order), user_errors=[])
 
 
-def _viewer_id(info: Info) -> int:
-    viewer = info.context.viewer
-    assert viewer is not None  # guarded by the field's permission class
-    return viewer.user_id
-
-
 @strawberry.type
 class OrderMutations:
     @strawberry.mutation(
@@ -48,7 +42,9 @@ class OrderMutations:
     async def checkout_complete(self, info: Info, idempotency_key: str) -> OrderPayload:
         return await _order_payload(
             services.checkout(
-                info.context.runtime, user_id=_viewer_id(info), idempotency_key=idempotency_key
+                info.context.runtime,
+                user_id=info.context.require_viewer().user_id,
+                idempotency_key=idempotency_key,
             )
         )
 
@@ -59,7 +55,9 @@ class OrderMutations:
     async def order_cancel(self, info: Info, id: strawberry.ID) -> OrderPayload:
         return await _order_payload(
             services.cancel_order(
-                info.context.runtime, user_id=_viewer_id(info), order_id=decode_id(id, "Order")
+                info.context.runtime,
+                user_id=info.context.require_viewer().user_id,
+                order_id=decode_id(id, "Order"),
             )
         )
 
@@ -76,7 +74,7 @@ class OrderMutations:
         return await _order_payload(
             services.admin_set_status(
                 info.context.runtime,
-                admin_id=_viewer_id(info),
+                admin_id=info.context.require_viewer().user_id,
                 order_id=decode_id(id, "Order"),
                 target=status,
             )
@@ -92,6 +90,8 @@ class OrderMutations:
     async def order_refund(self, info: Info, id: strawberry.ID) -> OrderPayload:
         return await _order_payload(
             payments.refund_order(
-                info.context.runtime, admin_id=_viewer_id(info), order_id=decode_id(id, "Order")
+                info.context.runtime,
+                admin_id=info.context.require_viewer().user_id,
+                order_id=decode_id(id, "Order"),
             )
         )

@@ -29,8 +29,7 @@ class PaymentMutations:
         ),
     )
     async def payment_create(self, info: Info, order_id: strawberry.ID) -> PaymentPayload:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         try:
             payment = await services.create_payment(
                 info.context.runtime, user_id=viewer.user_id, order_id=decode_id(order_id, "Order")

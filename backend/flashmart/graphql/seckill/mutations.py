@@ -77,8 +77,7 @@ class SeckillMutations:
     async def seckill_buy(
         self, info: Info, event_id: strawberry.ID, quantity: int = 1
     ) -> SeckillBuyPayload:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         try:
             ticket = await seckill.buy(
                 info.context.runtime,

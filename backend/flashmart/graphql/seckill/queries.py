@@ -55,8 +55,7 @@ class SeckillQueries:
         permission_classes=[IsAuthenticated], description="Your ticket; null if not yours."
     )
     async def seckill_ticket(self, info: Info, id: strawberry.ID) -> SeckillTicket | None:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         view = await seckill.ticket_for(
             info.context.runtime, ticket_id=decode_ticket_id(id), user_id=viewer.user_id
         )
