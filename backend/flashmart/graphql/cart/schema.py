@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
-
 import strawberry
 
 from flashmart.cart import services
-from flashmart.core.errors import DomainFailure
 from flashmart.graphql.cart.types import Cart
 from flashmart.graphql.context import Info
-from flashmart.graphql.errors import UserError
+from flashmart.graphql.errors import UserError, UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAuthenticated
 
@@ -21,11 +18,7 @@ class CartPayload:
     user_errors: list[UserError]
 
 
-async def _payload(operation: Awaitable[services.CartView]) -> CartPayload:
-    try:
-        view = await operation
-    except DomainFailure as failure:
-        return CartPayload(cart=None, user_errors=UserError.many(failure.errors))
+def _payload(view: services.CartView) -> CartPayload:
     return CartPayload(cart=Cart.from_view(view), user_errors=[])
 
 
@@ -40,13 +33,14 @@ class CartQueries:
 class CartMutations:
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
         description="Add units of a product (merged into its line, at most the line maximum).",
     )
     async def cart_add_item(
         self, info: Info, product_id: strawberry.ID, quantity: int
     ) -> CartPayload:
-        return await _payload(
-            services.add_item(
+        return _payload(
+            await services.add_item(
                 user_id=info.context.require_viewer().user_id,
                 product_id=decode_id(product_id, "Product"),
                 quantity=quantity,
@@ -54,12 +48,16 @@ class CartMutations:
             )
         )
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Set a line's units.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
+        description="Set a line's units.",
+    )
     async def cart_update_item(
         self, info: Info, line_id: strawberry.ID, quantity: int
     ) -> CartPayload:
-        return await _payload(
-            services.update_item(
+        return _payload(
+            await services.update_item(
                 user_id=info.context.require_viewer().user_id,
                 line_id=decode_id(line_id, "CartLine"),
                 quantity=quantity,
@@ -67,15 +65,23 @@ class CartMutations:
             )
         )
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Remove a line.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
+        description="Remove a line.",
+    )
     async def cart_remove_item(self, info: Info, line_id: strawberry.ID) -> CartPayload:
-        return await _payload(
-            services.remove_item(
+        return _payload(
+            await services.remove_item(
                 user_id=info.context.require_viewer().user_id,
                 line_id=decode_id(line_id, "CartLine"),
             )
         )
 
-    @strawberry.mutation(permission_classes=[IsAuthenticated], description="Empty the cart.")
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
+        description="Empty the cart.",
+    )
     async def cart_clear(self, info: Info) -> CartPayload:
-        return await _payload(services.clear(info.context.require_viewer().user_id))
+        return _payload(await services.clear(info.context.require_viewer().user_id))

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
 
 import strawberry
 
-from flashmart.core.errors import DomainFailure
 from flashmart.graphql.context import Info
-from flashmart.graphql.errors import UserError
+from flashmart.graphql.errors import UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
 from flashmart.graphql.seckill.types import (
@@ -56,11 +54,7 @@ def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> seckill.EventIn
     )
 
 
-async def _event_payload(operation: Awaitable[models.SeckillEvent]) -> SeckillEventPayload:
-    try:
-        event = await operation
-    except DomainFailure as failure:
-        return SeckillEventPayload(event=None, user_errors=UserError.many(failure.errors))
+def _event_payload(event: models.SeckillEvent) -> SeckillEventPayload:
     return SeckillEventPayload(event=SeckillEvent.from_model(event), user_errors=[])
 
 
@@ -68,6 +62,7 @@ async def _event_payload(operation: Awaitable[models.SeckillEvent]) -> SeckillEv
 class SeckillMutations:
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
         description=(
             "Try to buy in a flash sale. Answers at once: a QUEUED ticket, or userErrors "
             "NOT_STARTED, ENDED, SOLD_OUT, ALREADY_PURCHASED, LIMIT_EXCEEDED; too many "
@@ -78,45 +73,47 @@ class SeckillMutations:
         self, info: Info, event_id: strawberry.ID, quantity: int = 1
     ) -> SeckillBuyPayload:
         viewer = info.context.require_viewer()
-        try:
-            ticket = await seckill.buy(
-                info.context.runtime,
-                user_id=viewer.user_id,
-                event_id=decode_id(event_id, "SeckillEvent"),
-                quantity=quantity,
-                client_ip=info.context.client_ip,
-            )
-        except DomainFailure as failure:
-            return SeckillBuyPayload(ticket=None, user_errors=UserError.many(failure.errors))
+        ticket = await seckill.buy(
+            info.context.runtime,
+            user_id=viewer.user_id,
+            event_id=decode_id(event_id, "SeckillEvent"),
+            quantity=quantity,
+            client_ip=info.context.client_ip,
+        )
         return SeckillBuyPayload(ticket=SeckillTicket.from_view(ticket), user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Create a flash sale; its units are taken from the product's stock.",
     )
     async def seckill_event_create(
         self, info: Info, input: SeckillEventInput
     ) -> SeckillEventPayload:
-        return await _event_payload(
-            seckill.create_event(_input(input), runtime=info.context.runtime)
+        return _event_payload(
+            await seckill.create_event(_input(input), runtime=info.context.runtime)
         )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Change a sale before it ends (stock only before it is warm or live).",
     )
     async def seckill_event_update(
         self, info: Info, id: strawberry.ID, input: SeckillEventUpdateInput
     ) -> SeckillEventPayload:
-        return await _event_payload(
-            seckill.update_event(info.context.runtime, decode_id(id, "SeckillEvent"), _input(input))
+        return _event_payload(
+            await seckill.update_event(
+                info.context.runtime, decode_id(id, "SeckillEvent"), _input(input)
+            )
         )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Load the sale into Redis now. Idempotent: never resets a running sale.",
     )
     async def seckill_event_warmup(self, info: Info, id: strawberry.ID) -> SeckillEventPayload:
-        return await _event_payload(
-            seckill.warm_up(info.context.runtime, decode_id(id, "SeckillEvent"))
+        return _event_payload(
+            await seckill.warm_up(info.context.runtime, decode_id(id, "SeckillEvent"))
         )

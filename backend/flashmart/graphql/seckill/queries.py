@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from flashmart.core.errors import DomainFailure
 from flashmart.graphql.context import Info
+from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.ids import decode_id, decode_ticket_id
 from flashmart.graphql.pagination import Connection, paginate
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
@@ -63,11 +63,8 @@ class SeckillQueries:
 
     @strawberry.field(permission_classes=[IsAdmin], description="Check a sale's invariants now.")
     async def seckill_event_audit(self, info: Info, id: strawberry.ID) -> SeckillAudit | None:
-        try:
-            report = await seckill.audit(info.context.runtime, decode_id(id, "SeckillEvent"))
-        except DomainFailure:
-            return None
-        return SeckillAudit.from_report(report)
+        report = await attempt(seckill.audit(info.context.runtime, decode_id(id, "SeckillEvent")))
+        return None if isinstance(report, Refused) else SeckillAudit.from_report(report)
 
     @strawberry.field(
         permission_classes=[IsAdmin],
@@ -76,10 +73,7 @@ class SeckillQueries:
     async def seckill_event_stats(
         self, info: Info, id: strawberry.ID, seconds: int = 60
     ) -> SeckillEventStats | None:
-        try:
-            stats = await seckill.live_stats(
-                info.context.runtime, decode_id(id, "SeckillEvent"), seconds=seconds
-            )
-        except DomainFailure:
-            return None
-        return SeckillEventStats.from_stats(stats)
+        stats = await attempt(
+            seckill.live_stats(info.context.runtime, decode_id(id, "SeckillEvent"), seconds=seconds)
+        )
+        return None if isinstance(stats, Refused) else SeckillEventStats.from_stats(stats)
