@@ -10,6 +10,7 @@ from starlette.websockets import WebSocket
 from strawberry.types import Info as StrawberryInfo
 
 from flashmart.accounts.tokens import AccessClaims
+from flashmart.core.errors import unauthenticated
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 
@@ -27,6 +28,13 @@ class Context:
     auth_problem: str | None = None  # why a presented token was refused; checked before execution
     extra: dict[str, Any] = field(default_factory=dict)
     connection_params: dict[str, Any] | None = None  # graphql-transport-ws `connection_init`
+
+    def require_viewer(self) -> AccessClaims:
+        """The signed-in viewer, for resolvers of fields guarded by `IsAuthenticated` or
+        `IsAdmin`; without one, the same `UNAUTHENTICATED` error those permission classes raise."""
+        if self.viewer is None:
+            raise unauthenticated()
+        return self.viewer
 
     @property
     def settings(self) -> Settings:

@@ -11,9 +11,9 @@ one mutation whose one root field is `seckillBuy`, without directives, selecting
 nothing that needs the database (`ticket { id status failureReason quantity order }`,
 `userErrors { field message code }`, `__typename`, through fragments or not). A qualifying
 request is answered here: the same token verification, the same service call
-(`seckill.buy.buy`), the same error shaping (`error_mapping.format_error`), the same
-metrics and access log; the response is exactly what generic execution answers
-(tests/backend/graphql/test_fastlane.py compares both byte for byte).
+(`seckill.buy.buy`), the same `userErrors` (`errors.attempt`) and error shaping
+(`error_mapping.format_error`), the same metrics and access log; the response is exactly what
+generic execution answers (tests/backend/graphql/test_fastlane.py compares both byte for byte).
 
 Everything else, and every request that is irregular before the service is called (no token,
 a refused token, variables that do not coerce, a malformed id), is handed untouched to the
@@ -59,9 +59,10 @@ from strawberry.schema.schema import validate_document
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
-from flashmart.core.errors import ApiError, DomainFailure
+from flashmart.core.errors import ApiError
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.error_mapping import format_error, log_unexpected
+from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
 from flashmart.seckill.buy import TicketView, buy
@@ -325,21 +326,20 @@ def _ticket(selections: tuple[Selection, ...], view: TicketView) -> dict[str, An
     return _shape(selections, values.__getitem__)
 
 
-def _payload(
-    plan: BuyPlan, view: TicketView | None, failure: DomainFailure | None
-) -> dict[str, Any]:
+def _payload(plan: BuyPlan, bought: TicketView | Refused) -> dict[str, Any]:
+    view, errors = (None, bought.errors) if isinstance(bought, Refused) else (bought, [])
+
     def value(name: str, selection: Selection) -> Any:
         if name == "__typename":
             return "SeckillBuyPayload"
         if name == "ticket":
             return _ticket(selection.children, view) if view is not None else None
-        errors = failure.errors if failure is not None else []
         return [
             _shape(
                 selection.children,
                 {
                     "__typename": "UserError",
-                    "field": list(e.field) if e.field else None,
+                    "field": e.field,
                     "message": e.message,
                     "code": e.code.value,
                 }.__getitem__,
@@ -416,16 +416,16 @@ class BuyLane:
         result: dict[str, Any]
         outcome = "ok"
         try:
-            view = await buy(
-                runtime,
-                user_id=viewer.user_id,
-                event_id=event_id,
-                quantity=quantity,
-                client_ip=client[0] if client else "unknown",
+            bought = await attempt(
+                buy(
+                    runtime,
+                    user_id=viewer.user_id,
+                    event_id=event_id,
+                    quantity=quantity,
+                    client_ip=client[0] if client else "unknown",
+                )
             )
-            result = {"data": _data(plan, _payload(plan, view, None))}
-        except DomainFailure as failure:
-            result = {"data": _data(plan, _payload(plan, None, failure))}
+            result = {"data": _data(plan, _payload(plan, bought))}
         except Exception as exc:  # noqa: BLE001 - shaped exactly as generic execution does
             error = located_error(exc, [plan.field], [plan.field_key])
             log_unexpected([error])

@@ -20,3 +20,14 @@ def decode_id(global_id: str, type_name: str) -> int:
 
 def encode_id(type_name: str, pk: int) -> str:
     return str(relay.GlobalID(type_name, str(pk)))
+
+
+def decode_ticket_id(global_id: str) -> str:
+    """The ticket id (a string key, not a primary key) inside a `SeckillTicket` global id."""
+    try:
+        parsed = relay.GlobalID.from_id(global_id)
+    except ValueError as exc:
+        raise bad_input("Invalid SeckillTicket id") from exc
+    if parsed.type_name != "SeckillTicket":
+        raise bad_input("Invalid SeckillTicket id")
+    return parsed.node_id

@@ -6,7 +6,7 @@ from typing import Any
 
 from strawberry.permission import BasePermission
 
-from flashmart.core.errors import ApiError, forbidden, unauthenticated
+from flashmart.core.errors import ApiError, forbidden
 from flashmart.graphql.context import Info
 
 
@@ -14,8 +14,7 @@ class IsAuthenticated(BasePermission):
     message = "Authentication required"
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        if info.context.viewer is None:
-            raise unauthenticated()
+        info.context.require_viewer()
         return True
 
 
@@ -23,10 +22,7 @@ class IsAdmin(BasePermission):
     message = "Administrators only"
 
     def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        viewer = info.context.viewer
-        if viewer is None:
-            raise unauthenticated()
-        if not viewer.is_admin:
+        if not info.context.require_viewer().is_admin:
             raise forbidden(self.message)
         return True
 

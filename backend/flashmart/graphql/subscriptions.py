@@ -14,17 +14,12 @@ import strawberry
 from flashmart.core.errors import bad_input, forbidden
 from flashmart.core.pubsub import Broker, watch
 from flashmart.graphql.context import Info
-from flashmart.graphql.ids import decode_id
+from flashmart.graphql.ids import decode_id, decode_ticket_id
 from flashmart.graphql.loaders import Loaders
 from flashmart.graphql.orders.types import Order
 from flashmart.graphql.permissions import IsAuthenticated
-from flashmart.graphql.seckill.queries import _ticket_id
-from flashmart.graphql.seckill.types import (
-    _WARM_LOADER,
-    SeckillEvent,
-    SeckillTicket,
-    _warm_loader,
-)
+from flashmart.graphql.seckill.loaders import forget_warm_states, warm_states
+from flashmart.graphql.seckill.types import SeckillEvent, SeckillTicket
 from flashmart.orders import services as orders
 from flashmart.orders.events import ORDER_TOPIC
 from flashmart.orders.models import Order as OrderModel
@@ -47,7 +42,7 @@ def _broker(info: Info) -> Broker:
 def _fresh(info: Info) -> None:
     """A socket's context lives as long as the socket: drop what its loaders cached."""
     info.context.loaders = Loaders()
-    info.context.extra.pop(_WARM_LOADER, None)
+    forget_warm_states(info.context)
 
 
 @strawberry.type
@@ -57,8 +52,7 @@ class Subscription:
         description="Your order (any order for administrators): now, then on every change.",
     )
     async def order_updated(self, info: Info, id: strawberry.ID) -> AsyncGenerator[Order, None]:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         order_id = decode_id(id, "Order")
         runtime = info.context.runtime
 
@@ -81,9 +75,8 @@ class Subscription:
     async def seckill_ticket_updated(
         self, info: Info, id: strawberry.ID
     ) -> AsyncGenerator[SeckillTicket, None]:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
-        ticket_id = _ticket_id(id)
+        viewer = info.context.require_viewer()
+        ticket_id = decode_ticket_id(id)
         runtime = info.context.runtime
 
         async def load() -> TicketView | None:
@@ -113,5 +106,6 @@ class Subscription:
         rate = runtime.settings.subscription_event_rate
         async for snap in live.event_updates(runtime, event_id, rate=rate):
             _fresh(info)
-            _warm_loader(info).prime(event_id, snap.warm)  # the stock this update was sent for
+            # the stock this update was sent for
+            warm_states(info.context).prime(event_id, snap.warm)
             yield SeckillEvent.from_model(snap.event)

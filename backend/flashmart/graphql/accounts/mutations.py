@@ -2,27 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Annotated
 
 import strawberry
 
 from flashmart.accounts import services as accounts
-from flashmart.core.errors import DomainError, DomainFailure
 from flashmart.graphql.accounts.types import Role, User
 from flashmart.graphql.context import Info
-from flashmart.graphql.errors import UserError
+from flashmart.graphql.errors import UserError, UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
-
-
-def _errors(errors: Iterable[DomainError], *, under: str | None = None) -> list[UserError]:
-    """`UserError`s whose `field` paths start at the argument `under` (e.g. `input`)."""
-    if under is None:
-        return UserError.many(errors)
-    return UserError.many(
-        DomainError(e.code, e.message, (under, *e.field) if e.field else None) for e in errors
-    )
 
 
 # --- inputs -----------------------------------------------------------------------------------
@@ -104,27 +93,26 @@ REFRESH_TOKEN_ARGUMENT = strawberry.argument(
 # --- operations -------------------------------------------------------------------------------
 @strawberry.type
 class AccountMutations:
-    @strawberry.mutation(description="Create a shopper account. Sign in with `tokenCreate`.")
+    @strawberry.mutation(
+        extensions=[UserErrorsExtension(under="input")],
+        description="Create a shopper account. Sign in with `tokenCreate`.",
+    )
     async def account_register(
         self,
         info: Info,
         input: Annotated[AccountRegisterInput, strawberry.argument(description="The account.")],
     ) -> AccountRegisterPayload:
-        try:
-            user = await accounts.register(
-                email=input.email, password=input.password, settings=info.context.settings
-            )
-        except DomainFailure as failure:
-            return AccountRegisterPayload(
-                user=None, user_errors=_errors(failure.errors, under="input")
-            )
+        user = await accounts.register(
+            email=input.email, password=input.password, settings=info.context.settings
+        )
         return AccountRegisterPayload(user=User.from_model(user), user_errors=[])
 
     @strawberry.mutation(
+        extensions=[UserErrorsExtension()],
         description=(
             "Sign in: an access token and a refresh token. Wrong email or password both answer "
             "`INVALID_CREDENTIALS`; too many failures answer the top-level error `RATE_LIMITED`."
-        )
+        ),
     )
     async def token_create(
         self,
@@ -133,17 +121,9 @@ class AccountMutations:
         password: Annotated[str, strawberry.argument(description="The account's password.")],
     ) -> TokenCreatePayload:
         ctx = info.context
-        try:
-            session = await accounts.login(
-                ctx.runtime, email=email, password=password, ip=ctx.client_ip
-            )
-        except DomainFailure as failure:
-            return TokenCreatePayload(
-                access_token=None,
-                refresh_token=None,
-                user=None,
-                user_errors=_errors(failure.errors),
-            )
+        session = await accounts.login(
+            ctx.runtime, email=email, password=password, ip=ctx.client_ip
+        )
         return TokenCreatePayload(
             access_token=session.access_token,
             refresh_token=session.refresh_token,
@@ -152,38 +132,33 @@ class AccountMutations:
         )
 
     @strawberry.mutation(
+        extensions=[UserErrorsExtension()],
         description=(
             "Trade a refresh token for new tokens. Each refresh token works once; using one "
             "again ends the whole session (every token from that sign-in)."
-        )
+        ),
     )
     async def token_refresh(
         self, info: Info, refresh_token: Annotated[str, REFRESH_TOKEN_ARGUMENT]
     ) -> TokenRefreshPayload:
-        try:
-            session = await accounts.refresh(info.context.runtime, refresh_token=refresh_token)
-        except DomainFailure as failure:
-            return TokenRefreshPayload(
-                access_token=None, refresh_token=None, user_errors=_errors(failure.errors)
-            )
+        session = await accounts.refresh(info.context.runtime, refresh_token=refresh_token)
         return TokenRefreshPayload(
             access_token=session.access_token, refresh_token=session.refresh_token, user_errors=[]
         )
 
     @strawberry.mutation(
-        description="Sign out: end the session of this refresh token (its access token expires)."
+        extensions=[UserErrorsExtension()],
+        description="Sign out: end the session of this refresh token (its access token expires).",
     )
     async def token_revoke(
         self, refresh_token: Annotated[str, REFRESH_TOKEN_ARGUMENT]
     ) -> TokenRevokePayload:
-        try:
-            await accounts.revoke(refresh_token=refresh_token)
-        except DomainFailure as failure:
-            return TokenRevokePayload(user_errors=_errors(failure.errors))
+        await accounts.revoke(refresh_token=refresh_token)
         return TokenRevokePayload(user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
         description=(
             "Change the signed-in user's password. Every session and access token of the user "
             "ends, this one included: sign in again with the new password."
@@ -198,20 +173,17 @@ class AccountMutations:
         ],
     ) -> PasswordChangePayload:
         ctx = info.context
-        assert ctx.viewer is not None  # IsAuthenticated
-        try:
-            await accounts.change_password(
-                ctx.runtime,
-                user_id=ctx.viewer.user_id,
-                old_password=old_password,
-                new_password=new_password,
-            )
-        except DomainFailure as failure:
-            return PasswordChangePayload(user_errors=_errors(failure.errors))
+        await accounts.change_password(
+            ctx.runtime,
+            user_id=ctx.require_viewer().user_id,
+            old_password=old_password,
+            new_password=new_password,
+        )
         return PasswordChangePayload(user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description=(
             "Change a user's role or deactivate / reactivate them (admins only). The user's "
             "current access tokens stop working on their next request."
@@ -224,15 +196,11 @@ class AccountMutations:
         input: Annotated[UserUpdateInput, strawberry.argument(description="What to change.")],
     ) -> UserUpdatePayload:
         ctx = info.context
-        assert ctx.viewer is not None  # IsAdmin
-        try:
-            user = await accounts.update_user(
-                ctx.runtime,
-                actor_id=ctx.viewer.user_id,
-                user_id=decode_id(id, "User"),
-                role=input.role,
-                is_active=input.is_active,
-            )
-        except DomainFailure as failure:
-            return UserUpdatePayload(user=None, user_errors=_errors(failure.errors))
+        user = await accounts.update_user(
+            ctx.runtime,
+            actor_id=ctx.require_viewer().user_id,
+            user_id=decode_id(id, "User"),
+            role=input.role,
+            is_active=input.is_active,
+        )
         return UserUpdatePayload(user=User.from_model(user), user_errors=[])

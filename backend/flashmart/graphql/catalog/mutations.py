@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from typing import Any, cast
 
 import strawberry
@@ -10,7 +9,6 @@ from strawberry.file_uploads import Upload
 
 from flashmart.catalog import models, services
 from flashmart.catalog.images import Readable
-from flashmart.core.errors import DomainFailure
 from flashmart.graphql.catalog.types import (
     Category,
     CategoryInput,
@@ -26,7 +24,7 @@ from flashmart.graphql.catalog.types import (
     ProductUpdateInput,
 )
 from flashmart.graphql.context import Info
-from flashmart.graphql.errors import UserError
+from flashmart.graphql.errors import UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAdmin
 
@@ -44,37 +42,27 @@ def _given(data: object, **ids: str) -> dict[str, Any]:
     return sent
 
 
-async def _product_payload(operation: Awaitable[models.Product]) -> ProductPayload:
-    try:
-        product = await operation
-    except DomainFailure as failure:
-        return ProductPayload(product=None, user_errors=UserError.many(failure.errors))
+def _product_payload(product: models.Product) -> ProductPayload:
     return ProductPayload(product=Product.from_model(product), user_errors=[])
 
 
-async def _image_result(
-    operation: Awaitable[models.ProductImage],
-) -> tuple[Product | None, ProductImage | None, list[UserError]]:
-    """The picture a mutation stored or changed, with its product; or why nothing changed."""
-    try:
-        image = await operation
-    except DomainFailure as failure:
-        return None, None, UserError.many(failure.errors)
+async def _product_of(image: models.ProductImage) -> Product:
+    """The product a picture belongs to, as it is after the change."""
     product = await models.Product.get(id=image.product_id)
-    return Product.from_model(product), ProductImage.from_model(image), []
+    return Product.from_model(product)
 
 
-async def _category_payload(operation: Awaitable[models.Category]) -> CategoryPayload:
-    try:
-        category = await operation
-    except DomainFailure as failure:
-        return CategoryPayload(category=None, user_errors=UserError.many(failure.errors))
+def _category_payload(category: models.Category) -> CategoryPayload:
     return CategoryPayload(category=Category.from_model(category), user_errors=[])
 
 
 @strawberry.type
 class CatalogMutations:
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Add a product.")
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
+        description="Add a product.",
+    )
     async def product_create(self, info: Info, input: ProductInput) -> ProductPayload:
         draft = services.ProductDraft(
             name=input.name,
@@ -85,37 +73,47 @@ class CatalogMutations:
             category_id=_optional_id(input.category_id, "Category"),
             is_published=input.is_published,
         )
-        return await _product_payload(services.create_product(info.context.runtime, draft))
+        return _product_payload(await services.create_product(info.context.runtime, draft))
 
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Change a product.")
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
+        description="Change a product.",
+    )
     async def product_update(
         self, info: Info, id: strawberry.ID, input: ProductUpdateInput
     ) -> ProductPayload:
         changes = cast(services.ProductChanges, _given(input, category_id="Category"))
-        return await _product_payload(
-            services.update_product(info.context.runtime, decode_id(id, "Product"), changes)
+        return _product_payload(
+            await services.update_product(info.context.runtime, decode_id(id, "Product"), changes)
         )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description=(
             "Hide a product everywhere for good (soft delete: orders keep referring to it); "
             "its slug is freed for new products."
         ),
     )
     async def product_delete(self, info: Info, id: strawberry.ID) -> ProductPayload:
-        return await _product_payload(
-            services.delete_product(info.context.runtime, decode_id(id, "Product"))
-        )
-
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Set a product's stock.")
-    async def product_stock_set(self, info: Info, id: strawberry.ID, stock: int) -> ProductPayload:
-        return await _product_payload(
-            services.set_stock(info.context.runtime, decode_id(id, "Product"), stock)
+        return _product_payload(
+            await services.delete_product(info.context.runtime, decode_id(id, "Product"))
         )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
+        description="Set a product's stock.",
+    )
+    async def product_stock_set(self, info: Info, id: strawberry.ID, stock: int) -> ProductPayload:
+        return _product_payload(
+            await services.set_stock(info.context.runtime, decode_id(id, "Product"), stock)
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description=(
             "Add a picture (PNG, JPEG, WebP or GIF, at most MEDIA_MAX_BYTES) as a GraphQL "
             "multipart request carrying the header `x-flashmart-upload: 1`."
@@ -124,18 +122,19 @@ class CatalogMutations:
     async def product_image_upload(
         self, info: Info, product_id: strawberry.ID, file: Upload, alt: str | None = None
     ) -> ProductImageUploadPayload:
-        product, image, errors = await _image_result(
-            services.add_product_image(
-                info.context.runtime,
-                product_id=decode_id(product_id, "Product"),
-                upload=cast(Readable, file),
-                alt=alt,
-            )
+        image = await services.add_product_image(
+            info.context.runtime,
+            product_id=decode_id(product_id, "Product"),
+            upload=cast(Readable, file),
+            alt=alt,
         )
-        return ProductImageUploadPayload(product=product, image=image, user_errors=errors)
+        return ProductImageUploadPayload(
+            product=await _product_of(image), image=ProductImage.from_model(image), user_errors=[]
+        )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description=(
             "Change an image's alternative text (at most 200 characters; empty clears it)."
         ),
@@ -143,15 +142,16 @@ class CatalogMutations:
     async def product_image_update(
         self, info: Info, id: strawberry.ID, alt: str
     ) -> ProductImagePayload:
-        product, image, errors = await _image_result(
-            services.describe_product_image(
-                info.context.runtime, decode_id(id, "ProductImage"), alt=alt
-            )
+        image = await services.describe_product_image(
+            info.context.runtime, decode_id(id, "ProductImage"), alt=alt
         )
-        return ProductImagePayload(product=product, image=image, user_errors=errors)
+        return ProductImagePayload(
+            product=await _product_of(image), image=ProductImage.from_model(image), user_errors=[]
+        )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description=(
             "Show a product's images in this order; `imageIds` must name each of its images "
             "exactly once (else INVALID and nothing changes)."
@@ -162,13 +162,9 @@ class CatalogMutations:
     ) -> ProductImageReorderPayload:
         pk = decode_id(product_id, "Product")
         ids = [decode_id(i, "ProductImage") for i in image_ids]
-        try:
-            images = await services.reorder_product_images(
-                info.context.runtime, product_id=pk, image_ids=ids
-            )
-        except DomainFailure as failure:
-            errors = UserError.many(failure.errors)
-            return ProductImageReorderPayload(product=None, images=None, user_errors=errors)
+        images = await services.reorder_product_images(
+            info.context.runtime, product_id=pk, image_ids=ids
+        )
         return ProductImageReorderPayload(
             product=Product.from_model(await models.Product.get(id=pk)),
             images=[ProductImage.from_model(i) for i in images],
@@ -177,25 +173,34 @@ class CatalogMutations:
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Remove a picture of a product (its files too); returns the product.",
     )
     async def product_image_delete(self, info: Info, id: strawberry.ID) -> ProductPayload:
-        return await _product_payload(
-            services.delete_product_image(info.context.runtime, decode_id(id, "ProductImage"))
+        return _product_payload(
+            await services.delete_product_image(info.context.runtime, decode_id(id, "ProductImage"))
         )
 
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Add a category.")
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
+        description="Add a category.",
+    )
     async def category_create(self, info: Info, input: CategoryInput) -> CategoryPayload:
         draft = services.CategoryDraft(
             name=input.name, slug=input.slug, parent_id=_optional_id(input.parent_id, "Category")
         )
-        return await _category_payload(services.create_category(info.context.runtime, draft))
+        return _category_payload(await services.create_category(info.context.runtime, draft))
 
-    @strawberry.mutation(permission_classes=[IsAdmin], description="Rename or move a category.")
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
+        description="Rename or move a category.",
+    )
     async def category_update(
         self, info: Info, id: strawberry.ID, input: CategoryUpdateInput
     ) -> CategoryPayload:
         changes = cast(services.CategoryChanges, _given(input, parent_id="Category"))
-        return await _category_payload(
-            services.update_category(info.context.runtime, decode_id(id, "Category"), changes)
+        return _category_payload(
+            await services.update_category(info.context.runtime, decode_id(id, "Category"), changes)
         )

@@ -38,8 +38,7 @@ class OrderQueries:
         before: str | None = None,
         filter: OrderFilter | None = None,
     ) -> Connection[Order]:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         filters = services.OrderFilter(**vars(filter)) if filter else None
         queryset = services.orders_for(
             user_id=viewer.user_id, is_admin=viewer.is_admin, filters=filters
@@ -53,8 +52,7 @@ class OrderQueries:
         description="One order; null unless it is yours or you are an administrator.",
     )
     async def order(self, info: Info, id: strawberry.ID) -> Order | None:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         found = await services.order_for(
             order_id=decode_id(id, "Order"), user_id=viewer.user_id, is_admin=viewer.is_admin
         )

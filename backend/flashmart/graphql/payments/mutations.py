@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from flashmart.core.errors import DomainFailure
 from flashmart.graphql.context import Info
-from flashmart.graphql.errors import UserError
+from flashmart.graphql.errors import UserError, UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.payments.types import Payment
 from flashmart.graphql.permissions import IsAuthenticated
@@ -23,18 +22,15 @@ class PaymentPayload:
 class PaymentMutations:
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
         description=(
             "Open a payment for your unpaid order (amount: the order's total). Calling it again "
             "returns the same pending payment; after a decline it opens a new one."
         ),
     )
     async def payment_create(self, info: Info, order_id: strawberry.ID) -> PaymentPayload:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
-        try:
-            payment = await services.create_payment(
-                info.context.runtime, user_id=viewer.user_id, order_id=decode_id(order_id, "Order")
-            )
-        except DomainFailure as failure:
-            return PaymentPayload(payment=None, user_errors=UserError.many(failure.errors))
+        viewer = info.context.require_viewer()
+        payment = await services.create_payment(
+            info.context.runtime, user_id=viewer.user_id, order_id=decode_id(order_id, "Order")
+        )
         return PaymentPayload(payment=Payment.from_model(payment), user_errors=[])

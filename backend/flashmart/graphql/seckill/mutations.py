@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
 from datetime import datetime
 from decimal import Decimal
 
 import strawberry
 
-from flashmart.core.errors import DomainFailure
 from flashmart.graphql.context import Info
-from flashmart.graphql.errors import UserError
+from flashmart.graphql.errors import UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
-from flashmart.graphql.seckill.types import SeckillEvent, SeckillTicket
+from flashmart.graphql.seckill.types import (
+    SeckillBuyPayload,
+    SeckillEvent,
+    SeckillEventPayload,
+    SeckillTicket,
+)
 from flashmart.seckill import models
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import EventInput, create_event, update_event, warm_up
@@ -40,20 +43,6 @@ class SeckillEventUpdateInput:
     per_user_limit: int | None = None
 
 
-@strawberry.type
-class SeckillEventPayload:
-    event: SeckillEvent | None
-    user_errors: list[UserError]
-
-
-@strawberry.type
-class SeckillBuyPayload:
-    ticket: SeckillTicket | None = strawberry.field(
-        description="QUEUED at once; follow it with `seckillTicketUpdated` or `seckillTicket`."
-    )
-    user_errors: list[UserError]
-
-
 def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
     product = getattr(data, "product_id", None)
     return EventInput(
@@ -66,11 +55,7 @@ def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
     )
 
 
-async def _event_payload(operation: Awaitable[models.SeckillEvent]) -> SeckillEventPayload:
-    try:
-        event = await operation
-    except DomainFailure as failure:
-        return SeckillEventPayload(event=None, user_errors=UserError.many(failure.errors))
+def _event_payload(event: models.SeckillEvent) -> SeckillEventPayload:
     return SeckillEventPayload(event=SeckillEvent.from_model(event), user_errors=[])
 
 
@@ -78,6 +63,7 @@ async def _event_payload(operation: Awaitable[models.SeckillEvent]) -> SeckillEv
 class SeckillMutations:
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
         description=(
             "Try to buy in a flash sale. Answers at once: a QUEUED ticket, or userErrors "
             "NOT_STARTED, ENDED, SOLD_OUT, ALREADY_PURCHASED, LIMIT_EXCEEDED; too many "
@@ -87,43 +73,42 @@ class SeckillMutations:
     async def seckill_buy(
         self, info: Info, event_id: strawberry.ID, quantity: int = 1
     ) -> SeckillBuyPayload:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
-        try:
-            ticket = await buy(
-                info.context.runtime,
-                user_id=viewer.user_id,
-                event_id=decode_id(event_id, "SeckillEvent"),
-                quantity=quantity,
-                client_ip=info.context.client_ip,
-            )
-        except DomainFailure as failure:
-            return SeckillBuyPayload(ticket=None, user_errors=UserError.many(failure.errors))
+        viewer = info.context.require_viewer()
+        ticket = await buy(
+            info.context.runtime,
+            user_id=viewer.user_id,
+            event_id=decode_id(event_id, "SeckillEvent"),
+            quantity=quantity,
+            client_ip=info.context.client_ip,
+        )
         return SeckillBuyPayload(ticket=SeckillTicket.from_view(ticket), user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Create a flash sale; its units are taken from the product's stock.",
     )
     async def seckill_event_create(
         self, info: Info, input: SeckillEventInput
     ) -> SeckillEventPayload:
-        return await _event_payload(create_event(_input(input), runtime=info.context.runtime))
+        return _event_payload(await create_event(_input(input), runtime=info.context.runtime))
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Change a sale before it ends (stock only before it is warm or live).",
     )
     async def seckill_event_update(
         self, info: Info, id: strawberry.ID, input: SeckillEventUpdateInput
     ) -> SeckillEventPayload:
-        return await _event_payload(
-            update_event(info.context.runtime, decode_id(id, "SeckillEvent"), _input(input))
+        return _event_payload(
+            await update_event(info.context.runtime, decode_id(id, "SeckillEvent"), _input(input))
         )
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Load the sale into Redis now. Idempotent: never resets a running sale.",
     )
     async def seckill_event_warmup(self, info: Info, id: strawberry.ID) -> SeckillEventPayload:
-        return await _event_payload(warm_up(info.context.runtime, decode_id(id, "SeckillEvent")))
+        return _event_payload(await warm_up(info.context.runtime, decode_id(id, "SeckillEvent")))

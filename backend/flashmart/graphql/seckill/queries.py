@@ -1,15 +1,21 @@
-from __future__ import annotations
+"""Flash-sale reads: the sales anyone may see, your tickets, and the admins' live reports."""
 
-from datetime import UTC, datetime
+from __future__ import annotations
 
 import strawberry
 
-from flashmart.core.errors import DomainFailure
 from flashmart.graphql.context import Info
-from flashmart.graphql.ids import decode_id
+from flashmart.graphql.errors import Refused, attempt
+from flashmart.graphql.ids import decode_id, decode_ticket_id
 from flashmart.graphql.pagination import Connection, paginate
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
-from flashmart.graphql.seckill.types import SeckillEvent, SeckillStatus, SeckillTicket
+from flashmart.graphql.seckill.types import (
+    SeckillAudit,
+    SeckillEvent,
+    SeckillEventStats,
+    SeckillStatus,
+    SeckillTicket,
+)
 from flashmart.seckill.audit import audit, live_stats
 from flashmart.seckill.buy import ticket_for
 from flashmart.seckill.events import events_queryset, get_event
@@ -18,49 +24,6 @@ from flashmart.seckill.events import events_queryset, get_event
 @strawberry.input
 class SeckillEventFilter:
     status: SeckillStatus | None = None  # type: ignore[valid-type]
-
-
-@strawberry.type(description="One invariant of a sale, checked against Redis and the database.")
-class SeckillAuditCheck:
-    name: str
-    passed: bool
-    detail: str
-
-
-@strawberry.type(description="The `flashmart seckill audit` report of a sale.")
-class SeckillAudit:
-    passed: bool
-    total_stock: int
-    remaining: int
-    pending: int = strawberry.field(description="Units reserved but not yet persisted.")
-    sold: int = strawberry.field(description="Units held by live orders.")
-    orders: int
-    tickets_succeeded: int
-    tickets_failed: int
-    oversold: int
-    undersold: int
-    max_per_user: int
-    checks: list[SeckillAuditCheck]
-
-
-@strawberry.type(description="Buy attempts in one second of a sale (accepted or refused).")
-class SeckillAttemptSample:
-    second: datetime = strawberry.field(description="The start of the second (Redis's clock).")
-    attempts: int
-
-
-@strawberry.type(description="A sale's live figures for the control room; fresh on every read.")
-class SeckillEventStats:
-    tickets_queued: int = strawberry.field(
-        description="Reservations taken in Redis that the worker has not written yet."
-    )
-    tickets_succeeded: int = strawberry.field(description="Tickets that became an order.")
-    tickets_failed: int = strawberry.field(description="Tickets the worker could not honour.")
-    attempts_per_second: list[SeckillAttemptSample] = strawberry.field(
-        description=(
-            "Buy attempts in each of the last `seconds` (1 to 600) whole seconds, oldest first."
-        )
-    )
 
 
 @strawberry.type
@@ -94,36 +57,16 @@ class SeckillQueries:
         permission_classes=[IsAuthenticated], description="Your ticket; null if not yours."
     )
     async def seckill_ticket(self, info: Info, id: strawberry.ID) -> SeckillTicket | None:
-        viewer = info.context.viewer
-        assert viewer is not None  # IsAuthenticated
+        viewer = info.context.require_viewer()
         view = await ticket_for(
-            info.context.runtime, ticket_id=_ticket_id(id), user_id=viewer.user_id
+            info.context.runtime, ticket_id=decode_ticket_id(id), user_id=viewer.user_id
         )
         return SeckillTicket.from_view(view) if view else None
 
     @strawberry.field(permission_classes=[IsAdmin], description="Check a sale's invariants now.")
     async def seckill_event_audit(self, info: Info, id: strawberry.ID) -> SeckillAudit | None:
-        try:
-            report = await audit(info.context.runtime, decode_id(id, "SeckillEvent"))
-        except DomainFailure:
-            return None
-        return SeckillAudit(
-            passed=report.passed,
-            total_stock=report.total_stock,
-            remaining=report.remaining,
-            pending=report.pending,
-            sold=report.sold,
-            orders=report.orders,
-            tickets_succeeded=report.tickets_succeeded,
-            tickets_failed=report.tickets_failed,
-            oversold=report.oversold,
-            undersold=report.undersold,
-            max_per_user=report.max_per_user,
-            checks=[
-                SeckillAuditCheck(name=c.name, passed=c.passed, detail=c.detail)
-                for c in report.checks
-            ],
-        )
+        report = await attempt(audit(info.context.runtime, decode_id(id, "SeckillEvent")))
+        return None if isinstance(report, Refused) else SeckillAudit.from_report(report)
 
     @strawberry.field(
         permission_classes=[IsAdmin],
@@ -132,32 +75,7 @@ class SeckillQueries:
     async def seckill_event_stats(
         self, info: Info, id: strawberry.ID, seconds: int = 60
     ) -> SeckillEventStats | None:
-        try:
-            stats = await live_stats(
-                info.context.runtime, decode_id(id, "SeckillEvent"), seconds=seconds
-            )
-        except DomainFailure:
-            return None
-        return SeckillEventStats(
-            tickets_queued=stats.tickets_queued,
-            tickets_succeeded=stats.tickets_succeeded,
-            tickets_failed=stats.tickets_failed,
-            attempts_per_second=[
-                SeckillAttemptSample(second=datetime.fromtimestamp(at, UTC), attempts=count)
-                for at, count in stats.attempts
-            ],
+        stats = await attempt(
+            live_stats(info.context.runtime, decode_id(id, "SeckillEvent"), seconds=seconds)
         )
-
-
-def _ticket_id(global_id: str) -> str:
-    from strawberry import relay
-
-    from flashmart.core.errors import bad_input
-
-    try:
-        parsed = relay.GlobalID.from_id(global_id)
-    except ValueError as exc:
-        raise bad_input("Invalid SeckillTicket id") from exc
-    if parsed.type_name != "SeckillTicket":
-        raise bad_input("Invalid SeckillTicket id")
-    return parsed.node_id
+        return None if isinstance(stats, Refused) else SeckillEventStats.from_stats(stats)

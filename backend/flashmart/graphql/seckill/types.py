@@ -1,46 +1,32 @@
+"""Output types of flash sales: events, tickets, the payloads of their mutations, reports."""
+
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from datetime import datetime
+from collections.abc import Iterable
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
-from strawberry.dataloader import DataLoader
 
 from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
+from flashmart.graphql.errors import UserError
 from flashmart.graphql.scalars import Money
+from flashmart.graphql.seckill.loaders import warm_states
 from flashmart.orders.models import Order as OrderModel
 from flashmart.seckill import models
+from flashmart.seckill.audit import AuditReport, LiveStats
 from flashmart.seckill.buy import TicketView, ticket_for
 from flashmart.seckill.events import SeckillStatus as SaleStatus
 from flashmart.seckill.events import remaining_stock, status_of
-from flashmart.seckill.store import SaleStore, WarmState
 
 if TYPE_CHECKING:
     from flashmart.graphql.orders.types import Order
 
 SeckillStatus = strawberry.enum(SaleStatus, name="SeckillStatus")
 TicketStatus = strawberry.enum(models.TicketStatus, name="TicketStatus")
-
-_WARM_LOADER = "seckill-warm-state"
-
-
-def _warm_loader(info: Info) -> DataLoader[int, WarmState | None]:
-    """One Redis round trip for the live stock of every event on the page."""
-    loader = info.context.extra.get(_WARM_LOADER)
-    if loader is None:
-        runtime = info.context.runtime
-
-        async def load(ids: Sequence[int]) -> list[WarmState | None]:
-            states = await SaleStore.of(runtime).read_states(list(ids))
-            return [states.get(i) for i in ids]
-
-        loader = DataLoader(load_fn=load)
-        info.context.extra[_WARM_LOADER] = loader
-    return loader
 
 
 @strawberry.type(description="A flash sale of one product for a limited time and stock.")
@@ -54,11 +40,11 @@ class SeckillEvent(relay.Node):
 
     @strawberry.field(description="Units left: live from Redis while the sale is warm.")
     async def remaining_stock(self, info: Info) -> int:
-        return remaining_stock(self.model, await _warm_loader(info).load(self.id))
+        return remaining_stock(self.model, await warm_states(info.context).load(self.id))
 
     @strawberry.field(description="SCHEDULED, ACTIVE, SOLD_OUT or ENDED, from the server's clock.")
     async def status(self, info: Info) -> SeckillStatus:  # type: ignore[valid-type]
-        return status_of(self.model, warm=await _warm_loader(info).load(self.id))
+        return status_of(self.model, warm=await warm_states(info.context).load(self.id))
 
     @strawberry.field
     async def product(self, info: Info) -> Product:
@@ -142,3 +128,92 @@ class SeckillTicket(relay.Node):
             )
             result.append(cls.from_view(view) if view else None)
         return result
+
+
+@strawberry.type
+class SeckillEventPayload:
+    event: SeckillEvent | None
+    user_errors: list[UserError]
+
+
+@strawberry.type
+class SeckillBuyPayload:
+    ticket: SeckillTicket | None = strawberry.field(
+        description="QUEUED at once; follow it with `seckillTicketUpdated` or `seckillTicket`."
+    )
+    user_errors: list[UserError]
+
+
+@strawberry.type(description="One invariant of a sale, checked against Redis and the database.")
+class SeckillAuditCheck:
+    name: str
+    passed: bool
+    detail: str
+
+
+@strawberry.type(description="The `flashmart seckill audit` report of a sale.")
+class SeckillAudit:
+    passed: bool
+    total_stock: int
+    remaining: int
+    pending: int = strawberry.field(description="Units reserved but not yet persisted.")
+    sold: int = strawberry.field(description="Units held by live orders.")
+    orders: int
+    tickets_succeeded: int
+    tickets_failed: int
+    oversold: int
+    undersold: int
+    max_per_user: int
+    checks: list[SeckillAuditCheck]
+
+    @classmethod
+    def from_report(cls, report: AuditReport) -> SeckillAudit:
+        return cls(
+            passed=report.passed,
+            total_stock=report.total_stock,
+            remaining=report.remaining,
+            pending=report.pending,
+            sold=report.sold,
+            orders=report.orders,
+            tickets_succeeded=report.tickets_succeeded,
+            tickets_failed=report.tickets_failed,
+            oversold=report.oversold,
+            undersold=report.undersold,
+            max_per_user=report.max_per_user,
+            checks=[
+                SeckillAuditCheck(name=c.name, passed=c.passed, detail=c.detail)
+                for c in report.checks
+            ],
+        )
+
+
+@strawberry.type(description="Buy attempts in one second of a sale (accepted or refused).")
+class SeckillAttemptSample:
+    second: datetime = strawberry.field(description="The start of the second (Redis's clock).")
+    attempts: int
+
+
+@strawberry.type(description="A sale's live figures for the control room; fresh on every read.")
+class SeckillEventStats:
+    tickets_queued: int = strawberry.field(
+        description="Reservations taken in Redis that the worker has not written yet."
+    )
+    tickets_succeeded: int = strawberry.field(description="Tickets that became an order.")
+    tickets_failed: int = strawberry.field(description="Tickets the worker could not honour.")
+    attempts_per_second: list[SeckillAttemptSample] = strawberry.field(
+        description=(
+            "Buy attempts in each of the last `seconds` (1 to 600) whole seconds, oldest first."
+        )
+    )
+
+    @classmethod
+    def from_stats(cls, stats: LiveStats) -> SeckillEventStats:
+        return cls(
+            tickets_queued=stats.tickets_queued,
+            tickets_succeeded=stats.tickets_succeeded,
+            tickets_failed=stats.tickets_failed,
+            attempts_per_second=[
+                SeckillAttemptSample(second=datetime.fromtimestamp(at, UTC), attempts=count)
+                for at, count in stats.attempts
+            ],
+        )

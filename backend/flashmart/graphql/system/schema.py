@@ -6,7 +6,7 @@ import strawberry
 
 from flashmart.core import system
 from flashmart.graphql.context import Info
-from flashmart.graphql.errors import UserError
+from flashmart.graphql.errors import UserError, UserErrorsExtension
 from flashmart.graphql.permissions import IsAdmin
 
 
@@ -47,6 +47,7 @@ class SystemQueries:
 class SystemMutations:
     @strawberry.mutation(
         permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
         description="Enqueue a job that a worker answers by stamping `systemStatus.lastPingAt`.",
     )
     async def system_ping(self, info: Info) -> SystemPingPayload:
