@@ -125,8 +125,8 @@ class _Reply:
 class FlashMartApp(Starlette):
     """Starlette with the buy lane in front of the middleware stack.
 
-    Starlette's middleware and routing cost about a third of a flash-sale buy's CPU in the
-    process (docs/bench.md), so a JSON `POST /graphql` with a declared length within
+    Starlette's middleware and routing cost a large share of a flash-sale buy's CPU in the
+    process (docs/hotpath.md), so a JSON `POST /graphql` with a declared length within
     `MAX_BODY_BYTES` is first offered to `BuyLane.answer`, which answers a qualifying
     `seckillBuy` with what the stack would add: the request id (log context and
     `x-request-id`), the CORS headers (Starlette's own `CORSMiddleware.send`) and the request

@@ -2,10 +2,10 @@
 
 uvicorn's own `--workers` shares one listening socket among its processes: whichever process
 accepts first takes the connection, so long-lived keep-alive connections pile up unevenly
-(130 / 70 and 137 / 63 of 200 seen in `make bench`), and the crowded process answers about
-twice as slowly as the other. With SO_REUSEPORT each process binds its own socket to the
-same address and the kernel spreads new connections across them by a hash of the peers'
-addresses, so each gets about its share.
+(docs/bench.md has what `make bench` saw), and the crowded process answers more slowly than
+the other. With SO_REUSEPORT each process binds its own socket to the same address and the
+kernel spreads new connections across them by a hash of the peers' addresses, so each gets
+about its share.
 
 The supervisor starts the processes (spawned, like uvicorn's), restarts one that dies, and on
 SIGINT / SIGTERM passes the signal on and waits for them to finish their requests.

@@ -109,13 +109,13 @@ class FlashWorker(Worker):
     arq checks every id it read (up to 5 x max_jobs) with three sequential round trips (WATCH,
     EXISTS of its in-progress key, ZSCORE) and skips it when it is running or no longer due.
     Persist jobs claim each other's reservations and put those jobs off (`store.claim`), so
-    during a sale most ids of a read are skipped by the time arq reaches them: ~3 round trips
-    per order, a third of the worker's CPU. Here the next ids are checked with the same two
-    reads in ONE pipelined round trip, and only the ones that are still startable go to arq's
-    `start_jobs`, which checks them again under WATCH exactly as before; the check repeats
-    after every start, since the job just started may claim the next ones. Which jobs start
-    is unchanged: only ids arq would skip are skipped here. Relies on arq 0.28's `start_jobs`
-    contract (pinned; tests/backend/test_worker.py)."""
+    during a sale most ids of a read are skipped by the time arq reaches them, and most of its
+    round trips go to ids it then skips (docs/hotpath.md, "FlashWorker"). Here the next ids
+    are checked with the same two reads in ONE pipelined round trip, and only the ones that
+    are still startable go to arq's `start_jobs`, which checks them again under WATCH exactly
+    as before; the check repeats after every start, since the job just started may claim the
+    next ones. Which jobs start is unchanged: only ids arq would skip are skipped here. Relies
+    on arq 0.28's `start_jobs` contract (pinned; tests/backend/test_worker.py)."""
 
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         pending = list(job_ids)

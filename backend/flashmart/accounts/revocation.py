@@ -13,12 +13,12 @@ or the stamp in unix seconds (`0` when there is none).
 
 Each API process also keeps the stamps it read in memory (`StampCache` in core/stamps.py), so
 that a request whose user was seen recently costs no Redis round trip at all (a flash-sale buy
-is otherwise two round trips; docs/bench.md). The copy is only used while it cannot be stale:
+is otherwise two round trips; docs/hotpath.md). The copy is only used while it cannot be stale:
 
 - every writer, after its SET, drops the user's entry in its own process at once and PUBLISHes
   the user id on `Keys.token_stamps_channel`; every API process's broker hands that message
   synchronously to its cache, which drops the entry (other processes stop accepting a revoked
-  token within the pub/sub delivery time, about a millisecond);
+  token within the pub/sub delivery time);
 - a read racing a change never stores the older value (a generation counter);
 - while the pub/sub connection is down the copy is not used, and it is emptied when the
   connection comes back (messages may have been missed);

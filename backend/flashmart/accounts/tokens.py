@@ -79,7 +79,7 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
 class VerifiedTokens:
     """Claims of tokens this process has already verified, until each one's `exp`.
 
-    A signature check costs ~30 µs, a noticeable share of a flash-sale buy (docs/bench.md); a
+    A signature check is a noticeable share of a flash-sale buy's CPU (docs/hotpath.md); a
     shopper sends the same token with every attempt. Only successful decodes are kept, each
     bound to the secret it was checked with; a hit is valid while `exp` lies ahead, exactly
     PyJWT's expiry test. Revocation is checked per request elsewhere (accounts/revocation.py).

@@ -1,9 +1,9 @@
 """Garbage-collector settings for long-running processes (API, worker).
 
-With Python's defaults (700, 10, 10) an API process under a flash sale runs a full
-collection about every 1,400 requests, and each one walks every object the process built
-at start-up (the GraphQL schema, the ORM models, every module: ~110,000 objects) with the
-event loop stopped: ~40-95 ms during which every request in flight waits (docs/bench.md).
+With Python's defaults (700, 10, 10) an API process under a flash sale runs full
+collections regularly, and each one walks every object the process built at start-up
+(the GraphQL schema, the ORM models, every module) with the event loop stopped, while every
+request in flight waits (docs/hotpath.md has the measurements).
 After start-up those objects live as long as the process, so they are moved out of the
 collector's sight (`gc.freeze()`), and young objects are collected every
 `GC_YOUNG_THRESHOLD` allocations instead of 700 — short requests free nearly all they

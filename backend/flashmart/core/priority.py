@@ -1,18 +1,18 @@
 """CPU priority of background processes (the arq worker) next to the API on one machine.
 
-A flash sale's orders are written in bursts: on the 2-core benchmark machine the worker's
-persist jobs and the PostgreSQL work they cause took 0.5-0.9 of the 2 cores for the first
-half-second of a sale, exactly while the API processes answered the most buys, and the
-buys' p99 in that half-second went from ~60 to 130-330 ms (docs/bench.md). Writing an
-order a second later is invisible to the shopper (the ticket says QUEUED until it is
-written); a buy answered 300 ms later is not. So the worker runs at a lower priority: the
-kernel gives it the CPU the API leaves, and a share of a busy CPU (nice 10 weighs about a
-tenth of nice 0) so it never stops — it still writes hundreds of orders a second.
+A flash sale's orders are written in bursts: the worker's persist jobs and the PostgreSQL
+work they cause take a large share of a small machine's CPU in the first moments of a sale,
+exactly while the API processes answer the most buys, and the buys' tail latency rises with
+it (docs/hotpath.md, "Worker priority", has the measurements). Writing an order a moment
+later is invisible to the shopper (the ticket says QUEUED until it is written); a buy
+answered late is not. So the worker runs at a lower priority: the kernel gives it the CPU
+the API leaves, and a share of a busy CPU (nice 10 weighs about a tenth of nice 0) so it
+never stops.
 
 It also runs under `SCHED_BATCH`: the same share, but a waking worker (a database reply
 came) does not preempt a running API process. At nice 10 alone the worker still took
-0.3-0.4 of a core in some 100 ms windows at the start of the burst, with the buys' p99 there
-at 130-340 ms; with batch scheduling as well it stayed at 0.1-0.15 throughout (make bench).
+bursts of CPU at the start of a sale, and the buys' tail latency with them; with batch
+scheduling as well it stayed near its share throughout (make bench).
 
 Nice values work in two levels on Linux:
 - the process's nice value, which weighs it against the processes of its own scheduling

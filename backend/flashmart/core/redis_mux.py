@@ -2,12 +2,12 @@
 
 redis-py's asyncio client gives every concurrent command a pooled connection of its own: with
 a hundred buys in flight, an API process holds a hundred sockets, and each command costs a
-pool checkout, a socket write, a socket read and the parser's bookkeeping, about 60 µs of
-client CPU for one `EVALSHA` (docs/bench.md), more than the script costs inside Redis. Here
-every command of one event-loop turn is packed by hiredis into one buffer and written with
-one `write`; replies come back on the same connection in order and are parsed by hiredis
-(RESP2), each one resolving its caller's future. Client CPU per command drops to a few µs, and
-Redis reads many commands per socket read. This is what ioredis' auto-pipelining and
+pool checkout, a socket write, a socket read and the parser's bookkeeping: more client CPU
+for one `EVALSHA` than the script costs inside Redis (docs/hotpath.md). Here every command of
+one event-loop turn is packed by hiredis into one buffer and written with one `write`; replies
+come back on the same connection in order and are parsed by hiredis (RESP2), each one
+resolving its caller's future. Client CPU per command drops to a small fraction, and Redis
+reads many commands per socket read. This is what ioredis' auto-pipelining and
 Lettuce's shared connections do; redis-py has no such mode.
 
 Only plain commands that need no connection state go here (EVALSHA, GET, ...): no MULTI,

@@ -89,7 +89,7 @@ def build_schema(settings: Settings | None = None) -> FlashMartSchema:
     # Factories: one extension object per request; the parse/validation LRU caches are shared.
     # The depth and alias rule classes are built ONCE: each limiter instance creates a new
     # rule class, and the validation cache is keyed by the rules, so building them per
-    # request made every request a cache miss (full validation, ~1 ms+; see docs/bench.md).
+    # request made every request a cache miss and a full validation (docs/bench.md).
     rules = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
