@@ -23,7 +23,8 @@ from flashmart.accounts.models import User
 from flashmart.accounts.services import update_user
 from flashmart.core.keys import Keys
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.fastlane import BuyLane, coerce_arguments, compile_buy
+from flashmart.graphql.buyplan import coerce_arguments, compile_buy
+from flashmart.graphql.fastlane import BuyLane
 from flashmart.graphql.ids import encode_id
 from flashmart.graphql.schema import build_schema
 from flashmart.orders.models import Order

@@ -1,0 +1,278 @@
+"""Which `seckillBuy` documents the buy lane answers, compiled once per query text.
+
+A document qualifies when it validates against the schema with the same rules as every
+request and is one mutation whose one root field is `seckillBuy`, without directives,
+selecting only what a fresh ticket answers. `compile_buy` gives its `BuyPlan` (or None), and
+`coerce_arguments` turns a request's variables into the field's arguments as graphql-core
+would, or None where generic execution must answer (`fastlane.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from graphql import (
+    FieldNode,
+    FragmentDefinitionNode,
+    FragmentSpreadNode,
+    GraphQLError,
+    GraphQLField,
+    GraphQLInputType,
+    GraphQLSchema,
+    InlineFragmentNode,
+    NamedTypeNode,
+    NonNullTypeNode,
+    OperationDefinitionNode,
+    OperationType,
+    SelectionSetNode,
+    VariableNode,
+    is_non_null_type,
+    parse,
+    specified_rules,
+    type_from_ast,
+    value_from_ast,
+)
+from graphql.pyutils import Undefined
+from graphql.validation import ASTValidationRule
+from strawberry.schema.schema import validate_document
+
+FIELD = "seckillBuy"
+# What each object type of the payload may select here: anything else needs the database
+# (ticket.event) or is unknown, and the document takes the generic path.
+ANSWERABLE = {
+    "SeckillBuyPayload": {"__typename", "ticket", "userErrors"},
+    "SeckillTicket": {"__typename", "id", "status", "failureReason", "quantity", "order"},
+    "UserError": {"__typename", "field", "message", "code"},
+}
+CHILD_TYPE = {"ticket": "SeckillTicket", "userErrors": "UserError"}
+
+
+@dataclass(frozen=True)
+class Selection:
+    key: str  # the response key (alias or name)
+    name: str
+    children: tuple[Selection, ...]  # empty for leaves; `order` keeps none (always null here)
+
+
+@dataclass(frozen=True)
+class Variable:
+    name: str
+    scalar: str  # one of SCALARS
+    non_null: bool
+    default: Any  # ABSENT when the operation gives none
+
+
+@dataclass(frozen=True)
+class Argument:
+    name: str
+    variable: str | None  # the variable it reads, or None for a literal
+    value: Any  # the literal, or the argument's default when its variable has no value
+    non_null: bool
+
+
+@dataclass(frozen=True)
+class BuyPlan:
+    """A compiled `seckillBuy` document."""
+
+    operation: OperationDefinitionNode
+    field: FieldNode
+    operation_name: str | None
+    payload: tuple[Selection, ...]
+    variables: tuple[Variable, ...]
+    arguments: tuple[Argument, ...]
+    root_keys: tuple[str, ...]  # response keys of `data` in order: seckillBuy and __typename
+    typename_keys: tuple[str, ...]
+
+    @property
+    def field_key(self) -> str:
+        return (self.field.alias or self.field.name).value
+
+
+class _NotAnswerable(Exception):
+    pass
+
+
+# Variables of these types are coerced here (what seckillBuy's arguments can use); a document
+# declaring any other kind takes the generic path.
+SCALARS = frozenset({"ID", "Int", "String", "Boolean"})
+ABSENT: Any = object()
+_INVALID: Any = object()
+INT_RANGE = range(-(2**31), 2**31)
+
+
+def _variables(schema: GraphQLSchema, operation: OperationDefinitionNode) -> tuple[Variable, ...]:
+    found = []
+    for definition in operation.variable_definitions or ():
+        if definition.directives:
+            raise _NotAnswerable("directives")
+        type_node = definition.type
+        non_null = isinstance(type_node, NonNullTypeNode)
+        named = type_node.type if isinstance(type_node, NonNullTypeNode) else type_node
+        if not isinstance(named, NamedTypeNode) or named.name.value not in SCALARS:
+            raise _NotAnswerable("variable of another type")
+        default = ABSENT
+        if definition.default_value is not None:
+            input_type = cast(GraphQLInputType, type_from_ast(schema, type_node))
+            default = value_from_ast(definition.default_value, input_type)
+        found.append(Variable(definition.variable.name.value, named.name.value, non_null, default))
+    return tuple(found)
+
+
+def _arguments(field_def: GraphQLField, node: FieldNode) -> tuple[Argument, ...]:
+    given = {a.name.value: a.value for a in node.arguments or ()}
+    found = []
+    for name, definition in field_def.args.items():
+        default = None if definition.default_value is Undefined else definition.default_value
+        non_null = is_non_null_type(definition.type)
+        value = given.get(name)
+        if value is None:
+            found.append(Argument(name, None, default, non_null))
+        elif isinstance(value, VariableNode):
+            found.append(Argument(name, value.name.value, default, non_null))
+        else:
+            found.append(Argument(name, None, value_from_ast(value, definition.type), non_null))
+    return tuple(found)
+
+
+def _scalar(kind: str, value: Any) -> Any:
+    """A variable's value coerced as graphql-core does for the plain cases; `_INVALID` for
+    anything else (the generic path then answers with graphql-core's own error)."""
+    if value is None:
+        return None
+    if kind == "ID":
+        if isinstance(value, str):
+            return value
+        return str(value) if isinstance(value, int) and not isinstance(value, bool) else _INVALID
+    if kind == "Int":
+        ok = isinstance(value, int) and not isinstance(value, bool) and value in INT_RANGE
+        return value if ok else _INVALID
+    if kind == "String":
+        return value if isinstance(value, str) else _INVALID
+    return value if isinstance(value, bool) else _INVALID
+
+
+def coerce_arguments(plan: BuyPlan, variables: dict[str, Any]) -> dict[str, Any] | None:
+    """seckillBuy's argument values for this request, or None when the generic path decides."""
+    values: dict[str, Any] = {}
+    for variable in plan.variables:
+        if variable.name in variables:
+            value = _scalar(variable.scalar, variables[variable.name])
+            if value is _INVALID or (value is None and variable.non_null):
+                return None
+        elif variable.default is not ABSENT:
+            value = variable.default
+        elif variable.non_null:
+            return None
+        else:
+            continue
+        values[variable.name] = value
+    arguments = {a.name: values.get(a.variable or "", a.value) for a in plan.arguments}
+    if any(a.non_null and arguments[a.name] is None for a in plan.arguments):
+        return None  # null for a non-null argument: graphql-core's error
+    return arguments
+
+
+def _collect(
+    selection_set: SelectionSetNode,
+    type_name: str,
+    fragments: dict[str, FragmentDefinitionNode],
+) -> dict[str, list[FieldNode]]:
+    """Fields by response key in document order, as graphql-core's field collection merges
+    them; every fragment here is on an object type, so its condition is the type itself."""
+    fields: dict[str, list[FieldNode]] = {}
+    for node in selection_set.selections:
+        if node.directives:
+            raise _NotAnswerable("directives")
+        if isinstance(node, FieldNode):
+            fields.setdefault((node.alias or node.name).value, []).append(node)
+            continue
+        if isinstance(node, FragmentSpreadNode):
+            fragment: InlineFragmentNode | FragmentDefinitionNode = fragments[node.name.value]
+        else:
+            assert isinstance(node, InlineFragmentNode)
+            fragment = node
+        if fragment.directives:
+            raise _NotAnswerable("directives")
+        condition = fragment.type_condition
+        if condition is not None and condition.name.value != type_name:
+            raise _NotAnswerable("fragment on another type")
+        for key, nodes in _collect(fragment.selection_set, type_name, fragments).items():
+            fields.setdefault(key, []).extend(nodes)
+    return fields
+
+
+def _selections(
+    nodes: list[FieldNode], type_name: str, fragments: dict[str, FragmentDefinitionNode]
+) -> tuple[Selection, ...]:
+    merged: dict[str, list[FieldNode]] = {}
+    for node in nodes:
+        if node.selection_set is None:
+            continue
+        for key, found in _collect(node.selection_set, type_name, fragments).items():
+            merged.setdefault(key, []).extend(found)
+    result: list[Selection] = []
+    for key, found in merged.items():
+        name = found[0].name.value
+        if name not in ANSWERABLE[type_name]:
+            raise _NotAnswerable(f"{type_name}.{name}")
+        child_type = CHILD_TYPE.get(name)
+        children = _selections(found, child_type, fragments) if child_type else ()
+        result.append(Selection(key=key, name=name, children=children))
+    return tuple(result)
+
+
+def _buy_field(schema: GraphQLSchema) -> GraphQLField:
+    mutation = schema.mutation_type
+    assert mutation is not None
+    field: GraphQLField = mutation.fields[FIELD]
+    return field
+
+
+def compile_buy(
+    schema: GraphQLSchema,
+    query: str,
+    *,
+    rules: list[type[ASTValidationRule]],
+    max_tokens: int,
+) -> BuyPlan | None:
+    """The plan for `query`, or None when the generic path must answer it."""
+    if FIELD not in query:
+        return None
+    try:
+        document = parse(query, max_tokens=max_tokens)
+    except GraphQLError:
+        return None
+    if validate_document(schema, document, (*specified_rules, *rules)):
+        return None
+    operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+    if len(operations) != 1 or operations[0].operation is not OperationType.MUTATION:
+        return None
+    operation = operations[0]
+    fragments = {
+        d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
+    }
+    try:
+        if operation.directives:
+            raise _NotAnswerable("directives")
+        variables = _variables(schema, operation)
+        root = _collect(operation.selection_set, "Mutation", fragments)
+        buys = [nodes for nodes in root.values() if nodes[0].name.value == FIELD]
+        others = {nodes[0].name.value for nodes in root.values()} - {FIELD}
+        if len(buys) != 1 or len(buys[0]) != 1 or others - {"__typename"}:
+            raise _NotAnswerable("not one seckillBuy")
+        nodes = buys[0]
+        payload = _selections(nodes, "SeckillBuyPayload", fragments)
+        typename_keys = tuple(k for k, found in root.items() if found[0].name.value != FIELD)
+    except _NotAnswerable:
+        return None
+    return BuyPlan(
+        operation=operation,
+        field=nodes[0],
+        operation_name=operation.name.value if operation.name else None,
+        payload=payload,
+        variables=variables,
+        arguments=_arguments(_buy_field(schema), nodes[0]),
+        root_keys=tuple(root),
+        typename_keys=typename_keys,
+    )
