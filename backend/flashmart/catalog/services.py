@@ -7,8 +7,6 @@ that showed the old state (`catalog/cache.py`). Products are soft-deleted (docs/
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -17,7 +15,6 @@ from typing import TypedDict
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
-from tortoise.models import Model
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -28,22 +25,30 @@ from flashmart.catalog.images import (
     remove_product_image_files,
     store_product_image,
 )
-from flashmart.catalog.models import Category, Product, ProductImage
-from flashmart.catalog.search import CATALOG_ORDER, category_with_descendants
+from flashmart.catalog.models import Product, ProductImage
+from flashmart.catalog.search import CATALOG_ORDER
+from flashmart.catalog.validation import (
+    ALT_MAX,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    SLUG_ATTEMPTS,
+    SLUG_MAX,
+    check_category,
+    check_name,
+    check_price,
+    check_slug,
+    check_stock,
+    check_text,
+    error,
+    free_slug,
+    input_path,
+    not_found,
+    slug_is_taken,
+    slug_taken_error,
+    slugify,
+)
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
-
-NAME_MAX = 200
-CATEGORY_NAME_MAX = 100
-SLUG_MAX = 200  # the column holds 220: room for the "~deleted~<id>" of a deleted product
-CATEGORY_SLUG_MAX = 100
-DESCRIPTION_MAX = 20_000
-ALT_MAX = 200
-MAX_STOCK = 1_000_000
-MAX_PRICE = Decimal("9999999999.99")  # DECIMAL(12, 2)
-CENT = Decimal("0.01")
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-SLUG_ATTEMPTS = 5
 
 
 # --- reads ----------------------------------------------------------------------------------
@@ -65,26 +70,10 @@ async def products_by_ids(ids: Sequence[int]) -> dict[int, Product]:
     return {p.id: p for p in await Product.filter(id__in=list(ids))}
 
 
-async def categories_by_ids(ids: Sequence[int]) -> dict[int, Category]:
-    return {c.id: c for c in await Category.filter(id__in=list(ids))}
-
-
-async def list_categories() -> list[Category]:
-    return await Category.all().order_by("name")
-
-
 async def images_by_product_ids(ids: Sequence[int]) -> dict[int, list[ProductImage]]:
     found: dict[int, list[ProductImage]] = {i: [] for i in ids}
     for image in await ProductImage.filter(product_id__in=list(ids)).order_by("position", "id"):
         found[image.product_id].append(image)
-    return found
-
-
-async def children_by_parent_ids(ids: Sequence[int]) -> dict[int, list[Category]]:
-    found: dict[int, list[Category]] = {i: [] for i in ids}
-    for category in await Category.filter(parent_id__in=list(ids)).order_by("name"):
-        if category.parent_id is not None:  # always: the filter asks for a parent
-            found[category.parent_id].append(category)
     return found
 
 
@@ -134,87 +123,6 @@ async def invalidate_products(runtime: Runtime, product_ids: Iterable[int] = ())
     await ProductCache(runtime).invalidate(product_ids)
 
 
-# --- validation -----------------------------------------------------------------------------
-def _error(code: ErrorCode, message: str, *field: str) -> DomainError:
-    return DomainError(code, message, field)
-
-
-def slugify(text: str) -> str:
-    """ASCII words joined by hyphens ("Aurora X1 Pro!" → "aurora-x1-pro"); may be empty."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
-
-
-def _check_name(name: str | None, path: tuple[str, ...], maximum: int) -> list[DomainError]:
-    if name is None or not name.strip():
-        return [_error(ErrorCode.REQUIRED, "Enter a name", *path)]
-    if len(name.strip()) > maximum:
-        return [_error(ErrorCode.INVALID, f"Use at most {maximum} characters", *path)]
-    return []
-
-
-def _check_slug(slug: str, path: tuple[str, ...], maximum: int) -> list[DomainError]:
-    if len(slug) > maximum or not SLUG_PATTERN.match(slug):
-        message = f"Use lowercase letters, digits and single hyphens (at most {maximum} characters)"
-        return [_error(ErrorCode.INVALID, message, *path)]
-    return []
-
-
-def check_price(price: Decimal | None, path: tuple[str, ...]) -> list[DomainError]:
-    if price is None:
-        return [_error(ErrorCode.REQUIRED, "Enter a price", *path)]
-    if not price.is_finite() or price <= 0 or price > MAX_PRICE:
-        return [_error(ErrorCode.INVALID, f"Enter a price above 0 and up to {MAX_PRICE}", *path)]
-    if price != price.quantize(CENT):
-        return [_error(ErrorCode.INVALID, "Use at most 2 decimal places", *path)]
-    return []
-
-
-def check_stock(stock: int | None, path: tuple[str, ...]) -> list[DomainError]:
-    if stock is None:
-        return [_error(ErrorCode.REQUIRED, "Enter the stock", *path)]
-    if not 0 <= stock <= MAX_STOCK:
-        return [_error(ErrorCode.INVALID, f"Stock must be between 0 and {MAX_STOCK}", *path)]
-    return []
-
-
-def _check_text(value: str | None, path: tuple[str, ...], maximum: int) -> list[DomainError]:
-    if value is not None and len(value) > maximum:
-        return [_error(ErrorCode.INVALID, f"Use at most {maximum} characters", *path)]
-    return []
-
-
-async def _check_category(category_id: int | None, path: tuple[str, ...]) -> list[DomainError]:
-    if category_id is not None and not await Category.exists(id=category_id):
-        return [_error(ErrorCode.NOT_FOUND, "No such category", *path)]
-    return []
-
-
-async def _free_slug(model: type[Model], base: str, maximum: int, *, exclude: int | None) -> str:
-    """`base`, or `base-2`, `base-3`... whichever no other row uses."""
-    base = base[: maximum - 8].strip("-") or "item"
-    taken_rows = model.filter(slug__startswith=base)
-    if exclude is not None:
-        taken_rows = taken_rows.exclude(id=exclude)
-    taken = {str(slug) for slug in await taken_rows.values_list("slug", flat=True)}
-    candidate, n = base, 1
-    while candidate in taken:
-        n += 1
-        candidate = f"{base}-{n}"
-    return candidate
-
-
-async def _slug_is_taken(model: type[Model], slug: str, *, exclude: int | None) -> bool:
-    rows = model.filter(slug=slug)
-    if exclude is not None:
-        rows = rows.exclude(id=exclude)
-    return await rows.exists()
-
-
-def _slug_taken_error(path: tuple[str, ...]) -> DomainError:
-    return _error(ErrorCode.UNIQUE, "This slug is already used", *path)
-
-
 # --- products -------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ProductDraft:
@@ -240,33 +148,26 @@ class ProductChanges(TypedDict, total=False):
     is_published: bool | None
 
 
-def _input(name: str) -> tuple[str, ...]:
-    return ("input", name)
-
-
-def _not_found(what: str, field: str = "id") -> DomainFailure:
-    return DomainFailure(_error(ErrorCode.NOT_FOUND, f"No such {what}", field))
-
-
 async def _validate_product(changes: ProductChanges, *, product_id: int | None) -> None:
     errors: list[DomainError] = []
     if "name" in changes:
-        errors += _check_name(changes["name"], _input("name"), NAME_MAX)
+        errors += check_name(changes["name"], input_path("name"), NAME_MAX)
     slug = changes.get("slug")
     if slug:  # blank means: make one from the name
-        errors += _check_slug(slug, _input("slug"), SLUG_MAX)
-        if not errors and await _slug_is_taken(Product, slug, exclude=product_id):
-            errors.append(_slug_taken_error(_input("slug")))
+        errors += check_slug(slug, input_path("slug"), SLUG_MAX)
+        if not errors and await slug_is_taken(Product, slug, exclude=product_id):
+            errors.append(slug_taken_error(input_path("slug")))
     if "description" in changes:
-        errors += _check_text(changes["description"], _input("description"), DESCRIPTION_MAX)
+        errors += check_text(changes["description"], input_path("description"), DESCRIPTION_MAX)
     if "price" in changes:
-        errors += check_price(changes["price"], _input("price"))
+        errors += check_price(changes["price"], input_path("price"))
     if "stock" in changes:
-        errors += check_stock(changes["stock"], _input("stock"))
+        errors += check_stock(changes["stock"], input_path("stock"))
     if "category_id" in changes:
-        errors += await _check_category(changes["category_id"], _input("categoryId"))
+        errors += await check_category(changes["category_id"], input_path("categoryId"))
     if "is_published" in changes and changes["is_published"] is None:
-        errors.append(_error(ErrorCode.REQUIRED, "Choose published or not", *_input("isPublished")))
+        published = input_path("isPublished")
+        errors.append(error(ErrorCode.REQUIRED, "Choose published or not", *published))
     if errors:
         raise DomainFailure(*errors)
 
@@ -278,15 +179,15 @@ async def _save_with_slug(product: Product, *, explicit: bool, fields: list[str]
             await product.save(update_fields=fields)
             return
         except IntegrityError:
-            taken = await _slug_is_taken(Product, product.slug, exclude=product.id)
+            taken = await slug_is_taken(Product, product.slug, exclude=product.id)
             if explicit and taken:
-                raise DomainFailure(_slug_taken_error(_input("slug"))) from None
+                raise DomainFailure(slug_taken_error(input_path("slug"))) from None
             if not taken:
                 raise
-            product.slug = await _free_slug(
+            product.slug = await free_slug(
                 Product, slugify(product.name), SLUG_MAX, exclude=product.id
             )
-    raise DomainFailure(_slug_taken_error(_input("slug")))
+    raise DomainFailure(slug_taken_error(input_path("slug")))
 
 
 async def create_product(runtime: Runtime, draft: ProductDraft) -> Product:
@@ -302,7 +203,7 @@ async def create_product(runtime: Runtime, draft: ProductDraft) -> Product:
     name = draft.name.strip()
     product = Product(
         name=name,
-        slug=draft.slug or await _free_slug(Product, slugify(name), SLUG_MAX, exclude=None),
+        slug=draft.slug or await free_slug(Product, slugify(name), SLUG_MAX, exclude=None),
         description=draft.description or "",
         price=draft.price,
         stock=draft.stock,
@@ -317,7 +218,7 @@ async def create_product(runtime: Runtime, draft: ProductDraft) -> Product:
 async def _live_product(product_id: int) -> Product:
     product = await Product.get_or_none(id=product_id, deleted_at__isnull=True)
     if product is None:
-        raise _not_found("product")
+        raise not_found("product")
     return product
 
 
@@ -328,7 +229,7 @@ async def update_product(runtime: Runtime, product_id: int, changes: ProductChan
         product.name = name.strip()
     if "slug" in changes:
         slug = changes["slug"]
-        product.slug = slug or await _free_slug(
+        product.slug = slug or await free_slug(
             Product, slugify(product.name), SLUG_MAX, exclude=product_id
         )
     if "description" in changes:
@@ -361,7 +262,7 @@ async def delete_product(runtime: Runtime, product_id: int) -> Product:
         deleted_at=now, slug=freed, updated_at=now
     )
     if not done:  # deleted by a concurrent request in between
-        raise _not_found("product")
+        raise not_found("product")
     await invalidate_products(runtime, [product_id])
     await product.refresh_from_db()
     return product
@@ -375,7 +276,7 @@ async def set_stock(runtime: Runtime, product_id: int, stock: int) -> Product:
         stock=stock, updated_at=datetime.now(UTC)
     )
     if not done:
-        raise _not_found("product")
+        raise not_found("product")
     await invalidate_products(runtime, [product_id])
     return await Product.get(id=product_id)
 
@@ -401,7 +302,7 @@ async def add_product_image(
 ) -> ProductImage:
     """Check and store an uploaded image as the last picture of a live product."""
     await _live_product(product_id)
-    errors = _check_text(alt, ("alt",), ALT_MAX)
+    errors = check_text(alt, ("alt",), ALT_MAX)
     if errors:
         raise DomainFailure(*errors)
     settings = runtime.settings
@@ -421,12 +322,12 @@ async def add_product_image(
 async def describe_product_image(runtime: Runtime, image_id: int, *, alt: str) -> ProductImage:
     """Change the text that stands for a live product's picture (screen readers, broken
     images); empty clears it (the storefront then names the product and the image's place)."""
-    errors = _check_text(alt, ("alt",), ALT_MAX)
+    errors = check_text(alt, ("alt",), ALT_MAX)
     if errors:
         raise DomainFailure(*errors)
     image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
     if image is None or not await ProductImage.filter(id=image_id).update(alt=alt.strip()):
-        raise _not_found("image")
+        raise not_found("image")
     image.alt = alt.strip()
     await invalidate_products(runtime, [image.product_id])
     return image
@@ -445,7 +346,7 @@ async def reorder_product_images(
         current = await ProductImage.filter(product_id=product_id)
         if len(image_ids) != len(set(image_ids)) or set(image_ids) != {i.id for i in current}:
             message = "List every image of this product exactly once"
-            raise DomainFailure(_error(ErrorCode.INVALID, message, "imageIds"))
+            raise DomainFailure(error(ErrorCode.INVALID, message, "imageIds"))
         for position, image_id in enumerate(image_ids):
             await ProductImage.filter(id=image_id).update(position=position)
     await invalidate_products(runtime, [product_id])
@@ -456,101 +357,10 @@ async def delete_product_image(runtime: Runtime, image_id: int) -> Product:
     """Remove one picture of a live product (its row, then its files); returns the product."""
     image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
     if image is None:
-        raise _not_found("image")
+        raise not_found("image")
     product_id: int = image.product_id
     if not await ProductImage.filter(id=image_id).delete():  # deleted concurrently
-        raise _not_found("image")
+        raise not_found("image")
     await remove_product_image_files(runtime.settings.data_dir / "media", image)
     await invalidate_products(runtime, [product_id])
     return await Product.get(id=product_id)
-
-
-# --- categories -----------------------------------------------------------------------------
-@dataclass(frozen=True)
-class CategoryDraft:
-    name: str
-    slug: str | None = None
-    parent_id: int | None = None
-
-
-class CategoryChanges(TypedDict, total=False):
-    """As `ProductChanges`: `slug: None` regenerates it, `parent_id: None` makes a root."""
-
-    name: str | None
-    slug: str | None
-    parent_id: int | None
-
-
-async def _validate_category(changes: CategoryChanges, *, category_id: int | None) -> None:
-    errors: list[DomainError] = []
-    if "name" in changes:
-        errors += _check_name(changes["name"], _input("name"), CATEGORY_NAME_MAX)
-    slug = changes.get("slug")
-    if slug:  # blank means: make one from the name
-        errors += _check_slug(slug, _input("slug"), CATEGORY_SLUG_MAX)
-        if not errors and await _slug_is_taken(Category, slug, exclude=category_id):
-            errors.append(_slug_taken_error(_input("slug")))
-    parent_id = changes.get("parent_id")
-    if parent_id is not None:
-        path = _input("parentId")
-        found = await _check_category(parent_id, path)
-        errors += found
-        if (
-            not found
-            and category_id is not None
-            and parent_id in await category_with_descendants(category_id)
-        ):
-            message = "A category cannot sit inside itself or its own subcategories"
-            errors.append(_error(ErrorCode.INVALID, message, *path))
-    if errors:
-        raise DomainFailure(*errors)
-
-
-async def _save_category(category: Category, *, explicit_slug: bool) -> None:
-    try:
-        await category.save()
-    except IntegrityError:
-        if not await _slug_is_taken(Category, category.slug, exclude=category.id):
-            raise
-        if explicit_slug:
-            raise DomainFailure(_slug_taken_error(_input("slug"))) from None
-        category.slug = await _free_slug(
-            Category, slugify(category.name), CATEGORY_SLUG_MAX, exclude=category.id
-        )
-        await category.save()
-
-
-async def create_category(runtime: Runtime, draft: CategoryDraft) -> Category:
-    changes: CategoryChanges = {
-        "name": draft.name,
-        "slug": draft.slug,
-        "parent_id": draft.parent_id,
-    }
-    await _validate_category(changes, category_id=None)
-    name = draft.name.strip()
-    category = Category(
-        name=name,
-        slug=draft.slug
-        or await _free_slug(Category, slugify(name), CATEGORY_SLUG_MAX, exclude=None),
-        parent_id=draft.parent_id,
-    )
-    await _save_category(category, explicit_slug=bool(draft.slug))
-    return category
-
-
-async def update_category(runtime: Runtime, category_id: int, changes: CategoryChanges) -> Category:
-    category = await Category.get_or_none(id=category_id)
-    if category is None:
-        raise _not_found("category")
-    await _validate_category(changes, category_id=category_id)
-    if (name := changes.get("name")) is not None:
-        category.name = name.strip()
-    if "slug" in changes:
-        category.slug = changes["slug"] or await _free_slug(
-            Category, slugify(category.name), CATEGORY_SLUG_MAX, exclude=category_id
-        )
-    if "parent_id" in changes:
-        category.parent_id = changes["parent_id"]
-    await _save_category(category, explicit_slug=bool(changes.get("slug")))
-    # The cached pages hold no category data, but a filtered listing may change: nothing to drop.
-    return category

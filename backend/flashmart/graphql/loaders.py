@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from strawberry.dataloader import DataLoader
 
 from flashmart.accounts.models import User
+from flashmart.catalog import categories
 from flashmart.catalog import services as catalog
 from flashmart.catalog.models import Category, Product, ProductImage
 from flashmart.graphql.catalog import loaders as catalog_loaders
@@ -23,7 +24,7 @@ async def _load_products(ids: Sequence[int]) -> list[Product | None]:
 
 
 async def _load_categories(ids: Sequence[int]) -> list[Category | None]:
-    found = await catalog.categories_by_ids(ids)
+    found = await categories.categories_by_ids(ids)
     return [found.get(i) for i in ids]
 
 

@@ -9,6 +9,7 @@ import pytest
 from flashmart.catalog import search, services
 from flashmart.catalog.models import Category, Product
 from flashmart.catalog.search import ProductFilter, ProductSort
+from flashmart.catalog.validation import slugify
 from flashmart.core.settings import Settings
 
 CATALOG = [
@@ -40,7 +41,7 @@ async def _catalog() -> dict[str, Category]:
     for category, name, description, price, stock in CATALOG:
         await Product.create(
             name=name,
-            slug=services.slugify(name),
+            slug=slugify(name),
             description=description,
             price=Decimal(price),
             stock=stock,

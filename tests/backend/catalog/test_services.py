@@ -8,9 +8,11 @@ from typing import Any
 
 import pytest
 
-from flashmart.catalog import services
-from flashmart.catalog.models import Category, Product, ProductImage
-from flashmart.catalog.services import CategoryDraft, ProductDraft
+from flashmart.catalog import categories, services
+from flashmart.catalog.categories import CategoryDraft
+from flashmart.catalog.models import Product, ProductImage
+from flashmart.catalog.services import ProductDraft
+from flashmart.catalog.validation import MAX_STOCK
 from flashmart.core.errors import DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 
@@ -36,7 +38,7 @@ async def _product(runtime: Runtime, name: str = "Aurora X1", **kwargs: Any) -> 
         ({"price": Decimal("NaN")}, "price", ErrorCode.INVALID),
         ({"price": Decimal("1e12")}, "price", ErrorCode.INVALID),
         ({"stock": -1}, "stock", ErrorCode.INVALID),
-        ({"stock": services.MAX_STOCK + 1}, "stock", ErrorCode.INVALID),
+        ({"stock": MAX_STOCK + 1}, "stock", ErrorCode.INVALID),
         ({"slug": "Not A Slug"}, "slug", ErrorCode.INVALID),
         ({"slug": "trailing-"}, "slug", ErrorCode.INVALID),
         ({"category_id": 999_999}, "categoryId", ErrorCode.NOT_FOUND),
@@ -78,7 +80,7 @@ async def test_slugs_are_made_from_names_and_kept_unique(runtime: Runtime) -> No
 
 
 async def test_update_changes_only_what_is_given(runtime: Runtime) -> None:
-    category = await services.create_category(runtime, CategoryDraft(name="Phones"))
+    category = await categories.create_category(runtime, CategoryDraft(name="Phones"))
     product = await _product(runtime, description="old", category_id=category.id)
     updated = await services.update_product(
         runtime, product.id, {"price": Decimal("12.50"), "category_id": None}
@@ -119,24 +121,6 @@ async def test_soft_delete_hides_the_product_and_frees_its_slug(runtime: Runtime
     assert await Product.all().count() == 2  # kept for the orders that reference it
 
 
-async def test_categories_nest_without_cycles(runtime: Runtime) -> None:
-    root = await services.create_category(runtime, CategoryDraft(name="Electronics"))
-    child = await services.create_category(runtime, CategoryDraft(name="Phones", parent_id=root.id))
-    grandchild = await services.create_category(
-        runtime, CategoryDraft(name="Foldables", parent_id=child.id)
-    )
-    for parent in (root.id, grandchild.id):
-        with pytest.raises(DomainFailure) as failure:
-            await services.update_category(runtime, root.id, {"parent_id": parent})
-        assert _codes(failure) == {("input", "parentId"): ErrorCode.INVALID}
-    with pytest.raises(DomainFailure) as failure:
-        await services.create_category(runtime, CategoryDraft(name="Phones", slug="phones"))
-    assert _codes(failure) == {("input", "slug"): ErrorCode.UNIQUE}
-    moved = await services.update_category(runtime, grandchild.id, {"parent_id": None})
-    assert moved.parent_id is None  # type: ignore[attr-defined]
-    assert await Category.all().count() == 3
-
-
 async def test_fifty_concurrent_decrements_never_oversell(runtime: Runtime) -> None:
     product = await _product(runtime, stock=30)
     results = await asyncio.gather(*(services.decrement_stock(product.id, 1) for _ in range(50)))
@@ -161,7 +145,7 @@ async def test_concurrent_stock_sets_and_decrements_never_go_negative(runtime: R
 
 async def test_stock_set_validates(runtime: Runtime) -> None:
     product = await _product(runtime)
-    for bad in (-1, services.MAX_STOCK + 1):
+    for bad in (-1, MAX_STOCK + 1):
         with pytest.raises(DomainFailure) as failure:
             await services.set_stock(runtime, product.id, bad)
         assert _codes(failure) == {("stock",): ErrorCode.INVALID}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from flashmart.catalog import categories
 from flashmart.catalog import services as catalog
 from flashmart.catalog.models import Category, ProductImage
 
@@ -14,5 +15,5 @@ async def load_images(product_ids: Sequence[int]) -> list[list[ProductImage]]:
 
 
 async def load_children(category_ids: Sequence[int]) -> list[list[Category]]:
-    found = await catalog.children_by_parent_ids(category_ids)
+    found = await categories.children_by_parent_ids(category_ids)
     return [found[i] for i in category_ids]

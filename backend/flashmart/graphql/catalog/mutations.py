@@ -7,7 +7,7 @@ from typing import Any, cast
 import strawberry
 from strawberry.file_uploads import Upload
 
-from flashmart.catalog import models, services
+from flashmart.catalog import categories, models, services
 from flashmart.catalog.images import Readable
 from flashmart.graphql.catalog.types import (
     Category,
@@ -187,10 +187,10 @@ class CatalogMutations:
         description="Add a category.",
     )
     async def category_create(self, info: Info, input: CategoryInput) -> CategoryPayload:
-        draft = services.CategoryDraft(
+        draft = categories.CategoryDraft(
             name=input.name, slug=input.slug, parent_id=_optional_id(input.parent_id, "Category")
         )
-        return _category_payload(await services.create_category(info.context.runtime, draft))
+        return _category_payload(await categories.create_category(info.context.runtime, draft))
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],
@@ -200,7 +200,9 @@ class CatalogMutations:
     async def category_update(
         self, info: Info, id: strawberry.ID, input: CategoryUpdateInput
     ) -> CategoryPayload:
-        changes = cast(services.CategoryChanges, _given(input, parent_id="Category"))
+        changes = cast(categories.CategoryChanges, _given(input, parent_id="Category"))
         return _category_payload(
-            await services.update_category(info.context.runtime, decode_id(id, "Category"), changes)
+            await categories.update_category(
+                info.context.runtime, decode_id(id, "Category"), changes
+            )
         )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import strawberry
 
-from flashmart.catalog import search
+from flashmart.catalog import categories, search
 from flashmart.catalog import services as catalog
 from flashmart.catalog.cache import ProductSnapshot
 from flashmart.core.errors import bad_input
@@ -105,7 +105,7 @@ class CatalogQueries:
 
     @strawberry.field(description="All categories, by name; `parent`/`children` give the tree.")
     async def categories(self, info: Info) -> list[Category]:
-        found = await catalog.list_categories()
+        found = await categories.list_categories()
         for category in found:
             info.context.loaders.category.prime(category.id, category)
         return [Category.from_model(c) for c in found]
