@@ -16,8 +16,7 @@ from flashmart.catalog.validation import (
     CATEGORY_NAME_MAX,
     CATEGORY_SLUG_MAX,
     check_category,
-    check_name,
-    check_slug,
+    check_name_and_slug,
     error,
     free_slug,
     input_path,
@@ -26,7 +25,7 @@ from flashmart.catalog.validation import (
     slug_taken_error,
     slugify,
 )
-from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.errors import DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 
 
@@ -62,14 +61,13 @@ class CategoryChanges(TypedDict, total=False):
 
 
 async def _validate_category(changes: CategoryChanges, *, category_id: int | None) -> None:
-    errors: list[DomainError] = []
-    if "name" in changes:
-        errors += check_name(changes["name"], input_path("name"), CATEGORY_NAME_MAX)
-    slug = changes.get("slug")
-    if slug:  # blank means: make one from the name
-        errors += check_slug(slug, input_path("slug"), CATEGORY_SLUG_MAX)
-        if not errors and await slug_is_taken(Category, slug, exclude=category_id):
-            errors.append(slug_taken_error(input_path("slug")))
+    errors = await check_name_and_slug(
+        changes,
+        model=Category,
+        exclude=category_id,
+        name_max=CATEGORY_NAME_MAX,
+        slug_max=CATEGORY_SLUG_MAX,
+    )
     parent_id = changes.get("parent_id")
     if parent_id is not None:
         path = input_path("parentId")

@@ -34,9 +34,8 @@ from flashmart.catalog.validation import (
     SLUG_ATTEMPTS,
     SLUG_MAX,
     check_category,
-    check_name,
+    check_name_and_slug,
     check_price,
-    check_slug,
     check_stock,
     check_text,
     error,
@@ -47,7 +46,7 @@ from flashmart.catalog.validation import (
     slug_taken_error,
     slugify,
 )
-from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.errors import DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 
 
@@ -149,14 +148,9 @@ class ProductChanges(TypedDict, total=False):
 
 
 async def _validate_product(changes: ProductChanges, *, product_id: int | None) -> None:
-    errors: list[DomainError] = []
-    if "name" in changes:
-        errors += check_name(changes["name"], input_path("name"), NAME_MAX)
-    slug = changes.get("slug")
-    if slug:  # blank means: make one from the name
-        errors += check_slug(slug, input_path("slug"), SLUG_MAX)
-        if not errors and await slug_is_taken(Product, slug, exclude=product_id):
-            errors.append(slug_taken_error(input_path("slug")))
+    errors = await check_name_and_slug(
+        changes, model=Product, exclude=product_id, name_max=NAME_MAX, slug_max=SLUG_MAX
+    )
     if "description" in changes:
         errors += check_text(changes["description"], input_path("description"), DESCRIPTION_MAX)
     if "price" in changes:

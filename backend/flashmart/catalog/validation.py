@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from tortoise.models import Model
 
@@ -114,3 +116,24 @@ def input_path(name: str) -> tuple[str, ...]:
 
 def not_found(what: str, field: str = "id") -> DomainFailure:
     return DomainFailure(error(ErrorCode.NOT_FOUND, f"No such {what}", field))
+
+
+async def check_name_and_slug(
+    changes: Mapping[str, Any],
+    *,
+    model: type[Model],
+    exclude: int | None,
+    name_max: int,
+    slug_max: int,
+) -> list[DomainError]:
+    """The name (when given) and the slug (when given and not blank: blank means "make one
+    from the name"), which no other row of `model` may use."""
+    errors: list[DomainError] = []
+    if "name" in changes:
+        errors += check_name(changes["name"], input_path("name"), name_max)
+    slug = changes.get("slug")
+    if slug:
+        errors += check_slug(slug, input_path("slug"), slug_max)
+        if not errors and await slug_is_taken(model, slug, exclude=exclude):
+            errors.append(slug_taken_error(input_path("slug")))
+    return errors
