@@ -1,4 +1,6 @@
-"""Checkout and the order lifecycle. No GraphQL here.
+"""The order lifecycle: creating orders, status changes, expiry and reads. No GraphQL here.
+
+Checkout (cart to order) is `checkout.py`.
 
 Every status change goes through `change_status`, which applies the state machine of
 `flashmart.orders.state` with a conditional update (`WHERE status = <expected>`), so two
@@ -10,15 +12,13 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from decimal import Decimal
 
 from redis.asyncio.client import Pipeline
-from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from flashmart.cart.models import CartLine
 from flashmart.catalog import services as catalog
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.queue import add_new_job
@@ -30,134 +30,13 @@ from flashmart.orders.numbers import new_order_number
 
 logger = logging.getLogger(__name__)
 
-MAX_IDEMPOTENCY_KEY = 64
-NUMBER_ATTEMPTS = 5
-
 
 def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
     return DomainFailure(DomainError(code, message, field or None))
 
 
-# --- checkout -------------------------------------------------------------------------------
-async def checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> Order:
-    """Turn the shopper's cart into one order, taking stock atomically; idempotent per key."""
-    key = idempotency_key.strip()
-    if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
-        raise _fail(
-            ErrorCode.INVALID,
-            f"The idempotency key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
-            "idempotencyKey",
-        )
-    try:
-        order, created = await _checkout_once(runtime, user_id=user_id, key=key)
-    except IntegrityError:
-        # The same key won a race in a concurrent request: that order is the answer, and this
-        # transaction's stock decrements were rolled back with it.
-        replay = await Order.get_or_none(user_id=user_id, idempotency_key=key)
-        if replay is None:
-            raise
-        return replay
-    if created:
-        await catalog.invalidate_products(runtime, await _product_ids(order.id))
-        async with runtime.redis.pipeline(transaction=False) as pipe:
-            announce_new_order(pipe, runtime, order)
-            await pipe.execute()
-    return order
-
-
-async def _checkout_once(runtime: Runtime, *, user_id: int, key: str) -> tuple[Order, bool]:
-    """(order, created): the order this key already made, or a new one from the cart."""
-    timeout = timedelta(seconds=runtime.settings.order_payment_timeout_seconds)
-    async with in_transaction():
-        existing = await Order.get_or_none(user_id=user_id, idempotency_key=key)
-        if existing is not None:
-            return existing, False
-        lines = await CartLine.filter(cart__user_id=user_id).select_related("product")
-        if not lines:
-            # An empty cart may mean the same key's order committed a moment ago.
-            replay = await Order.get_or_none(user_id=user_id, idempotency_key=key)
-            if replay is not None:
-                return replay, False
-            raise _fail(ErrorCode.CART_EMPTY, "Your cart is empty")
-        errors: list[DomainError] = []
-        # A fixed lock order (by product) keeps concurrent checkouts from deadlocking.
-        ordered = sorted(enumerate(lines), key=lambda pair: pair[1].product.id)
-        for index, line in ordered:
-            product = line.product
-            path = ("lines", str(index))
-            if not product.is_published or product.deleted_at is not None:
-                errors.append(
-                    DomainError(
-                        ErrorCode.PRODUCT_UNAVAILABLE, f"{product.name} is no longer sold", path
-                    )
-                )
-            elif not await catalog.decrement_stock(product.id, line.quantity):
-                errors.append(
-                    DomainError(
-                        ErrorCode.INSUFFICIENT_STOCK,
-                        f"Only {await _stock_of(product.id)} of {product.name} left",
-                        path,
-                    )
-                )
-        if errors:
-            raise DomainFailure(*errors)  # rolls back every decrement above
-        now = datetime.now(UTC)
-        order = await _create_order(
-            user_id=user_id,
-            total=sum((line.product.price * line.quantity for line in lines), Decimal("0.00")),
-            currency=lines[0].product.currency,
-            key=key,
-            expires_at=now + timeout,
-        )
-        await OrderLine.bulk_create(
-            [
-                OrderLine(
-                    order=order,
-                    product_id=line.product.id,
-                    product_name=line.product.name,
-                    unit_price=line.product.price,
-                    quantity=line.quantity,
-                )
-                for line in lines
-            ]
-        )
-        await OrderEvent.create(
-            order=order, to_status=OrderStatus.PENDING_PAYMENT, actor_id=user_id
-        )
-        await CartLine.filter(id__in=[line.id for line in lines]).delete()
-    return order, True
-
-
-async def _product_ids(order_id: int) -> list[int]:
+async def product_ids(order_id: int) -> list[int]:
     return [line.product_id for line in await OrderLine.filter(order_id=order_id)]
-
-
-async def _stock_of(product_id: int) -> int:
-    product = await catalog.visible_products(include_unpublished=True).get_or_none(id=product_id)
-    return product.stock if product else 0
-
-
-async def _create_order(
-    *,
-    user_id: int,
-    total: Decimal,
-    currency: str,
-    key: str | None,
-    expires_at: datetime,
-) -> Order:
-    for attempt in range(NUMBER_ATTEMPTS):
-        number = new_order_number()
-        if attempt and await Order.filter(number=number).exists():
-            continue
-        return await Order.create(
-            number=number,
-            user_id=user_id,
-            total=total,
-            currency=currency,
-            idempotency_key=key,
-            expires_at=expires_at,
-        )
-    raise RuntimeError("could not allocate a unique order number")
 
 
 def expiry_job_id(runtime: Runtime, order_id: int) -> str:
@@ -308,7 +187,7 @@ async def change_status(
         )
     await order.refresh_from_db()
     if step.releases_stock:
-        await catalog.invalidate_products(runtime, await _product_ids(order.id))
+        await catalog.invalidate_products(runtime, await product_ids(order.id))
         if order.seckill_event_id is not None:
             await hooks.sale_units().after_commit(runtime, order)
     if publish:

@@ -5,120 +5,25 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 from datetime import UTC, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 
-from flashmart.accounts.models import User
-from flashmart.cart import services as cart
 from flashmart.catalog.models import Product
 from flashmart.core.errors import DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders import state
-from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
+from flashmart.orders.checkout import checkout
+from flashmart.orders.models import Order, OrderEvent, OrderStatus
 from flashmart.worker import create_worker
-
-
-async def _product(stock: int, price: str = "10.00", name: str = "Widget") -> Product:
-    return await Product.create(
-        name=name, slug=name.lower().replace(" ", "-"), price=Decimal(price), stock=stock
-    )
-
-
-async def _shoppers(n: int) -> list[User]:
-    await User.bulk_create([User(email=f"s{i}@example.com", password_hash="x") for i in range(n)])
-    return await User.all().order_by("id")
-
-
-async def _fill_cart(user: User, product: Product, quantity: int = 1) -> None:
-    await cart.add_item(user_id=user.id, product_id=product.id, quantity=quantity, maximum=99)
-
-
-async def test_checkout_takes_stock_captures_prices_and_empties_cart(runtime: Runtime) -> None:
-    (user,) = await _shoppers(1)
-    a, b = await _product(5, "19.99", "Alpha"), await _product(5, "5.01", "Beta")
-    await _fill_cart(user, a, 2)
-    await _fill_cart(user, b, 3)
-    order = await orders.checkout(runtime, user_id=user.id, idempotency_key="k1")
-    assert order.status is OrderStatus.PENDING_PAYMENT
-    assert order.total == Decimal("55.01")
-    assert order.number.startswith("FM") and order.number != str(order.id)
-    assert order.expires_at is not None and order.expires_at > datetime.now(UTC)
-    assert [(p.stock) for p in await Product.all().order_by("id")] == [3, 2]
-    lines = await OrderLine.filter(order=order).order_by("id")
-    assert [(line.product_name, line.unit_price, line.quantity) for line in lines] == [
-        ("Alpha", Decimal("19.99"), 2),
-        ("Beta", Decimal("5.01"), 3),
-    ]
-    assert (await cart.view_cart(user.id)).items == []
-    await Product.filter(id=a.id).update(price=Decimal("99.00"))
-    assert (await OrderLine.get(id=lines[0].id)).unit_price == Decimal("19.99")
-
-
-async def test_short_line_aborts_whole_checkout(runtime: Runtime) -> None:
-    (user,) = await _shoppers(1)
-    plenty, scarce = await _product(10, name="Plenty"), await _product(1, name="Scarce")
-    await _fill_cart(user, plenty, 4)
-    await _fill_cart(user, scarce, 2)
-    with pytest.raises(DomainFailure) as failure:
-        await orders.checkout(runtime, user_id=user.id, idempotency_key="k")
-    (error,) = failure.value.errors
-    assert error.code is ErrorCode.INSUFFICIENT_STOCK and error.field == ("lines", "1")
-    assert [p.stock for p in await Product.all().order_by("id")] == [10, 1]
-    assert await Order.all().count() == 0
-    assert len((await cart.view_cart(user.id)).items) == 2
-
-
-async def test_empty_cart_and_bad_keys_write_nothing(runtime: Runtime) -> None:
-    (user,) = await _shoppers(1)
-    with pytest.raises(DomainFailure) as failure:
-        await orders.checkout(runtime, user_id=user.id, idempotency_key="k")
-    assert failure.value.errors[0].code is ErrorCode.CART_EMPTY
-    for key in ("", "   ", "x" * 65):
-        with pytest.raises(DomainFailure):
-            await orders.checkout(runtime, user_id=user.id, idempotency_key=key)
-    assert await Order.all().count() == 0
-
-
-async def test_200_concurrent_checkouts_sell_exactly_the_stock(runtime: Runtime) -> None:
-    product = await _product(37)
-    shoppers = await _shoppers(200)
-    for shopper in shoppers:
-        await _fill_cart(shopper, product)
-
-    async def attempt(user: User) -> bool:
-        try:
-            await orders.checkout(runtime, user_id=user.id, idempotency_key=f"buy-{user.id}")
-            return True
-        except DomainFailure as failure:
-            assert failure.errors[0].code is ErrorCode.INSUFFICIENT_STOCK
-            return False
-
-    results = await asyncio.gather(*(attempt(u) for u in shoppers))
-    assert sum(results) == 37
-    assert await Order.all().count() == 37
-    assert (await Product.get(id=product.id)).stock == 0
-    assert sum(line.quantity for line in await OrderLine.all()) == 37
-
-
-async def test_same_key_twenty_times_concurrently_is_one_order(runtime: Runtime) -> None:
-    (user,) = await _shoppers(1)
-    product = await _product(50)
-    await _fill_cart(user, product, 2)
-    placed = await asyncio.gather(
-        *(orders.checkout(runtime, user_id=user.id, idempotency_key="once") for _ in range(20))
-    )
-    assert {o.id for o in placed} == {placed[0].id}
-    assert await Order.all().count() == 1
-    assert (await Product.get(id=product.id)).stock == 48
+from tests.backend.orders.factories import fill_cart, make_product, make_shoppers
 
 
 async def test_state_machine_refuses_illegal_moves(runtime: Runtime) -> None:
-    (user,) = await _shoppers(1)
-    product = await _product(5)
-    await _fill_cart(user, product)
-    order = await orders.checkout(runtime, user_id=user.id, idempotency_key="k")
+    (user,) = await make_shoppers(1)
+    product = await make_product(5)
+    await fill_cart(user, product)
+    order = await checkout(runtime, user_id=user.id, idempotency_key="k")
     with pytest.raises(DomainFailure) as failure:
         await orders.admin_set_status(
             runtime, admin_id=user.id, order_id=order.id, target=OrderStatus.SHIPPED
@@ -168,10 +73,10 @@ def test_admin_actions_follow_the_one_table() -> None:
 
 
 async def test_refund_of_a_paid_order_returns_its_units(runtime: Runtime) -> None:
-    (user,) = await _shoppers(1)
-    product = await _product(5)
-    await _fill_cart(user, product, 2)
-    order = await orders.checkout(runtime, user_id=user.id, idempotency_key="k")
+    (user,) = await make_shoppers(1)
+    product = await make_product(5)
+    await fill_cart(user, product, 2)
+    order = await checkout(runtime, user_id=user.id, idempotency_key="k")
     await orders.mark_paid(runtime, order_id=order.id)
     refunded = await orders.refund_order(runtime, admin_id=user.id, order_id=order.id)
     assert refunded.status is OrderStatus.REFUNDED
@@ -179,12 +84,12 @@ async def test_refund_of_a_paid_order_returns_its_units(runtime: Runtime) -> Non
 
 
 async def test_cancel_and_expire_racing_return_stock_once(runtime: Runtime) -> None:
-    shoppers = await _shoppers(30)
-    product = await _product(30)
+    shoppers = await make_shoppers(30)
+    product = await make_product(30)
     placed = []
     for user in shoppers:
-        await _fill_cart(user, product)
-        placed.append(await orders.checkout(runtime, user_id=user.id, idempotency_key="k"))
+        await fill_cart(user, product)
+        placed.append(await checkout(runtime, user_id=user.id, idempotency_key="k"))
     await Order.all().update(expires_at=datetime.now(UTC) - timedelta(seconds=1))
 
     async def cancel(order: Order) -> None:
@@ -208,12 +113,12 @@ async def test_cancel_and_expire_racing_return_stock_once(runtime: Runtime) -> N
 async def test_a_real_worker_expires_unpaid_orders_once(runtime: Runtime) -> None:
     settings = runtime.settings.model_copy(update={"order_payment_timeout_seconds": 1})
     runtime = dataclasses.replace(runtime, settings=settings)
-    unpaid_user, paid_user = await _shoppers(2)
-    product = await _product(10)
-    await _fill_cart(unpaid_user, product, 3)
-    await _fill_cart(paid_user, product, 2)
-    unpaid = await orders.checkout(runtime, user_id=unpaid_user.id, idempotency_key="a")
-    paid = await orders.checkout(runtime, user_id=paid_user.id, idempotency_key="b")
+    unpaid_user, paid_user = await make_shoppers(2)
+    product = await make_product(10)
+    await fill_cart(unpaid_user, product, 3)
+    await fill_cart(paid_user, product, 2)
+    unpaid = await checkout(runtime, user_id=unpaid_user.id, idempotency_key="a")
+    paid = await checkout(runtime, user_id=paid_user.id, idempotency_key="b")
     await orders.mark_paid(runtime, order_id=paid.id)
     assert (await Product.get(id=product.id)).stock == 5
     await asyncio.sleep(1.2)  # both deferred expiry jobs are now due
@@ -233,10 +138,10 @@ async def test_a_real_worker_expires_unpaid_orders_once(runtime: Runtime) -> Non
 
 
 async def test_sweep_expires_orders_whose_job_was_lost(runtime: Runtime) -> None:
-    (user,) = await _shoppers(1)
-    product = await _product(3)
-    await _fill_cart(user, product, 3)
-    order = await orders.checkout(runtime, user_id=user.id, idempotency_key="k")
+    (user,) = await make_shoppers(1)
+    product = await make_product(3)
+    await fill_cart(user, product, 3)
+    order = await checkout(runtime, user_id=user.id, idempotency_key="k")
     await runtime.redis.delete(
         f"arq:job:{orders.expiry_job_id(runtime, order.id)}"
     )  # the deferred job is lost

@@ -11,7 +11,7 @@ from flashmart.cart import services as cart
 from flashmart.catalog.models import Product
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from flashmart.orders import services as orders
+from flashmart.orders.checkout import checkout
 from flashmart.orders.models import Order, OrderEvent
 from flashmart.payments import sandbox
 from flashmart.payments.models import (
@@ -40,7 +40,7 @@ async def placed_order(
         name=f"Kettle {n}", slug=f"kettle-{n}", price=Decimal(price), stock=stock
     )
     await cart.add_item(user_id=user.id, product_id=product.id, quantity=quantity, maximum=99)
-    return await orders.checkout(runtime, user_id=user.id, idempotency_key=f"k-{n}")
+    return await checkout(runtime, user_id=user.id, idempotency_key=f"k-{n}")
 
 
 async def bank_decides(reference: str, status: PaymentStatus) -> None:

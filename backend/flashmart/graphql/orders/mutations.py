@@ -9,7 +9,7 @@ from flashmart.graphql.errors import UserError, UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.orders.types import Order, OrderStatus
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
-from flashmart.orders import models, services
+from flashmart.orders import checkout, models, services
 from flashmart.payments import services as payments
 
 
@@ -35,7 +35,7 @@ class OrderMutations:
     )
     async def checkout_complete(self, info: Info, idempotency_key: str) -> OrderPayload:
         return _order_payload(
-            await services.checkout(
+            await checkout.checkout(
                 info.context.runtime,
                 user_id=info.context.require_viewer().user_id,
                 idempotency_key=idempotency_key,
