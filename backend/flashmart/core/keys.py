@@ -97,3 +97,7 @@ class Keys:
     def ws_connections(self, user_id: int) -> str:
         """Sorted set: a user's open subscription sockets (connection id -> heartbeat ms)."""
         return f"{self.prefix}ws:conns:{user_id}"
+
+    def ws_anonymous_connections(self, address: str) -> str:
+        """Sorted set: anonymous subscription sockets from one client address."""
+        return f"{self.prefix}ws:anon:{address}"

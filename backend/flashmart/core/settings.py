@@ -125,6 +125,8 @@ class Settings(BaseSettings):
     subscription_event_rate: float = Field(default=4.0, gt=0, le=50)  # seckillEventUpdated/s
     subscription_max_per_connection: int = Field(default=20, ge=1)
     subscription_max_connections_per_user: int = Field(default=10, ge=1)  # across all processes
+    # Anonymous sockets per client address across all processes (shoppers behind one NAT share it)
+    subscription_max_anonymous_per_address: int = Field(default=100, ge=1)
     subscription_ping_interval_seconds: float = Field(default=15.0, gt=0)  # server `ping`
     subscription_heartbeat_seconds: float = Field(default=10.0, gt=0)  # per-user slot renewal
 

@@ -4,11 +4,13 @@
   `{"authorization": "Bearer <token>"}` and is checked by the same function as an HTTP request
   (`verify_access_token`: signature, expiry, revocation). A missing token makes an anonymous
   session (public subscriptions only); an invalid, expired or revoked one closes the socket with
-  **4403 Forbidden**, as does going over the per-user connection limit.
+  **4403 Forbidden**, as does going over the per-user connection limit, or for anonymous
+  sessions over the per-client-address limit (`SUBSCRIPTION_MAX_ANONYMOUS_PER_ADDRESS`).
 - When the token that opened the session expires, the server closes it with **4403**: the
   client refreshes its token and reconnects (subscriptions send the current state first).
-- Connections per user are counted across every API process in Redis (`ws_limits`: a sorted
-  set of connection ids with heartbeat scores, so a dead process's sockets free themselves).
+- Connections per user, and anonymous ones per client address, are counted across every API
+  process in Redis (`ws_limits`: a sorted set of connection ids with heartbeat scores, so a
+  dead process's sockets free themselves).
   Subscriptions per connection are capped by Strawberry (`max_subscriptions_per_connection`):
   one more is answered with an `error` message.
 - Keep-alive: Strawberry's graphql-transport-ws handler only answers the client's `ping`; here
@@ -26,6 +28,7 @@ import contextlib
 import logging
 import time
 import uuid
+from dataclasses import dataclass
 
 from redis.exceptions import RedisError
 from strawberry.exceptions import ConnectionRejectionError
@@ -47,14 +50,22 @@ logger = logging.getLogger("flashmart.subscriptions")
 
 FORBIDDEN = 4403  # what Strawberry sends for a ConnectionRejectionError
 NO_PONG = 1008  # policy violation: the peer ignored our ping
-_SLOT = "ws-connection-slot"  # context.extra: the connection id holding a per-user slot
+_SLOT = "ws-connection-slot"  # context.extra: the `Slot` this connection holds
+
+
+@dataclass(frozen=True)
+class Slot:
+    """The connection's entry in its holder's set (a user's, or an address's)."""
+
+    key: str
+    connection_id: str
+    maximum: int
 
 
 def slots(context: Context) -> ConnectionSlots:
     runtime = context.runtime
     return ConnectionSlots(
         runtime.redis,
-        runtime.keys,
         heartbeat_seconds=runtime.settings.subscription_heartbeat_seconds,
     )
 
@@ -66,26 +77,35 @@ async def authenticate(context: Context) -> None:
     token = bearer_token(raw) if isinstance(raw, str) else None
     if raw is not None and token is None:
         raise ConnectionRejectionError({"message": "Malformed authorization"})
+    settings = context.settings
     if token is None:
         context.viewer = None  # anonymous: only public subscriptions
         context.auth_problem = None
+        key = context.runtime.keys.ws_anonymous_connections(context.client_ip)
+        await _take_slot(context, key, settings.subscription_max_anonymous_per_address)
         return
     try:
         context.viewer = await verify_access_token(context.runtime, token)
     except InvalidToken as exc:
         raise ConnectionRejectionError({"message": "Invalid or expired access token"}) from exc
     context.auth_problem = None
-    connection_id = uuid.uuid4().hex
-    maximum = context.settings.subscription_max_connections_per_user
+    key = context.runtime.keys.ws_connections(context.viewer.user_id)
     try:
-        held = await slots(context).acquire(context.viewer.user_id, connection_id, maximum=maximum)
-    except RedisError as exc:
+        await _take_slot(context, key, settings.subscription_max_connections_per_user)
+    except ConnectionRejectionError:
         context.viewer = None
+        raise
+
+
+async def _take_slot(context: Context, key: str, maximum: int) -> None:
+    slot = Slot(key=key, connection_id=uuid.uuid4().hex, maximum=maximum)
+    try:
+        held = await slots(context).acquire(key, slot.connection_id, maximum=maximum)
+    except RedisError as exc:
         raise ConnectionRejectionError({"message": "Try again later"}) from exc
     if not held:
-        context.viewer = None
         raise ConnectionRejectionError({"message": "Too many connections"})
-    context.extra[_SLOT] = connection_id
+    context.extra[_SLOT] = slot
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -110,17 +130,12 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         ping_every = settings.subscription_ping_interval_seconds
         self._tasks = [asyncio.create_task(self._keep_alive(ping_every))]
         viewer = self.context.viewer
-        connection_id = self.context.extra.get(_SLOT)
+        slot: Slot | None = self.context.extra.get(_SLOT)
         if viewer is not None:
             self._tasks.append(asyncio.create_task(self._close_at(viewer.expires_at)))
-        if viewer is not None and connection_id is not None:
-            self._tasks.append(
-                asyncio.create_task(
-                    self._heartbeat(
-                        viewer.user_id, connection_id, settings.subscription_heartbeat_seconds
-                    )
-                )
-            )
+        if slot is not None:
+            heartbeat = settings.subscription_heartbeat_seconds
+            self._tasks.append(asyncio.create_task(self._heartbeat(slot, heartbeat)))
 
     async def handle_pong(self, message: PongMessage) -> None:
         self._pong_due = False
@@ -141,13 +156,12 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             except Exception:  # noqa: BLE001 - the socket is gone; shutdown() follows
                 return
 
-    async def _heartbeat(self, user_id: int, connection_id: str, interval: float) -> None:
+    async def _heartbeat(self, slot: Slot, interval: float) -> None:
         limits = slots(self.context)
-        maximum = self.context.settings.subscription_max_connections_per_user
         while True:
             await asyncio.sleep(interval)
             try:
-                held = await limits.acquire(user_id, connection_id, maximum=maximum)
+                held = await limits.acquire(slot.key, slot.connection_id, maximum=slot.maximum)
             except RedisError:
                 continue  # Redis is back soon or the entry goes stale; keep the socket
             if not held:  # our entry went stale (a long stall) and others took the slots
@@ -163,9 +177,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
-        connection_id = self.context.extra.pop(_SLOT, None)
-        viewer = self.context.viewer
-        if connection_id is not None and viewer is not None:
+        slot: Slot | None = self.context.extra.pop(_SLOT, None)
+        if slot is not None:
             with contextlib.suppress(RedisError):  # else the entry goes stale by itself
-                await slots(self.context).release(viewer.user_id, connection_id)
+                await slots(self.context).release(slot.key, slot.connection_id)
         await super().shutdown()

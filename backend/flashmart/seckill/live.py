@@ -1,28 +1,42 @@
-"""A sale's live state for subscribers: remaining stock and status, at most `rate` times a second.
+"""A sale's live state for subscribers: one watcher per sale per process, fanned out.
 
-Stock changes on every purchase, and purchases do not publish anything: the buy path stays one
-Lua call. Instead each subscriber reads the live state (`SaleStore.read_states`, one pipelined
-round trip) once per 1/rate seconds and sends it only when it changed. Under a storm of
-thousands of buys a second a subscriber therefore costs `rate` Redis reads a second and
-receives at most `rate` updates a second, each with the latest stock, and the final state
-(sold out, ended) always goes out within 1/rate seconds. Changes that the stock does not show
-(an admin edits the sale, the worker closes it) arrive on the event's channel
-(`announce.publish_event_updated`) and reload the event from the database.
+Stock changes on every purchase, and purchases publish nothing: the buy path stays one Lua
+call. Instead, in each API process, ONE watcher per sale that has local subscribers reads the
+sale's live state (`SaleStore.read_states`, one round trip) `rate` times a second and hands
+every change, as one shared `EventSnapshot`, to all of that process's subscribers of the sale.
+Redis reads per second therefore depend on the number of watched sales and API processes, not
+on the number of subscribers. Each subscriber keeps only the latest snapshot it has not sent
+yet, so a slow one skips stale states and never queues; the final states (sold out, ended) go
+out as soon as the watcher reads them. Changes the stock does not show (an administrator edits
+the sale, the worker closes it) arrive on the sale's pub/sub channel
+(`announce.publish_event_updated`) and make the watcher reload the sale from the database
+once, for everybody. The watcher stops when its last subscriber leaves or the sale has ended.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
+import logging
 import time
-from collections.abc import AsyncIterator
+import weakref
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
+from redis.exceptions import RedisError
+from tortoise.exceptions import DBConnectionError, OperationalError
+
+from flashmart.core.pubsub import Broker
 from flashmart.core.runtime import Runtime
 from flashmart.seckill import events
 from flashmart.seckill.announce import event_channel
 from flashmart.seckill.models import SeckillEvent
 from flashmart.seckill.store import SaleStore, WarmState
+
+logger = logging.getLogger("flashmart.seckill.live")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -55,32 +69,168 @@ async def _load(event_id: int) -> SeckillEvent:
     return event
 
 
+class _Seat:
+    """One subscriber: the newest snapshot it has not taken yet."""
+
+    __slots__ = ("pending", "ready")
+
+    def __init__(self) -> None:
+        self.pending: EventSnapshot | None = None
+        self.ready = asyncio.Event()
+
+    def offer(self, snap: EventSnapshot | None) -> None:
+        """A new snapshot, or None: the watcher stopped."""
+        if snap is not None:
+            self.pending = snap
+        self.ready.set()
+
+
+class SaleWatcher:
+    """Reads one sale's live state for every local subscriber (see the module docstring)."""
+
+    RETRY_SECONDS = 1.0  # after a failed read (Redis or the database away)
+
+    def __init__(self, runtime: Runtime, broker: Broker, event_id: int, *, rate: float) -> None:
+        self.runtime = runtime
+        self.broker = broker
+        self.event_id = event_id
+        self.interval = 1.0 / rate
+        self.seats: set[_Seat] = set()
+        self.last: EventSnapshot | None = None
+        self.reads = 0  # live-state reads, for tests and operators
+        self.stopped = False
+        self._first = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name=f"sale-watcher-{self.event_id}")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def first(self) -> EventSnapshot:
+        """The current state: the last one read, or the first read's."""
+        await self._first.wait()
+        if self.last is None:
+            raise RuntimeError(f"the live state of flash sale {self.event_id} is unavailable")
+        return self.last
+
+    def _fan_out(self, snap: EventSnapshot) -> None:
+        self.last = snap
+        self._first.set()
+        for seat in self.seats:
+            seat.offer(snap)
+
+    async def _run(self) -> None:
+        try:
+            async with self.broker.listen(event_channel(self.runtime.keys, self.event_id)) as heard:
+                event = await self._retrying(lambda: _load(self.event_id))
+                current = await self._retrying(functools.partial(self._read, event))
+                self._fan_out(current)
+                sent_at = time.monotonic()
+                while current.status is not events.SeckillStatus.ENDED:
+                    reload = False
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(heard.get(), timeout=self.interval)
+                        reload = True
+                    wait = sent_at + self.interval - time.monotonic()
+                    if wait > 0:
+                        await asyncio.sleep(wait)
+                    if reload:  # an edit or the close: the sale itself changed
+                        heard.drain()
+                        event = await self._retrying(lambda: _load(self.event_id))
+                    current = await self._retrying(functools.partial(self._read, event))
+                    if self.last is None or current.key != self.last.key:
+                        self._fan_out(current)
+                        sent_at = time.monotonic()
+        finally:
+            self.stopped = True
+            self._first.set()  # nobody waits for a first read that will not come
+            for seat in self.seats:
+                seat.offer(None)
+
+    async def _retrying(self, read: Callable[[], Awaitable[T]]) -> T:
+        """`read()`, again every RETRY_SECONDS while Redis or the database is away."""
+        while True:
+            try:
+                value = await read()
+            except (RedisError, OSError, DBConnectionError, OperationalError):
+                logger.warning("live state of sale %d unreadable; retrying", self.event_id)
+                await asyncio.sleep(self.RETRY_SECONDS)
+                continue
+            return value
+
+    async def _read(self, event: SeckillEvent) -> EventSnapshot:
+        self.reads += 1
+        return await snapshot(self.runtime, event)
+
+
+class LiveSales:
+    """The process's sale watchers, one per sale that has subscribers."""
+
+    def __init__(self, runtime: Runtime, broker: Broker) -> None:
+        self.runtime = runtime
+        self.broker = broker
+        self.watchers: dict[int, SaleWatcher] = {}
+
+    @contextlib.asynccontextmanager
+    async def watch(
+        self, event_id: int, *, rate: float
+    ) -> AsyncIterator[AsyncIterator[EventSnapshot]]:
+        watcher = self.watchers.get(event_id)
+        if watcher is None or watcher.stopped:
+            watcher = SaleWatcher(self.runtime, self.broker, event_id, rate=rate)
+            self.watchers[event_id] = watcher
+            watcher.start()
+        seat = _Seat()
+        watcher.seats.add(seat)
+        try:
+            yield _updates(watcher, seat)
+        finally:
+            watcher.seats.discard(seat)
+            if not watcher.seats and self.watchers.get(event_id) is watcher:
+                del self.watchers[event_id]
+                await watcher.stop()
+
+
+async def _updates(watcher: SaleWatcher, seat: _Seat) -> AsyncIterator[EventSnapshot]:
+    last = await watcher.first()
+    yield last
+    while last.status is not events.SeckillStatus.ENDED:
+        await seat.ready.wait()
+        seat.ready.clear()
+        current, seat.pending = seat.pending, None
+        if current is None:
+            if watcher.stopped:
+                return  # the watcher ended (the sale did, or the process is stopping)
+            continue
+        if current.key != last.key:
+            last = current
+            yield current
+
+
+_registries: weakref.WeakKeyDictionary[Broker, LiveSales] = weakref.WeakKeyDictionary()
+
+
+def live_sales(runtime: Runtime) -> LiveSales:
+    """This process's watchers (one registry per pub/sub broker, i.e. per API process)."""
+    broker = runtime.broker
+    if broker is None:
+        raise RuntimeError("subscriptions need the API's pub/sub broker")
+    found = _registries.get(broker)
+    if found is None:
+        found = _registries[broker] = LiveSales(runtime, broker)
+    return found
+
+
 async def event_updates(
     runtime: Runtime, event_id: int, *, rate: float
 ) -> AsyncIterator[EventSnapshot]:
-    """The current state first, then each change, at most `rate` a second; ends once ENDED."""
-    if runtime.broker is None:
-        raise RuntimeError("subscriptions need the API's pub/sub broker")
-    interval = 1.0 / rate
-    channel = event_channel(runtime.keys, event_id)
-    async with runtime.broker.listen(channel) as listener:
-        event = await _load(event_id)
-        last = await snapshot(runtime, event)
-        yield last
-        sent_at = time.monotonic()
-        while last.status is not events.SeckillStatus.ENDED:
-            reload = False
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(listener.get(), timeout=interval)
-                reload = True
-            wait = sent_at + interval - time.monotonic()
-            if wait > 0:
-                await asyncio.sleep(wait)
-            if reload:
-                listener.drain()
-                event = await _load(event_id)
-            current = await snapshot(runtime, event)
-            if current.key != last.key:
-                last = current
-                yield current
-                sent_at = time.monotonic()
+    """The current state first, then each change, at most `rate` reads a second shared by
+    every subscriber of the sale in this process; ends once ENDED."""
+    async with live_sales(runtime).watch(event_id, rate=rate) as updates:
+        async for snap in updates:
+            yield snap

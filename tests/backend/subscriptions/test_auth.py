@@ -117,6 +117,27 @@ async def test_subscriptions_per_connection_are_capped(
             await stream.close()
 
 
+async def test_anonymous_connections_per_client_address_are_capped(
+    ws_server: Callable[..., Any], runtime: Runtime
+) -> None:
+    async with ws_server(subscription_max_anonymous_per_address=2) as base_url:
+        async with client(base_url), client(base_url):
+            with pytest.raises(TransportConnectionFailed) as caught:
+                async with client(base_url):
+                    pass
+            assert _close_code(caught.value) == 4403
+            # A signed-in shopper from the same address is counted apart.
+            user = await shopper()
+            async with client(base_url, token_for(user.id)):
+                pass
+            holders = await runtime.redis.zcard(runtime.keys.ws_anonymous_connections("127.0.0.1"))
+            assert holders == 2
+        # Closing a socket frees its slot.
+        async with client(base_url), client(base_url):
+            pass
+    assert await runtime.redis.zcard(runtime.keys.ws_anonymous_connections("127.0.0.1")) == 0
+
+
 async def test_connections_per_user_are_capped(ws_server: Callable[..., Any], db: None) -> None:
     user = await shopper()
     token = token_for(user.id)

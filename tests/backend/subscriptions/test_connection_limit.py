@@ -17,7 +17,7 @@ from tests.backend.subscriptions.conftest import client
 
 
 def _slots(runtime: Runtime, heartbeat: float = 10.0) -> ConnectionSlots:
-    return ConnectionSlots(runtime.redis, runtime.keys, heartbeat_seconds=heartbeat)
+    return ConnectionSlots(runtime.redis, heartbeat_seconds=heartbeat)
 
 
 async def _redis_ms(runtime: Runtime) -> int:
@@ -39,12 +39,12 @@ async def test_an_open_socket_holds_one_entry_until_it_closes(
     user = await shopper()
     async with ws_server() as base_url:
         async with client(base_url, token_for(user.id)):
-            assert len(await _slots(runtime).holders(user.id)) == 1
+            assert len(await _slots(runtime).holders(runtime.keys.ws_connections(user.id))) == 1
         for _ in range(100):  # the server releases as it handles the close
-            if not await _slots(runtime).holders(user.id):
+            if not await _slots(runtime).holders(runtime.keys.ws_connections(user.id)):
                 break
             await asyncio.sleep(0.02)
-        assert await _slots(runtime).holders(user.id) == []
+        assert await _slots(runtime).holders(runtime.keys.ws_connections(user.id)) == []
 
 
 async def test_a_live_socket_elsewhere_counts_and_a_dead_processs_entry_does_not(
@@ -61,7 +61,7 @@ async def test_a_live_socket_elsewhere_counts_and_a_dead_processs_entry_does_not
         # That process died: its last heartbeat is older than three intervals.
         await runtime.redis.zadd(key, {"on-another-process": now - stale_ms - 1})
         async with client(base_url, token_for(user.id)):
-            holders = await _slots(runtime).holders(user.id)
+            holders = await _slots(runtime).holders(runtime.keys.ws_connections(user.id))
             assert len(holders) == 1 and "on-another-process" not in holders
 
 
