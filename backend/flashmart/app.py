@@ -28,6 +28,7 @@ from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.logging import configure_logging, request_id_var
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
+from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
@@ -308,6 +309,13 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Middleware(CORSMiddleware, **cors),
     ]
     app = FlashMartApp(routes=routes, middleware=middleware, lifespan=lifespan)
+    if settings.graphql_event_lane:  # encoded once per snapshot (graphql/eventlane.py)
+        graphql_app.event_lane = EventLane(
+            schema._schema,
+            rules=schema.extra_rules,
+            max_tokens=settings.max_query_tokens,
+            cache_size=settings.graphql_cache_size,
+        )
     if settings.graphql_buy_lane:  # `seckillBuy` without generic execution (graphql/fastlane.py)
         app.buy_lane = BuyLane(
             schema._schema,

@@ -54,6 +54,8 @@ class Settings(BaseSettings):
     graphql_cache_size: int = Field(default=512, ge=1)
     # Answer `seckillBuy` in the buy lane (graphql/fastlane.py); false: generic execution only.
     graphql_buy_lane: bool = True
+    # Answer `seckillEventUpdated` from shared encoded snapshots (graphql/eventlane.py).
+    graphql_event_lane: bool = True
 
     # Collect young objects every N allocations after start-up froze the rest (core/gc_tuning.py);
     # 0 keeps Python's defaults.

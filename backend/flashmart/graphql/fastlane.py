@@ -5,7 +5,7 @@ Thousands of shoppers send the same small mutation in the same second; generic e
 costs several times the Redis work behind it (docs/bench.md). So every JSON `POST /graphql`
 meets `BuyLane.answer` first, ahead of the app's middleware stack (`flashmart.app.FlashMartApp`
 adds what the middleware would: request id, CORS headers, body limit, request metric). A
-document is *compiled* once per query text (`buyplan.py`; bounded cache): it is parsed and validated
+document is *compiled* once per query text (`plans.py`; bounded cache): it is parsed and validated
 against the schema with the same rules as every request, and it qualifies only when it is
 one mutation whose one root field is `seckillBuy`, without directives, selecting
 nothing that needs the database (`ticket { id status failureReason quantity order }`,
@@ -41,11 +41,11 @@ from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.errors import ApiError
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.buyplan import BuyPlan, Selection, coerce_arguments, compile_buy
 from flashmart.graphql.error_mapping import format_error, log_unexpected
 from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
+from flashmart.graphql.plans import BUY, Plan, PlanCache, Selection, coerce_arguments
 from flashmart.seckill.buy import TicketView, buy
 
 logger = logging.getLogger("flashmart.graphql")
@@ -67,7 +67,7 @@ def _ticket(selections: tuple[Selection, ...], view: TicketView) -> dict[str, An
     return _shape(selections, values.__getitem__)
 
 
-def _payload(plan: BuyPlan, bought: TicketView | Refused) -> dict[str, Any]:
+def _payload(plan: Plan, bought: TicketView | Refused) -> dict[str, Any]:
     view, errors = (None, bought.errors) if isinstance(bought, Refused) else (bought, [])
 
     def value(name: str, selection: Selection) -> Any:
@@ -91,7 +91,7 @@ def _payload(plan: BuyPlan, bought: TicketView | Refused) -> dict[str, Any]:
     return {s.key: value(s.name, s) for s in plan.payload}
 
 
-def _data(plan: BuyPlan, payload: dict[str, Any]) -> dict[str, Any]:
+def _data(plan: Plan, payload: dict[str, Any]) -> dict[str, Any]:
     return {k: "Mutation" if k in plan.typename_keys else payload for k in plan.root_keys}
 
 
@@ -107,23 +107,13 @@ class BuyLane:
         max_tokens: int,
         cache_size: int,
     ) -> None:
-        self.schema = schema
-        self.rules = rules
-        self.max_tokens = max_tokens
-        self.cache_size = cache_size
-        self._plans: dict[str, BuyPlan | None] = {}
+        self.plans = PlanCache(
+            schema, BUY, rules=rules, max_tokens=max_tokens, cache_size=cache_size
+        )
         self.answered = 0  # requests answered here (tests and the benchmark read it)
 
-    def plan(self, query: str) -> BuyPlan | None:
-        try:
-            return self._plans[query]
-        except KeyError:
-            pass
-        found = compile_buy(self.schema, query, rules=self.rules, max_tokens=self.max_tokens)
-        if len(self._plans) >= self.cache_size:
-            del self._plans[next(iter(self._plans))]  # the oldest entry
-        self._plans[query] = found
-        return found
+    def plan(self, query: str) -> Plan | None:
+        return self.plans.get(query)
 
     async def answer(self, scope: Scope, body: bytes, send: Send) -> bool:
         """True when the request was answered here; False hands it to the view unchanged."""

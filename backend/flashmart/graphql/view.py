@@ -19,12 +19,14 @@ from flashmart.core.logging import request_id_var
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error
+from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.loaders import Loaders
 from flashmart.graphql.websocket import TransportWSHandler, authenticate
 
 
 class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
+    event_lane: EventLane | None = None  # seckillEventUpdated from shared snapshots
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket

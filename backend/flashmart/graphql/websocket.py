@@ -29,12 +29,16 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import cast
 
 from redis.exceptions import RedisError
+from starlette.websockets import WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
@@ -44,6 +48,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.graphql.context import Context
+from flashmart.graphql.eventlane import EventLane, next_message
 from flashmart.graphql.ws_limits import ConnectionSlots
 
 logger = logging.getLogger("flashmart.subscriptions")
@@ -136,6 +141,43 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if slot is not None:
             heartbeat = settings.subscription_heartbeat_seconds
             self._tasks.append(asyncio.create_task(self._heartbeat(slot, heartbeat)))
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        """`seckillEventUpdated` through the live-sale lane when it qualifies (eventlane.py),
+        everything else through Strawberry's generic execution."""
+        lane: EventLane | None = getattr(self.view, "event_lane", None)
+        found = None
+        if lane is not None:
+            found = await lane.event_id(
+                self.context.runtime, operation.query, operation.variables,
+                operation.operation_name,
+            )  # fmt: skip
+        if lane is None or found is None:
+            await super().run_operation(operation)
+            return
+        plan, event_id = found
+        try:
+            async for payload in lane.payloads(
+                self.context.runtime, plan, event_id, operation.query
+            ):
+                await self._send_text(next_message(operation.id, payload))
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except WebSocketDisconnected:
+            return  # the subscriber left; shutdown() follows
+        except Exception as error:
+            await self.handle_task_exception(error)  # as Strawberry's run_operation does
+            with contextlib.suppress(Exception):
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            self.operations.pop(operation.id, None)
+            raise
+
+    async def _send_text(self, text: str) -> None:
+        """A message already encoded (the lane's), on the socket Strawberry's adapter holds."""
+        adapter = cast(ASGIWebSocketAdapter, self.websocket)
+        try:
+            await adapter.ws.send_text(text)
+        except WebSocketDisconnect as exc:
+            raise WebSocketDisconnected from exc
 
     async def handle_pong(self, message: PongMessage) -> None:
         self._pong_due = False

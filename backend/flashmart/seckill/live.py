@@ -22,7 +22,7 @@ import logging
 import time
 import weakref
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TypeVar
 
 from redis.exceptions import RedisError
@@ -45,6 +45,9 @@ class EventSnapshot:
     warm: WarmState | None
     remaining: int
     status: events.SeckillStatus
+    # Encoded GraphQL payloads of this snapshot by document (graphql/eventlane.py): built
+    # once, sent to every subscriber with that document.
+    encoded: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def key(self) -> tuple[int, events.SeckillStatus]:

@@ -23,9 +23,9 @@ from flashmart.accounts.models import User
 from flashmart.accounts.services import update_user
 from flashmart.core.keys import Keys
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.buyplan import coerce_arguments, compile_buy
 from flashmart.graphql.fastlane import BuyLane
 from flashmart.graphql.ids import encode_id
+from flashmart.graphql.plans import coerce_arguments, compile_plan
 from flashmart.graphql.schema import build_schema
 from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
@@ -324,18 +324,20 @@ def _pk(global_id: str) -> str:
 
 def test_compiled_documents(settings: Any) -> None:
     schema = build_schema(settings)
-    plan = compile_buy(schema._schema, STOREFRONT_BUY, rules=schema.extra_rules, max_tokens=2000)
+    plan = compile_plan(schema._schema, STOREFRONT_BUY, rules=schema.extra_rules, max_tokens=2000)
     assert plan is not None and plan.operation_name == "SeckillBuy"
     assert [s.key for s in plan.payload] == ["ticket", "userErrors"]
     assert [s.name for s in plan.payload[0].children] == ["id", "status", "failureReason", "order"]
     assert plan.operation.operation is OperationType.MUTATION
     for declined in (NEEDS_DATABASE, WITH_DIRECTIVE, TWO_FIELDS, "{ serverTime }", "mutation {"):
         assert (
-            compile_buy(schema._schema, declined, rules=schema.extra_rules, max_tokens=2000) is None
+            compile_plan(schema._schema, declined, rules=schema.extra_rules, max_tokens=2000)
+            is None
         )
     # Too many tokens: declined like the generic path refuses it.
     assert (
-        compile_buy(schema._schema, STOREFRONT_BUY, rules=schema.extra_rules, max_tokens=10) is None
+        compile_plan(schema._schema, STOREFRONT_BUY, rules=schema.extra_rules, max_tokens=10)
+        is None
     )
     parse(STOREFRONT_BUY)
 
@@ -344,7 +346,7 @@ def test_variables_are_coerced_like_graphql_core_or_left_to_it(settings: Any) ->
     schema = build_schema(settings)
 
     def plan_for(query: str) -> Any:
-        plan = compile_buy(schema._schema, query, rules=schema.extra_rules, max_tokens=2000)
+        plan = compile_plan(schema._schema, query, rules=schema.extra_rules, max_tokens=2000)
         assert plan is not None
         return plan
 
@@ -370,7 +372,7 @@ def test_variables_are_coerced_like_graphql_core_or_left_to_it(settings: Any) ->
     assert coerce_arguments(literal, {"e": "x", "q": 5}) == {"eventId": "x", "quantity": 2}
     # A document declaring a variable of an input type is not compiled at all.
     assert (
-        compile_buy(
+        compile_plan(
             schema._schema,
             "mutation($e: ID!, $f: ProductFilter) { seckillBuy(eventId: $e) { userErrors { code } } }",
             rules=schema.extra_rules,

@@ -24,12 +24,24 @@ async def _numsub(redis: Redis, channel: str) -> int:
     return int(dict(await redis.pubsub_numsub(channel))[channel.encode()])
 
 
+async def _numsub_settles(redis: Redis, channel: str, expected: int) -> int:
+    """The count once Redis has read the broker's (un)subscribe: redis-py sends the command
+    without waiting for its reply, which the broker's reader takes later; asked from another
+    connection, Redis may answer before it has read it."""
+    for _ in range(100):
+        found = await _numsub(redis, channel)
+        if found == expected:
+            break
+        await asyncio.sleep(0.02)
+    return found
+
+
 async def test_listeners_share_one_redis_subscription_and_each_get_every_message(
     broker: Broker, redis: Redis, redis_prefix: str
 ) -> None:
     channel = Keys(redis_prefix).channel("order", "1")
     async with broker.listen(channel) as first, broker.listen(channel) as second:
-        assert await _numsub(redis, channel) == 1
+        assert await _numsub_settles(redis, channel, 1) == 1
         assert await redis.publish(channel, b"hello") == 1  # one Redis subscriber: this process
         assert await asyncio.wait_for(first.get(), 5) == b"hello"
         assert await asyncio.wait_for(second.get(), 5) == b"hello"
@@ -37,7 +49,7 @@ async def test_listeners_share_one_redis_subscription_and_each_get_every_message
             await redis.publish(channel, b"again")
             assert await asyncio.wait_for(first.get(), 5) == b"again"
             assert other._queue.empty()
-    assert await _numsub(redis, channel) == 0
+    assert await _numsub_settles(redis, channel, 0) == 0
     assert broker.channel_count() == 0
 
 
@@ -51,7 +63,7 @@ async def test_listeners_survive_a_lost_redis_connection(
         assert len(ours) == 1
         await redis.client_kill_filter(_id=ours[0])
         assert await asyncio.wait_for(listener.get(), 10) == RECONNECTED
-        assert await _numsub(redis, channel) == 1
+        assert await _numsub_settles(redis, channel, 1) == 1
         await redis.publish(channel, b"after")
         assert await asyncio.wait_for(listener.get(), 5) == b"after"
 
@@ -70,4 +82,4 @@ async def test_watch_reads_the_current_state_first_then_after_each_message(
     await redis.publish(channel, b"x")
     assert await asyncio.wait_for(anext(stream), 5) == 1
     await stream.aclose()
-    assert await _numsub(redis, channel) == 0
+    assert await _numsub_settles(redis, channel, 0) == 0

@@ -1,10 +1,12 @@
-"""Which `seckillBuy` documents the buy lane answers, compiled once per query text.
+"""Which documents the lanes answer, compiled once per query text.
 
-A document qualifies when it validates against the schema with the same rules as every
-request and is one mutation whose one root field is `seckillBuy`, without directives,
-selecting only what a fresh ticket answers. `compile_buy` gives its `BuyPlan` (or None), and
-`coerce_arguments` turns a request's variables into the field's arguments as graphql-core
-would, or None where generic execution must answer (`fastlane.py`).
+A lane answers one root field outside generic execution: `seckillBuy` (the buy lane,
+`fastlane.py`) and `seckillEventUpdated` (the live-sale lane, `eventlane.py`). A document
+qualifies when it validates against the schema with the same rules as every request and is
+one operation of the lane's kind whose one root field is the lane's, without directives,
+selecting only what the lane can answer without the database (`Lane.answerable`).
+`compile_plan` gives its `Plan` (or None), and `coerce_arguments` turns a request's variables
+into the field's arguments as graphql-core would, or None where generic execution must answer.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from graphql import (
     GraphQLError,
     GraphQLField,
     GraphQLInputType,
+    GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
     NamedTypeNode,
@@ -37,15 +40,43 @@ from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule
 from strawberry.schema.schema import validate_document
 
-FIELD = "seckillBuy"
-# What each object type of the payload may select here: anything else needs the database
-# (ticket.event) or is unknown, and the document takes the generic path.
-ANSWERABLE = {
-    "SeckillBuyPayload": {"__typename", "ticket", "userErrors"},
-    "SeckillTicket": {"__typename", "id", "status", "failureReason", "quantity", "order"},
-    "UserError": {"__typename", "field", "message", "code"},
-}
-CHILD_TYPE = {"ticket": "SeckillTicket", "userErrors": "UserError"}
+
+@dataclass(frozen=True)
+class Lane:
+    """Which root field a lane answers and what it may select: anything else needs the
+    database (ticket.event, event.product) or is unknown, and takes the generic path."""
+
+    operation: OperationType
+    root_type: str
+    field: str
+    payload_type: str
+    answerable: dict[str, frozenset[str]]
+    child_types: dict[str, str]
+
+
+BUY = Lane(
+    operation=OperationType.MUTATION,
+    root_type="Mutation",
+    field="seckillBuy",
+    payload_type="SeckillBuyPayload",
+    answerable={
+        "SeckillBuyPayload": frozenset({"__typename", "ticket", "userErrors"}),
+        "SeckillTicket": frozenset(
+            {"__typename", "id", "status", "failureReason", "quantity", "order"}
+        ),
+        "UserError": frozenset({"__typename", "field", "message", "code"}),
+    },
+    child_types={"ticket": "SeckillTicket", "userErrors": "UserError"},
+)
+# seckillEventUpdated selecting only what a live snapshot holds (graphql/eventlane.py).
+WATCH = Lane(
+    operation=OperationType.SUBSCRIPTION,
+    root_type="Subscription",
+    field="seckillEventUpdated",
+    payload_type="SeckillEvent",
+    answerable={"SeckillEvent": frozenset({"__typename", "id", "remainingStock", "status"})},
+    child_types={},
+)
 
 
 @dataclass(frozen=True)
@@ -72,8 +103,8 @@ class Argument:
 
 
 @dataclass(frozen=True)
-class BuyPlan:
-    """A compiled `seckillBuy` document."""
+class Plan:
+    """A compiled document of one lane's field."""
 
     operation: OperationDefinitionNode
     field: FieldNode
@@ -81,7 +112,7 @@ class BuyPlan:
     payload: tuple[Selection, ...]
     variables: tuple[Variable, ...]
     arguments: tuple[Argument, ...]
-    root_keys: tuple[str, ...]  # response keys of `data` in order: seckillBuy and __typename
+    root_keys: tuple[str, ...]  # response keys of `data` in order: the field and __typename
     typename_keys: tuple[str, ...]
 
     @property
@@ -152,7 +183,7 @@ def _scalar(kind: str, value: Any) -> Any:
     return value if isinstance(value, bool) else _INVALID
 
 
-def coerce_arguments(plan: BuyPlan, variables: dict[str, Any]) -> dict[str, Any] | None:
+def coerce_arguments(plan: Plan, variables: dict[str, Any]) -> dict[str, Any] | None:
     """seckillBuy's argument values for this request, or None when the generic path decides."""
     values: dict[str, Any] = {}
     for variable in plan.variables:
@@ -203,7 +234,10 @@ def _collect(
 
 
 def _selections(
-    nodes: list[FieldNode], type_name: str, fragments: dict[str, FragmentDefinitionNode]
+    lane: Lane,
+    nodes: list[FieldNode],
+    type_name: str,
+    fragments: dict[str, FragmentDefinitionNode],
 ) -> tuple[Selection, ...]:
     merged: dict[str, list[FieldNode]] = {}
     for node in nodes:
@@ -214,30 +248,31 @@ def _selections(
     result: list[Selection] = []
     for key, found in merged.items():
         name = found[0].name.value
-        if name not in ANSWERABLE[type_name]:
+        if name not in lane.answerable[type_name]:
             raise _NotAnswerable(f"{type_name}.{name}")
-        child_type = CHILD_TYPE.get(name)
-        children = _selections(found, child_type, fragments) if child_type else ()
+        child_type = lane.child_types.get(name)
+        children = _selections(lane, found, child_type, fragments) if child_type else ()
         result.append(Selection(key=key, name=name, children=children))
     return tuple(result)
 
 
-def _buy_field(schema: GraphQLSchema) -> GraphQLField:
-    mutation = schema.mutation_type
-    assert mutation is not None
-    field: GraphQLField = mutation.fields[FIELD]
+def _root_field(schema: GraphQLSchema, lane: Lane) -> GraphQLField:
+    root = schema.get_type(lane.root_type)
+    assert isinstance(root, GraphQLObjectType)
+    field: GraphQLField = root.fields[lane.field]
     return field
 
 
-def compile_buy(
+def compile_plan(
     schema: GraphQLSchema,
     query: str,
     *,
     rules: list[type[ASTValidationRule]],
     max_tokens: int,
-) -> BuyPlan | None:
-    """The plan for `query`, or None when the generic path must answer it."""
-    if FIELD not in query:
+    lane: Lane = BUY,
+) -> Plan | None:
+    """The plan for `query` in `lane`, or None when the generic path must answer it."""
+    if lane.field not in query:
         return None
     try:
         document = parse(query, max_tokens=max_tokens)
@@ -246,7 +281,7 @@ def compile_buy(
     if validate_document(schema, document, (*specified_rules, *rules)):
         return None
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
-    if len(operations) != 1 or operations[0].operation is not OperationType.MUTATION:
+    if len(operations) != 1 or operations[0].operation is not lane.operation:
         return None
     operation = operations[0]
     fragments = {
@@ -256,23 +291,54 @@ def compile_buy(
         if operation.directives:
             raise _NotAnswerable("directives")
         variables = _variables(schema, operation)
-        root = _collect(operation.selection_set, "Mutation", fragments)
-        buys = [nodes for nodes in root.values() if nodes[0].name.value == FIELD]
-        others = {nodes[0].name.value for nodes in root.values()} - {FIELD}
-        if len(buys) != 1 or len(buys[0]) != 1 or others - {"__typename"}:
-            raise _NotAnswerable("not one seckillBuy")
-        nodes = buys[0]
-        payload = _selections(nodes, "SeckillBuyPayload", fragments)
-        typename_keys = tuple(k for k, found in root.items() if found[0].name.value != FIELD)
+        root = _collect(operation.selection_set, lane.root_type, fragments)
+        hits = [nodes for nodes in root.values() if nodes[0].name.value == lane.field]
+        others = {nodes[0].name.value for nodes in root.values()} - {lane.field}
+        if len(hits) != 1 or len(hits[0]) != 1 or others - {"__typename"}:
+            raise _NotAnswerable(f"not one {lane.field}")
+        nodes = hits[0]
+        payload = _selections(lane, nodes, lane.payload_type, fragments)
+        typename_keys = tuple(k for k, found in root.items() if found[0].name.value != lane.field)
     except _NotAnswerable:
         return None
-    return BuyPlan(
+    return Plan(
         operation=operation,
         field=nodes[0],
         operation_name=operation.name.value if operation.name else None,
         payload=payload,
         variables=variables,
-        arguments=_arguments(_buy_field(schema), nodes[0]),
+        arguments=_arguments(_root_field(schema, lane), nodes[0]),
         root_keys=tuple(root),
         typename_keys=typename_keys,
     )
+
+
+class PlanCache:
+    """Compiled plans of one lane by query text (or None: the generic path answers it), the
+    oldest dropped first beyond `cache_size`."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        lane: Lane,
+        *,
+        rules: list[type[ASTValidationRule]],
+        max_tokens: int,
+        cache_size: int,
+    ) -> None:
+        self.schema, self.lane, self.rules = schema, lane, rules
+        self.max_tokens, self.cache_size = max_tokens, cache_size
+        self._plans: dict[str, Plan | None] = {}
+
+    def get(self, query: str) -> Plan | None:
+        try:
+            return self._plans[query]
+        except KeyError:
+            pass
+        found = compile_plan(
+            self.schema, query, rules=self.rules, max_tokens=self.max_tokens, lane=self.lane
+        )
+        if len(self._plans) >= self.cache_size:
+            del self._plans[next(iter(self._plans))]  # the oldest entry
+        self._plans[query] = found
+        return found

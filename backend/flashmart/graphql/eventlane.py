@@ -1,0 +1,100 @@
+"""The live-sale lane: `seckillEventUpdated` answered from the sale watcher's shared snapshots.
+
+Thousands of shoppers keep a sale page open; when its stock changes, generic execution would
+run and serialise the same small selection once per subscriber. A subscription whose document
+is one `seckillEventUpdated` selecting only `id`, `remainingStock`, `status` and `__typename`
+(aliases and fragments allowed; the storefront's own document qualifies) is answered here: its
+`next` payload is computed and JSON-encoded once per snapshot and document
+(`EventSnapshot.encoded`), and every subscriber with that document gets the same bytes behind
+its own operation id. The snapshots come from the process's one watcher per sale
+(`seckill/live.py`), exactly as the generic resolver's do, so both answer the same messages
+(tests/backend/subscriptions/test_event_lane.py compares them). Anything else — another
+document, variables that do not coerce, a malformed id, a sale that does not exist — goes to
+Strawberry's generic execution untouched. `GRAPHQL_EVENT_LANE=false` turns the lane off.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from graphql import GraphQLSchema
+from graphql.validation import ASTValidationRule
+
+from flashmart.core.errors import ApiError
+from flashmart.core.runtime import Runtime
+from flashmart.graphql.ids import decode_id, encode_id
+from flashmart.graphql.plans import WATCH, Plan, PlanCache, Selection, coerce_arguments
+from flashmart.seckill.events import get_event
+from flashmart.seckill.live import EventSnapshot, event_updates, live_sales
+
+TYPE = "SeckillEvent"
+
+
+class EventLane:
+    """Compiles `seckillEventUpdated` documents and streams their encoded payloads."""
+
+    def __init__(
+        self,
+        schema: GraphQLSchema,
+        *,
+        rules: list[type[ASTValidationRule]],
+        max_tokens: int,
+        cache_size: int,
+    ) -> None:
+        self.plans = PlanCache(
+            schema, WATCH, rules=rules, max_tokens=max_tokens, cache_size=cache_size
+        )
+        self.served = 0  # subscriptions answered here (tests read it)
+
+    async def event_id(
+        self, runtime: Runtime, query: str, variables: dict[str, Any] | None, name: str | None
+    ) -> tuple[Plan, int] | None:
+        """The plan and the sale of a subscription this lane answers, or None."""
+        plan = self.plans.get(query)
+        if plan is None or name not in (None, plan.operation_name):
+            return None
+        arguments = coerce_arguments(plan, variables or {})
+        if arguments is None or runtime.broker is None:
+            return None
+        try:
+            event_id = decode_id(arguments["id"], TYPE)
+        except ApiError:
+            return None
+        watcher = live_sales(runtime).watchers.get(event_id)
+        if (watcher is None or watcher.last is None) and await get_event(event_id) is None:
+            return None  # the generic path answers "No such flash sale"
+        return plan, event_id
+
+    async def payloads(self, runtime: Runtime, plan: Plan, event_id: int, query: str) -> Any:
+        """The encoded `next` payloads of one subscription: the current state, then changes."""
+        self.served += 1
+        rate = runtime.settings.subscription_event_rate
+        async for snap in event_updates(runtime, event_id, rate=rate):
+            yield encoded(snap, plan, query)
+
+
+def encoded(snap: EventSnapshot, plan: Plan, query: str) -> str:
+    """`{"data": ...}` for this snapshot and document, built and encoded once."""
+    found = snap.encoded.get(query)
+    if found is None:
+        event = {s.key: _value(s, snap) for s in plan.payload}
+        data = {k: "Subscription" if k in plan.typename_keys else event for k in plan.root_keys}
+        found = snap.encoded[query] = json.dumps({"data": data}, separators=(",", ":"))
+    return found
+
+
+def _value(selection: Selection, snap: EventSnapshot) -> Any:
+    name = selection.name
+    if name == "id":
+        return encode_id(TYPE, snap.event.id)
+    if name == "remainingStock":
+        return snap.remaining
+    if name == "status":
+        return snap.status.value
+    return TYPE  # __typename
+
+
+def next_message(operation_id: str, payload: str) -> str:
+    """The graphql-transport-ws `next` message, as Strawberry encodes it."""
+    return f'{{"id":{json.dumps(operation_id)},"type":"next","payload":{payload}}}'

@@ -1,0 +1,143 @@
+"""The live-sale lane answers seckillEventUpdated with the very bytes generic execution sends."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+from collections.abc import AsyncIterator, Callable
+from typing import Any
+
+import uvicorn
+from starlette.routing import WebSocketRoute
+from websockets.asyncio.client import ClientConnection, connect
+
+from flashmart.core.runtime import Runtime
+from flashmart.graphql.ids import encode_id
+from flashmart.graphql.view import GraphQLView
+from flashmart.seckill.buy import buy
+from flashmart.seckill.events import warm_up
+from tests.backend.live_server import bind_free_port
+from tests.backend.seckill.factories import relaxed, sale
+from tests.backend.subscriptions.conftest import ws_url
+
+# The storefront's selection, with an alias, a fragment and __typename.
+DOCUMENT = """
+subscription Watch($id: ID!) {
+  sale: seckillEventUpdated(id: $id) { __typename ...Live left: remainingStock }
+}
+fragment Live on SeckillEvent { id status remainingStock }
+"""
+WITH_PRODUCT = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id product { name } } }"
+
+
+@contextlib.asynccontextmanager
+async def serving(
+    app_factory: Callable[..., Any], **overrides: Any
+) -> AsyncIterator[tuple[str, GraphQLView]]:
+    sock = bind_free_port()
+    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
+    app = app_factory(public_base_url=base_url, **overrides)
+    view = next(r.endpoint for r in app.routes if isinstance(r, WebSocketRoute))
+    server = uvicorn.Server(
+        uvicorn.Config(app, lifespan="on", log_config=None, ws="websockets-sansio")
+    )
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            assert not task.done(), "uvicorn did not start"
+            await asyncio.sleep(0.01)
+        yield base_url, view
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=15)
+        sock.close()
+
+
+async def _subscribe(base_url: str, document: str, gid: str) -> ClientConnection:
+    ws = await connect(ws_url(base_url), subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+    assert json.loads(await ws.recv())["type"] == "connection_ack"
+    await ws.send(json.dumps({
+        "id": "1", "type": "subscribe",
+        "payload": {"query": document, "variables": {"id": gid}, "operationName": None},
+    }))  # fmt: skip
+    return ws
+
+
+async def _frame(ws: ClientConnection) -> str:
+    while True:
+        raw = await asyncio.wait_for(ws.recv(), timeout=10)
+        assert isinstance(raw, str)
+        if json.loads(raw)["type"] != "ping":
+            return raw
+
+
+async def _session(
+    app_factory: Callable[..., Any], runtime: Runtime, *, lane: bool
+) -> tuple[list[str], int]:
+    """The raw frames of one subscription while its sale sells its 2 units, one at a time."""
+    event = await sale(2)
+    await warm_up(runtime, event.id)
+    gid = encode_id("SeckillEvent", event.id)
+    frames: list[str] = []
+    async with serving(app_factory, graphql_event_lane=lane, subscription_event_rate=20) as (
+        base_url,
+        view,
+    ):
+        ws = await _subscribe(base_url, DOCUMENT, gid)
+        try:
+            frames.append(await _frame(ws))
+            for user_id in (1, 2):
+                await buy(runtime, user_id=user_id, event_id=event.id, quantity=1,
+                          client_ip="10.0.0.1")  # fmt: skip
+                frames.append(await _frame(ws))
+        finally:
+            await ws.close()
+        served = view.event_lane.served if view.event_lane is not None else 0
+    return [f.replace(gid, "<sale>") for f in frames], served
+
+
+async def test_the_lane_sends_the_frames_generic_execution_sends(
+    app_factory: Callable[..., Any], runtime: Runtime
+) -> None:
+    runtime = relaxed(runtime)
+    generic, none = await _session(app_factory, runtime, lane=False)
+    fast, served = await _session(app_factory, runtime, lane=True)
+    assert (none, served) == (0, 1)
+    assert fast == generic
+    last = json.loads(generic[-1])
+    assert last == {
+        "id": "1",
+        "type": "next",
+        "payload": {
+            "data": {
+                "sale": {
+                    "__typename": "SeckillEvent",
+                    "id": "<sale>",
+                    "status": "SOLD_OUT",
+                    "remainingStock": 0,
+                    "left": 0,
+                },
+            }
+        },
+    }
+    assert [json.loads(f)["payload"]["data"]["sale"]["left"] for f in generic] == [2, 1, 0]
+
+
+async def test_other_selections_and_unknown_sales_take_the_generic_path(
+    app_factory: Callable[..., Any], runtime: Runtime
+) -> None:
+    event = await sale(1)
+    gid = encode_id("SeckillEvent", event.id)
+    async with serving(app_factory) as (base_url, view):
+        ws = await _subscribe(base_url, WITH_PRODUCT, gid)
+        first = json.loads(await _frame(ws))
+        await ws.close()
+        assert first["payload"]["data"]["seckillEventUpdated"]["product"]["name"]
+        ws = await _subscribe(base_url, DOCUMENT, encode_id("SeckillEvent", 999_999))
+        refused = json.loads(await _frame(ws))
+        await ws.close()
+        assert refused["type"] == "next"
+        assert refused["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+        assert view.event_lane is not None and view.event_lane.served == 0
