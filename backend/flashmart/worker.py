@@ -11,6 +11,7 @@ from arq.typing import WorkerCoroutine
 from arq.utils import timestamp_ms
 from arq.worker import Function
 
+from flashmart.accounts import jobs as account_jobs
 from flashmart.core import system
 from flashmart.core.db import close_db, init_db
 from flashmart.core.gc_tuning import settle_heap
@@ -66,6 +67,12 @@ def worker_options(
             unique=True,
         ),
         cron(payment_jobs.reconcile_payments, second={45}, unique=True),
+        cron(
+            account_jobs.sync_token_stamps,
+            second=set(range(0, 60, settings.token_stamp_sync_interval_seconds)),
+            run_at_startup=True,
+            unique=True,
+        ),
         cron(seckill_jobs.warm_upcoming_events, second={15}, run_at_startup=True, unique=True),
         cron(
             seckill_jobs.reconcile_reservations,

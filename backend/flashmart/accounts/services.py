@@ -171,8 +171,8 @@ async def ensure_admin(
             revoked_at=existing.tokens_valid_after
         )
     await existing.save()
-    # No Redis here (the CLI may run without it): API processes see the change when their
-    # cached stamp expires (revocation.CACHE_TTL_SECONDS).
+    # No Redis here (the CLI may run without it): the worker's stamp sync brings a new stamp
+    # to the API processes (revocation.sync_stamps, every TOKEN_STAMP_SYNC_INTERVAL_SECONDS).
     return existing, False
 
 

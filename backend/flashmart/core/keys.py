@@ -23,6 +23,11 @@ class Keys:
         return f"{self.prefix}user:{user_id}:tva"
 
     @property
+    def token_stamps_complete(self) -> str:
+        """Present while Redis holds every stamp that still matters (accounts/revocation.py)."""
+        return f"{self.prefix}user:tva-complete"
+
+    @property
     def token_stamps_channel(self) -> str:
         """Pub/sub: the id of a user whose stamp just changed (accounts/revocation.py)."""
         return self.channel("tokens", "stamp-changed")

@@ -101,12 +101,12 @@ def create_redis(url: str, *, max_connections: int = 200, multiplex: bool = True
     return client
 
 
-async def hot_get(redis: Redis, key: str) -> bytes | None:
-    """GET over the multiplexed connection when the client has one (the buy path's token
-    check for a shopper this process has not seen), else over the pool."""
+async def hot_get_many(redis: Redis, *keys: str) -> list[bytes | None]:
+    """MGET over the multiplexed connection when the client has one, else over the pool: the
+    buy path's token check reads a user's stamp and the stamps' completeness marker at once."""
     mux = getattr(redis, "mux", None)
     if mux is not None:
-        value: bytes | None = await mux.execute("GET", key)
-        return value
-    found: bytes | None = await redis.get(key)
+        values: list[bytes | None] = await mux.execute("MGET", *keys)
+        return values
+    found: list[bytes | None] = await redis.mget(keys)
     return found

@@ -74,6 +74,10 @@ class Settings(BaseSettings):
     # How long an API process may reuse a user's token stamp it read (changes reach it through
     # pub/sub at once; this bounds a missed message). 0: read Redis on every request.
     token_stamp_cache_seconds: float = Field(default=60.0, ge=0)
+    # How often the worker rewrites recent revocations into Redis from the database and marks
+    # them complete (accounts/revocation.py `sync_stamps`): bounds how long a Redis that lost
+    # its data sends token checks to the database.
+    token_stamp_sync_interval_seconds: int = Field(default=30, ge=1, le=60)
     refresh_token_ttl_days: int = Field(default=30, ge=1)
     password_hash_time_cost: int = Field(default=2, ge=1)
     password_hash_memory_cost: int = Field(default=19_456, ge=8)  # KiB; OWASP's Argon2id minimum

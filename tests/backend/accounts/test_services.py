@@ -392,11 +392,13 @@ async def test_deactivation_revokes_at_once_and_survives_a_cache_loss(
     with pytest.raises(InvalidToken):
         await revocation.verify_access_token(runtime, session.access_token)
     assert await RefreshToken.filter(user_id=user.id, revoked_at=None).count() == 0
-    await runtime.redis.delete(key)  # Redis lost the stamp: the database still knows
+    # Redis lost its data (the stamp and the marker that says it holds every stamp): the
+    # database still knows.
+    await runtime.redis.delete(key, runtime.keys.token_stamps_complete)
     with pytest.raises(InvalidToken):
         await revocation.verify_access_token(runtime, session.access_token)
     assert await runtime.redis.get(key) == revocation.INACTIVE  # and the cache is filled again
-    assert 0 < await runtime.redis.ttl(key) <= revocation.CACHE_TTL_SECONDS
+    assert 0 < await runtime.redis.ttl(key) <= revocation.stamp_lifetime(runtime.settings)
     # reactivated: old tokens stay dead, a new sign-in works
     await accounts.update_user(runtime, actor_id=admin.id, user_id=user.id, is_active=True)
     with pytest.raises(InvalidToken):

@@ -15,11 +15,11 @@ from redis.asyncio import Redis
 
 from flashmart.accounts import revocation
 from flashmart.accounts.models import User
-from flashmart.accounts.services import update_user
+from flashmart.accounts.services import change_password, create_user, update_user
 from flashmart.core.keys import Keys
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from tests.backend.helpers import error_code, token_for
+from tests.backend.helpers import TEST_PASSWORD, error_code, token_for
 
 ME = {"query": "{ me { id isActive } }"}
 
@@ -71,3 +71,32 @@ async def test_another_process_stops_accepting_a_revoked_token_through_pub_sub(
                 break
             await asyncio.sleep(0.01)
         assert error_code(body) == "UNAUTHENTICATED"
+
+
+async def test_every_process_refuses_at_once_a_token_whose_revocation_redis_now_records(
+    api_processes: Any, runtime: Runtime, redis: Redis, settings: Settings
+) -> None:
+    user = await create_user(email="max@example.com", password=TEST_PASSWORD)
+    token = token_for(user.id)
+    headers = {"authorization": f"Bearer {token}"}
+    await revocation.sync_stamps(runtime)  # the steady state: Redis holds every revocation
+    keys = Keys(settings.redis_prefix)
+    async with (
+        api_processes(2) as urls,
+        httpx.AsyncClient(timeout=10) as http,
+    ):
+        for url in urls:
+            first = (await http.post(f"{url}/graphql", json=ME, headers=headers)).json()
+            assert first["data"]["me"]["isActive"] is True
+        assert await redis.get(keys.user_tokens_valid_after(user.id)) is None  # not revoked
+        await change_password(
+            runtime, user_id=user.id, old_password=TEST_PASSWORD, new_password="a new secret!"
+        )
+        for url in urls:
+            deadline = time.monotonic() + 2
+            while True:
+                body = (await http.post(f"{url}/graphql", json=ME, headers=headers)).json()
+                if error_code(body) == "UNAUTHENTICATED" or time.monotonic() > deadline:
+                    break
+                await asyncio.sleep(0.01)
+            assert error_code(body) == "UNAUTHENTICATED"
