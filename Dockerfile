@@ -5,7 +5,8 @@
 #   docker build -t flashmart .            # or: docker compose build
 #
 # Stages:
-#   frontend      node:20  -> npm ci + npm run build  -> /build/frontend/dist
+#   frontend      node:20  -> npm ci + npm run build  -> /build/frontend/dist (+ .br/.gz siblings)
+#   proxy         nginx    -> the built SPA for nginx to serve (compose `proxy`, --target proxy)
 #   python-build  python   -> /opt/venv with `pip install ./backend` (compilers live here only)
 #   backend       python   -> runtime image: venv + built SPA, non-root, `flashmart serve`
 
@@ -27,7 +28,15 @@ COPY frontend/ ./
 RUN npm run build
 
 # ---------------------------------------------------------------------------
-# 2. Python dependencies + the flashmart package, in a relocatable venv
+# 2. Proxy: nginx serving the built frontend, proxying the API paths to `api`
+#    (its configuration, deploy/nginx.conf, is mounted by docker-compose.yml)
+# ---------------------------------------------------------------------------
+FROM nginx:1.27-alpine AS proxy
+
+COPY --from=frontend /build/frontend/dist /usr/share/nginx/flashmart
+
+# ---------------------------------------------------------------------------
+# 3. Python dependencies + the flashmart package, in a relocatable venv
 # ---------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm AS python-build
 
@@ -49,7 +58,7 @@ COPY backend/ /src/backend/
 RUN pip install /src/backend
 
 # ---------------------------------------------------------------------------
-# 3. Runtime
+# 4. Runtime
 # ---------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm AS backend
 

@@ -16,12 +16,13 @@ from starlette.datastructures import Headers
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, JSONResponse, PlainTextResponse, Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
+from flashmart import static
 from flashmart.core import metrics
 from flashmart.core.db import close_db, init_db, ping_db
 from flashmart.core.gc_tuning import settle_heap
@@ -223,31 +224,7 @@ async def metrics_endpoint(request: Request) -> Response:
 
 
 def _frontend_routes(dist: Path) -> list[BaseRoute]:
-    index = dist / "index.html"
-    if not index.exists():
-
-        async def missing(request: Request) -> Response:
-            return PlainTextResponse(
-                "The frontend is not built. Run `make run` (or `npm run build` in frontend/).",
-                status_code=404,
-            )
-
-        return [Route("/{path:path}", missing)]
-
-    # The build is static: list its files once instead of touching the disk per request.
-    files = {p.relative_to(dist).as_posix(): p for p in dist.rglob("*") if p.is_file()}
-
-    async def spa(request: Request) -> Response:
-        found = files.get(request.path_params["path"])
-        if found is not None and found != index:
-            return FileResponse(found)
-        return FileResponse(index, headers={"cache-control": "no-cache"})
-
-    routes: list[BaseRoute] = []
-    if (dist / "assets").is_dir():
-        routes.append(Mount("/assets", StaticFiles(directory=dist / "assets"), name="assets"))
-    routes.append(Route("/{path:path}", spa))
-    return routes
+    return static.frontend_routes(dist)  # precompressed, cache headers (flashmart/static.py)
 
 
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> FlashMartApp:

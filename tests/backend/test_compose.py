@@ -387,6 +387,102 @@ def test_proxy_fronts_api_with_websockets(services: dict[str, dict[str, Any]]) -
     assert re.search(r"proxy_set_header\s+Connection\s+\$connection_upgrade", conf)
 
 
+def _nginx_conf(services: dict[str, dict[str, Any]]) -> str:
+    mounts = [str(v) for v in services["proxy"].get("volumes", [])]
+    conf_mount = next(m for m in mounts if "nginx.conf" in m)
+    return (REPO / conf_mount.split(":", 1)[0]).read_text()
+
+
+def _nginx_locations(conf: str) -> dict[tuple[str, str], str]:
+    """{(modifier, uri): body} of the server's locations (none of ours nests blocks)."""
+    found = re.findall(r"location\s+(=|\^~|~\*?)?\s*(\S+)\s*\{([^{}]*)\}", conf)
+    return {(modifier, uri): body for modifier, uri, body in found}
+
+
+def _nginx_location_for(conf: str, path: str) -> tuple[str, str]:
+    """The (uri, body) of the location nginx picks for `path`: an exact match, else the
+    longest prefix (regex locations would come in between: the config must have none)."""
+    locations = _nginx_locations(conf)
+    assert not [uri for modifier, uri in locations if modifier.startswith("~")], "regex location"
+    if ("=", path) in locations:
+        return path, locations["=", path]
+    prefixes = [uri for modifier, uri in locations if modifier != "=" and path.startswith(uri)]
+    assert prefixes, f"no nginx location for {path}"
+    uri = max(prefixes, key=len)
+    return uri, next(body for (m, u), body in locations.items() if u == uri and m != "=")
+
+
+def _app_paths(tmp_path: Path) -> list[str]:
+    """A concrete URL path for every route of the app except the frontend's catch-all."""
+    from starlette.routing import Mount
+
+    from flashmart.app import create_app
+    from flashmart.core.settings import Settings
+
+    secret = "s" * 40
+    settings = Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        data_dir=tmp_path,
+        frontend_dist=tmp_path / "no-frontend",
+        jwt_secret=secret,
+        payment_webhook_secret=secret,
+    )
+    paths = []
+    for route in create_app(settings, manage_database=False).routes:
+        path = re.sub(r"\{[^}]*\}", "x", getattr(route, "path", ""))
+        if path and path != "/x":  # `/{path:path}`: the built frontend
+            paths.append(f"{path}/x" if isinstance(route, Mount) else path)
+    return paths
+
+
+def test_proxy_serves_the_built_frontend(services: dict[str, dict[str, Any]]) -> None:
+    proxy = services["proxy"]
+    build = proxy.get("build") or {}
+    assert build.get("target") == "proxy", "the proxy image is the Dockerfile's `proxy` stage"
+    stages = {s["name"]: s for s in _dockerfile_stages() if s["name"]}
+    stage = stages.get("proxy")
+    assert stage and stage["image"].startswith("nginx:1.27"), "need an nginx:1.27 `proxy` stage"
+    copies = [
+        shlex.split(args)
+        for instr, args in stage["instructions"]
+        if instr == "COPY" and "--from=frontend" in args
+    ]
+    assert len(copies) == 1, "the proxy stage copies the build from the `frontend` stage"
+    src, dest = copies[0][-2], copies[0][-1]
+    assert src.rstrip("/") == f"{_stage_workdir(stages['frontend']).rstrip('/')}/dist"
+
+    conf = _nginx_conf(services)
+    root = re.search(r"^\s*root\s+(\S+);", conf, re.MULTILINE)
+    assert root and root[1].rstrip("/") == dest.rstrip("/"), "nginx root must be the copied build"
+    assert re.search(r"^\s*gzip_static\s+on;", conf, re.MULTILINE)
+    assert re.search(r"^\s*gzip_vary\s+on;", conf, re.MULTILINE)
+
+    uri, assets = _nginx_location_for(conf, "/assets/index-3f2a9c.js")
+    assert uri == "/assets/" and "proxy_pass" not in assets
+    assert 'add_header Cache-Control "public, max-age=31536000, immutable"' in assets
+    assert re.search(r"try_files\s+\$uri\s+=404;", assets), "unknown assets are 404"
+    for path in ("/", "/index.html", "/flash-sales/3", "/admin/orders"):
+        _, spa = _nginx_location_for(conf, path)
+        assert "proxy_pass" not in spa, f"{path} is the frontend's"
+        assert 'add_header Cache-Control "no-cache"' in spa
+        assert re.search(r"try_files\s+\$uri\s+/index\.html;", spa), "SPA fallback to index"
+
+
+def test_nginx_sends_every_api_route_to_the_api(
+    services: dict[str, dict[str, Any]], tmp_path: Path
+) -> None:
+    conf = _nginx_conf(services)
+    paths = _app_paths(tmp_path)
+    assert {"/graphql", "/healthz", "/readyz", "/metrics", "/media/x"} <= set(paths)
+    assert any(p.startswith("/payments/") for p in paths)
+    for path in paths:
+        uri, body = _nginx_location_for(conf, path)
+        if path == "/metrics":  # per replica, scraped on the compose network
+            assert re.search(r"return\s+404;", body), "/metrics must not be public"
+        else:
+            assert "proxy_pass http://flashmart_api;" in body, f"{path} ({uri}) is not proxied"
+
+
 # --------------------------------------------------------------------------- Dockerfile
 
 
