@@ -87,9 +87,10 @@ def crowd_figures(
     requested: int,
     last_unit_epoch: float | None,
     hold: dict[str, Any],
-) -> dict[str, Any]:
+) -> tuple[dict[str, Any], list[float]]:
     """The live crowd's subscribers, from the results of its client processes: connections
-    held and dropped, messages each, and when each saw SOLD_OUT after the last unit sold."""
+    held and dropped, messages each, and when each saw SOLD_OUT after the last unit sold
+    (also returned one by one, for the chart)."""
     per = [p for out in outs for p in out["per_subscriber"]]
     connected = sum(out["connected"] for out in outs)
     held = sum(out["held_at_end"] for out in outs)
@@ -139,7 +140,7 @@ def crowd_figures(
     }
     if "cpu" in hold:
         figures["while_waiting_for_start"] = hold["cpu"]
-    return figures
+    return figures, delays
 
 
 def machine_info(database: str, redis_url: str) -> dict[str, Any]:
@@ -205,7 +206,12 @@ def _times(value: float | None, digits: int = 2) -> str:
 
 def _storm_rows(title: str, c: dict[str, Any]) -> list[tuple[str, str]]:
     lat = c["latency_ms"]
-    seconds = ", ".join(f"{v:.0f}" for v in c["per_second"]["p99_ms"])
+    p99s = c["per_second"]["p99_ms"]
+    seconds = ", ".join(f"{v:.0f}" for v in p99s[:10])
+    if len(p99s) > 10:  # the JSON has them all
+        seconds += (
+            f", ... ({len(p99s)} s, median {sorted(p99s)[len(p99s) // 2]:.0f}, max {max(p99s):.0f})"
+        )
     return [
         (
             f"{title} buys/s",

@@ -593,8 +593,9 @@ class Bench:
             connect_took = time.monotonic() - started
             held = sum(c["connected"] for c in connected)
             log(f"    {held:,} of {cfg.subscribers:,} connected in {connect_took:.1f} s")
-            # The sale starts once the subscribers can be in: as long again as connecting took.
-            lead = cfg.crowd_lead if cfg.crowd_lead is not None else max(3.0, connect_took + 2)
+            # The sale starts once the subscribers can be in. Subscribing took 3x as long as
+            # connecting in trial runs (each subscription reads the sale, then polls it).
+            lead = cfg.crowd_lead if cfg.crowd_lead is not None else 3 + 4 * connect_took
             starts_at = datetime.now(UTC) + timedelta(seconds=lead)
             sale = asyncio.run(fresh_sale(cfg.units, redis_url, starts_at))
             write_control(control / "subscribe", {"gid": sale["event_gid"]})
@@ -646,6 +647,11 @@ class Bench:
                 f"    {result['requests_per_s']:,.0f} req/s, p50 {lat['p50']:.1f} ms, p99 "
                 f"{lat['p99']:.1f} ms, {result['outcomes']}"
             )
+            if hold["subscribed_before_start"] != held:
+                log(
+                    f"    note: {hold['subscribed_before_start'] or 'not all'} of {held:,} had "
+                    "their first message when the sale started (a longer --crowd-lead waits)"
+                )
             result["drain"] = self.drain_and_audit(redis_url, sale["event_id"], result)
             outs = []
             for name, proc, out_path in crowd:
@@ -661,9 +667,10 @@ class Bench:
                 procs.stop(proc)
         result["stamp_keys_deleted"] = shoppers["stamp_keys_deleted"]
         result["sale_lead_s"] = round(lead, 2)
-        result["subscribers"] = crowd_figures(
+        result["subscribers"], delays = crowd_figures(
             outs, cfg.subscribers, result["drain"].get("last_reservation_epoch"), hold
         )
+        self.samples["live crowd"]["sold_out_delays"] = delays
         result["subscribers"]["sold_out_timeout_s"] = cfg.sold_out_timeout
         result["requests_per_s_vs_cold"] = ratio(
             result["requests_per_s"], (cold or {}).get("requests_per_s")
