@@ -9,6 +9,9 @@ ceilings and a naive baseline. See docs/bench.md.
             (every shopper once, on a sale that has not started), then on the same connections
             every shopper tries 5 times (25,000 seckillBuy requests)
 4. drain    wait until no persist job is due and no reservation is pending; audit
+   crowds   on fresh sales, each audited: the same storm by new shoppers on new connections
+            with no warm-up (cold crowd); then again while thousands of graphql-ws
+            subscribers (bench/crowd.py) watch the sale from before it starts (live crowd)
 5. compare  (a) the reserve script called directly; (b) a bare Starlette route doing the same
             Redis work; (c) the purchase through the database only, same GraphQL stack
 6. report   bench/results/<timestamp>.json and .png (and latest.json / latest.png)
