@@ -207,16 +207,21 @@ def _times(value: float | None, digits: int = 2) -> str:
 def _storm_rows(title: str, c: dict[str, Any]) -> list[tuple[str, str]]:
     lat = c["latency_ms"]
     p99s = c["per_second"]["p99_ms"]
-    seconds = ", ".join(f"{v:.0f}" for v in p99s[:10])
+    done = c["per_second"]["completed"]
+    # "-": a second in which no answer arrived
+    seconds = ", ".join(f"{v:.0f}" if n else "-" for v, n in zip(p99s[:10], done, strict=False))
     if len(p99s) > 10:  # the JSON has them all
+        answered = sorted(v for v, n in zip(p99s, done, strict=False) if n)
         seconds += (
-            f", ... ({len(p99s)} s, median {sorted(p99s)[len(p99s) // 2]:.0f}, max {max(p99s):.0f})"
+            f", ... ({len(p99s)} s, {len(p99s) - len(answered)} without an answer; median "
+            f"{answered[len(answered) // 2]:.0f}, max {answered[-1]:.0f})"
         )
     return [
         (
             f"{title} buys/s",
             f"{c['requests_per_s']:,.0f}  ({c['requests']:,} requests in {c['duration_s']:.2f} s; "
-            f"{c['outcomes'].get('ok', 0):,} QUEUED, the last {_last(c)} after the start)",
+            f"{c['outcomes'].get('ok', 0):,} QUEUED, the last {_last(c)} after the start)"
+            + (" (time-boxed)" if c["timed_out"] else ""),
         ),
         (
             f"{title} p50 / p95 / p99",
