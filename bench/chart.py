@@ -13,11 +13,24 @@ import matplotlib.pyplot as plt
 
 
 def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], path: Path) -> None:
-    """`samples[name]` holds `latencies` (s) of a phase; `results` the figures of the run."""
-    fig, (hist, timeline, bars) = plt.subplots(
-        1, 3, figsize=(17, 5.2), gridspec_kw={"width_ratios": [1.2, 1.2, 0.8]}
+    """`samples[name]` holds `latencies` (s) of a phase; `results` the figures of the run.
+    With the crowds, a second row compares the three storms and shows the subscribers."""
+    crowds = "cold_crowd" in results or "live_crowd" in results
+    fig, axes = plt.subplots(
+        2 if crowds else 1,
+        3,
+        figsize=(17, 10.4 if crowds else 5.2),
+        gridspec_kw={"width_ratios": [1.2, 1.2, 0.8]},
+        squeeze=False,
     )
-    colours = {"seckillBuy": "#2563eb", "transport": "#059669", "naive": "#db2777"}
+    hist, timeline, bars = axes[0]
+    colours = {
+        "seckillBuy": "#2563eb",
+        "transport": "#059669",
+        "naive": "#db2777",
+        "cold crowd": "#d97706",
+        "live crowd": "#dc2626",
+    }
 
     # 1. latency histograms (log-spaced bins), with seckillBuy's percentiles marked
     all_ms = [v * 1000 for s in samples.values() for v in s["latencies"]]
@@ -96,6 +109,8 @@ def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], pa
         ("bare Starlette\n+ same Redis", ("transport", "requests_per_s"), colours["transport"]),
         ("seckillBuy\n(GraphQL)", ("seckill", "requests_per_s"), colours["seckillBuy"]),
         ("naive DB\n(GraphQL)", ("naive", "requests_per_s"), colours["naive"]),
+        ("cold crowd\n(GraphQL)", ("cold_crowd", "requests_per_s"), colours["cold crowd"]),
+        ("live crowd\n(GraphQL)", ("live_crowd", "requests_per_s"), colours["live crowd"]),
     ):
         value = results.get(key[0], {}).get(key[1])
         if value:
@@ -116,6 +131,9 @@ def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], pa
         bars.tick_params(axis="x", labelsize=8)
     bars.set_title("Requests/s on this machine (log scale)")
 
+    if crowds:
+        _crowd_row(results, samples, axes[1], colours)
+
     machine = results.get("machine", {})
     other = results.get("seckill", {}).get("cpu", {}).get("other_processes_cores")
     shared = f", other processes used {other:.2f} cores meanwhile" if other is not None else ""
@@ -127,3 +145,66 @@ def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], pa
     fig.tight_layout()
     fig.savefig(path, dpi=110)
     plt.close(fig)
+
+
+def _crowd_row(
+    results: dict[str, Any],
+    samples: dict[str, dict[str, list[float]]],
+    axes: Any,
+    colours: dict[str, str],
+) -> None:
+    """The warm pass and the crowds' p99 per second; when subscribers saw SOLD_OUT."""
+    storms, sold_out, text = axes
+    for label, key, colour in (
+        ("warm pass (seckillBuy)", "seckill", colours["seckillBuy"]),
+        ("cold crowd", "cold_crowd", colours["cold crowd"]),
+        ("live crowd", "live_crowd", colours["live crowd"]),
+    ):
+        p99 = results.get(key, {}).get("per_second", {}).get("p99_ms", [])
+        if p99:
+            p99_all = results[key]["latency_ms"]["p99"]
+            storms.plot(
+                range(len(p99)),
+                p99,
+                color=colour,
+                marker="o",
+                markersize=3,
+                label=f"{label}: {results[key]['requests_per_s']:,.0f}/s, p99 {p99_all:.0f} ms",
+            )
+    storms.set_yscale("log")
+    storms.set_xlabel("seconds since the storm started")
+    storms.set_ylabel("p99 latency of the second (ms, log scale)")
+    storms.set_title("The same buy storm: warm, cold, with subscribers")
+    storms.legend(fontsize=8)
+
+    live = results.get("live_crowd", {})
+    delays = samples.get("live crowd", {}).get("sold_out_delays", [])
+    subs = live.get("subscribers", {})
+    if delays:
+        sold_out.plot(
+            sorted(delays),
+            [(i + 1) / len(delays) * 100 for i in range(len(delays))],
+            color=colours["live crowd"],
+        )
+        sold_out.set_xlim(left=0)
+    sold_out.set_xlabel("seconds from the last unit sold (ledger) to SOLD_OUT at the subscriber")
+    sold_out.set_ylabel("% of subscribers")
+    sold_out.set_title("When the subscribers learned the sale had sold out")
+
+    text.axis("off")
+    if subs:
+        msgs, delay = subs["messages_per_subscriber"], subs["sold_out_delay_s"]
+        lines = [
+            f"subscribers: {subs['requested']:,}",
+            f"connected: {subs['connected']:,} in {subs['connect_seconds']:.1f} s",
+            f"subscribed before the start: {subs['subscribed_before_start']}",
+            f"held to the end: {subs['held_at_end']:,}",
+            f"dropped: {subs['dropped']:,}",
+            f"messages each: min {msgs['min']}, median {msgs['median']}, max {msgs['max']}",
+            f"SOLD_OUT p50 / p99 / max: {delay['p50']} / {delay['p99']} / {delay['max']} s",
+            f"never saw SOLD_OUT: {subs['never_saw_sold_out']:,}",
+            f"buys/s vs cold crowd: {live.get('requests_per_s_vs_cold')}",
+            f"client CPU: {subs['client_cpu_seconds']['total']:.2f} s",
+        ]
+        text.text(0.0, 1.0, "\n".join(lines), va="top", family="monospace", fontsize=9)
+        text.set_title("The live crowd's subscribers")

@@ -123,11 +123,13 @@ def cpu_report(
     loadgen_seconds: float,
     requests: int,
     pids: dict[str, set[int]] | None = None,
+    clients: tuple[str, ...] = (),
 ) -> dict[str, Any]:
     """CPU between two snapshots: per process group of ours (`groups`: name -> group id) and
     per set of processes of ours in someone else's group (`pids`: the database server's
     backends serving our scratch database), the load generator's own (it has exited, so it
-    reports it), and everything else on the machine (busy time less ours), in cores."""
+    reports it), and everything else on the machine (busy time less ours), in cores. Groups
+    named in `clients` (the live crowd's subscribers) are ours but not the servers'."""
     elapsed = max(1e-6, after["at"] - before["at"])
     pids = pids or {}
     ticks_by = {name: 0 for name in [*groups, *pids]}
@@ -142,7 +144,7 @@ def cpu_report(
     seconds = {name: ticks / CLK_TCK for name, ticks in ticks_by.items()}
     busy = (after["busy"] - before["busy"]) / CLK_TCK
     ours = sum(seconds.values()) + loadgen_seconds
-    servers = sum(v for k, v in seconds.items() if k != "bench")
+    servers = sum(v for k, v in seconds.items() if k != "bench" and k not in clients)
     return {
         "window_s": round(elapsed, 2),
         "machine_busy_cores": round(busy / elapsed, 2),

@@ -82,6 +82,67 @@ def summarize(phase: dict[str, Any], names: list[str]) -> dict[str, Any]:
     }
 
 
+def crowd_figures(
+    outs: list[dict[str, Any]],
+    requested: int,
+    last_unit_epoch: float | None,
+    hold: dict[str, Any],
+) -> tuple[dict[str, Any], list[float]]:
+    """The live crowd's subscribers, from the results of its client processes: connections
+    held and dropped, messages each, and when each saw SOLD_OUT after the last unit sold
+    (also returned one by one, for the chart)."""
+    per = [p for out in outs for p in out["per_subscriber"]]
+    connected = sum(out["connected"] for out in outs)
+    held = sum(out["held_at_end"] for out in outs)
+    messages = sorted(p["messages"] for p in per)
+    delays = (
+        sorted(p["sold_out_at"] - last_unit_epoch for p in per if p["sold_out_at"] is not None)
+        if last_unit_epoch is not None
+        else []
+    )
+    problems = Counter(p["error"] for p in per if p["error"])
+    failures: Counter[str] = Counter()
+    for out in outs:
+        failures.update(out["connect_failures"])
+    cpu: dict[str, float] = {}
+    for out in outs:
+        for stage, seconds in out["cpu_seconds"].items():
+            cpu[stage] = round(cpu.get(stage, 0.0) + seconds, 2)
+    cpu["total"] = round(sum(out["total_cpu_seconds"] for out in outs), 2)
+    figures: dict[str, Any] = {
+        "requested": requested,
+        "client_processes": len(outs),
+        "connected": connected,
+        "connect_failures": dict(failures.most_common(5)),
+        "connect_seconds": round(max(out["connect_seconds"] for out in outs), 2),
+        "subscribe_seconds": hold.get("subscribe_seconds"),
+        "subscribed_before_start": hold.get("subscribed_before_start"),
+        "waited_for_start_s": hold.get("waited_s"),
+        "saw_active": sum(1 for p in per if p["active_at"] is not None),
+        "held_at_end": held,
+        "dropped": connected - held,
+        "drop_reasons": dict(problems.most_common(5)),
+        "messages_per_subscriber": {
+            "min": messages[0] if messages else 0,
+            "median": messages[len(messages) // 2] if messages else 0,
+            "max": messages[-1] if messages else 0,
+            "total": sum(messages),
+        },
+        "pings_answered": sum(p["pings"] for p in per),
+        "saw_sold_out": len(delays),
+        "never_saw_sold_out": connected - len(delays),
+        "sold_out_delay_s": {
+            "p50": round(percentile(delays, 50), 3) if delays else None,
+            "p99": round(percentile(delays, 99), 3) if delays else None,
+            "max": round(delays[-1], 3) if delays else None,
+        },
+        "client_cpu_seconds": cpu,
+    }
+    if "cpu" in hold:
+        figures["while_waiting_for_start"] = hold["cpu"]
+    return figures, delays
+
+
 def machine_info(database: str, redis_url: str) -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
@@ -131,6 +192,114 @@ def _cpu_text(cpu: dict[str, Any]) -> str:
 def _last(summary: dict[str, Any]) -> str:
     last = summary.get("last_success_after_s")
     return f"{last:.2f} s" if last is not None else "-"
+
+
+def _audit_text(audit: dict[str, Any]) -> str:
+    failed = [c["name"] for c in audit["checks"] if not c["passed"]]
+    checks = f"FAILED: {'; '.join(failed)}" if failed else f"all {len(audit['checks'])} checks pass"
+    return f"oversold {audit['oversold']} / undersold {audit['undersold']}; {checks}"
+
+
+def _times(value: float | None, digits: int = 2) -> str:
+    return f"{value:.{digits}f}x" if value is not None else "-"
+
+
+def _storm_rows(title: str, c: dict[str, Any]) -> list[tuple[str, str]]:
+    lat = c["latency_ms"]
+    p99s = c["per_second"]["p99_ms"]
+    done = c["per_second"]["completed"]
+    # "-": a second in which no answer arrived
+    seconds = ", ".join(f"{v:.0f}" if n else "-" for v, n in zip(p99s[:10], done, strict=False))
+    if len(p99s) > 10:  # the JSON has them all
+        answered = sorted(v for v, n in zip(p99s, done, strict=False) if n)
+        seconds += (
+            f", ... ({len(p99s)} s, {len(p99s) - len(answered)} without an answer; median "
+            f"{answered[len(answered) // 2]:.0f}, max {answered[-1]:.0f})"
+        )
+    return [
+        (
+            f"{title} buys/s",
+            f"{c['requests_per_s']:,.0f}  ({c['requests']:,} requests in {c['duration_s']:.2f} s; "
+            f"{c['outcomes'].get('ok', 0):,} QUEUED, the last {_last(c)} after the start)"
+            + (" (time-boxed)" if c["timed_out"] else ""),
+        ),
+        (
+            f"{title} p50 / p95 / p99",
+            f"{lat['p50']:.1f} / {lat['p95']:.1f} / {lat['p99']:.1f} ms (max {lat['max']:.1f}); "
+            f"p99 of each second {seconds} ms",
+        ),
+        (f"{title} CPU", _cpu_text(c["cpu"])),
+    ]
+
+
+def _crowd_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
+    rows: list[tuple[str, str]] = []
+    cold, live = results.get("cold_crowd"), results.get("live_crowd")
+    if cold:
+        rows.extend(_storm_rows("cold crowd", cold))
+        rows.append(
+            (
+                "cold ÷ warm",
+                f"p99 {_times(cold['p99_vs_warm'])}, "
+                f"buys/s {_times(cold['requests_per_s_vs_warm'])} (fresh sale, no warm-up, "
+                f"{cold['stamp_keys_deleted']} cached stamps deleted)",
+            )
+        )
+    if live:
+        sub = live["subscribers"]
+        rows.extend(_storm_rows("live crowd", live))
+        rows.append(
+            (
+                "live ÷ buys only",
+                f"buys/s {_times(live['requests_per_s_vs_cold'])} the cold crowd's, "
+                f"{_times(live['requests_per_s_vs_warm'])} the warm pass's",
+            )
+        )
+        before = sub["subscribed_before_start"]
+        rows.append(
+            (
+                "subscribers",
+                f"{sub['connected']:,} of {sub['requested']:,} connected in "
+                f"{sub['connect_seconds']:.1f} s; "
+                f"{'-' if before is None else f'{before:,}'} subscribed before the start; "
+                f"{sub['held_at_end']:,} held to the end, {sub['dropped']:,} dropped"
+                + (f" ({sub['drop_reasons']})" if sub["drop_reasons"] else ""),
+            )
+        )
+        msgs = sub["messages_per_subscriber"]
+        rows.append(
+            (
+                "messages per subscriber",
+                f"min {msgs['min']}, median {msgs['median']}, max {msgs['max']} "
+                f"({msgs['total']:,} in all; {sub['pings_answered']:,} server pings answered)",
+            )
+        )
+        delay = sub["sold_out_delay_s"]
+        rows.append(
+            (
+                "SOLD_OUT after last unit",
+                f"p50 {delay['p50']} / p99 {delay['p99']} / max {delay['max']} s; seen by "
+                f"{sub['saw_sold_out']:,}, not within {sub['sold_out_timeout_s']:.0f} s of the "
+                f"storm's end by {sub['never_saw_sold_out']:,}",
+            )
+        )
+        cpu = sub["client_cpu_seconds"]
+        waiting = sub.get("while_waiting_for_start")
+        api_idle = (
+            f"; API used {waiting['cpu_seconds'].get('api', 0) / waiting['window_s']:.2f} cores "
+            f"while the crowd waited {waiting['window_s']:.1f} s for the start"
+            if waiting
+            else ""
+        )
+        rows.append(
+            (
+                "subscriber client CPU",
+                f"{cpu['total']:.2f} s in {sub['client_processes']} processes (connect "
+                f"{cpu.get('connect', 0):.2f}, subscribe {cpu.get('subscribe', 0):.2f}, hold "
+                f"{cpu.get('hold', 0):.2f}){api_idle}",
+            )
+        )
+    return rows
 
 
 def print_summary(results: dict[str, Any]) -> None:
@@ -223,6 +392,10 @@ def print_summary(results: dict[str, Any]) -> None:
             f"{'yes' if t['correct'] else 'NO'}",
         )
     )
+    rows.extend(_crowd_rows(results))
+    for key, title in (("cold_crowd", "cold crowd"), ("live_crowd", "live crowd")):
+        if key in results:
+            rows.append((f"{title} audit", _audit_text(results[key]["drain"]["audit"])))
     rows.append(("run time", f"{results['run_seconds']:.0f} s"))
     width = max(len(k) for k, _ in rows)
     print("\n" + "=" * 100)

@@ -9,6 +9,9 @@ ceilings and a naive baseline. See docs/bench.md.
             (every shopper once, on a sale that has not started), then on the same connections
             every shopper tries 5 times (25,000 seckillBuy requests)
 4. drain    wait until no persist job is due and no reservation is pending; audit
+   crowds   on fresh sales, each audited: the same storm by new shoppers on new connections
+            with no warm-up (cold crowd); then again while thousands of graphql-ws
+            subscribers (bench/crowd.py) watch the sale from before it starts (live crowd)
 5. compare  (a) the reserve script called directly; (b) a bare Starlette route doing the same
             Redis work; (c) the purchase through the database only, same GraphQL stack
 6. report   bench/results/<timestamp>.json and .png (and latest.json / latest.png)
@@ -31,8 +34,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
-from datetime import UTC, datetime
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +65,13 @@ BUY_QUERY = (
     "fragment SeckillTicketProgress on SeckillTicket { id status failureReason order { id } } "
     "fragment UserErrorFields on UserError { field message code }"
 )
+# The storefront's subscription (FlashSaleUpdatedSubscription in
+# frontend/src/features/seckill/api/queries.ts) as graphql-ws sends it: urql prints the
+# document and adds no __typename to subscriptions.
+SUBSCRIPTION_QUERY = (
+    "subscription FlashSaleUpdated($id: ID!) {\n  seckillEventUpdated(id: $id) {\n    id\n"
+    "    remainingStock\n    status\n  }\n}"
+)
 NAIVE_QUERY = (
     "mutation Buy($productId: ID!) { naiveBuy(productId: $productId) { ok userErrors { code } } }"
 )
@@ -78,7 +88,33 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--no-warmup", action="store_true", help="no warm-up pass (cold token-stamp cache)"
     )
-    parser.add_argument("--skip-compare", action="store_true", help="seckillBuy only")
+    parser.add_argument(
+        "--skip-compare", action="store_true", help="no ceilings (a), (b) and no baseline (c)"
+    )
+    parser.add_argument(
+        "--skip-crowds", action="store_true", help="neither the cold nor the live crowd"
+    )
+    parser.add_argument("--skip-cold-crowd", action="store_true")
+    parser.add_argument("--skip-live-crowd", action="store_true")
+    parser.add_argument(
+        "--subscribers", type=int, default=5000, help="live crowd: graphql-ws subscribers"
+    )
+    parser.add_argument(
+        "--crowd-processes", type=int, default=2, help="live crowd: subscriber client processes"
+    )
+    parser.add_argument(
+        "--crowd-lead",
+        type=float,
+        default=None,
+        help="live crowd: seconds from creating the sale to its start (default: from how "
+        "long the subscribers took to connect)",
+    )
+    parser.add_argument(
+        "--sold-out-timeout",
+        type=float,
+        default=15.0,
+        help="live crowd: seconds after the storm a subscriber may still see SOLD_OUT",
+    )
     parser.add_argument(
         "--naive-seconds", type=float, default=25.0, help="time box of the naive baseline"
     )
@@ -139,11 +175,19 @@ class Bench:
 
     # --- load generator ----------------------------------------------------------------------
     def loadgen(
-        self, name: str, port: int, phases: list[dict[str, Any]], groups: dict[str, int]
+        self,
+        name: str,
+        port: int,
+        phases: list[dict[str, Any]],
+        groups: dict[str, int],
+        *,
+        clients: dict[str, int] | None = None,
+        before_go: Callable[[int], None] | None = None,
     ) -> list[dict[str, Any]]:
         """One load generator process running `phases` one after another on the same
         connections; returns a summary per phase with the CPU used during it by our servers
-        (`groups`: name -> process group), by the load generator and by others."""
+        (`groups`: name -> process group), by other clients of ours (`clients`), by the load
+        generator and by others. `before_go(i)` runs once phase i is ready to start."""
         from report import summarize
         from stack import database_backends
 
@@ -166,6 +210,8 @@ class Bench:
         try:
             for index in range(len(phases)):
                 self._await_file(control / f"ready-{index}", proc, name, deadline)
+                if before_go is not None:
+                    before_go(index)
                 before = cpu_snapshot()
                 (control / f"go-{index}").touch()
                 done = control / f"done-{index}"
@@ -186,10 +232,11 @@ class Bench:
             summary["cpu"] = cpu_report(
                 before,
                 after,
-                {"bench": os.getpgrp(), **groups},
+                {"bench": os.getpgrp(), **groups, **(clients or {})},
                 client_cpu,
                 summary["requests"],
                 {"postgres": backends},
+                clients=tuple(clients or ()),
             )
             summary["load_generator"] = {
                 "cpu_seconds_in_phase": round(client_cpu, 2),
@@ -226,12 +273,13 @@ class Bench:
         attempts: int,
         seed: int,
         max_seconds: float,
+        users: list[int] | None = None,
     ) -> dict[str, Any]:
         return {
             "name": name,
             "path": path,
             "body": body,
-            "users": self.users,
+            "users": self.users if users is None else users,
             "attempts": attempts,
             "shuffle_seed": seed,
             "max_seconds": max_seconds,
@@ -244,12 +292,13 @@ class Bench:
         warm: dict[str, Any] | None,
         main: dict[str, Any],
         groups: dict[str, int],
+        **options: Any,
     ) -> dict[str, Any]:
         warmup = None
         if warm is not None and not self.cfg.no_warmup:
-            warmup, result = self.loadgen(name, port, [warm, main], groups)
+            warmup, result = self.loadgen(name, port, [warm, main], groups, **options)
         else:
-            (result,) = self.loadgen(name, port, [main], groups)
+            (result,) = self.loadgen(name, port, [main], groups, **options)
         raw = result.pop("_raw")
         self.samples[name] = {"latencies": raw["latencies"]}
         result["started_epoch"] = raw["started_epoch"]
@@ -262,7 +311,7 @@ class Bench:
     # --- the run -----------------------------------------------------------------------------
     def run(self) -> int:
         from report import TARGET_P99_MS, TARGET_RPS, machine_info, print_summary, ratio
-        from stack import drain_and_audit, prepare, scratch_database
+        from stack import prepare, scratch_database
 
         from flashmart.core import embedded_redis
 
@@ -328,13 +377,6 @@ class Bench:
         log("API ready, worker alive")
 
         # 3. load -----------------------------------------------------------------------------
-        def buy(gid: str) -> dict[str, Any]:
-            return {
-                "query": BUY_QUERY,
-                "variables": {"eventId": gid},
-                "operationName": "SeckillBuy",
-            }
-
         groups = {"api": api.pid, "worker": worker.pid, "redis": server.pid}
         if not cfg.no_warmup:
             log(f"warm-up: {len(self.users):,} seckillBuy on a sale that has not started")
@@ -345,8 +387,8 @@ class Bench:
         seckill = self.drive(
             "seckillBuy",
             port,
-            self.phase("warmup", "/graphql", buy(data["early_gid"]), 1, 1, 30),
-            self.phase("main", "/graphql", buy(data["event_gid"]), cfg.attempts, 2, 90),
+            self.phase("warmup", "/graphql", buy_body(data["early_gid"]), 1, 1, 30),
+            self.phase("main", "/graphql", buy_body(data["event_gid"]), cfg.attempts, 2, 90),
             groups,
         )
         log(
@@ -355,22 +397,20 @@ class Bench:
         )
 
         # 4. drain and audit ------------------------------------------------------------------
-        log("waiting for the queue to drain, then auditing")
-        load_end = seckill["started_epoch"] + seckill["duration_s"]
-        drain = asyncio.run(
-            drain_and_audit(server.url, data["event_id"], load_end, seckill["started_epoch"], 90)
-        )
+        drain = self.drain_and_audit(server.url, data["event_id"], seckill)
         audit = drain["audit"]
-        log(
-            f"    drained {drain['drain_after_load_s']:.2f} s after the load; "
-            f"{drain['orders_persisted']} orders at {drain['orders_per_s']:,.0f}/s; "
-            f"oversold {audit['oversold']}, undersold {audit['undersold']}"
-        )
-        for check in audit["checks"]:
-            log(f"    [{'PASS' if check['passed'] else 'FAIL'}] {check['name']}: {check['detail']}")
+        machine["calibration_ms_after_seckill"] = calibrate()
+
+        # 4b. the crowds: the same storm on fresh sales by shoppers the API has never seen ------
+        crowds: dict[str, Any] = {}
+        if not (cfg.skip_crowds or cfg.skip_cold_crowd):
+            crowds["cold_crowd"] = self.cold_crowd(port, groups, server.url, seckill)
+        if not (cfg.skip_crowds or cfg.skip_live_crowd):
+            crowds["live_crowd"] = self.live_crowd(
+                port, groups, server.url, seckill, crowds.get("cold_crowd")
+            )
         procs.stop(api)
         procs.stop(worker)
-        machine["calibration_ms_after_seckill"] = calibrate()
 
         results: dict[str, Any] = {
             "timestamp": self.stamp,
@@ -386,11 +426,13 @@ class Bench:
                 "workers": cfg.workers,
                 "per_user_limit": 1,
                 "warmup_pass": not cfg.no_warmup,
+                "subscribers": None if cfg.skip_crowds or cfg.skip_live_crowd else cfg.subscribers,
                 "load_generator": "bench/loadgen.py: asyncio (uvloop) HTTP/1.1 keep-alive, "
                 "one request in flight per connection",
             },
             "seckill": seckill,
             "drain": drain,
+            **crowds,
         }
 
         # 5. comparisons ----------------------------------------------------------------------
@@ -405,6 +447,12 @@ class Bench:
             "vs_naive": ratio(rps, results.get("naive", {}).get("requests_per_s")),
         }
         correct = audit["oversold"] == 0 and audit["undersold"] == 0 and audit["passed"]
+        crowds_correct = all(
+            c["drain"]["audit"]["passed"]
+            and c["drain"]["audit"]["oversold"] == 0
+            and c["drain"]["audit"]["undersold"] == 0
+            for c in crowds.values()
+        )
         results["target"] = {
             "rps": TARGET_RPS,
             "p99_ms": TARGET_P99_MS,
@@ -412,17 +460,253 @@ class Bench:
             "p99_met": seckill["latency_ms"]["p99"] <= TARGET_P99_MS,
             "correct": correct,
             "no_errors": seckill["errors"] == 0,
+            "crowds_correct": crowds_correct,
         }
         results["run_seconds"] = round(time.monotonic() - T0, 1)
         self.write(results)
         print_summary(results)
         if seckill["errors"]:
             log(f"{seckill['errors']} requests failed; samples: {seckill['error_samples']}")
-        if not correct:
+        if not (correct and crowds_correct):
             return 1
         if cfg.strict and not (results["target"]["rps_met"] and results["target"]["p99_met"]):
             return 1
         return 0
+
+    def drain_and_audit(
+        self, redis_url: str, event_id: int, load: dict[str, Any]
+    ) -> dict[str, Any]:
+        from stack import drain_and_audit
+
+        log("waiting for the queue to drain, then auditing")
+        load_end = load["started_epoch"] + load["duration_s"]
+        drain = asyncio.run(
+            drain_and_audit(redis_url, event_id, load_end, load["started_epoch"], 90)
+        )
+        audit = drain["audit"]
+        log(
+            f"    drained {drain['drain_after_load_s']:.2f} s after the load; "
+            f"{drain['orders_persisted']} orders at {drain['orders_per_s']:,.0f}/s; "
+            f"oversold {audit['oversold']}, undersold {audit['undersold']}"
+        )
+        for check in audit["checks"]:
+            log(f"    [{'PASS' if check['passed'] else 'FAIL'}] {check['name']}: {check['detail']}")
+        return drain
+
+    # --- the crowds ------------------------------------------------------------------------------
+    def cold_crowd(
+        self, port: int, groups: dict[str, int], redis_url: str, warm: dict[str, Any]
+    ) -> dict[str, Any]:
+        """The measured storm again, on a sale nobody has touched, by shoppers whose token
+        stamps are neither in Redis nor in the API processes, on new connections."""
+        from report import ratio
+        from stack import fresh_sale, fresh_shoppers
+
+        cfg = self.cfg
+        count = len(self.users)
+        log(
+            f"cold crowd: {count:,} fresh shoppers, a fresh sale of {cfg.units} units, "
+            f"no warm-up, {count * cfg.attempts:,} seckillBuy on new connections"
+        )
+        shoppers = asyncio.run(fresh_shoppers(count, redis_url))
+        sale = asyncio.run(
+            fresh_sale(cfg.units, redis_url, datetime.now(UTC) - timedelta(seconds=1))
+        )
+        result = self.drive(
+            "cold crowd",
+            port,
+            None,
+            self.phase(
+                "main",
+                "/graphql",
+                buy_body(sale["event_gid"]),
+                cfg.attempts,
+                2,
+                90,
+                users=shoppers["user_ids"],
+            ),
+            groups,
+        )
+        lat = result["latency_ms"]
+        result["stamp_keys_deleted"] = shoppers["stamp_keys_deleted"]
+        result["p99_vs_warm"] = ratio(lat["p99"], warm["latency_ms"]["p99"])
+        result["requests_per_s_vs_warm"] = ratio(result["requests_per_s"], warm["requests_per_s"])
+        log(
+            f"    {result['requests_per_s']:,.0f} req/s, p50 {lat['p50']:.1f} ms, p99 "
+            f"{lat['p99']:.1f} ms ({result['p99_vs_warm'] or 0:.2f}x the warm p99), "
+            f"{result['outcomes']}"
+        )
+        result["drain"] = self.drain_and_audit(redis_url, sale["event_id"], result)
+        return result
+
+    def live_crowd(
+        self,
+        port: int,
+        groups: dict[str, int],
+        redis_url: str,
+        warm: dict[str, Any],
+        cold: dict[str, Any] | None,
+    ) -> dict[str, Any]:
+        """Subscribers of a fresh sale on the storefront's own subscription from before it
+        starts, then the cold storm on that sale; how long each waited for SOLD_OUT."""
+        from report import crowd_figures, ratio
+        from stack import fresh_sale, fresh_shoppers
+
+        cfg, procs = self.cfg, self.procs
+        count = len(self.users)
+        shares = [
+            cfg.subscribers // cfg.crowd_processes + (i < cfg.subscribers % cfg.crowd_processes)
+            for i in range(cfg.crowd_processes)
+        ]
+        shares = [share for share in shares if share]
+        log(
+            f"live crowd: {cfg.subscribers:,} graphql-ws subscribers ({len(shares)} client "
+            f"processes), then {count * cfg.attempts:,} seckillBuy by {count:,} fresh shoppers"
+        )
+        shoppers = asyncio.run(fresh_shoppers(count, redis_url))
+        control = self.tmp / "crowd-control"
+        control.mkdir()
+        connect_s = subscribe_s = 30 + cfg.subscribers / 100
+        max_seconds = connect_s + subscribe_s + 90 + cfg.sold_out_timeout + 60
+        crowd: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+        for index, share in enumerate(shares):
+            spec = {
+                "name": str(index),
+                "host": "127.0.0.1",
+                "port": port,
+                "subscribers": share,
+                "open_at_once": 100,
+                "connect_seconds": connect_s,
+                "subscribe_seconds": subscribe_s,
+                "max_seconds": max_seconds,
+                "query": SUBSCRIPTION_QUERY,
+                "operation_name": "FlashSaleUpdated",
+                "control_dir": str(control),
+            }
+            spec_path = self.tmp / f"crowd-{index}-spec.json"
+            spec_path.write_text(json.dumps(spec))
+            out_path = self.tmp / f"crowd-{index}-result.json"
+            cmd = [sys.executable, str(HERE / "crowd.py"), str(spec_path), str(out_path)]
+            name = f"crowd-{index}"
+            crowd.append((name, procs.start(name, cmd, self.env, self.tmp), out_path))
+        hold: dict[str, Any] = {}
+        try:
+            started = time.monotonic()
+            connected = self._await_crowd(control, "connected", crowd, started + connect_s + 30)
+            connect_took = time.monotonic() - started
+            held = sum(c["connected"] for c in connected)
+            log(f"    {held:,} of {cfg.subscribers:,} connected in {connect_took:.1f} s")
+            # The sale starts once the subscribers can be in. Subscribing took 3x as long as
+            # connecting in trial runs (each subscription reads the sale, then polls it).
+            lead = cfg.crowd_lead if cfg.crowd_lead is not None else 3 + 4 * connect_took
+            starts_at = datetime.now(UTC) + timedelta(seconds=lead)
+            sale = asyncio.run(fresh_sale(cfg.units, redis_url, starts_at))
+            write_control(control / "subscribe", {"gid": sale["event_gid"]})
+            log(f"    a fresh sale of {cfg.units} units starting in {lead:.1f} s; subscribing")
+
+            def before_go(_index: int) -> None:
+                start = sale["starts_epoch"]
+                paths = [control / f"subscribed-{i}" for i in range(len(crowd))]
+                while time.time() < start and not all(p.exists() for p in paths):
+                    self._check_crowd(crowd)
+                    time.sleep(0.02)
+                ready = [json.loads(p.read_text()) for p in paths if p.exists()]
+                hold["subscribed_before_start"] = (
+                    sum(r["subscribed"] for r in ready) if len(ready) == len(paths) else None
+                )
+                hold["subscribe_seconds"] = max((r["seconds"] or 0 for r in ready), default=None)
+                hold["waited_s"] = round(max(0.0, start - time.time()), 2)
+                before = cpu_snapshot()
+                time.sleep(max(0.0, start + 0.05 - time.time()))
+                if hold["waited_s"] >= 0.5:  # what the waiting crowd costs the servers
+                    hold["cpu"] = cpu_report(
+                        before, cpu_snapshot(), {**groups, **clients}, 0.0, 0,
+                        clients=tuple(clients),
+                    )  # fmt: skip
+
+            clients = {name: proc.pid for name, proc, _ in crowd}
+            result = self.drive(
+                "live crowd",
+                port,
+                None,
+                self.phase(
+                    "main",
+                    "/graphql",
+                    buy_body(sale["event_gid"]),
+                    cfg.attempts,
+                    2,
+                    90,
+                    users=shoppers["user_ids"],
+                ),
+                groups,
+                clients=clients,
+                before_go=before_go,
+            )
+            write_control(
+                control / "finish", {"deadline_epoch": time.time() + cfg.sold_out_timeout}
+            )
+            lat = result["latency_ms"]
+            log(
+                f"    {result['requests_per_s']:,.0f} req/s, p50 {lat['p50']:.1f} ms, p99 "
+                f"{lat['p99']:.1f} ms, {result['outcomes']}"
+            )
+            if hold["subscribed_before_start"] != held:
+                log(
+                    f"    note: {hold['subscribed_before_start'] or 'not all'} of {held:,} had "
+                    "their first message when the sale started (a longer --crowd-lead waits)"
+                )
+            result["drain"] = self.drain_and_audit(redis_url, sale["event_id"], result)
+            outs = []
+            for name, proc, out_path in crowd:
+                try:
+                    proc.wait(timeout=cfg.sold_out_timeout + 30)
+                except subprocess.TimeoutExpired as exc:
+                    raise BenchError("the live crowd did not finish in time") from exc
+                if proc.returncode != 0 or not out_path.exists():
+                    raise BenchError(f"the live crowd failed:\n{procs.tail(name)}")
+                outs.append(json.loads(out_path.read_text()))
+        finally:
+            for _, proc, _ in crowd:
+                procs.stop(proc)
+        result["stamp_keys_deleted"] = shoppers["stamp_keys_deleted"]
+        result["sale_lead_s"] = round(lead, 2)
+        result["subscribers"], delays = crowd_figures(
+            outs, cfg.subscribers, result["drain"].get("last_reservation_epoch"), hold
+        )
+        self.samples["live crowd"]["sold_out_delays"] = delays
+        result["subscribers"]["sold_out_timeout_s"] = cfg.sold_out_timeout
+        result["requests_per_s_vs_cold"] = ratio(
+            result["requests_per_s"], (cold or {}).get("requests_per_s")
+        )
+        result["requests_per_s_vs_warm"] = ratio(result["requests_per_s"], warm["requests_per_s"])
+        sub = result["subscribers"]
+        log(
+            f"    subscribers: {sub['held_at_end']:,} held, {sub['dropped']:,} dropped; "
+            f"SOLD_OUT seen by {sub['saw_sold_out']:,}, "
+            f"p50/p99/max {sub['sold_out_delay_s']['p50']} / {sub['sold_out_delay_s']['p99']} / "
+            f"{sub['sold_out_delay_s']['max']} s after the last unit"
+        )
+        return result
+
+    def _check_crowd(self, crowd: list[tuple[str, subprocess.Popen[bytes], Path]]) -> None:
+        for name, proc, _ in crowd:
+            if proc.poll() is not None:
+                raise BenchError(f"the live crowd exited early:\n{self.procs.tail(name)}")
+
+    def _await_crowd(
+        self,
+        control: Path,
+        stage: str,
+        crowd: list[tuple[str, subprocess.Popen[bytes], Path]],
+        deadline: float,
+    ) -> list[dict[str, Any]]:
+        paths = [control / f"{stage}-{i}" for i in range(len(crowd))]
+        while not all(p.exists() for p in paths):
+            self._check_crowd(crowd)
+            if time.monotonic() > deadline:
+                raise BenchError(f"the live crowd did not report `{stage}` in time")
+            time.sleep(0.05)
+        return [json.loads(p.read_text()) for p in paths]
 
     def compare(self, results: dict[str, Any], data: dict[str, Any], server: Any) -> None:
         from ceiling import redis_ceiling, warm_raw_event
@@ -500,6 +784,17 @@ class Bench:
         json_path.write_text(json.dumps(results, indent=1) + "\n")
         shutil.copyfile(json_path, results_dir / "latest.json")
         shutil.copyfile(png_path, results_dir / "latest.png")
+
+
+def write_control(path: Path, data: Any) -> None:
+    """A control file for a client process, whole or not at all (written, then renamed)."""
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.rename(path)
+
+
+def buy_body(gid: str) -> dict[str, Any]:
+    return {"query": BUY_QUERY, "variables": {"eventId": gid}, "operationName": "SeckillBuy"}
 
 
 def serve_app(module: str, port: int, workers: int) -> list[str]:

@@ -184,6 +184,76 @@ async def prepare(cfg: argparse.Namespace, redis_url: str) -> dict[str, Any]:
     }
 
 
+# --- the crowds: shoppers who never made a request, sales nobody has touched ------------------
+async def fresh_shoppers(count: int, redis_url: str) -> dict[str, Any]:
+    """`count` new shoppers, with any cached token stamp of theirs deleted from Redis (none is
+    expected: they never made a request), so the API reads each stamp on their first buy."""
+    from flashmart.core.keys import Keys
+
+    await init_db(os.environ["DATABASE_URL"], pool_size=4)
+    try:
+        shared_hash = await asyncio.to_thread(hash_password, SHOPPER_PASSWORD)
+        tag = secrets.token_hex(3)
+        for start in range(0, count, 1000):
+            await User.bulk_create(
+                [
+                    User(
+                        email=f"crowd{i}-{tag}@flashmart.local",
+                        password_hash=shared_hash,
+                        role=Role.CUSTOMER,
+                    )
+                    for i in range(start, min(count, start + 1000))
+                ]
+            )
+        user_ids = sorted(
+            await User.filter(email__endswith=f"-{tag}@flashmart.local").values_list(
+                "id", flat=True
+            )
+        )
+    finally:
+        await close_db()
+    keys = Keys(os.environ["REDIS_PREFIX"])
+    async with Runtime.open(Settings(), redis_url=redis_url) as runtime:
+        deleted = 0
+        for start in range(0, len(user_ids), 500):
+            batch = [keys.user_tokens_valid_after(uid) for uid in user_ids[start : start + 500]]
+            deleted += int(await runtime.redis.delete(*batch))
+    return {"user_ids": user_ids, "stamp_keys_deleted": deleted}
+
+
+async def fresh_sale(units: int, redis_url: str, starts_at: datetime) -> dict[str, Any]:
+    """A product and a flash sale of `units` (perUserLimit 1) starting at `starts_at`, warmed
+    into Redis as the sale's warm-up job does before it starts."""
+    await init_db(os.environ["DATABASE_URL"], pool_size=2)
+    try:
+        tag = secrets.token_hex(3)
+        product = await Product.create(
+            name=f"Bench Crowd {tag}",
+            slug=f"bench-crowd-{tag}",
+            price=Decimal("999.00"),
+            stock=units + 1,
+        )
+        event = await create_event(
+            EventInput(
+                product_id=product.id,
+                price=Decimal("499.00"),
+                total_stock=units,
+                starts_at=starts_at,
+                ends_at=starts_at + timedelta(hours=1),
+                per_user_limit=1,
+            )
+        )
+        async with Runtime.open(Settings(), redis_url=redis_url) as runtime:
+            await warm_up(runtime, event.id)
+    finally:
+        await close_db()
+    return {
+        "event_id": event.id,
+        "event_gid": encode_id("SeckillEvent", event.id),
+        "starts_epoch": starts_at.timestamp(),
+    }
+
+
 async def drain_and_audit(
     redis_url: str,
     event_id: int,
@@ -230,6 +300,8 @@ async def drain_and_audit(
         if rows
         else 0.0,
         "orders_persisted": len(rows),
+        # the ledger's time of the last unit reserved (the moment the sale sold out)
+        "last_reservation_epoch": reserved[-1] if rows else None,
         "persist_window_s": round(window, 3),
         "orders_per_s": round(len(rows) / window, 1) if window > 0 else 0.0,
         "persisted_per_second": per_second,
