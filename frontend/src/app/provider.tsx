@@ -6,6 +6,7 @@ import { createGraphqlClient } from '@/lib/graphql-client';
 import { createRefreshQueue } from '@/lib/refresh-queue';
 import { createSession } from '@/lib/session';
 import { SessionProvider, useSession } from '@/lib/session-context';
+import { SocketStatusProvider, watchSocket } from '@/lib/socket-status';
 import { createSubscriptionClient } from '@/lib/subscription-client';
 import { createTokenRefresher } from '@/lib/token-refresh';
 import { webLock } from '@/lib/web-lock';
@@ -27,7 +28,7 @@ function createAuth() {
     getAccessToken: session.getAccessToken,
     onTokenChange: session.onTokenChange,
   });
-  return { session, refreshQueue, subscriptions };
+  return { session, refreshQueue, subscriptions, socketStatus: watchSocket(subscriptions) };
 }
 
 type Auth = ReturnType<typeof createAuth>;
@@ -50,13 +51,15 @@ function GraphqlProvider({ auth, children }: { auth: Auth; children: ReactNode }
 }
 
 export function AppProvider({ children }: { children: ReactNode }) {
-  // Lives as long as the page: the session, the one refresh queue and the websocket.
+  // Lives as long as the page: the session, the one refresh queue and the websocket (with its status).
   const [auth] = useState(createAuth);
   return (
     <ConfigProvider theme={{ token: { colorPrimary: '#d4380d' } }}>
       <AntdApp>
         <SessionProvider session={auth.session}>
-          <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
+          <SocketStatusProvider status={auth.socketStatus}>
+            <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
+          </SocketStatusProvider>
         </SessionProvider>
       </AntdApp>
     </ConfigProvider>

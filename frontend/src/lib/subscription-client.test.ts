@@ -1,65 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { clientOverFakeSockets, FakeSocket, until } from '@/testing/fake-socket';
 import { createMemorySession } from './session';
-import { createSubscriptionClient, reconnectDelay } from './subscription-client';
-
-interface Message {
-  type: string;
-  id?: string;
-  payload?: Record<string, unknown>;
-}
-
-/** Just enough of a graphql-transport-ws server on the other end of a fake WebSocket. */
-class FakeSocket {
-  static CONNECTING = 0;
-  static OPEN = 1;
-  static CLOSING = 2;
-  static CLOSED = 3;
-  static sockets: FakeSocket[] = [];
-
-  readyState = FakeSocket.CONNECTING;
-  protocol = 'graphql-transport-ws';
-  sent: Message[] = [];
-  onopen: (() => void) | null = null;
-  onmessage: ((event: { data: string }) => void) | null = null;
-  onclose: ((event: { code: number; reason: string; wasClean: boolean }) => void) | null = null;
-  onerror: ((event: unknown) => void) | null = null;
-
-  constructor(readonly url: string) {
-    FakeSocket.sockets.push(this);
-    setTimeout(() => {
-      this.readyState = FakeSocket.OPEN;
-      this.onopen?.();
-    });
-  }
-
-  send(data: string) {
-    const message = JSON.parse(data) as Message;
-    this.sent.push(message);
-    if (message.type === 'connection_init') this.reply({ type: 'connection_ack' });
-  }
-
-  close(code = 1000, reason = '') {
-    if (this.readyState === FakeSocket.CLOSED) return;
-    this.readyState = FakeSocket.CLOSED;
-    setTimeout(() => this.onclose?.({ code, reason, wasClean: true }));
-  }
-
-  reply(message: Message) {
-    setTimeout(() => this.onmessage?.({ data: JSON.stringify(message) }));
-  }
-
-  get init() {
-    return this.sent.find((m) => m.type === 'connection_init')?.payload;
-  }
-}
-
-const until = async (check: () => boolean, ms = 3000) => {
-  const started = Date.now();
-  while (!check()) {
-    if (Date.now() - started > ms) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-};
+import { reconnectDelay } from './subscription-client';
 
 afterEach(() => {
   FakeSocket.sockets = [];
@@ -68,12 +10,7 @@ afterEach(() => {
 describe('createSubscriptionClient', () => {
   it('connects with the access token and reconnects with the new one after a refresh, resubscribing', async () => {
     const session = createMemorySession({ accessToken: 'a1', refreshToken: 'r1' });
-    const client = createSubscriptionClient({
-      url: 'ws://shop.test/graphql',
-      getAccessToken: session.getAccessToken,
-      onTokenChange: session.onTokenChange,
-      webSocketImpl: FakeSocket,
-    });
+    const client = clientOverFakeSockets(session);
     const stop = client.subscribe({ query: 'subscription { orderUpdated(id: "1") { id } }' }, {
       next: () => undefined,
       error: () => undefined,
@@ -93,12 +30,7 @@ describe('createSubscriptionClient', () => {
 
   it('keeps the connection when the token did not change', async () => {
     const session = createMemorySession({ accessToken: 'a1', refreshToken: 'r1' });
-    const client = createSubscriptionClient({
-      url: 'ws://shop.test/graphql',
-      getAccessToken: session.getAccessToken,
-      onTokenChange: session.onTokenChange,
-      webSocketImpl: FakeSocket,
-    });
+    const client = clientOverFakeSockets(session);
     const stop = client.subscribe({ query: 'subscription { x }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
     await until(() => FakeSocket.sockets[0]?.sent.some((m) => m.type === 'subscribe') ?? false);
 

@@ -38,12 +38,18 @@ export const unauthenticated = {
 
 interface SubscriptionSink {
   next: (value: { data?: unknown; errors?: unknown }) => void;
+  error: (errors: unknown) => void;
   complete: () => void;
 }
 
+type SocketEvent = 'connected' | 'closed' | 'error';
+
 /**
  * A fake graphql-ws client: records each subscription by operation name and lets the test push
- * `next` messages to them, as the server would over the WebSocket.
+ * `next` messages to them, as the server would over the WebSocket. Its socket starts down;
+ * `connect()` and `drop()` emit graphql-ws's `connected` and `closed` events (subscriptions stay,
+ * as graphql-ws resubscribes them on reconnect). A `connected` listener added while the socket is
+ * up hears it at once, as if it had been listening since the socket opened.
  */
 export function fakeSubscriptions() {
   const active: { operationName: string; variables: Record<string, unknown>; sink: SubscriptionSink }[] = [];
@@ -55,9 +61,23 @@ export function fakeSubscriptions() {
       active.splice(active.indexOf(entry), 1);
     };
   };
+  const listeners: { event: SocketEvent; listener: () => void }[] = [];
+  let connected = false;
+  const on = (event: SocketEvent, listener: () => void) => {
+    const entry = { event, listener };
+    listeners.push(entry);
+    if (event === 'connected' && connected) listener();
+    return () => {
+      listeners.splice(listeners.indexOf(entry), 1);
+    };
+  };
+  const emit = (event: SocketEvent) => {
+    connected = event === 'connected';
+    for (const entry of [...listeners]) if (entry.event === event) entry.listener();
+  };
   const client = {
     subscribe,
-    on: () => () => undefined,
+    on,
     dispose: () => undefined,
     terminate: () => undefined,
   } as unknown as WsClient;
@@ -65,11 +85,22 @@ export function fakeSubscriptions() {
     client,
     /** Variables of every live subscription named `operationName`. */
     subscribed: (operationName: string) => active.filter((a) => a.operationName === operationName).map((a) => a.variables),
+    /** The socket (re)connects: graphql-ws's `connected` event. */
+    connect: () => emit('connected'),
+    /** The socket is lost: graphql-ws's `closed` event. */
+    drop: () => emit('closed'),
     /** Send `data` to the live subscriptions named `operationName` whose variables match `where`. */
     push(operationName: string, data: unknown, where: Record<string, unknown> = {}) {
       for (const entry of [...active]) {
         const matches = Object.entries(where).every(([key, value]) => entry.variables[key] === value);
         if (entry.operationName === operationName && matches) entry.sink.next({ data });
+      }
+    },
+    /** The server ends the live subscriptions named `operationName` with an error, as graphql-ws reports it. */
+    fail(operationName: string, message: string) {
+      for (const entry of active.filter((a) => a.operationName === operationName)) {
+        active.splice(active.indexOf(entry), 1);
+        entry.sink.error([{ message }]);
       }
     },
   };

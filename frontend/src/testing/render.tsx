@@ -7,6 +7,7 @@ import { Provider } from 'urql';
 import { createGraphqlClient } from '@/lib/graphql-client';
 import { createMemorySession, type Session } from '@/lib/session';
 import { SessionProvider } from '@/lib/session-context';
+import { noSocket, SocketStatusProvider, watchSocket } from '@/lib/socket-status';
 
 export interface RenderOptions {
   /** The network answer; the real client and exchanges run on top of it. */
@@ -17,7 +18,10 @@ export interface RenderOptions {
   /** The route pattern `ui` is mounted at (e.g. "/products/:productId"); other routes render their path. */
   path?: string;
   extraRoutes?: RouteObject[];
-  /** A graphql-ws client for subscriptions (e.g. `fakeSubscriptions()`); none by default. */
+  /**
+   * A graphql-ws client for subscriptions (e.g. `fakeSubscriptions()`), whose socket status the
+   * pages follow; none by default (then pages poll as if the socket were down).
+   */
   subscriptions?: WsClient;
 }
 
@@ -32,6 +36,7 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
     fetch,
     subscriptions: options.subscriptions,
   });
+  const socketStatus = options.subscriptions ? watchSocket(options.subscriptions) : noSocket;
   const url = options.url ?? '/';
   const router = createMemoryRouter(
     [
@@ -43,11 +48,13 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
   );
   const result = render(
     <SessionProvider session={session}>
-      <Provider value={client}>
-        <AntdApp>
-          <RouterProvider router={router} />
-        </AntdApp>
-      </Provider>
+      <SocketStatusProvider status={socketStatus}>
+        <Provider value={client}>
+          <AntdApp>
+            <RouterProvider router={router} />
+          </AntdApp>
+        </Provider>
+      </SocketStatusProvider>
     </SessionProvider>,
   );
   return { ...result, router, session, client };

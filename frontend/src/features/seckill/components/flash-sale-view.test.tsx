@@ -1,8 +1,12 @@
-import { fireEvent, screen } from '@testing-library/react';
-import { describe, expect, it } from 'vitest';
+import { act, fireEvent, screen } from '@testing-library/react';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { TicketStatus } from '@/gql/graphql';
 import { createMemorySession } from '@/lib/session';
-import { fakeGraphqlFetch } from '@/testing/graphql';
+import { fakeGraphqlFetch, fakeSubscriptions } from '@/testing/graphql';
 import { renderWithProviders } from '@/testing/render';
+import { passTime } from '@/testing/timers';
+import { EVENT_POLL_MS } from '../hooks/use-flash-sale';
+import { TICKET_POLL_MS } from '../hooks/use-seckill-buy';
 import { FlashSaleView } from './flash-sale-view';
 
 const ID = 'U2Vja2lsbEV2ZW50OjE=';
@@ -25,13 +29,18 @@ const saleAnswer = () => ({
 });
 const serverTime = () => ({ data: { serverTime: new Date().toISOString() } });
 
-function show(handlers: Parameters<typeof fakeGraphqlFetch>[0], signedIn = true) {
+function show(
+  handlers: Parameters<typeof fakeGraphqlFetch>[0],
+  signedIn = true,
+  subscriptions?: ReturnType<typeof fakeSubscriptions>,
+) {
   const { fetch, sent } = fakeGraphqlFetch({ FlashSaleDetail: saleAnswer, ServerTime: serverTime, ...handlers });
   renderWithProviders(<FlashSaleView eventId={ID} />, {
     fetch,
     url: `/flash-sales/${ID}`,
     path: '/flash-sales/:eventId',
     session: signedIn ? undefined : createMemorySession(),
+    subscriptions: subscriptions?.client,
   });
   return sent;
 }
@@ -62,5 +71,105 @@ describe('FlashSaleView', () => {
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Buy now' }));
     expect(await screen.findByText('Too many requests. Please wait a moment. Try again in 3 s.')).toBeInTheDocument();
+  });
+});
+
+describe('FlashSaleView polling', () => {
+  const TICKET = 'dGlja2V0LTE=';
+  const progress = (status: TicketStatus) => ({
+    __typename: 'SeckillTicket',
+    id: TICKET,
+    status,
+    failureReason: null,
+    order: status === 'SUCCEEDED' ? { __typename: 'Order', id: 'T3JkZXI6OQ==' } : null,
+  });
+
+  /** The sale page with the socket up or down; Buy is clicked once the sale is on screen. */
+  async function buyWithSocket({ connected }: { connected: boolean }) {
+    let ticketStatus: TicketStatus = 'QUEUED';
+    const subscriptions = fakeSubscriptions();
+    if (connected) subscriptions.connect();
+    const sent = show(
+      {
+        SeckillBuy: () => ({ data: { seckillBuy: { ticket: progress('QUEUED'), userErrors: [] } } }),
+        SeckillTicket: () => ({ data: { seckillTicket: progress(ticketStatus) } }),
+      },
+      true,
+      subscriptions,
+    );
+    const count = (operationName: string) => sent.filter((operation) => operation.operationName === operationName).length;
+    await passTime(100);
+    fireEvent.click(screen.getByRole('button', { name: 'Buy now' }));
+    await passTime(100);
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Queued');
+    return {
+      subscriptions,
+      saleReads: () => count('FlashSaleDetail'),
+      ticketReads: () => count('SeckillTicket'),
+      settleTicket: (status: TicketStatus) => {
+        ticketStatus = status;
+      },
+    };
+  }
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends no sale or ticket polls while the socket is connected: the subscriptions bring the changes', async () => {
+    const { subscriptions, saleReads, ticketReads } = await buyWithSocket({ connected: true });
+    await passTime(10 * EVENT_POLL_MS);
+    expect(saleReads()).toBe(1);
+    expect(ticketReads()).toBe(1);
+
+    act(() => {
+      subscriptions.push('SeckillTicketUpdated', { seckillTicketUpdated: progress('SUCCEEDED') }, { id: TICKET });
+    });
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Succeeded');
+    expect(ticketReads()).toBe(1);
+  });
+
+  it('polls the sale every 2 s and the ticket every 500 ms until final while the socket is down', async () => {
+    const { saleReads, ticketReads, settleTicket } = await buyWithSocket({ connected: false });
+    expect(saleReads()).toBe(1);
+    expect(ticketReads()).toBe(1);
+
+    await passTime(2 * TICKET_POLL_MS + 50);
+    expect(ticketReads()).toBe(3);
+    await passTime(EVENT_POLL_MS);
+    expect(saleReads()).toBe(2);
+    expect(ticketReads()).toBe(7);
+
+    settleTicket('SUCCEEDED');
+    await passTime(TICKET_POLL_MS);
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Succeeded');
+    await passTime(4 * TICKET_POLL_MS);
+    expect(ticketReads()).toBe(8);
+  });
+
+  it('reads the sale and the ticket once more when the socket reconnects, so a missed final state still shows', async () => {
+    const { subscriptions, saleReads, ticketReads, settleTicket } = await buyWithSocket({ connected: true });
+    act(() => {
+      subscriptions.drop();
+    });
+    await passTime(EVENT_POLL_MS + 100);
+    expect(saleReads()).toBe(2);
+    expect(ticketReads()).toBe(5);
+
+    settleTicket('SUCCEEDED');
+    act(() => {
+      subscriptions.connect();
+    });
+    await passTime(100);
+    expect(saleReads()).toBe(3);
+    expect(ticketReads()).toBe(6);
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Succeeded');
+
+    await passTime(10 * EVENT_POLL_MS);
+    expect(saleReads()).toBe(3);
+    expect(ticketReads()).toBe(6);
   });
 });

@@ -1,6 +1,7 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import type { SeckillTicketProgressFragment } from '@/gql/graphql';
+import { useFallbackPoll } from '@/hooks/use-fallback-poll';
 import { describeError, messageForCode, normalizeError } from '@/lib/errors';
 import { SeckillBuyMutation } from '../api/mutations';
 import { SeckillTicketQuery, SeckillTicketUpdatedSubscription } from '../api/queries';
@@ -13,14 +14,17 @@ export interface BuyError {
   message: string;
 }
 
-/** `seckillBuy`, then the ticket followed live (`seckillTicketUpdated`) and polled every 500 ms until final. */
+/**
+ * `seckillBuy`, then the ticket followed live (`seckillTicketUpdated`) until final; polled every
+ * 500 ms only while the socket is down (and read again when it reconnects).
+ */
 export function useSeckillBuy(eventId: string) {
   const [{ fetching: buying }, seckillBuy] = useMutation(SeckillBuyMutation);
   const [queued, setQueued] = useState<SeckillTicketProgressFragment | null>(null);
   const [errors, setErrors] = useState<BuyError[]>([]);
   const ticketId = queued?.id ?? '';
 
-  const [{ data: live }] = useSubscription({
+  const [{ data: live, error: liveError }] = useSubscription({
     query: SeckillTicketUpdatedSubscription,
     variables: { id: ticketId },
     pause: !queued,
@@ -38,11 +42,7 @@ export function useSeckillBuy(eventId: string) {
   const ticket = candidates.find((candidate) => isFinalTicket(candidate.status)) ?? candidates[0] ?? null;
   const waiting = ticket !== null && !isFinalTicket(ticket.status);
 
-  useEffect(() => {
-    if (!waiting) return;
-    const id = setInterval(() => poll({ requestPolicy: 'network-only' }), TICKET_POLL_MS);
-    return () => clearInterval(id);
-  }, [waiting, poll]);
+  useFallbackPoll(poll, TICKET_POLL_MS, { active: waiting, liveFailed: !!liveError });
 
   const buy = useCallback(async () => {
     setErrors([]);
