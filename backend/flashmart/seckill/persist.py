@@ -83,12 +83,13 @@ async def persist_job(
         return PersistOutcome.ALREADY  # another job's batch (or the reconciler) wrote it
     if claim.code is ClaimCode.HELD:
         return ClaimHeld(seconds=claim.held_ms / 1000 + HELD_MARGIN_SECONDS)
-    if claim.code is ClaimCode.CLAIMED:
-        entries = claim.entries
-    else:  # MISSING: the ledger no longer knows the ticket; the job's own arguments do.
-        entries = [LedgerEntry(ticket_id, user_id, quantity, reserved_ms, "reserved")]
+    if claim.code is ClaimCode.MISSING:  # the ledger no longer knows the ticket; the job does
+        return await persist_reservation(
+            runtime, event_id=event_id, ticket_id=ticket_id, user_id=user_id,
+            quantity=quantity, reserved_ms=reserved_ms,
+        )  # fmt: skip
     outcomes = await persist_batch(
-        runtime, event_id=event_id, entries=entries, own_ticket=ticket_id
+        runtime, event_id=event_id, entries=claim.entries, own_ticket=ticket_id
     )
     return outcomes[ticket_id]
 
