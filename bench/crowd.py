@@ -30,11 +30,12 @@ import base64
 import json
 import os
 import random
-import sys
 import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+from loadgen import run_spec
 
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
 
@@ -367,17 +368,7 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
 
 
 def main() -> None:
-    spec_path, out_path = sys.argv[1], sys.argv[2]
-    with open(spec_path) as f:
-        spec = json.load(f)
-    try:
-        import uvloop
-    except ImportError:
-        result = asyncio.run(main_async(spec))
-    else:
-        result = uvloop.run(main_async(spec))
-    with open(out_path, "w") as f:
-        json.dump(result, f)
+    run_spec(main_async)
 
 
 if __name__ == "__main__":

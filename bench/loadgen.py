@@ -18,6 +18,7 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -271,18 +272,24 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def main() -> None:
+def run_spec(work: Callable[[dict[str, Any]], Coroutine[Any, Any, dict[str, Any]]]) -> None:
+    """`python <script> SPEC OUT`: run `work(spec)` (on uvloop when installed) and write its
+    result as JSON; the load generator's and the live crowd's entry point."""
     spec_path, out_path = sys.argv[1], sys.argv[2]
     with open(spec_path) as f:
         spec = json.load(f)
     try:
         import uvloop
     except ImportError:
-        result = asyncio.run(main_async(spec))
+        result = asyncio.run(work(spec))
     else:
-        result = uvloop.run(main_async(spec))
+        result = uvloop.run(work(spec))
     with open(out_path, "w") as f:
         json.dump(result, f)
+
+
+def main() -> None:
+    run_spec(main_async)
 
 
 if __name__ == "__main__":

@@ -285,6 +285,12 @@ class Bench:
             "max_seconds": max_seconds,
         }
 
+    def crowd_storm(self, sale: dict[str, Any], shoppers: dict[str, Any]) -> dict[str, Any]:
+        """A crowd's buy storm: the measured pass's attempts and order, by fresh shoppers."""
+        ids: list[int] = shoppers["user_ids"]
+        body = buy_body(sale["event_gid"])
+        return self.phase("main", "/graphql", body, self.cfg.attempts, 2, 90, users=ids)
+
     def drive(
         self,
         name: str,
@@ -518,15 +524,7 @@ class Bench:
             "cold crowd",
             port,
             None,
-            self.phase(
-                "main",
-                "/graphql",
-                buy_body(sale["event_gid"]),
-                cfg.attempts,
-                2,
-                90,
-                users=shoppers["user_ids"],
-            ),
+            self.crowd_storm(sale, shoppers),
             groups,
         )
         lat = result["latency_ms"]
@@ -631,15 +629,7 @@ class Bench:
                 "live crowd",
                 port,
                 None,
-                self.phase(
-                    "main",
-                    "/graphql",
-                    buy_body(sale["event_gid"]),
-                    cfg.attempts,
-                    2,
-                    90,
-                    users=shoppers["user_ids"],
-                ),
+                self.crowd_storm(sale, shoppers),
                 groups,
                 clients=clients,
                 before_go=before_go,
