@@ -31,6 +31,7 @@ from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
+from flashmart.graphql.plans import BUY, WATCH, Lane, PlanCache
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
 from flashmart.payments import http as payments_http
@@ -286,20 +287,20 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Middleware(CORSMiddleware, **cors),
     ]
     app = FlashMartApp(routes=routes, middleware=middleware, lifespan=lifespan)
+
+    def plans(lane: Lane) -> PlanCache:  # a lane's documents, checked as every request's
+        return PlanCache(
+            schema._schema,
+            lane,
+            rules=schema.extra_rules,
+            max_tokens=settings.max_query_tokens,
+            cache_size=settings.graphql_cache_size,
+        )
+
     if settings.graphql_event_lane:  # encoded once per snapshot (graphql/eventlane.py)
-        graphql_app.event_lane = EventLane(
-            schema._schema,
-            rules=schema.extra_rules,
-            max_tokens=settings.max_query_tokens,
-            cache_size=settings.graphql_cache_size,
-        )
+        graphql_app.event_lane = EventLane(plans(WATCH))
     if settings.graphql_buy_lane:  # `seckillBuy` without generic execution (graphql/fastlane.py)
-        app.buy_lane = BuyLane(
-            schema._schema,
-            rules=schema.extra_rules,
-            max_tokens=settings.max_query_tokens,
-            cache_size=settings.graphql_cache_size,
-        )
+        app.buy_lane = BuyLane(plans(BUY))
         app.cors = CORSMiddleware(_unused_app, **cors)  # its `send`: the stack's CORS headers
         app.max_body_bytes = settings.max_body_bytes
     return app

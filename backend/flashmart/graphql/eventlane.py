@@ -18,13 +18,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from graphql import GraphQLSchema
-from graphql.validation import ASTValidationRule
-
 from flashmart.core.errors import ApiError
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import decode_id, encode_id
-from flashmart.graphql.plans import WATCH, Plan, PlanCache, Selection, coerce_arguments
+from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
 from flashmart.seckill.events import get_event
 from flashmart.seckill.live import EventSnapshot, event_updates, live_sales
 
@@ -34,17 +31,8 @@ TYPE = "SeckillEvent"
 class EventLane:
     """Compiles `seckillEventUpdated` documents and streams their encoded payloads."""
 
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        *,
-        rules: list[type[ASTValidationRule]],
-        max_tokens: int,
-        cache_size: int,
-    ) -> None:
-        self.plans = PlanCache(
-            schema, WATCH, rules=rules, max_tokens=max_tokens, cache_size=cache_size
-        )
+    def __init__(self, plans: PlanCache) -> None:
+        self.plans = plans  # of the WATCH lane
         self.served = 0  # subscriptions answered here (tests read it)
 
     async def event_id(

@@ -29,11 +29,9 @@ from collections.abc import Callable
 from typing import Any
 
 from graphql import (
-    GraphQLSchema,
     OperationType,
     located_error,
 )
-from graphql.validation import ASTValidationRule
 from starlette.types import Message, Receive, Scope, Send
 from strawberry import relay
 
@@ -45,7 +43,7 @@ from flashmart.graphql.error_mapping import format_error, log_unexpected
 from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
-from flashmart.graphql.plans import BUY, Plan, PlanCache, Selection, coerce_arguments
+from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
 from flashmart.seckill.buy import TicketView, buy
 
 logger = logging.getLogger("flashmart.graphql")
@@ -99,17 +97,8 @@ class BuyLane:
     """Compiles and answers `seckillBuy` documents (see the module docstring); the app calls
     `answer` for every JSON `POST /graphql` before its middleware stack."""
 
-    def __init__(
-        self,
-        schema: GraphQLSchema,
-        *,
-        rules: list[type[ASTValidationRule]],
-        max_tokens: int,
-        cache_size: int,
-    ) -> None:
-        self.plans = PlanCache(
-            schema, BUY, rules=rules, max_tokens=max_tokens, cache_size=cache_size
-        )
+    def __init__(self, plans: PlanCache) -> None:
+        self.plans = plans  # of the BUY lane
         self.answered = 0  # requests answered here (tests and the benchmark read it)
 
     def plan(self, query: str) -> Plan | None:
