@@ -100,7 +100,6 @@ class SaleWatcher:
         self.interval = 1.0 / rate
         self.seats: set[_Seat] = set()
         self.last: EventSnapshot | None = None
-        self.reads = 0  # live-state reads, for tests and operators
         self.stopped = False
         self._first = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -131,7 +130,7 @@ class SaleWatcher:
         try:
             async with self.broker.listen(event_channel(self.runtime.keys, self.event_id)) as heard:
                 event = await self._retrying(lambda: _load(self.event_id))
-                current = await self._retrying(functools.partial(self._read, event))
+                current = await self._retrying(functools.partial(snapshot, self.runtime, event))
                 self._fan_out(current)
                 sent_at = time.monotonic()
                 while current.status is not events.SeckillStatus.ENDED:
@@ -145,7 +144,7 @@ class SaleWatcher:
                     if reload:  # an edit or the close: the sale itself changed
                         heard.drain()
                         event = await self._retrying(lambda: _load(self.event_id))
-                    current = await self._retrying(functools.partial(self._read, event))
+                    current = await self._retrying(functools.partial(snapshot, self.runtime, event))
                     if self.last is None or current.key != self.last.key:
                         self._fan_out(current)
                         sent_at = time.monotonic()
@@ -165,10 +164,6 @@ class SaleWatcher:
                 await asyncio.sleep(self.RETRY_SECONDS)
                 continue
             return value
-
-    async def _read(self, event: SeckillEvent) -> EventSnapshot:
-        self.reads += 1
-        return await snapshot(self.runtime, event)
 
 
 class LiveSales:
