@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import functools
+import logging
+import time
+from datetime import datetime
 from typing import Any
 
-from arq import Worker, cron
+from arq import Retry, Worker, cron
 from arq.constants import in_progress_key_prefix
 from arq.typing import WorkerCoroutine
 from arq.utils import timestamp_ms
-from arq.worker import Function
+from arq.worker import Function, func
 
 from flashmart.accounts import jobs as account_jobs
 from flashmart.core import system
@@ -17,6 +22,7 @@ from flashmart.core.db import close_db, init_db
 from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging
+from flashmart.core.outages import Backoff, is_outage
 from flashmart.core.queue import deserialize_job, redis_settings, serialize_job
 from flashmart.core.runtime import DEPS_KEY, Runtime
 from flashmart.core.settings import Settings
@@ -24,11 +30,55 @@ from flashmart.orders import jobs as order_jobs
 from flashmart.payments import jobs as payment_jobs
 from flashmart.seckill import jobs as seckill_jobs
 
+logger = logging.getLogger("flashmart.worker")
+
+# A job that met an outage runs again after these delays (by its try number), and may try this
+# often: with the 10 s cap, a job rides out about a quarter of an hour of outage. What is still
+# unpersisted after that, the reconciler persists from the reservation ledger.
+JOB_RETRY_FIRST_SECONDS = 0.5
+JOB_RETRY_MAX_SECONDS = 10.0
+OUTAGE_MAX_TRIES = 100
+# The worker's own loop, while Redis is away: the next attempt after these delays.
+RECONNECT_FIRST_SECONDS = 0.1
+RECONNECT_MAX_SECONDS = 5.0
+
+
+def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
+    """`job`, raising arq's `Retry` (later, with back-off) when it fails because Redis or the
+    database is away: any other exception fails a job for good (PITFALLS, "arq"), and a
+    reservation's persist job must not. Jobs are idempotent, so running one again is safe."""
+    spec = func(job)
+    inner = spec.coroutine
+
+    @functools.wraps(inner)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await inner(ctx, *args, **kwargs)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            tries = int(ctx.get("job_try") or 1)
+            delay = Backoff(JOB_RETRY_FIRST_SECONDS, JOB_RETRY_MAX_SECONDS, attempts=tries - 1)
+            seconds = delay.next()
+            logger.warning(
+                "job %s (try %d) met an outage: %r; trying again in %.1f s",
+                ctx.get("job_id"), tries, exc, seconds,
+            )  # fmt: skip
+            raise Retry(defer=seconds) from exc
+
+    tries = max(spec.max_tries or 0, OUTAGE_MAX_TRIES)
+    return func(run, name=spec.name, timeout=spec.timeout_s, keep_result=spec.keep_result_s,
+                keep_result_forever=spec.keep_result_forever, max_tries=tries)  # fmt: skip
+
+
 FUNCTIONS: list[WorkerCoroutine | Function] = [
-    system.system_ping,
-    order_jobs.expire_order,
-    payment_jobs.deliver_sandbox_webhook_function,
-    seckill_jobs.persist_reservation,
+    retried_on_outage(job)
+    for job in (
+        system.system_ping,
+        order_jobs.expire_order,
+        payment_jobs.deliver_sandbox_webhook_function,
+        seckill_jobs.persist_reservation,
+    )
 ]
 # Where on_startup leaves what on_shutdown closes: the Runtime, then the database.
 CLOSE_KEY = "flashmart_close"
@@ -122,16 +172,123 @@ class FlashWorker(Worker):
     are still startable go to arq's `start_jobs`, which checks them again under WATCH exactly
     as before; the check repeats after every start, since the job just started may claim the
     next ones. Which jobs start is unchanged: only ids arq would skip are skipped here. Relies
-    on arq 0.28's `start_jobs` contract (pinned; tests/backend/test_worker.py)."""
+    on arq 0.28's `start_jobs` contract (pinned; tests/backend/test_worker.py).
 
+    It also rides out Redis outages, which end arq's own worker: its polling loop lets a
+    `ConnectionError` through and the process exits (PITFALLS, "arq"). Here a poll that meets
+    an outage is logged and tried again after a capped back-off, for as long as it takes;
+    crons due meanwhile run once Redis is back; and jobs the outage cut off (their last
+    bookkeeping round trip failed, so arq's in-progress marker would hold them back for
+    `job_timeout + 10` s) are freed to run again at once (tests/backend/test_worker_outage.py).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.outage = Backoff(RECONNECT_FIRST_SECONDS, RECONNECT_MAX_SECONDS)
+        # Jobs an outage cut off while their in-progress marker was ours: id -> when it was set.
+        self.cut_off: dict[str, float] = {}
+
+    # --- riding out outages -----------------------------------------------------------------
+    async def _poll_iteration(self) -> None:
+        try:
+            if self.cut_off:
+                await self._free_cut_off_jobs()
+            await super()._poll_iteration()
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            delay = self.outage.next()
+            logger.warning(
+                "Redis unavailable (%r); reconnect attempt %d in %.1f s",
+                exc, self.outage.attempts, delay,
+            )  # fmt: skip
+            await asyncio.sleep(delay)
+            return
+        if self.outage.attempts:
+            logger.warning("Redis is back after %d attempts; resuming", self.outage.attempts)
+            self.outage.reset()
+            self._last_health_check = 0  # say at once that this worker is alive again
+
+    async def _free_cut_off_jobs(self) -> None:
+        """Drop the in-progress markers of jobs an outage cut off, so they run again now.
+        Only markers that are still ours: set less than their lifetime ago, for jobs not
+        running here; a later one may be another worker's."""
+        now = time.monotonic()
+        lifetime = self.in_progress_timeout_s - 1
+        running = {job_id for job_id, task in self.tasks.items() if not task.done()}
+        ours = [
+            job_id
+            for job_id, since in self.cut_off.items()
+            if now - since < lifetime and job_id not in running
+        ]
+        if ours:
+            await self.pool.delete(*(in_progress_key_prefix + job_id for job_id in ours))
+            logger.warning("%d job(s) cut off by the outage run again: %s", len(ours), ours)
+        self.cut_off.clear()
+
+    async def run_job(self, job_id: str, score: int) -> None:
+        started = time.monotonic()
+        try:
+            await super().run_job(job_id, score)
+        except Exception as exc:
+            if not is_outage(exc):
+                raise
+            # Its start or its bookkeeping met the outage (a job's own outage is a Retry):
+            # the job stays queued, held back by the in-progress marker this worker set.
+            logger.warning("job %s cut off by an outage (%r)", job_id, exc)
+            self.cut_off[job_id] = started
+
+    async def run_cron(self, n: datetime, delay: float, num_windows: int = 2) -> None:
+        """arq's, except that crons whose enqueue met an outage stay due (arq has moved them
+        on), and a cron that missed several runs runs once, not once per missed run."""
+        due = [(cron_job, cron_job.next_run) for cron_job in self.cron_jobs]
+        try:
+            await super().run_cron(n, delay, num_windows)
+        except Exception as exc:
+            if is_outage(exc):
+                for cron_job, next_run in due:
+                    cron_job.next_run = next_run
+            raise
+        for cron_job in self.cron_jobs:
+            if cron_job.next_run is not None and cron_job.next_run < n:
+                cron_job.calculate_next(n)
+
+    async def close(self) -> None:
+        """arq's, also when Redis is away: its health key is then left to expire."""
+        try:
+            await super().close()
+        except Exception as exc:
+            if not is_outage(exc) or self._pool is None:
+                raise
+            logger.warning("Redis unavailable while stopping (%r)", exc)
+            if self.on_shutdown:
+                await self.on_shutdown(self.ctx)
+            await self.pool.close(close_connection_pool=True)
+            self._pool = None
+
+    # --- fewer round trips per started job --------------------------------------------------
     async def start_jobs(self, job_ids: list[bytes]) -> None:
         pending = list(job_ids)
         while pending and self.job_counter < self.max_jobs:
             window, pending = pending[:START_CHECK_WINDOW], pending[START_CHECK_WINDOW:]
             startable = await self._startable(window)
             if startable:
-                await super().start_jobs(startable[:1])
+                await self._start_one(startable[0])
                 pending = startable[1:] + pending
+
+    async def _start_one(self, job_id: bytes) -> None:
+        name = job_id.decode()
+        before = self.tasks.get(name)
+        try:
+            await super().start_jobs([job_id])
+        except Exception as exc:
+            if is_outage(exc) and self.tasks.get(name) is before:
+                # arq counted the job and took a slot before the round trip that failed, and
+                # gives neither back: after a few outages the worker would start nothing.
+                self.job_counter -= 1
+                self.sem.release()
+                self.cut_off[name] = time.monotonic()  # its marker may have been set
+            raise
 
     async def _startable(self, job_ids: list[bytes]) -> list[bytes]:
         async with self.pool.pipeline(transaction=False) as pipe:

