@@ -29,6 +29,7 @@ from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.logging import configure_logging, request_id_var
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
+from flashmart.core.system import WorkerStatus, worker_status
 from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
 from flashmart.graphql.plans import BUY, WATCH, Lane, PlanCache
@@ -38,6 +39,7 @@ from flashmart.payments import http as payments_http
 
 logger = logging.getLogger("flashmart.http")
 READY_TIMEOUT = 2.0
+REQUIRED = ("database", "redis")  # /readyz answers 503 without one of these
 
 
 class RequestContextMiddleware:
@@ -206,17 +208,34 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
+    """What is down. The database and Redis are required (503 without either); a worker is
+    not (buys are queued until one runs), so without one the answer is 200 and "degraded".
+    A worker counts as alive while its health report, rewritten every
+    WORKER_HEALTH_CHECK_INTERVAL seconds, has not expired."""
     runtime: Runtime = request.app.state.runtime
     checks: dict[str, str] = {}
-    for name, probe in (("database", ping_db()), ("redis", runtime.redis.ping())):
+    worker: WorkerStatus | None = None
+
+    async def redis_and_worker() -> None:
+        nonlocal worker
+        await runtime.redis.ping()
+        worker = await worker_status(runtime.redis, runtime.keys)
+
+    for name, probe in (("database", ping_db()), ("redis", redis_and_worker())):
         try:
             await asyncio.wait_for(probe, READY_TIMEOUT)
             checks[name] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             checks[name] = f"unavailable: {type(exc).__name__}"
-    ready = all(v == "ok" for v in checks.values())
-    return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
-                        status_code=200 if ready else 503)  # fmt: skip
+    if worker is None:
+        checks["worker"] = "unknown: redis unavailable"
+    elif worker.worker_alive:
+        checks["worker"] = "ok"
+    else:
+        checks["worker"] = "unavailable: no health report from a worker"
+    ready = all(checks[name] == "ok" for name in REQUIRED)
+    status = "unavailable" if not ready else "ok" if checks["worker"] == "ok" else "degraded"
+    return JSONResponse({"status": status, "checks": checks}, status_code=200 if ready else 503)
 
 
 async def metrics_endpoint(request: Request) -> Response:

@@ -5,17 +5,16 @@ from __future__ import annotations
 import asyncio
 import os
 import shutil
-import signal
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
 
-from flashmart import serving
-from flashmart.core.embedded_redis import ensure_redis_url
+from flashmart import serving, supervisor
+from flashmart.core.embedded_redis import EmbeddedRedis, ensure_redis, ensure_redis_url
 from flashmart.core.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 30  # uvicorn finishes in-flight requests this long on SIGTERM
@@ -170,20 +169,29 @@ def run(
     port: Annotated[int | None, typer.Option(help="Port (default: PORT).")] = None,
     seed_data: Annotated[bool, typer.Option("--seed/--no-seed", help="Seed demo data.")] = True,
 ) -> None:
-    """Everything for local use: Redis (embedded unless REDIS_URL), migrate, seed, API + worker."""
+    """Everything for local use: Redis (embedded unless REDIS_URL), migrate, seed, API + worker.
+
+    The worker, the API and the embedded Redis are supervised: one that dies is started again
+    (with back-off; the Redis on its port, from its files) while the others keep running.
+    """
+    from flashmart.core.logging import configure_logging
+
     settings = _settings()
+    configure_logging(settings.log_level, json_lines=settings.log_json)
     host = host or settings.host
     port = port or settings.port
-    with ensure_redis_url(settings.data_dir) as url:
+    with ensure_redis(settings.data_dir) as (url, server):
         typer.echo(f"redis: {url}")
         migrate()
         if seed_data:
             seed(shoppers=50)
         exe = [sys.executable, "-m", "flashmart"]
-        children = [
-            subprocess.Popen([*exe, "worker"]),
-            subprocess.Popen([*exe, "serve", "--host", host, "--port", str(port)]),
+        programs = [
+            supervisor.Program("worker", _child([*exe, "worker"])),
+            supervisor.Program("API", _child([*exe, "serve", "--host", host, "--port", str(port)])),
         ]
+        if server is not None and server.owned and server.process is not None:
+            programs.insert(0, _redis_program(server))
         base = f"http://{host}:{port}"
         typer.echo(
             f"\nFlashMart is starting:\n  storefront  {base}/\n  admin       {base}/admin\n"
@@ -192,34 +200,33 @@ def run(
             "  demo shopper shopper1@flashmart.local / flashmart-shopper\n"
             "Press Ctrl-C to stop.\n"
         )
-        _supervise(children)
+        # The API finishes its requests, the worker its jobs (up to WORKER_JOB_TIMEOUT).
+        grace = max(GRACEFUL_SHUTDOWN_SECONDS, settings.worker_job_timeout) + 5
+        supervisor.Supervisor(programs, grace_seconds=grace).run()
 
 
-def _supervise(children: list[subprocess.Popen[bytes]]) -> None:
-    """Wait for the children; on SIGINT/SIGTERM or any child exiting, stop them all gracefully."""
-    stopping = False
+def _child(command: list[str]) -> Callable[[], supervisor.Child]:
+    """Starts `command` as a child that stops when this process dies (supervisor.py)."""
+    parent = os.getpid()
 
-    def stop(signum: int, _frame: object) -> None:
-        nonlocal stopping
-        stopping = True
+    def start() -> supervisor.Child:
+        process = subprocess.Popen(command, preexec_fn=lambda: supervisor.die_with_parent(parent))
+        return supervisor.PopenChild(process)
 
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        while not stopping and all(c.poll() is None for c in children):
-            time.sleep(0.3)
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.send_signal(signal.SIGTERM)
-        for child in children:
-            try:
-                child.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    failed = [c.returncode for c in children if c.returncode not in (0, -signal.SIGTERM, None)]
-    if failed and not stopping:
-        raise typer.Exit(1)
+    return start
+
+
+def _redis_program(server: EmbeddedRedis) -> supervisor.Program:
+    """The embedded Redis: started again on its port from its own files when it dies, and
+    stopped after the API and the worker (they use it while they finish)."""
+    assert server.process is not None
+
+    def start() -> supervisor.Child:
+        return supervisor.PopenChild(server.relaunch(wait=False))
+
+    return supervisor.Program(
+        "redis", start, stop_last=True, running=supervisor.PopenChild(server.process)
+    )
 
 
 seckill_app = typer.Typer(help="Flash-sale operations.", no_args_is_help=True)

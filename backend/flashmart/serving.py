@@ -7,28 +7,27 @@ the other. With SO_REUSEPORT each process binds its own socket to the same addre
 kernel spreads new connections across them by a hash of the peers' addresses, so each gets
 about its share.
 
-The supervisor starts the processes (spawned, like uvicorn's), restarts one that dies, and on
-SIGINT / SIGTERM passes the signal on and waits for them to finish their requests.
-Where the platform has no SO_REUSEPORT, `flashmart serve` keeps uvicorn's own supervisor.
+The supervisor starts the processes (spawned, like uvicorn's), restarts one that dies (with
+back-off, supervisor.py), and on SIGINT / SIGTERM passes the signal on and waits for them to
+finish their requests. Where the platform has no SO_REUSEPORT, `flashmart serve` keeps
+uvicorn's own supervisor.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
-import signal
+import os
 import socket
-import time
-from multiprocessing.context import SpawnProcess
-from types import FrameType
 from typing import Any
 
 import uvicorn
 
+from flashmart import supervisor
+
 logger = logging.getLogger("flashmart.serving")
 
 SUPPORTED = hasattr(socket, "SO_REUSEPORT")
-RESTART_PAUSE = 1.0  # seconds before a crashed process is started again
 
 
 def reuse_port_socket(host: str, port: int) -> socket.socket:
@@ -45,8 +44,9 @@ def reuse_port_socket(host: str, port: int) -> socket.socket:
     return sock
 
 
-def _serve_one(options: dict[str, Any]) -> None:
-    """One worker process: its own socket, one uvicorn server."""
+def _serve_one(options: dict[str, Any], parent: int) -> None:
+    """One worker process: its own socket, one uvicorn server; it stops with its parent."""
+    supervisor.die_with_parent(parent)
     config = uvicorn.Config(**options)
     sock = reuse_port_socket(config.host, config.port)
     uvicorn.Server(config).run(sockets=[sock])
@@ -59,47 +59,20 @@ class Supervisor:
         self.options = options
         self.count = processes
         self.grace_seconds = grace_seconds
-        self.children: list[SpawnProcess] = []
-        self.stopping = False
         self._context = multiprocessing.get_context("spawn")
 
-    def _start_one(self) -> SpawnProcess:
-        child = self._context.Process(target=_serve_one, args=(self.options,), daemon=False)
+    def _start_one(self) -> supervisor.Child:
+        child = self._context.Process(
+            target=_serve_one, args=(self.options, os.getpid()), daemon=False
+        )
         child.start()
-        return child
-
-    def _stop(self, signum: int, frame: FrameType | None) -> None:
-        self.stopping = True
+        return supervisor.ProcessChild(child)
 
     def run(self) -> None:
         # Fail here, once, when the address is taken by something that is not ours.
         reuse_port_socket(self.options["host"], self.options["port"]).close()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            signal.signal(signum, self._stop)
-        self.children = [self._start_one() for _ in range(self.count)]
+        programs = [
+            supervisor.Program(f"API process {n + 1}", self._start_one) for n in range(self.count)
+        ]
         logger.info("serving with %d processes on their own sockets", self.count)
-        try:
-            while not self.stopping:
-                time.sleep(0.2)
-                for index, child in enumerate(self.children):
-                    if not child.is_alive() and not self.stopping:
-                        logger.error(
-                            "API process %s exited with %s; starting another",
-                            child.pid,
-                            child.exitcode,
-                        )
-                        time.sleep(RESTART_PAUSE)
-                        self.children[index] = self._start_one()
-        finally:
-            self._shutdown()
-
-    def _shutdown(self) -> None:
-        for child in self.children:
-            if child.is_alive():
-                child.terminate()  # SIGTERM: uvicorn finishes in-flight requests
-        deadline = time.monotonic() + self.grace_seconds
-        for child in self.children:
-            child.join(max(0.0, deadline - time.monotonic()))
-            if child.is_alive():
-                child.kill()
-                child.join()
+        supervisor.Supervisor(programs, grace_seconds=self.grace_seconds).run()

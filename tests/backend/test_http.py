@@ -7,6 +7,8 @@ from redis.asyncio import Redis
 
 from flashmart.accounts.models import Role
 from flashmart.core import embedded_redis
+from flashmart.core.settings import Settings
+from flashmart.worker import create_worker
 from tests.backend.helpers import Api, token_for
 
 
@@ -17,13 +19,35 @@ async def test_healthz(api: Api) -> None:
     assert response.headers["x-request-id"]
 
 
-async def test_readyz_reports_database_and_redis(api: Api) -> None:
+async def test_readyz_reports_database_redis_and_the_worker(api: Api, settings: Settings) -> None:
     response = await api.http.get("/readyz")
-    assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+    assert response.status_code == 200  # a worker is not required: buys wait in the queue
+    assert response.json() == {
+        "status": "degraded",
+        "checks": {
+            "database": "ok",
+            "redis": "ok",
+            "worker": "unavailable: no health report from a worker",
+        },
+    }
+    # A real worker's first poll writes its health report (kept WORKER_HEALTH_CHECK_INTERVAL).
+    worker = create_worker(settings, settings.redis_url or "", burst=True, manage_database=False)
+    try:
+        await worker.async_run()
+        response = await api.http.get("/readyz")
+        assert response.status_code == 200
+        assert response.json() == {
+            "status": "ok",
+            "checks": {"database": "ok", "redis": "ok", "worker": "ok"},
+        }
+    finally:
+        await worker.close()  # removes its health report
+    assert (await api.http.get("/readyz")).json()["status"] == "degraded"
 
 
-async def test_readyz_is_503_when_redis_is_down(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]
+async def test_readyz_is_503_while_redis_is_down_and_200_once_it_is_back(
+    app_factory, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
     server = embedded_redis.start(tmp_path / "own-redis", reuse=False)  # our own, to stop
     app = app_factory(redis_url=server.url)
     try:
@@ -31,12 +55,18 @@ async def test_readyz_is_503_when_redis_is_down(app_factory, tmp_path) -> None: 
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
                 assert (await client.get("/readyz")).status_code == 200
-                server.stop()
+                server.kill()
                 response = await client.get("/readyz")
                 assert response.status_code == 503
                 body = response.json()
+                assert body["status"] == "unavailable"
                 assert body["checks"]["database"] == "ok"
                 assert body["checks"]["redis"].startswith("unavailable")
+                assert body["checks"]["worker"] == "unknown: redis unavailable"
+                server.relaunch()  # same port, same files: the app's clients reconnect
+                response = await client.get("/readyz")
+                assert response.status_code == 200, response.json()
+                assert response.json()["checks"]["redis"] == "ok"
     finally:
         server.stop()
 
