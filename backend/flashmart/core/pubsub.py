@@ -23,6 +23,8 @@ from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
 from redis.exceptions import RedisError
 
+from flashmart.core.outages import Backoff
+
 logger = logging.getLogger("flashmart.pubsub")
 T = TypeVar("T")
 
@@ -134,7 +136,12 @@ class Broker:
 
     async def _connect(self) -> None:
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        await pubsub.subscribe(self._control, *self._listeners)
+        try:
+            await pubsub.subscribe(self._control, *self._listeners)
+        except BaseException:
+            with contextlib.suppress(RedisError, OSError):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]  # a failed attempt's
+            raise
         self._pubsub = pubsub
         self.connected.set()
 
@@ -146,7 +153,9 @@ class Broker:
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
 
     async def _run(self) -> None:
-        backoff = 0.1
+        """Read and dispatch for as long as the process lives: a lost connection (or any
+        other failure: this task must not end while listeners wait) is retried with back-off."""
+        backoff = Backoff(0.1, MAX_BACKOFF)
         while True:
             try:
                 if not self.connected.is_set():
@@ -155,16 +164,19 @@ class Broker:
                         await self._connect()
                     logger.info("pub/sub reconnected (%d channels)", len(self._listeners))
                     self._broadcast(RECONNECTED)
-                    backoff = 0.1
+                    backoff.reset()
                 assert self._pubsub is not None
                 message = await self._pubsub.get_message(timeout=READ_TIMEOUT)
                 if message is not None and message.get("type") == "message":
                     self._dispatch(message["channel"], message["data"])
-            except (RedisError, OSError):
-                logger.warning("pub/sub connection lost; retrying in %.1fs", backoff)
+            except Exception as exc:
+                delay = backoff.next()
+                logger.warning(
+                    "pub/sub connection lost; retrying in %.1fs", delay,
+                    exc_info=not isinstance(exc, (RedisError, OSError)),
+                )  # fmt: skip
                 self.connected.clear()
-                await asyncio.sleep(backoff)
-                backoff = min(backoff * 2, MAX_BACKOFF)
+                await asyncio.sleep(delay)
 
     def _dispatch(self, channel: bytes | str, data: bytes | str) -> None:
         name = channel.decode() if isinstance(channel, bytes) else channel

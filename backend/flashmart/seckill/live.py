@@ -26,8 +26,9 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from redis.exceptions import RedisError
-from tortoise.exceptions import DBConnectionError, OperationalError
+from tortoise.exceptions import OperationalError
 
+from flashmart.core.outages import is_outage
 from flashmart.core.pubsub import Broker
 from flashmart.core.runtime import Runtime
 from flashmart.seckill import events
@@ -155,11 +156,14 @@ class SaleWatcher:
                 seat.offer(None)
 
     async def _retrying(self, read: Callable[[], Awaitable[T]]) -> T:
-        """`read()`, again every RETRY_SECONDS while Redis or the database is away."""
+        """`read()`, again every RETRY_SECONDS while Redis or the database is away (asyncpg's
+        lost connections included: they reach us untranslated, core/outages.py)."""
         while True:
             try:
                 value = await read()
-            except (RedisError, OSError, DBConnectionError, OperationalError):
+            except Exception as exc:
+                if not (is_outage(exc) or isinstance(exc, (RedisError, OSError, OperationalError))):
+                    raise
                 logger.warning("live state of sale %d unreadable; retrying", self.event_id)
                 await asyncio.sleep(self.RETRY_SECONDS)
                 continue
