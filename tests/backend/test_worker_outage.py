@@ -13,14 +13,16 @@ import textwrap
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 import redis as sync_redis
+from arq.jobs import Job
 from redis.asyncio import Redis
 
 from flashmart.core import embedded_redis, system
 from flashmart.core.errors import ErrorCode
-from flashmart.core.queue import create_queue
+from flashmart.core.queue import create_queue, deserialize_job
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.seckill.audit import audit
@@ -117,6 +119,11 @@ async def test_worker_survives_a_redis_restart_and_persists_what_is_bought_after
             assert took < 10
             await until(alive, 10, "the worker's health report after the restart")
             assert "Redis is back" in log.read_text()
+
+            async def settled() -> bool:  # the ledger is settled just after the commit
+                return (await audit(mine, event.id)).pending == 0
+
+            await until(settled, 10, "the ledger settled")
         report = await audit(mine, event.id)
         assert report.passed, report.checks
         assert (report.sold, report.pending, report.oversold) == (2, 0, 0)
@@ -185,3 +192,101 @@ async def test_a_job_the_outage_cut_off_runs_again_as_soon_as_redis_is_back(
             assert "cut off by an outage" in log.read_text()
     finally:
         await client.aclose()
+
+
+# --- the database ---------------------------------------------------------------------------
+class CuttableProxy:
+    """A TCP proxy in front of PostgreSQL that can drop every connection and refuse new ones
+    (a database restart or a network cut, seen from the worker), then let them through again."""
+
+    def __init__(self, host: str, port: int) -> None:
+        self.target = (host, port)
+        self.port = 0
+        self.server: asyncio.Server | None = None
+        self.writers: set[asyncio.StreamWriter] = set()
+
+    async def open(self) -> None:
+        self.server = await asyncio.start_server(self._handle, "127.0.0.1", self.port)
+        self.port = self.server.sockets[0].getsockname()[1]
+
+    async def cut(self) -> None:
+        assert self.server is not None
+        self.server.close()
+        await self.server.wait_closed()
+        for writer in list(self.writers):
+            writer.transport.abort()
+        self.writers.clear()
+
+    async def _handle(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            up_reader, up_writer = await asyncio.open_connection(*self.target)
+        except OSError:
+            writer.transport.abort()
+            return
+        self.writers |= {writer, up_writer}
+
+        async def pipe(source: asyncio.StreamReader, sink: asyncio.StreamWriter) -> None:
+            with contextlib.suppress(OSError, asyncio.IncompleteReadError):
+                while data := await source.read(65536):
+                    sink.write(data)
+                    await sink.drain()
+            sink.transport.abort()
+
+        await asyncio.gather(pipe(reader, up_writer), pipe(up_reader, writer))
+
+
+async def test_a_persist_job_that_loses_the_database_is_retried_not_failed(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    url = runtime.settings.database_url
+    if not url.startswith("postgres"):
+        pytest.skip("needs PostgreSQL (--db=postgres): a database reached over TCP")
+    parts = urlsplit(url)
+    proxy = CuttableProxy(parts.hostname or "127.0.0.1", parts.port or 5432)
+    await proxy.open()
+    through_proxy = urlunsplit(parts._replace(netloc=f"{parts.username}@127.0.0.1:{proxy.port}"))
+    mine = relaxed(runtime)
+    event = await sale(5)
+    await warm_up(mine, event.id)
+    first, second = await shoppers(2)
+    log = tmp_path / "worker.log"
+    flashmart = Path(sys.executable).parent / "flashmart"
+    env = worker_env(mine.settings, DATABASE_URL=through_proxy, WORKER_NICE="0")
+    with worker_process([str(flashmart), "worker"], env, log) as worker:
+        before = await try_buy(mine, first.id, event.id)
+        await until(lambda: SeckillTicket.filter(id=before).exists(), 30, "the first persist")
+
+        await proxy.cut()  # the worker's connections drop; new ones are refused
+        after = await try_buy(mine, second.id, event.id)
+        assert not isinstance(after, ErrorCode), after
+
+        async def retried() -> bool:
+            assert worker.poll() is None, log.read_text()[-3000:]
+            return "met an outage" in log.read_text()
+
+        await until(retried, 15, "the persist job's retry")
+        await asyncio.sleep(2)  # more tries meet the outage
+        assert not await SeckillTicket.filter(id=after).exists()
+
+        await proxy.open()  # the database is reachable again
+        await until(lambda: SeckillTicket.filter(id=after).exists(), 30, "the persist")
+        # The job itself succeeded on a later try (arq keeps its result): it did not fail
+        # for good and leave the reservation to the reconciler.
+        job = Job(after, mine.queue, _queue_name=mine.keys.queue, _deserializer=deserialize_job)
+
+        async def finished() -> bool:
+            return await job.result_info() is not None
+
+        await until(finished, 15, "the job's result")
+        info = await job.result_info()
+        assert info is not None and info.success, info
+        assert info.job_try >= 2
+
+        async def settled() -> bool:  # the ledger is settled just after the commit
+            return (await audit(mine, event.id)).pending == 0
+
+        await until(settled, 10, "the ledger settled")
+    await proxy.cut()
+    report = await audit(mine, event.id)
+    assert report.passed, report.checks
+    assert (report.sold, report.pending) == (2, 0)
