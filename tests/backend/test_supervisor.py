@@ -4,6 +4,7 @@ children, then `flashmart run` itself with its embedded Redis, worker and API.""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -198,3 +199,42 @@ def test_flashmart_run_restarts_a_killed_worker_api_and_redis(
             run.wait()
         for pid in _children(run.pid):
             os.kill(pid, signal.SIGKILL)
+
+
+# A parent that starts a child the way `flashmart run` starts the worker and the API.
+PARENT = textwrap.dedent(
+    """
+    import sys, time
+    from flashmart.cli import _child
+    child = _child([sys.executable, "-c", "import time; time.sleep(120)"])()
+    print(child.pid, flush=True)
+    time.sleep(120)
+    """
+)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
+def test_children_of_flashmart_run_stop_when_it_is_killed(tmp_path: Path) -> None:
+    parent = subprocess.Popen([sys.executable, "-c", PARENT], stdout=subprocess.PIPE)
+    child = 0
+    try:
+        assert parent.stdout is not None
+        child = int(parent.stdout.readline())
+        assert Path(f"/proc/{child}").exists()
+        parent.kill()
+        parent.wait()
+
+        def gone() -> bool:  # exited and reaped by init, or a zombie awaiting it
+            try:
+                state = Path(f"/proc/{child}/stat").read_text().rsplit(")", 1)[1].split()[0]
+            except OSError:
+                return True
+            return state == "Z"
+
+        _wait_for(gone, 10, "the orphan's exit")
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+        if child:
+            with contextlib.suppress(OSError):  # one left running by a failure
+                os.kill(child, signal.SIGKILL)
