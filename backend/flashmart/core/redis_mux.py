@@ -14,8 +14,11 @@ Only plain commands that need no connection state go here (EVALSHA, GET, ...): n
 WATCH, blocking commands or pub/sub (they stay on the pooled client). Errors come back as
 redis-py's exception classes (`NoScriptError`, `ResponseError`, ...), so callers handle them
 as before. A lost connection fails the commands in flight with `ConnectionError` (their
-outcome is unknown, as with redis-py) and the next command connects again. A connection is
-bound to the event loop that opened it; a command from another loop opens its own.
+outcome is unknown, as with redis-py) and the next command connects again. While Redis is
+away, connection attempts back off (RECONNECT_FIRST_SECONDS doubling up to
+RECONNECT_MAX_SECONDS): in between, commands fail at once with `ConnectionError` instead of
+each trying to connect. A connection is bound to the event loop that opened it; a command
+from another loop opens its own.
 """
 
 from __future__ import annotations
@@ -33,7 +36,11 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from flashmart.core.outages import Backoff
+
 Arg = str | bytes | int
+RECONNECT_FIRST_SECONDS = 0.05
+RECONNECT_MAX_SECONDS = 1.0  # Redis back: the buy path follows within this
 
 
 @dataclass(frozen=True)
@@ -53,6 +60,7 @@ class Endpoint:
 @dataclass
 class Stats:
     connections: int = 0  # connections opened (and set up)
+    attempts: int = 0  # connection attempts that failed
     commands: int = 0
     writes: int = 0  # socket writes: commands of one loop turn share one
 
@@ -153,6 +161,8 @@ class Multiplexer:
         self.stats = Stats()
         self._connection: _Connection | None = None
         self._connecting: asyncio.Task[_Connection] | None = None
+        self.reconnect = Backoff(RECONNECT_FIRST_SECONDS, RECONNECT_MAX_SECONDS)
+        self._next_attempt = 0.0  # monotonic time before which no attempt is made
 
     async def execute(self, *args: Arg) -> Any:
         connection = self._connection
@@ -164,12 +174,25 @@ class Multiplexer:
         loop = _loop()
         task = self._connecting
         if task is None or task.get_loop() is not loop:
-            task = self._connecting = loop.create_task(self._open(loop))
+            wait = self._next_attempt - time.monotonic()
+            if wait > 0:
+                raise RedisConnectionError(f"Redis unavailable; next attempt in {wait:.2f} s")
+            task = self._connecting = loop.create_task(self._attempt(loop))
         try:
             connection = await asyncio.shield(task)
         finally:
             if self._connecting is task and task.done():
                 self._connecting = None
+        return connection
+
+    async def _attempt(self, loop: asyncio.AbstractEventLoop) -> _Connection:
+        try:
+            connection = await self._open(loop)
+        except Exception:
+            self.stats.attempts += 1
+            self._next_attempt = time.monotonic() + self.reconnect.next()
+            raise
+        self.reconnect.reset()
         return connection
 
     async def _open(self, loop: asyncio.AbstractEventLoop) -> _Connection:

@@ -16,7 +16,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from flashmart.core import embedded_redis
 from flashmart.core.redis import create_redis
-from flashmart.core.redis_mux import Endpoint, Multiplexer
+from flashmart.core.redis_mux import RECONNECT_MAX_SECONDS, Endpoint, Multiplexer
 from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore
 
 
@@ -100,6 +100,39 @@ async def test_a_lost_connection_fails_commands_in_flight_and_the_next_one_recon
         assert mux.stats.connections == 2
     finally:
         await mux.aclose()
+
+
+async def test_while_redis_is_away_attempts_back_off_and_commands_resume_once_it_is_back(
+    tmp_path: Path,
+) -> None:
+    server = embedded_redis.start(tmp_path, reuse=False)  # ours to kill
+    mux = Multiplexer(_endpoint(server.url))
+    try:
+        assert await mux.execute("PING") == b"PONG"
+        server.kill()
+        failures, started = 0, time.monotonic()
+        while time.monotonic() - started < 1.0:
+            with pytest.raises(RedisConnectionError):
+                await mux.execute("PING")
+            failures += 1
+            await asyncio.sleep(0.001)
+        # Hundreds of commands failed, but only a few tried to connect: 0.05, 0.1, 0.2, 0.4 s
+        # apart (without the back-off, every one of them would have).
+        assert failures > 100
+        assert 3 <= mux.stats.attempts <= 6
+        server.relaunch()
+        back = time.monotonic()
+        while True:
+            try:
+                assert await mux.execute("PING") == b"PONG"
+                break
+            except RedisConnectionError:
+                assert time.monotonic() - back < RECONNECT_MAX_SECONDS + 0.5
+                await asyncio.sleep(0.01)
+        assert mux.reconnect.attempts == 0 and mux.stats.connections == 2
+    finally:
+        await mux.aclose()
+        server.stop()
 
 
 async def test_a_reply_that_never_comes_times_out(redis_url: str, redis_prefix: str) -> None:
