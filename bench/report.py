@@ -143,6 +143,36 @@ def crowd_figures(
     return figures, delays
 
 
+def page_figures(
+    outs: list[dict[str, Any]], storm: tuple[float, float], per_second: float
+) -> dict[str, Any]:
+    """The live crowd's first visits of the sale page (bench/pages.py): how many, how long each
+    took (all of them, and those started during the buy storm), bytes and requests per visit."""
+    visits = [v for out in outs for v in out.get("page_loads", [])]
+    ok = [v for v in visits if v["error"] is None]
+    during = sorted(v["seconds"] for v in ok if storm[0] <= v["started"] <= storm[1])
+    times = sorted(v["seconds"] for v in ok)
+    sizes = sorted(v["bytes"] for v in ok)
+    errors = Counter(v["error"] for v in visits if v["error"])
+
+    def spread(values: list[float]) -> dict[str, float | None]:
+        return {
+            f"p{q}": round(percentile(values, q) * 1000, 1) if values else None for q in (50, 99)
+        } | {"max": round(values[-1] * 1000, 1) if values else None}
+
+    return {
+        "per_second_requested": per_second,
+        "visits": len(visits),
+        "completed": len(ok),
+        "during_storm": len(during),
+        "visit_ms": spread(times),
+        "visit_ms_during_storm": spread(during),
+        "bytes_per_visit": sizes[len(sizes) // 2] if sizes else 0,
+        "requests_per_visit": ok[0]["requests"] if ok else 0,
+        "errors": dict(errors.most_common(5)),
+    }
+
+
 def machine_info(database: str, redis_url: str) -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
@@ -283,6 +313,20 @@ def _crowd_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
                 f"storm's end by {sub['never_saw_sold_out']:,}",
             )
         )
+        pages = live.get("page_loads")
+        if pages:
+            storm, every = pages["visit_ms_during_storm"], pages["visit_ms"]
+            rows.append(
+                (
+                    "sale page first visits",
+                    f"{pages['completed']:,} of {pages['visits']:,} at "
+                    f"{pages['per_second_requested']:g}/s ({pages['during_storm']:,} during the "
+                    f"storm: p50 {storm['p50']} / p99 {storm['p99']} / max {storm['max']} ms; all: "
+                    f"p50 {every['p50']} / p99 {every['p99']} ms); {pages['requests_per_visit']} "
+                    f"requests, {pages['bytes_per_visit'] / 1024:,.0f} KiB each"
+                    + (f"; errors {pages['errors']}" if pages["errors"] else ""),
+                )
+            )
         cpu = sub["client_cpu_seconds"]
         waiting = sub.get("while_waiting_for_start")
         api_idle = (

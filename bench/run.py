@@ -42,6 +42,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS_DIR = HERE / "results"
+FRONTEND_DIST = ROOT / "frontend" / "dist"
 FLASHMART = [sys.executable, "-m", "flashmart"]
 sys.path.insert(0, str(HERE))
 
@@ -101,6 +102,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--crowd-processes", type=int, default=2, help="live crowd: subscriber client processes"
+    )
+    parser.add_argument(
+        "--page-loads-per-second",
+        type=float,
+        default=50.0,
+        help="live crowd: first visits of the sale page a second, from the start to the storm's "
+        "end (0: none; needs the built frontend, which `make bench` builds)",
     )
     parser.add_argument(
         "--crowd-lead",
@@ -322,6 +330,10 @@ class Bench:
         from flashmart.core import embedded_redis
 
         cfg, tmp, procs = self.cfg, self.tmp, self.procs
+        self.pages = cfg.page_loads_per_second > 0 and not (cfg.skip_crowds or cfg.skip_live_crowd)
+        if self.pages and not (FRONTEND_DIST / "index.html").exists():
+            log(f"no built frontend in {FRONTEND_DIST}: no page loads (`make bench` builds it)")
+            self.pages = False
 
         # 1. prepare --------------------------------------------------------------------------
         log(f"temp dir {tmp}")
@@ -346,7 +358,8 @@ class Bench:
             "PAYMENT_WEBHOOK_SECRET": secrets.token_urlsafe(48),
             "LOG_LEVEL": "WARNING",
             "GRAPHIQL": "false",
-            "FRONTEND_DIST": str(tmp / "no-frontend"),
+            # The API serves the built frontend as under `make run`: the live crowd's page loads.
+            "FRONTEND_DIST": str(FRONTEND_DIST if self.pages else tmp / "no-frontend"),
             "WEB_CONCURRENCY": str(cfg.workers),
             # One load generator is one client address: lift the per-IP bucket out of the way.
             # The per-shopper bucket keeps its defaults (5 attempts fit in its burst).
@@ -549,7 +562,7 @@ class Bench:
     ) -> dict[str, Any]:
         """Subscribers of a fresh sale on the storefront's own subscription from before it
         starts, then the cold storm on that sale; how long each waited for SOLD_OUT."""
-        from report import crowd_figures, ratio
+        from report import crowd_figures, page_figures, ratio
         from stack import fresh_sale, fresh_shoppers
 
         cfg, procs = self.cfg, self.procs
@@ -582,6 +595,9 @@ class Bench:
                 "query": SUBSCRIPTION_QUERY,
                 "operation_name": "FlashSaleUpdated",
                 "control_dir": str(control),
+                "page_loads_per_second": (
+                    cfg.page_loads_per_second / len(shares) if self.pages else 0
+                ),
             }
             spec_path = self.tmp / f"crowd-{index}-spec.json"
             spec_path.write_text(json.dumps(spec))
@@ -601,7 +617,14 @@ class Bench:
             lead = cfg.crowd_lead if cfg.crowd_lead is not None else 3 + 4 * connect_took
             starts_at = datetime.now(UTC) + timedelta(seconds=lead)
             sale = asyncio.run(fresh_sale(cfg.units, redis_url, starts_at))
-            write_control(control / "subscribe", {"gid": sale["event_gid"]})
+            write_control(
+                control / "subscribe",
+                {
+                    "gid": sale["event_gid"],
+                    "event_id": sale["event_id"],
+                    "starts_epoch": sale["starts_epoch"],
+                },
+            )
             log(f"    a fresh sale of {cfg.units} units starting in {lead:.1f} s; subscribing")
 
             def before_go(_index: int) -> None:
@@ -666,6 +689,16 @@ class Bench:
             outs, cfg.subscribers, result["drain"].get("last_reservation_epoch"), hold
         )
         self.samples["live crowd"]["sold_out_delays"] = delays
+        if self.pages:
+            storm = (result["started_epoch"], result["started_epoch"] + result["duration_s"])
+            result["page_loads"] = pages = page_figures(outs, storm, cfg.page_loads_per_second)
+            log(
+                f"    sale page: {pages['completed']:,} first visits ({pages['during_storm']:,} "
+                f"during the storm, p99 {pages['visit_ms_during_storm']['p99']} ms), "
+                f"{pages['requests_per_visit']} requests and "
+                f"{pages['bytes_per_visit'] / 1024:,.0f} KiB each"
+                + (f"; errors {pages['errors']}" if pages["errors"] else "")
+            )
         result["subscribers"]["sold_out_timeout_s"] = cfg.sold_out_timeout
         result["requests_per_s_vs_cold"] = ratio(
             result["requests_per_s"], (cold or {}).get("requests_per_s")
