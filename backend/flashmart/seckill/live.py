@@ -37,6 +37,8 @@ from flashmart.seckill.store import SaleStore, WarmState
 
 logger = logging.getLogger("flashmart.seckill.live")
 T = TypeVar("T")
+# Subscribers woken per turn of the event loop when a state goes out (`SaleWatcher._fan_out`).
+FAN_OUT_SLICE = 64
 
 
 @dataclass(frozen=True)
@@ -120,18 +122,26 @@ class SaleWatcher:
             raise RuntimeError(f"the live state of flash sale {self.event_id} is unavailable")
         return self.last
 
-    def _fan_out(self, snap: EventSnapshot) -> None:
+    async def _fan_out(self, snap: EventSnapshot) -> None:
+        """Hand `snap` to every seat, FAN_OUT_SLICE at a time with a turn of the event loop
+        between slices: each offer wakes a subscriber's task, and thousands woken at once would
+        run back to back before the loop reads another socket, holding every buy that arrived
+        meanwhile (at a sale's start, the ACTIVE state and the storm come together)."""
         self.last = snap
         self._first.set()
-        for seat in self.seats:
-            seat.offer(snap)
+        seats = list(self.seats)
+        for start in range(0, len(seats), FAN_OUT_SLICE):
+            if start:
+                await asyncio.sleep(0)
+            for seat in seats[start : start + FAN_OUT_SLICE]:
+                seat.offer(snap)
 
     async def _run(self) -> None:
         try:
             async with self.broker.listen(event_channel(self.runtime.keys, self.event_id)) as heard:
                 event = await self._retrying(lambda: _load(self.event_id))
                 current = await self._retrying(functools.partial(snapshot, self.runtime, event))
-                self._fan_out(current)
+                await self._fan_out(current)
                 sent_at = time.monotonic()
                 while current.status is not events.SeckillStatus.ENDED:
                     reload = False
@@ -146,7 +156,7 @@ class SaleWatcher:
                         event = await self._retrying(lambda: _load(self.event_id))
                     current = await self._retrying(functools.partial(snapshot, self.runtime, event))
                     if self.last is None or current.key != self.last.key:
-                        self._fan_out(current)
+                        await self._fan_out(current)
                         sent_at = time.monotonic()
         finally:
             self.stopped = True
