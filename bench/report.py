@@ -212,11 +212,21 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 
 def _cpu_text(cpu: dict[str, Any]) -> str:
-    return (
+    text = (
         f"server CPU {cpu['server_cpu_ms_per_request']:.2f} ms/request; other processes used "
         f"{cpu['other_processes_cores']:.2f} of {os.cpu_count()} cores, steal "
         f"{cpu['steal_cores']:.2f}"
     )
+    pauses = cpu.get("gc_pauses")
+    if pauses:
+        full, young = pauses.get("2", {}), [pauses.get(g, {}) for g in ("0", "1")]
+        text += (
+            f"; API GC: {full.get('count', 0):.0f} full collections "
+            f"({full.get('ms', 0)} ms, longest < {full.get('longest_under_ms') or '-'} ms), "
+            f"{sum(y.get('count', 0) for y in young):.0f} young "
+            f"({sum(y.get('ms', 0) for y in young):.1f} ms)"
+        )
+    return text
 
 
 def _last(summary: dict[str, Any]) -> str:

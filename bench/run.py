@@ -54,6 +54,8 @@ from procs import (  # noqa: E402 - bench/ is not a package: its modules import 
     cpu_report,
     cpu_snapshot,
     free_port,
+    gc_pause_delta,
+    gc_pauses,
     log,
     wait_http_ok,
 )
@@ -214,17 +216,20 @@ class Bench:
         deadline = time.monotonic() + sum(p["max_seconds"] for p in phases) + 60
         cmd = [sys.executable, str(HERE / "loadgen.py"), str(spec_path), str(out_path)]
         proc = self.procs.start(f"loadgen-{name}", cmd, self.env, self.tmp)
-        windows: list[tuple[dict[str, Any], dict[str, Any], float]] = []
+        windows: list[tuple[dict[str, Any], dict[str, Any], float, Any]] = []
         try:
             for index in range(len(phases)):
                 self._await_file(control / f"ready-{index}", proc, name, deadline)
                 if before_go is not None:
                     before_go(index)
+                gc_before = gc_pauses(port) if "api" in groups else None
                 before = cpu_snapshot()
                 (control / f"go-{index}").touch()
                 done = control / f"done-{index}"
                 self._await_file(done, proc, name, deadline)
-                windows.append((before, cpu_snapshot(), json.loads(done.read_text())))
+                after = cpu_snapshot()
+                pauses = gc_pause_delta(gc_before, gc_pauses(port)) if gc_before else None
+                windows.append((before, after, json.loads(done.read_text()), pauses))
             proc.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired as exc:
             raise BenchError(f"load generator {name} did not finish in time") from exc
@@ -235,7 +240,9 @@ class Bench:
         out = json.loads(out_path.read_text())
         backends = database_backends(self.env["DATABASE_URL"])
         summaries = []
-        for recorded, (before, after, client_cpu) in zip(out["phases"], windows, strict=True):
+        for recorded, (before, after, client_cpu, pauses) in zip(
+            out["phases"], windows, strict=True
+        ):
             summary = summarize(recorded, out["outcome_names"])
             summary["cpu"] = cpu_report(
                 before,
@@ -251,6 +258,8 @@ class Bench:
                 "tokens_minted": out["tokens_minted"],
                 "mint_seconds": round(out["mint_seconds"], 3),
             }
+            if pauses is not None:  # the API's collector pauses in the phase (and just after)
+                summary["cpu"]["gc_pauses"] = pauses
             summary["_raw"] = recorded
             other = summary["cpu"]["other_processes_cores"]
             if other >= 0.25:
