@@ -18,9 +18,6 @@ Stages, each bounded in time, driven by files in the spec's control directory:
               every open subscriber has seen SOLD_OUT or the deadline passes, send `complete`
               and a close frame, and write the results
 
-From the sale's start until `finish`, the process also makes its share of first visits of the
-sale page (`bench/pages.py`): the HTML, its assets and the page's data query.
-
 Why raw frames over an asyncio protocol: on a 2-core machine the client's CPU is taken from
 the server, and thousands of sockets through a full WebSocket library cost more than the few
 frame types this needs (its CPU per stage is in the results).
@@ -39,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 from loadgen import run_spec
-from pages import run_visits
 
 TEXT, CLOSE, PING, PONG = 0x1, 0x8, 0x9, 0xA
 
@@ -328,19 +324,7 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
 
     # 3. hold until the orchestrator says when to give up on SOLD_OUT ------------------------
     cpu0 = time.process_time()
-    stop_visits = asyncio.Event()
-    visits = asyncio.ensure_future(
-        run_visits(
-            spec["host"], spec["port"], sale["gid"], sale["event_id"],
-            per_second=spec["page_loads_per_second"], start_epoch=sale["starts_epoch"],
-            stop=stop_visits,
-        )
-        if sale is not None
-        else asyncio.sleep(0, [])
-    )  # fmt: skip
     finish = await wait_for_control(control / "finish", hard_deadline)
-    stop_visits.set()
-    page_loads: list[dict[str, Any]] = await visits
     if finish is not None:
         give_up_epoch = finish["deadline_epoch"]
         remaining = max(0.1, min(hard_deadline - time.monotonic(), give_up_epoch - time.time()))
@@ -367,7 +351,6 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
         "held_at_end": held_at_end,
         "cpu_seconds": cpu,
         "total_cpu_seconds": time.process_time(),
-        "page_loads": page_loads,
         "per_subscriber": [
             {
                 "messages": s.messages,

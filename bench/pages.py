@@ -7,9 +7,12 @@ a browser opens several), then the page's own data query (`FlashSaleDetail`, the
 document as urql sends it). The time of a visit is from the first byte sent until the last
 answer is read; the bytes are what crossed the wire (compressed).
 
-Run inside the live crowd's client processes (`bench/crowd.py`) at a steady rate from the
-sale's start until the storm ends, so the page loads compete with the buys for the API
-processes' CPU exactly as they do under `make run` (where the API serves the build).
+Run by `bench/run.py` during the live crowd as `python bench/pages.py SPEC.json OUT.json`, in
+a process of its own (beside the subscribers' processes, whose timing it must not disturb):
+it waits for the crowd's `subscribe` control file (the sale and its start), visits at a steady
+rate from the sale's start until `finish` appears, and writes every visit's record. The page
+loads compete with the buys for the API processes' CPU exactly as they do under `make run`,
+where the API serves the build.
 """
 
 from __future__ import annotations
@@ -21,7 +24,11 @@ import json
 import re
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+from crowd import wait_for_control
+from loadgen import run_spec
 
 PARALLEL = 6  # connections a browser opens to one host
 ASSET = re.compile(rb'(?:src|href)="(/assets/[^"]+\.(?:js|css))"')
@@ -87,15 +94,21 @@ class Client:
     async def request(
         self, method: str, path: str, headers: dict[str, str], body: bytes = b""
     ) -> tuple[int, dict[str, str], bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
         lines = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}"]
         lines += [f"{k}: {v}" for k, v in headers.items()]
         if body:
             lines.append(f"Content-Length: {len(body)}")
-        self.writer.write(("\r\n".join(lines) + "\r\n\r\n").encode() + body)
-        status, got, payload = await _read_response(self.reader)
+        raw = ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+        reused = self.writer is not None
+        try:
+            status, got, payload = await self._exchange(raw)
+        except (asyncio.IncompleteReadError, ConnectionResetError) as exc:
+            # The server closed a keep-alive connection that sat idle (its keep-alive timeout)
+            # before this request reached it: as a browser does, send it again on a new one.
+            if not reused or (isinstance(exc, asyncio.IncompleteReadError) and exc.partial):
+                raise
+            self.close()
+            status, got, payload = await self._exchange(raw)
         self.visit.requests += 1
         self.visit.bytes += len(payload)
         key = str(status)
@@ -104,9 +117,17 @@ class Client:
             raise HttpError(f"{method} {path}: HTTP {status}")
         return status, got, payload
 
+    async def _exchange(self, raw: bytes) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(raw)
+        return await _read_response(self.reader)
+
     def close(self) -> None:
         if self.writer is not None:
             self.writer.close()
+            self.reader = self.writer = None
 
 
 async def visit(host: str, port: int, event_gid: str, event_id: int) -> Visit:
@@ -193,3 +214,28 @@ async def run_visits(
         }
         for v in done
     ]
+
+
+async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
+    control = Path(spec["control_dir"])
+    hard_deadline = time.monotonic() + spec["max_seconds"]
+    sale = await wait_for_control(control / "subscribe", hard_deadline)
+    if sale is None:
+        return {"page_loads": [], "cpu_seconds": time.process_time()}
+    stop = asyncio.Event()
+
+    async def stop_at_finish() -> None:
+        await wait_for_control(control / "finish", hard_deadline)
+        stop.set()
+
+    stopper = asyncio.ensure_future(stop_at_finish())
+    visits = await run_visits(
+        spec["host"], spec["port"], sale["gid"], sale["event_id"],
+        per_second=spec["per_second"], start_epoch=sale["starts_epoch"], stop=stop,
+    )  # fmt: skip
+    await stopper
+    return {"page_loads": visits, "cpu_seconds": time.process_time()}
+
+
+if __name__ == "__main__":
+    run_spec(main_async)

@@ -144,11 +144,12 @@ def crowd_figures(
 
 
 def page_figures(
-    outs: list[dict[str, Any]], storm: tuple[float, float], per_second: float
+    out: dict[str, Any], storm: tuple[float, float], per_second: float
 ) -> dict[str, Any]:
     """The live crowd's first visits of the sale page (bench/pages.py): how many, how long each
-    took (all of them, and those started during the buy storm), bytes and requests per visit."""
-    visits = [v for out in outs for v in out.get("page_loads", [])]
+    took (all of them, and those started during the buy storm), bytes and requests per visit,
+    and the visiting client's CPU."""
+    visits = out["page_loads"]
     ok = [v for v in visits if v["error"] is None]
     during = sorted(v["seconds"] for v in ok if storm[0] <= v["started"] <= storm[1])
     times = sorted(v["seconds"] for v in ok)
@@ -170,6 +171,7 @@ def page_figures(
         "bytes_per_visit": sizes[len(sizes) // 2] if sizes else 0,
         "requests_per_visit": ok[0]["requests"] if ok else 0,
         "errors": dict(errors.most_common(5)),
+        "client_cpu_seconds": round(out["cpu_seconds"], 2),
     }
 
 

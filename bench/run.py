@@ -108,7 +108,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--page-loads-per-second",
         type=float,
-        default=50.0,
+        default=20.0,
         help="live crowd: first visits of the sale page a second, from the start to the storm's "
         "end (0: none; needs the built frontend, which `make bench` builds)",
     )
@@ -604,9 +604,6 @@ class Bench:
                 "query": SUBSCRIPTION_QUERY,
                 "operation_name": "FlashSaleUpdated",
                 "control_dir": str(control),
-                "page_loads_per_second": (
-                    cfg.page_loads_per_second / len(shares) if self.pages else 0
-                ),
             }
             spec_path = self.tmp / f"crowd-{index}-spec.json"
             spec_path.write_text(json.dumps(spec))
@@ -614,6 +611,17 @@ class Bench:
             cmd = [sys.executable, str(HERE / "crowd.py"), str(spec_path), str(out_path)]
             name = f"crowd-{index}"
             crowd.append((name, procs.start(name, cmd, self.env, self.tmp), out_path))
+        visitors: tuple[str, subprocess.Popen[bytes], Path] | None = None
+        if self.pages:
+            spec_path, out_path = self.tmp / "pages-spec.json", self.tmp / "pages-result.json"
+            spec_path.write_text(
+                json.dumps({
+                    "host": "127.0.0.1", "port": port, "control_dir": str(control),
+                    "per_second": cfg.page_loads_per_second, "max_seconds": max_seconds,
+                })
+            )  # fmt: skip
+            cmd = [sys.executable, str(HERE / "pages.py"), str(spec_path), str(out_path)]
+            visitors = ("pages", procs.start("pages", cmd, self.env, self.tmp), out_path)
         hold: dict[str, Any] = {}
         try:
             started = time.monotonic()
@@ -657,6 +665,8 @@ class Bench:
                     )  # fmt: skip
 
             clients = {name: proc.pid for name, proc, _ in crowd}
+            if visitors is not None:
+                clients["pages"] = visitors[1].pid
             result = self.drive(
                 "live crowd",
                 port,
@@ -689,8 +699,17 @@ class Bench:
                 if proc.returncode != 0 or not out_path.exists():
                     raise BenchError(f"the live crowd failed:\n{procs.tail(name)}")
                 outs.append(json.loads(out_path.read_text()))
+            if visitors is not None:
+                name, proc, out_path = visitors
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired as exc:
+                    raise BenchError("the page loads did not finish in time") from exc
+                if proc.returncode != 0 or not out_path.exists():
+                    raise BenchError(f"the page loads failed:\n{procs.tail(name)}")
+                page_out = json.loads(out_path.read_text())
         finally:
-            for _, proc, _ in crowd:
+            for _, proc, _ in [*crowd, *([visitors] if visitors else [])]:
                 procs.stop(proc)
         result["stamp_keys_deleted"] = shoppers["stamp_keys_deleted"]
         result["sale_lead_s"] = round(lead, 2)
@@ -700,7 +719,8 @@ class Bench:
         self.samples["live crowd"]["sold_out_delays"] = delays
         if self.pages:
             storm = (result["started_epoch"], result["started_epoch"] + result["duration_s"])
-            result["page_loads"] = pages = page_figures(outs, storm, cfg.page_loads_per_second)
+            pages = page_figures(page_out, storm, cfg.page_loads_per_second)
+            result["page_loads"] = pages
             log(
                 f"    sale page: {pages['completed']:,} first visits ({pages['during_storm']:,} "
                 f"during the storm, p99 {pages['visit_ms_during_storm']['p99']} ms), "

@@ -37,7 +37,9 @@ from flashmart.seckill.store import SaleStore, WarmState
 
 logger = logging.getLogger("flashmart.seckill.live")
 T = TypeVar("T")
-# Subscribers woken per turn of the event loop when a state goes out (`SaleWatcher._fan_out`).
+# A state goes out to a sale's subscribers over at most FAN_OUT_TURNS turns of the event loop,
+# at least FAN_OUT_SLICE subscribers woken per turn (`SaleWatcher._fan_out`).
+FAN_OUT_TURNS = 4
 FAN_OUT_SLICE = 64
 
 
@@ -123,17 +125,20 @@ class SaleWatcher:
         return self.last
 
     async def _fan_out(self, snap: EventSnapshot) -> None:
-        """Hand `snap` to every seat, FAN_OUT_SLICE at a time with a turn of the event loop
-        between slices: each offer wakes a subscriber's task, and thousands woken at once would
+        """Hand `snap` to every seat in up to FAN_OUT_TURNS slices, with a turn of the event
+        loop between them. Each offer wakes a subscriber's task, and thousands woken at once
         run back to back before the loop reads another socket, holding every buy that arrived
-        meanwhile (at a sale's start, the ACTIVE state and the storm come together)."""
+        meanwhile (at a sale's start, the ACTIVE state and the storm come together); many small
+        slices would instead make the state wait for as many turns, each as long as the load
+        makes it (a busy turn takes tens of milliseconds), and SOLD_OUT would come late."""
         self.last = snap
         self._first.set()
         seats = list(self.seats)
-        for start in range(0, len(seats), FAN_OUT_SLICE):
+        size = max(FAN_OUT_SLICE, -(-len(seats) // FAN_OUT_TURNS))
+        for start in range(0, len(seats), size):
             if start:
                 await asyncio.sleep(0)
-            for seat in seats[start : start + FAN_OUT_SLICE]:
+            for seat in seats[start : start + size]:
                 seat.offer(snap)
 
     async def _run(self) -> None:
