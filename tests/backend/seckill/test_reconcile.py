@@ -24,9 +24,9 @@ from flashmart.seckill.store import SaleStore
 from tests.backend.seckill.factories import (
     drain,
     relaxed,
-    sale,
     shoppers,
     try_buy,
+    warm_sale,
 )
 
 
@@ -42,7 +42,7 @@ async def test_enqueue_failure_is_repaired_by_the_reconciler(
     )
     broken = dataclasses.replace(runtime, queue=broken_queue)
     (user,) = await shoppers(1)
-    event = await sale(3)
+    event = await warm_sale(runtime, 3)
     with pytest.raises((OSError, RedisError)):
         await buy(broken, user_id=user.id, event_id=event.id, quantity=1, client_ip="x")
     await broken_queue.aclose()
@@ -58,7 +58,7 @@ async def test_enqueue_failure_is_repaired_by_the_reconciler(
 async def test_ended_sale_closes_and_returns_unsold_units(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     (user,) = await shoppers(1)
-    event = await sale(10, product_stock=10)
+    event = await warm_sale(runtime, 10, product_stock=10)
     await try_buy(runtime, user.id, event.id)
     await drain(runtime)
     await SeckillEvent.filter(id=event.id).update(ends_at=event.starts_at + timedelta(seconds=1))

@@ -14,16 +14,16 @@ from flashmart.seckill.store import SaleStore
 from tests.backend.seckill.factories import (
     drain,
     relaxed,
-    sale,
     shoppers,
     try_buy,
+    warm_sale,
 )
 
 
 async def test_expiry_returns_the_unit_for_another_shopper(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     first, second = await shoppers(2)
-    event = await sale(1)
+    event = await warm_sale(runtime, 1)
     await try_buy(runtime, first.id, event.id)
     await drain(runtime)
     assert await try_buy(runtime, second.id, event.id) is ErrorCode.SOLD_OUT
@@ -42,7 +42,7 @@ async def test_expiry_returns_the_unit_for_another_shopper(runtime: Runtime) -> 
 async def test_payment_racing_expiry_settles_once(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     users = await shoppers(20)
-    event = await sale(20)
+    event = await warm_sale(runtime, 20)
     for user in users:
         await try_buy(runtime, user.id, event.id)
     await drain(runtime)
