@@ -7,6 +7,7 @@ path finds it; it is idempotent, so a running sale is never reset.
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -24,6 +25,8 @@ from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
 from flashmart.seckill.store import SaleStore, TicketSnapshot, WarmState
 
 RELEASED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REFUNDED)
+
+logger = logging.getLogger(__name__)
 
 
 def fail(code: ErrorCode, message: str, *path: str) -> DomainFailure:
@@ -234,12 +237,22 @@ async def live_tickets(event_id: int) -> list[SeckillTicket]:
 
 
 async def warm_upcoming(runtime: Runtime) -> int:
-    """Cron: warm every open event that starts within the lead time."""
+    """Cron (every SECKILL_WARMUP_INTERVAL_SECONDS): warm every open event that starts within
+    the lead time, and load again a live one whose keys Redis lost. A warm event costs one
+    script call that only refreshes its window. One event that fails is logged and skipped."""
     now = datetime.now(UTC)
     lead = timedelta(seconds=runtime.settings.seckill_warmup_lead_seconds)
     due = await SeckillEvent.filter(
         starts_at__lte=now + lead, ends_at__gt=now, closed_at__isnull=True
     ).only("id")
+    warmed = 0
     for event in due:
-        await warm_up(runtime, event.id)
-    return len(due)
+        try:
+            await warm_up(runtime, event.id)
+        except DomainFailure:  # it ended (or went) since the query
+            continue
+        except Exception:
+            logger.exception("warming flash sale %d failed; the others go on", event.id)
+            continue
+        warmed += 1
+    return warmed

@@ -3,6 +3,8 @@ their shoppers' per-user counts, released tickets are not given back twice, shop
 
 from __future__ import annotations
 
+import time
+
 from flashmart.core.errors import ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
@@ -13,7 +15,16 @@ from flashmart.seckill.models import SeckillEvent
 from flashmart.seckill.persist import write
 from flashmart.seckill.reconcile import reconcile
 from flashmart.seckill.store import SaleStore
-from tests.backend.seckill.factories import drain, relaxed, remaining, sale, shoppers, try_buy
+from tests.backend.seckill.factories import (
+    drain,
+    eventually,
+    relaxed,
+    remaining,
+    running_worker,
+    sale,
+    shoppers,
+    try_buy,
+)
 
 
 async def _lose(runtime: Runtime, event_id: int, *parts: str) -> None:
@@ -141,3 +152,23 @@ async def test_a_shoppers_buy_never_warms_a_sale(runtime: Runtime) -> None:
     assert [k async for k in runtime.redis.scan_iter(match=f"{prefix}*")] == []
     await warm_up(runtime, event.id)  # an administrator (or the cron) warms it
     assert isinstance(await try_buy(runtime, user.id, event.id), str)
+
+
+async def test_the_worker_warms_a_live_sale_again_within_its_interval(runtime: Runtime) -> None:
+    """Shoppers cannot warm, so the cron must: a live sale whose keys vanished is buyable again
+    within SECKILL_WARMUP_INTERVAL_SECONDS, with its reservation (persisted or in flight) counted."""
+    runtime = relaxed(runtime, seckill_warmup_interval_seconds=1)
+    first, second, third = (u.id for u in await shoppers(3))
+    event = await sale(2)
+    sales = SaleStore.of(runtime)
+    async with running_worker(runtime):
+        await eventually(lambda: sales.is_warm(event.id), within=10)  # at start-up
+        assert isinstance(await try_buy(runtime, first, event.id), str)
+        await _lose(runtime, event.id, "meta", "stock", "buyers")
+        lost_at = time.monotonic()
+        await eventually(lambda: sales.is_warm(event.id), within=5)
+        assert time.monotonic() - lost_at < 2.5
+        assert await sales.buyers(event.id) == {first: 1}
+        assert await try_buy(runtime, first, event.id) is ErrorCode.ALREADY_PURCHASED
+        assert isinstance(await try_buy(runtime, second, event.id), str)
+        assert await try_buy(runtime, third, event.id) is ErrorCode.SOLD_OUT
