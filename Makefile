@@ -91,7 +91,7 @@ $(VENV)/.stamp-bench: $(VENV)/.stamp-backend backend/pyproject.toml
 	$(BIN)/pip install --quiet -e 'backend[dev,bench]'
 	touch $@
 
-bench: install-backend $(VENV)/.stamp-bench ## load-test seckillBuy on the real stack (~3 min; docs/bench.md)
+bench: install-backend $(VENV)/.stamp-bench frontend ## load-test seckillBuy on the real stack, page loads included (~3 min; docs/bench.md)
 	$(PY) bench/run.py $(BENCH_ARGS)
 
 clean: ## remove installs, builds and local data

@@ -172,3 +172,68 @@ def calibrate(rounds: int = 5) -> float:
             total += len(str(i)) ^ (i & 7)
         best = min(best, time.perf_counter() - started)
     return round(best * 1000, 1)
+
+
+def gc_pauses(port: int) -> dict[str, dict[str, float]] | None:
+    """The API processes' garbage-collector pauses so far, from /metrics (summed over the
+    processes): per generation, `count`, `seconds` and the cumulative bucket counts by bound
+    (`le:<bound>`); None where the server has no such metric (the ceilings' bare apps)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", "/metrics")
+        response = conn.getresponse()
+        text = response.read().decode()
+    except OSError:
+        return None
+    finally:
+        conn.close()
+    if response.status != 200:
+        return None
+    found: dict[str, dict[str, float]] = {}
+    for line in text.splitlines():
+        if not line.startswith("flashmart_gc_pause_seconds_"):
+            continue
+        name, value = line.rsplit(" ", 1)
+        kind, labels = name[len("flashmart_gc_pause_seconds_") :].split("{", 1)
+        fields = dict(part.split("=", 1) for part in labels.rstrip("}").split(","))
+        generation = fields["generation"].strip('"')
+        figures = found.setdefault(generation, {})
+        if kind == "count":
+            figures["count"] = float(value)
+        elif kind == "sum":
+            figures["seconds"] = float(value)
+        elif kind == "bucket":
+            figures[f"le:{fields['le'].strip(chr(34))}"] = float(value)
+    return found or None
+
+
+def gc_pause_delta(
+    before: dict[str, dict[str, float]] | None, after: dict[str, dict[str, float]] | None
+) -> dict[str, dict[str, float | str | None]] | None:
+    """Pauses between two `gc_pauses` readings, per generation: how many, their total in ms,
+    and the bucket bound the longest one stayed under (ms; None when there was none, "> top"
+    above the top bucket)."""
+    if before is None or after is None:
+        return None
+    delta: dict[str, dict[str, float | str | None]] = {}
+    for generation, now in sorted(after.items()):
+        was = before.get(generation, {})
+        count = now.get("count", 0.0) - was.get("count", 0.0)
+        bounds = sorted(
+            (float(key[3:]), value - was.get(key, 0.0))
+            for key, value in now.items()
+            if key.startswith("le:") and key != "le:+Inf"
+        )
+        longest = next((bound * 1000 for bound, n in bounds if n >= count), None)
+        delta[generation] = {
+            "count": count,
+            "ms": round((now.get("seconds", 0.0) - was.get("seconds", 0.0)) * 1000, 1),
+            "longest_under_ms": (
+                None
+                if not count
+                else longest
+                if longest is not None
+                else f"> {bounds[-1][0] * 1000:g}"
+            ),
+        }
+    return delta

@@ -143,6 +143,38 @@ def crowd_figures(
     return figures, delays
 
 
+def page_figures(
+    out: dict[str, Any], storm: tuple[float, float], per_second: float
+) -> dict[str, Any]:
+    """The live crowd's first visits of the sale page (bench/pages.py): how many, how long each
+    took (all of them, and those started during the buy storm), bytes and requests per visit,
+    and the visiting client's CPU."""
+    visits = out["page_loads"]
+    ok = [v for v in visits if v["error"] is None]
+    during = sorted(v["seconds"] for v in ok if storm[0] <= v["started"] <= storm[1])
+    times = sorted(v["seconds"] for v in ok)
+    sizes = sorted(v["bytes"] for v in ok)
+    errors = Counter(v["error"] for v in visits if v["error"])
+
+    def spread(values: list[float]) -> dict[str, float | None]:
+        return {
+            f"p{q}": round(percentile(values, q) * 1000, 1) if values else None for q in (50, 99)
+        } | {"max": round(values[-1] * 1000, 1) if values else None}
+
+    return {
+        "per_second_requested": per_second,
+        "visits": len(visits),
+        "completed": len(ok),
+        "during_storm": len(during),
+        "visit_ms": spread(times),
+        "visit_ms_during_storm": spread(during),
+        "bytes_per_visit": sizes[len(sizes) // 2] if sizes else 0,
+        "requests_per_visit": ok[0]["requests"] if ok else 0,
+        "errors": dict(errors.most_common(5)),
+        "client_cpu_seconds": round(out["cpu_seconds"], 2),
+    }
+
+
 def machine_info(database: str, redis_url: str) -> dict[str, Any]:
     cpu = ""
     with contextlib.suppress(OSError):
@@ -182,11 +214,21 @@ def ratio(a: float | None, b: float | None) -> float | None:
 
 
 def _cpu_text(cpu: dict[str, Any]) -> str:
-    return (
+    text = (
         f"server CPU {cpu['server_cpu_ms_per_request']:.2f} ms/request; other processes used "
         f"{cpu['other_processes_cores']:.2f} of {os.cpu_count()} cores, steal "
         f"{cpu['steal_cores']:.2f}"
     )
+    pauses = cpu.get("gc_pauses")
+    if pauses:
+        full, young = pauses.get("2", {}), [pauses.get(g, {}) for g in ("0", "1")]
+        text += (
+            f"; API GC: {full.get('count', 0):.0f} full collections "
+            f"({full.get('ms', 0)} ms, longest < {full.get('longest_under_ms') or '-'} ms), "
+            f"{sum(y.get('count', 0) for y in young):.0f} young "
+            f"({sum(y.get('ms', 0) for y in young):.1f} ms)"
+        )
+    return text
 
 
 def _last(summary: dict[str, Any]) -> str:
@@ -283,6 +325,20 @@ def _crowd_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
                 f"storm's end by {sub['never_saw_sold_out']:,}",
             )
         )
+        pages = live.get("page_loads")
+        if pages:
+            storm, every = pages["visit_ms_during_storm"], pages["visit_ms"]
+            rows.append(
+                (
+                    "sale page first visits",
+                    f"{pages['completed']:,} of {pages['visits']:,} at "
+                    f"{pages['per_second_requested']:g}/s ({pages['during_storm']:,} during the "
+                    f"storm: p50 {storm['p50']} / p99 {storm['p99']} / max {storm['max']} ms; all: "
+                    f"p50 {every['p50']} / p99 {every['p99']} ms); {pages['requests_per_visit']} "
+                    f"requests, {pages['bytes_per_visit'] / 1024:,.0f} KiB each"
+                    + (f"; errors {pages['errors']}" if pages["errors"] else ""),
+                )
+            )
         cpu = sub["client_cpu_seconds"]
         waiting = sub.get("while_waiting_for_start")
         api_idle = (

@@ -42,6 +42,7 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 RESULTS_DIR = HERE / "results"
+FRONTEND_DIST = ROOT / "frontend" / "dist"
 FLASHMART = [sys.executable, "-m", "flashmart"]
 sys.path.insert(0, str(HERE))
 
@@ -53,6 +54,8 @@ from procs import (  # noqa: E402 - bench/ is not a package: its modules import 
     cpu_report,
     cpu_snapshot,
     free_port,
+    gc_pause_delta,
+    gc_pauses,
     log,
     wait_http_ok,
 )
@@ -101,6 +104,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--crowd-processes", type=int, default=2, help="live crowd: subscriber client processes"
+    )
+    parser.add_argument(
+        "--page-loads-per-second",
+        type=float,
+        default=20.0,
+        help="live crowd: first visits of the sale page a second, from the start to the storm's "
+        "end (0: none; needs the built frontend, which `make bench` builds)",
     )
     parser.add_argument(
         "--crowd-lead",
@@ -206,17 +216,20 @@ class Bench:
         deadline = time.monotonic() + sum(p["max_seconds"] for p in phases) + 60
         cmd = [sys.executable, str(HERE / "loadgen.py"), str(spec_path), str(out_path)]
         proc = self.procs.start(f"loadgen-{name}", cmd, self.env, self.tmp)
-        windows: list[tuple[dict[str, Any], dict[str, Any], float]] = []
+        windows: list[tuple[dict[str, Any], dict[str, Any], float, Any]] = []
         try:
             for index in range(len(phases)):
                 self._await_file(control / f"ready-{index}", proc, name, deadline)
                 if before_go is not None:
                     before_go(index)
+                gc_before = gc_pauses(port) if "api" in groups else None
                 before = cpu_snapshot()
                 (control / f"go-{index}").touch()
                 done = control / f"done-{index}"
                 self._await_file(done, proc, name, deadline)
-                windows.append((before, cpu_snapshot(), json.loads(done.read_text())))
+                after = cpu_snapshot()
+                pauses = gc_pause_delta(gc_before, gc_pauses(port)) if gc_before else None
+                windows.append((before, after, json.loads(done.read_text()), pauses))
             proc.wait(timeout=max(1.0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired as exc:
             raise BenchError(f"load generator {name} did not finish in time") from exc
@@ -227,7 +240,9 @@ class Bench:
         out = json.loads(out_path.read_text())
         backends = database_backends(self.env["DATABASE_URL"])
         summaries = []
-        for recorded, (before, after, client_cpu) in zip(out["phases"], windows, strict=True):
+        for recorded, (before, after, client_cpu, pauses) in zip(
+            out["phases"], windows, strict=True
+        ):
             summary = summarize(recorded, out["outcome_names"])
             summary["cpu"] = cpu_report(
                 before,
@@ -243,6 +258,8 @@ class Bench:
                 "tokens_minted": out["tokens_minted"],
                 "mint_seconds": round(out["mint_seconds"], 3),
             }
+            if pauses is not None:  # the API's collector pauses in the phase (and just after)
+                summary["cpu"]["gc_pauses"] = pauses
             summary["_raw"] = recorded
             other = summary["cpu"]["other_processes_cores"]
             if other >= 0.25:
@@ -322,6 +339,10 @@ class Bench:
         from flashmart.core import embedded_redis
 
         cfg, tmp, procs = self.cfg, self.tmp, self.procs
+        self.pages = cfg.page_loads_per_second > 0 and not (cfg.skip_crowds or cfg.skip_live_crowd)
+        if self.pages and not (FRONTEND_DIST / "index.html").exists():
+            log(f"no built frontend in {FRONTEND_DIST}: no page loads (`make bench` builds it)")
+            self.pages = False
 
         # 1. prepare --------------------------------------------------------------------------
         log(f"temp dir {tmp}")
@@ -346,7 +367,8 @@ class Bench:
             "PAYMENT_WEBHOOK_SECRET": secrets.token_urlsafe(48),
             "LOG_LEVEL": "WARNING",
             "GRAPHIQL": "false",
-            "FRONTEND_DIST": str(tmp / "no-frontend"),
+            # The API serves the built frontend as under `make run`: the live crowd's page loads.
+            "FRONTEND_DIST": str(FRONTEND_DIST if self.pages else tmp / "no-frontend"),
             "WEB_CONCURRENCY": str(cfg.workers),
             # One load generator is one client address: lift the per-IP bucket out of the way.
             # The per-shopper bucket keeps its defaults (5 attempts fit in its burst).
@@ -549,7 +571,7 @@ class Bench:
     ) -> dict[str, Any]:
         """Subscribers of a fresh sale on the storefront's own subscription from before it
         starts, then the cold storm on that sale; how long each waited for SOLD_OUT."""
-        from report import crowd_figures, ratio
+        from report import crowd_figures, page_figures, ratio
         from stack import fresh_sale, fresh_shoppers
 
         cfg, procs = self.cfg, self.procs
@@ -589,6 +611,17 @@ class Bench:
             cmd = [sys.executable, str(HERE / "crowd.py"), str(spec_path), str(out_path)]
             name = f"crowd-{index}"
             crowd.append((name, procs.start(name, cmd, self.env, self.tmp), out_path))
+        visitors: tuple[str, subprocess.Popen[bytes], Path] | None = None
+        if self.pages:
+            spec_path, out_path = self.tmp / "pages-spec.json", self.tmp / "pages-result.json"
+            spec_path.write_text(
+                json.dumps({
+                    "host": "127.0.0.1", "port": port, "control_dir": str(control),
+                    "per_second": cfg.page_loads_per_second, "max_seconds": max_seconds,
+                })
+            )  # fmt: skip
+            cmd = [sys.executable, str(HERE / "pages.py"), str(spec_path), str(out_path)]
+            visitors = ("pages", procs.start("pages", cmd, self.env, self.tmp), out_path)
         hold: dict[str, Any] = {}
         try:
             started = time.monotonic()
@@ -601,7 +634,14 @@ class Bench:
             lead = cfg.crowd_lead if cfg.crowd_lead is not None else 3 + 4 * connect_took
             starts_at = datetime.now(UTC) + timedelta(seconds=lead)
             sale = asyncio.run(fresh_sale(cfg.units, redis_url, starts_at))
-            write_control(control / "subscribe", {"gid": sale["event_gid"]})
+            write_control(
+                control / "subscribe",
+                {
+                    "gid": sale["event_gid"],
+                    "event_id": sale["event_id"],
+                    "starts_epoch": sale["starts_epoch"],
+                },
+            )
             log(f"    a fresh sale of {cfg.units} units starting in {lead:.1f} s; subscribing")
 
             def before_go(_index: int) -> None:
@@ -625,6 +665,8 @@ class Bench:
                     )  # fmt: skip
 
             clients = {name: proc.pid for name, proc, _ in crowd}
+            if visitors is not None:
+                clients["pages"] = visitors[1].pid
             result = self.drive(
                 "live crowd",
                 port,
@@ -657,8 +699,17 @@ class Bench:
                 if proc.returncode != 0 or not out_path.exists():
                     raise BenchError(f"the live crowd failed:\n{procs.tail(name)}")
                 outs.append(json.loads(out_path.read_text()))
+            if visitors is not None:
+                name, proc, out_path = visitors
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired as exc:
+                    raise BenchError("the page loads did not finish in time") from exc
+                if proc.returncode != 0 or not out_path.exists():
+                    raise BenchError(f"the page loads failed:\n{procs.tail(name)}")
+                page_out = json.loads(out_path.read_text())
         finally:
-            for _, proc, _ in crowd:
+            for _, proc, _ in [*crowd, *([visitors] if visitors else [])]:
                 procs.stop(proc)
         result["stamp_keys_deleted"] = shoppers["stamp_keys_deleted"]
         result["sale_lead_s"] = round(lead, 2)
@@ -666,6 +717,17 @@ class Bench:
             outs, cfg.subscribers, result["drain"].get("last_reservation_epoch"), hold
         )
         self.samples["live crowd"]["sold_out_delays"] = delays
+        if self.pages:
+            storm = (result["started_epoch"], result["started_epoch"] + result["duration_s"])
+            pages = page_figures(page_out, storm, cfg.page_loads_per_second)
+            result["page_loads"] = pages
+            log(
+                f"    sale page: {pages['completed']:,} first visits ({pages['during_storm']:,} "
+                f"during the storm, p99 {pages['visit_ms_during_storm']['p99']} ms), "
+                f"{pages['requests_per_visit']} requests and "
+                f"{pages['bytes_per_visit'] / 1024:,.0f} KiB each"
+                + (f"; errors {pages['errors']}" if pages["errors"] else "")
+            )
         result["subscribers"]["sold_out_timeout_s"] = cfg.sold_out_timeout
         result["requests_per_s_vs_cold"] = ratio(
             result["requests_per_s"], (cold or {}).get("requests_per_s")

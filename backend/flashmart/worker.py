@@ -123,7 +123,12 @@ def worker_options(
             run_at_startup=True,
             unique=True,
         ),
-        cron(seckill_jobs.warm_upcoming_events, second={15}, run_at_startup=True, unique=True),
+        cron(
+            seckill_jobs.warm_upcoming_events,
+            second=set(range(0, 60, settings.seckill_warmup_interval_seconds)),
+            run_at_startup=True,
+            unique=True,
+        ),
         cron(
             seckill_jobs.reconcile_reservations,
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),

@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+import shutil
+import uuid
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from aerich import Command
 from tortoise import Tortoise, connections
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
 
+from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
+from flashmart.core.db import MIGRATIONS_DIR, normalize_url, tortoise_config
 from flashmart.core.migrations import migrate
 from flashmart.core.settings import Settings
+from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
+from tests.backend.conftest import _pg_admin_url, _pg_execute
 
 
 async def _columns(table: str) -> set[str]:
@@ -47,3 +58,86 @@ async def test_stock_cannot_go_negative(db: None) -> None:
         await Product.filter(id=product.id).update(stock=-1)
     await product.refresh_from_db()
     assert product.stock == 1
+
+
+async def test_a_sale_cannot_sell_more_than_its_stock(db: None) -> None:
+    product = await Product.create(name="Widget", slug="widget", price=Decimal("1.00"), stock=9)
+    now = datetime.now(UTC)
+    event = await SeckillEvent.create(
+        product_id=product.id, price=Decimal("1.00"), total_stock=3, starts_at=now,
+        ends_at=now + timedelta(hours=1), sold=3,
+    )  # fmt: skip
+    with pytest.raises(IntegrityError):
+        await SeckillEvent.filter(id=event.id).update(sold=F("sold") + 1)
+    with pytest.raises(IntegrityError):
+        await SeckillEvent.create(
+            product_id=product.id, price=Decimal("1.00"), total_stock=1, starts_at=now,
+            ends_at=now + timedelta(hours=1), sold=2,
+        )  # fmt: skip
+    assert (await SeckillEvent.get(id=event.id)).sold == 3
+
+
+async def test_the_stock_constraint_keeps_existing_sales_and_their_tickets(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Migration 6 on a database that already holds sales, tickets pointing at them and a
+    deleted sale's id: rows, references and the id counter survive (SQLite rebuilds the
+    table), and the rule holds afterwards."""
+    if request.config.getoption("--db") == "sqlite":
+        url = f"sqlite://{tmp_path / 'before.sqlite3'}"
+    else:
+        admin = _pg_admin_url()
+        name = f"fm_mig_{uuid.uuid4().hex[:10]}"
+        await _pg_execute(admin, f'CREATE DATABASE "{name}"')
+        request.addfinalizer(
+            lambda: asyncio.run(
+                _pg_execute(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            )
+        )
+        url = admin.rsplit("/", 1)[0] + f"/{name}"
+    before = tmp_path / "migrations"
+    shutil.copytree(MIGRATIONS_DIR, before)
+    (last,) = before.glob("models/6_*.py")
+    last.unlink()
+    normalize_url(url, pool_size=2)
+    command = Command(
+        tortoise_config=tortoise_config(url, pool_size=2), app="models", location=str(before)
+    )
+    await Tortoise.init(config=command.tortoise_config)
+    try:
+        await command.init()
+        await command.upgrade(run_in_transaction=True)
+        product = await Product.create(name="W", slug="w", price=Decimal("1.00"), stock=9)
+        user = await User.create(email="a@example.com", password_hash="x")
+        now = datetime.now(UTC)
+        window = {"starts_at": now, "ends_at": now + timedelta(hours=1), "price": Decimal("2.50")}
+        kept = await SeckillEvent.create(product_id=product.id, total_stock=3, sold=2, **window)
+        gone = await SeckillEvent.create(product_id=product.id, total_stock=1, **window)
+        await gone.delete()
+        await SeckillTicket.create(
+            id="t1", event_id=kept.id, user_id=user.id, quantity=2,
+            status=TicketStatus.SUCCEEDED, reserved_at=now,
+        )  # fmt: skip
+    finally:
+        await Tortoise.close_connections()
+
+    assert await migrate(url) == [last.name]
+    from flashmart.core.db import init_db
+
+    await init_db(url)
+    try:
+        row = await SeckillEvent.get(id=kept.id)
+        assert (row.total_stock, row.sold, row.price) == (3, 2, Decimal("2.50"))
+        assert (await SeckillTicket.get(id="t1")).event_id == kept.id
+        conn = connections.get("default")
+        if conn.capabilities.dialect == "sqlite":
+            _, problems = await conn.execute_query("PRAGMA foreign_key_check")
+            assert list(problems) == []
+        fresh = await SeckillEvent.create(product_id=product.id, total_stock=1, **window)
+        assert fresh.id > gone.id  # a deleted sale's id is not handed out again
+        with pytest.raises(IntegrityError):
+            await SeckillEvent.filter(id=kept.id).update(sold=4)
+        with pytest.raises(IntegrityError):  # a referenced sale still cannot be deleted
+            await SeckillEvent.filter(id=kept.id).delete()
+    finally:
+        await Tortoise.close_connections()

@@ -28,6 +28,12 @@ LATENCY = Histogram(
     ["operation"],
     buckets=(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+GC_PAUSE = Histogram(
+    "flashmart_gc_pause_seconds",
+    "Garbage-collector pauses (the event loop stands still), by generation collected.",
+    ["generation"],
+    buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+)
 HTTP_REQUESTS = Counter(
     "flashmart_http_requests_total", "HTTP requests, by route and status.", ["route", "status"]
 )

@@ -111,6 +111,9 @@ class Settings(BaseSettings):
     seckill_persist_batch: int = Field(default=50, ge=1, le=1000)
     seckill_reconcile_interval_seconds: int = Field(default=5, ge=1, le=60)
     seckill_warmup_lead_seconds: int = Field(default=600, ge=0)
+    # How often the worker's cron warms due sales. Shoppers never warm a sale (a cold one answers
+    # NOT_STARTED), so this bounds how long a live sale whose Redis keys vanished stays unbuyable.
+    seckill_warmup_interval_seconds: int = Field(default=5, ge=1, le=60)
 
     # payments (docs/payments.md) ---------------------------------------------------------------
     payment_provider: Literal["sandbox"] = "sandbox"

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from flashmart.core.errors import ErrorCode, rate_limited
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.errors import REFUSALS
-from flashmart.seckill.events import fail, warm_up
+from flashmart.seckill.events import fail
 from flashmart.seckill.models import SeckillTicket, TicketStatus
 from flashmart.seckill.store import PERSIST_JOB, ReserveCode, ReserveResult, SaleStore
 
@@ -32,7 +32,11 @@ class TicketView:
 async def buy(
     runtime: Runtime, *, user_id: int, event_id: int, quantity: int, client_ip: str
 ) -> TicketView:
-    """Reserve units in one Redis script call; the worker persists the order. No database."""
+    """Reserve units in one Redis script call; the worker persists the order. No database.
+
+    A sale that is not in Redis (not warmed yet, or Redis lost it) answers NOT_STARTED and
+    changes nothing: only administrators and the warm-up cron warm sales (`events.warm_up`),
+    so a shopper can neither load a future sale nor make the API read the database."""
     settings = runtime.settings
     if not 1 <= quantity <= settings.seckill_max_quantity:
         raise fail(
@@ -41,10 +45,6 @@ async def buy(
     ticket_id = uuid.uuid4().hex
     enqueue = settings.seckill_enqueue_in_script
     result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
-    if result.code is ReserveCode.NOT_WARM:
-        # A sale the warm-up cron has not reached (or Redis lost it): warm from the database.
-        await warm_up(runtime, event_id)
-        result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
     if result.code is ReserveCode.RATE_LIMITED:
         raise rate_limited(result.value / 1000)
     if result.code is not ReserveCode.OK:

@@ -14,6 +14,8 @@ SECKILL_ERRORS = (
 # What each refusal of the reservation script means to a shopper.
 REFUSALS: dict[ReserveCode, tuple[ErrorCode, str]] = {
     ReserveCode.NOT_STARTED: (ErrorCode.NOT_STARTED, "The sale has not started yet"),
+    # Not loaded into Redis (yet, or again after Redis lost it): the warm-up cron loads it.
+    ReserveCode.NOT_WARM: (ErrorCode.NOT_STARTED, "The sale has not started yet"),
     ReserveCode.ENDED: (ErrorCode.ENDED, "The sale has ended"),
     ReserveCode.SOLD_OUT: (ErrorCode.SOLD_OUT, "Sold out"),
     ReserveCode.ALREADY_PURCHASED: (

@@ -7,7 +7,7 @@ path finds it; it is idempotent, so a running sale is never reset.
 
 from __future__ import annotations
 
-from collections import defaultdict
+import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
@@ -22,9 +22,11 @@ from flashmart.core.runtime import Runtime
 from flashmart.orders.models import OrderStatus
 from flashmart.seckill.announce import publish_event_updated
 from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
-from flashmart.seckill.store import SaleStore, WarmState
+from flashmart.seckill.store import SaleStore, TicketSnapshot, WarmState
 
 RELEASED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REFUNDED)
+
+logger = logging.getLogger(__name__)
 
 
 def fail(code: ErrorCode, message: str, *path: str) -> DomainFailure:
@@ -182,25 +184,49 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
 
 
 async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
-    """Load the event into Redis. Idempotent: a warm event keeps its stock and ledger."""
+    """Load the event into Redis (administrators and the warm-up cron; never a shopper's buy).
+
+    Idempotent: a warm event keeps its stock, buyers and ledger; only its window and limit are
+    refreshed. A cold one is loaded from one read of its tickets plus the ledger Redis may
+    still hold (`SaleStore.load`, warm.lua): reservations in flight keep their units and their
+    shoppers' per-user counts, so re-warming after Redis lost the sale's meta never oversells."""
     event = await SeckillEvent.get_or_none(id=event_id)
     if event is None:
         raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
     if event.closed_at is not None or datetime.now(UTC) >= event.ends_at:
         raise fail(ErrorCode.ENDED, "The sale has ended", "id")
-    holdings: dict[int, int] = defaultdict(int)
-    for ticket in await live_tickets(event.id):
-        holdings[ticket.user_id] += ticket.quantity
-    await SaleStore.of(runtime).warm(
-        event_id=event.id,
-        starts_ms=_ms(event.starts_at),
-        ends_ms=_ms(event.ends_at),
-        per_user_limit=event.per_user_limit,
-        remaining=event.total_stock - event.sold,
-        total=event.total_stock,
-        holdings=dict(holdings),
-    )
+    sales = SaleStore.of(runtime)
+    window = {
+        "event_id": event.id,
+        "starts_ms": _ms(event.starts_at),
+        "ends_ms": _ms(event.ends_at),
+        "per_user_limit": event.per_user_limit,
+        "total": event.total_stock,
+    }
+    if not await sales.refresh(**window):
+        await sales.load(**window, snapshot=await ticket_snapshot(event.id))
     return event
+
+
+async def ticket_snapshot(event_id: int) -> TicketSnapshot:
+    """Every ticket of the sale in ONE query (one consistent snapshot, also on PostgreSQL's
+    read committed): live ones hold their units through their order, dead ones do not."""
+    rows = await SeckillTicket.filter(event_id=event_id).values_list(
+        "id", "user_id", "quantity", "status", "order__status", "reserved_at"
+    )
+    live: list[tuple[str, int, int]] = []
+    dead: list[tuple[str, int, int, int]] = []
+    for ticket_id, user_id, units, status, order_status, reserved_at in rows:
+        holds = (
+            status == TicketStatus.SUCCEEDED
+            and order_status is not None
+            and order_status not in RELEASED_STATUSES
+        )
+        if holds:
+            live.append((ticket_id, user_id, units))
+        else:
+            dead.append((ticket_id, user_id, units, _ms(reserved_at)))
+    return TicketSnapshot(live=live, dead=dead)
 
 
 async def live_tickets(event_id: int) -> list[SeckillTicket]:
@@ -211,12 +237,22 @@ async def live_tickets(event_id: int) -> list[SeckillTicket]:
 
 
 async def warm_upcoming(runtime: Runtime) -> int:
-    """Cron: warm every open event that starts within the lead time."""
+    """Cron (every SECKILL_WARMUP_INTERVAL_SECONDS): warm every open event that starts within
+    the lead time, and load again a live one whose keys Redis lost. A warm event costs one
+    script call that only refreshes its window. One event that fails is logged and skipped."""
     now = datetime.now(UTC)
     lead = timedelta(seconds=runtime.settings.seckill_warmup_lead_seconds)
     due = await SeckillEvent.filter(
         starts_at__lte=now + lead, ends_at__gt=now, closed_at__isnull=True
     ).only("id")
+    warmed = 0
     for event in due:
-        await warm_up(runtime, event.id)
-    return len(due)
+        try:
+            await warm_up(runtime, event.id)
+        except DomainFailure:  # it ended (or went) since the query
+            continue
+        except Exception:
+            logger.exception("warming flash sale %d failed; the others go on", event.id)
+            continue
+        warmed += 1
+    return warmed

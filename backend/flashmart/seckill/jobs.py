@@ -46,4 +46,5 @@ async def reconcile_reservations(ctx: dict[str, Any]) -> dict[str, object]:
         "persisted": report.persisted,
         "released": report.released,
         "closed": [*report.closed, closed_cold],
+        "failed": report.failed,
     }

@@ -38,6 +38,10 @@ from flashmart.seckill.store import SaleStore, WarmState
 
 logger = logging.getLogger("flashmart.seckill.live")
 T = TypeVar("T")
+# A state goes out to a sale's subscribers over at most FAN_OUT_TURNS turns of the event loop,
+# at least FAN_OUT_SLICE subscribers woken per turn (`SaleWatcher._fan_out`).
+FAN_OUT_TURNS = 4
+FAN_OUT_SLICE = 64
 
 
 @dataclass(frozen=True)
@@ -121,18 +125,29 @@ class SaleWatcher:
             raise RuntimeError(f"the live state of flash sale {self.event_id} is unavailable")
         return self.last
 
-    def _fan_out(self, snap: EventSnapshot) -> None:
+    async def _fan_out(self, snap: EventSnapshot) -> None:
+        """Hand `snap` to every seat in up to FAN_OUT_TURNS slices, with a turn of the event
+        loop between them. Each offer wakes a subscriber's task, and thousands woken at once
+        run back to back before the loop reads another socket, holding every buy that arrived
+        meanwhile (at a sale's start, the ACTIVE state and the storm come together); many small
+        slices would instead make the state wait for as many turns, each as long as the load
+        makes it (a busy turn takes tens of milliseconds), and SOLD_OUT would come late."""
         self.last = snap
         self._first.set()
-        for seat in self.seats:
-            seat.offer(snap)
+        seats = list(self.seats)
+        size = max(FAN_OUT_SLICE, -(-len(seats) // FAN_OUT_TURNS))
+        for start in range(0, len(seats), size):
+            if start:
+                await asyncio.sleep(0)
+            for seat in seats[start : start + size]:
+                seat.offer(snap)
 
     async def _run(self) -> None:
         try:
             async with self.broker.listen(event_channel(self.runtime.keys, self.event_id)) as heard:
                 event = await self._retrying(lambda: _load(self.event_id))
                 current = await self._retrying(functools.partial(snapshot, self.runtime, event))
-                self._fan_out(current)
+                await self._fan_out(current)
                 sent_at = time.monotonic()
                 while current.status is not events.SeckillStatus.ENDED:
                     reload = False
@@ -147,7 +162,7 @@ class SaleWatcher:
                         event = await self._retrying(lambda: _load(self.event_id))
                     current = await self._retrying(functools.partial(snapshot, self.runtime, event))
                     if self.last is None or current.key != self.last.key:
-                        self._fan_out(current)
+                        await self._fan_out(current)
                         sent_at = time.monotonic()
         finally:
             self.stopped = True

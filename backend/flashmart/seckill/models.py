@@ -13,7 +13,8 @@ class SeckillEvent(Model):
     """A flash sale: `total_stock` units of a product at `price` from `starts_at` to `ends_at`.
 
     The units are carved out of the product's stock when the event is created; `sold` counts
-    the units held by live orders (paid or awaiting payment). When the event has ended and
+    the units held by live orders (paid or awaiting payment), never more than `total_stock` (a
+    CHECK constraint, migration 6). When the event has ended and
     every reservation is persisted, `closed_at` is set and the rest goes back to the product.
     """
 

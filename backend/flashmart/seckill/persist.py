@@ -44,6 +44,11 @@ class PersistOutcome(StrEnum):
 
 
 INACTIVE_REASON = "The account is no longer active"
+# The database refused the units (`sold` would pass `total_stock`, or the sale had closed):
+# Redis promised a unit the sale did not have. Such a ticket gives no unit back to Redis.
+NO_ROOM_REASON = "Sold out: the sale had no unit left for this reservation"
+CLOSED_REASON = "The sale closed before this reservation was written"
+REFUSED_REASONS = (NO_ROOM_REASON, CLOSED_REASON)
 PERSIST_ATTEMPTS = 5  # a rare order-number collision rolls a write of one back: try again
 HELD_MARGIN_SECONDS = 0.05
 
@@ -111,6 +116,11 @@ async def persist_reservation(
     return outcomes[ticket_id]
 
 
+class NoRoom(Exception):
+    """The conditional `sold` increment matched no row: the sale is closed, or the batch's
+    units would take `sold` past `total_stock`. The transaction rolls back."""
+
+
 @dataclass
 class BatchWrite:
     """What one persist transaction did, for `settle` after its commit."""
@@ -138,8 +148,11 @@ async def persist_batch(
     as a batch of one, which is idempotent, so nothing is lost or written twice."""
     try:
         done = await write(runtime, event_id, entries)
-    except IntegrityError:
-        logger.info("batch of %d reservations of sale %d conflicted", len(entries), event_id)
+    except (IntegrityError, NoRoom) as refused:
+        logger.info(
+            "batch of %d reservations of sale %d %s", len(entries), event_id,
+            "found no room" if isinstance(refused, NoRoom) else "conflicted",
+        )  # fmt: skip
         outcomes: dict[str, PersistOutcome] = {}
         for entry in entries:
             outcomes |= await persist_batch(
@@ -153,13 +166,18 @@ async def persist_batch(
 async def write(runtime: Runtime, event_id: int, entries: list[LedgerEntry]) -> BatchWrite:
     """The transaction of `persist_batch`. A batch of one tries again after an integrity
     conflict: the next attempt finds the ticket a concurrent run wrote (ALREADY), or draws a
-    new order number after a collision. A batch of several raises it."""
+    new order number after a collision. A batch of several raises it, and raises `NoRoom`;
+    a batch of one the sale has no room for becomes a FAILED ticket (`_write_refused`)."""
     for _ in range(PERSIST_ATTEMPTS):
         try:
             return await _write_once(runtime, event_id, entries)
         except IntegrityError:
             if len(entries) > 1:
                 raise
+        except NoRoom:
+            if len(entries) > 1:
+                raise
+            return await _write_refused(runtime, event_id, entries[0])
     raise RuntimeError(f"reservation {entries[0].ticket_id} kept colliding with other orders")
 
 
@@ -170,7 +188,12 @@ async def _write_once(runtime: Runtime, event_id: int, entries: list[LedgerEntry
     timeout = timedelta(seconds=runtime.settings.seckill_payment_timeout_seconds)
     async with in_transaction():
         ids = [e.ticket_id for e in entries]
-        found = dict(await SeckillTicket.filter(id__in=ids).values_list("id", "status"))
+        found = {
+            ticket_id: (status, reason)
+            for ticket_id, status, reason in await SeckillTicket.filter(id__in=ids).values_list(
+                "id", "status", "failure_reason"
+            )
+        }
         fresh: list[LedgerEntry] = []
         for entry in entries:
             if entry.ticket_id not in found:
@@ -178,9 +201,11 @@ async def _write_once(runtime: Runtime, event_id: int, entries: list[LedgerEntry
                 continue
             done.outcomes[entry.ticket_id] = PersistOutcome.ALREADY
             done.announce.append(entry.ticket_id)  # a crash may have cut its announcement
-            if found[entry.ticket_id] == TicketStatus.FAILED:  # ... or its release
+            status, reason = found[entry.ticket_id]
+            if status == TicketStatus.FAILED:  # ... or its release
                 done.states[entry.ticket_id] = "failed"
-                done.releases.append(entry)
+                if reason not in REFUSED_REASONS:  # a refused one never held a unit
+                    done.releases.append(entry)
             else:
                 done.states[entry.ticket_id] = "persisted"
         if not fresh:
@@ -218,8 +243,14 @@ async def _write_once(runtime: Runtime, event_id: int, entries: list[LedgerEntry
         await SeckillTicket.bulk_create(sorted(tickets, key=lambda t: t.id))
         units = sum(e.quantity for e in buyers)
         if units:
-            # Last: the sale's row lock is held only until the commit.
-            await SeckillEvent.filter(id=event_id).update(sold=F("sold") + units)
+            # Last: the sale's row lock is held only until the commit. Conditional, like the
+            # database's CHECK (sold <= total_stock): a sale never counts more than it has,
+            # nor anything once closed (its unsold units went back to the product).
+            counted = await SeckillEvent.filter(
+                id=event_id, closed_at__isnull=True, sold__lte=F("total_stock") - units
+            ).update(sold=F("sold") + units)
+            if not counted:
+                raise NoRoom(event_id)
     done.orders = made
     for entry in fresh:
         bought = entry.user_id in active
@@ -228,6 +259,29 @@ async def _write_once(runtime: Runtime, event_id: int, entries: list[LedgerEntry
         done.announce.append(entry.ticket_id)
         if not bought:
             done.releases.append(entry)
+    return done
+
+
+async def _write_refused(runtime: Runtime, event_id: int, entry: LedgerEntry) -> BatchWrite:
+    """A reservation the database has no room for: a FAILED ticket without an order, whose
+    unit is not given back to Redis (the sale never had it). Only reached when Redis promised
+    more than the sale holds (reservations lost with Redis data, a late job after the close);
+    logged as an error, and the shopper's ticket says why."""
+    event = await SeckillEvent.get(id=event_id)
+    reason = CLOSED_REASON if event.closed_at is not None else NO_ROOM_REASON
+    try:
+        await SeckillTicket.create(
+            id=entry.ticket_id, event_id=event_id, user_id=entry.user_id,
+            quantity=entry.quantity, status=TicketStatus.FAILED, failure_reason=reason,
+            reserved_at=_at(entry.reserved_ms),
+        )  # fmt: skip
+    except IntegrityError:  # a concurrent writer got the ticket in first: it answers ALREADY
+        return await _write_once(runtime, event_id, [entry])
+    logger.error("sale %d had no room for reservation %s: %s", event_id, entry.ticket_id, reason)
+    done = BatchWrite()
+    done.outcomes[entry.ticket_id] = PersistOutcome.FAILED
+    done.states[entry.ticket_id] = "failed"
+    done.announce.append(entry.ticket_id)
     return done
 
 

@@ -3,6 +3,7 @@ interrupted releases, and close ended sales, returning their unsold units to the
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -20,32 +21,50 @@ from flashmart.seckill.store import SaleStore
 
 CLOSED_KEYS_TTL = 86_400
 
+logger = logging.getLogger(__name__)
+
 
 @dataclass
 class ReconcileReport:
     persisted: int = 0
     released: int = 0
     closed: list[int] = field(default_factory=list)
+    failed: list[int] = field(default_factory=list)  # sales whose repair raised (logged)
 
 
 async def reconcile(runtime: Runtime) -> ReconcileReport:
-    """Persist reservations whose job never ran, repeat interrupted releases, close ended sales."""
+    """Persist reservations whose job never ran, repeat interrupted releases, close ended sales.
+
+    Each sale on its own: one that fails (its row gone, a corrupt ledger entry, a bug) is
+    logged with its traceback and listed in `failed`, and the others are still repaired; the
+    next run tries it again."""
     report = ReconcileReport()
     sales = SaleStore.of(runtime)
     older_than = int(time.time() * 1000 - runtime.settings.seckill_reconcile_after_seconds * 1000)
     for event_id in await sales.warm_event_ids():
-        report.persisted += await _persist_stale(runtime, event_id, older_than)
-        released = await SeckillTicket.filter(
-            event_id=event_id, status=TicketStatus.SUCCEEDED, order__status__in=RELEASED_STATUSES
-        )
-        for ticket in released:
-            report.released += await sales.release(
-                event_id=event_id, ticket_id=ticket.id, user_id=ticket.user_id,
-                quantity=ticket.quantity,
-            ) == 1  # fmt: skip
-        if await close_if_done(runtime, event_id):
-            report.closed.append(event_id)
+        try:
+            await _reconcile_sale(runtime, event_id, older_than, report)
+        except Exception:
+            logger.exception("reconciling flash sale %d failed; the others go on", event_id)
+            report.failed.append(event_id)
     return report
+
+
+async def _reconcile_sale(
+    runtime: Runtime, event_id: int, older_than: int, report: ReconcileReport
+) -> None:
+    sales = SaleStore.of(runtime)
+    report.persisted += await _persist_stale(runtime, event_id, older_than)
+    released = await SeckillTicket.filter(
+        event_id=event_id, status=TicketStatus.SUCCEEDED, order__status__in=RELEASED_STATUSES
+    )
+    for ticket in released:
+        report.released += await sales.release(
+            event_id=event_id, ticket_id=ticket.id, user_id=ticket.user_id,
+            quantity=ticket.quantity,
+        ) == 1  # fmt: skip
+    if await close_if_done(runtime, event_id):
+        report.closed.append(event_id)
 
 
 async def _persist_stale(runtime: Runtime, event_id: int, older_than: int) -> int:
@@ -95,4 +114,10 @@ async def close_ended_cold(runtime: Runtime) -> int:
     """Close ended sales that were never warmed (nothing in Redis to wait for)."""
     now = datetime.now(UTC)
     ended = await SeckillEvent.filter(ends_at__lte=now, closed_at__isnull=True).only("id")
-    return sum([await close_if_done(runtime, e.id) for e in ended])
+    closed = 0
+    for event in ended:
+        try:
+            closed += await close_if_done(runtime, event.id)
+        except Exception:  # one sale's failure never keeps the others open
+            logger.exception("closing flash sale %d failed; the others go on", event.id)
+    return closed

@@ -24,13 +24,14 @@ local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local user = ARGV[1]
 local qty = tonumber(ARGV[2])
 
-redis.call('HINCRBY', KEYS[8], now[1], 1)
-redis.call('EXPIRE', KEYS[8], 3600)
-
 local meta = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'soldout')
 if not meta[1] then
-  return {'NOT_WARM', 0}  -- the caller warms and retries: take no token yet
+  -- Not loaded (or lost): the API answers NOT_STARTED. Write nothing, not even the attempt
+  -- counter, so a shopper naming any sale id leaves no key behind.
+  return {'NOT_WARM', 0}
 end
+redis.call('HINCRBY', KEYS[8], now[1], 1)
+redis.call('EXPIRE', KEYS[8], 3600)
 
 -- Token buckets: check both before taking from either.
 local function bucket(key, rate, burst)

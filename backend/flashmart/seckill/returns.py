@@ -18,11 +18,23 @@ from flashmart.seckill.store import SaleStore
 
 async def return_in_transaction(order: Order, units: int) -> None:
     """The database's side, inside the order's status change: the units leave the sale's
-    `sold`; once the sale has closed they go back to the product instead."""
-    event = await SeckillEvent.get(id=order.seckill_event_id)
-    await SeckillEvent.filter(id=event.id).update(sold=F("sold") - units)
-    if event.closed_at is not None:
-        await catalog.increment_stock(event.product_id, units)
+    `sold`; once the sale has closed they go back to the product instead.
+
+    Whether the sale is closed is decided by the conditional update itself, never by a read
+    before it: the update takes the sale's row lock, which `reconcile.close_if_done` also takes
+    to set `closed_at`. A return that got the lock first lowers `sold` before the close reads
+    it, so the close gives the unit to the product; a return that waited for a close sees
+    `closed_at` set (PostgreSQL re-checks the condition on the row the close committed),
+    updates nothing and gives the unit to the product itself. A unit is never lost or given
+    twice."""
+    event_id = order.seckill_event_id
+    if await SeckillEvent.filter(id=event_id, closed_at__isnull=True).update(
+        sold=F("sold") - units
+    ):
+        return
+    await SeckillEvent.filter(id=event_id).update(sold=F("sold") - units)
+    event = await SeckillEvent.get(id=event_id)
+    await catalog.increment_stock(event.product_id, units)
 
 
 async def return_to_redis(runtime: Runtime, order: Order) -> None:

@@ -84,6 +84,23 @@ class WarmState:
 
 
 @dataclass(frozen=True)
+class TicketSnapshot:
+    """A sale's tickets as the database has them, read in one query (for `SaleStore.load`)."""
+
+    live: list[tuple[str, int, int]]  # (ticket id, user id, units): the order holds them
+    dead: list[tuple[str, int, int, int]]  # (ticket id, user id, units, reserved ms): FAILED,
+    # or the order gave its units back
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What loading a cold sale found: units left, and units of reservations in flight."""
+
+    remaining: int
+    in_flight: int
+
+
+@dataclass(frozen=True)
 class Scripts:
     reserve: AsyncScript
     release: AsyncScript
@@ -263,31 +280,54 @@ class SaleStore:
             pipe.pexpire(self.keys.arq_job(ticket_id), DROPPED_JOB_TTL_MS)
 
     # --- warming and forgetting -----------------------------------------------------------
-    async def warm(
+    async def refresh(
+        self, *, event_id: int, starts_ms: int, ends_ms: int, per_user_limit: int, total: int
+    ) -> bool:
+        """Refresh a warm sale's window and limit (warm.lua); False when it is not in Redis,
+        which then needs `load`."""
+        reply = await self._warm(event_id, [starts_ms, ends_ms, per_user_limit, total, "refresh"])
+        return int(reply[0]) == 0
+
+    async def load(
         self,
         *,
         event_id: int,
         starts_ms: int,
         ends_ms: int,
         per_user_limit: int,
-        remaining: int,
         total: int,
-        holdings: dict[int, int],
-    ) -> bool:
-        pairs: list[int] = []
-        for user_id, units in holdings.items():
-            pairs += [user_id, units]
+        snapshot: TicketSnapshot,
+    ) -> Loaded | None:
+        """Load a cold sale from the database's tickets and the ledger (warm.lua): remaining
+        stock and per-user units count the reservations still in flight. None when the sale
+        was warm (then only its window and limit are refreshed: stock is never reset)."""
+        args: list[str | int] = [
+            starts_ms, ends_ms, per_user_limit, total, "load", len(snapshot.live),
+        ]  # fmt: skip
+        for ticket_id, user_id, units in snapshot.live:
+            args += [ticket_id, user_id, units]
+        for ticket_id, user_id, units, reserved_ms in snapshot.dead:
+            args += [ticket_id, user_id, units, reserved_ms]
+        reply = await self._warm(event_id, args)
+        if int(reply[0]) != 1:
+            return None
+        return Loaded(remaining=int(reply[1]), in_flight=int(reply[2]))
+
+    async def _warm(self, event_id: int, args: list[str | int]) -> list[Any]:
         keys = self.keys
-        loaded = await scripts(self.redis).warm(
+        reply: list[Any] = await scripts(self.redis).warm(
             keys=[
                 keys.event_meta(event_id),
                 keys.event_stock(event_id),
                 keys.event_buyers(event_id),
+                keys.event_ledger(event_id),
+                keys.event_pending(event_id),
             ],
-            args=[starts_ms, ends_ms, per_user_limit, remaining, total, *pairs],
+            args=args,
         )
-        await _done(self.redis.sadd(keys.warm_events, event_id))
-        return bool(loaded)
+        if int(reply[0]) >= 0:
+            await _done(self.redis.sadd(keys.warm_events, event_id))
+        return reply
 
     async def forget(self, event_id: int, *, after_seconds: int) -> None:
         """Let a closed event's keys expire (kept a while for audits) and stop reconciling it."""

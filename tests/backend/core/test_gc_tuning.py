@@ -56,3 +56,26 @@ async def test_the_app_settles_its_heap_once_started(app_factory: Any, restored_
         assert gc.get_freeze_count() > 0
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client:
             assert (await client.get("/healthz")).status_code == 200
+
+
+def _full_pauses(text: str) -> float:
+    line = next(
+        row
+        for row in text.splitlines()
+        if row.startswith('flashmart_gc_pause_seconds_count{generation="2"}')
+    )
+    return float(line.rsplit(" ", 1)[1])
+
+
+async def test_collection_pauses_show_at_metrics(app_factory: Any, restored_gc: None) -> None:
+    app = app_factory(gc_young_threshold=4321)
+    transport = ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=transport, base_url="http://t") as client,
+    ):
+        before = _full_pauses((await client.get("/metrics")).text)
+        gc.collect()
+        gc.collect()
+        after = _full_pauses((await client.get("/metrics")).text)
+    assert after - before == 2

@@ -17,7 +17,7 @@ from redis.exceptions import TimeoutError as RedisTimeoutError
 from flashmart.core import embedded_redis
 from flashmart.core.redis import create_redis
 from flashmart.core.redis_mux import RECONNECT_MAX_SECONDS, Endpoint, Multiplexer
-from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore
+from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore, TicketSnapshot
 
 
 def _endpoint(url: str, **changes: object) -> Endpoint:
@@ -205,9 +205,9 @@ async def test_reserve_calls_the_script_over_the_multiplexed_connection_and_relo
     try:
         assert client.mux is not None
         sales = SaleStore(client, keys)
-        await sales.warm(
-            event_id=1, starts_ms=0, ends_ms=2**41, per_user_limit=1,
-            remaining=5, total=5, holdings={},
+        await sales.load(
+            event_id=1, starts_ms=0, ends_ms=2**41, per_user_limit=1, total=5,
+            snapshot=TicketSnapshot(live=[], dead=[]),
         )  # fmt: skip
 
         async def buy(user_id: int) -> ReserveResult:

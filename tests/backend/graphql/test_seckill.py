@@ -183,6 +183,7 @@ async def test_rate_limited_is_top_level_with_retry_after(app_factory, redis) ->
                 Role.ADMIN,
             )
             event_id = await _admin_creates_sale(api, admin, starts_in=600)
+            await api.gql(WARM, {"id": event_id}, token=admin)
             shopper = await _shopper("fast@example.com")
             first = await api.gql(BUY, {"id": event_id}, token=shopper)
             assert first["data"]["seckillBuy"]["userErrors"][0]["code"] == "NOT_STARTED"

@@ -22,7 +22,7 @@ from flashmart.core.errors import DomainFailure, ErrorCode
 from flashmart.core.queue import deserialize_job
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.buy import buy
-from flashmart.seckill.events import EventInput, create_event
+from flashmart.seckill.events import EventInput, create_event, warm_up
 from flashmart.seckill.models import SeckillEvent
 from flashmart.seckill.store import SaleStore
 from flashmart.worker import create_worker
@@ -73,6 +73,14 @@ async def sale(
             per_user_limit=per_user_limit,
         )
     )
+
+
+async def warm_sale(runtime: Runtime, units: int, **options: Any) -> SeckillEvent:
+    """`sale(...)` loaded into Redis, as an administrator or the warm-up cron does (a shopper's
+    buy never warms a sale)."""
+    event = await sale(units, **options)
+    await warm_up(runtime, event.id)
+    return event
 
 
 async def drain(runtime: Runtime) -> int:

@@ -11,7 +11,6 @@ from flashmart.core.errors import ApiError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
-from flashmart.seckill.buy import buy
 from flashmart.seckill.events import warm_up
 from flashmart.seckill.models import SeckillTicket, TicketStatus
 from flashmart.seckill.store import SaleStore
@@ -21,24 +20,31 @@ from tests.backend.seckill.factories import (
     sale,
     shoppers,
     try_buy,
+    warm_sale,
 )
 
 
 async def test_window_edges(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     (user,) = await shoppers(1)
-    early = await sale(5, starts_in=timedelta(minutes=5))
-    late = await sale(6, starts_in=timedelta(hours=-2), lasts=timedelta(hours=1))
+    early = await warm_sale(runtime, 5, starts_in=timedelta(minutes=5))
     assert await try_buy(runtime, user.id, early.id) is ErrorCode.NOT_STARTED
+    closing = await warm_sale(
+        runtime, 6, starts_in=timedelta(seconds=-5), lasts=timedelta(seconds=5.3)
+    )
+    await asyncio.sleep(0.4)
+    assert await try_buy(runtime, user.id, closing.id) is ErrorCode.ENDED  # by Redis's clock
+    late = await sale(6, starts_in=timedelta(hours=-2), lasts=timedelta(hours=1))
     with pytest.raises(DomainFailure) as ended:  # an ended sale cannot even be warmed
-        await buy(runtime, user_id=user.id, event_id=late.id, quantity=1, client_ip="x")
+        await warm_up(runtime, late.id)
     assert ended.value.errors[0].code is ErrorCode.ENDED
+    assert await try_buy(runtime, user.id, late.id) is ErrorCode.NOT_STARTED  # never warm
 
 
 async def test_sold_out_exactly_at_zero_and_per_user_limits(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     users = await shoppers(4)
-    event = await sale(3, per_user_limit=2)
+    event = await warm_sale(runtime, 3, per_user_limit=2)
     assert isinstance(await try_buy(runtime, users[0].id, event.id, 2), str)
     assert await try_buy(runtime, users[0].id, event.id) is ErrorCode.ALREADY_PURCHASED
     assert await try_buy(runtime, users[1].id, event.id, 3) is ErrorCode.LIMIT_EXCEEDED
@@ -52,7 +58,7 @@ async def test_sold_out_exactly_at_zero_and_per_user_limits(runtime: Runtime) ->
 async def test_rate_limit_is_a_top_level_error_with_retry_after(runtime: Runtime) -> None:
     runtime = relaxed(runtime, seckill_user_rate=1.0, seckill_user_burst=2)
     (user,) = await shoppers(1)
-    event = await sale(10, per_user_limit=10)
+    event = await warm_sale(runtime, 10, per_user_limit=10)
     await try_buy(runtime, user.id, event.id)
     await try_buy(runtime, user.id, event.id)
     with pytest.raises(ApiError) as limited:

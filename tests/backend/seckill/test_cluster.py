@@ -27,7 +27,7 @@ from redis.exceptions import RedisClusterException
 
 from flashmart.core import embedded_redis
 from flashmart.core.keys import Keys
-from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore
+from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore, TicketSnapshot
 
 NODES = 3
 SLOTS = 16384
@@ -158,11 +158,11 @@ async def test_concurrent_reservations_on_a_cluster_sell_exactly_the_stock(
     sales = SaleStore(as_redis(cluster), keys)
     now_ms = int(time.time() * 1000)
     for event_id in EVENTS:
-        loaded = await sales.warm(
+        loaded = await sales.load(
             event_id=event_id, starts_ms=now_ms - 60_000, ends_ms=now_ms + 3_600_000,
-            per_user_limit=1, remaining=UNITS, total=UNITS, holdings={},
+            per_user_limit=1, total=UNITS, snapshot=TicketSnapshot(live=[], dead=[]),
         )  # fmt: skip
-        assert loaded
+        assert loaded is not None and loaded.remaining == UNITS
 
     attempts = [(e, u) for e in EVENTS for u in range(1, SHOPPERS + 1) for _ in range(2)]
     results = await asyncio.gather(*(_reserve(cluster, keys, e, u) for e, u in attempts))

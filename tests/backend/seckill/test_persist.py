@@ -28,6 +28,7 @@ from tests.backend.seckill.factories import (
     sale,
     shoppers,
     try_buy,
+    warm_sale,
 )
 
 
@@ -35,7 +36,7 @@ async def test_a_job_run_twice_makes_one_order(runtime: Runtime) -> None:
     """Crash window 3: at-least-once delivery runs the same job twice, even concurrently."""
     runtime = relaxed(runtime)
     (user,) = await shoppers(1)
-    event = await sale(3)
+    event = await warm_sale(runtime, 3)
     ticket_id = await try_buy(runtime, user.id, event.id)
     assert isinstance(ticket_id, str)
     entry = await SaleStore.of(runtime).ledger_entry(event.id, ticket_id)
@@ -57,7 +58,7 @@ async def test_a_job_run_twice_makes_one_order(runtime: Runtime) -> None:
 async def test_deactivated_shopper_gets_failed_ticket_and_unit_back(runtime: Runtime) -> None:
     runtime = relaxed(runtime)
     user, other = await shoppers(2)
-    event = await sale(1)
+    event = await warm_sale(runtime, 1)
     ticket_id = await try_buy(runtime, user.id, event.id)
     user.is_active = False
     await user.save()
