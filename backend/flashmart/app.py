@@ -215,6 +215,8 @@ async def readyz(request: Request) -> Response:
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             checks[name] = f"unavailable: {type(exc).__name__}"
     ready = all(v == "ok" for v in checks.values())
+    if runtime.durability is not None:  # reported, never a reason to stop serving
+        checks["durability"] = runtime.durability.readiness
     return JSONResponse({"status": "ok" if ready else "unavailable", "checks": checks},
                         status_code=200 if ready else 503)  # fmt: skip
 

@@ -20,7 +20,10 @@ async def test_healthz(api: Api) -> None:
 async def test_readyz_reports_database_and_redis(api: Api) -> None:
     response = await api.http.get("/readyz")
     assert response.status_code == 200
-    assert response.json()["checks"] == {"database": "ok", "redis": "ok"}
+    checks = response.json()["checks"]
+    assert (checks["database"], checks["redis"]) == ("ok", "ok")
+    # reported, not a readiness condition: the test Redis may be an everysec one
+    assert checks["durability"] == "ok" or checks["durability"].startswith("warning:")
 
 
 async def test_readyz_is_503_when_redis_is_down(app_factory, tmp_path) -> None:  # type: ignore[no-untyped-def]

