@@ -11,7 +11,9 @@ import sys
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
+from typing import Any
 
+import httpx
 import pytest
 import redis as sync_redis
 from redis.asyncio import Redis
@@ -20,8 +22,10 @@ from flashmart.core import durability, embedded_redis
 from flashmart.core.errors import ApiError, TopLevelCode
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Durability, Settings
+from flashmart.graphql.ids import encode_id
 from flashmart.seckill.events import warm_up
 from flashmart.seckill.store import SaleStore
+from tests.backend.helpers import Api, token_for
 from tests.backend.seckill.factories import relaxed, sale, shoppers, try_buy
 
 
@@ -229,3 +233,42 @@ async def test_fast_never_waits(runtime: Runtime, tmp_path: Path) -> None:
                 async with Runtime.open(settings, redis_url=primary.url, broker=True) as own:
                     assert own.durability is not None
                     assert own.durability.wait is None and own.durability.warning is None
+
+
+BUY = (
+    "mutation Buy($e: ID!) { seckillBuy(eventId: $e) { ticket { id status } userErrors { code } } }"
+)
+
+
+@pytest.mark.parametrize("buy_lane", [True, False])
+async def test_over_http_a_buy_no_replica_acknowledged_is_service_unavailable(
+    app_factory: Any, tmp_path: Path, buy_lane: bool
+) -> None:
+    """What the shopper sees, through the buy lane and through generic execution: QUEUED
+    while the replica acknowledges, then the retryable top-level error, never an internal one."""
+    with _own_redis(tmp_path / "primary", Durability.FAST) as primary:
+        async with _client(primary.url) as client:
+            with _replica_of(tmp_path, primary.url) as replica:
+                await _await_replicas(client, 1)
+                app = app_factory(
+                    redis_url=primary.url,
+                    seckill_durability=Durability.DURABLE,
+                    seckill_replica_wait_ms=300,
+                    graphql_buy_lane=buy_lane,
+                )
+                async with app.router.lifespan_context(app):
+                    transport = httpx.ASGITransport(app=app)
+                    async with httpx.AsyncClient(transport=transport, base_url="http://t") as http:
+                        api = Api(http)
+                        buyers = await shoppers(2)
+                        event = await sale(10)
+                        gid = encode_id("SeckillEvent", event.id)
+                        first = await api.gql(BUY, {"e": gid}, token=token_for(buyers[0].id))
+                        assert first["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
+                        replica.kill()
+                        replica.wait()
+                        await _await_replicas(client, 0)
+                        second = await api.gql(BUY, {"e": gid}, token=token_for(buyers[1].id))
+    assert second["data"] is None
+    (error,) = second["errors"]
+    assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "retryAfter": 1}
