@@ -73,6 +73,7 @@ FAULT_AT_S = 2.0  # load before the fault
 # The longest a scenario can take: load before the fault, the fault, recovery bound, the last
 # persists, the audit; a scenario is started only with this much of the budget left.
 SCENARIO_WORST_S = 100.0
+HEALTHY_WAIT_S = 15.0  # before a scenario, for the stack to be whole again
 RECOVERY_WINDOW = 10  # the latest answers that must all be served buys
 SETTLE_S = 1.0  # an acknowledged reservation is due in the database this long after
 REQUEST_TIMEOUT_S = 10.0
@@ -464,6 +465,7 @@ class Row:
     balance: int | None = None  # total - sold - in flight - remaining (audit's figures)
     notes: list[str] = field(default_factory=list)
     misses: list[str] = field(default_factory=list)
+    skipped: bool = False  # the fault does not apply here (the load and counts still ran)
 
 
 class Chaos:
@@ -565,8 +567,11 @@ class Chaos:
             log("redis-server is not answering: restarting it from its files")
             self.redis.kill()
             self.redis.start()
-        if self.stack.healthy():
-            return
+        deadline = time.monotonic() + HEALTHY_WAIT_S  # a restarted process may still start
+        while time.monotonic() < deadline:
+            if self.stack.healthy():
+                return
+            time.sleep(0.5)
         log(f"the stack is not healthy before {name}: restarting `flashmart run`")
         self.stack.restart()
         if self.rows:
@@ -691,6 +696,7 @@ class Chaos:
         if name == "db-terminate":
             if not self.db.postgres:
                 row.notes.append("skipped: SQLite has no server connections")
+                row.skipped = True
                 return time.monotonic()
             count = await self.db.terminate_backends()
             row.notes.append(f"{count} backends of {self.db.name} terminated")
@@ -825,7 +831,7 @@ class Chaos:
             lines.append((
                 r.scenario, str(r.acknowledged), str(r.persisted), str(r.failed), lost,
                 str(r.oversold), f"{r.recover_s} s" if r.recover_s is not None else "no",
-                r.audit or "-", _codes(r.errors), "PASS" if not r.misses else "MISS",
+                r.audit or "-", _codes(r.errors), verdict(r),
             ))  # fmt: skip
         widths = [max(len(line[i]) for line in lines) for i in range(len(head))]
         print()
@@ -859,6 +865,10 @@ class Chaos:
             + "\n"
         )
         log(f"results in {path}")
+
+
+def verdict(row: Row) -> str:
+    return "MISS" if row.misses else "SKIP" if row.skipped else "PASS"
 
 
 def _codes(errors: dict[str, int]) -> str:
