@@ -186,6 +186,7 @@ def machine_info(database: str, redis_url: str) -> dict[str, Any]:
     try:
         info: dict[str, Any] = client.info("server")  # type: ignore[assignment]
         redis_version = info.get("redis_version", "?")
+        fsync = client.config_get("appendfsync").get("appendfsync", "?")
     finally:
         client.close()
     versions = {}
@@ -203,7 +204,7 @@ def machine_info(database: str, redis_url: str) -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "database": database,
-        "redis": f"Redis {redis_version} (embedded, AOF everysec)",
+        "redis": f"Redis {redis_version} (embedded, AOF {fsync})",
         "loadavg_at_start": [round(load1, 2), round(load5, 2)],
         "packages": versions,
     }
@@ -449,6 +450,19 @@ def print_summary(results: dict[str, Any]) -> None:
         )
     )
     rows.extend(_crowd_rows(results))
+    fsync = results.get("durability")
+    if fsync:
+        fast, durable = fsync["runs"]["fast"], fsync["runs"]["durable"]
+        rows.append(
+            (
+                "fsync: fast vs durable",
+                f"{fast['requests_per_s']:,.0f} vs {durable['requests_per_s']:,.0f} req/s, p99 "
+                f"{fast['latency_ms']['p99']:.1f} vs {durable['latency_ms']['p99']:.1f} ms "
+                '(appendfsync everysec vs always; SECKILL_DURABILITY, README "Failures")',
+            )
+        )
+        for name, run in (("fast", fast), ("durable", durable)):
+            rows.append((f"{name} fsync audit", _audit_text(run["drain"]["audit"])))
     for key, title in (("cold_crowd", "cold crowd"), ("live_crowd", "live crowd")):
         if key in results:
             rows.append((f"{title} audit", _audit_text(results[key]["drain"]["audit"])))

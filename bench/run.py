@@ -12,6 +12,9 @@ ceilings and a naive baseline. See docs/bench.md.
    crowds   on fresh sales, each audited: the same storm by new shoppers on new connections
             with no warm-up (cold crowd); then again while thousands of graphql-ws
             subscribers (bench/crowd.py) watch the sale from before it starts (live crowd)
+   fsync    on fresh sales, each audited: the cold crowd's storm with Redis's AOF fsynced
+            every second (SECKILL_DURABILITY=fast) and before every reply (durable), side by
+            side (CONFIG SET appendfsync on the benchmark's own Redis)
 5. compare  (a) the reserve script called directly; (b) a bare Starlette route doing the same
             Redis work; (c) the purchase through the database only, same GraphQL stack
 6. report   bench/results/<timestamp>.json and .png (and latest.json / latest.png)
@@ -96,6 +99,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument(
         "--skip-crowds", action="store_true", help="neither the cold nor the live crowd"
+    )
+    parser.add_argument(
+        "--skip-durability", action="store_true", help="no fast-vs-durable fsync storms"
     )
     parser.add_argument("--skip-cold-crowd", action="store_true")
     parser.add_argument("--skip-live-crowd", action="store_true")
@@ -337,6 +343,7 @@ class Bench:
         from stack import prepare, scratch_database
 
         from flashmart.core import embedded_redis
+        from flashmart.core.settings import Durability
 
         cfg, tmp, procs = self.cfg, self.tmp, self.procs
         self.pages = cfg.page_loads_per_second > 0 and not (cfg.skip_crowds or cfg.skip_live_crowd)
@@ -346,9 +353,13 @@ class Bench:
 
         # 1. prepare --------------------------------------------------------------------------
         log(f"temp dir {tmp}")
-        server = embedded_redis.start(tmp, reuse=False)
+        durability = Durability(os.environ.get("SECKILL_DURABILITY", Durability.DURABLE.value))
+        server = embedded_redis.start(tmp, reuse=False, durability=durability)
         self.cleanup.callback(server.stop)
-        log(f"embedded Redis at {server.url}")
+        fsync = embedded_redis.appendfsync_for(durability)
+        log(
+            f"embedded Redis at {server.url} (SECKILL_DURABILITY={durability}: appendfsync {fsync})"
+        )
         database_url, database = scratch_database(tmp, cfg.sqlite, self.cleanup)
         self.cleanup.callback(procs.stop_all)  # before the database is dropped, Redis stopped
         inherited = {
@@ -439,6 +450,8 @@ class Bench:
             crowds["live_crowd"] = self.live_crowd(
                 port, groups, server.url, seckill, crowds.get("cold_crowd")
             )
+        if not cfg.skip_durability:
+            crowds["durability"] = self.durability(port, groups, server.url, fsync)
         procs.stop(api)
         procs.stop(worker)
 
@@ -456,6 +469,8 @@ class Bench:
                 "workers": cfg.workers,
                 "per_user_limit": 1,
                 "warmup_pass": not cfg.no_warmup,
+                "seckill_durability": durability.value,
+                "redis_appendfsync": fsync,
                 "subscribers": None if cfg.skip_crowds or cfg.skip_live_crowd else cfg.subscribers,
                 "load_generator": "bench/loadgen.py: asyncio (uvloop) HTTP/1.1 keep-alive, "
                 "one request in flight per connection",
@@ -477,11 +492,13 @@ class Bench:
             "vs_naive": ratio(rps, results.get("naive", {}).get("requests_per_s")),
         }
         correct = audit["oversold"] == 0 and audit["undersold"] == 0 and audit["passed"]
+        storms = [c for k, c in crowds.items() if k != "durability"]
+        storms += list(crowds.get("durability", {}).get("runs", {}).values())
         crowds_correct = all(
             c["drain"]["audit"]["passed"]
             and c["drain"]["audit"]["oversold"] == 0
             and c["drain"]["audit"]["undersold"] == 0
-            for c in crowds.values()
+            for c in storms
         )
         results["target"] = {
             "rps": TARGET_RPS,
@@ -560,6 +577,63 @@ class Bench:
         )
         result["drain"] = self.drain_and_audit(redis_url, sale["event_id"], result)
         return result
+
+    def durability(
+        self, port: int, groups: dict[str, int], redis_url: str, configured: str
+    ) -> dict[str, Any]:
+        """The cold crowd's storm twice, on fresh sales by fresh shoppers: Redis's AOF fsynced
+        every second (SECKILL_DURABILITY=fast), then before every reply (durable), switched
+        with CONFIG SET on the benchmark's own Redis; the API answers the same either way
+        (no replica: no WAIT), so the difference is what the fsync costs."""
+        import redis
+        from report import ratio
+        from stack import fresh_sale, fresh_shoppers
+
+        cfg = self.cfg
+        count = len(self.users)
+        client = redis.Redis.from_url(redis_url)
+        runs: dict[str, Any] = {}
+        try:
+            for setting, fsync in (("fast", "everysec"), ("durable", "always")):
+                client.config_set("appendfsync", fsync)
+                log(
+                    f"{setting}: appendfsync {fsync}; {count:,} fresh shoppers, a fresh sale of "
+                    f"{cfg.units} units, {count * cfg.attempts:,} seckillBuy on new connections"
+                )
+                shoppers = asyncio.run(fresh_shoppers(count, redis_url))
+                sale = asyncio.run(
+                    fresh_sale(cfg.units, redis_url, datetime.now(UTC) - timedelta(seconds=1))
+                )
+                result = self.drive(
+                    f"{setting} fsync", port, None, self.crowd_storm(sale, shoppers), groups
+                )
+                result["appendfsync"] = fsync
+                lat = result["latency_ms"]
+                log(
+                    f"    {result['requests_per_s']:,.0f} req/s, p50 {lat['p50']:.1f} ms, p99 "
+                    f"{lat['p99']:.1f} ms, {result['outcomes']}"
+                )
+                result["drain"] = self.drain_and_audit(redis_url, sale["event_id"], result)
+                runs[setting] = result
+        finally:
+            client.config_set("appendfsync", configured)
+            client.close()
+        fast, durable = runs["fast"], runs["durable"]
+        summary = {
+            "runs": runs,
+            "requests_per_s_durable_vs_fast": ratio(
+                durable["requests_per_s"], fast["requests_per_s"]
+            ),
+            "p99_durable_vs_fast": ratio(durable["latency_ms"]["p99"], fast["latency_ms"]["p99"]),
+        }
+        log("    fsync cost     fast (everysec)      durable (always)")
+        for label, key in (("req/s", None), ("p50 ms", "p50"), ("p99 ms", "p99")):
+            a, b = (
+                (r["requests_per_s"] if key is None else r["latency_ms"][key])
+                for r in (fast, durable)
+            )
+            log(f"    {label:<14} {a:>15,.1f}      {b:>15,.1f}")
+        return summary
 
     def live_crowd(
         self,

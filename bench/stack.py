@@ -45,13 +45,15 @@ async def _pg_execute(admin_url: str, sql: str) -> str:
         await conn.close()
 
 
-def scratch_database(tmp: Path, force_sqlite: bool, stack: contextlib.ExitStack) -> tuple[str, str]:
+def scratch_database(
+    tmp: Path, force_sqlite: bool, stack: contextlib.ExitStack, prefix: str = "fmbench"
+) -> tuple[str, str]:
     """(DATABASE_URL, description): a scratch PostgreSQL database dropped at exit, else SQLite."""
     if not force_sqlite:
         base = os.environ.get("BENCH_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432").rstrip(
             "/"
         )
-        name = f"fmbench_{secrets.token_hex(4)}"
+        name = f"{prefix}_{secrets.token_hex(4)}"
         try:
             version = asyncio.run(_pg_execute(f"{base}/postgres", f'CREATE DATABASE "{name}"'))
         except Exception as exc:  # noqa: BLE001 - any failure means "use SQLite"

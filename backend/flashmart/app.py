@@ -235,6 +235,8 @@ async def readyz(request: Request) -> Response:
         checks["worker"] = "unavailable: no health report from a worker"
     ready = all(checks[name] == "ok" for name in REQUIRED)
     status = "unavailable" if not ready else "ok" if checks["worker"] == "ok" else "degraded"
+    if runtime.durability is not None:  # reported, never a reason to stop serving
+        checks["durability"] = runtime.durability.readiness
     return JSONResponse({"status": status, "checks": checks}, status_code=200 if ready else 503)
 
 

@@ -58,7 +58,7 @@ def serve(
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
     }
-    with ensure_redis_url(settings.data_dir):
+    with ensure_redis_url(settings.data_dir, settings.seckill_durability):
         if processes > 1 and serving.SUPPORTED:
             # Each process on its own SO_REUSEPORT socket: connections spread evenly.
             grace = GRACEFUL_SHUTDOWN_SECONDS + 5
@@ -77,7 +77,7 @@ def worker(
     from flashmart.worker import create_worker
 
     settings = _settings()
-    with ensure_redis_url(settings.data_dir) as url:
+    with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
         if check:
             from arq.worker import async_check_health
 
@@ -115,7 +115,7 @@ def seed(
     from flashmart.seed import run_seed
 
     settings = _settings()
-    with ensure_redis_url(settings.data_dir):
+    with ensure_redis_url(settings.data_dir, settings.seckill_durability):
         asyncio.run(run_seed(Settings(), shoppers=shoppers))
 
 
@@ -180,7 +180,7 @@ def run(
     configure_logging(settings.log_level, json_lines=settings.log_json)
     host = host or settings.host
     port = port or settings.port
-    with ensure_redis(settings.data_dir) as (url, server):
+    with ensure_redis(settings.data_dir, settings.seckill_durability) as (url, server):
         typer.echo(f"redis: {url}")
         migrate()
         if seed_data:
@@ -262,7 +262,7 @@ def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's datab
             typer.echo(f"  [{'PASS' if check.passed else 'FAIL'}] {check.name}: {check.detail}")
         return report.passed
 
-    with ensure_redis_url(settings.data_dir) as url:
+    with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
         if not asyncio.run(go(url)):
             raise typer.Exit(1)
 

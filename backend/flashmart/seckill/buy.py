@@ -6,16 +6,19 @@ order later (`persist.py`); until then the ticket is read from the reservation l
 
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from dataclasses import dataclass
 
-from flashmart.core.errors import ErrorCode, rate_limited
+from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.errors import REFUSALS
 from flashmart.seckill.events import fail
 from flashmart.seckill.models import SeckillTicket, TicketStatus
 from flashmart.seckill.store import PERSIST_JOB, ReserveCode, ReserveResult, SaleStore
+
+logger = logging.getLogger("flashmart.seckill")
 
 
 @dataclass(frozen=True)
@@ -45,6 +48,8 @@ async def buy(
     ticket_id = uuid.uuid4().hex
     enqueue = settings.seckill_enqueue_in_script
     result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
+    if result.replicated >= 0 and result.code is ReserveCode.OK:
+        _check_replicated(runtime, result)
     if result.code is ReserveCode.RATE_LIMITED:
         raise rate_limited(result.value / 1000)
     if result.code is not ReserveCode.OK:
@@ -75,6 +80,7 @@ async def _reserve(
     enqueue: bool,
 ) -> ReserveResult:
     s = runtime.settings
+    plan = runtime.durability
     return await SaleStore.of(runtime).reserve(
         event_id=event_id,
         user_id=user_id,
@@ -86,7 +92,18 @@ async def _reserve(
         ip_rate=s.seckill_ip_rate,
         ip_burst=s.seckill_ip_burst,
         enqueue=enqueue,
+        wait=plan.wait if plan is not None else None,
     )
+
+
+def _check_replicated(runtime: Runtime, result: ReserveResult) -> None:
+    """Durable on a replica: no replica acknowledged in time, so no QUEUED answer. The
+    reservation stands and the worker persists it; the shopper finds the ticket on retry."""
+    plan = runtime.durability
+    needed = plan.wait[0] if plan is not None and plan.wait is not None else 0
+    if result.replicated < needed:
+        logger.warning("reservation not acknowledged by a replica in time")
+        raise service_unavailable(1)
 
 
 async def ticket_for(runtime: Runtime, *, ticket_id: str, user_id: int) -> TicketView | None:

@@ -51,6 +51,7 @@ class ReserveCode(StrEnum):
 class ReserveResult:
     code: ReserveCode
     value: int  # remaining units, retry-after ms, ms to start or units still allowed
+    replicated: int = -1  # replicas that acknowledged the script's writes (-1: not asked)
 
 
 @dataclass(frozen=True)
@@ -188,9 +189,11 @@ class SaleStore:
         ip_rate: float,
         ip_burst: int,
         enqueue: bool,
+        wait: tuple[int, int] | None = None,
     ) -> ReserveResult:
         """reserve.lua: rate limits, window, per-user limit, stock, ledger and (with
-        `enqueue`) the persist job, in one call."""
+        `enqueue`) the persist job, in one call. `wait` (replicas, timeout ms): follow it
+        with WAIT on the same connection (core/durability.py)."""
         keys = self.keys
         script_keys = [
             *self._event_keys(event_id),
@@ -205,12 +208,34 @@ class SaleStore:
             "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
         ]  # fmt: skip
         redis = self.redis
+        if wait is not None:
+            return await self._reserve_and_wait(script_keys, args, wait)
         mux = getattr(redis, "mux", None)
         if mux is not None:  # every buy of this event-loop turn in one write (core/redis_mux.py)
             code, value = await run_script(mux, scripts(redis).reserve, script_keys, args)
         else:
             code, value = await scripts(redis).reserve(keys=script_keys, args=args)
         return ReserveResult(code=ReserveCode(code.decode()), value=int(value))
+
+    async def _reserve_and_wait(
+        self, script_keys: list[str], args: list[str | int], wait: tuple[int, int]
+    ) -> ReserveResult:
+        """The script and WAIT in one pipeline on one pooled connection (WAIT counts that
+        connection's writes; on the shared multiplexed one it would hold every other buy)."""
+        script = scripts(self.redis).reserve
+        for _ in range(2):
+            async with self.redis.pipeline(transaction=False) as pipe:
+                pipe.execute_command("EVALSHA", script.sha, len(script_keys), *script_keys, *args)
+                pipe.execute_command("WAIT", *wait)
+                reply, replicated = await pipe.execute(raise_on_error=False)
+            if needs_script(reply):  # Redis forgot the script: nothing ran, load and again
+                await self.redis.script_load(script.script)
+                continue
+            if isinstance(replicated, Exception):
+                raise replicated
+            code, value = reply
+            return ReserveResult(ReserveCode(code.decode()), int(value), int(replicated))
+        raise NoScriptError("the reserve script could not be loaded")
 
     async def release(self, *, event_id: int, ticket_id: str, user_id: int, quantity: int) -> int:
         """1 released now, 0 already released, -1 event not warm (the database is the truth)."""
