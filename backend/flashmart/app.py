@@ -25,7 +25,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from flashmart import static
 from flashmart.core import metrics
 from flashmart.core.db import close_db, init_db, ping_db
-from flashmart.core.gc_tuning import settle_heap
+from flashmart.core.gc_tuning import HeapKeeper, settle_heap
 from flashmart.core.logging import configure_logging, request_id_var
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
@@ -141,8 +141,14 @@ class FlashMartApp(Starlette):
     buy_lane: BuyLane | None = None
     cors: CORSMiddleware | None = None
     max_body_bytes = 0
+    last_request = 0.0  # monotonic time the last HTTP request started (the heap keeper's cue)
+
+    def idle_seconds(self) -> float:
+        return time.monotonic() - self.last_request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http":
+            self.last_request = time.monotonic()
         lane = self.buy_lane
         if lane is None or not self._offered(scope):
             await super().__call__(scope, receive, send)
@@ -275,7 +281,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
             ) as runtime:
                 app.state.runtime = runtime
                 settle_heap(settings.gc_young_threshold)  # start-up is done
-                yield
+                async with _heap_keeper(app, settings):
+                    yield
         finally:
             if manage_database:
                 await close_db()
@@ -325,6 +332,26 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         app.cors = CORSMiddleware(_unused_app, **cors)  # its `send`: the stack's CORS headers
         app.max_body_bytes = settings.max_body_bytes
     return app
+
+
+@contextlib.asynccontextmanager
+async def _heap_keeper(app: Starlette, settings: Settings) -> AsyncIterator[None]:
+    """Tidy the heap between bursts of requests (core/gc_tuning.py) while the app serves."""
+    interval = settings.gc_keeper_interval_seconds
+    if not interval or settings.gc_young_threshold <= 0 or not isinstance(app, FlashMartApp):
+        yield
+        return
+    keeper = HeapKeeper(
+        interval=interval, full_every=settings.gc_keeper_full_every_seconds, idle=app.idle_seconds
+    )
+    app.state.heap_keeper = keeper
+    task = asyncio.create_task(keeper.run(), name="heap-keeper")
+    try:
+        yield
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
 
 
 async def _unused_app(scope: Scope, receive: Receive, send: Send) -> None:

@@ -67,6 +67,11 @@ class Settings(BaseSettings):
     # Collect young objects every N allocations after start-up froze the rest (core/gc_tuning.py);
     # 0 keeps Python's defaults.
     gc_young_threshold: int = Field(default=20_000, ge=0)
+    # API processes: in quiet moments, collect the young generations and freeze what survived
+    # (core/gc_tuning.py HeapKeeper) every N seconds (0: never), and run a full collection
+    # every GC_KEEPER_FULL_EVERY_SECONDS.
+    gc_keeper_interval_seconds: float = Field(default=1.0, ge=0)
+    gc_keeper_full_every_seconds: float = Field(default=300.0, gt=0)
 
     worker_health_check_interval: int = Field(default=10, ge=1)
     worker_job_timeout: int = Field(default=60, ge=1)

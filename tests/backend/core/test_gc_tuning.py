@@ -3,6 +3,7 @@ often, and still collects garbage made later."""
 
 from __future__ import annotations
 
+import asyncio
 import gc
 import weakref
 from collections.abc import Iterator
@@ -11,7 +12,7 @@ from typing import Any
 import pytest
 from httpx import ASGITransport, AsyncClient
 
-from flashmart.core.gc_tuning import settle_heap
+from flashmart.core.gc_tuning import QUIET_SECONDS, HeapKeeper, settle_heap
 
 
 @pytest.fixture
@@ -79,3 +80,48 @@ async def test_collection_pauses_show_at_metrics(app_factory: Any, restored_gc: 
         gc.collect()
         after = _full_pauses((await client.get("/metrics")).text)
     assert after - before == 2
+
+
+def test_the_keeper_freezes_survivors_only_in_a_quiet_moment(restored_gc: None) -> None:
+    settle_heap(5000)
+    busy = HeapKeeper(interval=1, full_every=3600, idle=lambda: 0.0)
+    quiet = HeapKeeper(interval=1, full_every=3600, idle=lambda: 60.0)
+    survivors = [Node() for _ in range(1000)]  # young, alive: what a burst leaves behind
+    frozen = gc.get_freeze_count()
+    assert not busy.tidy()
+    assert gc.get_freeze_count() == frozen
+    assert any(o is survivors[0] for o in gc.get_objects())  # still walked by collections
+    assert quiet.tidy()
+    assert gc.get_freeze_count() >= frozen + len(survivors)
+    assert not any(o is survivors[0] for o in gc.get_objects())  # out of the collector's sight
+
+
+def test_the_keepers_full_pass_frees_cycles_that_died_frozen(restored_gc: None) -> None:
+    settle_heap(5000)
+    keeper = HeapKeeper(interval=1, full_every=3600, idle=lambda: 60.0)
+    a, b = Node(), Node()
+    a.other, b.other = b, a
+    gone = weakref.ref(a)
+    keeper.tidy()  # the pair is frozen while alive
+    del a, b  # now a cycle among frozen objects: only a full pass with unfreeze frees it
+    gc.collect()
+    assert gone() is not None
+    keeper.full_every = 0  # due
+    assert keeper.tidy() and keeper.full_passes == 1
+    assert gone() is None
+
+
+async def test_the_app_runs_the_keeper_between_requests(
+    app_factory: Any, restored_gc: None
+) -> None:
+    app = app_factory(gc_young_threshold=5000, gc_keeper_interval_seconds=0.05)
+    async with (
+        app.router.lifespan_context(app),
+        AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client,
+    ):
+        keeper = app.state.heap_keeper
+        assert (await client.get("/healthz")).status_code == 200
+        await asyncio.sleep(0.2)
+        assert keeper.passes == 0  # a request started less than QUIET_SECONDS ago
+        await asyncio.sleep(QUIET_SECONDS + 0.2)
+        assert keeper.passes >= 1
