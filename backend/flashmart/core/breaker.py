@@ -17,6 +17,7 @@ violation says the dependency is up.
 from __future__ import annotations
 
 import errno
+import logging
 import math
 import sqlite3
 import time
@@ -26,6 +27,10 @@ import asyncpg  # type: ignore[import-untyped]
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from tortoise.exceptions import DBConnectionError, OperationalError
+
+from flashmart.core import metrics
+
+logger = logging.getLogger("flashmart.breaker")
 
 
 class State(Enum):
@@ -119,7 +124,10 @@ class Breaker:
             self.admit()
 
     def succeeded(self) -> None:
-        """Called after a call that reached the dependency (when `failures` or not `closed`)."""
+        """Called after a call that reached the dependency (when `failures` is not 0)."""
+        if not self.closed:
+            logger.warning("%s is back: circuit breaker closed", self.name)
+            metrics.BREAKER_OPEN.labels(self.name).set(0)
         self.failures = 0
         self.closed = True
         self.trial_at = None
@@ -128,6 +136,15 @@ class Breaker:
         """Called after a connection failure or timeout of the dependency."""
         self.failures += 1
         if not self.closed or self.failures >= self.failure_threshold:
+            if self.closed:
+                logger.warning(
+                    "%s unreachable %d times in a row: circuit breaker open for %.1f s",
+                    self.name,
+                    self.failures,
+                    self.open_seconds,
+                )
+                metrics.BREAKER_OPEN.labels(self.name).set(1)
+                metrics.BREAKER_OPENED.labels(self.name).inc()
             self.closed = False
             self.opened_at = time.monotonic()
             self.trial_at = None
@@ -138,7 +155,9 @@ class Breaker:
         return self.error(self.name, max(left, 0.0) if not self.closed else self.open_seconds)
 
     def reset(self) -> None:
-        self.succeeded()
+        if not self.closed:
+            metrics.BREAKER_OPEN.labels(self.name).set(0)
+        self.failures, self.closed, self.trial_at = 0, True, None
 
 
 REDIS_OUTAGES: tuple[type[BaseException], ...] = (

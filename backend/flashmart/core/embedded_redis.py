@@ -71,8 +71,11 @@ class EmbeddedRedis:
                 self.process.wait()
 
 
-def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> EmbeddedRedis:
-    """Start (or join) the embedded server whose files live under `data_dir/redis`."""
+def start(
+    data_dir: Path, *, reuse: bool = True, timeout: float = 10.0, port: int | None = None
+) -> EmbeddedRedis:
+    """Start (or join) the embedded server whose files live under `data_dir/redis`; `port`
+    (default: a free one) restarts a stopped server where its clients look for it."""
     workdir = (data_dir / "redis").resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir / STATE_FILE
@@ -81,7 +84,7 @@ def start(data_dir: Path, *, reuse: bool = True, timeout: float = 10.0) -> Embed
         url = f"redis://127.0.0.1:{port_text}/0"
         if _ping(url):
             return EmbeddedRedis(url=url, pid=int(pid_text or 0), owned=False)
-    port = _free_port()
+    port = port or _free_port()
     process = subprocess.Popen(
         [
             str(redis_server_binary()),
