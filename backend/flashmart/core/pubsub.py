@@ -79,6 +79,7 @@ class Broker:
         control_channel: str,
         connect_timeout: float | None = 2.0,
         reply_timeout: float = 2.0,
+        ping_after: float = PING_AFTER,
     ) -> None:
         instance = uuid.uuid4().hex
         self.client_name = f"flashmart-pubsub-{instance}"  # in CLIENT LIST, for operators
@@ -94,6 +95,7 @@ class Broker:
         )
         self.reply_timeout = reply_timeout
         self.connect_timeout = connect_timeout
+        self.ping_after = ping_after
         self._heard = 0.0  # loop time of the last reply or message on the connection
         self._pinged: float | None = None  # loop time of an unanswered PING
         self._control = f"{control_channel}:{instance}"
@@ -201,13 +203,13 @@ class Broker:
                 backoff = min(backoff * 2, MAX_BACKOFF)
 
     async def _check_alive(self) -> None:
-        """PING a connection that has been quiet for PING_AFTER; give it up when the reply
+        """PING a connection that has been quiet for `ping_after`; give it up when the reply
         does not come within the reply timeout (Redis stalled, or the peer vanished)."""
         now = asyncio.get_running_loop().time()
         if self._pinged is not None:
             if now - self._pinged > self.reply_timeout:
                 raise RedisConnectionError("pub/sub: no reply to PING")
-        elif now - self._heard > PING_AFTER and self._pubsub is not None:
+        elif now - self._heard > self.ping_after and self._pubsub is not None:
             self._pinged = now
             await self._pubsub.ping()  # answered as a "pong" message on this connection
 
