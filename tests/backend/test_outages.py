@@ -131,12 +131,16 @@ async def test_a_stalled_redis_answers_buys_service_unavailable_fast(
             assert time.monotonic() - started < 0.05
             _assert_unavailable(body, headers)
             assert app.buy_lane.answered >= 22  # all of them in the buy lane
+            exposed = (await client.get("/metrics")).text
+            assert 'flashmart_breaker_open{dependency="redis"} 1.0' in exposed
 
             await asyncio.to_thread(sleeper.join)
             await asyncio.sleep(1.1)  # the breaker's open period
             body, _ = await _buy(client, gid, users[22])  # the trial
             assert _queued(body), body
             assert runtime.redis.breaker.state is State.CLOSED
+            exposed = (await client.get("/metrics")).text
+            assert 'flashmart_breaker_open{dependency="redis"} 0.0' in exposed
             for user in users[23:26]:
                 body, _ = await _buy(client, gid, user)
                 assert _queued(body), body
