@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 import time
 from pathlib import Path
 
 import pytest
 import redis as sync_redis
+from redis.exceptions import RedisError
 
 from flashmart.core import embedded_redis
 from flashmart.core.breaker import (
@@ -18,6 +20,8 @@ from flashmart.core.breaker import (
     is_database_outage,
 )
 from flashmart.core.redis import create_redis
+from flashmart.core.runtime import Runtime
+from flashmart.core.settings import Settings
 
 OPEN = 0.3
 
@@ -144,4 +148,32 @@ async def test_a_stalled_redis_times_out_then_costs_nothing(
         assert breaker.state is State.CLOSED
     finally:
         await client.aclose()
+        server.stop()
+
+
+async def test_every_client_of_a_runtime_gives_up_on_a_stalled_redis(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """The pooled client, the multiplexer and the job queue (arq's pool) all time out."""
+    server = embedded_redis.start(tmp_path, reuse=False)  # ours, to stall
+    fast = settings.model_copy(
+        update={"redis_socket_timeout_seconds": 0.3, "breaker_failure_threshold": 100}
+    )
+    try:
+        async with Runtime.open(fast, redis_url=server.url, broker=True) as runtime:
+            assert runtime.redis.mux is not None  # type: ignore[attr-defined]
+            await runtime.queue.zcard(runtime.keys.queue)  # connected before the stall
+            sleeper = _sleep(server.url, 2)
+            calls = {
+                "pool": runtime.redis.get("fmtest:x"),
+                "mux": runtime.redis.mux.execute("GET", "fmtest:x"),  # type: ignore[attr-defined]
+                "queue": runtime.queue.zcard(runtime.keys.queue),
+            }
+            for name, call in calls.items():
+                started = time.monotonic()
+                with pytest.raises(RedisError):
+                    await call
+                assert time.monotonic() - started < 1.0, name
+            await asyncio.to_thread(sleeper.join)
+    finally:
         server.stop()
