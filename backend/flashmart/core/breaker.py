@@ -10,8 +10,8 @@ reports (its task cancelled) is given up after `open_seconds` and another one is
 
 The closed state costs the caller one attribute read before the call (`if not b.closed`) and
 one after a success (`if b.failures`), so the buy path carries it without measurable cost.
-Only failures of the connection count (see `is_outage`): a Lua error or a constraint
-violation says the dependency is up.
+Only failures of the connection count (`is_redis_outage`, `is_database_outage`): an error
+reply, a Lua error or a constraint violation says the dependency is up.
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ from redis.asyncio.connection import (
     SSLConnection,
     UnixDomainSocketConnection,
 )
+from redis.exceptions import RedisError
 from redis.typing import EncodableT
 
 from flashmart.core.breaker import REDIS_OUTAGES, Breaker, RedisUnavailable
@@ -80,6 +81,10 @@ class FlashRedis(Redis):
         except REDIS_OUTAGES as exc:
             breaker.failed()
             raise breaker.unavailable() from exc
+        except RedisError:  # an error reply: Redis is up
+            if breaker.failures:
+                breaker.succeeded()
+            raise
         if breaker.failures:
             breaker.succeeded()
         return result
@@ -111,6 +116,10 @@ class GuardedPipeline(Pipeline):
         except REDIS_OUTAGES as exc:
             breaker.failed()
             raise breaker.unavailable() from exc
+        except RedisError:  # an error reply: Redis is up
+            if breaker.failures:
+                breaker.succeeded()
+            raise
         if breaker.failures:
             breaker.succeeded()
         return result

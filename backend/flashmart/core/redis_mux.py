@@ -170,6 +170,10 @@ class Multiplexer:
         except REDIS_OUTAGES as exc:
             breaker.failed()
             raise breaker.unavailable() from exc
+        except RedisError:  # an error reply: Redis is up
+            if breaker.failures:
+                breaker.succeeded()
+            raise
         if breaker.failures:
             breaker.succeeded()
         return reply

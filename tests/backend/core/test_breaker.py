@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 import redis as sync_redis
-from redis.exceptions import RedisError
+from redis.exceptions import RedisError, ResponseError
 
 from flashmart.core import embedded_redis
 from flashmart.core.breaker import (
@@ -177,3 +177,26 @@ async def test_every_client_of_a_runtime_gives_up_on_a_stalled_redis(
             await asyncio.to_thread(sleeper.join)
     finally:
         server.stop()
+
+
+@pytest.mark.parametrize("multiplexed", [True, False])
+async def test_an_error_reply_to_the_trial_closes_the_breaker(
+    redis_url: str, multiplexed: bool
+) -> None:
+    """Redis answered (an unknown command is refused): it is up."""
+    breaker = Breaker("redis", RedisUnavailable, failure_threshold=1, open_seconds=0.2)
+    client = create_redis(redis_url, breaker=breaker)
+    try:
+        breaker.failed()
+        with pytest.raises(RedisUnavailable):
+            await client.execute_command("PING")
+        time.sleep(0.25)
+        with pytest.raises(ResponseError):
+            if multiplexed:
+                assert client.mux is not None
+                await client.mux.execute("NO-SUCH-COMMAND")
+            else:
+                await client.execute_command("NO-SUCH-COMMAND")
+        assert breaker.state is State.CLOSED
+    finally:
+        await client.aclose()
