@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import threading
 import time
 from collections.abc import AsyncIterator
@@ -18,7 +19,9 @@ import asyncpg
 import httpx
 import pytest
 import redis as sync_redis
+import uvicorn
 from redis.asyncio import Redis
+from websockets.asyncio.client import connect
 
 from flashmart.accounts.models import User
 from flashmart.app import create_app
@@ -28,6 +31,7 @@ from flashmart.core.settings import Settings
 from flashmart.graphql.ids import encode_id
 from flashmart.seckill.events import warm_up
 from tests.backend.helpers import token_for
+from tests.backend.live_server import bind_free_port
 from tests.backend.seckill.factories import sale, shoppers
 
 BUY = """
@@ -36,6 +40,7 @@ mutation Buy($e: ID!) {
 }
 """
 ME = "{ me { id email } }"
+WATCH_SALE = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id remainingStock } }"
 OUTAGE_SETTINGS: dict[str, Any] = {
     "redis_socket_timeout_seconds": 0.5,
     "redis_connect_timeout_seconds": 0.5,
@@ -282,3 +287,43 @@ async def test_terminated_database_connections_never_answer_internal_errors(
         assert body["data"]["me"]["email"] == users[1].email
         assert set(seen) <= {"ok", "SERVICE_UNAVAILABLE"}
         assert "SERVICE_UNAVAILABLE" in seen  # the terminations did reach requests
+
+
+async def test_a_live_sale_subscription_meets_a_database_that_is_down_with_a_retryable_error(
+    settings: Settings, redis: Redis
+) -> None:
+    """The live-sale lane looks the sale up before it streams: an outage there answers the
+    protocol's `error` message with SERVICE_UNAVAILABLE, and the socket stays usable."""
+    sock = bind_free_port()
+    app = create_app(
+        settings.model_copy(update={"database_url": "postgres://postgres@127.0.0.1:1/flashmart"})
+    )
+    server = uvicorn.Server(
+        uvicorn.Config(app, lifespan="on", log_config=None, ws="websockets-sansio")
+    )
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    try:
+        while not server.started:
+            assert not task.done(), "uvicorn did not start"
+            await asyncio.sleep(0.01)
+        url = f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
+        async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            for attempt in ("1", "2"):
+                await ws.send(json.dumps({
+                    "id": attempt, "type": "subscribe",
+                    "payload": {"query": WATCH_SALE, "variables": {"id": encode_id("SeckillEvent", 1)}},
+                }))  # fmt: skip
+                while (message := json.loads(await asyncio.wait_for(ws.recv(), 10)))[
+                    "type"
+                ] == "ping":
+                    await ws.send(json.dumps({"type": "pong"}))
+                assert message["type"] == "error" and message["id"] == attempt, message
+                [error] = message["payload"]
+                assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+                assert error["extensions"]["retryAfter"] >= 1
+    finally:
+        server.should_exit = True
+        await asyncio.wait_for(task, timeout=15)
+        sock.close()
