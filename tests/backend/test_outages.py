@@ -22,6 +22,7 @@ import redis as sync_redis
 import uvicorn
 from redis.asyncio import Redis
 from websockets.asyncio.client import connect
+from websockets.exceptions import ConnectionClosed
 
 from flashmart.accounts.models import User
 from flashmart.app import create_app
@@ -323,6 +324,14 @@ async def test_a_live_sale_subscription_meets_a_database_that_is_down_with_a_ret
                 [error] = message["payload"]
                 assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
                 assert error["extensions"]["retryAfter"] >= 1
+        # A token whose check needs the database (this test's Redis has no stamps yet): the
+        # socket is refused at once, as when a connection slot cannot be taken.
+        async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+            init = {"authorization": f"Bearer {token_for(1)}"}
+            await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+            with pytest.raises(ConnectionClosed) as closed:
+                await asyncio.wait_for(ws.recv(), 10)
+            assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, timeout=15)

@@ -96,6 +96,10 @@ async def authenticate(context: Context) -> None:
         context.viewer = await verify_access_token(context.runtime, token)
     except InvalidToken as exc:
         raise ConnectionRejectionError({"message": "Invalid or expired access token"}) from exc
+    except Exception as exc:  # an outage (the check fell back to the database): as a lost slot
+        if outage_retry_after(exc) is None:
+            raise
+        raise ConnectionRejectionError({"message": "Try again later"}) from exc
     context.auth_problem = None
     key = context.runtime.keys.ws_connections(context.viewer.user_id)
     try:
