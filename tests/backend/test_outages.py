@@ -134,7 +134,7 @@ async def test_a_stalled_redis_answers_buys_service_unavailable_fast(
 
             started = time.monotonic()
             body, headers = await _buy(client, gid, users[21])  # the breaker answers
-            assert time.monotonic() - started < 0.05
+            assert time.monotonic() - started < 0.25  # without waiting for Redis (0.5 s)
             _assert_unavailable(body, headers)
             assert app.buy_lane.answered >= 22  # all of them in the buy lane
             exposed = (await client.get("/metrics")).text
@@ -245,7 +245,7 @@ async def test_a_database_that_is_down_answers_service_unavailable(
         assert DATABASE.state is State.OPEN
         started = time.monotonic()
         body, headers = await _post(client, ME, {}, token)
-        assert time.monotonic() - started < 0.05
+        assert time.monotonic() - started < 0.25
         _assert_unavailable(body, headers)
 
 

@@ -96,6 +96,8 @@ class Broker:
         self.reply_timeout = reply_timeout
         self.connect_timeout = connect_timeout
         self.ping_after = ping_after
+        # How long one read waits before the liveness check runs again.
+        self._read_timeout = min(READ_TIMEOUT, reply_timeout, ping_after)
         self._heard = 0.0  # loop time of the last reply or message on the connection
         self._pinged: float | None = None  # loop time of an unanswered PING
         self._control = f"{control_channel}:{instance}"
@@ -190,7 +192,7 @@ class Broker:
                     self._broadcast(RECONNECTED)
                     backoff = 0.1
                 assert self._pubsub is not None
-                message = await self._pubsub.get_message(timeout=READ_TIMEOUT)
+                message = await self._pubsub.get_message(timeout=self._read_timeout)
                 if message is not None:
                     self._heard, self._pinged = asyncio.get_running_loop().time(), None
                     if message.get("type") == "message":

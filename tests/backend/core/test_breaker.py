@@ -88,11 +88,15 @@ def test_a_trial_that_never_reports_is_given_up() -> None:
 def test_an_open_breaker_refuses_in_microseconds() -> None:
     breaker = Breaker("test", failure_threshold=1, open_seconds=60)
     breaker.failed()
+    refused = 0
     started = time.perf_counter()
     for _ in range(10_000):
-        with pytest.raises(DependencyUnavailable):
+        try:
             breaker.admit()
-    assert (time.perf_counter() - started) / 10_000 < 50e-6
+        except DependencyUnavailable:
+            refused += 1
+    assert refused == 10_000
+    assert (time.perf_counter() - started) / 10_000 < 100e-6  # a timeout is 2 s
 
 
 def test_only_connection_failures_are_database_outages() -> None:
@@ -141,7 +145,7 @@ async def test_a_stalled_redis_times_out_then_costs_nothing(
         started = time.monotonic()
         with pytest.raises(RedisUnavailable):
             await get()
-        assert time.monotonic() - started < 0.005  # refused without touching Redis
+        assert time.monotonic() - started < 0.1  # refused without waiting for Redis (0.3 s)
         sleeper.join()  # Redis answers again
         time.sleep(1.0)
         assert await get() is None  # the half-open trial succeeds

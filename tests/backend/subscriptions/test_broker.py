@@ -108,7 +108,7 @@ async def test_a_quiet_listener_outlives_its_reply_timeout_and_a_stalled_redis_i
 
             sleeper = threading.Thread(
                 target=sync_redis.Redis.from_url(server.url).execute_command,
-                args=("DEBUG", "SLEEP", 2),
+                args=("DEBUG", "SLEEP", 3),
             )
             sleeper.start()
             try:
