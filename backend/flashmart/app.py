@@ -24,7 +24,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from flashmart import static
 from flashmart.core import metrics
-from flashmart.core.db import close_db, init_db, ping_db
+from flashmart.core.db import close_db, init_db_for, ping_db
 from flashmart.core.gc_tuning import HeapKeeper, settle_heap
 from flashmart.core.logging import configure_logging, request_id_var
 from flashmart.core.runtime import Runtime
@@ -274,7 +274,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         if not settings.redis_url:
             raise RuntimeError("REDIS_URL is not set (the CLI starts the embedded Redis)")
         if manage_database:
-            await init_db(settings.database_url, pool_size=settings.database_pool_size)
+            await init_db_for(settings)
         try:
             async with Runtime.open(
                 settings, multiplex=settings.redis_multiplex, broker=True

@@ -87,7 +87,9 @@ def worker(
 
             keys = Keys(settings.redis_prefix)
             code = asyncio.run(
-                async_check_health(redis_settings(url), system.health_check_key(keys), keys.queue)
+                async_check_health(
+                    redis_settings(url, settings), system.health_check_key(keys), keys.queue
+                )
             )
             raise typer.Exit(code)
         # After the embedded Redis (if any) started: it serves the API and keeps its priority.

@@ -18,12 +18,17 @@ from arq.worker import Function, func
 
 from flashmart.accounts import jobs as account_jobs
 from flashmart.core import system
-from flashmart.core.db import close_db, init_db
+from flashmart.core.db import close_db, init_db_for
 from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
 from flashmart.core.logging import configure_logging
 from flashmart.core.outages import Backoff, is_outage
-from flashmart.core.queue import deserialize_job, redis_settings, serialize_job
+from flashmart.core.queue import (
+    apply_queue_timeouts,
+    deserialize_job,
+    redis_settings,
+    serialize_job,
+)
 from flashmart.core.runtime import DEPS_KEY, Runtime
 from flashmart.core.settings import Settings
 from flashmart.orders import jobs as order_jobs
@@ -94,9 +99,10 @@ def worker_options(
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         configure_logging(settings.log_level, json_lines=settings.log_json)
+        apply_queue_timeouts(ctx["redis"], settings)  # arq's own pool: no command timeout else
         async with contextlib.AsyncExitStack() as stack:  # closes what opened if a step fails
             if manage_database:
-                await init_db(settings.database_url, pool_size=settings.database_pool_size)
+                await init_db_for(settings)
                 stack.push_async_callback(close_db)
             ctx[DEPS_KEY] = await stack.enter_async_context(
                 Runtime.open(settings, redis_url=redis_url)
@@ -142,7 +148,7 @@ def worker_options(
         # A burst worker drains the queue and stops; periodic jobs belong to long-running ones
         # (a cron due within a second sits in the queue and would keep a burst worker alive).
         "cron_jobs": [] if burst else crons,
-        "redis_settings": redis_settings(redis_url),
+        "redis_settings": redis_settings(redis_url, settings),
         "queue_name": keys.queue,
         "health_check_key": system.health_check_key(keys),
         "health_check_interval": settings.worker_health_check_interval,

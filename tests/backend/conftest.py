@@ -23,7 +23,7 @@ from redis.asyncio import Redis
 
 from flashmart.app import create_app
 from flashmart.core import embedded_redis
-from flashmart.core.db import close_db, init_db
+from flashmart.core.db import close_db, init_db_for
 from flashmart.core.migrations import migrate
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
@@ -168,7 +168,7 @@ def settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Pat
 @pytest.fixture
 async def db(settings: Settings) -> AsyncIterator[None]:
     """Tortoise initialised on the test's database (shared by app and worker in this process)."""
-    await init_db(settings.database_url, pool_size=settings.database_pool_size)
+    await init_db_for(settings)
     yield
     await close_db()
 

@@ -128,10 +128,12 @@ def start(
     reuse: bool = True,
     timeout: float = 10.0,
     durability: Durability = Durability.DURABLE,
+    port: int | None = None,
 ) -> EmbeddedRedis:
     """Start (or join) the embedded server whose files live under `data_dir/redis`, with the
     AOF policy of `durability` (the CLI passes SECKILL_DURABILITY). A joined server keeps the policy
-    its owner started it with; the API's start-up check reports a mismatch."""
+    its owner started it with; the API's start-up check reports a mismatch. `port` (default: a
+    free one) restarts a stopped server where its clients look for it."""
     workdir = (data_dir / "redis").resolve()
     workdir.mkdir(parents=True, exist_ok=True)
     state = workdir / STATE_FILE
@@ -140,7 +142,7 @@ def start(
         url = f"redis://127.0.0.1:{port_text}/0"
         if _ping(url):
             return EmbeddedRedis(url=url, pid=int(pid_text or 0), owned=False)
-    port = _free_port()
+    port = port or _free_port()
     appendfsync = appendfsync_for(durability)
     process = _spawn(workdir, port, appendfsync)
     url = f"redis://127.0.0.1:{port}/0"

@@ -12,6 +12,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     CollectorRegistry,
     Counter,
+    Gauge,
     Histogram,
     generate_latest,
     multiprocess,
@@ -33,6 +34,17 @@ GC_PAUSE = Histogram(
     "Garbage-collector pauses (the event loop stands still), by generation collected.",
     ["generation"],
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1),
+)
+# Set by the breakers themselves when they open and close (core/breaker.py); labels: `redis`,
+# `database`.
+BREAKER_OPEN = Gauge(
+    "flashmart_breaker_open",
+    "1 while a dependency's circuit breaker is open or half-open (in any live process).",
+    ["dependency"],
+    multiprocess_mode="livemax",
+)
+BREAKER_OPENED = Counter(
+    "flashmart_breaker_opened_total", "Times a dependency's circuit breaker opened.", ["dependency"]
 )
 HTTP_REQUESTS = Counter(
     "flashmart_http_requests_total", "HTTP requests, by route and status.", ["route", "status"]

@@ -21,6 +21,7 @@ from typing import Final, TypeVar
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
+from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from flashmart.core.outages import Backoff
@@ -32,6 +33,10 @@ RECONNECTED: Final = b"__reconnected__"
 QUEUE_SIZE = 64
 READ_TIMEOUT = 1.0
 MAX_BACKOFF = 5.0
+# A subscribed connection is silent while nothing is published, so no read timeout can tell a
+# quiet channel from a dead or stalled Redis: after this long without hearing anything the
+# broker sends PING and reconnects when no reply comes within the reply timeout.
+PING_AFTER = 5.0
 
 
 class Listener:
@@ -69,13 +74,34 @@ class CallbackListener(Listener):
 class Broker:
     """The process's pub/sub hub; `start()` with the app, `stop()` on shutdown."""
 
-    def __init__(self, redis_url: str, *, control_channel: str) -> None:
+    def __init__(
+        self,
+        redis_url: str,
+        *,
+        control_channel: str,
+        connect_timeout: float | None = 2.0,
+        reply_timeout: float = 2.0,
+        ping_after: float = PING_AFTER,
+    ) -> None:
         instance = uuid.uuid4().hex
         self.client_name = f"flashmart-pubsub-{instance}"  # in CLIENT LIST, for operators
-        # A client of its own: no health-check PINGs interleaved with the subscription stream.
+        # A client of its own: no health-check PINGs of the pool interleaved with the
+        # subscription stream; liveness is the broker's own PING (`_check_alive`). No socket
+        # timeout either: reads wait for messages by design.
         self._redis: Redis = Redis.from_url(
-            redis_url, decode_responses=False, client_name=self.client_name
+            redis_url,
+            decode_responses=False,
+            client_name=self.client_name,
+            socket_connect_timeout=connect_timeout,
+            socket_keepalive=True,
         )
+        self.reply_timeout = reply_timeout
+        self.connect_timeout = connect_timeout
+        self.ping_after = ping_after
+        # How long one read waits before the liveness check runs again.
+        self._read_timeout = min(READ_TIMEOUT, reply_timeout, ping_after)
+        self._heard = 0.0  # loop time of the last reply or message on the connection
+        self._pinged: float | None = None  # loop time of an unanswered PING
         self._control = f"{control_channel}:{instance}"
         self._listeners: dict[str, set[Listener]] = {}
         self._lock = asyncio.Lock()
@@ -136,13 +162,19 @@ class Broker:
 
     async def _connect(self) -> None:
         pubsub = self._redis.pubsub(ignore_subscribe_messages=True)
-        try:
-            await pubsub.subscribe(self._control, *self._listeners)
-        except BaseException:
+        try:  # connecting reads the reply to CLIENT SETNAME: bounded like any reply
+            await asyncio.wait_for(
+                pubsub.subscribe(self._control, *self._listeners),
+                self.reply_timeout + (self.connect_timeout or 0.0),
+            )
+        except BaseException as exc:
             with contextlib.suppress(RedisError, OSError):
                 await pubsub.aclose()  # type: ignore[no-untyped-call]  # a failed attempt's
+            if isinstance(exc, TimeoutError):
+                raise RedisConnectionError("pub/sub: Redis did not answer the connection") from exc
             raise
         self._pubsub = pubsub
+        self._heard, self._pinged = asyncio.get_running_loop().time(), None
         self.connected.set()
 
     async def _close_pubsub(self) -> None:
@@ -166,9 +198,12 @@ class Broker:
                     self._broadcast(RECONNECTED)
                     backoff.reset()
                 assert self._pubsub is not None
-                message = await self._pubsub.get_message(timeout=READ_TIMEOUT)
-                if message is not None and message.get("type") == "message":
-                    self._dispatch(message["channel"], message["data"])
+                message = await self._pubsub.get_message(timeout=self._read_timeout)
+                if message is not None:
+                    self._heard, self._pinged = asyncio.get_running_loop().time(), None
+                    if message.get("type") == "message":
+                        self._dispatch(message["channel"], message["data"])
+                await self._check_alive()
             except Exception as exc:
                 delay = backoff.next()
                 logger.warning(
@@ -177,6 +212,17 @@ class Broker:
                 )  # fmt: skip
                 self.connected.clear()
                 await asyncio.sleep(delay)
+
+    async def _check_alive(self) -> None:
+        """PING a connection that has been quiet for `ping_after`; give it up when the reply
+        does not come within the reply timeout (Redis stalled, or the peer vanished)."""
+        now = asyncio.get_running_loop().time()
+        if self._pinged is not None:
+            if now - self._pinged > self.reply_timeout:
+                raise RedisConnectionError("pub/sub: no reply to PING")
+        elif now - self._heard > self.ping_after and self._pubsub is not None:
+            self._pinged = now
+            await self._pubsub.ping()  # answered as a "pong" message on this connection
 
     def _dispatch(self, channel: bytes | str, data: bytes | str) -> None:
         name = channel.decode() if isinstance(channel, bytes) else channel

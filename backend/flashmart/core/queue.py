@@ -14,6 +14,7 @@ from arq.connections import ArqRedis, RedisSettings, create_pool
 from redis.asyncio.client import Pipeline
 
 from flashmart.core.keys import Keys
+from flashmart.core.redis import apply_timeouts
 from flashmart.core.settings import Settings
 
 
@@ -47,15 +48,30 @@ def add_new_job(
     pipe.zadd(keys.queue, {job_id: run_at_ms})
 
 
-def redis_settings(url: str) -> RedisSettings:
-    return RedisSettings.from_dsn(url)
+def redis_settings(url: str, settings: Settings | None = None) -> RedisSettings:
+    """arq's connection settings for `url`, with our connect timeout (arq's own `conn_timeout`;
+    the command timeout arq has no setting for: `apply_timeouts` on the pool it built)."""
+    found = RedisSettings.from_dsn(url)
+    if settings is not None:
+        found.conn_timeout = settings.redis_connect_timeout_seconds  # type: ignore[assignment]
+    return found
+
+
+def apply_queue_timeouts(pool: ArqRedis, settings: Settings) -> None:
+    """Our command and connect timeouts on an arq pool (the queue's, the worker's own)."""
+    apply_timeouts(
+        pool,
+        timeout=settings.redis_socket_timeout_seconds,
+        connect_timeout=settings.redis_connect_timeout_seconds,
+    )
 
 
 async def create_queue(settings: Settings, url: str) -> ArqRedis:
     pool: ArqRedis = await create_pool(
-        redis_settings(url),
+        redis_settings(url, settings),
         job_serializer=serialize_job,
         job_deserializer=deserialize_job,
         default_queue_name=Keys(settings.redis_prefix).queue,
     )
+    apply_queue_timeouts(pool, settings)
     return pool

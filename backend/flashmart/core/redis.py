@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 import hiredis
 from redis.asyncio import Redis
+from redis.asyncio.client import Pipeline
 from redis.asyncio.connection import (
     AbstractConnection,
     Connection,
@@ -13,8 +14,10 @@ from redis.asyncio.connection import (
     SSLConnection,
     UnixDomainSocketConnection,
 )
+from redis.exceptions import RedisError
 from redis.typing import EncodableT
 
+from flashmart.core.breaker import REDIS_OUTAGES, Breaker, RedisUnavailable
 from flashmart.core.redis_mux import Endpoint, Multiplexer
 
 _PLAIN = (str, bytes, int)
@@ -61,14 +64,65 @@ _FAST: dict[type[AbstractConnection], type[AbstractConnection]] = {
 
 class FlashRedis(Redis):
     """redis-py's client plus `mux`, the multiplexed connection for hot-path commands
-    (`flashmart.core.redis_mux`), or None where it does not apply (TLS, or turned off)."""
+    (`flashmart.core.redis_mux`), or None where it does not apply (TLS, or turned off), and
+    `breaker`, the process's circuit breaker for this Redis (core/breaker.py): every command,
+    pipeline and multiplexed call goes through it, and a connection failure or timeout is
+    raised as `RedisUnavailable` (a redis-py `ConnectionError`)."""
 
     mux: Multiplexer | None = None
+    breaker: Breaker = Breaker("redis", RedisUnavailable)
+
+    async def execute_command(self, *args: Any, **options: Any) -> Any:
+        breaker = self.breaker
+        if not breaker.closed:
+            breaker.admit()
+        try:
+            result = await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
+        except REDIS_OUTAGES as exc:
+            breaker.failed()
+            raise breaker.unavailable() from exc
+        except RedisError:  # an error reply: Redis is up
+            if breaker.failures:
+                breaker.succeeded()
+            raise
+        if breaker.failures:
+            breaker.succeeded()
+        return result
+
+    def pipeline(self, transaction: bool = True, shard_hint: Any = None) -> Pipeline:
+        pipe = GuardedPipeline(
+            self.connection_pool, self.response_callbacks, transaction, shard_hint
+        )
+        pipe.breaker = self.breaker
+        return pipe
 
     async def aclose(self, close_connection_pool: bool | None = None) -> None:
         if self.mux is not None:
             await self.mux.aclose()
         await super().aclose(close_connection_pool)
+
+
+class GuardedPipeline(Pipeline):
+    """A pipeline whose `execute` goes through its client's breaker."""
+
+    breaker: Breaker
+
+    async def execute(self, raise_on_error: bool = True) -> list[Any]:
+        breaker = self.breaker
+        if not breaker.closed:
+            breaker.admit()
+        try:
+            result: list[Any] = await super().execute(raise_on_error)
+        except REDIS_OUTAGES as exc:
+            breaker.failed()
+            raise breaker.unavailable() from exc
+        except RedisError:  # an error reply: Redis is up
+            if breaker.failures:
+                breaker.succeeded()
+            raise
+        if breaker.failures:
+            breaker.succeeded()
+        return result
 
 
 def _endpoint(pool: ConnectionPool) -> Endpoint | None:
@@ -88,17 +142,44 @@ def _endpoint(pool: ConnectionPool) -> Endpoint | None:
     )
 
 
-def create_redis(url: str, *, max_connections: int = 200, multiplex: bool = True) -> FlashRedis:
+def create_redis(
+    url: str,
+    *,
+    max_connections: int = 200,
+    multiplex: bool = True,
+    timeout: float | None = 2.0,
+    connect_timeout: float | None = 2.0,
+    breaker: Breaker | None = None,
+) -> FlashRedis:
+    """The process's client for `url`: `timeout` bounds every command's wait for its reply
+    (pool and multiplexer), `connect_timeout` every connect; `breaker` (default: a new one)
+    guards them all."""
     pool = ConnectionPool.from_url(
-        url, max_connections=max_connections, decode_responses=False, health_check_interval=30
+        url,
+        max_connections=max_connections,
+        decode_responses=False,
+        health_check_interval=30,
+        socket_timeout=timeout,
+        socket_connect_timeout=connect_timeout,
     )
     # The URL's scheme chose the transport (TCP, unix socket, TLS); keep it, pack faster.
     pool.connection_class = _FAST.get(pool.connection_class, pool.connection_class)
     client = cast(FlashRedis, FlashRedis.from_pool(pool))  # closing it closes its pool
+    client.breaker = breaker or Breaker("redis", RedisUnavailable)
     endpoint = _endpoint(pool) if multiplex else None
     if endpoint is not None:
-        client.mux = Multiplexer(endpoint)
+        client.mux = Multiplexer(endpoint, breaker=client.breaker)
     return client
+
+
+def apply_timeouts(client: Redis, *, timeout: float | None, connect_timeout: float | None) -> None:
+    """Give a client built elsewhere (arq's pools) our command and connect timeouts: for the
+    connections it opens from now on and the idle ones it holds."""
+    pool = client.connection_pool
+    pool.connection_kwargs.update(socket_timeout=timeout, socket_connect_timeout=connect_timeout)
+    for connection in pool._available_connections:
+        connection.socket_timeout = timeout
+        connection.socket_connect_timeout = connect_timeout
 
 
 async def hot_get_many(redis: Redis, *keys: str) -> list[bytes | None]:

@@ -36,6 +36,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
+from flashmart.core.breaker import REDIS_OUTAGES, Breaker
 from flashmart.core.outages import Backoff
 
 Arg = str | bytes | int
@@ -143,21 +144,24 @@ class _Connection:
             self.transport.abort()
 
     def watch(self) -> None:
-        """While commands wait, check once a second that the oldest is within the timeout."""
+        """While commands wait, check (every quarter of the timeout, at least once a second)
+        that the oldest is within the timeout: a stalled Redis fails them within 1.25 x it."""
         if self.timeout is None:
             return
         if self.waiting and time.monotonic() - self.waiting[0][1] > self.timeout:
             self.abort(RedisTimeoutError(f"no reply from Redis within {self.timeout} s"))
             return
-        self._watchdog = self.loop.call_later(1.0, self.watch)
+        self._watchdog = self.loop.call_later(min(1.0, self.timeout / 4), self.watch)
 
 
 class Multiplexer:
     """`await mux.execute("EVALSHA", sha, 2, key1, key2, arg)`: one shared connection per
     event loop, commands of one loop turn written together."""
 
-    def __init__(self, endpoint: Endpoint) -> None:
+    def __init__(self, endpoint: Endpoint, *, breaker: Breaker | None = None) -> None:
         self.endpoint = endpoint
+        # The process's breaker for this Redis (core/breaker.py), shared with the pooled client.
+        self.breaker = breaker
         self.stats = Stats()
         self._connection: _Connection | None = None
         self._connecting: asyncio.Task[_Connection] | None = None
@@ -165,6 +169,25 @@ class Multiplexer:
         self._next_attempt = 0.0  # monotonic time before which no attempt is made
 
     async def execute(self, *args: Arg) -> Any:
+        breaker = self.breaker
+        if breaker is None:
+            return await self._execute(args)
+        if not breaker.closed:
+            breaker.admit()
+        try:
+            reply = await self._execute(args)
+        except REDIS_OUTAGES as exc:
+            breaker.failed()
+            raise breaker.unavailable() from exc
+        except RedisError:  # an error reply: Redis is up
+            if breaker.failures:
+                breaker.succeeded()
+            raise
+        if breaker.failures:
+            breaker.succeeded()
+        return reply
+
+    async def _execute(self, args: tuple[Arg, ...]) -> Any:
         connection = self._connection
         if connection is None or connection.closed or connection.loop is not _loop():
             connection = await self._connect()

@@ -17,6 +17,7 @@ from typing import Any
 from arq.connections import ArqRedis
 from redis.asyncio import Redis
 
+from flashmart.core.breaker import Breaker, RedisUnavailable
 from flashmart.core.durability import DurabilityPlan, check
 from flashmart.core.keys import Keys
 from flashmart.core.pubsub import Broker
@@ -61,14 +62,30 @@ class Runtime:
             raise RuntimeError("REDIS_URL is not set")
         keys = Keys(settings.redis_prefix)
         async with contextlib.AsyncExitStack() as stack:
-            redis = create_redis(url, multiplex=multiplex)
+            redis = create_redis(
+                url,
+                multiplex=multiplex,
+                timeout=settings.redis_socket_timeout_seconds,
+                connect_timeout=settings.redis_connect_timeout_seconds,
+                breaker=Breaker(
+                    "redis",
+                    RedisUnavailable,
+                    failure_threshold=settings.breaker_failure_threshold,
+                    open_seconds=settings.breaker_open_seconds,
+                ),
+            )
             stack.push_async_callback(redis.aclose)
             queue = await create_queue(settings, url)
             stack.push_async_callback(queue.aclose)
             hub = stamps = plan = None
             if broker:
                 plan = await check(redis, settings)
-                hub = Broker(url, control_channel=keys.channel("broker", "control"))
+                hub = Broker(
+                    url,
+                    control_channel=keys.channel("broker", "control"),
+                    connect_timeout=settings.redis_connect_timeout_seconds,
+                    reply_timeout=settings.redis_socket_timeout_seconds,
+                )
                 stack.push_async_callback(hub.stop)
                 await hub.start()  # one pub/sub connection for every subscription
                 stamps = StampCache(ttl=settings.token_stamp_cache_seconds)

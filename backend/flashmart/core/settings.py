@@ -40,6 +40,19 @@ class Settings(BaseSettings):
     redis_prefix: str = "fm:"
     # The buy path's script calls share one auto-pipelined connection (core/redis_mux.py).
     redis_multiplex: bool = True
+    # Every Redis client (pool, multiplexer, arq, pub/sub's connect) gives up after these: a
+    # Redis that stalls without closing its connections fails requests fast, never hangs them.
+    redis_socket_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    redis_connect_timeout_seconds: float = Field(default=2.0, gt=0, le=60)
+    # PostgreSQL: connect and command timeout of the pool; SQLite: how long a writer waits for
+    # the lock (busy timeout) before the request fails.
+    database_timeout_seconds: float = Field(default=10.0, gt=0, le=600)
+    database_connect_timeout_seconds: float = Field(default=5.0, gt=0, le=60)
+    # Circuit breakers (core/breaker.py): after this many consecutive connection failures or
+    # timeouts a dependency is skipped for BREAKER_OPEN_SECONDS (answers SERVICE_UNAVAILABLE
+    # at once), then one trial call decides whether it is back.
+    breaker_failure_threshold: int = Field(default=3, ge=1)
+    breaker_open_seconds: float = Field(default=2.0, gt=0, le=300)
     jwt_secret: str = ""
     payment_webhook_secret: str = ""
     graphiql: bool = True

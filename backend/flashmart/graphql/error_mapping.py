@@ -1,7 +1,10 @@
 """Turn GraphQL errors into the contract's shapes: every error gets `extensions.code`.
 
-Expected errors (`ApiError`, validation, limits) keep their message; anything else is logged
-with the request id and reaches the client only as `INTERNAL_SERVER_ERROR`.
+Expected errors (`ApiError`, validation, limits) keep their message; an outage of Redis or
+the database (core/breaker.py: a breaker that is open, a connection refused or lost, a
+timeout) is the retryable `SERVICE_UNAVAILABLE` with `retryAfter` seconds and a message that
+names no internals; anything else is logged with the request id and reaches the client only as
+`INTERNAL_SERVER_ERROR`.
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from typing import Any
 from graphql import GraphQLError
 from strawberry.relay.types import GlobalIDValueError
 
+from flashmart.core.breaker import DependencyUnavailable, is_database_outage, is_redis_outage
 from flashmart.core.errors import ApiError, TopLevelCode
 from flashmart.core.logging import request_id_var
 
@@ -22,11 +26,39 @@ _TOO_COMPLEX = re.compile(
     r"exceeds maximum operation depth|aliases found\. Allowed|more than \d+ tokens", re.IGNORECASE
 )
 INTERNAL_MESSAGE = "Internal server error"
+# retryAfter of an outage met before any breaker judged it (arq's pool, the pub/sub client).
+OUTAGE_RETRY_AFTER = 2
+
+
+def unavailable_message(retry_after: int) -> str:
+    return f"Service temporarily unavailable; retry in {retry_after} s"
+
+
+def outage_retry_after(exc: BaseException | None) -> int | None:
+    """`retryAfter` seconds when `exc` is an outage of Redis or the database, else None."""
+    if exc is None:
+        return None
+    if isinstance(exc, DependencyUnavailable):
+        return exc.retry_after_seconds
+    if is_redis_outage(exc) or is_database_outage(exc):
+        return OUTAGE_RETRY_AFTER
+    return None
+
+
+def unavailable_error(retry_after: int) -> dict[str, Any]:
+    """The top-level error of a request that met an outage outside execution."""
+    return {
+        "message": unavailable_message(retry_after),
+        "extensions": {"code": TopLevelCode.SERVICE_UNAVAILABLE.value, "retryAfter": retry_after},
+    }
 
 
 def classify(error: GraphQLError) -> tuple[str, dict[str, Any]] | None:
     """(code, extra extensions) for an expected error; None when it is unexpected."""
     original = error.original_error
+    retry_after = outage_retry_after(original)
+    if retry_after is not None:
+        return TopLevelCode.SERVICE_UNAVAILABLE.value, {"retryAfter": retry_after}
     if isinstance(original, ApiError):
         return original.code.value, dict(original.extra)
     if isinstance(original, GlobalIDValueError):
@@ -54,7 +86,19 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     code, extra = known
     shaped: dict[str, Any] = dict(error.formatted)
     shaped["extensions"] = {**(shaped.get("extensions") or {}), **extra, "code": code}
+    if code == TopLevelCode.SERVICE_UNAVAILABLE.value:
+        shaped["message"] = unavailable_message(extra["retryAfter"])  # not the driver's words
     return shaped
+
+
+def retry_after_header(errors: list[dict[str, Any]]) -> str | None:
+    """`Retry-After` for a response whose errors include SERVICE_UNAVAILABLE, else None."""
+    waits = [
+        int(e["extensions"]["retryAfter"])
+        for e in errors
+        if (e.get("extensions") or {}).get("code") == TopLevelCode.SERVICE_UNAVAILABLE.value
+    ]
+    return str(max(waits)) if waits else None
 
 
 def log_unexpected(errors: list[GraphQLError]) -> None:

@@ -17,7 +17,9 @@ generic execution answers (tests/backend/graphql/test_fastlane.py compares both 
 
 Everything else, and every request that is irregular before the service is called (no token,
 a refused token, variables that do not coerce, a malformed id), is handed untouched to the
-Strawberry view, which answers it as always. Nothing is reserved before that decision.
+Strawberry view, which answers it as always. Nothing is reserved before that decision. An
+outage is answered here as the view would (`SERVICE_UNAVAILABLE` with `retryAfter` and a
+`Retry-After` header): while Redis's breaker is open at once, before the token check.
 """
 
 from __future__ import annotations
@@ -37,9 +39,16 @@ from strawberry import relay
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
+from flashmart.core.breaker import Breaker
 from flashmart.core.errors import ApiError
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.error_mapping import format_error, log_unexpected
+from flashmart.graphql.error_mapping import (
+    format_error,
+    log_unexpected,
+    outage_retry_after,
+    retry_after_header,
+    unavailable_error,
+)
 from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
@@ -129,9 +138,29 @@ class BuyLane:
         runtime: Runtime = scope["app"].state.runtime
         try:
             event_id = decode_id(event_gid, "SeckillEvent")
-            viewer = await verify_access_token(runtime, token)
-        except (ApiError, InvalidToken):
+        except ApiError:
             return False
+        try:
+            breaker: Breaker = runtime.redis.breaker  # type: ignore[attr-defined]
+            if not breaker.closed:  # Redis is out: no token check (a database query) first
+                breaker.refuse_if_open()
+            viewer = await verify_access_token(runtime, token)
+        except InvalidToken:
+            return False
+        except Exception as exc:  # an outage answers here, anything else goes on as ever
+            retry_after = outage_retry_after(exc)
+            if retry_after is None:
+                raise
+            await _send_json(send, {"data": None, "errors": [unavailable_error(retry_after)]})
+            self.answered += 1
+            record_operation(
+                name=plan.operation_name or "anonymous",
+                operation_type=OperationType.MUTATION.value,
+                outcome="error",
+                elapsed=time.perf_counter() - started,
+                user_id=None,
+            )
+            return True
         client = scope.get("client")
         result: dict[str, Any]
         outcome = "ok"
@@ -199,14 +228,12 @@ def replay_body(body: bytes, receive: Receive) -> Receive:
 async def _send_json(send: Send, result: dict[str, Any]) -> None:
     # Encoded like Strawberry's view (compact JSON, `application/json`).
     body = json.dumps(result, separators=(",", ":")).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 200,
-            "headers": [
-                (b"content-length", str(len(body)).encode()),
-                (b"content-type", b"application/json"),
-            ],
-        }
-    )
+    headers = [
+        (b"content-length", str(len(body)).encode()),
+        (b"content-type", b"application/json"),
+    ]
+    errors = result.get("errors")
+    if errors and (wait := retry_after_header(errors)) is not None:
+        headers.append((b"retry-after", wait.encode()))  # as the view adds it (graphql/view.py)
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})

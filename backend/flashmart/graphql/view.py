@@ -6,19 +6,24 @@ from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
-from strawberry.types.unset import UnsetType
+from strawberry.types.unset import UNSET, UnsetType
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.logging import request_id_var
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.context import Context
-from flashmart.graphql.error_mapping import format_error
+from flashmart.graphql.error_mapping import (
+    format_error,
+    outage_retry_after,
+    retry_after_header,
+    unavailable_error,
+)
 from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.loaders import Loaders
 from flashmart.graphql.websocket import TransportWSHandler, authenticate
@@ -50,6 +55,34 @@ class GraphQLView(GraphQL[Context, None]):
         """graphql-transport-ws `connection_init`: auth and limits (graphql/websocket.py)."""
         await authenticate(context)
         return UnsetType()  # the singleton UNSET: acknowledge with no payload
+
+    async def run(  # type: ignore[override]  # one signature for both overloads
+        self,
+        request: Request | WebSocket,
+        context: Context | UnsetType = UNSET,
+        root_value: UnsetType | None = UNSET,
+    ) -> Response | WebSocket:
+        """An outage met before execution (the token check in `get_context`) answers the
+        retryable SERVICE_UNAVAILABLE like one met by a resolver, never a bare HTTP 500."""
+        try:
+            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        except Exception as exc:
+            retry_after = outage_retry_after(exc)
+            if retry_after is None or isinstance(request, WebSocket):
+                raise
+            return JSONResponse(
+                {"data": None, "errors": [unavailable_error(retry_after)]},
+                headers={"retry-after": str(retry_after)},
+            )
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        response = super().create_response(response_data, sub_response)
+        errors = response_data.get("errors") if isinstance(response_data, dict) else None
+        if errors and (wait := retry_after_header(errors)) is not None:  # type: ignore[arg-type]
+            response.headers["retry-after"] = wait
+        return response
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult

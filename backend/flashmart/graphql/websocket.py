@@ -31,6 +31,7 @@ import uuid
 from dataclasses import dataclass
 from typing import cast
 
+from graphql import GraphQLFormattedError
 from redis.exceptions import RedisError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
@@ -42,12 +43,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
+    ErrorMessage,
     PongMessage,
 )
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.graphql.context import Context
+from flashmart.graphql.error_mapping import outage_retry_after, unavailable_error
 from flashmart.graphql.eventlane import EventLane, next_message
 from flashmart.graphql.ws_limits import ConnectionSlots
 
@@ -93,6 +96,10 @@ async def authenticate(context: Context) -> None:
         context.viewer = await verify_access_token(context.runtime, token)
     except InvalidToken as exc:
         raise ConnectionRejectionError({"message": "Invalid or expired access token"}) from exc
+    except Exception as exc:  # an outage (the check fell back to the database): as a lost slot
+        if outage_retry_after(exc) is None:
+            raise
+        raise ConnectionRejectionError({"message": "Try again later"}) from exc
     context.auth_problem = None
     key = context.runtime.keys.ws_connections(context.viewer.user_id)
     try:
@@ -148,10 +155,19 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         lane: EventLane | None = getattr(self.view, "event_lane", None)
         found = None
         if lane is not None:
-            found = await lane.event_id(
-                self.context.runtime, operation.query, operation.variables,
-                operation.operation_name,
-            )  # fmt: skip
+            try:
+                found = await lane.event_id(
+                    self.context.runtime, operation.query, operation.variables,
+                    operation.operation_name,
+                )  # fmt: skip
+            except Exception as exc:  # an outage: the protocol's `error`, retryable
+                retry_after = outage_retry_after(exc)
+                if retry_after is None:
+                    raise
+                error = cast(GraphQLFormattedError, unavailable_error(retry_after))
+                message: ErrorMessage = {"id": operation.id, "type": "error", "payload": [error]}
+                await operation.send_operation_message(message)
+                return
         if lane is None or found is None:
             await super().run_operation(operation)
             return

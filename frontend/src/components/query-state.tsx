@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { CombinedError } from '@urql/core';
 import { Alert, Empty, Skeleton } from 'antd';
-import { normalizeError } from '@/lib/errors';
+import { BUSY_CODE, busyRetryMessage, normalizeError } from '@/lib/errors';
 
 export interface QueryStateProps {
   /** What is being loaded, e.g. "Loading products": the loading state's accessible name. */
@@ -27,7 +27,11 @@ export function QueryState({
   children,
 }: QueryStateProps) {
   if (error) {
-    const { message, retryAfter } = normalizeError(error);
+    const { code, message, retryAfter } = normalizeError(error);
+    if (code === BUSY_CODE && retryAfter !== null) {
+      // The client sends the query again by itself (busy-retry-exchange.ts).
+      return <Alert type="warning" showIcon title={busyRetryMessage(retryAfter)} />;
+    }
     const description = retryAfter === null ? undefined : `Try again in ${String(retryAfter)} s.`;
     return <Alert type="error" showIcon title={message} description={description} />;
   }

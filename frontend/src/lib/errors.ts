@@ -17,6 +17,7 @@ export type TopLevelCode =
   | 'RATE_LIMITED'
   | 'QUERY_TOO_COMPLEX'
   | 'BAD_USER_INPUT'
+  | 'SERVICE_UNAVAILABLE'
   | 'INTERNAL_SERVER_ERROR'
   | 'NETWORK_ERROR';
 
@@ -31,6 +32,7 @@ const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   RATE_LIMITED: 'Too many requests. Please wait a moment.',
   QUERY_TOO_COMPLEX: 'That request was too large. Try narrowing it down.',
   BAD_USER_INPUT: null,
+  SERVICE_UNAVAILABLE: 'The shop is busy right now.',
   INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.',
   NETWORK_ERROR: 'Cannot reach the server. Check your connection and try again.',
   // userErrors
@@ -66,6 +68,14 @@ export function messageForCode(code: string, fallback: string): string {
 /** "Too many requests. Please wait a moment. Try again in 3 s." — one line for toasts and inline alerts. */
 export function describeError({ message, retryAfter }: Pick<NormalizedError, 'message' | 'retryAfter'>): string {
   return retryAfter === null ? message : `${message} Try again in ${String(retryAfter)} s.`;
+}
+
+/** SERVICE_UNAVAILABLE (Redis or the database is down): the server says when to try again. */
+export const BUSY_CODE = 'SERVICE_UNAVAILABLE';
+
+/** What a view that retries by itself shows while it waits: "Busy, retrying in 3 s". */
+export function busyRetryMessage(seconds: number): string {
+  return `Busy, retrying in ${String(seconds)} s`;
 }
 
 export interface UserErrorLike {

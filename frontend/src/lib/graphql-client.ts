@@ -1,6 +1,7 @@
 import { cacheExchange, Client, fetchExchange, subscriptionExchange, type Exchange } from '@urql/core';
 import type { Client as WsClient } from 'graphql-ws';
 import { authExchange } from './auth-exchange';
+import { busyRetryExchange } from './busy-retry-exchange';
 import { createRefreshQueue, type RefreshQueue } from './refresh-queue';
 import type { TokenStore } from './session';
 
@@ -31,6 +32,7 @@ export function createGraphqlClient({
 }: GraphqlClientOptions): Client {
   const exchanges: Exchange[] = [
     cacheExchange,
+    busyRetryExchange(), // queries answered SERVICE_UNAVAILABLE are sent again after retryAfter
     authExchange({ getAccessToken: () => tokens.getAccessToken(), recover: (token) => refreshQueue.recover(token) }),
     fetchExchange,
   ];

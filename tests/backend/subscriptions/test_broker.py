@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
+import redis as sync_redis
 from redis.asyncio import Redis
 
+from flashmart.core import embedded_redis
 from flashmart.core.keys import Keys
 from flashmart.core.pubsub import RECONNECTED, Broker, watch
 
@@ -83,3 +87,42 @@ async def test_watch_reads_the_current_state_first_then_after_each_message(
     assert await asyncio.wait_for(anext(stream), 5) == 1
     await stream.aclose()
     assert await _numsub_settles(redis, channel, 0) == 0
+
+
+async def test_a_quiet_listener_outlives_its_reply_timeout_and_a_stalled_redis_is_noticed(
+    tmp_path: Path,
+) -> None:
+    """Reads wait for messages without a timeout of their own; liveness is the broker's PING:
+    a Redis that stops answering (DEBUG SLEEP on our private server) is given up and the
+    listeners hear RECONNECTED once it answers again."""
+    server = embedded_redis.start(tmp_path, reuse=False)  # ours, to stall
+    hub = Broker(server.url, control_channel="fmtest:broker", reply_timeout=0.3, ping_after=0.3)
+    publisher = Redis.from_url(server.url)
+    try:
+        await hub.start()
+        async with hub.listen("fmtest:quiet") as listener:
+            await asyncio.sleep(1.5)  # quiet for five reply timeouts: PINGs, answered
+            assert hub.connected.is_set() and listener._queue.empty()
+            await publisher.publish("fmtest:quiet", b"still here")
+            assert await asyncio.wait_for(listener.get(), 5) == b"still here"
+
+            sleeper = threading.Thread(
+                target=sync_redis.Redis.from_url(server.url).execute_command,
+                args=("DEBUG", "SLEEP", 3),
+            )
+            sleeper.start()
+            try:
+                for _ in range(30):  # noticed within ping_after + reply_timeout + a read
+                    if not hub.connected.is_set():
+                        break
+                    await asyncio.sleep(0.1)
+                assert not hub.connected.is_set()
+            finally:
+                await asyncio.to_thread(sleeper.join)
+            assert await asyncio.wait_for(listener.get(), 10) == RECONNECTED
+            await publisher.publish("fmtest:quiet", b"after")
+            assert await asyncio.wait_for(listener.get(), 5) == b"after"
+    finally:
+        await publisher.aclose()
+        await hub.stop()
+        server.stop()

@@ -6,7 +6,7 @@ import { fakeGraphqlFetch, fakeSubscriptions } from '@/testing/graphql';
 import { renderWithProviders } from '@/testing/render';
 import { passTime } from '@/testing/timers';
 import { EVENT_POLL_MS } from '../hooks/use-flash-sale';
-import { TICKET_POLL_MS } from '../hooks/use-seckill-buy';
+import { MAX_BUSY_RETRIES, TICKET_POLL_MS } from '../hooks/use-seckill-buy';
 import { FlashSaleView } from './flash-sale-view';
 
 const ID = 'U2Vja2lsbEV2ZW50OjE=';
@@ -171,5 +171,68 @@ describe('FlashSaleView polling', () => {
     await passTime(10 * EVENT_POLL_MS);
     expect(saleReads()).toBe(3);
     expect(ticketReads()).toBe(6);
+  });
+});
+
+describe('FlashSaleView during an outage', () => {
+  const busy = (retryAfter: number) => ({
+    data: null,
+    errors: [
+      {
+        message: `Service temporarily unavailable; retry in ${String(retryAfter)} s`,
+        extensions: { code: 'SERVICE_UNAVAILABLE', retryAfter },
+      },
+    ],
+  });
+  const queued = {
+    data: {
+      seckillBuy: {
+        ticket: { __typename: 'SeckillTicket', id: 'dGlja2V0LTE=', status: 'QUEUED', failureReason: null, order: null },
+        userErrors: [],
+      },
+    },
+  };
+
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('shows "Busy, retrying in N s" counting down and buys again after retryAfter', async () => {
+    const answers = [busy(2), busy(1), queued];
+    const sent = show({ SeckillBuy: () => answers.shift() });
+    const buys = () => sent.filter((operation) => operation.operationName === 'SeckillBuy').length;
+    await passTime(100);
+    fireEvent.click(screen.getByRole('button', { name: 'Buy now' }));
+    await passTime(100);
+    expect(screen.getByText('Busy, retrying in 2 s')).toBeInTheDocument();
+    expect(buys()).toBe(1);
+
+    await passTime(1000);
+    expect(screen.getByText('Busy, retrying in 1 s')).toBeInTheDocument();
+    expect(buys()).toBe(1);
+
+    await passTime(1000); // retryAfter is over: sent again, busy again (1 s this time)
+    expect(buys()).toBe(2);
+    expect(screen.getByText('Busy, retrying in 1 s')).toBeInTheDocument();
+
+    await passTime(1000);
+    expect(buys()).toBe(3);
+    expect(screen.queryByText(/Busy, retrying/)).not.toBeInTheDocument();
+    expect(screen.getByTestId('ticket-status')).toHaveTextContent('Queued');
+    await passTime(5000);
+    expect(buys()).toBe(3); // nothing more once it went through
+  });
+
+  it(`gives up after ${String(MAX_BUSY_RETRIES)} automatic retries and says when to try again`, async () => {
+    const sent = show({ SeckillBuy: () => busy(1) });
+    const buys = () => sent.filter((operation) => operation.operationName === 'SeckillBuy').length;
+    await passTime(100);
+    fireEvent.click(screen.getByRole('button', { name: 'Buy now' }));
+    await passTime((MAX_BUSY_RETRIES + 3) * 1000);
+    expect(buys()).toBe(MAX_BUSY_RETRIES + 1);
+    expect(screen.getByText('The shop is busy right now. Try again in 1 s.')).toBeInTheDocument();
   });
 });

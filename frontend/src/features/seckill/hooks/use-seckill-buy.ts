@@ -1,13 +1,15 @@
-import { useCallback, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { useMutation, useQuery, useSubscription } from 'urql';
 import type { SeckillTicketProgressFragment } from '@/gql/graphql';
 import { useFallbackPoll } from '@/hooks/use-fallback-poll';
-import { describeError, messageForCode, normalizeError } from '@/lib/errors';
+import { BUSY_CODE, busyRetryMessage, describeError, messageForCode, normalizeError } from '@/lib/errors';
 import { SeckillBuyMutation } from '../api/mutations';
 import { SeckillTicketQuery, SeckillTicketUpdatedSubscription } from '../api/queries';
 import { isFinalTicket } from '../utils/sale-state';
 
 export const TICKET_POLL_MS = 500;
+/** Buys sent again by themselves after SERVICE_UNAVAILABLE, one click's worth, before giving up. */
+export const MAX_BUSY_RETRIES = 10;
 
 export interface BuyError {
   code: string;
@@ -17,6 +19,10 @@ export interface BuyError {
 /**
  * `seckillBuy`, then the ticket followed live (`seckillTicketUpdated`) until final; polled every
  * 500 ms only while the socket is down (and read again when it reconnects).
+ *
+ * While Redis or the database is down the API answers SERVICE_UNAVAILABLE with `retryAfter`:
+ * the shopper sees "Busy, retrying in N s" counting down, and the buy is sent again when it
+ * reaches 0 (up to MAX_BUSY_RETRIES times per click; a click during the countdown buys at once).
  */
 export function useSeckillBuy(eventId: string) {
   const [{ fetching: buying }, seckillBuy] = useMutation(SeckillBuyMutation);
@@ -44,19 +50,48 @@ export function useSeckillBuy(eventId: string) {
 
   useFallbackPoll(poll, TICKET_POLL_MS, { active: waiting, liveFailed: !!liveError });
 
-  const buy = useCallback(async () => {
+  // A new object per countdown step, so that a second "busy" of the same length restarts it.
+  const [retryIn, setRetryIn] = useState<{ seconds: number } | null>(null);
+  const retries = useRef(0);
+
+  const attempt = useCallback(async () => {
     setErrors([]);
+    setRetryIn(null);
     const result = await seckillBuy({ eventId });
     if (result.error) {
       const error = normalizeError(result.error);
+      if (error.code === BUSY_CODE && retries.current < MAX_BUSY_RETRIES) {
+        retries.current += 1;
+        setRetryIn({ seconds: Math.max(1, Math.ceil(error.retryAfter ?? 1)) });
+        return;
+      }
       setErrors([{ code: error.code, message: describeError(error) }]);
       return;
     }
+    retries.current = 0;
     const payload = result.data?.seckillBuy;
     const userErrors = payload?.userErrors ?? [];
     setErrors(userErrors.map((error) => ({ code: error.code, message: messageForCode(error.code, error.message) })));
     if (payload?.ticket) setQueued(payload.ticket);
   }, [eventId, seckillBuy]);
 
-  return { buy, buying, ticket, errors };
+  // The countdown: one tick a second, the buy sent again when it runs out.
+  useEffect(() => {
+    if (retryIn === null) return undefined;
+    const timer = setTimeout(() => {
+      if (retryIn.seconds > 1) setRetryIn({ seconds: retryIn.seconds - 1 });
+      else void attempt();
+    }, 1000);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, [retryIn, attempt]);
+
+  const buy = useCallback(async () => {
+    retries.current = 0;
+    await attempt();
+  }, [attempt]);
+
+  const shown = retryIn === null ? errors : [{ code: BUSY_CODE, message: busyRetryMessage(retryIn.seconds) }];
+  return { buy, buying, ticket, errors: shown };
 }
