@@ -115,7 +115,7 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
     from flashmart.core.keys import Keys
     from flashmart.core.redis import create_redis
     from flashmart.core.settings import Settings
-    from flashmart.seckill.store import SaleStore
+    from flashmart.seckill.store import SaleStore, TicketSnapshot
 
     settings = Settings()
     keys = Keys("fmceil:")
@@ -126,14 +126,13 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
     try:
         now_ms = int(time.time() * 1000)
         for label, event_id, count, size in (("pipelined", 1, n, batch), ("single", 2, single, 1)):
-            await SaleStore(redis, keys).warm(
+            await SaleStore(redis, keys).load(
                 event_id=event_id,
                 starts_ms=now_ms - 1000,
                 ends_ms=now_ms + 3_600_000,
                 per_user_limit=1,
-                remaining=count,
                 total=count,
-                holdings={},
+                snapshot=TicketSnapshot(live=[], dead=[]),  # a new sale: nothing sold yet
             )
             recorder.calls.clear()
             for uid in range(1, count + 1):
@@ -190,19 +189,18 @@ async def warm_raw_event(
 ) -> None:
     from flashmart.core.keys import Keys
     from flashmart.core.redis import create_redis
-    from flashmart.seckill.store import SaleStore
+    from flashmart.seckill.store import SaleStore, TicketSnapshot
 
     redis = create_redis(redis_url)
     try:
         now_ms = int(time.time() * 1000)
-        await SaleStore(redis, Keys(prefix)).warm(
+        await SaleStore(redis, Keys(prefix)).load(
             event_id=event_id,
             starts_ms=now_ms + int(starts_in_s * 1000),
             ends_ms=now_ms + int(starts_in_s * 1000) + 3_600_000,
             per_user_limit=1,
-            remaining=units,
             total=units,
-            holdings={},
+            snapshot=TicketSnapshot(live=[], dead=[]),  # a new sale: nothing sold yet
         )
     finally:
         await redis.aclose()
