@@ -16,6 +16,7 @@ Strawberry's generic execution untouched. `GRAPHQL_EVENT_LANE=false` turns the l
 from __future__ import annotations
 
 import json
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from flashmart.core.errors import ApiError
@@ -23,7 +24,7 @@ from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import decode_id, encode_id
 from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
 from flashmart.seckill.events import get_event
-from flashmart.seckill.live import EventSnapshot, event_updates, live_sales
+from flashmart.seckill.live import EventSnapshot, LiveFeed, live_sales
 
 TYPE = "SeckillEvent"
 
@@ -54,12 +55,12 @@ class EventLane:
             return None  # the generic path answers "No such flash sale"
         return plan, event_id
 
-    async def payloads(self, runtime: Runtime, plan: Plan, event_id: int, query: str) -> Any:
-        """The encoded `next` payloads of one subscription: the current state, then changes."""
+    def feed(self, runtime: Runtime, event_id: int) -> AbstractAsyncContextManager[LiveFeed]:
+        """One subscription's reading of the sale's watcher (`LiveFeed.next`): the caller
+        sends `encoded(snap, plan, query)` for each state, with no generator in between."""
         self.served += 1
         rate = runtime.settings.subscription_event_rate
-        async for snap in event_updates(runtime, event_id, rate=rate):
-            yield encoded(snap, plan, query)
+        return live_sales(runtime).watch(event_id, rate=rate)
 
 
 def encoded(snap: EventSnapshot, plan: Plan, query: str) -> str:

@@ -51,7 +51,7 @@ from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import outage_retry_after, unavailable_error
-from flashmart.graphql.eventlane import EventLane, next_message
+from flashmart.graphql.eventlane import EventLane, encoded, next_message
 from flashmart.graphql.ws_limits import ConnectionSlots
 
 logger = logging.getLogger("flashmart.subscriptions")
@@ -173,10 +173,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             return
         plan, event_id = found
         try:
-            async for payload in lane.payloads(
-                self.context.runtime, plan, event_id, operation.query
-            ):
-                await self._send_text(next_message(operation.id, payload))
+            async with lane.feed(self.context.runtime, event_id) as feed:
+                while (snap := await feed.next()) is not None:
+                    payload = encoded(snap, plan, operation.query)
+                    await self._send_text(next_message(operation.id, payload))
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         except WebSocketDisconnected:
             return  # the subscriber left; shutdown() follows

@@ -5,8 +5,8 @@ call. Instead, in each API process, ONE watcher per sale that has local subscrib
 sale's live state (`SaleStore.read_states`, one round trip) `rate` times a second and hands
 every change, as one shared `EventSnapshot`, to all of that process's subscribers of the sale.
 Redis reads per second therefore depend on the number of watched sales and API processes, not
-on the number of subscribers. Each subscriber keeps only the latest snapshot it has not sent
-yet, so a slow one skips stale states and never queues; the final states (sold out, ended) go
+on the number of subscribers. A subscriber woken reads the newest snapshot (`LiveFeed.next`),
+so a slow one skips stale states and never queues; the final states (sold out, ended) go
 out as soon as the watcher reads them. Changes the stock does not show (an administrator edits
 the sale, the worker closes it) arrive on the sale's pub/sub channel
 (`announce.publish_event_updated`) and make the watcher reload the sale from the database
@@ -78,19 +78,17 @@ async def _load(event_id: int) -> SeckillEvent:
 
 
 class _Seat:
-    """One subscriber: the newest snapshot it has not taken yet."""
+    """One subscriber's place at a watcher: the future its task waits on, if it waits."""
 
-    __slots__ = ("pending", "ready")
+    __slots__ = ("waiter",)
 
     def __init__(self) -> None:
-        self.pending: EventSnapshot | None = None
-        self.ready = asyncio.Event()
+        self.waiter: asyncio.Future[None] | None = None
 
-    def offer(self, snap: EventSnapshot | None) -> None:
-        """A new snapshot, or None: the watcher stopped."""
-        if snap is not None:
-            self.pending = snap
-        self.ready.set()
+    def wake(self) -> None:
+        waiter = self.waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
 
 class SaleWatcher:
@@ -127,7 +125,7 @@ class SaleWatcher:
 
     async def _fan_out(self, snap: EventSnapshot) -> None:
         """Hand `snap` to every seat in up to FAN_OUT_TURNS slices, with a turn of the event
-        loop between them. Each offer wakes a subscriber's task, and thousands woken at once
+        loop between them. Each seat woken resumes a subscriber's task, and thousands at once
         run back to back before the loop reads another socket, holding every buy that arrived
         meanwhile (at a sale's start, the ACTIVE state and the storm come together); many small
         slices would instead make the state wait for as many turns, each as long as the load
@@ -140,7 +138,7 @@ class SaleWatcher:
             if start:
                 await asyncio.sleep(0)
             for seat in seats[start : start + size]:
-                seat.offer(snap)
+                seat.wake()
 
     async def _run(self) -> None:
         try:
@@ -168,7 +166,7 @@ class SaleWatcher:
             self.stopped = True
             self._first.set()  # nobody waits for a first read that will not come
             for seat in self.seats:
-                seat.offer(None)
+                seat.wake()
 
     async def _retrying(self, read: Callable[[], Awaitable[T]]) -> T:
         """`read()`, again every RETRY_SECONDS while Redis or the database is away (asyncpg's
@@ -194,9 +192,7 @@ class LiveSales:
         self.watchers: dict[int, SaleWatcher] = {}
 
     @contextlib.asynccontextmanager
-    async def watch(
-        self, event_id: int, *, rate: float
-    ) -> AsyncIterator[AsyncIterator[EventSnapshot]]:
+    async def watch(self, event_id: int, *, rate: float) -> AsyncIterator[LiveFeed]:
         watcher = self.watchers.get(event_id)
         if watcher is None or watcher.stopped:
             watcher = SaleWatcher(self.runtime, self.broker, event_id, rate=rate)
@@ -205,7 +201,7 @@ class LiveSales:
         seat = _Seat()
         watcher.seats.add(seat)
         try:
-            yield _updates(watcher, seat)
+            yield LiveFeed(watcher, seat)
         finally:
             watcher.seats.discard(seat)
             if not watcher.seats and self.watchers.get(event_id) is watcher:
@@ -213,20 +209,41 @@ class LiveSales:
                 await watcher.stop()
 
 
-async def _updates(watcher: SaleWatcher, seat: _Seat) -> AsyncIterator[EventSnapshot]:
-    last = await watcher.first()
-    yield last
-    while last.status is not events.SeckillStatus.ENDED:
-        await seat.ready.wait()
-        seat.ready.clear()
-        current, seat.pending = seat.pending, None
-        if current is None:
-            if watcher.stopped:
-                return  # the watcher ended (the sale did, or the process is stopping)
-            continue
-        if current.key != last.key:
-            last = current
-            yield current
+class LiveFeed:
+    """One subscriber's reading of its watcher: `await feed.next()` gives the current state
+    first, then each change (the newest one, skipping states it was too slow for), then None
+    once the sale has ended or the watcher stopped.
+
+    A plain coroutine over one future per wait, not a chain of async generators: between two
+    states every waiting subscriber holds only what it waits on, so thousands of them leave
+    little for the garbage collector to walk after each fan-out (core/gc_tuning.py)."""
+
+    __slots__ = ("seat", "seen", "watcher")
+
+    def __init__(self, watcher: SaleWatcher, seat: _Seat) -> None:
+        self.watcher = watcher
+        self.seat = seat
+        self.seen: EventSnapshot | None = None
+
+    async def next(self) -> EventSnapshot | None:
+        seen = self.seen
+        if seen is None:
+            self.seen = await self.watcher.first()
+            return self.seen
+        if seen.status is events.SeckillStatus.ENDED:
+            return None
+        while True:
+            last = self.watcher.last
+            if last is not None and last.key != seen.key:
+                self.seen = last
+                return last
+            if self.watcher.stopped:
+                return None  # the watcher ended (the sale did, or the process is stopping)
+            waiter = self.seat.waiter = asyncio.get_running_loop().create_future()
+            try:
+                await waiter
+            finally:
+                self.seat.waiter = None
 
 
 _registries: weakref.WeakKeyDictionary[Broker, LiveSales] = weakref.WeakKeyDictionary()
@@ -248,6 +265,6 @@ async def event_updates(
 ) -> AsyncIterator[EventSnapshot]:
     """The current state first, then each change, at most `rate` reads a second shared by
     every subscriber of the sale in this process; ends once ENDED."""
-    async with live_sales(runtime).watch(event_id, rate=rate) as updates:
-        async for snap in updates:
+    async with live_sales(runtime).watch(event_id, rate=rate) as feed:
+        while (snap := await feed.next()) is not None:
             yield snap
