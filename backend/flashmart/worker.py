@@ -201,6 +201,7 @@ class FlashWorker(Worker):
 
     # --- riding out outages -----------------------------------------------------------------
     async def _poll_iteration(self) -> None:
+        _honour_cancellation()
         try:
             if self.cut_off:
                 await self._free_cut_off_jobs()
@@ -215,6 +216,7 @@ class FlashWorker(Worker):
             )  # fmt: skip
             await asyncio.sleep(delay)
             return
+        _honour_cancellation()
         if self.outage.attempts:
             logger.warning("Redis is back after %d attempts; resuming", self.outage.attempts)
             self.outage.reset()
@@ -313,6 +315,17 @@ class FlashWorker(Worker):
             for job_id, running, score in zip(job_ids, replies[::2], replies[1::2], strict=True)
             if not running and score is not None and score <= now
         ]
+
+
+def _honour_cancellation() -> None:
+    """Stop when this task was asked to (arq's signal handler and `close` cancel the main
+    task) even if the request was swallowed on the way: a cancellation that lands while a
+    Redis read's timeout context (redis-py, once the pool has a command timeout) is exiting
+    can be lost, and the worker would then poll on, deaf to SIGTERM. `Task.cancelling()`
+    still counts the request."""
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError
 
 
 def create_worker(

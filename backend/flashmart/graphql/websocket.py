@@ -174,9 +174,12 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         plan, event_id = found
         try:
             async with lane.feed(self.context.runtime, event_id) as feed:
-                while (snap := await feed.next()) is not None:
+                snap = await feed.next()  # the current state, once the watcher has read it
+                while snap is not None:
                     payload = encoded(snap, plan, operation.query)
                     await self._send_text(next_message(operation.id, payload))
+                    while (snap := feed.poll()) is None and not feed.over:
+                        await feed.waiter()  # no coroutine per wait: see LiveFeed
             await operation.send_operation_message({"id": operation.id, "type": "complete"})
         except WebSocketDisconnected:
             return  # the subscriber left; shutdown() follows

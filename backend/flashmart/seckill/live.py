@@ -225,25 +225,44 @@ class LiveFeed:
         self.seat = seat
         self.seen: EventSnapshot | None = None
 
-    async def next(self) -> EventSnapshot | None:
+    def poll(self) -> EventSnapshot | None:
+        """The newest state this subscriber has not had yet, or None (nothing new yet, or
+        `over`); the first call gives the current state once the watcher has read it."""
+        last = self.watcher.last
+        if last is None or (self.seen is not None and last.key == self.seen.key):
+            return None
+        if self.seen is not None and self.seen.status is events.SeckillStatus.ENDED:
+            return None
+        self.seen = last
+        return last
+
+    @property
+    def over(self) -> bool:
+        """Nothing more will come: the sale ended, or the watcher stopped."""
         seen = self.seen
-        if seen is None:
+        return self.watcher.stopped or (
+            seen is not None and seen.status is events.SeckillStatus.ENDED
+        )
+
+    def waiter(self) -> asyncio.Future[None]:
+        """A future the watcher completes at its next fan-out (or when it stops). The lane
+        awaits it directly: per subscriber and wait, one future and nothing else."""
+        waiter = self.seat.waiter = asyncio.get_running_loop().create_future()
+        return waiter
+
+    async def next(self) -> EventSnapshot | None:
+        """`poll`, waiting for the watcher's first read and then for each change; None once
+        `over`."""
+        if self.seen is None:
             self.seen = await self.watcher.first()
             return self.seen
-        if seen.status is events.SeckillStatus.ENDED:
-            return None
         while True:
-            last = self.watcher.last
-            if last is not None and last.key != seen.key:
-                self.seen = last
-                return last
-            if self.watcher.stopped:
-                return None  # the watcher ended (the sale did, or the process is stopping)
-            waiter = self.seat.waiter = asyncio.get_running_loop().create_future()
-            try:
-                await waiter
-            finally:
-                self.seat.waiter = None
+            snap = self.poll()
+            if snap is not None:
+                return snap
+            if self.over:
+                return None
+            await self.waiter()
 
 
 _registries: weakref.WeakKeyDictionary[Broker, LiveSales] = weakref.WeakKeyDictionary()
