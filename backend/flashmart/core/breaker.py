@@ -23,12 +23,11 @@ import sqlite3
 import time
 from enum import Enum
 
-import asyncpg  # type: ignore[import-untyped]
 from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from tortoise.exceptions import DBConnectionError, OperationalError
 
-from flashmart.core import metrics
+from flashmart.core import metrics, outages
+from flashmart.core.outages import REDIS_OUTAGES
 
 logger = logging.getLogger("flashmart.breaker")
 
@@ -160,25 +159,15 @@ class Breaker:
         self.failures, self.closed, self.trial_at = 0, True, None
 
 
-REDIS_OUTAGES: tuple[type[BaseException], ...] = (
-    RedisConnectionError,  # refused, reset, lost mid-reply; BusyLoadingError while it loads
-    RedisTimeoutError,
-)
-
-
 def is_redis_outage(exc: BaseException) -> bool:
     return isinstance(exc, REDIS_OUTAGES)
 
 
 _NETWORK_ERRNOS = frozenset({errno.ECONNREFUSED, errno.EHOSTUNREACH, errno.ENETUNREACH})
+# The connection failures of core/outages.py (one list for the worker, the background loops
+# and the breakers): Redis's; the database's, with a bare socket's refusal or timeout.
 DATABASE_OUTAGES: tuple[type[BaseException], ...] = (
-    DBConnectionError,
-    asyncpg.PostgresConnectionError,  # lost mid-query (ConnectionDoesNotExistError), refused
-    asyncpg.CannotConnectNowError,  # starting up or shutting down
-    asyncpg.AdminShutdownError,  # pg_terminate_backend, a fast shutdown
-    asyncpg.CrashShutdownError,
-    ConnectionError,  # refused, reset
-    TimeoutError,  # the pool's connect or command timeout
+    outages.DATABASE_OUTAGES + outages.SOCKET_OUTAGES
 )
 
 

@@ -17,7 +17,8 @@ from redis.asyncio.connection import (
 from redis.exceptions import RedisError
 from redis.typing import EncodableT
 
-from flashmart.core.breaker import REDIS_OUTAGES, Breaker, RedisUnavailable
+from flashmart.core.breaker import Breaker, RedisUnavailable
+from flashmart.core.outages import REDIS_OUTAGES
 from flashmart.core.redis_mux import Endpoint, Multiplexer
 
 _PLAIN = (str, bytes, int)

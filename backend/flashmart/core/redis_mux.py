@@ -36,8 +36,8 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError, ResponseError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
-from flashmart.core.breaker import REDIS_OUTAGES, Breaker
-from flashmart.core.outages import Backoff
+from flashmart.core.breaker import Breaker
+from flashmart.core.outages import REDIS_OUTAGES, Backoff
 
 Arg = str | bytes | int
 RECONNECT_FIRST_SECONDS = 0.05
