@@ -23,6 +23,7 @@ import sqlite3
 import time
 from enum import Enum
 
+import asyncpg  # type: ignore[import-untyped]  # no stubs; only its exception classes
 from redis.exceptions import ConnectionError as RedisConnectionError
 from tortoise.exceptions import DBConnectionError, OperationalError
 
@@ -181,6 +182,8 @@ def is_database_outage(exc: BaseException) -> bool:
             return True
         if isinstance(current, OSError) and current.errno in _NETWORK_ERRNOS:
             return True
+        if isinstance(current, asyncpg.InterfaceError) and "closed" in str(current):
+            return True  # "connection is closed": the pool's connection went away under it
         if isinstance(current, OperationalError | sqlite3.OperationalError) and (
             "database is locked" in str(current)
         ):

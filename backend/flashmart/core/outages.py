@@ -28,6 +28,10 @@ DATABASE_OUTAGES: tuple[type[BaseException], ...] = (
     asyncpg.exceptions.CrashShutdownError,
     asyncpg.exceptions.CannotConnectNowError,
     asyncpg.exceptions.TooManyConnectionsError,
+    # A pooled connection whose server end was terminated mid-operation: releasing or reusing
+    # it fails on its protocol state ("cannot switch to state ...; another operation is in
+    # progress"), never on the query.
+    asyncpg.exceptions.InternalClientError,
 )
 # Sockets: refused, reset, broken pipe; and a connect or read that timed out.
 SOCKET_OUTAGES: tuple[type[BaseException], ...] = (ConnectionError, TimeoutError)
