@@ -149,6 +149,17 @@ class Breaker:
             self.opened_at = time.monotonic()
             self.trial_at = None
 
+    def tripped(self) -> DependencyUnavailable:
+        """After a connection failure or timeout: count it (`failed`); the error to raise."""
+        self.failed()
+        return self.unavailable()
+
+    def reached(self) -> None:
+        """After a call that reached the dependency, an error reply included: close the
+        breaker if it was counting failures. (The hot paths inline the `failures` check.)"""
+        if self.failures:
+            self.succeeded()
+
     def unavailable(self) -> DependencyUnavailable:
         """The error a request that met an outage answers with."""
         left = self.open_seconds - (time.monotonic() - self.opened_at)

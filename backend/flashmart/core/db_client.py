@@ -30,13 +30,10 @@ class _Guarded:
             result = await super()._translate_exceptions(func, *args, **kwargs)  # type: ignore[misc]
         except Exception as exc:
             if is_database_outage(exc):
-                breaker.failed()
-                raise breaker.unavailable() from exc
-            if breaker.failures:
-                breaker.succeeded()
+                raise breaker.tripped() from exc
+            breaker.reached()
             raise
-        if breaker.failures:
-            breaker.succeeded()
+        breaker.reached()
         return result
 
 

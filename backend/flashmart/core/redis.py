@@ -80,13 +80,11 @@ class FlashRedis(Redis):
         try:
             result = await super().execute_command(*args, **options)  # type: ignore[no-untyped-call]
         except REDIS_OUTAGES as exc:
-            breaker.failed()
-            raise breaker.unavailable() from exc
+            raise breaker.tripped() from exc
         except RedisError:  # an error reply: Redis is up
-            if breaker.failures:
-                breaker.succeeded()
+            breaker.reached()
             raise
-        if breaker.failures:
+        if breaker.failures:  # one attribute read when all is well (docs/hotpath.md)
             breaker.succeeded()
         return result
 
@@ -115,13 +113,11 @@ class GuardedPipeline(Pipeline):
         try:
             result: list[Any] = await super().execute(raise_on_error)
         except REDIS_OUTAGES as exc:
-            breaker.failed()
-            raise breaker.unavailable() from exc
+            raise breaker.tripped() from exc
         except RedisError:  # an error reply: Redis is up
-            if breaker.failures:
-                breaker.succeeded()
+            breaker.reached()
             raise
-        if breaker.failures:
+        if breaker.failures:  # one attribute read when all is well (docs/hotpath.md)
             breaker.succeeded()
         return result
 

@@ -177,13 +177,11 @@ class Multiplexer:
         try:
             reply = await self._execute(args)
         except REDIS_OUTAGES as exc:
-            breaker.failed()
-            raise breaker.unavailable() from exc
+            raise breaker.tripped() from exc
         except RedisError:  # an error reply: Redis is up
-            if breaker.failures:
-                breaker.succeeded()
+            breaker.reached()
             raise
-        if breaker.failures:
+        if breaker.failures:  # one attribute read when all is well (docs/hotpath.md)
             breaker.succeeded()
         return reply
 
