@@ -93,8 +93,13 @@ def forbidden(message: str = "You are not allowed to do this") -> ApiError:
     return ApiError(message, TopLevelCode.FORBIDDEN)
 
 
+def _retry_seconds(retry_after: float) -> int:
+    """`extensions.retryAfter`: whole seconds, at least one."""
+    return max(1, int(retry_after + 0.999))
+
+
 def rate_limited(retry_after: float) -> ApiError:
-    seconds = max(1, int(retry_after + 0.999))
+    seconds = _retry_seconds(retry_after)
     return ApiError(
         f"Too many requests; retry in {seconds} s",
         TopLevelCode.RATE_LIMITED,
@@ -102,13 +107,16 @@ def rate_limited(retry_after: float) -> ApiError:
     )
 
 
+def unavailable_message(retry_after: int) -> str:
+    """The one message of SERVICE_UNAVAILABLE, whatever met the outage."""
+    return f"Service temporarily unavailable; retry in {retry_after} s"
+
+
 def service_unavailable(retry_after: float) -> ApiError:
     """A dependency cannot serve this now; the client should retry after `retryAfter` s."""
-    seconds = max(1, int(retry_after + 0.999))
+    seconds = _retry_seconds(retry_after)
     return ApiError(
-        f"Service unavailable; retry in {seconds} s",
-        TopLevelCode.SERVICE_UNAVAILABLE,
-        {"retryAfter": seconds},
+        unavailable_message(seconds), TopLevelCode.SERVICE_UNAVAILABLE, {"retryAfter": seconds}
     )
 
 

@@ -17,7 +17,7 @@ from graphql import GraphQLError
 from strawberry.relay.types import GlobalIDValueError
 
 from flashmart.core.breaker import DependencyUnavailable, is_database_outage, is_redis_outage
-from flashmart.core.errors import ApiError, TopLevelCode
+from flashmart.core.errors import ApiError, TopLevelCode, unavailable_message
 from flashmart.core.logging import request_id_var
 
 logger = logging.getLogger("flashmart.graphql")
@@ -28,10 +28,6 @@ _TOO_COMPLEX = re.compile(
 INTERNAL_MESSAGE = "Internal server error"
 # retryAfter of an outage met before any breaker judged it (arq's pool, the pub/sub client).
 OUTAGE_RETRY_AFTER = 2
-
-
-def unavailable_message(retry_after: int) -> str:
-    return f"Service temporarily unavailable; retry in {retry_after} s"
 
 
 def outage_retry_after(exc: BaseException | None) -> int | None:
