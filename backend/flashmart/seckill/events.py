@@ -196,16 +196,21 @@ async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
     if event.closed_at is not None or datetime.now(UTC) >= event.ends_at:
         raise fail(ErrorCode.ENDED, "The sale has ended", "id")
     sales = SaleStore.of(runtime)
-    window = {
+    window = sale_window(event)
+    if not await sales.refresh(**window):
+        await sales.load(**window, snapshot=await ticket_snapshot(event.id))
+    return event
+
+
+def sale_window(event: SeckillEvent) -> dict[str, int]:
+    """What Redis keeps of a sale besides its stock: `SaleStore.refresh`/`load` arguments."""
+    return {
         "event_id": event.id,
         "starts_ms": _ms(event.starts_at),
         "ends_ms": _ms(event.ends_at),
         "per_user_limit": event.per_user_limit,
         "total": event.total_stock,
     }
-    if not await sales.refresh(**window):
-        await sales.load(**window, snapshot=await ticket_snapshot(event.id))
-    return event
 
 
 async def ticket_snapshot(event_id: int) -> TicketSnapshot:

@@ -10,7 +10,7 @@ from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
-from flashmart.seckill.events import _ms, ticket_snapshot, warm_up
+from flashmart.seckill.events import sale_window, ticket_snapshot, warm_up
 from flashmart.seckill.models import SeckillEvent
 from flashmart.seckill.persist import write
 from flashmart.seckill.reconcile import reconcile
@@ -122,14 +122,7 @@ async def test_persist_between_snapshot_and_load_is_counted_once(runtime: Runtim
     before = await ticket_snapshot(event.id)  # ... the re-warm reads the database here
     await write(runtime, event.id, [entries[second]])  # committed after the read ...
     await sales.settle(event_id=event.id, states={second: "persisted"})  # ... settled before
-    window = {
-        "event_id": event.id,
-        "starts_ms": _ms(event.starts_at),
-        "ends_ms": _ms(event.ends_at),
-        "per_user_limit": event.per_user_limit,
-        "total": event.total_stock,
-    }
-    loaded = await sales.load(**window, snapshot=before)
+    loaded = await sales.load(**sale_window(event), snapshot=before)
     assert loaded is not None and loaded.remaining == 1 and loaded.in_flight == 1
     assert await sales.buyers(event.id) == {users[0]: 1, users[1]: 1}
     await sales.settle(event_id=event.id, states={first: "persisted"})
