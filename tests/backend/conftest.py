@@ -203,3 +203,18 @@ async def runtime(settings: Settings, db: None, redis: Redis) -> AsyncIterator[R
     """What services get in the API and the worker: settings, Redis, the queue, key names."""
     async with Runtime.open(settings) as opened:
         yield opened
+
+
+@pytest.fixture
+def own_redis(tmp_path: Path) -> Iterator[embedded_redis.EmbeddedRedis]:
+    """A private redis-server the test may kill and relaunch (never the machine's shared one),
+    started as the project's embedded Redis runs by default (SECKILL_DURABILITY=durable): it
+    has every write on disk before it answers, so what it acknowledged before a SIGKILL is
+    there after the restart."""
+    server = embedded_redis.start(tmp_path / "own-redis", reuse=False)
+    try:
+        with sync_redis.Redis.from_url(server.url) as admin:
+            assert admin.config_get("appendfsync")["appendfsync"] == "always"
+        yield server
+    finally:
+        server.stop()

@@ -23,12 +23,15 @@ def bind_free_port() -> socket.socket:
 
 
 @contextlib.asynccontextmanager
-async def live_server(build_app: Callable[[str], Any]) -> AsyncIterator[str]:
-    """Serve `build_app(base_url)` until the block ends; yields the base URL."""
+async def live_server(
+    build_app: Callable[[str], Any], *, ws: str = "none", stop_timeout: float = 10
+) -> AsyncIterator[str]:
+    """Serve `build_app(base_url)` until the block ends; yields the base URL. `ws` names
+    uvicorn's WebSocket implementation ("websockets-sansio" for subscriptions)."""
     sock = bind_free_port()
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     config = uvicorn.Config(
-        build_app(base_url), lifespan="on", log_config=None, access_log=False, ws="none"
+        build_app(base_url), lifespan="on", log_config=None, access_log=False, ws=ws
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
@@ -43,5 +46,5 @@ async def live_server(build_app: Callable[[str], Any]) -> AsyncIterator[str]:
         yield base_url
     finally:
         server.should_exit = True
-        await asyncio.wait_for(task, timeout=10)
+        await asyncio.wait_for(task, timeout=stop_timeout)
         sock.close()

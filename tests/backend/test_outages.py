@@ -19,7 +19,6 @@ import asyncpg
 import httpx
 import pytest
 import redis as sync_redis
-import uvicorn
 from redis.asyncio import Redis
 from websockets.asyncio.client import connect
 from websockets.exceptions import ConnectionClosed
@@ -32,8 +31,9 @@ from flashmart.core.settings import Settings
 from flashmart.graphql.ids import encode_id
 from flashmart.seckill.events import warm_up
 from tests.backend.helpers import token_for
-from tests.backend.live_server import bind_free_port
+from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import sale, shoppers
+from tests.backend.subscriptions.conftest import ws_url
 
 BUY = """
 mutation Buy($e: ID!) {
@@ -295,19 +295,11 @@ async def test_a_live_sale_subscription_meets_a_database_that_is_down_with_a_ret
 ) -> None:
     """The live-sale lane looks the sale up before it streams: an outage there answers the
     protocol's `error` message with SERVICE_UNAVAILABLE, and the socket stays usable."""
-    sock = bind_free_port()
     app = create_app(
         settings.model_copy(update={"database_url": "postgres://postgres@127.0.0.1:1/flashmart"})
     )
-    server = uvicorn.Server(
-        uvicorn.Config(app, lifespan="on", log_config=None, ws="websockets-sansio")
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            assert not task.done(), "uvicorn did not start"
-            await asyncio.sleep(0.01)
-        url = f"ws://127.0.0.1:{sock.getsockname()[1]}/graphql"
+    async with live_server(lambda _: app, ws="websockets-sansio", stop_timeout=15) as base_url:
+        url = ws_url(base_url)
         async with connect(url, subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
             await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
@@ -332,7 +324,3 @@ async def test_a_live_sale_subscription_meets_a_database_that_is_down_with_a_ret
             with pytest.raises(ConnectionClosed) as closed:
                 await asyncio.wait_for(ws.recv(), 10)
             assert closed.value.rcvd is not None and closed.value.rcvd.code == 4403
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
-        sock.close()

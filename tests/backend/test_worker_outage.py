@@ -16,7 +16,6 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import pytest
-import redis as sync_redis
 from arq.jobs import Job
 from redis.asyncio import Redis
 
@@ -32,19 +31,6 @@ from tests.backend.processes import worker_env
 from tests.backend.seckill.factories import relaxed, sale, shoppers, try_buy
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[embedded_redis.EmbeddedRedis]:
-    """A private redis-server that writes every command to its append-only file before it
-    answers: what it acknowledged before a SIGKILL is there after the restart."""
-    server = embedded_redis.start(tmp_path / "own-redis", reuse=False)
-    try:
-        with sync_redis.Redis.from_url(server.url) as client:
-            client.config_set("appendfsync", "always")
-        yield server
-    finally:
-        server.stop()
 
 
 @contextlib.contextmanager

@@ -10,15 +10,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
+import httpx
 import pytest
-import uvicorn
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.backend.live_server import bind_free_port
+from tests.backend.live_server import live_server
 
 
 def ws_url(base_url: str) -> str:
@@ -38,6 +38,20 @@ def client(base_url: str, token: str | None = None, **payload: Any) -> Client:
         ping_interval=5,
     )
     return Client(transport=transport, fetch_schema_from_transport=False)
+
+
+async def gql_over_http(base_url: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
+    """`data` of a query or mutation POSTed to a running server as the shopper; no errors."""
+    async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
+        response = await http.post(
+            "/graphql",
+            json={"query": query, "variables": variables},
+            headers={"authorization": f"Bearer {token}"},
+        )
+    body: dict[str, Any] = response.json()
+    assert "errors" not in body, body
+    data: dict[str, Any] = body["data"]
+    return data
 
 
 def request(document: str, **variables: Any) -> GraphQLRequest:
@@ -90,28 +104,10 @@ class Stream:
 def ws_server(app_factory: Callable[..., Any]) -> Callable[..., Any]:
     """`async with ws_server(**settings) as base_url`: the app on a real socket, WebSockets on."""
 
-    @contextlib.asynccontextmanager
-    async def serve(**overrides: Any) -> AsyncIterator[str]:
-        sock = bind_free_port()
-        base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-        app = app_factory(public_base_url=base_url, **overrides)
-        config = uvicorn.Config(
-            app, lifespan="on", log_config=None, access_log=False, ws="websockets-sansio"
-        )
-        server = uvicorn.Server(config)
-        task = asyncio.create_task(server.serve(sockets=[sock]))
-        try:
-            for _ in range(500):
-                if server.started or task.done():
-                    break
-                await asyncio.sleep(0.01)
-            if not server.started:
-                await task
-                raise RuntimeError("uvicorn did not start")
-            yield base_url
-        finally:
-            server.should_exit = True
-            await asyncio.wait_for(task, timeout=15)
-            sock.close()
+    def serve(**overrides: Any) -> contextlib.AbstractAsyncContextManager[str]:
+        def build(base_url: str) -> Any:
+            return app_factory(public_base_url=base_url, **overrides)
+
+        return live_server(build, ws="websockets-sansio", stop_timeout=15)
 
     return serve

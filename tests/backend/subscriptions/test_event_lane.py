@@ -8,7 +8,6 @@ import json
 from collections.abc import AsyncIterator, Callable
 from typing import Any
 
-import uvicorn
 from starlette.routing import WebSocketRoute
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -17,7 +16,7 @@ from flashmart.graphql.ids import encode_id
 from flashmart.graphql.view import GraphQLView
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import warm_up
-from tests.backend.live_server import bind_free_port
+from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import relaxed, sale
 from tests.backend.subscriptions.conftest import ws_url
 
@@ -35,23 +34,15 @@ WITH_PRODUCT = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id produ
 async def serving(
     app_factory: Callable[..., Any], **overrides: Any
 ) -> AsyncIterator[tuple[str, GraphQLView]]:
-    sock = bind_free_port()
-    base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
-    app = app_factory(public_base_url=base_url, **overrides)
-    view = next(r.endpoint for r in app.routes if isinstance(r, WebSocketRoute))
-    server = uvicorn.Server(
-        uvicorn.Config(app, lifespan="on", log_config=None, ws="websockets-sansio")
-    )
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    try:
-        while not server.started:
-            assert not task.done(), "uvicorn did not start"
-            await asyncio.sleep(0.01)
-        yield base_url, view
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, timeout=15)
-        sock.close()
+    views: list[GraphQLView] = []
+
+    def build(base_url: str) -> Any:
+        app = app_factory(public_base_url=base_url, **overrides)
+        views.append(next(r.endpoint for r in app.routes if isinstance(r, WebSocketRoute)))
+        return app
+
+    async with live_server(build, ws="websockets-sansio", stop_timeout=15) as base_url:
+        yield base_url, views[0]
 
 
 async def _subscribe(base_url: str, document: str, gid: str) -> ClientConnection:

@@ -5,8 +5,7 @@ and subscribers hear what changes after the restart. Redis is a private server o
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable, Iterator
-from pathlib import Path
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
@@ -22,7 +21,7 @@ from flashmart.seckill.events import warm_up
 from tests.backend.helpers import token_for
 from tests.backend.payments.factories import placed_order, shopper
 from tests.backend.seckill.factories import relaxed, sale
-from tests.backend.subscriptions.conftest import Stream, client, request
+from tests.backend.subscriptions.conftest import Stream, client, gql_over_http, request
 
 pytestmark = pytest.mark.slow
 
@@ -31,18 +30,6 @@ ORDER_UPDATED = "subscription($id: ID!) { orderUpdated(id: $id) { id status } }"
 BUY = "mutation($e: ID!) { seckillBuy(eventId: $e) { ticket { id status } userErrors { code } } }"
 CANCEL = "mutation($id: ID!) { orderCancel(id: $id) { order { status } userErrors { code } } }"
 OUTAGE_SECONDS = 1.5
-
-
-@pytest.fixture
-def own_redis(tmp_path: Path) -> Iterator[embedded_redis.EmbeddedRedis]:
-    """A private redis-server that has every write on disk before it answers."""
-    server = embedded_redis.start(tmp_path / "own-redis", reuse=False)
-    try:
-        with sync_redis.Redis.from_url(server.url) as admin:
-            admin.config_set("appendfsync", "always")
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.fixture
@@ -65,19 +52,6 @@ async def test_a_listener_hears_what_is_published_after_redis_restarts(
         with sync_redis.Redis.from_url(own_redis.url) as publisher:
             assert publisher.publish(channel, b"after the restart") == 1
         assert await asyncio.wait_for(listener.get(), 5) == b"after the restart"
-
-
-async def _gql(base_url: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
-        response = await http.post(
-            "/graphql",
-            json={"query": query, "variables": variables},
-            headers={"authorization": f"Bearer {token}"},
-        )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
 
 
 async def test_an_api_process_serves_and_updates_subscribers_after_redis_restarts(
@@ -109,14 +83,14 @@ async def test_an_api_process_serves_and_updates_subscribers_after_redis_restart
                 own_redis.relaunch()
 
                 # The buy goes through the process's multiplexed connection ...
-                bought = await _gql(url, token, BUY, e=encode_id("SeckillEvent", event.id))
+                bought = await gql_over_http(url, token, BUY, e=encode_id("SeckillEvent", event.id))
                 assert bought["seckillBuy"]["ticket"]["status"] == "QUEUED", bought
                 # ... the sale's watcher reads again and tells the subscriber ...
                 await stock.wait_for(
                     lambda item: item["seckillEventUpdated"]["remainingStock"] == 4
                 )
                 # ... and the order's news comes over the re-established pub/sub connection.
-                cancelled = await _gql(url, token, CANCEL, id=encode_id("Order", order.id))
+                cancelled = await gql_over_http(url, token, CANCEL, id=encode_id("Order", order.id))
                 assert cancelled["orderCancel"]["order"]["status"] == "CANCELLED", cancelled
                 await status.wait_for(lambda item: item["orderUpdated"]["status"] == "CANCELLED")
                 assert stock.error is None and status.error is None

@@ -8,7 +8,6 @@ import signal
 from collections.abc import Callable
 from typing import Any
 
-import httpx
 import pytest
 from gql.transport.exceptions import TransportConnectionFailed
 
@@ -20,7 +19,7 @@ from flashmart.worker import create_worker
 from tests.backend.helpers import token_for
 from tests.backend.payments.factories import placed_order, shopper
 from tests.backend.seckill.factories import relaxed, sale
-from tests.backend.subscriptions.conftest import Stream, client, request
+from tests.backend.subscriptions.conftest import Stream, client, gql_over_http, request
 
 pytestmark = pytest.mark.slow
 
@@ -31,19 +30,6 @@ TICKET_UPDATED = (
 )
 CANCEL = "mutation($id: ID!) { orderCancel(id: $id) { order { status } userErrors { code } } }"
 BUY = "mutation($e: ID!) { seckillBuy(eventId: $e) { ticket { id status } userErrors { code } } }"
-
-
-async def _gql(base_url: str, token: str, query: str, **variables: Any) -> dict[str, Any]:
-    async with httpx.AsyncClient(base_url=base_url, timeout=10) as http:
-        response = await http.post(
-            "/graphql",
-            json={"query": query, "variables": variables},
-            headers={"authorization": f"Bearer {token}"},
-        )
-    body: dict[str, Any] = response.json()
-    assert "errors" not in body, body
-    data: dict[str, Any] = body["data"]
-    return data
 
 
 async def test_a_mutation_on_b_reaches_subscribers_on_a_through_one_redis_subscription(
@@ -67,7 +53,7 @@ async def test_a_mutation_on_b_reaches_subscribers_on_a_through_one_redis_subscr
             channel = runtime.keys.channel(ORDER_TOPIC, str(order.id))
             assert dict(await runtime.redis.pubsub_numsub(channel)) == {channel.encode(): 2}
 
-            cancelled = await _gql(url_b, token, CANCEL, id=gid)
+            cancelled = await gql_over_http(url_b, token, CANCEL, id=gid)
             assert cancelled["orderCancel"] == {"order": {"status": "CANCELLED"}, "userErrors": []}
             for stream in streams:
                 await stream.wait_for(lambda item: item["orderUpdated"]["status"] == "CANCELLED")
@@ -85,7 +71,7 @@ async def test_the_worker_persisting_a_purchase_reaches_a_subscriber_on_a(
     user = await shopper()
     token = token_for(user.id)
     async with api_processes(2) as (url_a, url_b):
-        bought = await _gql(url_b, token, BUY, e=encode_id("SeckillEvent", event.id))
+        bought = await gql_over_http(url_b, token, BUY, e=encode_id("SeckillEvent", event.id))
         ticket = bought["seckillBuy"]["ticket"]
         assert ticket["status"] == "QUEUED"
         async with client(url_a, token) as session:
