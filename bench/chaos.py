@@ -43,12 +43,10 @@ import os
 import random
 import re
 import secrets
-import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from dataclasses import dataclass, field
@@ -61,7 +59,7 @@ RESULTS_DIR = HERE / "results"
 sys.path.insert(0, str(HERE))
 
 from loadgen import ConnectionLost, HttpConnection, mint_tokens  # noqa: E402
-from procs import BenchError, Processes, free_port, log  # noqa: E402
+from procs import BenchError, Processes, free_port, log, run_dir  # noqa: E402
 
 BUY_QUERY = (
     "mutation SeckillBuy($eventId: ID!) { seckillBuy(eventId: $eventId) "
@@ -473,12 +471,7 @@ class Chaos:
         self.cfg = cfg
         self.cleanup = cleanup
         self.deadline = time.monotonic() + cfg.budget
-        self.tmp = Path(tempfile.mkdtemp(prefix="fmchaos-"))
-        if cfg.keep_tmp:
-            cleanup.callback(lambda: log(f"kept {self.tmp}"))
-        else:
-            cleanup.callback(shutil.rmtree, self.tmp, True)
-        (self.tmp / "logs").mkdir()
+        self.tmp = run_dir("fmchaos-", keep=cfg.keep_tmp, cleanup=cleanup)
         self.procs = Processes(self.tmp / "logs")
         self.rows: list[Row] = []
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import shutil
 import signal
 import socket
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -237,3 +239,15 @@ def gc_pause_delta(
             ),
         }
     return delta
+
+
+def run_dir(prefix: str, *, keep: bool, cleanup: contextlib.ExitStack) -> Path:
+    """A temp dir for one run, with `logs/` for its child processes; removed by `cleanup`
+    unless `keep` (then its path is printed at the end)."""
+    tmp = Path(tempfile.mkdtemp(prefix=prefix))
+    if keep:
+        cleanup.callback(lambda: log(f"kept {tmp}"))
+    else:
+        cleanup.callback(shutil.rmtree, tmp, True)
+    (tmp / "logs").mkdir()
+    return tmp

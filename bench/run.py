@@ -35,7 +35,6 @@ import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -60,6 +59,7 @@ from procs import (  # noqa: E402 - bench/ is not a package: its modules import 
     gc_pause_delta,
     gc_pauses,
     log,
+    run_dir,
     wait_http_ok,
 )
 
@@ -180,12 +180,7 @@ class Bench:
         self.cleanup = cleanup
         self.started_at = started_at
         self.stamp = started_at.strftime("%Y%m%dT%H%M%SZ")
-        self.tmp = Path(tempfile.mkdtemp(prefix="fmbench-"))
-        if cfg.keep_tmp:
-            cleanup.callback(lambda: log(f"kept {self.tmp}"))
-        else:
-            cleanup.callback(shutil.rmtree, self.tmp, True)
-        (self.tmp / "logs").mkdir()
+        self.tmp = run_dir("fmbench-", keep=cfg.keep_tmp, cleanup=cleanup)
         self.procs = Processes(self.tmp / "logs")
         self.samples: dict[str, dict[str, list[float]]] = {}
 
@@ -307,6 +302,20 @@ class Bench:
             "shuffle_seed": seed,
             "max_seconds": max_seconds,
         }
+
+    def fresh_storm(
+        self, name: str, port: int, groups: dict[str, int], redis_url: str
+    ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+        """The crowd's storm by fresh shoppers on a fresh sale that started a second ago, on
+        new connections with no warm-up pass: (result, sale, shoppers)."""
+        from stack import fresh_sale, fresh_shoppers
+
+        shoppers = asyncio.run(fresh_shoppers(len(self.users), redis_url))
+        sale = asyncio.run(
+            fresh_sale(self.cfg.units, redis_url, datetime.now(UTC) - timedelta(seconds=1))
+        )
+        result = self.drive(name, port, None, self.crowd_storm(sale, shoppers), groups)
+        return result, sale, shoppers
 
     def crowd_storm(self, sale: dict[str, Any], shoppers: dict[str, Any]) -> dict[str, Any]:
         """A crowd's buy storm: the measured pass's attempts and order, by fresh shoppers."""
@@ -547,7 +556,6 @@ class Bench:
         """The measured storm again, on a sale nobody has touched, by shoppers whose token
         stamps are neither in Redis nor in the API processes, on new connections."""
         from report import ratio
-        from stack import fresh_sale, fresh_shoppers
 
         cfg = self.cfg
         count = len(self.users)
@@ -555,17 +563,7 @@ class Bench:
             f"cold crowd: {count:,} fresh shoppers, a fresh sale of {cfg.units} units, "
             f"no warm-up, {count * cfg.attempts:,} seckillBuy on new connections"
         )
-        shoppers = asyncio.run(fresh_shoppers(count, redis_url))
-        sale = asyncio.run(
-            fresh_sale(cfg.units, redis_url, datetime.now(UTC) - timedelta(seconds=1))
-        )
-        result = self.drive(
-            "cold crowd",
-            port,
-            None,
-            self.crowd_storm(sale, shoppers),
-            groups,
-        )
+        result, sale, shoppers = self.fresh_storm("cold crowd", port, groups, redis_url)
         lat = result["latency_ms"]
         result["stamp_keys_deleted"] = shoppers["stamp_keys_deleted"]
         result["p99_vs_warm"] = ratio(lat["p99"], warm["latency_ms"]["p99"])
@@ -587,7 +585,6 @@ class Bench:
         (no replica: no WAIT), so the difference is what the fsync costs."""
         import redis
         from report import ratio
-        from stack import fresh_sale, fresh_shoppers
 
         cfg = self.cfg
         count = len(self.users)
@@ -600,13 +597,7 @@ class Bench:
                     f"{setting}: appendfsync {fsync}; {count:,} fresh shoppers, a fresh sale of "
                     f"{cfg.units} units, {count * cfg.attempts:,} seckillBuy on new connections"
                 )
-                shoppers = asyncio.run(fresh_shoppers(count, redis_url))
-                sale = asyncio.run(
-                    fresh_sale(cfg.units, redis_url, datetime.now(UTC) - timedelta(seconds=1))
-                )
-                result = self.drive(
-                    f"{setting} fsync", port, None, self.crowd_storm(sale, shoppers), groups
-                )
+                result, sale, _ = self.fresh_storm(f"{setting} fsync", port, groups, redis_url)
                 result["appendfsync"] = fsync
                 lat = result["latency_ms"]
                 log(
