@@ -76,15 +76,16 @@ class BuiltFile:
 
 
 def scan(dist: Path) -> dict[str, BuiltFile]:
-    """Every servable file of the build by its URL path (`assets/index-3f2a.js`); the
-    precompressed siblings become variants of their original, not files of their own."""
+    """Every servable file of the build by its URL path (`assets/index-3f2a.js`), loaded
+    (`BuiltFile.load`); the precompressed siblings become variants of their original, not
+    files of their own."""
     listed = {p.relative_to(dist).as_posix(): p for p in dist.rglob("*") if p.is_file()}
     sibling_of = {name + suffix: name for name in listed for suffix in PRECOMPRESSED.values()}
     files: dict[str, BuiltFile] = {}
     for name, path in listed.items():
         if name in sibling_of:
             continue
-        files[name] = BuiltFile(
+        file = files[name] = BuiltFile(
             path=path,
             media_type=guess_type(name)[0] or "application/octet-stream",
             cache_control=IMMUTABLE if name.startswith("assets/") else REVALIDATE,
@@ -94,6 +95,7 @@ def scan(dist: Path) -> dict[str, BuiltFile]:
                 if name + suffix in listed
             },
         )
+        file.load()
     return files
 
 
@@ -160,8 +162,6 @@ def frontend_routes(dist: Path) -> list[BaseRoute]:
         return [Route("/{path:path}", missing)]
 
     files = scan(dist)
-    for file in files.values():
-        file.load()
     index = files["index.html"]
 
     async def serve(request: Request) -> Response:
