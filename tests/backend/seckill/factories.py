@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from arq import Worker
-from arq.jobs import Job
+from arq.jobs import Job, JobStatus
 
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
@@ -142,6 +142,13 @@ async def job_result(runtime: Runtime, job_id: str) -> Any:
     job = Job(job_id, runtime.queue, _queue_name=runtime.keys.queue, _deserializer=deserialize_job)
     info = await job.result_info()
     return None if info is None else info.result
+
+
+async def job_done(runtime: Runtime, job_id: str) -> bool:
+    """The job finished, or left the queue without running (a batch that wrote its ticket
+    drops it): it is neither queued, deferred nor running."""
+    job = Job(job_id, runtime.queue, _queue_name=runtime.keys.queue, _deserializer=deserialize_job)
+    return await job.status() in (JobStatus.complete, JobStatus.not_found)
 
 
 @contextlib.asynccontextmanager
