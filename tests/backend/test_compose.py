@@ -574,3 +574,34 @@ def test_dockerignore_keeps_context_clean() -> None:
     # The build needs these; an ignore rule would break COPY.
     for kept in ("backend", "frontend", "schema.graphql", "Dockerfile"):
         assert kept not in patterns
+
+
+# --------------------------------------------------------------------------- client address
+
+
+def _default(value: str) -> str:
+    """`${VAR:-default}` resolved to its default (a literal stays as it is)."""
+    return re.sub(r"\$\{[A-Z_0-9]+:-([^}]*)\}", r"\1", value)
+
+
+def test_nginx_replaces_the_clients_forwarded_for(services: dict[str, dict[str, Any]]) -> None:
+    conf = _nginx_conf(services)
+    assert re.search(r"proxy_set_header\s+X-Forwarded-For\s+\$remote_addr;", conf)
+    # Appending keeps whatever the client sent at the left: never in the live config.
+    live = "\n".join(line.split("#", 1)[0] for line in conf.splitlines())
+    assert "$proxy_add_x_forwarded_for" not in live
+    assert re.search(r"proxy_set_header\s+X-Forwarded-Proto\s+\$scheme;", live)
+
+
+def test_the_api_trusts_forwarded_headers_only_from_the_proxys_fixed_address(
+    compose: dict[str, Any], services: dict[str, dict[str, Any]]
+) -> None:
+    import ipaddress
+
+    [pool] = compose["networks"]["default"]["ipam"]["config"]
+    subnet = ipaddress.ip_network(_default(pool["subnet"]))
+    proxy_address = _default(services["proxy"]["networks"]["default"]["ipv4_address"])
+    assert ipaddress.ip_address(proxy_address) in subnet
+    for name in APP_SERVICES:
+        trusted = _default(str(services[name]["environment"]["FORWARDED_ALLOW_IPS"]))
+        assert trusted == proxy_address, f"{name} trusts {trusted!r}, not only the proxy"
