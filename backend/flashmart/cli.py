@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 
 from flashmart import serving, supervisor
 from flashmart.core.embedded_redis import EmbeddedRedis, ensure_redis, ensure_redis_url
@@ -23,7 +24,18 @@ app = typer.Typer(help="FlashMart: flash-sale commerce over GraphQL.", no_args_i
 
 
 def _settings() -> Settings:
-    return Settings()
+    """The settings, or exit 2 with one line per problem (no traceback) when they are invalid:
+    e.g. production without strong secrets, or with the sandbox payment provider."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        for error in exc.errors():
+            where = ".".join(str(part).upper() for part in error["loc"])
+            message = str(error["msg"]).removeprefix("Value error, ")
+            typer.echo(
+                f"flashmart: invalid settings: {where + ': ' if where else ''}{message}", err=True
+            )
+        raise typer.Exit(2) from None
 
 
 @app.command()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -45,3 +46,51 @@ def test_export_schema_prints_the_committed_sdl_without_output() -> None:
     assert done.returncode == 0, done.stderr
     committed = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
     assert done.stdout == committed
+
+
+def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
+    """A production environment with strong secrets and nothing else of the caller's settings."""
+    keep = ("PATH", "PYTHONPATH", "HOME", "LANG", "VIRTUAL_ENV")
+    env = {k: v for k, v in os.environ.items() if k in keep}
+    env.update(
+        ENV="production",
+        JWT_SECRET="j" * 40,
+        PAYMENT_WEBHOOK_SECRET="p" * 40,
+        DATA_DIR=str(tmp_path / "data"),
+        **extra,
+    )
+    return env
+
+
+@pytest.mark.parametrize("command", [["serve"], ["worker"], ["run", "--no-seed"]])
+def test_production_refuses_the_sandbox_provider(tmp_path: Path, command: list[str]) -> None:
+    done = subprocess.run(
+        [*_flashmart(), *command],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,  # no .env of the repository
+        env=_production_env(tmp_path),
+    )
+    assert done.returncode == 2, (done.stdout, done.stderr)
+    assert "PAYMENT_PROVIDER=sandbox in production" in done.stderr
+    assert "ALLOW_SANDBOX_PAYMENTS=true" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "data").exists(), "nothing started before the refusal"
+
+
+def test_production_starts_with_the_sandbox_when_allowed(tmp_path: Path, redis_url: str) -> None:
+    env = _production_env(
+        tmp_path, ALLOW_SANDBOX_PAYMENTS="true", REDIS_URL=redis_url, REDIS_PREFIX="fmtest:cli:"
+    )
+    # `worker --check` gets past the settings and asks Redis for a worker's health report.
+    done = subprocess.run(
+        [*_flashmart(), "worker", "--check"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=tmp_path,
+        env=env,
+    )
+    assert "invalid settings" not in done.stderr
+    assert done.returncode == 1, (done.stdout, done.stderr)  # no worker runs under this prefix

@@ -23,8 +23,17 @@ def test_production_refuses_missing_or_short_secrets(tmp_path: Path) -> None:
         env="production",
         jwt_secret="x" * 32,
         payment_webhook_secret="y" * 40,
+        allow_sandbox_payments=True,
     )  # type: ignore[call-arg]
     assert ok.is_production
+
+
+def test_production_refuses_the_sandbox_provider_unless_allowed() -> None:
+    secrets = {"jwt_secret": "x" * 32, "payment_webhook_secret": "y" * 40}
+    with pytest.raises(ValidationError, match="PAYMENT_PROVIDER=sandbox in production"):
+        Settings(_env_file=None, env="production", **secrets)  # type: ignore[call-arg]
+    allowed = Settings(_env_file=None, env="production", allow_sandbox_payments=True, **secrets)  # type: ignore[call-arg]
+    assert allowed.payment_provider == "sandbox"
 
 
 def test_development_generates_secrets_once_under_data_dir(tmp_path: Path) -> None:

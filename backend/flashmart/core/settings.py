@@ -55,7 +55,6 @@ class Settings(BaseSettings):
     breaker_open_seconds: float = Field(default=2.0, gt=0, le=300)
     jwt_secret: str = ""
     payment_webhook_secret: str = ""
-    graphiql: bool = True
     cors_origins: Annotated[list[str], NoDecode] = Field(default_factory=list)
     log_level: str = "INFO"
     log_json: bool = True
@@ -162,6 +161,15 @@ class Settings(BaseSettings):
     # Pending payments older than this are checked with the provider (a webhook may be lost).
     payment_reconcile_after_seconds: int = Field(default=120, ge=1)
 
+    # production mode (docs/security.md "Production mode") ---------------------------------------
+    # GraphiQL at GET /graphql, and introspection (`__schema`, `__type`): unset, on in
+    # development and off in production; an explicit value wins in either.
+    graphiql: bool | None = None
+    graphql_introspection: bool | None = None
+    # ENV=production refuses to start with the sandbox payment provider (anyone can approve
+    # their own payment on its pay page) unless this says the deployment is a staging or demo.
+    allow_sandbox_payments: bool = False
+
     # real-time subscriptions (README "Real-time") ---------------------------------------------
     subscription_event_rate: float = Field(default=4.0, gt=0, le=50)  # seckillEventUpdated/s
     subscription_max_per_connection: int = Field(default=20, ge=1)
@@ -213,6 +221,22 @@ class Settings(BaseSettings):
             for name in ("jwt_secret", "payment_webhook_secret"):
                 if not getattr(self, name):
                     setattr(self, name, _dev_secret(self.data_dir, name))
+        return self
+
+    @model_validator(mode="after")
+    def _production_defaults(self) -> Self:
+        """Fill the settings whose default depends on ENV; refuse what production forbids."""
+        if self.graphiql is None:
+            self.graphiql = not self.is_production
+        if self.graphql_introspection is None:
+            self.graphql_introspection = not self.is_production
+        sandbox = self.payment_provider == "sandbox"
+        if self.is_production and sandbox and not self.allow_sandbox_payments:
+            raise ValueError(
+                "PAYMENT_PROVIDER=sandbox in production: anyone could approve their own "
+                "payment on the sandbox's pay page. Configure a real provider, or set "
+                "ALLOW_SANDBOX_PAYMENTS=true for a staging or demo deployment"
+            )
         return self
 
     @property

@@ -25,6 +25,8 @@ logger = logging.getLogger("flashmart.graphql")
 _TOO_COMPLEX = re.compile(
     r"exceeds maximum operation depth|aliases found\. Allowed|more than \d+ tokens", re.IGNORECASE
 )
+# Codes our own validation rules put on their errors (graphql/introspection.py).
+_RULE_CODES = {TopLevelCode.INTROSPECTION_DISABLED.value}
 INTERNAL_MESSAGE = "Internal server error"
 # retryAfter of an outage met before any breaker judged it (arq's pool, the pub/sub client).
 OUTAGE_RETRY_AFTER = 2
@@ -60,6 +62,8 @@ def classify(error: GraphQLError) -> tuple[str, dict[str, Any]] | None:
     if isinstance(original, GlobalIDValueError):
         return TopLevelCode.BAD_USER_INPUT.value, {}
     if original is None or isinstance(original, GraphQLError):
+        if (error.extensions or {}).get("code") in _RULE_CODES:  # a rule that names its code
+            return str((error.extensions or {})["code"]), {}
         if _TOO_COMPLEX.search(error.message):
             return TopLevelCode.QUERY_TOO_COMPLEX.value, {}
         return TopLevelCode.BAD_USER_INPUT.value, {}

@@ -27,6 +27,7 @@ from flashmart.graphql.catalog.mutations import CatalogMutations
 from flashmart.graphql.catalog.queries import CatalogQueries
 from flashmart.graphql.error_mapping import log_unexpected
 from flashmart.graphql.extensions import AuthenticationGate, OperationMetrics
+from flashmart.graphql.introspection import NoIntrospection
 from flashmart.graphql.orders.mutations import OrderMutations
 from flashmart.graphql.orders.queries import OrderQueries
 from flashmart.graphql.orders.reports import ReportQueries
@@ -90,10 +91,12 @@ def build_schema(settings: Settings | None = None) -> FlashMartSchema:
     # The depth and alias rule classes are built ONCE: each limiter instance creates a new
     # rule class, and the validation cache is keyed by the rules, so building them per
     # request made every request a cache miss and a full validation (docs/bench.md).
-    rules = [
+    rules: list[type[ASTValidationRule]] = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
     ]
+    if not settings.graphql_introspection:  # off by default in production
+        rules.append(NoIntrospection)
     extensions: list[Any] = [
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: ParserCache(maxsize=size),

@@ -180,7 +180,10 @@ def routes(settings: Settings) -> list[BaseRoute]:
     found: list[BaseRoute] = [Route("/payments/{provider}/webhook", webhook, methods=["POST"])]
     if settings.payment_provider == sandbox.NAME:
         if settings.is_production:
-            logger.warning("PAYMENT_PROVIDER=sandbox in production: anyone can approve payments")
+            logger.warning(
+                "PAYMENT_PROVIDER=sandbox in production (ALLOW_SANDBOX_PAYMENTS=true): "
+                "anyone can approve their own payment"
+            )
         found += [
             Route(sandbox.PAY_PATH, pay_page, methods=["GET"]),
             Route(sandbox.PAY_PATH, pay_decide, methods=["POST"]),
