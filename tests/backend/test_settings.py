@@ -1,5 +1,11 @@
 from __future__ import annotations
 
+import json
+import logging
+import os
+import subprocess
+import sys
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -70,3 +76,69 @@ def test_invalid_values_are_refused(tmp_path: Path) -> None:
         Settings(_env_file=None, data_dir=tmp_path, env="staging")  # type: ignore[call-arg]
     with pytest.raises(ValidationError):
         Settings(_env_file=None, data_dir=tmp_path, max_query_depth=0)  # type: ignore[call-arg]
+
+
+# What the process does to the files under DATA_DIR/secrets while it creates them, as seen by
+# Python's audit hooks (every open with its flags, every chmod), under umask 0 so the mode a
+# file is created with is the mode it has.
+_CREATE_AND_WATCH = textwrap.dedent(
+    """
+    import json, os, sys
+    from pathlib import Path
+
+    secrets_dir = str(Path(sys.argv[1]).resolve() / "secrets")
+    seen = []
+
+    def hook(event, args):
+        if event in ("open", "os.chmod", "os.link") and str(args[0]).startswith(secrets_dir):
+            flags = args[2] if event == "open" else None
+            seen.append([event, os.path.basename(str(args[0])), flags])
+
+    sys.addaudithook(hook)
+    os.umask(0)
+    from flashmart.core.settings import Settings
+
+    Settings(_env_file=None, data_dir=sys.argv[1])
+    print(json.dumps(seen))
+    """
+)
+
+
+def test_development_secrets_are_created_exclusively_with_mode_0600(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-c", _CREATE_AND_WATCH, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    events = json.loads(done.stdout)
+    writes = [(name, flags) for event, name, flags in events if event == "open" and flags]
+    writes = [(name, flags) for name, flags in writes if flags & (os.O_WRONLY | os.O_RDWR)]
+    assert writes, events
+    for name, flags in writes:
+        assert flags & os.O_CREAT and flags & os.O_EXCL, f"{name} opened for writing without O_EXCL"
+        assert not flags & os.O_TRUNC
+    assert not [e for e in events if e[0] == "os.chmod"], "no mode change after the write"
+    directory = tmp_path / "secrets"
+    assert sorted(p.name for p in directory.iterdir()) == ["jwt_secret", "payment_webhook_secret"]
+    for path in directory.iterdir():
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert len(path.read_text()) >= 32
+    assert directory.stat().st_mode & 0o777 == 0o700
+
+
+def test_an_existing_secret_is_kept_and_a_loose_one_tightened(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    directory = tmp_path / "secrets"
+    directory.mkdir()
+    kept = directory / "jwt_secret"
+    kept.write_text("an-existing-development-secret-of-enough-length\n")
+    kept.chmod(0o644)
+    with caplog.at_level(logging.WARNING, logger="flashmart.settings"):
+        settings = Settings(_env_file=None, data_dir=tmp_path)  # type: ignore[call-arg]
+    assert settings.jwt_secret == "an-existing-development-secret-of-enough-length"
+    assert kept.stat().st_mode & 0o777 == 0o600
+    assert "tightened to 0600" in caplog.text
+    assert (directory / "payment_webhook_secret").stat().st_mode & 0o777 == 0o600

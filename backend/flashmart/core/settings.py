@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
+import os
 import secrets
 from enum import StrEnum
 from functools import lru_cache
@@ -13,6 +16,7 @@ from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
+logger = logging.getLogger("flashmart.settings")
 
 
 class Environment(StrEnum):
@@ -249,15 +253,48 @@ class Settings(BaseSettings):
 
 
 def _dev_secret(data_dir: Path, name: str) -> str:
-    """Generate a development secret once and keep it under the data directory."""
-    path = data_dir / "secrets" / name
-    if path.exists():
-        return path.read_text().strip()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    value = secrets.token_urlsafe(48)
-    path.write_text(value)
-    path.chmod(0o600)
-    return value
+    """A development secret, generated once and kept in `DATA_DIR/secrets/<name>` (mode 0600).
+
+    The file is never readable by others, not even for a moment: the value is written into a
+    new file created exclusively (O_CREAT | O_EXCL) with mode 0600, which is then linked to its
+    name (link(2) fails if the name exists, so of two processes starting together one writes
+    and the other reads the winner's complete value). An existing file with a looser mode is
+    tightened to 0600, with a warning: its value may have been read by others.
+    """
+    directory = data_dir / "secrets"
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = directory / name
+    if not path.exists():
+        _create_secret(path, secrets.token_urlsafe(48))
+    return _read_secret(path)
+
+
+def _create_secret(path: Path, value: str) -> None:
+    draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    fd = os.open(draft, flags, 0o600)
+    try:
+        with os.fdopen(fd, "w") as file:
+            file.write(value)
+            file.flush()
+            os.fsync(file.fileno())
+        with contextlib.suppress(FileExistsError):  # another process named its value first
+            os.link(draft, path)
+    finally:
+        draft.unlink(missing_ok=True)
+
+
+def _read_secret(path: Path) -> str:
+    loose = path.stat().st_mode & 0o077
+    if loose:
+        logger.warning(
+            "%s was readable by others (mode %o): tightened to 0600; if others may have read "
+            "it, delete it to generate a new one",
+            path,
+            path.stat().st_mode & 0o777,
+        )
+        path.chmod(0o600)
+    return path.read_text().strip()
 
 
 @lru_cache(maxsize=1)
