@@ -36,6 +36,7 @@ from flashmart.graphql.plans import BUY, WATCH, Lane, PlanCache
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.view import GraphQLView
 from flashmart.payments import http as payments_http
+from flashmart.security_headers import SecurityHeaders
 
 logger = logging.getLogger("flashmart.http")
 READY_TIMEOUT = 2.0
@@ -113,17 +114,21 @@ def _request_id(headers: dict[bytes, bytes]) -> str:
 
 
 class _Reply:
-    """`send` that adds the request id to the response and remembers its status."""
+    """`send` that adds the request id (and `extra`, headers built once) to the response and
+    remembers its status."""
 
-    def __init__(self, send: Send, request_id: str) -> None:
+    def __init__(
+        self, send: Send, request_id: str, extra: tuple[tuple[bytes, bytes], ...] = ()
+    ) -> None:
         self.send = send
         self.header = (b"x-request-id", request_id.encode())
+        self.extra = extra
         self.status = 500
 
     async def __call__(self, message: Message) -> None:
         if message["type"] == "http.response.start":
             self.status = message["status"]
-            message["headers"] = [*message.get("headers", []), self.header]
+            message["headers"] = [*message.get("headers", []), self.header, *self.extra]
         await self.send(message)
 
 
@@ -134,12 +139,17 @@ class FlashMartApp(Starlette):
     process (docs/hotpath.md), so a JSON `POST /graphql` with a declared length within
     `MAX_BODY_BYTES` is first offered to `BuyLane.answer`, which answers a qualifying
     `seckillBuy` with what the stack would add: the request id (log context and
-    `x-request-id`), the CORS headers (Starlette's own `CORSMiddleware.send`) and the request
-    metric. Anything the lane does not answer goes through the whole stack, body replayed.
+    `x-request-id`), the CORS headers (Starlette's own `CORSMiddleware.send`), the security
+    headers (their precomputed list) and the request metric. Anything the lane does not answer
+    goes through the whole stack, body replayed.
+
+    Every other HTTP response gets the security headers here too (`SecurityHeaders.wrap`),
+    outside the whole stack: Starlette's outermost error handler's 500s included.
     """
 
     buy_lane: BuyLane | None = None
     cors: CORSMiddleware | None = None
+    security: SecurityHeaders | None = None
     max_body_bytes = 0
     last_request = 0.0  # monotonic time the last HTTP request started (the heap keeper's cue)
 
@@ -147,16 +157,19 @@ class FlashMartApp(Starlette):
         return time.monotonic() - self.last_request
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http":
-            self.last_request = time.monotonic()
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        self.last_request = time.monotonic()
+        security = self.security
         lane = self.buy_lane
         if lane is None or not self._offered(scope):
-            await super().__call__(scope, receive, send)
+            await super().__call__(scope, receive, self._secured(scope, send))
             return
         scope["app"] = self
         body = await read_body(receive)
         request_id = _request_id(dict(scope["headers"]))
-        reply = _Reply(send, request_id)
+        reply = _Reply(send, request_id, security.for_scope(scope) if security else ())
         respond: Send = reply
         if self.cors is not None:
             cors, request_headers = self.cors, Headers(scope=scope)
@@ -172,7 +185,10 @@ class FlashMartApp(Starlette):
         if answered:
             metrics.HTTP_REQUESTS.labels("/graphql", str(reply.status)).inc()
             return
-        await super().__call__(scope, replay_body(body, receive), send)
+        await super().__call__(scope, replay_body(body, receive), self._secured(scope, send))
+
+    def _secured(self, scope: Scope, send: Send) -> Send:
+        return send if self.security is None else self.security.wrap(scope, send)
 
     def _offered(self, scope: Scope) -> bool:
         if scope["type"] != "http" or scope["method"] != "POST" or scope["path"] != "/graphql":
@@ -315,6 +331,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Middleware(CORSMiddleware, **cors),
     ]
     app = FlashMartApp(routes=routes, middleware=middleware, lifespan=lifespan)
+    app.security = SecurityHeaders(settings)  # on every HTTP response (security_headers.py)
 
     def plans(lane: Lane) -> PlanCache:  # a lane's documents, checked as every request's
         return PlanCache(

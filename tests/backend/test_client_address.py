@@ -62,19 +62,23 @@ async def test_compose_trusts_only_its_proxy_not_this_peer() -> None:
 
 
 @pytest.mark.parametrize(
-    ("forwarded_allow_ips", "seen"),
+    ("forwarded_allow_ips", "trusted"),
     [
-        (compose_forwarded_allow_ips(), PEER),  # an untrusted peer: its header is ignored
-        (PEER, SPOOFED),  # the peer is the trusted proxy: the header names the client
+        (compose_forwarded_allow_ips(), False),  # an untrusted peer: its headers are ignored
+        (PEER, True),  # the peer is the trusted proxy: the headers name the client and scheme
     ],
     ids=["untrusted-peer", "trusted-proxy"],
 )
 async def test_the_rate_limiter_sees_the_peer_unless_the_peer_is_a_trusted_proxy(
-    api_processes: Callable[..., Any], runtime: Runtime, forwarded_allow_ips: str, seen: str
+    api_processes: Callable[..., Any], runtime: Runtime, forwarded_allow_ips: str, trusted: bool
 ) -> None:
     event = await warm_sale(runtime, 5)
     token = token_for((await shopper()).id)
     gid = encode_id("SeckillEvent", event.id)
     async with api_processes(1, FORWARDED_ALLOW_IPS=forwarded_allow_ips) as [url]:
         await _buy_as(url, token, gid, forwarded_for=SPOOFED)
-    assert await _limited_addresses(runtime, event.id) == {seen}
+        async with httpx.AsyncClient(base_url=url, timeout=10) as http:
+            health = await http.get("/healthz", headers={"x-forwarded-proto": "https"})
+    assert await _limited_addresses(runtime, event.id) == {SPOOFED if trusted else PEER}
+    # HSTS only for a request that arrived over HTTPS, as a trusted proxy says it did.
+    assert ("strict-transport-security" in health.headers) is trusted

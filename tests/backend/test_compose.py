@@ -605,3 +605,29 @@ def test_the_api_trusts_forwarded_headers_only_from_the_proxys_fixed_address(
     for name in APP_SERVICES:
         trusted = _default(str(services[name]["environment"]["FORWARDED_ALLOW_IPS"]))
         assert trusted == proxy_address, f"{name} trusts {trusted!r}, not only the proxy"
+
+
+def test_nginx_sends_the_apps_security_headers_with_the_files_it_serves(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    from flashmart.core.settings import DEFAULT_CONTENT_SECURITY_POLICY, Settings
+
+    referrer = Settings.model_fields["referrer_policy"].default
+    expected = {
+        "Content-Security-Policy": f'"{DEFAULT_CONTENT_SECURITY_POLICY}"',
+        "X-Frame-Options": '"DENY"',
+        "X-Content-Type-Options": '"nosniff"',
+        "Referrer-Policy": f'"{referrer}"',
+        "Strict-Transport-Security": "$flashmart_hsts",
+    }
+    conf = _nginx_conf(services)
+    for path in ("/", "/assets/index-3f2a9c.js", "/admin/orders", "/metrics"):
+        uri, body = _nginx_location_for(conf, path)
+        assert "proxy_pass" not in body
+        sent = dict(re.findall(r'add_header\s+(\S+)\s+("[^"]*"|\S+)\s+always;', body))
+        assert {k: sent.get(k) for k in expected} == expected, f"location {uri}"
+    hsts = re.search(r"map\s+\$scheme\s+\$flashmart_hsts\s*\{([^}]*)\}", conf)
+    assert hsts, "HSTS by scheme"
+    assert re.search(r'https\s+"max-age=31536000";', hsts[1])
+    assert re.search(r'default\s+"";', hsts[1])
+    assert Settings.model_fields["hsts_max_age_seconds"].default == 31536000

@@ -17,6 +17,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 MIN_SECRET_LENGTH = 32
 logger = logging.getLogger("flashmart.settings")
+# Scripts and everything else from this origin only (no inline script); inline styles allowed
+# for antd's CSS-in-JS; images also as data: (QR codes) and blob: (upload previews); never
+# framed. docs/security.md, "Production mode".
+DEFAULT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
 
 
 class Environment(StrEnum):
@@ -173,6 +181,24 @@ class Settings(BaseSettings):
     # ENV=production refuses to start with the sandbox payment provider (anyone can approve
     # their own payment on its pay page) unless this says the deployment is a staging or demo.
     allow_sandbox_payments: bool = False
+    # Security headers on every response (security_headers.py). The policy must let the built
+    # frontend run (tests/e2e/csp.spec.ts); deploy/nginx.conf sends the same one with the files.
+    content_security_policy: str = Field(
+        default=DEFAULT_CONTENT_SECURITY_POLICY, min_length=1, pattern=r"^[^\r\n]+$"
+    )
+    referrer_policy: Literal[
+        "no-referrer",
+        "no-referrer-when-downgrade",
+        "origin",
+        "origin-when-cross-origin",
+        "same-origin",
+        "strict-origin",
+        "strict-origin-when-cross-origin",
+        "unsafe-url",
+    ] = "strict-origin-when-cross-origin"
+    # Strict-Transport-Security on responses to HTTPS requests (scheme after trusted proxy
+    # headers); 0: never sent.
+    hsts_max_age_seconds: int = Field(default=31_536_000, ge=0)
 
     # real-time subscriptions (README "Real-time") ---------------------------------------------
     subscription_event_rate: float = Field(default=4.0, gt=0, le=50)  # seckillEventUpdated/s

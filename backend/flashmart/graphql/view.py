@@ -27,11 +27,22 @@ from flashmart.graphql.error_mapping import (
 from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.loaders import Loaders
 from flashmart.graphql.websocket import TransportWSHandler, authenticate
+from flashmart.security_headers import ide_policy
 
 
 class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
     event_lane: EventLane | None = None  # seckillEventUpdated from shared snapshots
+    _ide_policy: str | None = None
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        """GraphiQL (GRAPHIQL=true) with a Content-Security-Policy of its own: its CDN and its
+        inline script by hash, allowances no other page gets (security_headers.py)."""
+        response = await super().render_graphql_ide(request)
+        if self._ide_policy is None:
+            self._ide_policy = ide_policy(self.graphql_ide_html)
+        response.headers["content-security-policy"] = self._ide_policy
+        return response
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
