@@ -8,6 +8,7 @@ import logging
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -282,6 +283,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
         multipart_uploads_enabled=True,
         max_subscriptions_per_connection=settings.subscription_max_per_connection,
+        connection_init_wait_timeout=timedelta(seconds=settings.subscription_init_timeout_seconds),
         allowed_origins=settings.cors_origins,  # WebSocket handshakes from other sites: 403
     )
 

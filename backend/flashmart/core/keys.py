@@ -106,3 +106,7 @@ class Keys:
     def ws_anonymous_connections(self, address: str) -> str:
         """Sorted set: anonymous subscription sockets from one client address."""
         return f"{self.prefix}ws:anon:{address}"
+
+    def ws_pending_connections(self, address: str) -> str:
+        """Sorted set: sockets from one client address that have not sent `connection_init`."""
+        return f"{self.prefix}ws:pending:{address}"

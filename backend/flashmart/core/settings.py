@@ -199,6 +199,10 @@ class Settings(BaseSettings):
     # Strict-Transport-Security on responses to HTTPS requests (scheme after trusted proxy
     # headers); 0: never sent.
     hsts_max_age_seconds: int = Field(default=31_536_000, ge=0)
+    # Subscription sockets that have not sent `connection_init` yet count against
+    # SUBSCRIPTION_MAX_ANONYMOUS_PER_ADDRESS in a set of their own (graphql/websocket.py), and
+    # are closed (4408) after this long without it.
+    subscription_init_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     # real-time subscriptions (README "Real-time") ---------------------------------------------
     subscription_event_rate: float = Field(default=4.0, gt=0, le=50)  # seckillEventUpdated/s

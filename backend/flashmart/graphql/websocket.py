@@ -6,6 +6,11 @@
   session (public subscriptions only); an invalid, expired or revoked one closes the socket with
   **4403 Forbidden**, as does going over the per-user connection limit, or for anonymous
   sessions over the per-client-address limit (`SUBSCRIPTION_MAX_ANONYMOUS_PER_ADDRESS`).
+- Before `connection_init`, a socket counts in a set of its own per client address, capped at
+  the same `SUBSCRIPTION_MAX_ANONYMOUS_PER_ADDRESS`: one over is closed with **4403** at once,
+  and one that sends no `connection_init` within `SUBSCRIPTION_INIT_TIMEOUT_SECONDS` with
+  **4408** (Strawberry). The message moves the socket out of that set (into its user's or its
+  address's), so a signed-in shopper's limit is the per-user one whatever their address.
 - When the token that opened the session expires, the server closes it with **4403**: the
   client refreshes its token and reconnects (subscriptions send the current state first).
 - Connections per user, and anonymous ones per client address, are counted across every API
@@ -121,10 +126,40 @@ async def _take_slot(context: Context, key: str, maximum: int) -> None:
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """Strawberry's handler plus: server pings, slot heartbeats, close at token expiry."""
+    """Strawberry's handler plus: the pending-socket cap, server pings, slot heartbeats, close
+    at token expiry."""
 
     _tasks: list[asyncio.Task[None]] | None = None
     _pong_due = False
+    _pending: Slot | None = None  # held from the handshake until `connection_init`
+
+    async def handle(self) -> None:
+        context = self.context
+        maximum = context.settings.subscription_max_anonymous_per_address
+        pending = Slot(
+            key=context.runtime.keys.ws_pending_connections(context.client_ip),
+            connection_id=uuid.uuid4().hex,
+            maximum=maximum,
+        )
+        try:
+            held = await slots(context).acquire(pending.key, pending.connection_id, maximum=maximum)
+        except RedisError:
+            await self._close(FORBIDDEN, "Try again later")
+            return
+        if not held:
+            await self._close(FORBIDDEN, "Too many connections")
+            return
+        self._pending = pending
+        try:
+            await super().handle()
+        finally:
+            await self._release_pending()
+
+    async def _release_pending(self) -> None:
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            with contextlib.suppress(RedisError):  # else the entry goes stale by itself
+                await slots(self.context).release(pending.key, pending.connection_id)
 
     async def handle_task_exception(self, error: Exception) -> None:
         # A client that goes away while an update is being sent is the normal end of a
@@ -135,6 +170,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_task_exception(error)
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await self._release_pending()  # counted as a user's or an anonymous socket from now on
         await super().handle_connection_init(message)
         if not self.connection_acknowledged or self._tasks is not None:
             return
