@@ -318,8 +318,8 @@ def _read_secret(path: Path) -> str:
     loose = path.stat().st_mode & 0o077
     if loose:
         logger.warning(
-            "%s was readable by others (mode %o): tightened to 0600; if others may have read "
-            "it, delete it to generate a new one",
+            "%s was readable beyond its owner (mode %o): tightened to 0600; if others may "
+            "have read it, delete it to generate a new one",
             path,
             path.stat().st_mode & 0o777,
         )
