@@ -207,9 +207,10 @@ def run(
         if server is not None and server.owned and server.process is not None:
             programs.insert(0, _redis_program(server))
         base = f"http://{host}:{port}"
+        graphiql = f"  GraphiQL    {base}/graphql\n" if settings.graphiql else ""
         typer.echo(
             f"\nFlashMart is starting:\n  storefront  {base}/\n  admin       {base}/admin\n"
-            f"  GraphiQL    {base}/graphql\n  health      {base}/readyz\n"
+            f"{graphiql}  health      {base}/readyz\n"
             "  demo admin  admin@flashmart.local / flashmart-admin\n"
             "  demo shopper shopper1@flashmart.local / flashmart-shopper\n"
             "Press Ctrl-C to stop.\n"

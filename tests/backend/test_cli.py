@@ -48,6 +48,21 @@ def test_export_schema_prints_the_committed_sdl_without_output() -> None:
     assert done.stdout == committed
 
 
+def test_export_schema_in_a_production_shell(tmp_path: Path) -> None:
+    """The SDL is the same everywhere: production-only checks (the sandbox refusal) do not
+    stop an export."""
+    done = subprocess.run(
+        [*_flashmart(), "export-schema"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=_production_env(tmp_path),
+    )
+    assert done.returncode == 0, done.stderr
+    committed = (Path(__file__).resolve().parents[2] / "schema.graphql").read_text()
+    assert done.stdout == committed
+
+
 def _production_env(tmp_path: Path, **extra: str) -> dict[str, str]:
     """A production environment with strong secrets and nothing else of the caller's settings."""
     keep = ("PATH", "PYTHONPATH", "HOME", "LANG", "VIRTUAL_ENV")
