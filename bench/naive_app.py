@@ -89,7 +89,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
                 return _refused(ErrorCode.ALREADY_PURCHASED, "Already purchased")
             return NaiveBuyPayload(ok=True, user_errors=[])
 
-    # The product's own extension list (limits, parse and validation caches, auth gate,
+    # The product's own extension list (input limits and the document cache, auth gate,
     # metrics), taken from the schema it builds, so the baseline follows any change to it.
     extensions = list(build_product_schema(settings).extensions)
     return FlashMartSchema(query=Query, mutation=Mutation, extensions=extensions)

@@ -336,13 +336,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     app.security = SecurityHeaders(settings)  # on every HTTP response (security_headers.py)
 
     def plans(lane: Lane) -> PlanCache:  # a lane's documents, checked as every request's
-        return PlanCache(
-            schema._schema,
-            lane,
-            rules=schema.extra_rules,
-            max_tokens=settings.max_query_tokens,
-            cache_size=settings.graphql_cache_size,
-        )
+        return PlanCache(schema._schema, lane, rules=schema.extra_rules, limits=schema.limits)
 
     if settings.graphql_event_lane:  # encoded once per snapshot (graphql/eventlane.py)
         graphql_app.event_lane = EventLane(plans(WATCH))

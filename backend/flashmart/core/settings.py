@@ -88,6 +88,15 @@ class Settings(BaseSettings):
     # Answer `seckillEventUpdated` from shared encoded snapshots (graphql/eventlane.py).
     graphql_event_lane: bool = True
 
+    # GraphQL input limits (docs/security.md "Input limits") ------------------------------------
+    # Characters of a query text, checked before it is parsed; keep well under MAX_BODY_BYTES.
+    max_query_length: int = Field(default=20_000, ge=100)
+    # Static cost of one operation (graphql/cost.py); more: QUERY_TOO_COMPLEX, nothing executed.
+    max_query_cost: int = Field(default=2000, ge=1)
+    # Estimated bytes each compiled-document cache may hold, as well as GRAPHQL_CACHE_SIZE entries
+    # (0: cache nothing).
+    graphql_cache_bytes: int = Field(default=32 * 1024 * 1024, ge=0)
+
     # Collect young objects every N allocations after start-up froze the rest (core/gc_tuning.py);
     # 0 keeps Python's defaults.
     gc_young_threshold: int = Field(default=20_000, ge=0)

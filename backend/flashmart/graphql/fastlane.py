@@ -5,15 +5,17 @@ Thousands of shoppers send the same small mutation in the same second; generic e
 costs several times the Redis work behind it (docs/bench.md). So every JSON `POST /graphql`
 meets `BuyLane.answer` first, ahead of the app's middleware stack (`flashmart.app.FlashMartApp`
 adds what the middleware would: request id, CORS headers, body limit, request metric). A
-document is *compiled* once per query text (`plans.py`; bounded cache): it is parsed and validated
-against the schema with the same rules as every request, and it qualifies only when it is
+document is *compiled* once per query text (`plans.py`; a cache by the text's digest, bounded in
+entries and bytes, never given a text over MAX_QUERY_LENGTH): it is parsed and validated
+against the schema with the same rules and limits as every request, and it qualifies only when it is
 one mutation whose one root field is `seckillBuy`, without directives, selecting
 nothing that needs the database (`ticket { id status failureReason quantity order }`,
 `userErrors { field message code }`, `__typename`, through fragments or not). A qualifying
 request is answered here: the same token verification, the same service call
 (`seckill.buy.buy`), the same `userErrors` (`errors.attempt`) and error shaping
-(`error_mapping.format_error`), the same metrics and access log; the response is exactly what
-generic execution answers (tests/backend/graphql/test_fastlane.py compares both byte for byte).
+(`error_mapping.format_error`), the same metrics (labelled by `operation_label`) and access
+log, the same `extensions.cost` (the plan's static cost); the response is exactly what generic
+execution answers (tests/backend/graphql/test_fastlane.py compares both byte for byte).
 
 Everything else, and every request that is irregular before the service is called (no token,
 a refused token, variables that do not coerce, a malformed id), is handed untouched to the
@@ -52,6 +54,7 @@ from flashmart.graphql.error_mapping import (
 from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
+from flashmart.graphql.limits import cost_report
 from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
 from flashmart.seckill.buy import TicketView, buy
 
@@ -109,6 +112,7 @@ class BuyLane:
     def __init__(self, plans: PlanCache) -> None:
         self.plans = plans  # of the BUY lane
         self.answered = 0  # requests answered here (tests and the benchmark read it)
+        self.max_cost = plans.limits.max_cost
 
     def plan(self, query: str) -> Plan | None:
         return self.plans.get(query)
@@ -123,7 +127,8 @@ class BuyLane:
         if not isinstance(request, dict) or not isinstance(query := request.get("query"), str):
             return False
         plan = self.plan(query)
-        if plan is None or request.get("operationName") not in (None, plan.operation_name):
+        client_name = request.get("operationName")
+        if plan is None or client_name not in (None, plan.operation_name):
             return False
         variables = request.get("variables")
         if variables is not None and not isinstance(variables, dict):
@@ -154,7 +159,8 @@ class BuyLane:
             await _send_json(send, {"data": None, "errors": [unavailable_error(retry_after)]})
             self.answered += 1
             record_operation(
-                name=plan.operation_name or "anonymous",
+                label=plan.label,
+                client_name=client_name,
                 operation_type=OperationType.MUTATION.value,
                 outcome="error",
                 elapsed=time.perf_counter() - started,
@@ -180,10 +186,12 @@ class BuyLane:
             log_unexpected([error])
             result = {"data": None, "errors": [format_error(error)]}
             outcome = "error"
+        result["extensions"] = cost_report(plan.cost, self.max_cost)  # as InputLimits reports
         await _send_json(send, result)
         self.answered += 1
         record_operation(
-            name=plan.operation_name or "anonymous",
+            label=plan.label,
+            client_name=client_name,
             operation_type=OperationType.MUTATION.value,
             outcome=outcome,
             elapsed=time.perf_counter() - started,

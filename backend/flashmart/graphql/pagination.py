@@ -8,6 +8,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from decimal import Decimal
@@ -18,7 +19,8 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
-from flashmart.core.errors import bad_input
+from flashmart.core.errors import ApiError, bad_input
+from flashmart.graphql.ids import MAX_PK, parse_pk
 
 MAX_PAGE_SIZE = 100
 DEFAULT_PAGE_SIZE = 20
@@ -53,12 +55,13 @@ def encode_cursor(pk: int) -> str:
 
 
 def decode_cursor(cursor: str) -> int:
+    """The primary key in a cursor, or `BAD_USER_INPUT` (also for one out of range: ids.py)."""
     try:
         kind, _, value = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
         if kind != "pk":
             raise ValueError(kind)
-        return int(value)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
+        return parse_pk(value, "cursor")
+    except (ValueError, binascii.Error, UnicodeDecodeError, ApiError) as exc:
         raise bad_input("Invalid cursor") from exc
 
 
@@ -142,6 +145,9 @@ def encode_keyset_cursor(row: Model, order: Sequence[str], sort: str) -> str:
 
 
 def decode_keyset_cursor(cursor: str, order: Sequence[str], sort: str) -> list[object]:
+    """The key values in a cursor, or `BAD_USER_INPUT`: the last (the primary key) must be a
+    key in range (ids.py), other numbers finite and integers within 64 bits, as the database
+    compares them."""
     try:
         data = json.loads(base64.urlsafe_b64decode(cursor.encode()))
         if not isinstance(data, dict) or data.get("s") != sort:
@@ -149,9 +155,22 @@ def decode_keyset_cursor(cursor: str, order: Sequence[str], sort: str) -> list[o
         values = data.get("v")
         if not isinstance(values, list) or len(values) != len(order):
             raise ValueError("cursor of another shape")
-        return [_decode_value(v) for v in values]
-    except (ValueError, TypeError, ArithmeticError, binascii.Error) as exc:
+        decoded = [_decode_value(v) for v in values]
+        pk = decoded[-1] if decoded else None
+        if not isinstance(pk, int) or isinstance(pk, bool) or not 0 < pk <= MAX_PK:
+            raise ValueError("no primary key")
+        for value in decoded:
+            _check_number(value)
+        return decoded
+    except (ValueError, TypeError, ArithmeticError, RecursionError, binascii.Error) as exc:
         raise bad_input("Invalid cursor") from exc
+
+
+def _check_number(value: object) -> None:
+    if isinstance(value, int) and not -(2**63) <= value < 2**63:
+        raise ValueError("integer out of range")
+    if isinstance(value, (float, Decimal)) and not math.isfinite(value):
+        raise ValueError("not a finite number")
 
 
 def _beyond(order: Sequence[str], values: Sequence[object], *, forward: bool) -> Q:

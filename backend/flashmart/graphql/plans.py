@@ -1,4 +1,4 @@
-"""Which documents the lanes answer, compiled once per query text.
+"""Which documents the lanes answer, compiled once per query text (cached by its digest).
 
 A lane answers one root field outside generic execution: `seckillBuy` (the buy lane,
 `fastlane.py`) and `seckillEventUpdated` (the live-sale lane, `eventlane.py`). A document
@@ -7,6 +7,14 @@ one operation of the lane's kind whose one root field is the lane's, without dir
 selecting only what the lane can answer without the database (`Lane.answerable`).
 `compile_plan` gives its `Plan` (or None), and `coerce_arguments` turns a request's variables
 into the field's arguments as graphql-core would, or None where generic execution must answer.
+
+`PlanCache` keeps each lane's verdicts under the limits of generic execution
+(graphql/limits.py): a text over MAX_QUERY_LENGTH, or one that does not name the lane's
+field, is never compiled nor cached (the generic path answers it); a document that fails to
+parse or validate is not cached either; plans, and "not this lane's" for a valid document, are
+kept by digest within GRAPHQL_CACHE_SIZE entries and GRAPHQL_CACHE_BYTES (graphql/cache.py). A
+plan carries the label its metrics use (`operation_label`) and its static cost, which a
+document over MAX_QUERY_COST does not get a plan for.
 """
 
 from __future__ import annotations
@@ -15,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, cast
 
 from graphql import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -39,6 +48,11 @@ from graphql import (
 from graphql.pyutils import Undefined
 from graphql.validation import ASTValidationRule
 from strawberry.schema.schema import validate_document
+
+from flashmart.graphql.cache import MISSING, document_bytes, query_digest
+from flashmart.graphql.cost import operation_cost
+from flashmart.graphql.extensions import operation_label
+from flashmart.graphql.limits import Limits
 
 
 @dataclass(frozen=True)
@@ -114,6 +128,8 @@ class Plan:
     arguments: tuple[Argument, ...]
     root_keys: tuple[str, ...]  # response keys of `data` in order: the field and __typename
     typename_keys: tuple[str, ...]
+    label: str  # the `operation` label of its metrics (`operation_label`)
+    cost: int  # its static cost (graphql/cost.py), as generic execution reports it
 
     @property
     def field_key(self) -> str:
@@ -129,6 +145,8 @@ class _NotAnswerable(Exception):
 SCALARS = frozenset({"ID", "Int", "String", "Boolean"})
 ABSENT: Any = object()
 _INVALID: Any = object()
+INVALID_DOCUMENT: Any = object()  # `_compile`: the document does not parse or validate
+VERDICT_BYTES = 256  # the estimated size of a cached "not this lane's" verdict
 INT_RANGE = range(-(2**31), 2**31)
 
 
@@ -269,20 +287,37 @@ def compile_plan(
     *,
     rules: list[type[ASTValidationRule]],
     max_tokens: int,
+    max_cost: int | None = None,
     lane: Lane = BUY,
 ) -> Plan | None:
     """The plan for `query` in `lane`, or None when the generic path must answer it."""
     if lane.field not in query:
         return None
+    found = _compile(schema, query, rules=rules, max_tokens=max_tokens, lane=lane)
+    if found is INVALID_DOCUMENT:
+        return None
+    plan, _ = found
+    return plan if plan is None or max_cost is None or plan.cost <= max_cost else None
+
+
+def _compile(
+    schema: GraphQLSchema,
+    query: str,
+    *,
+    rules: list[type[ASTValidationRule]],
+    max_tokens: int,
+    lane: Lane,
+) -> tuple[Plan | None, DocumentNode] | Any:
+    """(the plan or None, the document), or INVALID_DOCUMENT."""
     try:
         document = parse(query, max_tokens=max_tokens)
     except GraphQLError:
-        return None
+        return INVALID_DOCUMENT
     if validate_document(schema, document, (*specified_rules, *rules)):
-        return None
+        return INVALID_DOCUMENT
     operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
     if len(operations) != 1 or operations[0].operation is not lane.operation:
-        return None
+        return None, document
     operation = operations[0]
     fragments = {
         d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)
@@ -299,23 +334,30 @@ def compile_plan(
         nodes = hits[0]
         payload = _selections(lane, nodes, lane.payload_type, fragments)
         typename_keys = tuple(k for k, found in root.items() if found[0].name.value != lane.field)
+        cost = operation_cost(schema, operation, fragments, None)
+        if not cost.static:
+            raise _NotAnswerable("a cost that depends on variables")
     except _NotAnswerable:
-        return None
-    return Plan(
+        return None, document
+    name = operation.name.value if operation.name else None
+    plan = Plan(
         operation=operation,
         field=nodes[0],
-        operation_name=operation.name.value if operation.name else None,
+        operation_name=name,
         payload=payload,
         variables=variables,
         arguments=_arguments(_root_field(schema, lane), nodes[0]),
         root_keys=tuple(root),
         typename_keys=typename_keys,
+        label=operation_label(schema, document, name),
+        cost=cost.requested,
     )
+    return plan, document
 
 
 class PlanCache:
-    """Compiled plans of one lane by query text (or None: the generic path answers it), the
-    oldest dropped first beyond `cache_size`."""
+    """Compiled plans of one lane by query digest (or None: the generic path answers it), the
+    least recently used dropped first beyond the cache's entries and bytes."""
 
     def __init__(
         self,
@@ -323,22 +365,26 @@ class PlanCache:
         lane: Lane,
         *,
         rules: list[type[ASTValidationRule]],
-        max_tokens: int,
-        cache_size: int,
+        limits: Limits,
     ) -> None:
-        self.schema, self.lane, self.rules = schema, lane, rules
-        self.max_tokens, self.cache_size = max_tokens, cache_size
-        self._plans: dict[str, Plan | None] = {}
+        self.schema, self.lane, self.rules, self.limits = schema, lane, rules, limits
+        self.plans = limits.cache()  # Plan | None by query digest
 
     def get(self, query: str) -> Plan | None:
-        try:
-            return self._plans[query]
-        except KeyError:
-            pass
-        found = compile_plan(
-            self.schema, query, rules=self.rules, max_tokens=self.max_tokens, lane=self.lane
+        if self.lane.field not in query or len(query) > self.limits.max_length:
+            return None  # neither compiled nor kept: the generic path answers (or refuses) it
+        key = query_digest(query)
+        found = self.plans.get(key)
+        if found is not MISSING:
+            return found  # type: ignore[return-value]
+        compiled = _compile(
+            self.schema, query, rules=self.rules, max_tokens=self.limits.max_tokens, lane=self.lane
         )
-        if len(self._plans) >= self.cache_size:
-            del self._plans[next(iter(self._plans))]  # the oldest entry
-        self._plans[query] = found
-        return found
+        if compiled is INVALID_DOCUMENT:
+            return None  # never cached: the generic path reports why
+        plan, document = compiled
+        if plan is not None and plan.cost > self.limits.max_cost:
+            plan = None  # generic execution refuses it with QUERY_TOO_COMPLEX
+        size = document_bytes(query, document) if plan is not None else VERDICT_BYTES
+        self.plans.put(key, plan, size)
+        return plan

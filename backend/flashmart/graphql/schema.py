@@ -11,9 +11,7 @@ from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
-    ParserCache,
     QueryDepthLimiter,
-    ValidationCache,
 )
 from strawberry.relay import Node
 from strawberry.tools import merge_types
@@ -22,12 +20,14 @@ from strawberry.types import ExecutionContext
 from flashmart.core.settings import Environment, Settings
 from flashmart.graphql.accounts.mutations import AccountMutations
 from flashmart.graphql.accounts.queries import AccountQueries
+from flashmart.graphql.cache import DocumentCache
 from flashmart.graphql.cart.schema import CartMutations, CartQueries
 from flashmart.graphql.catalog.mutations import CatalogMutations
 from flashmart.graphql.catalog.queries import CatalogQueries
 from flashmart.graphql.error_mapping import log_unexpected
 from flashmart.graphql.extensions import AuthenticationGate, OperationMetrics
 from flashmart.graphql.introspection import NoIntrospection
+from flashmart.graphql.limits import Compiled, InputLimits, Limits
 from flashmart.graphql.orders.mutations import OrderMutations
 from flashmart.graphql.orders.queries import OrderQueries
 from flashmart.graphql.orders.reports import ReportQueries
@@ -74,9 +74,11 @@ Mutation = merge_types(
 
 
 class FlashMartSchema(strawberry.Schema):
-    # The validation rules added to graphql-core's (depth, aliases): the buy lane validates
-    # with exactly these too.
+    # The validation rules added to graphql-core's (depth, aliases): the lanes validate with
+    # exactly these too, under the same limits.
     extra_rules: list[type[ASTValidationRule]] = []
+    limits: Limits
+    documents: DocumentCache[Compiled]  # parsed and validated documents (graphql/limits.py)
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -86,11 +88,13 @@ class FlashMartSchema(strawberry.Schema):
 
 def build_schema(settings: Settings | None = None) -> FlashMartSchema:
     settings = settings or Settings()
-    size = settings.graphql_cache_size
-    # Factories: one extension object per request; the parse/validation LRU caches are shared.
+    limits = Limits.from_settings(settings)
+    documents: DocumentCache[Compiled] = limits.cache()
+    # Factories: one extension object per request; the document cache is shared.
     # The depth and alias rule classes are built ONCE: each limiter instance creates a new
-    # rule class, and the validation cache is keyed by the rules, so building them per
-    # request made every request a cache miss and a full validation (docs/bench.md).
+    # rule class, and a cached document is valid only under the rules it was validated with,
+    # so building them per request made every request a cache miss and a full validation
+    # (docs/bench.md).
     rules: list[type[ASTValidationRule]] = [
         *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=settings.max_query_aliases).validation_rules,
@@ -98,10 +102,9 @@ def build_schema(settings: Settings | None = None) -> FlashMartSchema:
     if not settings.graphql_introspection:  # off by default in production
         rules.append(NoIntrospection)
     extensions: list[Any] = [
+        lambda: InputLimits(limits=limits, cache=documents),  # first: length before parsing
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
-        lambda: ParserCache(maxsize=size),
         lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=size),
         AuthenticationGate,
         OperationMetrics,
     ]
@@ -109,6 +112,8 @@ def build_schema(settings: Settings | None = None) -> FlashMartSchema:
         query=_query_type(), mutation=Mutation, subscription=Subscription, extensions=extensions
     )
     schema.extra_rules = rules
+    schema.limits = limits
+    schema.documents = documents
     return schema
 
 

@@ -22,6 +22,8 @@
   the server also sends a protocol `ping` every `SUBSCRIPTION_PING_INTERVAL_SECONDS` once the
   connection is acknowledged (idle proxies see traffic), and closes with **1008** a socket
   whose peer did not answer with `pong` before the next one was due (a dead peer).
+- A `subscribe` message whose query is over MAX_QUERY_LENGTH characters is answered with the
+  protocol's `error` message (`QUERY_TOO_LARGE`, graphql/limits.py) before anything parses it.
 - Cross-site pages are refused at the handshake (HTTP 403) by Strawberry's origin check: a
   browser's `Origin` must be the host the request was sent to or one of `CORS_ORIGINS`.
 """
@@ -36,7 +38,7 @@ import uuid
 from dataclasses import dataclass
 from typing import cast
 
-from graphql import GraphQLFormattedError
+from graphql import GraphQLError, GraphQLFormattedError
 from redis.exceptions import RedisError
 from starlette.websockets import WebSocketDisconnect
 from strawberry.asgi import ASGIWebSocketAdapter
@@ -55,8 +57,9 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.graphql.context import Context
-from flashmart.graphql.error_mapping import outage_retry_after, unavailable_error
+from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
 from flashmart.graphql.eventlane import EventLane, encoded, next_message
+from flashmart.graphql.limits import query_too_large
 from flashmart.graphql.ws_limits import ConnectionSlots
 
 logger = logging.getLogger("flashmart.subscriptions")
@@ -186,11 +189,24 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             self._tasks.append(asyncio.create_task(self._heartbeat(slot, heartbeat)))
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
-        """`seckillEventUpdated` through the live-sale lane when it qualifies (eventlane.py),
+        """A query text over MAX_QUERY_LENGTH refused before anything parses it;
+        `seckillEventUpdated` through the live-sale lane when it qualifies (eventlane.py),
         everything else through Strawberry's generic execution."""
+        query = operation.query
+        limit = self.context.settings.max_query_length
+        if isinstance(query, str) and len(query) > limit:
+            too_large = query_too_large(len(query), limit)
+            shaped = cast(
+                GraphQLFormattedError,
+                format_error(GraphQLError(too_large.message, original_error=too_large)),
+            )
+            await operation.send_operation_message(
+                {"id": operation.id, "type": "error", "payload": [shaped]}
+            )
+            return
         lane: EventLane | None = getattr(self.view, "event_lane", None)
         found = None
-        if lane is not None:
+        if lane is not None and isinstance(query, str):
             try:
                 found = await lane.event_id(
                     self.context.runtime, operation.query, operation.variables,

@@ -17,6 +17,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from flashmart.catalog import services as catalog
+from flashmart.catalog.validation import check_price
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import OrderStatus
@@ -90,11 +91,9 @@ class EventInput:
 
 
 def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datetime) -> None:
-    errors: list[DomainError] = []
-    if price <= 0 or price.as_tuple().exponent < -2:  # type: ignore[operator]
-        errors.append(
-            DomainError(ErrorCode.INVALID, "Price must be positive, 2 decimals at most", ("price",))
-        )
+    # A sale price is checked as a product price is: finite, above 0, at most MAX_PRICE (the
+    # column's DECIMAL(12, 2)), at most 2 decimal places.
+    errors: list[DomainError] = check_price(price, ("price",))
     if data.total_stock is not None and not 1 <= data.total_stock <= 1_000_000:
         errors.append(
             DomainError(ErrorCode.INVALID, "Total stock must be 1 to 1,000,000", ("totalStock",))

@@ -208,7 +208,9 @@ async def test_a_purchase_and_every_refusal_answer_alike(pair: Pair, runtime: Ru
                 },
                 "userErrors": [],
             }
-        }
+        },
+        # seckillBuy 10, ticket 1, order 1, userErrors 10 x 1 (graphql/cost.py)
+        "extensions": {"cost": {"requested": 22, "limit": 2000}},
     }
     again = await _buy(pair, sales, ann)
     assert again["data"]["seckillBuy"]["userErrors"][0]["code"] == "ALREADY_PURCHASED"
@@ -440,10 +442,14 @@ async def test_lane_answers_count_in_the_request_metric(pair: Pair, runtime: Run
     sales = await _sales(runtime, 5)
     lane_token, _ = await _shoppers("metric")
     labels = {"route": "/graphql", "status": "200"}
+    # Labelled by the root field, as generic execution labels it (operation_label).
+    operation = {"operation": "seckillBuy", "type": "mutation", "outcome": "ok"}
     before = REGISTRY.get_sample_value("flashmart_http_requests_total", labels) or 0
+    bought = REGISTRY.get_sample_value("flashmart_graphql_requests_total", operation) or 0
     await pair.post(pair.lane, {"query": STOREFRONT_BUY, "variables": {"eventId": sales.lane}},
                     lane_token)  # fmt: skip
     assert REGISTRY.get_sample_value("flashmart_http_requests_total", labels) == before + 1
+    assert REGISTRY.get_sample_value("flashmart_graphql_requests_total", operation) == bought + 1
 
 
 async def test_a_body_over_the_limit_is_refused_as_before(

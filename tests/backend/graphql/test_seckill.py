@@ -5,10 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
+import pytest
+
 from flashmart.accounts.models import Role, User
 from flashmart.catalog.models import Product
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
+from flashmart.seckill.models import SeckillEvent
 from tests.backend.helpers import Api, token_for
 from tests.backend.seckill.factories import drain
 
@@ -166,6 +169,48 @@ async def test_bad_sale_input_is_typed(api: Api) -> None:
         ]
         assert body["event"] is None and body["userErrors"][0]["code"] == code, (change, body)
     assert (await Product.get(id=product.id)).stock == 3
+
+
+UPDATE = f"""mutation($id: ID!, $input: SeckillEventUpdateInput!) {{
+  seckillEventUpdate(id: $id, input: $input) {{ event {{ id price {{ amount }} }} {ERRORS} }}
+}}"""
+
+
+@pytest.mark.parametrize(
+    "price", ["Infinity", "-Infinity", "NaN", "sNaN", "1e30", "10000000000.00", "-5", "0.001"]
+)
+async def test_sale_prices_are_finite_positive_and_bounded_like_product_prices(
+    api: Api, price: str
+) -> None:
+    admin = token_for(
+        (await User.create(email="boss@example.com", password_hash="x", role=Role.ADMIN)).id,
+        Role.ADMIN,
+    )
+    event_id = await _admin_creates_sale(api, admin, starts_in=600)
+    product = await Product.get(slug="phone-x")
+    now = datetime.now(UTC)
+    created = await api.gql(
+        CREATE,
+        {
+            "input": {
+                "productId": encode_id("Product", product.id),
+                "price": price,
+                "totalStock": 1,
+                "startsAt": now.isoformat(),
+                "endsAt": (now + timedelta(hours=1)).isoformat(),
+            }
+        },
+        token=admin,
+    )
+    updated = await api.gql(UPDATE, {"id": event_id, "input": {"price": price}}, token=admin)
+    for body, name in ((created, "seckillEventCreate"), (updated, "seckillEventUpdate")):
+        assert "errors" not in body, body
+        payload = body["data"][name]
+        assert payload["event"] is None
+        assert [(e["field"], e["code"]) for e in payload["userErrors"]] == [(["price"], "INVALID")]
+    assert await SeckillEvent.all().count() == 1  # nothing created
+    assert (await SeckillEvent.get()).price == Decimal("499.00")  # nothing changed
+    assert (await Product.get(id=product.id)).stock == 5
 
 
 async def test_rate_limited_is_top_level_with_retry_after(app_factory, redis) -> None:  # type: ignore[no-untyped-def]

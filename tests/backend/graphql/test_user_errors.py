@@ -51,20 +51,18 @@ async def test_a_refusal_fills_user_errors_and_nulls_the_rest(
 
     monkeypatch.setattr(accounts, "refresh", refuse)
     body = await api.gql(REFRESH, {"token": "any"})
-    assert body == {
-        "data": {
-            "tokenRefresh": {
-                "accessToken": None,
-                "refreshToken": None,
-                "userErrors": [
-                    {
-                        "field": ["refreshToken", "part"],
-                        "message": "Not now",
-                        "code": "INVALID_STATE",
-                    },
-                    {"field": None, "message": "And not so", "code": "INVALID"},
-                ],
-            }
+    assert body["data"] == {
+        "tokenRefresh": {
+            "accessToken": None,
+            "refreshToken": None,
+            "userErrors": [
+                {
+                    "field": ["refreshToken", "part"],
+                    "message": "Not now",
+                    "code": "INVALID_STATE",
+                },
+                {"field": None, "message": "And not so", "code": "INVALID"},
+            ],
         }
     }
 

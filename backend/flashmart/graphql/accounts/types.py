@@ -8,6 +8,7 @@ from strawberry import relay
 
 from flashmart.accounts import models
 from flashmart.graphql.context import Info
+from flashmart.graphql.ids import node_pks
 
 Role = strawberry.enum(models.Role, name="Role", description="What a user may do.")
 
@@ -39,10 +40,8 @@ class User(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
         viewer = info.context.viewer
-        ids = [int(i) if i.isdigit() else None for i in node_ids]
-        allowed = {
-            i for i in ids if i is not None and viewer and (viewer.is_admin or viewer.user_id == i)
-        }
+        ids = node_pks(node_ids, "User")
+        allowed = {i for i in ids if viewer and (viewer.is_admin or viewer.user_id == i)}
         found = {u.id: u for u in await models.User.filter(id__in=list(allowed))}
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 

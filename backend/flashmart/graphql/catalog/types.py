@@ -14,6 +14,7 @@ from flashmart.catalog import models, search
 from flashmart.catalog import services as catalog
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError
+from flashmart.graphql.ids import node_pks
 from flashmart.graphql.scalars import Money
 
 ProductSort = strawberry.enum(
@@ -62,7 +63,7 @@ class Category(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Category | None]:
-        found = await info.context.loaders.category.load_many([int(i) for i in node_ids])
+        found = await info.context.loaders.category.load_many(node_pks(node_ids, "Category"))
         return [cls.from_model(c) if c else None for c in found]
 
 
@@ -100,7 +101,7 @@ class ProductImage(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductImage | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids, "ProductImage")
         visible = catalog.visible_products(include_unpublished=_is_admin(info))
         rows = await models.ProductImage.filter(id__in=ids)
         owners = [r.product_id for r in rows]
@@ -157,7 +158,7 @@ class Product(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Product | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids, "Product")
         visible = catalog.visible_products(include_unpublished=_is_admin(info))
         found = {p.id: p for p in await visible.filter(id__in=ids)}
         return [cls.from_model(found[i]) if i in found else None for i in ids]

@@ -10,6 +10,7 @@ from strawberry import relay
 from flashmart.graphql.accounts.types import User
 from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
+from flashmart.graphql.ids import node_pks
 from flashmart.graphql.payments.types import Payment
 from flashmart.graphql.permissions import IsAdmin
 from flashmart.graphql.scalars import Money
@@ -160,7 +161,7 @@ class Order(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Order | None]:
         viewer = info.context.viewer
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids, "Order")
         if viewer is None:
             return [None for _ in ids]
         visible = services.orders_for(user_id=viewer.user_id, is_admin=viewer.is_admin)

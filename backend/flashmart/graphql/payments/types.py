@@ -9,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from flashmart.graphql.context import Info
+from flashmart.graphql.ids import node_pks
 from flashmart.graphql.scalars import Money
 from flashmart.orders import services as orders
 from flashmart.payments import models, services
@@ -79,7 +80,7 @@ class Payment(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Payment | None]:
         viewer = info.context.viewer
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids, "Payment")
         if viewer is None:
             return [None for _ in ids]
         found = await services.payments_for_viewer(

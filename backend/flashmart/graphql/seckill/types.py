@@ -13,6 +13,7 @@ from strawberry import relay
 from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError
+from flashmart.graphql.ids import node_pks
 from flashmart.graphql.scalars import Money
 from flashmart.graphql.seckill.loaders import warm_states
 from flashmart.orders.models import Order as OrderModel
@@ -74,7 +75,7 @@ class SeckillEvent(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[SeckillEvent | None]:
-        ids = [int(i) for i in node_ids]
+        ids = node_pks(node_ids, "SeckillEvent")
         found = {e.id: e for e in await models.SeckillEvent.filter(id__in=ids)}
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
