@@ -66,6 +66,9 @@ class TopLevelCode(Enum):
     QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX"
     BAD_USER_INPUT = "BAD_USER_INPUT"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # Redis or the database is down: retry later
+    # trusted documents (graphql/trusted_documents.py)
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"  # a documentId the manifest lacks
+    TRUSTED_DOCUMENT_REQUIRED = "TRUSTED_DOCUMENT_REQUIRED"  # TRUSTED_DOCUMENTS_ONLY refused it
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 

@@ -11,6 +11,7 @@ into the field's arguments as graphql-core would, or None where generic executio
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -315,7 +316,8 @@ def compile_plan(
 
 class PlanCache:
     """Compiled plans of one lane by query text (or None: the generic path answers it), the
-    oldest dropped first beyond `cache_size`."""
+    oldest dropped first beyond `cache_size`; and, compiled once, those of trusted documents
+    by id (`persisted`)."""
 
     def __init__(
         self,
@@ -330,14 +332,22 @@ class PlanCache:
         self.max_tokens, self.cache_size = max_tokens, cache_size
         self._plans: dict[str, Plan | None] = {}
 
+    def compile(self, query: str) -> Plan | None:
+        return compile_plan(
+            self.schema, query, rules=self.rules, max_tokens=self.max_tokens, lane=self.lane
+        )
+
+    def persisted(self, texts: Mapping[str, str]) -> dict[str, Plan]:
+        """The plans of those documents (id -> text) this lane answers, by id, compiled now."""
+        plans = {key: self.compile(text) for key, text in texts.items()}
+        return {key: plan for key, plan in plans.items() if plan is not None}
+
     def get(self, query: str) -> Plan | None:
         try:
             return self._plans[query]
         except KeyError:
             pass
-        found = compile_plan(
-            self.schema, query, rules=self.rules, max_tokens=self.max_tokens, lane=self.lane
-        )
+        found = self.compile(query)
         if len(self._plans) >= self.cache_size:
             del self._plans[next(iter(self._plans))]  # the oldest entry
         self._plans[query] = found
