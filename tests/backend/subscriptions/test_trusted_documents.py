@@ -12,6 +12,7 @@ from websockets.asyncio.client import ClientConnection, connect
 
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
+from flashmart.graphql.trusted_documents import GRAPHIQL_MARKER
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import warm_up
 from flashmart.seckill.models import SeckillEvent
@@ -22,9 +23,9 @@ from tests.backend.subscriptions.conftest import ws_url
 RAW_WATCH = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id remainingStock } }"
 
 
-async def _connect(base_url: str) -> ClientConnection:
+async def _connect(base_url: str, **init: str) -> ClientConnection:
     ws = await connect(ws_url(base_url), subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
-    await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+    await ws.send(json.dumps({"type": "connection_init", "payload": init}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"
     return ws
 
@@ -94,6 +95,13 @@ async def test_unknown_ids_and_untrusted_texts_get_the_operations_error(
             by_text = await _message(ws)
         finally:
             await ws.close()
+        # GraphiQL in development marks its connection: it may subscribe with any document.
+        graphiql = await _connect(base_url, **{GRAPHIQL_MARKER: "1"})
+        try:
+            await _subscribe(graphiql, "e", {"query": RAW_WATCH, "variables": {"id": gid}})
+            from_graphiql = await _message(graphiql)
+        finally:
+            await graphiql.close()
     assert unknown == {
         "id": "a",
         "type": "error",
@@ -106,6 +114,6 @@ async def test_unknown_ids_and_untrusted_texts_get_the_operations_error(
     }
     assert raw["type"] == "error"
     assert raw["payload"][0]["extensions"] == {"code": "TRUSTED_DOCUMENT_REQUIRED"}
-    for answer, op_id in ((by_id, "c"), (by_text, "d")):
+    for answer, op_id in ((by_id, "c"), (by_text, "d"), (from_graphiql, "e")):
         assert answer["id"] == op_id and answer["type"] == "next"
         assert answer["payload"]["data"]["seckillEventUpdated"]["id"] == gid
