@@ -6,6 +6,7 @@
 #
 # Stages:
 #   frontend      node:20  -> npm ci + npm run build  -> /build/frontend/dist (+ .br/.gz siblings)
+#                            and /build/persisted-documents.json (its trusted documents)
 #   proxy         nginx    -> the built SPA for nginx to serve (compose `proxy`, --target proxy)
 #   python-build  python   -> /opt/venv with `pip install ./backend` (compilers live here only)
 #   backend       python   -> runtime image: venv + built SPA, non-root, `flashmart serve`
@@ -25,6 +26,7 @@ COPY frontend/package.json frontend/package-lock.json ./
 RUN npm ci --no-audit --no-fund
 
 COPY frontend/ ./
+# Codegen also writes ../persisted-documents.json: the documents this very build sends.
 RUN npm run build
 
 # ---------------------------------------------------------------------------
@@ -74,7 +76,8 @@ ENV ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
     DATA_DIR=/app/data \
-    FRONTEND_DIST=/app/frontend/dist
+    FRONTEND_DIST=/app/frontend/dist \
+    TRUSTED_DOCUMENTS_MANIFEST=/app/persisted-documents.json
 
 RUN groupadd --system --gid 10001 flashmart \
     && useradd --system --uid 10001 --gid flashmart --home-dir /app --no-create-home \
@@ -84,6 +87,8 @@ WORKDIR /app
 
 COPY --from=python-build /opt/venv /opt/venv
 COPY --from=frontend /build/frontend/dist /app/frontend/dist
+# The trusted documents of that build (docs/security.md "Trusted documents").
+COPY --from=frontend /build/persisted-documents.json /app/persisted-documents.json
 
 RUN mkdir -p /app/data \
     && chown -R flashmart:flashmart /app/data

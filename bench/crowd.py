@@ -5,8 +5,8 @@ each with its share of the subscribers). Each subscriber does what the storefron
 page does (frontend/src/lib/subscription-client.ts, features/seckill/api/queries.ts): a
 WebSocket to `/graphql` with the `graphql-transport-ws` subprotocol, `connection_init` with
 the page's connection params (`{}` for a visitor who has not signed in), `subscribe` with the
-`FlashSaleUpdated` document, and a `pong` to every server `ping`. It records when each
-`next` arrived and when the sale's status first read SOLD_OUT.
+`FlashSaleUpdated` document (by its id: bench/documents.py), and a `pong` to every server
+`ping`. It records when each `next` arrived and when the sale's status first read SOLD_OUT.
 
 Stages, each bounded in time, driven by files in the spec's control directory:
 
@@ -299,7 +299,7 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
     sale = await wait_for_control(control / "subscribe", hard_deadline)
     if sale is not None:
         payload = {
-            "query": spec["query"],
+            **spec["document"],  # {"documentId": …, "query": ""}, as graphql-ws sends it
             "operationName": spec["operation_name"],
             "variables": {"id": sale["gid"]},
         }

@@ -3,8 +3,8 @@
 A visit is what a browser with an empty cache does on `/flash-sales/<id>`: one new connection,
 the HTML (`Accept-Encoding: gzip`), then every script, style sheet and module preload the HTML
 references (`Accept-Encoding: br, gzip`, up to `PARALLEL` at once on their own connections, as
-a browser opens several), then the page's own data query (`FlashSaleDetail`, the storefront's
-document as urql sends it). The time of a visit is from the first byte sent until the last
+a browser opens several), then the page's own data query (`FlashSaleDetail`, by its documentId as
+the storefront sends it). The time of a visit is from the first byte sent until the last
 answer is read; the bytes are what crossed the wire (compressed).
 
 Run by `bench/run.py` during the live crowd as `python bench/pages.py SPEC.json OUT.json`, in
@@ -27,21 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import documents
 from crowd import wait_for_control
 from loadgen import run_spec
 
 PARALLEL = 6  # connections a browser opens to one host
 ASSET = re.compile(rb'(?:src|href)="(/assets/[^"]+\.(?:js|css))"')
 
-# frontend/src/features/seckill/api/queries.ts, FlashSaleDetailQuery, as urql sends it
-# (fragments inlined, `__typename` added to every selection set).
-DETAIL_QUERY = (
-    "query FlashSaleDetail($id: ID!) {\n  seckillEvent(id: $id) {\n    ...FlashSale\n"
-    "    perUserLimit\n    __typename\n  }\n}\n\nfragment FlashSale on SeckillEvent {\n  id\n"
-    "  product {\n    id\n    name\n    __typename\n  }\n  price {\n    amount\n    currency\n"
-    "    __typename\n  }\n  remainingStock\n  totalStock\n  startsAt\n  endsAt\n  status\n"
-    "  __typename\n}"
-)
+# frontend/src/features/seckill/api/queries.ts, FlashSaleDetailQuery, as the storefront sends it.
+DETAIL_OPERATION = "FlashSaleDetail"
 
 
 @dataclass
@@ -157,13 +151,7 @@ async def visit(host: str, port: int, event_gid: str, event_id: int) -> Visit:
                 if assets[i::PARALLEL]
             )
         )
-        body = json.dumps(
-            {
-                "query": DETAIL_QUERY,
-                "operationName": "FlashSaleDetail",
-                "variables": {"id": event_gid},
-            }
-        ).encode()
+        body = json.dumps(documents.request(DETAIL_OPERATION, {"id": event_gid})).encode()
         _, _, answer = await clients[0].request(
             "POST", "/graphql",
             {"Content-Type": "application/json", "Accept": "application/graphql-response+json"},

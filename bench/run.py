@@ -48,6 +48,7 @@ FRONTEND_DIST = ROOT / "frontend" / "dist"
 FLASHMART = [sys.executable, "-m", "flashmart"]
 sys.path.insert(0, str(HERE))
 
+import documents  # noqa: E402
 from procs import (  # noqa: E402 - bench/ is not a package: its modules import each other
     T0,
     BenchError,
@@ -63,21 +64,11 @@ from procs import (  # noqa: E402 - bench/ is not a package: its modules import 
     wait_http_ok,
 )
 
-# The storefront's own document (frontend/src/features/seckill/api/mutations.ts, fragments
-# inlined by name as the client sends them).
-BUY_QUERY = (
-    "mutation SeckillBuy($eventId: ID!) { seckillBuy(eventId: $eventId) "
-    "{ ticket { ...SeckillTicketProgress } userErrors { ...UserErrorFields } } } "
-    "fragment SeckillTicketProgress on SeckillTicket { id status failureReason order { id } } "
-    "fragment UserErrorFields on UserError { field message code }"
-)
-# The storefront's subscription (FlashSaleUpdatedSubscription in
-# frontend/src/features/seckill/api/queries.ts) as graphql-ws sends it: urql prints the
-# document and adds no __typename to subscriptions.
-SUBSCRIPTION_QUERY = (
-    "subscription FlashSaleUpdated($id: ID!) {\n  seckillEventUpdated(id: $id) {\n    id\n"
-    "    remainingStock\n    status\n  }\n}"
-)
+# The storefront's buy (frontend/src/features/seckill/api/mutations.ts) and live stock
+# (FlashSaleUpdatedSubscription in features/seckill/api/queries.ts) go by documentId, as it
+# sends them (bench/documents.py).
+BUY_OPERATION = "SeckillBuy"
+SUBSCRIPTION_OPERATION = "FlashSaleUpdated"
 NAIVE_QUERY = (
     "mutation Buy($productId: ID!) { naiveBuy(productId: $productId) { ok userErrors { code } } }"
 )
@@ -666,8 +657,11 @@ class Bench:
                 "connect_seconds": connect_s,
                 "subscribe_seconds": subscribe_s,
                 "max_seconds": max_seconds,
-                "query": SUBSCRIPTION_QUERY,
-                "operation_name": "FlashSaleUpdated",
+                "document": {
+                    "documentId": documents.document_id(SUBSCRIPTION_OPERATION),
+                    "query": "",
+                },
+                "operation_name": SUBSCRIPTION_OPERATION,
                 "control_dir": str(control),
             }
             spec_path = self.tmp / f"crowd-{index}-spec.json"
@@ -913,7 +907,7 @@ def write_control(path: Path, data: Any) -> None:
 
 
 def buy_body(gid: str) -> dict[str, Any]:
-    return {"query": BUY_QUERY, "variables": {"eventId": gid}, "operationName": "SeckillBuy"}
+    return documents.request(BUY_OPERATION, {"eventId": gid})
 
 
 def serve_app(module: str, port: int, workers: int) -> list[str]:

@@ -1,4 +1,5 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
+import { addTypenameSelectionDocumentTransform } from '@graphql-codegen/client-preset';
 
 // Types for every operation come from here; src/gql/ is generated and never edited.
 const config: CodegenConfig = {
@@ -8,7 +9,11 @@ const config: CodegenConfig = {
   generates: {
     './src/gql/': {
       preset: 'client',
-      presetConfig: { fragmentMasking: false },
+      presetConfig: {
+        fragmentMasking: false,
+        persistedDocuments: { hashAlgorithm: 'sha256', hashPropertyName: 'documentId' },
+      },
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       config: {
         scalars: { DateTime: 'string', Date: 'string', Decimal: 'string', Upload: 'File' },
         enumsAsTypes: true,

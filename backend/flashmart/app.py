@@ -35,6 +35,7 @@ from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
 from flashmart.graphql.plans import BUY, WATCH, Lane, PlanCache
 from flashmart.graphql.schema import build_schema
+from flashmart.graphql.trusted_documents import Gate, load_manifest
 from flashmart.graphql.view import GraphQLView
 from flashmart.payments import http as payments_http
 from flashmart.security_headers import SecurityHeaders
@@ -286,6 +287,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         connection_init_wait_timeout=timedelta(seconds=settings.subscription_init_timeout_seconds),
         allowed_origins=settings.cors_origins,  # WebSocket handshakes from other sites: 403
     )
+    # Trusted documents: the frontend's manifest, read once, and who may send what.
+    gate = Gate.for_settings(settings, load_manifest(settings))
+    graphql_app.gate = gate
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -341,7 +345,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     if settings.graphql_event_lane:  # encoded once per snapshot (graphql/eventlane.py)
         graphql_app.event_lane = EventLane(plans(WATCH))
     if settings.graphql_buy_lane:  # `seckillBuy` without generic execution (graphql/fastlane.py)
-        app.buy_lane = BuyLane(plans(BUY))
+        app.buy_lane = BuyLane(plans(BUY), gate)
         app.cors = CORSMiddleware(_unused_app, **cors)  # its `send`: the stack's CORS headers
         app.max_body_bytes = settings.max_body_bytes
     return app

@@ -27,7 +27,7 @@ from flashmart.core.db import close_db, init_db_for
 from flashmart.core.migrations import migrate
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from tests.backend.helpers import TEST_SECRET, Api
+from tests.backend.helpers import MANIFEST, TEST_SECRET, Api
 from tests.backend.processes import api_processes_factory
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/test"
@@ -158,6 +158,7 @@ def settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Pat
         log_json=True,
         log_level="WARNING",
         frontend_dist=tmp_path / "no-frontend",
+        trusted_documents_manifest=MANIFEST,  # the frontend's, wherever the tests run from
         worker_health_check_interval=1,
         # This process starts hundreds of apps: their start-up must not freeze the tests'
         # objects (tests/backend/core/test_gc_tuning.py checks the tuning itself).

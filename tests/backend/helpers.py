@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import httpx
+from graphql import OperationDefinitionNode, parse
 
 from flashmart.accounts.models import Role
 from flashmart.accounts.tokens import issue_access_token
@@ -89,3 +92,20 @@ async def sign_up(
     payload: dict[str, Any] = body["data"]["tokenCreate"]
     assert payload["userErrors"] == [], payload
     return payload
+
+
+# --- trusted documents ----------------------------------------------------------------------
+MANIFEST = Path(__file__).resolve().parents[2] / "persisted-documents.json"
+
+
+@cache
+def persisted(operation_name: str) -> tuple[str, str]:
+    """(documentId, text) of the frontend's document of that operation, from the manifest."""
+    from flashmart.graphql.trusted_documents import Manifest
+
+    for document_id, text in Manifest.read(MANIFEST).texts.items():
+        for definition in parse(text).definitions:
+            name = definition.name if isinstance(definition, OperationDefinitionNode) else None
+            if name is not None and name.value == operation_name:
+                return document_id, text
+    raise KeyError(f"no {operation_name} in {MANIFEST}")

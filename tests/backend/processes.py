@@ -46,6 +46,7 @@ def _env(settings: Settings, port: int, data_dir: Path, extra: dict[str, str]) -
         "PAYMENT_WEBHOOK_SECRET": TEST_SECRET,
         "DATA_DIR": str(data_dir),
         "FRONTEND_DIST": str(data_dir / "no-frontend"),
+        "TRUSTED_DOCUMENTS_MANIFEST": str(settings.trusted_documents_manifest),
         "HOST": "127.0.0.1",
         "PORT": str(port),
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{port}",

@@ -307,6 +307,7 @@ def test_app_env_is_production_with_external_secrets(
         assert isinstance(env, dict)
         assert env["ENV"] == "production"
         assert str(env["GRAPHIQL"]).lower() == "false"
+        assert str(env["TRUSTED_DOCUMENTS_ONLY"]).lower() == "true"
         assert (
             env["DATABASE_URL"].startswith("postgres://")
             and "@postgres:5432/" in env["DATABASE_URL"]
@@ -506,18 +507,28 @@ def test_dockerfile_builds_frontend_and_ships_dist() -> None:
 
     final = stages[-1]
     assert final["image"].startswith("python:3.11"), "final image must be python 3.11"
-    from_frontend = [
-        shlex.split(args)
-        for instr, args in final["instructions"]
-        if instr == "COPY" and "--from=frontend" in args
-    ]
-    assert len(from_frontend) == 1, "final stage must COPY --from=frontend exactly once"
-    src, dest = from_frontend[0][-2], from_frontend[0][-1]
-    assert src.rstrip("/") == f"{workdir.rstrip('/')}/dist", f"{src} is not the Vite output dir"
+    from_frontend = {
+        parts[-2].rstrip("/"): parts[-1].rstrip("/")
+        for parts in (
+            shlex.split(args)
+            for instr, args in final["instructions"]
+            if instr == "COPY" and "--from=frontend" in args
+        )
+    }
+    # The build, and the trusted documents manifest its codegen wrote beside schema.graphql.
+    dist, manifest = (
+        f"{workdir.rstrip('/')}/dist",
+        f"{workdir.rsplit('/', 1)[0]}/persisted-documents.json",
+    )
+    assert set(from_frontend) == {dist, manifest}, f"final stage copies {sorted(from_frontend)}"
 
     env = _stage_env(final)
-    assert env.get("FRONTEND_DIST", "").rstrip("/") == dest.rstrip("/"), (
-        f"FRONTEND_DIST={env.get('FRONTEND_DIST')!r} but dist is copied to {dest!r}"
+    assert env.get("FRONTEND_DIST", "").rstrip("/") == from_frontend[dist], (
+        f"FRONTEND_DIST={env.get('FRONTEND_DIST')!r} but dist is copied to {from_frontend[dist]!r}"
+    )
+    assert env.get("TRUSTED_DOCUMENTS_MANIFEST") == from_frontend[manifest], (
+        f"TRUSTED_DOCUMENTS_MANIFEST={env.get('TRUSTED_DOCUMENTS_MANIFEST')!r} but the manifest "
+        f"is copied to {from_frontend[manifest]!r}"
     )
 
 

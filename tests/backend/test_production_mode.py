@@ -19,9 +19,12 @@ TYPE_QUERY = 'query Peek { __type(name: "Query") { name fields { name } } }'
 
 
 def _production(settings: Settings, **overrides: Any) -> Settings:
-    """The test's settings, rebuilt (validated again) as production."""
+    """The test's settings, rebuilt (validated again) as production. Trusted documents are
+    turned off (production turns them on) so raw documents reach the introspection rule."""
     values = settings.model_dump(exclude={"graphiql", "graphql_introspection"})
-    values.update(env="production", allow_sandbox_payments=True, **overrides)
+    values.update(
+        env="production", allow_sandbox_payments=True, trusted_documents_only=False, **overrides
+    )
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
 
 

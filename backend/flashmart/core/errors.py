@@ -68,6 +68,9 @@ class TopLevelCode(Enum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"  # Redis or the database is down: retry later
     INTROSPECTION_DISABLED = "INTROSPECTION_DISABLED"  # GRAPHQL_INTROSPECTION=false
+    # trusted documents (graphql/trusted_documents.py)
+    PERSISTED_QUERY_NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"  # a documentId the manifest lacks
+    TRUSTED_DOCUMENT_REQUIRED = "TRUSTED_DOCUMENT_REQUIRED"  # TRUSTED_DOCUMENTS_ONLY refused it
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 

@@ -212,6 +212,13 @@ class Settings(BaseSettings):
     # SUBSCRIPTION_MAX_ANONYMOUS_PER_ADDRESS in a set of their own (graphql/websocket.py), and
     # are closed (4408) after this long without it.
     subscription_init_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
+    # trusted documents (docs/security.md "Trusted documents") --------------------------------
+    # The frontend's GraphQL documents by id (`sha256:<hex>` of the text -> the text), written by
+    # its codegen (`npm run codegen`); loaded once at start-up.
+    trusted_documents_manifest: Path = Path("persisted-documents.json")
+    # Anonymous visitors and shoppers may run only the manifest's documents (by `documentId`,
+    # or by their exact text); administrators may send any. Unset: on in production only.
+    trusted_documents_only: bool | None = None
 
     # real-time subscriptions (README "Real-time") ---------------------------------------------
     subscription_event_rate: float = Field(default=4.0, gt=0, le=50)  # seckillEventUpdated/s
@@ -285,6 +292,13 @@ class Settings(BaseSettings):
     @property
     def is_production(self) -> bool:
         return self.env is Environment.PRODUCTION
+
+    @property
+    def requires_trusted_documents(self) -> bool:
+        """TRUSTED_DOCUMENTS_ONLY as set, else on in production and off in development."""
+        if self.trusted_documents_only is None:
+            return self.is_production
+        return self.trusted_documents_only
 
     @property
     def is_sqlite(self) -> bool:

@@ -19,6 +19,7 @@ document over MAX_QUERY_COST does not get a plan for.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -357,7 +358,8 @@ def _compile(
 
 class PlanCache:
     """Compiled plans of one lane by query digest (or None: the generic path answers it), the
-    least recently used dropped first beyond the cache's entries and bytes."""
+    least recently used dropped first beyond the cache's entries and bytes; and, compiled once,
+    those of trusted documents by id (`persisted`)."""
 
     def __init__(
         self,
@@ -369,6 +371,21 @@ class PlanCache:
     ) -> None:
         self.schema, self.lane, self.rules, self.limits = schema, lane, rules, limits
         self.plans = limits.cache()  # Plan | None by query digest
+
+    def compile(self, query: str) -> Plan | None:
+        """The plan of a trusted document (None: not this lane's, invalid, or over the cost)."""
+        compiled = _compile(
+            self.schema, query, rules=self.rules, max_tokens=self.limits.max_tokens, lane=self.lane
+        )
+        if compiled is INVALID_DOCUMENT:
+            return None
+        plan, _ = compiled
+        return None if plan is None or plan.cost > self.limits.max_cost else plan
+
+    def persisted(self, texts: Mapping[str, str]) -> dict[str, Plan]:
+        """The plans of those documents (id -> text) this lane answers, by id, compiled now."""
+        plans = {key: self.compile(text) for key, text in texts.items()}
+        return {key: plan for key, plan in plans.items() if plan is not None}
 
     def get(self, query: str) -> Plan | None:
         if self.lane.field not in query or len(query) > self.limits.max_length:

@@ -26,6 +26,9 @@
   protocol's `error` message (`QUERY_TOO_LARGE`, graphql/limits.py) before anything parses it.
 - Cross-site pages are refused at the handshake (HTTP 403) by Strawberry's origin check: a
   browser's `Origin` must be the host the request was sent to or one of `CORS_ORIGINS`.
+- A `subscribe` payload may name its document by `documentId`; it is resolved, and checked
+  against TRUSTED_DOCUMENTS_ONLY, before the operation starts (graphql/trusted_documents.py):
+  a refusal is the operation's `error` message, with the code in `extensions.code`.
 """
 
 from __future__ import annotations
@@ -52,14 +55,17 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     ErrorMessage,
     PongMessage,
+    SubscribeMessage,
 )
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
+from flashmart.core.errors import ApiError
 from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
 from flashmart.graphql.eventlane import EventLane, encoded, next_message
 from flashmart.graphql.limits import query_too_large
+from flashmart.graphql.trusted_documents import GRAPHIQL_MARKER, Gate
 from flashmart.graphql.ws_limits import ConnectionSlots
 
 logger = logging.getLogger("flashmart.subscriptions")
@@ -187,6 +193,38 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if slot is not None:
             heartbeat = settings.subscription_heartbeat_seconds
             self._tasks.append(asyncio.create_task(self._heartbeat(slot, heartbeat)))
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """The payload's document resolved and admitted (graphql/trusted_documents.py) before
+        Strawberry takes the operation; a refusal is the operation's `error` message."""
+        gate: Gate | None = getattr(self.view, "gate", None)
+        payload = message.get("payload")
+        if (
+            gate is not None
+            and self.connection_acknowledged  # else Strawberry closes the socket (4401)
+            and isinstance(payload, dict)
+            and message["id"] not in self.operations  # else Strawberry closes it (4409)
+        ):
+            params = self.context.connection_params or {}
+            try:
+                query = gate.resolve(payload.get("query"), payload.get("documentId"))
+                gate.admit(
+                    query,
+                    viewer=self.context.viewer,
+                    auth_problem=self.context.auth_problem,
+                    from_graphiql=params.get(GRAPHIQL_MARKER) == "1",
+                )
+            except ApiError as exc:
+                error = format_error(GraphQLError(exc.message, original_error=exc))
+                refusal: ErrorMessage = {
+                    "id": message["id"],
+                    "type": "error",
+                    "payload": [cast(GraphQLFormattedError, error)],
+                }
+                await self.send_message(refusal)
+                return
+            payload["query"] = query
+        await super().handle_subscribe(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """A query text over MAX_QUERY_LENGTH refused before anything parses it;

@@ -3,9 +3,10 @@ import { describe, expect, it } from 'vitest';
 import type { OrderDetailFieldsFragment } from '@/gql/graphql';
 import { OrderDetail } from './order-detail';
 
-const money = (amount: string) => ({ amount, currency: 'USD' });
+const money = (amount: string) => ({ __typename: 'Money' as const, amount, currency: 'USD' });
 
 const order: OrderDetailFieldsFragment = {
+  __typename: 'Order',
   id: 'T3JkZXI6MQ==',
   number: 'FM-20300101-0001',
   status: 'PENDING_PAYMENT',
@@ -13,10 +14,10 @@ const order: OrderDetailFieldsFragment = {
   paidAt: null,
   expiresAt: '2030-01-01T10:15:00Z',
   total: money('20.00'),
-  lines: [{ id: 'T3JkZXJMaW5lOjE=', productName: 'Kettle', quantity: 2, unitPrice: money('10.00'), total: money('20.00') }],
+  lines: [{ __typename: 'OrderLine', id: 'T3JkZXJMaW5lOjE=', productName: 'Kettle', quantity: 2, unitPrice: money('10.00'), total: money('20.00') }],
   events: [
-    { fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'Checkout', createdAt: '2030-01-01T10:00:00Z' },
-    { fromStatus: 'PENDING_PAYMENT', toStatus: 'CANCELLED', reason: '', createdAt: '2030-01-01T10:05:00Z' },
+    { __typename: 'OrderEvent', fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'Checkout', createdAt: '2030-01-01T10:00:00Z' },
+    { __typename: 'OrderEvent', fromStatus: 'PENDING_PAYMENT', toStatus: 'CANCELLED', reason: '', createdAt: '2030-01-01T10:05:00Z' },
   ],
 };
 

@@ -1,9 +1,10 @@
-import { cacheExchange, Client, fetchExchange, subscriptionExchange, type Exchange } from '@urql/core';
+import { cacheExchange, Client, subscriptionExchange, type Exchange } from '@urql/core';
 import type { Client as WsClient } from 'graphql-ws';
 import { authExchange } from './auth-exchange';
 import { busyRetryExchange } from './busy-retry-exchange';
 import { createRefreshQueue, type RefreshQueue } from './refresh-queue';
 import type { TokenStore } from './session';
+import { requestBody, trustedFetchExchange } from './trusted-documents';
 
 export interface GraphqlClientOptions {
   httpUrl: string;
@@ -22,7 +23,10 @@ const noRefresh: RefreshQueue = createRefreshQueue({
   refresh: () => Promise.reject(new Error('no refresh configured')),
 });
 
-/** The one GraphQL client: queries and mutations over HTTP with the bearer token, subscriptions over graphql-ws. */
+/**
+ * The one GraphQL client: queries and mutations over HTTP with the bearer token, subscriptions over
+ * graphql-ws. Codegen's documents travel by id, not text (`trusted-documents.ts`).
+ */
 export function createGraphqlClient({
   httpUrl,
   tokens,
@@ -34,13 +38,15 @@ export function createGraphqlClient({
     cacheExchange,
     busyRetryExchange(), // queries answered SERVICE_UNAVAILABLE are sent again after retryAfter
     authExchange({ getAccessToken: () => tokens.getAccessToken(), recover: (token) => refreshQueue.recover(token) }),
-    fetchExchange,
+    trustedFetchExchange,
   ];
   if (subscriptions) {
     exchanges.push(
       subscriptionExchange({
-        forwardSubscription(request) {
-          const input = { ...request, query: request.query ?? '' };
+        forwardSubscription(_request, operation) {
+          // graphql-ws insists on a `query` string: an empty one beside a `documentId` counts as none.
+          const body = requestBody(operation);
+          const input = { ...body, query: body.query ?? '' };
           return {
             subscribe(sink) {
               return { unsubscribe: subscriptions.subscribe(input, sink) };

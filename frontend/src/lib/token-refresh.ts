@@ -2,6 +2,7 @@ import { stringifyDocument } from '@urql/core';
 import { graphql } from '@/gql';
 import { RefreshRefused } from './refresh-queue';
 import type { Tokens } from './session';
+import { documentIdOf } from './trusted-documents';
 
 // The refresh goes around the urql client on purpose: it must never wait behind, or be retried
 // by, the auth exchange whose failures it repairs.
@@ -37,12 +38,14 @@ export function createTokenRefresher({
   httpUrl: string;
   fetch?: typeof globalThis.fetch;
 }): (refreshToken: string) => Promise<Tokens> {
-  const query = stringifyDocument(TokenRefreshMutation);
+  // By id, as the client sends every generated document (trusted-documents.ts).
+  const documentId = documentIdOf(TokenRefreshMutation);
+  const document = documentId ? { documentId } : { query: stringifyDocument(TokenRefreshMutation) };
   return async (refreshToken) => {
     const response = await fetch(httpUrl, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/graphql-response+json, application/json' },
-      body: JSON.stringify({ operationName: 'TokenRefresh', query, variables: { refreshToken } }),
+      body: JSON.stringify({ operationName: 'TokenRefresh', ...document, variables: { refreshToken } }),
     });
     const body = (await response.json()) as TokenRefreshResponse;
     const payload = body.data?.tokenRefresh;

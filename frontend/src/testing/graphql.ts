@@ -53,8 +53,11 @@ type SocketEvent = 'connected' | 'closed' | 'error';
  */
 export function fakeSubscriptions() {
   const active: { operationName: string; variables: Record<string, unknown>; sink: SubscriptionSink }[] = [];
-  const subscribe = (payload: { query: string; variables?: Record<string, unknown> | null }, sink: SubscriptionSink) => {
-    const operationName = /subscription\s+(\w+)/.exec(payload.query)?.[1] ?? '';
+  const subscribe = (
+    payload: { query: string; operationName?: string | null; variables?: Record<string, unknown> | null },
+    sink: SubscriptionSink,
+  ) => {
+    const operationName = payload.operationName ?? /subscription\s+(\w+)/.exec(payload.query)?.[1] ?? '';
     const entry = { operationName, variables: payload.variables ?? {}, sink };
     active.push(entry);
     return () => {

@@ -19,7 +19,7 @@ import pytest
 from graphql import OperationType, parse
 from prometheus_client import REGISTRY
 
-from flashmart.accounts.models import User
+from flashmart.accounts.models import Role, User
 from flashmart.accounts.services import update_user
 from flashmart.core.keys import Keys
 from flashmart.core.runtime import Runtime
@@ -30,7 +30,7 @@ from flashmart.graphql.schema import build_schema
 from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
 from flashmart.seckill.events import warm_up
-from tests.backend.helpers import token_for
+from tests.backend.helpers import error_code, persisted, token_for
 from tests.backend.seckill.factories import drain, sale
 
 STOREFRONT_BUY = """
@@ -469,3 +469,84 @@ async def test_a_body_over_the_limit_is_refused_as_before(
     assert large.status_code == 413
     assert large.json()["errors"][0]["extensions"]["code"] == "PAYLOAD_TOO_LARGE"
     assert _lane(app).answered == 1
+
+
+async def test_a_buy_by_document_id_is_answered_alike_from_its_compiled_plan(
+    pair: Pair, runtime: Runtime
+) -> None:
+    """The storefront's own request: the lane finds the plan by id and answers what generic
+    execution of the manifest's text answers."""
+    sales = await _sales(runtime, 1)
+    buy_id, _ = persisted("SeckillBuy")
+    assert buy_id in _lane(pair.lane_app).persisted  # compiled when the app was made
+    answers = []
+    for name in ("id-ann", "id-bob"):
+        tokens = await _shoppers(name)
+        before = _lane(pair.lane_app).answered
+        bodies = [
+            {"documentId": buy_id, "variables": {"eventId": event}, "operationName": "SeckillBuy"}
+            for event in (sales.lane, sales.generic)
+        ]
+        fast = await pair.post(pair.lane, bodies[0], tokens[0])
+        assert _lane(pair.lane_app).answered == before + 1
+        slow = await pair.post(pair.generic, bodies[1], tokens[1])
+        assert fast == slow
+        answers.append(json.loads(fast.split("\n\n", 1)[1]))
+    cost = answers[0].pop("extensions")["cost"]  # the plan's static cost, as generic reports
+    assert 0 < cost["requested"] <= cost["limit"]
+    assert answers[0] == {
+        "data": {
+            "__typename": "Mutation",
+            "seckillBuy": {
+                "__typename": "SeckillBuyPayload",
+                "ticket": {
+                    "__typename": "SeckillTicket",
+                    "failureReason": None,
+                    "id": "<ticket>",
+                    "order": None,
+                    "status": "QUEUED",
+                },
+                "userErrors": [],
+            },
+        }
+    }
+    assert answers[1]["data"]["seckillBuy"]["userErrors"][0]["code"] == "SOLD_OUT"
+
+
+async def test_with_trusted_documents_only_a_raw_buy_reserves_nothing(
+    app_factory: Any, runtime: Runtime, settings: Any
+) -> None:
+    app = app_factory(trusted_documents_only=True)
+    event = await sale(5)
+    await warm_up(runtime, event.id)
+    variables = {"eventId": encode_id("SeckillEvent", event.id)}
+    ledger = Keys(settings.redis_prefix).event_ledger(event.id)
+    buy_id, buy_text = persisted("SeckillBuy")
+    users = [await User.create(email=f"raw{i}@example.com", password_hash="x") for i in range(3)]
+    admin = await User.create(email="raw-admin@example.com", password_hash="x", role=Role.ADMIN)
+    lane = _lane(app)
+
+    async def post(body: dict[str, Any], token: str) -> dict[str, Any]:
+        headers = {"authorization": f"Bearer {token}"}
+        response = await http.post(
+            "/graphql", json={**body, "variables": variables}, headers=headers
+        )
+        answer: dict[str, Any] = response.json()
+        return answer
+
+    async with _client(app) as http:
+        for text in (STOREFRONT_BUY, SHAPED_BUY.replace("$e", "$eventId")):
+            refused = await post({"query": text}, token_for(users[0].id))
+            assert refused["data"] is None and error_code(refused) == "TRUSTED_DOCUMENT_REQUIRED"
+        assert lane.answered == 0
+        assert await runtime.redis.hlen(ledger) == 0  # nothing was reserved
+        # The manifest's document, by its exact text or by id: the lane answers.
+        for body, user in (({"query": buy_text}, users[1]), ({"documentId": buy_id}, users[2])):
+            bought = await post(body, token_for(user.id))
+            assert bought["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
+        assert lane.answered == 2
+        # An administrator's own document runs, through generic execution.
+        by_admin = await post({"query": STOREFRONT_BUY}, token_for(admin.id, Role.ADMIN))
+        assert by_admin["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
+        assert lane.answered == 2
+    assert await runtime.redis.hlen(ledger) == 3

@@ -4,9 +4,10 @@ import { describe, expect, it, vi } from 'vitest';
 import type { OrderDetailFragment } from '@/gql/graphql';
 import { OrderDetail } from './order-detail';
 
-const money = (amount: string) => ({ amount, currency: 'USD' });
+const money = (amount: string) => ({ __typename: 'Money' as const, amount, currency: 'USD' });
 
 const order: OrderDetailFragment = {
+  __typename: 'Order',
   id: 'T3JkZXI6MQ==',
   number: 'FM-20300101-0001',
   status: 'PENDING_PAYMENT',
@@ -15,9 +16,9 @@ const order: OrderDetailFragment = {
   expiresAt: '2030-01-01T10:15:00Z',
   total: money('89.97'),
   lines: [
-    { id: 'T3JkZXJMaW5lOjE=', productName: 'Brew Master Kettle', quantity: 3, unitPrice: money('29.99'), total: money('89.97'), product: { id: 'UHJvZHVjdDoy' } },
+    { __typename: 'OrderLine', id: 'T3JkZXJMaW5lOjE=', productName: 'Brew Master Kettle', quantity: 3, unitPrice: money('29.99'), total: money('89.97'), product: { __typename: 'Product', id: 'UHJvZHVjdDoy' } },
   ],
-  events: [{ fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'Checkout', createdAt: '2030-01-01T10:00:00Z' }],
+  events: [{ __typename: 'OrderEvent', fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'Checkout', createdAt: '2030-01-01T10:00:00Z' }],
 };
 
 function renderOrder(props: Partial<Parameters<typeof OrderDetail>[0]> = {}) {

@@ -4,24 +4,27 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CartDetailFragment } from '@/gql/graphql';
 import { CartLines } from './cart-lines';
 
-const money = (amount: string) => ({ amount, currency: 'USD' });
+const money = (amount: string) => ({ __typename: 'Money' as const, amount, currency: 'USD' });
 
 const cart: CartDetailFragment = {
+  __typename: 'Cart',
   id: 'Q2FydDox',
   quantity: 3,
   subtotal: money('1059.97'),
   lines: [
     {
+      __typename: 'CartLine',
       id: 'Q2FydExpbmU6MQ==',
       quantity: 1,
       total: money('999.99'),
-      product: { id: 'UHJvZHVjdDox', name: 'Vinyl One Turntable', slug: 'vinyl-one-turntable', stock: 40, price: money('999.99') },
+      product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Vinyl One Turntable', slug: 'vinyl-one-turntable', stock: 40, price: money('999.99') },
     },
     {
+      __typename: 'CartLine',
       id: 'Q2FydExpbmU6Mg==',
       quantity: 2,
       total: money('59.98'),
-      product: { id: 'UHJvZHVjdDoy', name: 'Brew Master Kettle', slug: 'brew-master-kettle', stock: 5, price: money('29.99') },
+      product: { __typename: 'Product', id: 'UHJvZHVjdDoy', name: 'Brew Master Kettle', slug: 'brew-master-kettle', stock: 5, price: money('29.99') },
     },
   ],
 };

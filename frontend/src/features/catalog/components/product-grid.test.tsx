@@ -6,12 +6,13 @@ import type { ProductCardFragment } from '@/gql/graphql';
 import { ProductGrid } from './product-grid';
 
 const product = (overrides: Partial<ProductCardFragment>): ProductCardFragment => ({
+  __typename: 'Product',
   id: 'UHJvZHVjdDox',
   name: 'Mechanical Keyboard',
   slug: 'mechanical-keyboard',
   stock: 5,
-  price: { amount: '129.00', currency: 'USD' },
-  category: { id: 'Q2F0ZWdvcnk6MQ==', name: 'Peripherals' },
+  price: { __typename: 'Money', amount: '129.00', currency: 'USD' },
+  category: { __typename: 'Category', id: 'Q2F0ZWdvcnk6MQ==', name: 'Peripherals' },
   images: [],
   ...overrides,
 });
@@ -25,7 +26,7 @@ describe('ProductGrid', () => {
       <ProductGrid
         products={[
           product({}),
-          product({ id: 'UHJvZHVjdDoy', name: 'USB Hub', price: { amount: '19.5', currency: 'USD' }, category: null }),
+          product({ id: 'UHJvZHVjdDoy', name: 'USB Hub', price: { __typename: 'Money', amount: '19.5', currency: 'USD' }, category: null }),
         ]}
       />,
     );
@@ -54,8 +55,8 @@ describe('ProductGrid', () => {
         products={[
           product({
             images: [
-              { id: 'SW1hZ2U6MQ==', thumbnailUrl: '/media/products/1/a-thumb.webp', alt: 'Keyboard from above' },
-              { id: 'SW1hZ2U6Mg==', thumbnailUrl: '/media/products/1/b-thumb.webp', alt: 'Side' },
+              { __typename: 'ProductImage', id: 'SW1hZ2U6MQ==', thumbnailUrl: '/media/products/1/a-thumb.webp', alt: 'Keyboard from above' },
+              { __typename: 'ProductImage', id: 'SW1hZ2U6Mg==', thumbnailUrl: '/media/products/1/b-thumb.webp', alt: 'Side' },
             ],
           }),
         ]}
@@ -75,7 +76,7 @@ describe('ProductGrid', () => {
   });
 
   it('falls back to amount and code for a currency Intl does not know', () => {
-    render(<ProductGrid products={[product({ price: { amount: '10.00', currency: 'not-a-currency' } })]} />);
+    render(<ProductGrid products={[product({ price: { __typename: 'Money', amount: '10.00', currency: 'not-a-currency' } })]} />);
 
     expect(screen.getByText('10.00 not-a-currency')).toBeInTheDocument();
   });

@@ -4,11 +4,12 @@ import { PaymentStep, svgDataUrl } from './payment-step';
 
 const now = Date.parse('2030-05-01T10:00:00Z');
 const payment = {
+  __typename: 'Payment' as const,
   id: 'UGF5bWVudDox',
   status: 'PENDING' as const,
   payUrl: 'http://shop.test/sandbox/pay/abc',
   qrCodeSvg: '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>',
-  amount: { amount: '19.99', currency: 'USD' },
+  amount: { __typename: 'Money' as const, amount: '19.99', currency: 'USD' },
 };
 
 describe('PaymentStep', () => {

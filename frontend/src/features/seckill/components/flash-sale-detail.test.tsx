@@ -7,9 +7,10 @@ import { FlashSaleDetail, type FlashSaleDetailEvent } from './flash-sale-detail'
 const start = Date.parse('2030-05-01T10:00:00Z');
 const event = (overrides: Partial<FlashSaleDetailEvent> = {}): FlashSaleDetailEvent =>
   ({
+    __typename: 'SeckillEvent',
     id: 'U2Vja2lsbEV2ZW50OjE=',
-    product: { id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
-    price: { amount: '99.00', currency: 'USD' },
+    product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
+    price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
     remainingStock: 7,
     totalStock: 50,
     startsAt: '2030-05-01T10:00:00Z',
@@ -30,7 +31,7 @@ function show(props: Partial<Parameters<typeof FlashSaleDetail>[0]> = {}) {
 }
 
 const ticket = (status: SeckillTicketProgressFragment['status'], extra: Partial<SeckillTicketProgressFragment> = {}) =>
-  ({ id: 'VGlja2V0OjE=', status, failureReason: null, order: null, ...extra });
+  ({ __typename: 'SeckillTicket' as const, id: 'VGlja2V0OjE=', status, failureReason: null, order: null, ...extra });
 
 describe('FlashSaleDetail', () => {
   it('shows price, stock and the countdown to the start by server time; Buy is disabled before the start', () => {
@@ -67,7 +68,7 @@ describe('FlashSaleDetail', () => {
   });
 
   it('shows a succeeded ticket with the way to pay', () => {
-    show({ ticket: ticket('SUCCEEDED', { order: { id: 'T3JkZXI6OQ==' } }) });
+    show({ ticket: ticket('SUCCEEDED', { order: { __typename: 'Order', id: 'T3JkZXI6OQ==' } }) });
     expect(screen.getByTestId('ticket-status')).toHaveTextContent('Succeeded');
     expect(screen.getByRole('link', { name: 'Pay now' })).toHaveAttribute('href', '/account/orders/T3JkZXI6OQ%3D%3D');
   });

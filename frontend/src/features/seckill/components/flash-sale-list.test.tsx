@@ -9,9 +9,10 @@ import { FlashSaleList } from './flash-sale-list';
 import { FlashSaleListView } from './flash-sale-list-view';
 
 const event = (overrides: Partial<FlashSaleFragment>): FlashSaleFragment => ({
+  __typename: 'SeckillEvent',
   id: 'U2Vja2lsbEV2ZW50OjE=',
-  product: { id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
-  price: { amount: '99.00', currency: 'USD' },
+  product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
+  price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
   remainingStock: 7,
   totalStock: 50,
   startsAt: '2030-05-01T10:00:00Z',
@@ -34,8 +35,8 @@ describe('FlashSaleList', () => {
           event({}),
           event({
             id: 'U2Vja2lsbEV2ZW50OjI=',
-            product: { id: 'UHJvZHVjdDoy', name: 'Smart Watch' },
-            price: { amount: '149.90', currency: 'USD' },
+            product: { __typename: 'Product', id: 'UHJvZHVjdDoy', name: 'Smart Watch' },
+            price: { __typename: 'Money', amount: '149.90', currency: 'USD' },
             remainingStock: 0,
             totalStock: 20,
             status: 'SOLD_OUT',
@@ -80,15 +81,7 @@ describe('FlashSaleList', () => {
 
 describe('FlashSaleListView', () => {
   const node = (overrides: Partial<FlashSaleFragment>) => {
-    const sale = event(overrides);
-    return {
-      node: {
-        __typename: 'SeckillEvent',
-        ...sale,
-        product: { __typename: 'Product', ...sale.product },
-        price: { __typename: 'Money', ...sale.price },
-      },
-    };
+    return { node: event(overrides) };
   };
   const LIVE = 'U2Vja2lsbEV2ZW50OjE=';
   const UPCOMING = 'U2Vja2lsbEV2ZW50OjM=';
@@ -112,7 +105,7 @@ describe('FlashSaleListView', () => {
             edges: [
               node({
                 id: UPCOMING,
-                product: { id: 'UHJvZHVjdDoz', name: 'Espresso Machine' },
+                product: { __typename: 'Product', id: 'UHJvZHVjdDoz', name: 'Espresso Machine' },
                 status: 'SCHEDULED',
                 remainingStock: 50,
                 startsAt: new Date(now + 7_200_000).toISOString(),

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderWithProviders } from '@/testing/render';
 import { AdminAccess } from './admin-access';
 
-const admin = { id: 'VXNlcjox', email: 'admin@flashmart.test', role: 'ADMIN', isActive: true } as const;
+const admin = { __typename: 'User', id: 'VXNlcjox', email: 'admin@flashmart.test', role: 'ADMIN', isActive: true } as const;
 
 describe('AdminAccess', () => {
   it('asks a visitor to sign in', () => {

@@ -3,22 +3,23 @@ import { describe, expect, it } from 'vitest';
 import type { SalesDashboardQuery } from '@/gql/graphql';
 import { Dashboard } from './dashboard';
 
-const money = (amount: string) => ({ amount, currency: 'USD' });
+const money = (amount: string) => ({ __typename: 'Money' as const, amount, currency: 'USD' });
 
 const report: SalesDashboardQuery['salesReport'] = {
+  __typename: 'SalesReport',
   days: [
-    { date: '2030-03-01', orders: 3, paidOrders: 2, revenue: money('15.15') },
-    { date: '2030-03-02', orders: 4, paidOrders: 3, revenue: money('20.00') },
+    { __typename: 'SalesDay', date: '2030-03-01', orders: 3, paidOrders: 2, revenue: money('15.15') },
+    { __typename: 'SalesDay', date: '2030-03-02', orders: 4, paidOrders: 3, revenue: money('20.00') },
   ],
   statusCounts: [
-    { status: 'PAID', count: 5 },
-    { status: 'PENDING_PAYMENT', count: 2 },
-    { status: 'CANCELLED', count: 0 },
+    { __typename: 'OrderStatusCount', status: 'PAID', count: 5 },
+    { __typename: 'OrderStatusCount', status: 'PENDING_PAYMENT', count: 2 },
+    { __typename: 'OrderStatusCount', status: 'CANCELLED', count: 0 },
   ],
   orders: 7,
   paidRate: 5 / 7,
   revenue: money('35.15'),
-  today: { date: '2030-03-02', orders: 4, paidOrders: 3, revenue: money('20.00') },
+  today: { __typename: 'SalesDay', date: '2030-03-02', orders: 4, paidOrders: 3, revenue: money('20.00') },
 };
 
 describe('Dashboard', () => {

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { formatPercent, lastDays, toDailySeries, toStatusSeries } from './chart-data';
 
-const money = (amount: string) => ({ amount, currency: 'CNY' });
+const money = (amount: string) => ({ __typename: 'Money' as const, amount, currency: 'CNY' });
 
 describe('toDailySeries', () => {
   it('orders days oldest first, labels them in UTC and turns revenue into numbers', () => {
     const series = toDailySeries([
-      { date: '2030-03-02', orders: 0, paidOrders: 0, revenue: money('0.00') },
-      { date: '2030-03-01', orders: 3, paidOrders: 2, revenue: money('15.15') },
+      { __typename: 'SalesDay', date: '2030-03-02', orders: 0, paidOrders: 0, revenue: money('0.00') },
+      { __typename: 'SalesDay', date: '2030-03-01', orders: 3, paidOrders: 2, revenue: money('15.15') },
     ]);
 
     expect(series).toEqual([
@@ -20,10 +20,10 @@ describe('toDailySeries', () => {
 describe('toStatusSeries', () => {
   it('keeps lifecycle order, readable labels and only statuses with orders', () => {
     const series = toStatusSeries([
-      { status: 'REFUNDED', count: 1 },
-      { status: 'CANCELLED', count: 0 },
-      { status: 'PAID', count: 4 },
-      { status: 'PENDING_PAYMENT', count: 2 },
+      { __typename: 'OrderStatusCount', status: 'REFUNDED', count: 1 },
+      { __typename: 'OrderStatusCount', status: 'CANCELLED', count: 0 },
+      { __typename: 'OrderStatusCount', status: 'PAID', count: 4 },
+      { __typename: 'OrderStatusCount', status: 'PENDING_PAYMENT', count: 2 },
     ]);
 
     expect(series).toEqual([

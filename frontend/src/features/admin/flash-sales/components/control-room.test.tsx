@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { ControlRoom } from './control-room';
 
 const event = {
+  __typename: 'SeckillEvent',
   id: 'U2Vja2lsbEV2ZW50OjE=',
   status: 'ACTIVE',
   totalStock: 100,
@@ -10,8 +11,8 @@ const event = {
   perUserLimit: 1,
   startsAt: '2030-01-01T10:00:00Z',
   endsAt: '2030-01-01T11:00:00Z',
-  price: { amount: '9.90', currency: 'USD' },
-  product: { id: 'UHJvZHVjdDox', name: 'Phone' },
+  price: { __typename: 'Money', amount: '9.90', currency: 'USD' },
+  product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Phone' },
 } as const;
 
 describe('ControlRoom', () => {
@@ -20,12 +21,13 @@ describe('ControlRoom', () => {
       <ControlRoom
         event={event}
         stats={{
+          __typename: 'SeckillEventStats',
           ticketsQueued: 2,
           ticketsSucceeded: 61,
           ticketsFailed: 1,
           attemptsPerSecond: [
-            { second: '2030-01-01T10:10:00+00:00', attempts: 120 },
-            { second: '2030-01-01T10:10:01+00:00', attempts: 95 },
+            { __typename: 'SeckillAttemptSample', second: '2030-01-01T10:10:00+00:00', attempts: 120 },
+            { __typename: 'SeckillAttemptSample', second: '2030-01-01T10:10:01+00:00', attempts: 95 },
           ],
         }}
         queueDepth={4}

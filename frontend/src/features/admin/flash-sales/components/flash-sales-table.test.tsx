@@ -5,6 +5,7 @@ import { AuditResult } from './audit-result';
 import { FlashSalesTable, type FlashSaleRow } from './flash-sales-table';
 
 const sale = (overrides: Partial<FlashSaleRow> = {}): FlashSaleRow => ({
+  __typename: 'SeckillEvent',
   id: 'U2Vja2lsbEV2ZW50OjE=',
   status: 'ACTIVE',
   totalStock: 100,
@@ -12,8 +13,8 @@ const sale = (overrides: Partial<FlashSaleRow> = {}): FlashSaleRow => ({
   perUserLimit: 1,
   startsAt: '2030-01-01T10:00:00Z',
   endsAt: '2030-01-01T11:00:00Z',
-  price: { amount: '9.90', currency: 'USD' },
-  product: { id: 'UHJvZHVjdDox', name: 'Phone' },
+  price: { __typename: 'Money', amount: '9.90', currency: 'USD' },
+  product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Phone' },
   ...overrides,
 });
 
@@ -45,6 +46,7 @@ describe('AuditResult', () => {
     renderWithProviders(
       <AuditResult
         audit={{
+          __typename: 'SeckillAudit',
           passed: false,
           totalStock: 10,
           remaining: 0,
@@ -56,7 +58,7 @@ describe('AuditResult', () => {
           oversold: 1,
           undersold: 0,
           maxPerUser: 1,
-          checks: [{ name: 'no oversell', passed: false, detail: 'sold 11 of 10' }],
+          checks: [{ __typename: 'SeckillAuditCheck', name: 'no oversell', passed: false, detail: 'sold 11 of 10' }],
         }}
       />,
     );

@@ -6,6 +6,7 @@ import { OrderActions } from './order-actions';
 import { AdminOrderDetail } from './order-detail';
 
 const paidOrder: AdminOrderDetailFragment = {
+  __typename: 'Order',
   id: 'T3JkZXI6MQ==',
   number: 'FM261123142456123-4821',
   status: 'PAID',
@@ -13,31 +14,33 @@ const paidOrder: AdminOrderDetailFragment = {
   paidAt: '2026-11-23T14:26:00Z',
   expiresAt: '2026-11-23T14:54:56Z',
   allowedTransitions: ['SHIPPED', 'REFUNDED'],
-  total: { amount: '30.00', currency: 'USD' },
-  user: { id: 'VXNlcjox', email: 'ann@example.com' },
+  total: { __typename: 'Money', amount: '30.00', currency: 'USD' },
+  user: { __typename: 'User', id: 'VXNlcjox', email: 'ann@example.com' },
   seckillEvent: null,
   lines: [
     {
+      __typename: 'OrderLine',
       id: 'T3JkZXJMaW5lOjE=',
       productName: 'Kettle',
       quantity: 3,
-      unitPrice: { amount: '10.00', currency: 'USD' },
-      total: { amount: '30.00', currency: 'USD' },
+      unitPrice: { __typename: 'Money', amount: '10.00', currency: 'USD' },
+      total: { __typename: 'Money', amount: '30.00', currency: 'USD' },
     },
   ],
   payments: [
     {
+      __typename: 'Payment',
       id: 'UGF5bWVudDox',
       status: 'SUCCEEDED',
       provider: 'sandbox',
       createdAt: '2026-11-23T14:25:00Z',
       settledAt: '2026-11-23T14:26:00Z',
-      amount: { amount: '30.00', currency: 'USD' },
+      amount: { __typename: 'Money', amount: '30.00', currency: 'USD' },
     },
   ],
   events: [
-    { fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'checkout', createdAt: '2026-11-23T14:24:56Z' },
-    { fromStatus: 'PENDING_PAYMENT', toStatus: 'PAID', reason: 'payment received', createdAt: '2026-11-23T14:26:00Z' },
+    { __typename: 'OrderEvent', fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'checkout', createdAt: '2026-11-23T14:24:56Z' },
+    { __typename: 'OrderEvent', fromStatus: 'PENDING_PAYMENT', toStatus: 'PAID', reason: 'payment received', createdAt: '2026-11-23T14:26:00Z' },
   ],
 };
 

@@ -4,6 +4,7 @@ import { renderWithProviders } from '@/testing/render';
 import { UsersTable, type UserRow } from './users-table';
 
 const user = (overrides: Partial<UserRow>): UserRow => ({
+  __typename: 'User',
   id: 'VXNlcjoy',
   email: 'ann@example.com',
   role: 'CUSTOMER',
