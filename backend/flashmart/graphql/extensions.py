@@ -6,7 +6,7 @@ import logging
 import time
 from collections.abc import Iterator
 
-from graphql import DocumentNode, FieldNode, OperationDefinitionNode, OperationType
+from graphql import DocumentNode, FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from strawberry.extensions import SchemaExtension
 
 from flashmart.core import metrics
@@ -33,6 +33,26 @@ def _only_session_fields(document: DocumentNode | None, operation_name: str | No
             isinstance(s, FieldNode) and s.name.value in SESSION_FIELDS for s in selections
         )
     return False
+
+
+class OneOperation(SchemaExtension):
+    """A document of several operations needs `operationName` (GraphQL's GetOperation()).
+    Strawberry would run the first one; this refuses the request before validation, as
+    graphql-core's executor would."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        # Strawberry's `operation_name` falls back to the first operation's name; the name the
+        # request gave is kept in `_provided_operation_name`.
+        named = getattr(ctx, "_provided_operation_name", None)
+        if named is None and document is not None:
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:
+                raise GraphQLError(
+                    "Must provide operation name if query contains multiple operations."
+                )
+        yield
 
 
 class AuthenticationGate(SchemaExtension):

@@ -13,9 +13,12 @@ nothing that needs the database (`ticket { id status failureReason quantity orde
 request is answered here: the same token verification, the same service call
 (`seckill.buy.buy`), the same `userErrors` (`errors.attempt`) and error shaping
 (`error_mapping.format_error`), the same metrics and access log; the response is exactly what
-generic execution answers (tests/backend/graphql/test_fastlane.py compares both byte for byte).
+generic execution answers, in the media type `Accept` asks for and with the status and headers
+the view would send (`transport.reply`; tests/backend/graphql/test_fastlane.py compares both
+byte for byte).
 
-Everything else, and every request that is irregular before the service is called (no token,
+Everything else, and every request that is irregular before the service is called (an
+`Accept` we cannot serve, a body that is not a well-formed GraphQL-over-HTTP request, no token,
 a refused token, variables that do not coerce, a malformed id), is handed untouched to the
 Strawberry view, which answers it as always. Nothing is reserved before that decision. An
 outage is answered here as the view would (`SERVICE_UNAVAILABLE` with `retryAfter` and a
@@ -24,7 +27,6 @@ outage is answered here as the view would (`SERVICE_UNAVAILABLE` with `retryAfte
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -46,13 +48,21 @@ from flashmart.graphql.error_mapping import (
     format_error,
     log_unexpected,
     outage_retry_after,
-    retry_after_header,
     unavailable_error,
 )
 from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
+from flashmart.graphql.transport import (
+    Reply,
+    RequestError,
+    decode_json,
+    negotiate,
+    reply,
+    request_params,
+    shaped,
+)
 from flashmart.seckill.buy import TicketView, buy
 
 logger = logging.getLogger("flashmart.graphql")
@@ -116,19 +126,17 @@ class BuyLane:
     async def answer(self, scope: Scope, body: bytes, send: Send) -> bool:
         """True when the request was answered here; False hands it to the view unchanged."""
         started = time.perf_counter()
+        media = negotiate(_header(scope, b"accept"))
+        if media is None:
+            return False  # the view answers 406
         try:
-            request = json.loads(body)
-        except ValueError:
+            params = request_params(decode_json(body))
+        except RequestError:
+            return False  # the view answers 400
+        plan = self.plan(params.query)
+        if plan is None or params.operation_name not in (None, plan.operation_name):
             return False
-        if not isinstance(request, dict) or not isinstance(query := request.get("query"), str):
-            return False
-        plan = self.plan(query)
-        if plan is None or request.get("operationName") not in (None, plan.operation_name):
-            return False
-        variables = request.get("variables")
-        if variables is not None and not isinstance(variables, dict):
-            return False
-        arguments = coerce_arguments(plan, variables or {})
+        arguments = coerce_arguments(plan, params.variables or {})
         if arguments is None:
             return False
         event_gid, quantity = arguments["eventId"], arguments["quantity"]
@@ -151,7 +159,8 @@ class BuyLane:
             retry_after = outage_retry_after(exc)
             if retry_after is None:
                 raise
-            await _send_json(send, {"data": None, "errors": [unavailable_error(retry_after)]})
+            outage = {"data": None, "errors": [unavailable_error(retry_after)]}
+            await _send(send, reply(shaped(outage, media, request_error=True), media))
             self.answered += 1
             record_operation(
                 name=plan.operation_name or "anonymous",
@@ -180,7 +189,7 @@ class BuyLane:
             log_unexpected([error])
             result = {"data": None, "errors": [format_error(error)]}
             outcome = "error"
-        await _send_json(send, result)
+        await _send(send, reply(result, media))
         self.answered += 1
         record_operation(
             name=plan.operation_name or "anonymous",
@@ -225,15 +234,7 @@ def replay_body(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _send_json(send: Send, result: dict[str, Any]) -> None:
-    # Encoded like Strawberry's view (compact JSON, `application/json`).
-    body = json.dumps(result, separators=(",", ":")).encode()
-    headers = [
-        (b"content-length", str(len(body)).encode()),
-        (b"content-type", b"application/json"),
-    ]
-    errors = result.get("errors")
-    if errors and (wait := retry_after_header(errors)) is not None:
-        headers.append((b"retry-after", wait.encode()))  # as the view adds it (graphql/view.py)
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _send(send: Send, answer: Reply) -> None:
+    # The same status, headers and bytes as the view's (graphql/transport.py `reply`).
+    await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+    await send({"type": "http.response.body", "body": answer.body})

@@ -26,7 +26,7 @@ from flashmart.graphql.cart.schema import CartMutations, CartQueries
 from flashmart.graphql.catalog.mutations import CatalogMutations
 from flashmart.graphql.catalog.queries import CatalogQueries
 from flashmart.graphql.error_mapping import log_unexpected
-from flashmart.graphql.extensions import AuthenticationGate, OperationMetrics
+from flashmart.graphql.extensions import AuthenticationGate, OneOperation, OperationMetrics
 from flashmart.graphql.orders.mutations import OrderMutations
 from flashmart.graphql.orders.queries import OrderQueries
 from flashmart.graphql.orders.reports import ReportQueries
@@ -99,6 +99,7 @@ def build_schema(settings: Settings | None = None) -> FlashMartSchema:
         lambda: ParserCache(maxsize=size),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=size),
+        OneOperation,
         AuthenticationGate,
         OperationMetrics,
     ]
