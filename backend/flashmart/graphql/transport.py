@@ -168,11 +168,14 @@ def _reject_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 
 
+_DECODER = json.JSONDecoder(parse_constant=_reject_constant)
+
+
 def decode_json(raw: bytes | str) -> Any:
     """Strict JSON in UTF-8 (no `NaN`/`Infinity`, no other encodings); 400 otherwise."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return json.loads(text, parse_constant=_reject_constant)
+        return _DECODER.decode(text)
     except UnicodeDecodeError as exc:
         raise RequestError(400, "The request body is not UTF-8") from exc
     except (ValueError, RecursionError) as exc:
