@@ -44,8 +44,9 @@ class OneOperation(SchemaExtension):
         ctx = self.execution_context
         document = ctx.graphql_document
         # Strawberry's `operation_name` falls back to the first operation's name; the name the
-        # request gave is kept in `_provided_operation_name`.
-        named = getattr(ctx, "_provided_operation_name", None)
+        # request gave is kept in `_provided_operation_name` (tests/backend/graphql/
+        # test_transport.py fails should that change).
+        named = getattr(ctx, "_provided_operation_name", ctx.operation_name)
         if named is None and document is not None:
             operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
             if len(operations) > 1:
