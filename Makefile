@@ -9,7 +9,7 @@ PY := $(BIN)/python
 NPM_ENV := PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm_config_fund=false npm_config_audit=false
 PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
-.PHONY: help install install-backend install-frontend install-e2e frontend run serve worker \
+.PHONY: help install install-backend install-frontend install-e2e install-audit frontend run serve worker \
         migrate seed schema schema-check test test-backend test-sqlite test-postgres \
         test-frontend test-e2e lint bench chaos clean chromium
 
@@ -33,10 +33,16 @@ tests/e2e/node_modules/.stamp: tests/e2e/package.json tests/e2e/package-lock.jso
 	cd tests/e2e && $(NPM_ENV) npm ci --no-progress
 	touch $@
 
+# graphql-http's GraphQL-over-HTTP audit, run by the backend tests (test_http_audit.py)
+tests/graphql-over-http/node_modules/.stamp: tests/graphql-over-http/package.json tests/graphql-over-http/package-lock.json
+	cd tests/graphql-over-http && $(NPM_ENV) npm ci --no-progress
+	touch $@
+
 install-backend: $(VENV)/.stamp-backend ## install the backend into .venv
 install-frontend: frontend/node_modules/.stamp ## install frontend packages
 install-e2e: tests/e2e/node_modules/.stamp
-install: install-backend install-frontend install-e2e ## install everything
+install-audit: tests/graphql-over-http/node_modules/.stamp
+install: install-backend install-frontend install-e2e install-audit ## install everything
 
 frontend: install-frontend ## build the frontend into frontend/dist
 	cd frontend && npm run build
@@ -69,10 +75,10 @@ test: test-backend test-frontend test-e2e ## the whole suite: backend on SQLite 
 
 test-backend: test-sqlite test-postgres
 
-test-sqlite: install-backend
+test-sqlite: install-backend install-audit
 	$(PY) -m pytest -c backend/pyproject.toml --rootdir . -p no:cacheprovider --db=sqlite tests/backend
 
-test-postgres: install-backend
+test-postgres: install-backend install-audit
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-$(PG_TEST_URL)} $(PY) -m pytest -c backend/pyproject.toml --rootdir . -p no:cacheprovider --db=postgres tests/backend
 
 test-frontend: install-frontend
@@ -98,4 +104,4 @@ chaos: install-backend ## kill worker, API, Redis, database mid-sale; audit what
 	$(PY) bench/chaos.py $(CHAOS_ARGS)
 
 clean: ## remove installs, builds and local data
-	rm -rf $(VENV) frontend/node_modules frontend/dist tests/e2e/node_modules data
+	rm -rf $(VENV) frontend/node_modules frontend/dist tests/e2e/node_modules tests/graphql-over-http/node_modules data

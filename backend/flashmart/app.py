@@ -35,6 +35,7 @@ from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
 from flashmart.graphql.plans import BUY, WATCH, Lane, PlanCache
 from flashmart.graphql.schema import build_schema
+from flashmart.graphql.transport import RequestError, body_kind
 from flashmart.graphql.trusted_documents import Gate, load_manifest
 from flashmart.graphql.view import GraphQLView
 from flashmart.payments import http as payments_http
@@ -205,6 +206,11 @@ class FlashMartApp(Starlette):
                 kind = value
         if kind is None or kind.split(b";", 1)[0].strip().lower() != b"application/json":
             return False
+        if b"charset" in kind.lower():  # one the view refuses (415) is not the lane's
+            try:
+                body_kind(kind.decode("latin-1"), multipart=False)
+            except RequestError:
+                return False
         return length is not None and length.isdigit() and int(length) <= self.max_body_bytes
 
 
@@ -315,7 +321,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_endpoint),
-        Route("/graphql", graphql_app, methods=["GET", "POST"]),
+        Route("/graphql", graphql_app),  # every method: the view answers 405 for all but two
         WebSocketRoute("/graphql", graphql_app),
         Mount("/media", StaticFiles(directory=media_dir), name="media"),
         *payments_http.routes(settings),

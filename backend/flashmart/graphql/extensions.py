@@ -15,6 +15,7 @@ from graphql import (
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
+    GraphQLError,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -48,6 +49,27 @@ def _only_session_fields(document: DocumentNode | None, operation_name: str | No
             isinstance(s, FieldNode) and s.name.value in SESSION_FIELDS for s in selections
         )
     return False
+
+
+class OneOperation(SchemaExtension):
+    """A document of several operations needs `operationName` (GraphQL's GetOperation()).
+    Strawberry would run the first one; this refuses the request before validation, as
+    graphql-core's executor would."""
+
+    def on_validate(self) -> Iterator[None]:
+        ctx = self.execution_context
+        document = ctx.graphql_document
+        # Strawberry's `operation_name` falls back to the first operation's name; the name the
+        # request gave is kept in `_provided_operation_name` (tests/backend/graphql/
+        # test_transport.py fails should that change).
+        named = getattr(ctx, "_provided_operation_name", ctx.operation_name)
+        if named is None and document is not None:
+            operations = [d for d in document.definitions if isinstance(d, OperationDefinitionNode)]
+            if len(operations) > 1:
+                raise GraphQLError(
+                    "Must provide operation name if query contains multiple operations."
+                )
+        yield
 
 
 class AuthenticationGate(SchemaExtension):

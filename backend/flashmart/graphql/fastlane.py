@@ -13,9 +13,11 @@ nothing that needs the database (`ticket { id status failureReason quantity orde
 `userErrors { field message code }`, `__typename`, through fragments or not). A qualifying
 request is answered here: the same token verification, the same service call
 (`seckill.buy.buy`), the same `userErrors` (`errors.attempt`) and error shaping
-(`error_mapping.format_error`), the same metrics (labelled by `operation_label`) and access
-log, the same `extensions.cost` (the plan's static cost); the response is exactly what generic
-execution answers (tests/backend/graphql/test_fastlane.py compares both byte for byte).
+(`error_mapping.format_error`), the same metrics (labelled by `operation_label`) and
+access log, the same `extensions.cost` (the plan's static cost); the response is exactly what
+generic execution answers, in the media type `Accept` asks for and with the status and headers
+the view would send (`transport.reply`; tests/backend/graphql/test_fastlane.py compares both
+byte for byte).
 
 Trusted documents (graphql/trusted_documents.py): a request naming its document by `documentId`
 alone is served from the plans of the manifest's documents, compiled once when the lane is made,
@@ -23,7 +25,8 @@ so its hot path reads no query text: one dictionary lookup by id. A query text t
 document's is served from the same plans. With TRUSTED_DOCUMENTS_ONLY on, any other text goes to
 the view, which refuses it (or serves an administrator) before anything is reserved.
 
-Everything else, and every request that is irregular before the service is called (no token,
+Everything else, and every request that is irregular before the service is called (an
+`Accept` we cannot serve, a body that is not a well-formed GraphQL-over-HTTP request, no token,
 a refused token, variables that do not coerce, a malformed id), is handed untouched to the
 Strawberry view, which answers it as always. Nothing is reserved before that decision. An
 outage is answered here as the view would (`SERVICE_UNAVAILABLE` with `retryAfter` and a
@@ -32,7 +35,6 @@ outage is answered here as the view would (`SERVICE_UNAVAILABLE` with `retryAfte
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 from collections.abc import Callable
@@ -54,7 +56,6 @@ from flashmart.graphql.error_mapping import (
     format_error,
     log_unexpected,
     outage_retry_after,
-    retry_after_header,
     unavailable_error,
 )
 from flashmart.graphql.errors import Refused, attempt
@@ -62,6 +63,16 @@ from flashmart.graphql.extensions import record_operation
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.limits import cost_report
 from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
+from flashmart.graphql.transport import (
+    Params,
+    Reply,
+    RequestError,
+    decode_json,
+    negotiate,
+    reply,
+    request_params,
+    shaped,
+)
 from flashmart.graphql.trusted_documents import Gate
 from flashmart.seckill.buy import TicketView, buy
 
@@ -126,10 +137,10 @@ class BuyLane:
     def plan(self, query: str) -> Plan | None:
         return self.plans.get(query)
 
-    def _request_plan(self, request: dict[str, Any]) -> Plan | None:
+    def _request_plan(self, params: Params) -> Plan | None:
         """The plan of the request's document, or None: the view answers it (and resolves
         what the lane leaves alone: an unknown id, a `query` beside a `documentId`, refusals)."""
-        query, document_id = request.get("query"), request.get("documentId")
+        query, document_id = params.query, params.document_id
         if document_id is not None:
             if query not in (None, "") or not isinstance(document_id, str):
                 return None
@@ -146,20 +157,18 @@ class BuyLane:
     async def answer(self, scope: Scope, body: bytes, send: Send) -> bool:
         """True when the request was answered here; False hands it to the view unchanged."""
         started = time.perf_counter()
+        media = negotiate(_header(scope, b"accept"))
+        if media is None:
+            return False  # the view answers 406
         try:
-            request = json.loads(body)
-        except ValueError:
-            return False
-        if not isinstance(request, dict):
-            return False
-        plan = self._request_plan(request)
-        client_name = request.get("operationName")
+            params = request_params(decode_json(body))
+        except RequestError:
+            return False  # the view answers 400
+        plan = self._request_plan(params)
+        client_name = params.operation_name
         if plan is None or client_name not in (None, plan.operation_name):
             return False
-        variables = request.get("variables")
-        if variables is not None and not isinstance(variables, dict):
-            return False
-        arguments = coerce_arguments(plan, variables or {})
+        arguments = coerce_arguments(plan, params.variables or {})
         if arguments is None:
             return False
         event_gid, quantity = arguments["eventId"], arguments["quantity"]
@@ -182,7 +191,8 @@ class BuyLane:
             retry_after = outage_retry_after(exc)
             if retry_after is None:
                 raise
-            await _send_json(send, {"data": None, "errors": [unavailable_error(retry_after)]})
+            outage = {"data": None, "errors": [unavailable_error(retry_after)]}
+            await _send(send, reply(shaped(outage, media, request_error=True), media))
             self.answered += 1
             record_operation(
                 label=plan.label,
@@ -213,7 +223,7 @@ class BuyLane:
             result = {"data": None, "errors": [format_error(error)]}
             outcome = "error"
         result["extensions"] = cost_report(plan.cost, self.max_cost)  # as InputLimits reports
-        await _send_json(send, result)
+        await _send(send, reply(result, media))
         self.answered += 1
         record_operation(
             label=plan.label,
@@ -259,15 +269,7 @@ def replay_body(body: bytes, receive: Receive) -> Receive:
     return replay
 
 
-async def _send_json(send: Send, result: dict[str, Any]) -> None:
-    # Encoded like Strawberry's view (compact JSON, `application/json`).
-    body = json.dumps(result, separators=(",", ":")).encode()
-    headers = [
-        (b"content-length", str(len(body)).encode()),
-        (b"content-type", b"application/json"),
-    ]
-    errors = result.get("errors")
-    if errors and (wait := retry_after_header(errors)) is not None:
-        headers.append((b"retry-after", wait.encode()))  # as the view adds it (graphql/view.py)
-    await send({"type": "http.response.start", "status": 200, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _send(send: Send, answer: Reply) -> None:
+    # The same status, headers and bytes as the view's (graphql/transport.py `reply`).
+    await send({"type": "http.response.start", "status": answer.status, "headers": answer.headers})
+    await send({"type": "http.response.body", "body": answer.body})

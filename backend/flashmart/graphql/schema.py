@@ -25,7 +25,7 @@ from flashmart.graphql.cart.schema import CartMutations, CartQueries
 from flashmart.graphql.catalog.mutations import CatalogMutations
 from flashmart.graphql.catalog.queries import CatalogQueries
 from flashmart.graphql.error_mapping import log_unexpected
-from flashmart.graphql.extensions import AuthenticationGate, OperationMetrics
+from flashmart.graphql.extensions import AuthenticationGate, OneOperation, OperationMetrics
 from flashmart.graphql.introspection import NoIntrospection
 from flashmart.graphql.limits import Compiled, InputLimits, Limits
 from flashmart.graphql.orders.mutations import OrderMutations
@@ -105,6 +105,7 @@ def build_schema(settings: Settings | None = None) -> FlashMartSchema:
         lambda: InputLimits(limits=limits, cache=documents),  # first: length before parsing
         lambda: MaxTokensLimiter(max_token_count=settings.max_query_tokens),
         lambda: AddValidationRules(rules),
+        OneOperation,
         AuthenticationGate,
         OperationMetrics,
     ]

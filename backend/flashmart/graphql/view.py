@@ -1,20 +1,24 @@
-"""The Strawberry ASGI view: builds the typed context and shapes errors."""
+"""The Strawberry ASGI view: builds the typed context, speaks GraphQL over HTTP
+(`transport.py`: media types, request parameters, status codes) and shapes errors."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, cast
 
-from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException, StarletteRequestAdapter
 from graphql import GraphQLError
+from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.responses import HTMLResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
-from strawberry.http.parse_content_type import parse_content_type
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 from strawberry.types import ExecutionResult, SubscriptionExecutionResult
 from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from flashmart.accounts.revocation import verify_access_token
@@ -22,15 +26,12 @@ from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.errors import ApiError
 from flashmart.core.logging import request_id_var
 from flashmart.core.runtime import Runtime
+from flashmart.graphql import transport
 from flashmart.graphql.context import Context
-from flashmart.graphql.error_mapping import (
-    format_error,
-    outage_retry_after,
-    retry_after_header,
-    unavailable_error,
-)
+from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
 from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.loaders import Loaders
+from flashmart.graphql.transport import MediaType, RequestError
 from flashmart.graphql.trusted_documents import GRAPHIQL_MARKER, Gate, Manifest
 from flashmart.graphql.websocket import TransportWSHandler, authenticate
 from flashmart.security_headers import ide_policy
@@ -41,6 +42,21 @@ class DocumentRequestData(GraphQLRequestData):
     """A request that named its document by `documentId` (graphql/trusted_documents.py)."""
 
     document_id: object = None
+
+
+# What each method may execute over HTTP; subscriptions are served over WebSocket only.
+HTTP_OPERATIONS = {
+    "GET": frozenset({OperationType.QUERY}),
+    "POST": frozenset({OperationType.QUERY, OperationType.MUTATION}),
+}
+# The media type negotiated for the HTTP request being answered (None on WebSockets).
+_media: ContextVar[MediaType | None] = ContextVar("graphql_media", default=None)
+
+
+def _send(reply: transport.Reply) -> Response:
+    response = Response(reply.body, status_code=reply.status)
+    response.raw_headers = list(reply.headers)
+    return response
 
 
 class GraphQLView(GraphQL[Context, None]):
@@ -77,45 +93,84 @@ class GraphQLView(GraphQL[Context, None]):
         context: Context | UnsetType = UNSET,
         root_value: UnsetType | None = UNSET,
     ) -> Response | WebSocket:
-        """An outage met before execution (the token check in `get_context`) answers the
-        retryable SERVICE_UNAVAILABLE like one met by a resolver, never a bare HTTP 500."""
-        try:
+        """HTTP: the media type is negotiated first (406 when neither is acceptable, unless a
+        browser gets GraphiQL); a malformed request is answered with its 4xx status; an outage
+        met before execution (the token check in `get_context`) answers the retryable
+        SERVICE_UNAVAILABLE like one met by a resolver, never a bare HTTP 500."""
+        if isinstance(request, WebSocket):
             return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        media = transport.negotiate(request.headers.get("accept"))
+        token = _media.set(media)
+        try:
+            if media is None and not self.should_render_graphql_ide(
+                StarletteRequestAdapter(request)
+            ):
+                raise transport.not_acceptable()
+            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        except HTTPException as exc:
+            return _send(transport.refusal(exc, media))
         except Exception as exc:
             retry_after = outage_retry_after(exc)
-            if retry_after is None or isinstance(request, WebSocket):
+            if retry_after is None:
                 raise
-            return JSONResponse(
-                {"data": None, "errors": [unavailable_error(retry_after)]},
-                headers={"retry-after": str(retry_after)},
-            )
+            body = {"data": None, "errors": [unavailable_error(retry_after)]}
+            media = media or transport.APPLICATION_JSON
+            return _send(transport.reply(transport.shaped(body, media, request_error=True), media))
+        finally:
+            _media.reset(token)
 
-    async def parse_http_body(
-        self, request: AsyncHTTPRequestAdapter
-    ) -> GraphQLRequestData | list[GraphQLRequestData]:
-        """Strawberry's parsing, plus the request's `documentId` (which it does not read)."""
-        parsed = await super().parse_http_body(request)
-        if isinstance(parsed, list):  # batches are refused by Strawberry (batching is off)
-            return parsed
-        document_id = await self._document_id(request)
-        if document_id is None:
-            return parsed
-        return DocumentRequestData(**vars(parsed), document_id=document_id)
-
-    async def _document_id(self, request: AsyncHTTPRequestAdapter) -> object:
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
         if request.method == "GET":
-            return request.query_params.get("documentId")
-        content_type, _ = parse_content_type(request.content_type or "")
-        if content_type == "multipart/form-data":  # the form is parsed once, then cached
-            data: object = (await request.get_form_data()).form.get("operations")
-            if not isinstance(data, str | bytes) or b"documentId" not in _bytes(data):
-                return None
-        else:  # JSON, already read (and cached) by Strawberry's parsing
-            data = await request.get_body()
-            if b'"documentId"' not in _bytes(data):  # no second decoding of a plain request
-                return None
-        found = self.parse_json(data)
-        return found.get("documentId") if isinstance(found, dict) else None
+            data: Any = transport.query_params(
+                cast(QueryParams, request.query_params).multi_items()
+            )
+        elif transport.body_kind(request.content_type, multipart=True) == "json":
+            data = transport.decode_json(await request.get_body())
+        else:
+            data = await self.parse_multipart(request)
+        params = transport.request_params(data)
+        return DocumentRequestData(
+            query=params.query,
+            variables=params.variables,
+            operation_name=params.operation_name,
+            extensions=params.extensions,
+            protocol="http",
+            document_id=params.document_id,
+        )
+
+    def parse_json(self, data: str | bytes) -> Any:
+        return transport.decode_json(data)
+
+    async def execute_single(  # Strawberry's signature
+        self,
+        request: Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        sub_response: Response,
+        context: Context,
+        root_value: None,
+        request_data: GraphQLRequestData,
+    ) -> ExecutionResult:
+        method = request_adapter.method
+        try:
+            return await self.schema.execute(
+                request_data.query,
+                root_value=root_value,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=HTTP_OPERATIONS[method],
+                operation_extensions=request_data.extensions,
+            )
+        except InvalidOperationTypeError as exc:
+            if exc.operation_type is OperationType.SUBSCRIPTION:
+                return transport.request_error_result(
+                    "Subscriptions are served over WebSocket (graphql-transport-ws) at /graphql"
+                )
+            raise RequestError(
+                405, "Mutations need POST (GET is for queries)", headers={"Allow": "POST"}
+            ) from exc
+        except CannotGetOperationTypeError as exc:
+            return transport.request_error_result(exc.as_http_error_reason())
 
     async def execute_operation(
         self,
@@ -164,11 +219,10 @@ class GraphQLView(GraphQL[Context, None]):
     def create_response(
         self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
     ) -> Response:
-        response = super().create_response(response_data, sub_response)
-        errors = response_data.get("errors") if isinstance(response_data, dict) else None
-        if errors and (wait := retry_after_header(errors)) is not None:  # type: ignore[arg-type]
-            response.headers["retry-after"] = wait
-        return response
+        media = _media.get() or transport.APPLICATION_JSON
+        if isinstance(response_data, list):  # batching is off: never reached
+            raise RequestError(400, "Batched requests are not supported")
+        return _send(transport.reply(cast(dict[str, Any], response_data), media))
 
     async def process_result(
         self, request: Request | WebSocket, result: ExecutionResult
@@ -178,6 +232,9 @@ class GraphQLView(GraphQL[Context, None]):
             data["errors"] = [format_error(e) for e in result.errors]
         if result.extensions:
             data["extensions"] = result.extensions
+        media = _media.get()
+        if media is not None:
+            data = transport.shaped(data, media, request_error=transport.is_request_error(result))
         return data  # type: ignore[return-value]
 
     # CSRF: multipart/form-data is a "simple" content type that any web page may POST across
@@ -188,14 +245,14 @@ class GraphQLView(GraphQL[Context, None]):
             raise HTTPException(
                 400, "Multipart requests need the header `x-flashmart-upload: 1` (CSRF protection)"
             )
-        return await super().parse_multipart(request)
+        try:
+            return await super().parse_multipart(request)
+        except (TypeError, AttributeError, IndexError, ValueError) as exc:
+            # `operations` and `map` that are JSON but not the multipart request spec's shapes
+            raise RequestError(400, "Malformed multipart `operations` or `map`") from exc
 
 
 UPLOAD_CSRF_HEADERS = ("x-flashmart-upload", "apollo-require-preflight")
-
-
-def _bytes(data: str | bytes) -> bytes:
-    return data.encode() if isinstance(data, str) else data
 
 
 def graphiql_with_marker(html: str) -> str:

@@ -54,9 +54,11 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     ErrorMessage,
+    NextMessagePayload,
     PongMessage,
     SubscribeMessage,
 )
+from strawberry.types import ExecutionResult
 
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
@@ -134,9 +136,30 @@ async def _take_slot(context: Context, key: str, maximum: int) -> None:
     context.extra[_SLOT] = slot
 
 
+class ShapedOperation(Operation[Context, None]):
+    """An operation whose errors are shaped as over HTTP (`error_mapping.format_error`: a code
+    on every error, no internals in the message); Strawberry's sends graphql-core's own."""
+
+    __slots__ = ()
+
+    async def send_initial_errors(self, errors: list[GraphQLError]) -> None:
+        payload = [cast(GraphQLFormattedError, format_error(e)) for e in errors]
+        await self.send_operation_message({"id": self.id, "type": "error", "payload": payload})
+
+    async def send_next(self, execution_result: ExecutionResult) -> None:
+        payload: NextMessagePayload = {"data": execution_result.data}
+        if execution_result.errors:
+            payload["errors"] = [
+                cast(GraphQLFormattedError, format_error(e)) for e in execution_result.errors
+            ]
+        if execution_result.extensions:
+            payload["extensions"] = execution_result.extensions
+        await self.send_operation_message({"id": self.id, "type": "next", "payload": payload})
+
+
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """Strawberry's handler plus: the pending-socket cap, server pings, slot heartbeats, close
-    at token expiry."""
+    at token expiry, and errors shaped as over HTTP (`ShapedOperation`)."""
 
     _tasks: list[asyncio.Task[None]] | None = None
     _pong_due = False
@@ -169,6 +192,38 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if pending is not None:
             with contextlib.suppress(RedisError):  # else the entry goes stale by itself
                 await slots(self.context).release(pending.key, pending.connection_id)
+
+    async def _subscribe(self, message: SubscribeMessage) -> None:
+        """Strawberry's `handle_subscribe`, with `ShapedOperation` for its operations."""
+        if not self.connection_acknowledged:
+            await self.websocket.close(code=4401, reason="Unauthorized")
+            return
+        if message["id"] in self.operations:
+            await self.websocket.close(
+                code=4409, reason=f"Subscriber for {message['id']} already exists"
+            )
+            return
+        limit = self.max_subscriptions_per_connection
+        if limit is not None and len(self.operations) >= limit:
+            error = format_error(GraphQLError("Subscription limit reached"))
+            refused: ErrorMessage = {
+                "id": message["id"],
+                "type": "error",
+                "payload": [cast(GraphQLFormattedError, error)],
+            }
+            await self.send_message(refused)
+            return
+        payload = message["payload"]
+        operation = ShapedOperation(
+            self,
+            message["id"],
+            payload["query"],
+            payload.get("variables"),
+            payload.get("operationName"),
+        )
+        operation.task = asyncio.create_task(self.run_operation(operation))
+        operation.task.add_done_callback(self._task_done)
+        self.operations[message["id"]] = operation
 
     async def handle_task_exception(self, error: Exception) -> None:
         # A client that goes away while an update is being sent is the normal end of a
@@ -224,7 +279,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 await self.send_message(refusal)
                 return
             payload["query"] = query
-        await super().handle_subscribe(message)
+        await self._subscribe(message)
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """A query text over MAX_QUERY_LENGTH refused before anything parses it;

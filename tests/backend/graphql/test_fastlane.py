@@ -27,6 +27,7 @@ from flashmart.graphql.fastlane import BuyLane
 from flashmart.graphql.ids import encode_id
 from flashmart.graphql.plans import coerce_arguments, compile_plan
 from flashmart.graphql.schema import build_schema
+from flashmart.graphql.transport import APPLICATION_JSON, negotiate
 from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
 from flashmart.seckill.events import warm_up
@@ -94,15 +95,27 @@ class Pair:
         self.lane, self.generic, self.lane_app = lane, generic, lane_app
 
     async def post(
-        self, client: Client, body: dict[str, Any], token: str | None, **extra: str
+        self,
+        client: Client,
+        body: dict[str, Any] | bytes,
+        token: str | None,
+        *,
+        status: int = 200,
+        **extra: str,
     ) -> str:
         """Status, every response header and the body (the request id is fixed, so even the
-        `x-request-id` header must match)."""
+        `x-request-id` header must match). `extra` headers use `_` for `-`."""
         headers = {"authorization": f"Bearer {token}"} if token else {}
-        headers |= {"x-request-id": "same-request", **extra}
-        response = await client.post("/graphql", json=body, headers=headers)
-        assert response.status_code == 200
-        assert response.headers["content-type"] == "application/json"
+        headers |= {"x-request-id": "same-request"}
+        headers |= {k.replace("_", "-"): v for k, v in extra.items()}
+        if isinstance(body, bytes):
+            headers.setdefault("content-type", "application/json")
+            response = await client.post("/graphql", content=body, headers=headers)
+        else:
+            response = await client.post("/graphql", json=body, headers=headers)
+        assert response.status_code == status, response.text
+        media = negotiate(headers.get("accept")) or APPLICATION_JSON
+        assert response.headers["content-type"] == media.content_type
         assert response.headers["x-request-id"] == "same-request"
         head = "".join(f"{k}: {v}\n" for k, v in response.headers.multi_items())
         text = f"{response.status_code}\n{head}\n{response.text}"
@@ -173,19 +186,25 @@ async def _buy(
     query: str = STOREFRONT_BUY,
     *,
     lane: bool = True,
+    accept: str | None = None,
     **variables: Any,
 ) -> dict[str, Any]:
     """Buy in the lane's sale through the lane and in the other sale through generic execution."""
     event_var = "eventId" if "$eventId" in query else "e"
     before = _lane(pair.lane_app).answered
+    extra = {"accept": accept} if accept else {}
     fast = await pair.post(
-        pair.lane, {"query": query, "variables": {event_var: sales.lane, **variables}}, tokens[0]
+        pair.lane,
+        {"query": query, "variables": {event_var: sales.lane, **variables}},
+        tokens[0],
+        **extra,
     )
     assert (_lane(pair.lane_app).answered == before + 1) is lane
     slow = await pair.post(
         pair.generic,
         {"query": query, "variables": {event_var: sales.generic, **variables}},
         tokens[1],
+        **extra,
     )
     assert fast == slow
     result: dict[str, Any] = json.loads(fast.split("\n\n", 1)[1])
@@ -435,7 +454,7 @@ async def test_cors_headers_and_the_request_id_match_the_middleware_stack(
     )  # fmt: skip
     assert fast == slow
     assert (f"access-control-allow-origin: {origin}\n" in fast) is (origin == ALLOWED_ORIGIN)
-    assert "vary: Origin\n" in fast
+    assert "vary: Accept, Origin\n" in fast  # the media type depends on Accept (transport.py)
 
 
 async def test_lane_answers_count_in_the_request_metric(pair: Pair, runtime: Runtime) -> None:
@@ -550,3 +569,58 @@ async def test_with_trusted_documents_only_a_raw_buy_reserves_nothing(
         assert by_admin["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
         assert lane.answered == 2
     assert await runtime.redis.hlen(ledger) == 3
+
+
+@pytest.mark.parametrize(
+    "accept",
+    [
+        "application/graphql-response+json",
+        "application/graphql-response+json, application/json;q=0.9",
+        "application/json",
+        "*/*",
+    ],
+)
+async def test_the_lane_answers_in_the_negotiated_media_type(
+    pair: Pair, runtime: Runtime, accept: str
+) -> None:
+    sales = await _sales(runtime, 1)
+    won = await _buy(pair, sales, await _shoppers("media-a"), accept=accept)
+    assert won["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
+    sold_out = await _buy(pair, sales, await _shoppers("media-b"), accept=accept)
+    assert sold_out["data"]["seckillBuy"]["userErrors"][0]["code"] == "SOLD_OUT"
+
+
+async def test_the_lane_leaves_what_the_view_refuses_to_the_view(
+    pair: Pair, runtime: Runtime
+) -> None:
+    """An Accept neither media type satisfies (406), a body that is not a well-formed
+    GraphQL-over-HTTP request (400) and a charset other than UTF-8 (415) are the view's to
+    refuse: the lane reserves nothing for them."""
+    sales = await _sales(runtime, 5)
+    lane_token, generic_token = await _shoppers("refused")
+    buy = {"query": STOREFRONT_BUY}
+
+    def raw(event: str, **extra: Any) -> bytes:
+        return json.dumps({**buy, "variables": {"eventId": event}, **extra}).encode()
+
+    cases: list[tuple[Any, Any, int, dict[str, str]]] = [
+        ({**buy, "variables": {"eventId": sales.lane}},
+         {**buy, "variables": {"eventId": sales.generic}}, 406, {"accept": "text/html"}),
+        (raw(sales.lane, extensions="x"), raw(sales.generic, extensions="x"), 400, {}),
+        (raw(sales.lane, operationName=0), raw(sales.generic, operationName=0), 400, {}),
+        (raw(sales.lane).replace(b"}}", b', "n": NaN}}'),
+         raw(sales.generic).replace(b"}}", b', "n": NaN}}'), 400, {}),
+        (raw(sales.lane).decode().encode("utf-16"),
+         raw(sales.generic).decode().encode("utf-16"), 400, {}),
+        (raw(sales.lane), raw(sales.generic), 415,
+         {"content_type": "application/json; charset=latin1"}),
+    ]  # fmt: skip
+    for lane_body, generic_body, status, extra in cases:
+        before = _lane(pair.lane_app).answered
+        fast = await pair.post(pair.lane, lane_body, lane_token, status=status, **extra)
+        assert _lane(pair.lane_app).answered == before, (status, extra)
+        slow = await pair.post(pair.generic, generic_body, generic_token, status=status, **extra)
+        assert fast == slow
+        assert '"data"' not in fast
+    assert await runtime.redis.hlen(Keys(runtime.settings.redis_prefix).event_ledger(
+        int(_pk(sales.lane)))) == 0  # fmt: skip

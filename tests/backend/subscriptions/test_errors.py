@@ -1,0 +1,39 @@
+"""Errors over graphql-transport-ws are shaped as over HTTP: every one carries its code."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
+
+from tests.backend.subscriptions.conftest import ws_url
+
+
+@pytest.mark.parametrize(
+    ("document", "variables"),
+    [
+        # two root fields in an anonymous subscription: a validation error
+        ("subscription { a: serverTime b: serverTime }", None),
+        ("subscription { noSuchField }", None),
+        ("subscription($id: ID!) { seckillEventUpdated(id: $id) { id } }", {}),
+        ('subscription { seckillEventUpdated(id: "bm90IGFuIGlk") { id } }', None),
+    ],
+)
+async def test_request_errors_carry_a_code(
+    ws_server: Callable[..., Any], db: None, document: str, variables: dict[str, Any] | None
+) -> None:
+    async with ws_server() as base_url:
+        protocol = [Subprotocol("graphql-transport-ws")]
+        async with connect(ws_url(base_url), subprotocols=protocol) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            payload = {"query": document, "variables": variables}
+            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+            message = json.loads(await ws.recv())
+    errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
+    assert errors, message
+    assert {e["extensions"]["code"] for e in errors} == {"BAD_USER_INPUT"}, message
