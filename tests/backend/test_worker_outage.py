@@ -154,9 +154,9 @@ async def test_a_job_the_outage_cut_off_runs_again_as_soon_as_redis_is_back(
             assert job is not None
             in_progress = f"arq:in-progress:{job.job_id}"
 
-            async def running() -> bool:
+            async def running() -> bool:  # started, and its first write is acknowledged
                 assert worker.poll() is None, log.read_text()[-3000:]
-                return bool(await client.exists(in_progress))
+                return await client.get(f"{marker}:tries") == b"1"
 
             await until(running, 20, "the job's start")
             own_redis.kill()  # mid-job: its last write and arq's bookkeeping will fail
