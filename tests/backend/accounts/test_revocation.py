@@ -129,7 +129,11 @@ async def test_a_lost_redis_is_refilled_with_the_recent_revocations(runtime: Run
     tokens = {user.id: token_for(user.id) for user in (banned, changed, calm)}
     await accounts.update_user(runtime, actor_id=0, user_id=banned.id, is_active=False)
     await accounts.change_password(
-        runtime, user_id=changed.id, old_password=TEST_PASSWORD, new_password="another secret!"
+        runtime,
+        user_id=changed.id,
+        old_password=TEST_PASSWORD,
+        new_password="another secret!",
+        ip=None,
     )
     # Revoked longer ago than a stamp lifetime: every token issued before has expired.
     long_ago = datetime.now(UTC) - timedelta(seconds=lifetime + 5)

@@ -95,15 +95,20 @@ REFRESH_TOKEN_ARGUMENT = strawberry.argument(
 class AccountMutations:
     @strawberry.mutation(
         extensions=[UserErrorsExtension(under="input")],
-        description="Create a shopper account. Sign in with `tokenCreate`.",
+        description=(
+            "Create a shopper account. Sign in with `tokenCreate`. Too many sign-ups from one "
+            "address, or in the whole shop, answer the top-level error `RATE_LIMITED` with "
+            "`retryAfter`."
+        ),
     )
     async def account_register(
         self,
         info: Info,
         input: Annotated[AccountRegisterInput, strawberry.argument(description="The account.")],
     ) -> AccountRegisterPayload:
+        ctx = info.context
         user = await accounts.register(
-            email=input.email, password=input.password, settings=info.context.settings
+            ctx.runtime, email=input.email, password=input.password, ip=ctx.client_ip
         )
         return AccountRegisterPayload(user=User.from_model(user), user_errors=[])
 
@@ -111,7 +116,9 @@ class AccountMutations:
         extensions=[UserErrorsExtension()],
         description=(
             "Sign in: an access token and a refresh token. Wrong email or password both answer "
-            "`INVALID_CREDENTIALS`; too many failures answer the top-level error `RATE_LIMITED`."
+            "`INVALID_CREDENTIALS`; after repeated failures for an email from one address, "
+            "attempts must wait (growing delays): the top-level error `RATE_LIMITED` with "
+            "`retryAfter` seconds."
         ),
     )
     async def token_create(
@@ -178,6 +185,7 @@ class AccountMutations:
             user_id=ctx.require_viewer().user_id,
             old_password=old_password,
             new_password=new_password,
+            ip=ctx.client_ip,
         )
         return PasswordChangePayload(user_errors=[])
 
