@@ -21,7 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from flashmart.accounts import revocation
+from flashmart.accounts import revocation, verification
 from flashmart.accounts.models import RefreshToken, Role, User
 from flashmart.accounts.passwords import (
     DEFAULT_MEMORY_COST,
@@ -128,9 +128,11 @@ async def create_user(
     role: Role = Role.CUSTOMER,
     password_hash: str | None = None,
     settings: Settings | None = None,
+    verified: bool = False,
 ) -> User:
     """Create a user or raise `DomainFailure`. `password_hash` lets bulk seeding reuse one hash;
-    `settings` sets the hash cost (library defaults without it)."""
+    `settings` sets the hash cost (library defaults without it); `verified` creates the account
+    with its email verified (administrators, demo accounts)."""
     email = normalize_email(email)
     errors = validate_credentials(email, password)
     if errors:
@@ -138,7 +140,12 @@ async def create_user(
     if password_hash is None:
         password_hash = await _hash(password, settings)
     try:
-        return await User.create(email=email, password_hash=password_hash, role=role)
+        return await User.create(
+            email=email,
+            password_hash=password_hash,
+            role=role,
+            email_verified_at=_now() if verified else None,
+        )
     except IntegrityError as exc:
         raise _email_taken() from exc
 
@@ -171,23 +178,30 @@ async def register(runtime: Runtime, *, email: str, password: str, ip: str | Non
     await RateLimiter(runtime.redis).consume(*buckets)
     if await User.filter(email=email).exists():
         raise _email_taken()
-    return await create_user(email=email, password=password, settings=s)
+    user = await create_user(email=email, password=password, settings=s)
+    await verification.after_sign_up(runtime, user)
+    return user
 
 
 async def ensure_admin(
     *, email: str, password: str, settings: Settings | None = None
 ) -> tuple[User, bool]:
-    """Create the admin, or promote and re-password an existing account. Returns (user, created)."""
+    """Create the admin, or promote and re-password an existing account. Returns (user, created).
+
+    The operator vouches for the address: the admin's email counts as verified."""
     email = normalize_email(email)
     existing = await User.get_or_none(email=email)
     if existing is None:
-        user = await create_user(email=email, password=password, role=Role.ADMIN, settings=settings)
+        user = await create_user(
+            email=email, password=password, role=Role.ADMIN, settings=settings, verified=True
+        )
         return user, True
     errors = validate_credentials(email, password)
     if errors:
         raise DomainFailure(*errors)
     existing.role = Role.ADMIN
     existing.is_active = True
+    existing.email_verified_at = existing.email_verified_at or _now()
     if not await asyncio.to_thread(verify_password, existing.password_hash, password):
         existing.password_hash = await _hash(password, settings)
         existing.tokens_valid_after = _now()
@@ -345,6 +359,7 @@ async def _start_session(
         role=user.role,
         secret=runtime.settings.jwt_secret,
         ttl=timedelta(seconds=runtime.settings.access_token_ttl_seconds),
+        email_verified=user.email_verified_at is not None,
     )
     return Session(user=user, access_token=access, refresh_token=raw)
 

@@ -129,6 +129,23 @@ class Settings(BaseSettings):
     register_attempts_per_ip: int = Field(default=5, ge=1)
     register_attempts_ip_window_seconds: int = Field(default=3600, ge=1)
     register_attempts_per_minute: int = Field(default=60, ge=1)
+    # Email verification: registering mails a one-time link (valid this long); shoppers may ask
+    # for another EMAIL_VERIFICATION_RESEND_PER_HOUR times an hour. Off: nothing is mailed at
+    # sign-up, but shoppers can still verify on demand (sales may require it).
+    email_verification: bool = False
+    email_verification_ttl_seconds: int = Field(default=86_400, ge=60)
+    email_verification_resend_per_hour: int = Field(default=3, ge=1)
+    # Mail (core/mail.py): `mailbox` keeps messages in Redis for the development mailbox page
+    # (the last DEV_MAILBOX_SIZE); `smtp` hands them to SMTP_HOST.
+    mail_backend: Literal["mailbox", "smtp"] = "mailbox"
+    mail_from: str = "FlashMart <no-reply@flashmart.local>"
+    dev_mailbox_size: int = Field(default=100, ge=1, le=10_000)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
     # cart, checkout and orders (README "Orders") ------------------------------------------------
     cart_max_line_quantity: int = Field(default=99, ge=1, le=10_000)
@@ -217,10 +234,17 @@ class Settings(BaseSettings):
         return checked
 
     @model_validator(mode="after")
-    def _check_login_backoff(self) -> Self:
+    def _check_accounts(self) -> Self:
         if self.login_backoff_forget_seconds < self.login_backoff_max_seconds:
             raise ValueError(
                 "LOGIN_BACKOFF_FORGET_SECONDS must be at least LOGIN_BACKOFF_MAX_SECONDS"
+            )
+        if self.mail_backend == "smtp" and not self.smtp_host:
+            raise ValueError("MAIL_BACKEND=smtp needs SMTP_HOST")
+        if self.is_production and self.email_verification and self.mail_backend == "mailbox":
+            raise ValueError(
+                "EMAIL_VERIFICATION in production needs MAIL_BACKEND=smtp: nobody can read the "
+                "development mailbox there"
             )
         return self
 

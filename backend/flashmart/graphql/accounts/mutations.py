@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from flashmart.accounts import services as accounts
+from flashmart.accounts import verification
 from flashmart.graphql.accounts.types import Role, User
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError, UserErrorsExtension
@@ -77,6 +78,26 @@ class TokenRevokePayload:
 @strawberry.type(description="Result of `passwordChange`.")
 class PasswordChangePayload:
     user_errors: list[UserError] = strawberry.field(description="Why the password was kept.")
+
+
+@strawberry.type(description="Result of `accountVerifyEmail`.")
+class AccountVerifyEmailPayload:
+    user: User | None = strawberry.field(
+        description="The account, now verified; null on errors. Refresh the access token "
+        "(`tokenRefresh`) so that it says so."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description=(
+            "`INVALID_TOKEN` (unknown, used, or replaced by a newer link) or `TOKEN_EXPIRED`."
+        )
+    )
+
+
+@strawberry.type(description="Result of `accountVerifyEmailResend`.")
+class AccountVerifyEmailResendPayload:
+    user_errors: list[UserError] = strawberry.field(
+        description="`INVALID_STATE` when the email is already verified."
+    )
 
 
 @strawberry.type(description="Result of `userUpdate`.")
@@ -162,6 +183,33 @@ class AccountMutations:
     ) -> TokenRevokePayload:
         await accounts.revoke(refresh_token=refresh_token)
         return TokenRevokePayload(user_errors=[])
+
+    @strawberry.mutation(
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Verify an email address with the token of the link we mailed (works signed in or "
+            "not). Each link works once, until it expires or a newer one is sent."
+        ),
+    )
+    async def account_verify_email(
+        self,
+        token: Annotated[str, strawberry.argument(description="The `token` of the mailed link.")],
+    ) -> AccountVerifyEmailPayload:
+        user = await verification.verify_email(token=token)
+        return AccountVerifyEmailPayload(user=User.from_model(user), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Mail the signed-in user a new verification link (earlier ones stop working). A "
+            "few times an hour; more answer the top-level error `RATE_LIMITED` with `retryAfter`."
+        ),
+    )
+    async def account_verify_email_resend(self, info: Info) -> AccountVerifyEmailResendPayload:
+        ctx = info.context
+        await verification.resend_verification(ctx.runtime, user_id=ctx.require_viewer().user_id)
+        return AccountVerifyEmailResendPayload(user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[IsAuthenticated],
