@@ -211,3 +211,30 @@ async def test_email_verification_keeps_existing_users_unverified_and_stores_tok
         assert (await User.get(id=user_id)).email_verified_at == now
     finally:
         await Tortoise.close_connections()
+
+
+async def test_existing_sales_stay_open_to_every_account(
+    request: pytest.FixtureRequest, tmp_path: Path
+) -> None:
+    """Migration 8 on a database with a sale: it does not require verified accounts."""
+    url, left_out = await _migrated_up_to(request, tmp_path, 8)
+    now = datetime.now(UTC)
+    try:
+        product = await Product.create(name="W", slug="w", price=Decimal("1.00"), stock=9)
+        event_id = await _insert(
+            "seckill_event", product_id=product.id, price=Decimal("2.50"), total_stock=3, sold=0,
+            starts_at=now, ends_at=now + timedelta(hours=1), per_user_limit=1, created_at=now,
+        )  # fmt: skip
+    finally:
+        await Tortoise.close_connections()
+
+    assert await migrate(url) == left_out
+    from flashmart.core.db import init_db
+
+    await init_db(url)
+    try:
+        assert (await SeckillEvent.get(id=event_id)).requires_verified_account is False
+        await SeckillEvent.filter(id=event_id).update(requires_verified_account=True)
+        assert (await SeckillEvent.get(id=event_id)).requires_verified_account is True
+    finally:
+        await Tortoise.close_connections()
