@@ -14,6 +14,9 @@ export interface VerifyEmailNoticeProps {
 export function VerifyEmailNotice({ title, email, onResend, sending = false, notice = null }: VerifyEmailNoticeProps) {
   return (
     <Alert
+      // A request, not an error: the page's own alerts (form errors) stay the only role="alert".
+      role="region"
+      aria-label={title}
       type="warning"
       showIcon
       title={title}
