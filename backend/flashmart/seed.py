@@ -149,13 +149,18 @@ async def seed_people(progress: Progress, shoppers: int, settings: Settings) -> 
     existing: set[str] = {
         str(e) for e in await User.filter(email__in=emails).values_list("email", flat=True)
     }
+    # Demo shoppers have verified emails, so they can join sales that require one.
+    verified_at = datetime.now(UTC)
     missing = [
-        User(email=e, password_hash=shared_hash, role=Role.CUSTOMER)
+        User(email=e, password_hash=shared_hash, role=Role.CUSTOMER, email_verified_at=verified_at)
         for e in emails
         if e not in existing
     ]
     for start in range(0, len(missing), 500):
         await User.bulk_create(missing[start : start + 500])
+    await User.filter(email__in=list(existing), email_verified_at=None).update(
+        email_verified_at=verified_at
+    )
     progress.update(task, completed=shoppers + 1)
 
 

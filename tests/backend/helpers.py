@@ -43,8 +43,10 @@ class Api:
         return body
 
 
-def token_for(user_id: int, role: Role = Role.CUSTOMER) -> str:
-    return issue_access_token(user_id=user_id, role=role, secret=TEST_SECRET)
+def token_for(user_id: int, role: Role = Role.CUSTOMER, *, email_verified: bool = False) -> str:
+    return issue_access_token(
+        user_id=user_id, role=role, secret=TEST_SECRET, email_verified=email_verified
+    )
 
 
 # --- accounts (appended by the accounts/auth work) ------------------------------------------

@@ -9,4 +9,6 @@ ACCOUNT_ERRORS = (
     ErrorCode.PASSWORD_TOO_LONG,
     ErrorCode.PASSWORD_TOO_SIMILAR,
     ErrorCode.INVALID_TOKEN,
+    ErrorCode.TOKEN_EXPIRED,
+    ErrorCode.EMAIL_NOT_VERIFIED,
 )

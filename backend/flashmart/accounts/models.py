@@ -20,6 +20,9 @@ class User(Model):
     # Access tokens issued before this instant are refused (password change, role change,
     # deactivation). Cached in Redis per user; see flashmart.accounts.revocation.
     tokens_valid_after = fields.DatetimeField(null=True)
+    # When the user proved the email is theirs (accounts/verification.py); null: not yet.
+    # Access tokens carry it as the `ev` claim (accounts/tokens.py).
+    email_verified_at = fields.DatetimeField(null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -44,3 +47,28 @@ class RefreshToken(Model):
 
     class Meta:
         table = "accounts_refresh_token"
+
+
+class TokenPurpose(StrEnum):
+    VERIFY_EMAIL = "VERIFY_EMAIL"
+
+
+class AccountToken(Model):
+    """A one-time token mailed to a user (the link in a verification email): stored as SHA-256
+    only, expiring at `expires_at`, used up at `used_at`. Another purpose (a password reset)
+    adds a `TokenPurpose`."""
+
+    id = fields.BigIntField(primary_key=True)
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "models.User", related_name="account_tokens", on_delete=fields.CASCADE
+    )
+    user_id: int
+    purpose = fields.CharEnumField(TokenPurpose, max_length=16)
+    token_hash = fields.CharField(max_length=64, unique=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    expires_at = fields.DatetimeField()
+    used_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "accounts_token"
+        indexes = (("user", "purpose"),)

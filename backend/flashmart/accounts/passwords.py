@@ -13,6 +13,8 @@ from functools import lru_cache
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from flashmart.core.metrics import PASSWORD_HASHES
+
 DEFAULT_TIME_COST = 2
 DEFAULT_MEMORY_COST = 19_456  # KiB
 
@@ -31,11 +33,13 @@ def _prepare(password: str) -> str:
 def hash_password(
     password: str, *, time_cost: int = DEFAULT_TIME_COST, memory_cost: int = DEFAULT_MEMORY_COST
 ) -> str:
+    PASSWORD_HASHES.labels("hash").inc()
     return hasher(time_cost, memory_cost).hash(_prepare(password))
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     """Check `password` against a hash of any cost (the parameters live in the hash)."""
+    PASSWORD_HASHES.labels("verify").inc()
     try:
         return hasher().verify(password_hash, _prepare(password))
     except (VerificationError, InvalidHashError):

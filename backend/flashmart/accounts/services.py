@@ -21,7 +21,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
-from flashmart.accounts import revocation
+from flashmart.accounts import revocation, verification
 from flashmart.accounts.models import RefreshToken, Role, User
 from flashmart.accounts.passwords import (
     DEFAULT_MEMORY_COST,
@@ -32,8 +32,8 @@ from flashmart.accounts.passwords import (
     verify_password,
 )
 from flashmart.accounts.tokens import issue_access_token
-from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
-from flashmart.core.ratelimit import Limit, RateLimiter
+from flashmart.core.errors import DomainError, DomainFailure, ErrorCode, rate_limited
+from flashmart.core.ratelimit import Backoff, Limit, RateLimiter, client_subject
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 
@@ -128,9 +128,11 @@ async def create_user(
     role: Role = Role.CUSTOMER,
     password_hash: str | None = None,
     settings: Settings | None = None,
+    verified: bool = False,
 ) -> User:
     """Create a user or raise `DomainFailure`. `password_hash` lets bulk seeding reuse one hash;
-    `settings` sets the hash cost (library defaults without it)."""
+    `settings` sets the hash cost (library defaults without it); `verified` creates the account
+    with its email verified (administrators, demo accounts)."""
     email = normalize_email(email)
     errors = validate_credentials(email, password)
     if errors:
@@ -138,32 +140,68 @@ async def create_user(
     if password_hash is None:
         password_hash = await _hash(password, settings)
     try:
-        return await User.create(email=email, password_hash=password_hash, role=role)
+        return await User.create(
+            email=email,
+            password_hash=password_hash,
+            role=role,
+            email_verified_at=_now() if verified else None,
+        )
     except IntegrityError as exc:
-        raise DomainFailure(
-            DomainError(ErrorCode.EMAIL_TAKEN, "This email is already registered", ("email",))
-        ) from exc
+        raise _email_taken() from exc
 
 
-async def register(*, email: str, password: str, settings: Settings) -> User:
-    """A shopper signs up (`accountRegister`)."""
-    return await create_user(email=email, password=password, settings=settings)
+def _email_taken() -> DomainFailure:
+    return DomainFailure(
+        DomainError(ErrorCode.EMAIL_TAKEN, "This email is already registered", ("email",))
+    )
+
+
+async def register(runtime: Runtime, *, email: str, password: str, ip: str | None) -> User:
+    """A shopper signs up (`accountRegister`).
+
+    Input is checked first (a typo costs nothing); then the sign-up takes a token from the
+    client address's bucket (REGISTER_ATTEMPTS_PER_IP per REGISTER_ATTEMPTS_IP_WINDOW_SECONDS)
+    and the shop's (REGISTER_ATTEMPTS_PER_MINUTE), or raises `RATE_LIMITED` before any password
+    hashing. A taken email also uses up its token (and is refused before hashing too).
+    """
+    email = normalize_email(email)
+    errors = validate_credentials(email, password)
+    if errors:
+        raise DomainFailure(*errors)
+    s = runtime.settings
+    buckets = [
+        (runtime.keys.rate_limit("register", "shop"), Limit(s.register_attempts_per_minute, 60))
+    ]
+    if ip is not None:
+        per_ip = Limit(s.register_attempts_per_ip, s.register_attempts_ip_window_seconds)
+        buckets.insert(0, (runtime.keys.rate_limit("register", client_subject(ip)), per_ip))
+    await RateLimiter(runtime.redis).consume(*buckets)
+    if await User.filter(email=email).exists():
+        raise _email_taken()
+    user = await create_user(email=email, password=password, settings=s)
+    await verification.after_sign_up(runtime, user)
+    return user
 
 
 async def ensure_admin(
     *, email: str, password: str, settings: Settings | None = None
 ) -> tuple[User, bool]:
-    """Create the admin, or promote and re-password an existing account. Returns (user, created)."""
+    """Create the admin, or promote and re-password an existing account. Returns (user, created).
+
+    The operator vouches for the address: the admin's email counts as verified."""
     email = normalize_email(email)
     existing = await User.get_or_none(email=email)
     if existing is None:
-        user = await create_user(email=email, password=password, role=Role.ADMIN, settings=settings)
+        user = await create_user(
+            email=email, password=password, role=Role.ADMIN, settings=settings, verified=True
+        )
         return user, True
     errors = validate_credentials(email, password)
     if errors:
         raise DomainFailure(*errors)
     existing.role = Role.ADMIN
     existing.is_active = True
+    existing.email_verified_at = existing.email_verified_at or _now()
     if not await asyncio.to_thread(verify_password, existing.password_hash, password):
         existing.password_hash = await _hash(password, settings)
         existing.tokens_valid_after = _now()
@@ -240,18 +278,69 @@ def _digest(refresh_token: str) -> str:
     return hashlib.sha256(refresh_token.encode()).hexdigest()
 
 
-def _login_buckets(runtime: Runtime, *, email: str, ip: str | None) -> list[tuple[str, Limit]]:
+def _email_key(email: str) -> str:
+    """The name of a (normalised) email in rate-limit keys: a digest, so no address is stored."""
+    return hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+@dataclass(frozen=True)
+class _Admission:
+    """A sign-in attempt let through the limits: what to give back or clear if it succeeds."""
+
+    limiter: RateLimiter
+    buckets: list[tuple[str, Limit]]  # tokens taken (the address's, the email's valve)
+    record: str  # the (email, address) back-off record
+
+    async def succeeded(self) -> None:
+        for key, limit in self.buckets:
+            await self.limiter.refund(key, limit)
+        await self.limiter.clear(self.record)
+
+
+async def _admit(runtime: Runtime, *, email: str, ip: str | None) -> _Admission:
+    """Let a sign-in attempt for `email` from `ip` through, or raise `RATE_LIMITED` before any
+    password hashing (docs/security.md "Accounts"):
+
+    - the address's bucket: LOGIN_ATTEMPTS_PER_IP per LOGIN_ATTEMPTS_WINDOW_SECONDS;
+    - the (email, address) back-off: LOGIN_BACKOFF_FREE_FAILURES at once, then doubling waits;
+      failures at other addresses never count here, so they cannot lock the owner out;
+    - the email's valve: once LOGIN_EMAIL_FAILURES failed within its window from all
+      addresses, the back-off lets one attempt through instead (every address still gets one).
+
+    Every attempt is counted as a failure until `succeeded` says otherwise, so concurrent
+    attempts cannot slip past the counts.
+    """
     s = runtime.settings
-    window = s.login_attempts_window_seconds
-    email_key = hashlib.sha256(email.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    buckets = [
-        (runtime.keys.login_attempts("email", email_key), Limit(s.login_attempts_per_email, window))
-    ]
+    keys = runtime.keys
+    limiter = RateLimiter(runtime.redis)
+    subject = client_subject(ip) if ip is not None else "-"
+    email_key = _email_key(email)
+    taken: list[tuple[str, Limit]] = []
     if ip is not None:
-        buckets.append(
-            (runtime.keys.login_attempts("ip", ip), Limit(s.login_attempts_per_ip, window))
-        )
-    return buckets
+        per_ip = Limit(s.login_attempts_per_ip, s.login_attempts_window_seconds)
+        bucket = (keys.login_attempts("ip", subject), per_ip)
+        await limiter.consume(bucket)
+        taken.append(bucket)
+    valve = (
+        keys.login_attempts("email", email_key),
+        Limit(s.login_email_failures, s.login_email_failures_window_seconds),
+    )
+    calm = (await limiter.hit(*valve)).allowed
+    if calm:
+        taken.append(valve)
+    record = keys.login_attempts("pair", f"{email_key}:{subject}")
+    backoff = Backoff(
+        free=s.login_backoff_free_failures if calm else 1,
+        base_seconds=s.login_backoff_base_seconds,
+        max_seconds=s.login_backoff_max_seconds,
+        forget_seconds=s.login_backoff_forget_seconds,
+    )
+    decision = await limiter.attempt(record, backoff)
+    if not decision.allowed:
+        for key, limit in taken:
+            await limiter.refund(key, limit)
+        raise rate_limited(decision.retry_after)
+    return _Admission(limiter=limiter, buckets=taken, record=record)
 
 
 async def _start_session(
@@ -270,6 +359,7 @@ async def _start_session(
         role=user.role,
         secret=runtime.settings.jwt_secret,
         ttl=timedelta(seconds=runtime.settings.access_token_ttl_seconds),
+        email_verified=user.email_verified_at is not None,
     )
     return Session(user=user, access_token=access, refresh_token=raw)
 
@@ -290,13 +380,12 @@ async def login(runtime: Runtime, *, email: str, password: str, ip: str | None) 
     """Check credentials and start a session (`tokenCreate`).
 
     Unknown email, wrong password and deactivated account all answer `INVALID_CREDENTIALS`
-    after the same amount of hashing work. Raises `RATE_LIMITED` (top level) after too many
-    failed attempts for the email or from the IP; a successful login gives its attempt back.
+    after the same amount of hashing work. Too many failures (`_admit`) raise `RATE_LIMITED`
+    (top level, with `retryAfter`) before any hashing; a successful sign-in gives its attempt
+    back and clears the failures of its (email, address).
     """
     email = normalize_email(email)
-    buckets = _login_buckets(runtime, email=email, ip=ip)
-    limiter = RateLimiter(runtime.redis)
-    await limiter.consume(*buckets)
+    admission = await _admit(runtime, email=email, ip=ip)
     if not _verifiable(password):
         raise _invalid_credentials()
     time_cost, memory_cost = _costs(runtime.settings)
@@ -308,8 +397,7 @@ async def login(runtime: Runtime, *, email: str, password: str, ip: str | None) 
     # A password change or deactivation may have committed while we were hashing.
     if not await User.filter(id=user.id, password_hash=stored, is_active=True).exists():
         raise _invalid_credentials()
-    for key, limit in buckets:
-        await limiter.refund(key, limit)
+    await admission.succeeded()
     if needs_rehash(user.password_hash, time_cost=time_cost, memory_cost=memory_cost):
         user.password_hash = await _hash(password, runtime.settings)
         await User.filter(id=user.id).update(password_hash=user.password_hash)
@@ -373,18 +461,16 @@ async def revoke(*, refresh_token: str) -> None:
 
 
 async def change_password(
-    runtime: Runtime, *, user_id: int, old_password: str, new_password: str
+    runtime: Runtime, *, user_id: int, old_password: str, new_password: str, ip: str | None
 ) -> None:
     """Set a new password; every session and access token of the user ends (`passwordChange`).
 
-    Wrong old passwords count against the same per-email limit as logins.
+    Wrong old passwords count against the same limits as sign-ins for the user's email at `ip`.
     """
     user = await User.get_or_none(id=user_id, is_active=True)
     if user is None:
         raise _invalid_credentials()
-    buckets = _login_buckets(runtime, email=user.email, ip=None)
-    limiter = RateLimiter(runtime.redis)
-    await limiter.consume(*buckets)
+    admission = await _admit(runtime, email=user.email, ip=ip)
     errors = validate_password(new_password, email=user.email, field=("newPassword",))
     old_ok = _verifiable(old_password) and await asyncio.to_thread(
         verify_password, user.password_hash, old_password
@@ -394,8 +480,7 @@ async def change_password(
             ErrorCode.INVALID_CREDENTIALS, "The current password is wrong", ("oldPassword",)
         )
         raise DomainFailure(wrong, *errors)
-    for key, limit in buckets:
-        await limiter.refund(key, limit)
+    await admission.succeeded()
     if errors:
         raise DomainFailure(*errors)
     password_hash = await _hash(new_password, runtime.settings)

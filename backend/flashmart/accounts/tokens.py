@@ -3,6 +3,10 @@
 `iat` carries sub-second precision (RFC 7519 allows a non-integer NumericDate) so that a token
 issued a moment after a password change is not mistaken for one issued before it; see
 `flashmart.accounts.revocation`. The lifetime comes from `Settings.access_token_ttl_seconds`.
+
+`ev` (true or false) says whether the user's email was verified when the token was issued: the
+buy path reads it instead of the database (a sale may require a verified account; docs/auth.md).
+A token issued before the verification says false until the client refreshes it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ class AccessClaims(NamedTuple):
     issued_at: float  # unix seconds, with microseconds
     expires_at: int
     token_id: str
+    email_verified: bool = False  # the `ev` claim; absent (older tokens): false
 
     @property
     def role(self) -> Role:
@@ -50,12 +55,18 @@ class AccessClaims(NamedTuple):
 
 
 def issue_access_token(
-    *, user_id: int, role: Role, secret: str, ttl: timedelta = ACCESS_TOKEN_TTL
+    *,
+    user_id: int,
+    role: Role,
+    secret: str,
+    ttl: timedelta = ACCESS_TOKEN_TTL,
+    email_verified: bool = False,
 ) -> str:
     now = datetime.now(UTC)
     payload = {
         "sub": str(user_id),
         "role": role.value,
+        "ev": email_verified,
         "iat": now.timestamp(),
         "exp": int((now + ttl).timestamp()),
         "jti": uuid.uuid4().hex,
@@ -81,6 +92,7 @@ def decode_access_token(token: str, *, secret: str) -> AccessClaims:
             issued_at=float(payload["iat"]),
             expires_at=int(payload["exp"]),
             token_id=str(payload["jti"]),
+            email_verified=payload.get("ev") is True,
         )
     except (jwt.PyJWTError, ValueError, TypeError, KeyError) as exc:
         raise InvalidToken(str(exc)) from exc

@@ -38,6 +38,12 @@ class Keys:
     def rate_limit(self, bucket: str, subject: str) -> str:
         return f"{self.prefix}rl:{bucket}:{subject}"
 
+    # mail ----------------------------------------------------------------------------------
+    @property
+    def dev_mailbox(self) -> str:
+        """List: JSON of the messages the development mail backend kept, newest first."""
+        return f"{self.prefix}mail:dev-mailbox"
+
     # catalog -------------------------------------------------------------------------------
     def product_cache(self, product_id: int) -> str:
         return f"{self.prefix}cache:product:{product_id}"

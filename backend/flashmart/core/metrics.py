@@ -46,6 +46,11 @@ BREAKER_OPEN = Gauge(
 BREAKER_OPENED = Counter(
     "flashmart_breaker_opened_total", "Times a dependency's circuit breaker opened.", ["dependency"]
 )
+# Argon2id runs (accounts/passwords.py), by operation: `hash` or `verify`. Each costs tens of
+# milliseconds and PASSWORD_HASH_MEMORY_COST KiB: refused sign-ins and sign-ups must not add any.
+PASSWORD_HASHES = Counter(
+    "flashmart_password_hashes_total", "Argon2id hash and verify runs, by operation.", ["operation"]
+)
 HTTP_REQUESTS = Counter(
     "flashmart_http_requests_total", "HTTP requests, by route and status.", ["route", "status"]
 )

@@ -1,13 +1,22 @@
-"""Token-bucket rate limiting in Redis, shared by every domain (login, seckill, ...).
+"""Rate limiting in Redis, shared by every domain (login, registration, seckill, ...).
 
-A `Limit` lets `capacity` calls through at once and refills them evenly over `period_seconds`:
-`Limit(10, 900)` allows a burst of 10, then one more call every 90 s. The bucket arithmetic is
-one Lua script (`ratelimit.lua`), so concurrent API processes never race on a bucket. Key names
-come from `flashmart.core.keys`.
+Two shapes, each one Lua script so concurrent API processes never race on a key:
+
+- a **token bucket** (`Limit`, `ratelimit.lua`) lets `capacity` calls through at once and
+  refills them evenly over `period_seconds`: `Limit(10, 900)` allows a burst of 10, then one
+  more call every 90 s;
+- a **back-off** (`Backoff`, `backoff.lua`) lets `free` attempts through, then makes each next
+  one wait twice as long as the one before, up to a cap: for attempts that should stay cheap
+  for a person who slips a few times and grow costly for a machine that keeps trying (failed
+  sign-ins). The caller clears the record when an attempt turns out good.
+
+Key names come from `flashmart.core.keys`; `client_subject` says which part of a client address
+a limit counts.
 """
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,7 +24,10 @@ from redis.asyncio import Redis
 
 from flashmart.core.errors import rate_limited
 
-SCRIPT = Path(__file__).with_name("ratelimit.lua").read_text()
+HERE = Path(__file__).resolve().parent
+SCRIPT = (HERE / "ratelimit.lua").read_text()
+BACKOFF_SCRIPT = (HERE / "backoff.lua").read_text()
+IPV6_PREFIX = 64  # one subscriber's network: a host gets a whole /64 and may pick any address in it
 
 
 @dataclass(frozen=True)
@@ -30,17 +42,59 @@ class Limit:
 
 
 @dataclass(frozen=True)
+class Backoff:
+    """`free` attempts at once, then a wait of `base_seconds`, doubling per attempt up to
+    `max_seconds`; the record is forgotten `forget_seconds` after the latest attempt. The
+    first attempt always goes through (`free` is at least 1)."""
+
+    free: int
+    base_seconds: float
+    max_seconds: float
+    forget_seconds: float
+
+    def __post_init__(self) -> None:
+        if self.free < 1:
+            raise ValueError("a back-off lets at least the first attempt through")
+
+    def delay(self, attempts: int) -> float:
+        """The wait after `attempts` recorded attempts (what backoff.lua computes)."""
+        if attempts < self.free:
+            return 0.0
+        exponent = min(attempts - self.free, 60)  # past any sane cap; 2.0**1024 overflows
+        return float(min(self.max_seconds, self.base_seconds * 2.0**exponent))
+
+
+@dataclass(frozen=True)
 class Decision:
     allowed: bool
-    remaining: float
+    remaining: float  # tokens left (bucket); attempts recorded so far (back-off)
     retry_after: float  # seconds until the call would be allowed; 0 when it was
 
 
+def client_subject(address: str) -> str:
+    """What per-address limits count for a client address: an IPv4 address as it is, an IPv6
+    address by its /64 network (one host may use any of its 2**64 addresses), an IPv4-mapped
+    IPv6 address as the IPv4 address. Anything else (a test client's name) as it is."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:100]
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        network = ipaddress.IPv6Network((ip, IPV6_PREFIX), strict=False)
+        return network.with_prefixlen
+    return str(ip)
+
+
 class RateLimiter:
-    """Token buckets in one Redis. Cheap to create; redis-py reloads the script after NOSCRIPT."""
+    """Token buckets and back-offs in one Redis. Cheap to create; redis-py reloads the scripts
+    after NOSCRIPT."""
 
     def __init__(self, redis: Redis) -> None:
+        self._redis = redis
         self._script = redis.register_script(SCRIPT)
+        self._backoff = redis.register_script(BACKOFF_SCRIPT)
 
     async def hit(self, key: str, limit: Limit, *, cost: float = 1) -> Decision:
         """Take `cost` tokens from the bucket if it has them; a denied call takes nothing."""
@@ -72,3 +126,23 @@ class RateLimiter:
             for key, limit in taken:
                 await self.refund(key, limit)
             raise rate_limited(max(waits))
+
+    async def attempt(self, key: str, backoff: Backoff) -> Decision:
+        """Record an attempt if its delay has passed (backoff.lua); a refused one records
+        nothing and says how long to wait."""
+        allowed, recorded, wait = await self._backoff(
+            keys=[key],
+            args=[
+                backoff.free,
+                repr(float(backoff.base_seconds)),
+                repr(float(backoff.max_seconds)),
+                max(1, int(backoff.forget_seconds * 1000)),
+            ],
+        )
+        return Decision(
+            allowed=int(allowed) == 1, remaining=float(recorded), retry_after=float(wait)
+        )
+
+    async def clear(self, key: str) -> None:
+        """Forget a back-off record (the attempts it counted turned out good)."""
+        await self._redis.delete(key)

@@ -126,9 +126,46 @@ class Settings(BaseSettings):
     refresh_token_ttl_days: int = Field(default=30, ge=1)
     password_hash_time_cost: int = Field(default=2, ge=1)
     password_hash_memory_cost: int = Field(default=19_456, ge=8)  # KiB; OWASP's Argon2id minimum
-    login_attempts_per_email: int = Field(default=10, ge=1)
+
+    # accounts: abuse limits and email verification (docs/security.md "Accounts") -------------
+    # Sign-in attempts per client address (IPv6: per /64), a token bucket refilled over the
+    # window; a successful sign-in gives its attempt back.
     login_attempts_per_ip: int = Field(default=100, ge=1)
     login_attempts_window_seconds: int = Field(default=900, ge=1)
+    # Failed sign-ins per (email, client address): this many go through at once, then each next
+    # attempt waits LOGIN_BACKOFF_BASE_SECONDS, doubling up to LOGIN_BACKOFF_MAX_SECONDS. A
+    # success at that address clears the count; it is forgotten this long after the latest.
+    login_backoff_free_failures: int = Field(default=5, ge=1)
+    login_backoff_base_seconds: float = Field(default=2.0, gt=0, le=3600)
+    login_backoff_max_seconds: float = Field(default=600.0, gt=0, le=86_400)
+    login_backoff_forget_seconds: int = Field(default=86_400, ge=60)
+    # The email's safety valve: after this many failures for one email from all addresses
+    # within the window, every address gets one free attempt for it instead of
+    # LOGIN_BACKOFF_FREE_FAILURES (nobody is refused a first attempt).
+    login_email_failures: int = Field(default=50, ge=1)
+    login_email_failures_window_seconds: int = Field(default=3600, ge=1)
+    # Sign-ups per client address (a token bucket refilled over the window) and in the whole
+    # shop per minute; refused ones cost no password hash.
+    register_attempts_per_ip: int = Field(default=5, ge=1)
+    register_attempts_ip_window_seconds: int = Field(default=3600, ge=1)
+    register_attempts_per_minute: int = Field(default=60, ge=1)
+    # Email verification: registering mails a one-time link (valid this long); shoppers may ask
+    # for another EMAIL_VERIFICATION_RESEND_PER_HOUR times an hour. Off: nothing is mailed at
+    # sign-up, but shoppers can still verify on demand (sales may require it).
+    email_verification: bool = False
+    email_verification_ttl_seconds: int = Field(default=86_400, ge=60)
+    email_verification_resend_per_hour: int = Field(default=3, ge=1)
+    # Mail (core/mail.py): `mailbox` keeps messages in Redis for the development mailbox page
+    # (the last DEV_MAILBOX_SIZE); `smtp` hands them to SMTP_HOST.
+    mail_backend: Literal["mailbox", "smtp"] = "mailbox"
+    mail_from: str = "FlashMart <no-reply@flashmart.local>"
+    dev_mailbox_size: int = Field(default=100, ge=1, le=10_000)
+    smtp_host: str = ""
+    smtp_port: int = Field(default=587, ge=1, le=65_535)
+    smtp_security: Literal["starttls", "tls", "none"] = "starttls"
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout_seconds: float = Field(default=10.0, gt=0, le=120)
 
     # cart, checkout and orders (README "Orders") ------------------------------------------------
     cart_max_line_quantity: int = Field(default=99, ge=1, le=10_000)
@@ -253,6 +290,21 @@ class Settings(BaseSettings):
                 )
             checked.append(origin)
         return checked
+
+    @model_validator(mode="after")
+    def _check_accounts(self) -> Self:
+        if self.login_backoff_forget_seconds < self.login_backoff_max_seconds:
+            raise ValueError(
+                "LOGIN_BACKOFF_FORGET_SECONDS must be at least LOGIN_BACKOFF_MAX_SECONDS"
+            )
+        if self.mail_backend == "smtp" and not self.smtp_host:
+            raise ValueError("MAIL_BACKEND=smtp needs SMTP_HOST")
+        if self.is_production and self.email_verification and self.mail_backend == "mailbox":
+            raise ValueError(
+                "EMAIL_VERIFICATION in production needs MAIL_BACKEND=smtp: nobody can read the "
+                "development mailbox there"
+            )
+        return self
 
     @model_validator(mode="after")
     def _check_secrets(self) -> Self:

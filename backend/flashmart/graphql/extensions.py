@@ -32,8 +32,11 @@ access_log = logging.getLogger("flashmart.access")
 
 
 # Operations that obtain or end a session: a client whose access token just expired still
-# sends it out of habit, and must be able to refresh or sign in again.
-SESSION_FIELDS = frozenset({"tokenCreate", "tokenRefresh", "tokenRevoke", "accountRegister"})
+# sends it out of habit, and must be able to refresh or sign in again (or open the link of a
+# verification email).
+SESSION_FIELDS = frozenset(
+    {"tokenCreate", "tokenRefresh", "tokenRevoke", "accountRegister", "accountVerifyEmail"}
+)
 
 
 def _only_session_fields(document: DocumentNode | None, operation_name: str | None) -> bool:

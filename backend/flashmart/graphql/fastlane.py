@@ -214,6 +214,7 @@ class BuyLane:
                     event_id=event_id,
                     quantity=quantity,
                     client_ip=client[0] if client else "unknown",
+                    email_verified=viewer.email_verified,
                 )
             )
             result = {"data": _data(plan, _payload(plan, bought))}

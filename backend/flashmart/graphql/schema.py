@@ -35,6 +35,7 @@ from flashmart.graphql.payments.mutations import PaymentMutations
 from flashmart.graphql.seckill.mutations import SeckillMutations
 from flashmart.graphql.seckill.queries import SeckillQueries
 from flashmart.graphql.subscriptions import Subscription
+from flashmart.graphql.system.mailbox import MailboxQueries
 from flashmart.graphql.system.schema import SystemMutations, SystemQueries
 
 
@@ -55,6 +56,7 @@ def _query_type() -> type:
             CartQueries,
             OrderQueries,
             ReportQueries,
+            MailboxQueries,
         ),
     )
 

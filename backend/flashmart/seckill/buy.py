@@ -33,13 +33,23 @@ class TicketView:
 
 
 async def buy(
-    runtime: Runtime, *, user_id: int, event_id: int, quantity: int, client_ip: str
+    runtime: Runtime,
+    *,
+    user_id: int,
+    event_id: int,
+    quantity: int,
+    client_ip: str,
+    email_verified: bool = False,
 ) -> TicketView:
     """Reserve units in one Redis script call; the worker persists the order. No database.
 
     A sale that is not in Redis (not warmed yet, or Redis lost it) answers NOT_STARTED and
     changes nothing: only administrators and the warm-up cron warm sales (`events.warm_up`),
-    so a shopper can neither load a future sale nor make the API read the database."""
+    so a shopper can neither load a future sale nor make the API read the database.
+
+    `email_verified` is what the shopper's access token says (`AccessClaims.email_verified`):
+    a sale that requires a verified account refuses the others (EMAIL_NOT_VERIFIED) in the
+    same script call, reserving nothing."""
     settings = runtime.settings
     if not 1 <= quantity <= settings.seckill_max_quantity:
         raise fail(
@@ -47,7 +57,9 @@ async def buy(
         )
     ticket_id = uuid.uuid4().hex
     enqueue = settings.seckill_enqueue_in_script
-    result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
+    result = await _reserve(
+        runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue, email_verified
+    )
     if result.replicated >= 0 and result.code is ReserveCode.OK:
         _check_replicated(runtime, result)
     if result.code is ReserveCode.RATE_LIMITED:
@@ -78,6 +90,7 @@ async def _reserve(
     ticket_id: str,
     client_ip: str,
     enqueue: bool,
+    email_verified: bool,
 ) -> ReserveResult:
     s = runtime.settings
     plan = runtime.durability
@@ -93,6 +106,7 @@ async def _reserve(
         ip_burst=s.seckill_ip_burst,
         enqueue=enqueue,
         wait=plan.wait if plan is not None else None,
+        email_verified=email_verified,
     )
 
 

@@ -9,6 +9,7 @@ SECKILL_ERRORS = (
     ErrorCode.SOLD_OUT,
     ErrorCode.ALREADY_PURCHASED,
     ErrorCode.LIMIT_EXCEEDED,
+    ErrorCode.EMAIL_NOT_VERIFIED,
 )
 
 # What each refusal of the reservation script means to a shopper.
@@ -25,5 +26,9 @@ REFUSALS: dict[ReserveCode, tuple[ErrorCode, str]] = {
     ReserveCode.LIMIT_EXCEEDED: (
         ErrorCode.LIMIT_EXCEEDED,
         "That is more than this sale allows you",
+    ),
+    ReserveCode.EMAIL_NOT_VERIFIED: (
+        ErrorCode.EMAIL_NOT_VERIFIED,
+        "Verify your email address to take part in this sale",
     ),
 }

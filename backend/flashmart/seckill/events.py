@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
@@ -88,6 +89,7 @@ class EventInput:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     per_user_limit: int | None = None
+    requires_verified_account: bool | None = None
 
 
 def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datetime) -> None:
@@ -138,6 +140,7 @@ async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> S
             starts_at=data.starts_at,
             ends_at=data.ends_at,
             per_user_limit=data.per_user_limit or 1,
+            requires_verified_account=bool(data.requires_verified_account),
         )
     if runtime is not None:  # the product's cached stock changed
         await catalog.invalidate_products(runtime, [event.product_id])
@@ -145,7 +148,8 @@ async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> S
 
 
 async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> SeckillEvent:
-    """Change price, window or limit while the sale has not ended; stock only before it starts."""
+    """Change price, window, limit or the verified-only flag while the sale has not ended; stock
+    only before it starts. A warm sale's Redis copy is refreshed at once."""
     async with in_transaction():
         event = await SeckillEvent.get_or_none(id=event_id)
         if event is None:
@@ -175,6 +179,8 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
         event.price, event.starts_at, event.ends_at = price, starts, ends
         if data.per_user_limit is not None:
             event.per_user_limit = data.per_user_limit
+        if data.requires_verified_account is not None:
+            event.requires_verified_account = data.requires_verified_account
         await event.save()
     if await SaleStore.of(runtime).is_warm(event.id):
         await warm_up(runtime, event.id)  # refreshes window and limit, never the stock
@@ -185,10 +191,11 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
 async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
     """Load the event into Redis (administrators and the warm-up cron; never a shopper's buy).
 
-    Idempotent: a warm event keeps its stock, buyers and ledger; only its window and limit are
-    refreshed. A cold one is loaded from one read of its tickets plus the ledger Redis may
-    still hold (`SaleStore.load`, warm.lua): reservations in flight keep their units and their
-    shoppers' per-user counts, so re-warming after Redis lost the sale's meta never oversells."""
+    Idempotent: a warm event keeps its stock, buyers and ledger; only its window, limit and
+    verified-only flag are refreshed. A cold one is loaded from one read of its tickets plus
+    the ledger Redis may still hold (`SaleStore.load`, warm.lua): reservations in flight keep
+    their units and their shoppers' per-user counts, so re-warming after Redis lost the sale's
+    meta never oversells."""
     event = await SeckillEvent.get_or_none(id=event_id)
     if event is None:
         raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
@@ -201,7 +208,7 @@ async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
     return event
 
 
-def sale_window(event: SeckillEvent) -> dict[str, int]:
+def sale_window(event: SeckillEvent) -> dict[str, Any]:
     """What Redis keeps of a sale besides its stock: `SaleStore.refresh`/`load` arguments."""
     return {
         "event_id": event.id,
@@ -209,6 +216,7 @@ def sale_window(event: SeckillEvent) -> dict[str, int]:
         "ends_ms": _ms(event.ends_at),
         "per_user_limit": event.per_user_limit,
         "total": event.total_stock,
+        "verified_only": event.requires_verified_account,
     }
 
 

@@ -29,6 +29,9 @@ class SeckillEvent(Model):
     starts_at = fields.DatetimeField(db_index=True)
     ends_at = fields.DatetimeField(db_index=True)
     per_user_limit = fields.IntField(default=1)
+    # Only shoppers whose access token says their email is verified may buy (reserve.lua
+    # checks the flag Redis keeps with the sale; no database on the buy path).
+    requires_verified_account = fields.BooleanField(default=False)
     created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
 

@@ -1,7 +1,7 @@
 -- Reserve flash-sale units atomically: rate limit, window, sold-out flag, per-user limit,
 -- stock, ledger entry and (optionally) the arq job that persists the order.
 --
--- KEYS[1] meta     hash  starts, ends (ms), limit, soldout
+-- KEYS[1] meta     hash  starts, ends (ms), limit, soldout, verified ("1": verified emails only)
 -- KEYS[2] stock    string remaining units
 -- KEYS[3] buyers   hash  user id -> units reserved
 -- KEYS[4] ledger   hash  ticket id -> {u, q, t, s}
@@ -13,18 +13,19 @@
 -- KEYS[10] job     string arq job key          (only when ARGV[8] == "1")
 --
 -- ARGV: 1 user id, 2 quantity, 3 ticket id, 4 user rate/s, 5 user burst, 6 ip rate/s,
---       7 ip burst, 8 enqueue "1"/"0", 9 job function, 10 job ttl ms, 11 event id
+--       7 ip burst, 8 enqueue "1"/"0", 9 job function, 10 job ttl ms, 11 event id,
+--       12 "1" when the shopper's access token says the email is verified, else "0"
 --
 -- Returns {code, number}: OK remaining | RATE_LIMITED retry-ms | NOT_WARM 0 |
--- NOT_STARTED ms-to-start | ENDED 0 | SOLD_OUT remaining | ALREADY_PURCHASED 0 |
--- LIMIT_EXCEEDED units-still-allowed
+-- NOT_STARTED ms-to-start | ENDED 0 | EMAIL_NOT_VERIFIED 0 | SOLD_OUT remaining |
+-- ALREADY_PURCHASED 0 | LIMIT_EXCEEDED units-still-allowed
 
 local now = redis.call('TIME')
 local now_ms = tonumber(now[1]) * 1000 + math.floor(tonumber(now[2]) / 1000)
 local user = ARGV[1]
 local qty = tonumber(ARGV[2])
 
-local meta = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'soldout')
+local meta = redis.call('HMGET', KEYS[1], 'starts', 'ends', 'limit', 'soldout', 'verified')
 if not meta[1] then
   -- Not loaded (or lost): the API answers NOT_STARTED. Write nothing, not even the attempt
   -- counter, so a shopper naming any sale id leaves no key behind.
@@ -64,6 +65,9 @@ if now_ms < starts then
 end
 if now_ms >= ends then
   return {'ENDED', 0}
+end
+if meta[5] == '1' and ARGV[12] ~= '1' then
+  return {'EMAIL_NOT_VERIFIED', 0}
 end
 if meta[4] == '1' then
   return {'SOLD_OUT', 0}

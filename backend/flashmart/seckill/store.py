@@ -45,6 +45,7 @@ class ReserveCode(StrEnum):
     SOLD_OUT = "SOLD_OUT"
     ALREADY_PURCHASED = "ALREADY_PURCHASED"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+    EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
 
 
 @dataclass(frozen=True)
@@ -190,10 +191,12 @@ class SaleStore:
         ip_burst: int,
         enqueue: bool,
         wait: tuple[int, int] | None = None,
+        email_verified: bool = False,
     ) -> ReserveResult:
-        """reserve.lua: rate limits, window, per-user limit, stock, ledger and (with
-        `enqueue`) the persist job, in one call. `wait` (replicas, timeout ms): follow it
-        with WAIT on the same connection (core/durability.py)."""
+        """reserve.lua: rate limits, window, verified-only flag, per-user limit, stock, ledger
+        and (with `enqueue`) the persist job, in one call. `wait` (replicas, timeout ms):
+        follow it with WAIT on the same connection (core/durability.py). `email_verified`:
+        what the shopper's access token says (the `ev` claim)."""
         keys = self.keys
         script_keys = [
             *self._event_keys(event_id),
@@ -206,6 +209,7 @@ class SaleStore:
         args: list[str | int] = [  # rates as redis-py would encode them
             user_id, quantity, ticket_id, repr(user_rate), user_burst, repr(ip_rate), ip_burst,
             "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
+            "1" if email_verified else "0",
         ]  # fmt: skip
         redis = self.redis
         if wait is not None:
@@ -306,11 +310,21 @@ class SaleStore:
 
     # --- warming and forgetting -----------------------------------------------------------
     async def refresh(
-        self, *, event_id: int, starts_ms: int, ends_ms: int, per_user_limit: int, total: int
+        self,
+        *,
+        event_id: int,
+        starts_ms: int,
+        ends_ms: int,
+        per_user_limit: int,
+        total: int,
+        verified_only: bool = False,
     ) -> bool:
-        """Refresh a warm sale's window and limit (warm.lua); False when it is not in Redis,
-        which then needs `load`."""
-        reply = await self._warm(event_id, [starts_ms, ends_ms, per_user_limit, total, "refresh"])
+        """Refresh a warm sale's window, limit and verified-only flag (warm.lua); False when it
+        is not in Redis, which then needs `load`."""
+        reply = await self._warm(
+            event_id,
+            [starts_ms, ends_ms, per_user_limit, total, "refresh", "1" if verified_only else "0"],
+        )
         return int(reply[0]) == 0
 
     async def load(
@@ -322,12 +336,15 @@ class SaleStore:
         per_user_limit: int,
         total: int,
         snapshot: TicketSnapshot,
+        verified_only: bool = False,
     ) -> Loaded | None:
         """Load a cold sale from the database's tickets and the ledger (warm.lua): remaining
         stock and per-user units count the reservations still in flight. None when the sale
-        was warm (then only its window and limit are refreshed: stock is never reset)."""
+        was warm (then only its window, limit and flag are refreshed: stock is never reset).
+        `verified_only`: only shoppers whose access token says their email is verified buy."""
         args: list[str | int] = [
-            starts_ms, ends_ms, per_user_limit, total, "load", len(snapshot.live),
+            starts_ms, ends_ms, per_user_limit, total, "load", "1" if verified_only else "0",
+            len(snapshot.live),
         ]  # fmt: skip
         for ticket_id, user_id, units in snapshot.live:
             args += [ticket_id, user_id, units]

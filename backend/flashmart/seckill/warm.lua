@@ -3,12 +3,14 @@
 -- KEYS[1] meta, KEYS[2] stock, KEYS[3] buyers, KEYS[4] ledger, KEYS[5] pending
 -- ARGV: 1 starts ms, 2 ends ms, 3 per-user limit, 4 total units,
 --       5 "refresh" (only refresh a warm sale; load nothing) | "load",
---       6 how many live tickets follow,
+--       6 "1" when only shoppers with a verified email may buy, else "0",
+--       7 how many live tickets follow,
 --       then per live ticket (SUCCEEDED, its order holds the units): ticket id, user id, units;
 --       then per dead ticket (FAILED, or its order gave the units back): ticket id, user id,
 --       units, reserved ms.
 -- Both ticket lists come from ONE database read (a consistent snapshot).
--- Returns {0} when the sale was warm (only window and limit are refreshed), {-1} for
+-- Returns {0} when the sale was warm (only window, limit and the verified-only flag are
+-- refreshed), {-1} for
 -- "refresh" on a cold sale, {1, remaining, units in flight} when loaded now.
 --
 -- Loading after a partial loss (the meta key expired or vanished while the ledger stayed):
@@ -20,7 +22,8 @@
 -- ticket's settle) finds them released and does not give their units back a second time.
 
 if redis.call('EXISTS', KEYS[1]) == 1 then
-  redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3])
+  redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3],
+    'verified', ARGV[6])
   return {0}
 end
 if ARGV[5] == 'refresh' then
@@ -29,8 +32,8 @@ end
 
 local known, held = {}, {}
 local sold, in_flight = 0, 0
-local live_end = 6 + 3 * tonumber(ARGV[6])
-for i = 7, live_end, 3 do
+local live_end = 7 + 3 * tonumber(ARGV[7])
+for i = 8, live_end, 3 do
   local user, units = ARGV[i + 1], tonumber(ARGV[i + 2])
   known[ARGV[i]] = true
   held[user] = (held[user] or 0) + units
@@ -67,5 +70,5 @@ for user, units in pairs(held) do
   end
 end
 redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3],
-  'total', ARGV[4], 'soldout', remaining <= 0 and '1' or '0')
+  'total', ARGV[4], 'soldout', remaining <= 0 and '1' or '0', 'verified', ARGV[6])
 return {1, remaining, in_flight}

@@ -28,7 +28,9 @@ function createAuth() {
     getAccessToken: session.getAccessToken,
     onTokenChange: session.onTokenChange,
   });
-  return { session, refreshQueue, subscriptions, socketStatus: watchSocket(subscriptions) };
+  // A refresh asked for by the page (not by a refused request): the current token is the one to replace.
+  const refreshTokens = () => refreshQueue.recover(session.getAccessToken());
+  return { session, refreshQueue, refreshTokens, subscriptions, socketStatus: watchSocket(subscriptions) };
 }
 
 type Auth = ReturnType<typeof createAuth>;
@@ -56,7 +58,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
   return (
     <ConfigProvider theme={{ token: { colorPrimary: '#d4380d' } }}>
       <AntdApp>
-        <SessionProvider session={auth.session}>
+        <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
           <SocketStatusProvider status={auth.socketStatus}>
             <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
           </SocketStatusProvider>

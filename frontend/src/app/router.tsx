@@ -40,6 +40,11 @@ const router = createBrowserRouter([
       { path: paths.account, lazy: async () => ({ Component: (await account()).AccountRoute }) },
       { path: paths.orders, lazy: async () => ({ Component: (await account()).OrdersRoute }) },
       { path: `${paths.orders}/:orderId`, lazy: async () => ({ Component: (await account()).OrderRoute }) },
+      { path: paths.verifyEmail, lazy: async () => ({ Component: (await account()).VerifyEmailRoute }) },
+      {
+        path: paths.devMailbox,
+        lazy: async () => ({ Component: (await import('./routes/storefront/dev-mailbox')).DevMailboxRoute }),
+      },
       {
         path: '*',
         lazy: async () => ({ Component: (await import('./routes/not-found')).NotFoundRoute }),

@@ -7,6 +7,10 @@ export const paths = {
   register: '/register',
   account: '/account',
   orders: '/account/orders',
+  /** The page of the link in a verification email (`?token=`); the API writes the same path. */
+  verifyEmail: '/verify-email',
+  /** Development only: the mail the API kept instead of sending. */
+  devMailbox: '/dev/mailbox',
   order: (id: string) => `/account/orders/${encodeURIComponent(id)}`,
   flashSale: (id: string) => `/flash-sales/${encodeURIComponent(id)}`,
   admin: {

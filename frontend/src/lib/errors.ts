@@ -47,6 +47,8 @@ const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   PASSWORD_TOO_LONG: 'The password is too long: use at most 128 characters.',
   PASSWORD_TOO_SIMILAR: 'The password is too similar to your email. Choose another one.',
   INVALID_TOKEN: 'Your session has ended. Please sign in again.',
+  TOKEN_EXPIRED: 'This link has expired. Ask for a new one.',
+  EMAIL_NOT_VERIFIED: 'Verify your email address to take part in this sale.',
   INSUFFICIENT_STOCK: 'Not enough stock left for that quantity.',
   PRODUCT_UNAVAILABLE: 'This product is no longer available.',
   CART_EMPTY: 'Your cart is empty. Add something first.',

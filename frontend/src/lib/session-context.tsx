@@ -1,10 +1,25 @@
 import { createContext, use, useSyncExternalStore, type ReactNode } from 'react';
+import type { RecoveryOutcome } from './refresh-queue';
 import type { Session, Tokens } from './session';
 
-const SessionContext = createContext<Session | null>(null);
+/** Trade the refresh token for new tokens now (through the one refresh queue of the page). */
+export type RefreshTokens = () => Promise<RecoveryOutcome>;
 
-export function SessionProvider({ session, children }: { session: Session; children: ReactNode }) {
-  return <SessionContext value={session}>{children}</SessionContext>;
+const noRefresh: RefreshTokens = () => Promise.resolve('failed');
+
+const SessionContext = createContext<{ session: Session; refresh: RefreshTokens } | null>(null);
+
+export function SessionProvider({
+  session,
+  refresh = noRefresh,
+  children,
+}: {
+  session: Session;
+  /** How `refreshTokens` renews the tokens; without it, it does nothing ("failed"). */
+  refresh?: RefreshTokens;
+  children: ReactNode;
+}) {
+  return <SessionContext value={{ session, refresh }}>{children}</SessionContext>;
 }
 
 export interface UseSession {
@@ -14,12 +29,18 @@ export interface UseSession {
   signIn: (tokens: Tokens) => void;
   signOut: () => void;
   getRefreshToken: () => string | null;
+  /**
+   * Get new tokens now, e.g. after the email was verified: access tokens say what was true when
+   * they were issued, so a new one says "verified".
+   */
+  refreshTokens: RefreshTokens;
 }
 
 /** The current session, re-rendering on sign-in and sign-out. */
 export function useSession(): UseSession {
-  const session = use(SessionContext);
-  if (!session) throw new Error('useSession needs a <SessionProvider>');
+  const context = use(SessionContext);
+  if (!context) throw new Error('useSession needs a <SessionProvider>');
+  const { session, refresh } = context;
   const { signedIn, generation } = useSyncExternalStore(session.subscribe, session.getSnapshot);
   return {
     signedIn,
@@ -27,5 +48,6 @@ export function useSession(): UseSession {
     signIn: session.signIn,
     signOut: session.signOut,
     getRefreshToken: session.getRefreshToken,
+    refreshTokens: refresh,
   };
 }

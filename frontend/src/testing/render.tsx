@@ -6,7 +6,7 @@ import { createMemoryRouter, RouterProvider, useLocation, type RouteObject } fro
 import { Provider } from 'urql';
 import { createGraphqlClient } from '@/lib/graphql-client';
 import { createMemorySession, type Session } from '@/lib/session';
-import { SessionProvider } from '@/lib/session-context';
+import { SessionProvider, type RefreshTokens } from '@/lib/session-context';
 import { noSocket, SocketStatusProvider, watchSocket } from '@/lib/socket-status';
 
 export interface RenderOptions {
@@ -23,6 +23,8 @@ export interface RenderOptions {
    * pages follow; none by default (then pages poll as if the socket were down).
    */
   subscriptions?: WsClient;
+  /** What `useSession().refreshTokens` does (by default: nothing, "failed"). */
+  refreshTokens?: RefreshTokens;
 }
 
 /** Render a view the way the app does: session, GraphQL client, antd App and a router. */
@@ -47,7 +49,7 @@ export function renderWithProviders(ui: ReactElement, options: RenderOptions = {
     { initialEntries: [url] },
   );
   const result = render(
-    <SessionProvider session={session}>
+    <SessionProvider session={session} refresh={options.refreshTokens}>
       <SocketStatusProvider status={socketStatus}>
         <Provider value={client}>
           <AntdApp>

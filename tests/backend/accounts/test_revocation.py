@@ -108,6 +108,35 @@ async def test_a_cold_shopper_buys_without_a_database_query(
             assert stamps.get(shopper.id) == revocation.NO_STAMP
 
 
+@pytest.mark.parametrize("lane", [True, False], ids=["buy-lane", "generic"])
+async def test_a_verified_only_sale_answers_from_the_token_without_a_database_query(
+    app_factory: Any, runtime: Runtime, lane: bool
+) -> None:
+    event = await sale(5, verified_only=True)
+    await warm_up(runtime, event.id)
+    shopper = await _user("ann@example.com")
+    await User.filter(id=shopper.id).update(email_verified_at=datetime.now(UTC))
+    await revocation.sync_stamps(runtime)  # the marker: no stamp means "not revoked"
+    variables = {"eventId": encode_id("SeckillEvent", event.id)}
+    app = app_factory(graphql_buy_lane=lane)
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+            answers = []
+            # The token issued before the verification, then one that says verified.
+            for token in (token_for(shopper.id), token_for(shopper.id, email_verified=True)):
+                with recorded_queries() as queries:
+                    response = await http.post(
+                        "/graphql",
+                        json={"query": BUY, "variables": variables},
+                        headers={"authorization": f"Bearer {token}"},
+                    )
+                assert queries == []
+                payload = response.json()["data"]["seckillBuy"]
+                answers.append(payload["userErrors"][0]["code"] if payload["userErrors"] else "OK")
+    assert answers == ["EMAIL_NOT_VERIFIED", "OK"]
+
+
 async def test_the_query_counter_counts_token_checks_without_the_marker(
     runtime: Runtime,
 ) -> None:
@@ -129,7 +158,11 @@ async def test_a_lost_redis_is_refilled_with_the_recent_revocations(runtime: Run
     tokens = {user.id: token_for(user.id) for user in (banned, changed, calm)}
     await accounts.update_user(runtime, actor_id=0, user_id=banned.id, is_active=False)
     await accounts.change_password(
-        runtime, user_id=changed.id, old_password=TEST_PASSWORD, new_password="another secret!"
+        runtime,
+        user_id=changed.id,
+        old_password=TEST_PASSWORD,
+        new_password="another secret!",
+        ip=None,
     )
     # Revoked longer ago than a stamp lifetime: every token issued before has expired.
     long_ago = datetime.now(UTC) - timedelta(seconds=lifetime + 5)

@@ -90,7 +90,11 @@ async def test_every_process_refuses_at_once_a_token_whose_revocation_redis_now_
             assert first["data"]["me"]["isActive"] is True
         assert await redis.get(keys.user_tokens_valid_after(user.id)) is None  # not revoked
         await change_password(
-            runtime, user_id=user.id, old_password=TEST_PASSWORD, new_password="a new secret!"
+            runtime,
+            user_id=user.id,
+            old_password=TEST_PASSWORD,
+            new_password="a new secret!",
+            ip=None,
         )
         for url in urls:
             deadline = time.monotonic() + 2

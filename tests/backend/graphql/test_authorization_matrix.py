@@ -39,10 +39,14 @@ PUBLIC = {
     "categories",
     "seckillEvents",
     "seckillEvent",
+    "emailVerificationEnabled",
+    "accountVerifyEmail",  # the token of the mailed link is the credential
+    "devMailbox",  # development only: refused (FORBIDDEN) outside ENV=development
 }
 # Signed-in users (`IsAuthenticated`); ownership is checked by the services.
 SHOPPER = {
     "passwordChange",
+    "accountVerifyEmailResend",
     "cart",
     "cartAddItem",
     "cartUpdateItem",

@@ -31,6 +31,7 @@ from flashmart.graphql.transport import APPLICATION_JSON, negotiate
 from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
 from flashmart.seckill.events import warm_up
+from flashmart.seckill.store import SaleStore
 from tests.backend.helpers import error_code, persisted, token_for
 from tests.backend.seckill.factories import drain, sale
 
@@ -249,6 +250,41 @@ async def test_a_purchase_and_every_refusal_answer_alike(pair: Pair, runtime: Ru
     await drain(runtime)
     for event in (sales.lane, sales.generic):
         assert await Order.filter(seckill_event_id=int(_pk(event))).count() == 2
+
+
+async def test_a_verified_only_sale_answers_alike_and_reserves_nothing(
+    pair: Pair, runtime: Runtime
+) -> None:
+    sales = await _sales(runtime, 2, verified_only=True)
+    lane_user = await User.create(email="gus-lane@example.com", password_hash="x")
+    generic_user = await User.create(email="gus-generic@example.com", password_hash="x")
+    unverified = (token_for(lane_user.id), token_for(generic_user.id))
+    refused = await _buy(pair, sales, unverified)
+    assert refused == {
+        "data": {
+            "seckillBuy": {
+                "ticket": None,
+                "userErrors": [
+                    {
+                        "field": ["eventId"],
+                        "message": "Verify your email address to take part in this sale",
+                        "code": "EMAIL_NOT_VERIFIED",
+                    }
+                ],
+            }
+        }
+    }
+    store = SaleStore.of(runtime)
+    for event in (sales.lane, sales.generic):
+        event_id = int(_pk(event))
+        assert (await store.read_states([event_id]))[event_id].remaining == 2
+        assert await store.ledger(event_id) == []
+    verified = (
+        token_for(lane_user.id, email_verified=True),
+        token_for(generic_user.id, email_verified=True),
+    )
+    bought = await _buy(pair, sales, verified)
+    assert bought["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
 
 
 async def test_aliases_fragments_typenames_and_limits(pair: Pair, runtime: Runtime) -> None:

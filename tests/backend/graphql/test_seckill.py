@@ -236,3 +236,68 @@ async def test_rate_limited_is_top_level_with_retry_after(app_factory, redis) ->
             error = second["errors"][0]
             assert error["extensions"]["code"] == "RATE_LIMITED"
             assert error["extensions"]["retryAfter"] >= 1
+
+
+UPDATE = f"""mutation($id: ID!, $input: SeckillEventUpdateInput!) {{
+  seckillEventUpdate(id: $id, input: $input) {{ event {{ id requiresVerifiedAccount }} {ERRORS} }}
+}}"""
+
+
+async def test_admins_require_verified_accounts_per_sale(api: Api, runtime: Runtime) -> None:
+    admin = token_for(
+        (await User.create(email="boss@example.com", password_hash="x", role=Role.ADMIN)).id,
+        Role.ADMIN,
+    )
+    event_id = await _admin_creates_sale(api, admin, units=3)
+    await api.gql(WARM, {"id": event_id}, token=admin)
+    shown = "query($id: ID!) { seckillEvent(id: $id) { requiresVerifiedAccount } }"
+    assert (await api.gql(shown, {"id": event_id}))["data"]["seckillEvent"] == {
+        "requiresVerifiedAccount": False
+    }
+    on = await api.gql(
+        UPDATE, {"id": event_id, "input": {"requiresVerifiedAccount": True}}, token=admin
+    )
+    assert on["data"]["seckillEventUpdate"]["event"]["requiresVerifiedAccount"] is True
+    assert (await api.gql(shown, {"id": event_id}))["data"]["seckillEvent"] == {
+        "requiresVerifiedAccount": True
+    }
+    shopper = await User.create(email="ann@example.com", password_hash="x")
+    refused = (await api.gql(BUY, {"id": event_id}, token=token_for(shopper.id)))["data"]
+    assert refused["seckillBuy"]["userErrors"][0]["code"] == "EMAIL_NOT_VERIFIED"
+    verified = token_for(shopper.id, email_verified=True)
+    bought = (await api.gql(BUY, {"id": event_id}, token=verified))["data"]["seckillBuy"]
+    assert bought["ticket"]["status"] == "QUEUED"
+    denied = await api.gql(
+        UPDATE, {"id": event_id, "input": {"requiresVerifiedAccount": False}}, token=verified
+    )
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_a_new_sale_can_require_verified_accounts(api: Api) -> None:
+    admin = token_for(
+        (await User.create(email="boss@example.com", password_hash="x", role=Role.ADMIN)).id,
+        Role.ADMIN,
+    )
+    product = await Product.create(name="Cam", slug="cam", price=Decimal("9.00"), stock=5)
+    starts = datetime.now(UTC) + timedelta(hours=1)
+    create = f"""mutation($input: SeckillEventInput!) {{
+      seckillEventCreate(input: $input) {{ event {{ requiresVerifiedAccount }} {ERRORS} }}
+    }}"""
+    body = await api.gql(
+        create,
+        {
+            "input": {
+                "productId": encode_id("Product", product.id),
+                "price": "5.00",
+                "totalStock": 2,
+                "startsAt": starts.isoformat(),
+                "endsAt": (starts + timedelta(hours=1)).isoformat(),
+                "requiresVerifiedAccount": True,
+            }
+        },
+        token=admin,
+    )
+    assert body["data"]["seckillEventCreate"] == {
+        "event": {"requiresVerifiedAccount": True},
+        "userErrors": [],
+    }

@@ -55,6 +55,7 @@ async def sale(
     starts_in: timedelta = timedelta(minutes=-1),
     lasts: timedelta = timedelta(hours=1),
     product_stock: int | None = None,
+    verified_only: bool = False,
 ) -> SeckillEvent:
     product = await Product.create(
         name=f"Sale item {units}",
@@ -71,6 +72,7 @@ async def sale(
             starts_at=starts,
             ends_at=starts + lasts,
             per_user_limit=per_user_limit,
+            requires_verified_account=verified_only,
         )
     )
 
@@ -163,13 +165,15 @@ async def own_redis_runtime(runtime: Runtime, tmp_path: Path) -> AsyncIterator[R
 
 
 async def try_buy(
-    runtime: Runtime, user_id: int, event_id: int, quantity: int = 1
+    runtime: Runtime, user_id: int, event_id: int, quantity: int = 1, *, verified: bool = False
 ) -> ErrorCode | str:
-    """One buy: the ticket id, or the refusal's code."""
+    """One buy (`verified`: the shopper's token says the email is verified): the ticket id, or
+    the refusal's code."""
     try:
         ticket = await buy(
-            runtime, user_id=user_id, event_id=event_id, quantity=quantity, client_ip="10.0.0.1"
-        )
+            runtime, user_id=user_id, event_id=event_id, quantity=quantity, client_ip="10.0.0.1",
+            email_verified=verified,
+        )  # fmt: skip
     except DomainFailure as failure:
         return failure.errors[0].code
     return ticket.id

@@ -11,12 +11,13 @@ from flashmart.core.errors import ApiError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
-from flashmart.seckill.events import warm_up
+from flashmart.seckill.events import EventInput, update_event, warm_up
 from flashmart.seckill.models import SeckillTicket, TicketStatus
 from flashmart.seckill.store import SaleStore
 from tests.backend.seckill.factories import (
     drain,
     relaxed,
+    remaining,
     sale,
     shoppers,
     try_buy,
@@ -90,3 +91,40 @@ async def test_3000_attempts_by_1000_shoppers_for_100_units(runtime: Runtime) ->
     report = await audit(runtime, event.id)
     assert report.passed, report.checks
     assert (report.remaining, report.sold, report.oversold, report.undersold) == (0, 100, 0, 0)
+
+
+async def test_a_verified_only_sale_reserves_nothing_for_unverified_tokens(
+    runtime: Runtime,
+) -> None:
+    runtime = relaxed(runtime)
+    ann, ben = await shoppers(2)
+    event = await warm_sale(runtime, 3, verified_only=True)
+    sales = SaleStore.of(runtime)
+    queued = await runtime.redis.zcard(runtime.keys.queue)
+    for _ in range(3):
+        assert await try_buy(runtime, ann.id, event.id) is ErrorCode.EMAIL_NOT_VERIFIED
+    assert await remaining(runtime, event.id) == 3
+    assert await sales.ledger(event.id) == []
+    assert await sales.buyers(event.id) == {}
+    assert await sales.pending_count(event.id) == 0
+    assert await runtime.redis.zcard(runtime.keys.queue) == queued  # no persist job
+    assert isinstance(await try_buy(runtime, ben.id, event.id, verified=True), str)
+    assert await remaining(runtime, event.id) == 2
+    # The window still comes first: an unverified shopper learns when the sale starts.
+    early = await warm_sale(runtime, 3, verified_only=True, starts_in=timedelta(minutes=5))
+    assert await try_buy(runtime, ann.id, early.id) is ErrorCode.NOT_STARTED
+
+
+async def test_changing_the_requirement_reaches_a_warm_sale_at_once(runtime: Runtime) -> None:
+    runtime = relaxed(runtime)
+    ann, ben = await shoppers(2)
+    event = await warm_sale(runtime, 3)
+    await update_event(runtime, event.id, EventInput(requires_verified_account=True))
+    assert await try_buy(runtime, ann.id, event.id) is ErrorCode.EMAIL_NOT_VERIFIED
+    await update_event(runtime, event.id, EventInput(requires_verified_account=False))
+    assert isinstance(await try_buy(runtime, ann.id, event.id), str)
+    # Loading a cold sale (after Redis lost it) keeps the requirement too.
+    await update_event(runtime, event.id, EventInput(requires_verified_account=True))
+    await runtime.redis.delete(runtime.keys.event_meta(event.id))
+    await warm_up(runtime, event.id)
+    assert await try_buy(runtime, ben.id, event.id) is ErrorCode.EMAIL_NOT_VERIFIED

@@ -7,6 +7,7 @@ from typing import Annotated
 import strawberry
 
 from flashmart.accounts import services as accounts
+from flashmart.accounts import verification
 from flashmart.graphql.accounts.types import Role, User
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError, UserErrorsExtension
@@ -79,6 +80,26 @@ class PasswordChangePayload:
     user_errors: list[UserError] = strawberry.field(description="Why the password was kept.")
 
 
+@strawberry.type(description="Result of `accountVerifyEmail`.")
+class AccountVerifyEmailPayload:
+    user: User | None = strawberry.field(
+        description="The account, now verified; null on errors. Refresh the access token "
+        "(`tokenRefresh`) so that it says so."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description=(
+            "`INVALID_TOKEN` (unknown, used, or replaced by a newer link) or `TOKEN_EXPIRED`."
+        )
+    )
+
+
+@strawberry.type(description="Result of `accountVerifyEmailResend`.")
+class AccountVerifyEmailResendPayload:
+    user_errors: list[UserError] = strawberry.field(
+        description="`INVALID_STATE` when the email is already verified."
+    )
+
+
 @strawberry.type(description="Result of `userUpdate`.")
 class UserUpdatePayload:
     user: User | None = strawberry.field(description="The user as it is now; null on errors.")
@@ -95,15 +116,20 @@ REFRESH_TOKEN_ARGUMENT = strawberry.argument(
 class AccountMutations:
     @strawberry.mutation(
         extensions=[UserErrorsExtension(under="input")],
-        description="Create a shopper account. Sign in with `tokenCreate`.",
+        description=(
+            "Create a shopper account. Sign in with `tokenCreate`. Too many sign-ups from one "
+            "address, or in the whole shop, answer the top-level error `RATE_LIMITED` with "
+            "`retryAfter`."
+        ),
     )
     async def account_register(
         self,
         info: Info,
         input: Annotated[AccountRegisterInput, strawberry.argument(description="The account.")],
     ) -> AccountRegisterPayload:
+        ctx = info.context
         user = await accounts.register(
-            email=input.email, password=input.password, settings=info.context.settings
+            ctx.runtime, email=input.email, password=input.password, ip=ctx.client_ip
         )
         return AccountRegisterPayload(user=User.from_model(user), user_errors=[])
 
@@ -111,7 +137,9 @@ class AccountMutations:
         extensions=[UserErrorsExtension()],
         description=(
             "Sign in: an access token and a refresh token. Wrong email or password both answer "
-            "`INVALID_CREDENTIALS`; too many failures answer the top-level error `RATE_LIMITED`."
+            "`INVALID_CREDENTIALS`; after repeated failures for an email from one address, "
+            "attempts must wait (growing delays): the top-level error `RATE_LIMITED` with "
+            "`retryAfter` seconds."
         ),
     )
     async def token_create(
@@ -157,6 +185,33 @@ class AccountMutations:
         return TokenRevokePayload(user_errors=[])
 
     @strawberry.mutation(
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Verify an email address with the token of the link we mailed (works signed in or "
+            "not). Each link works once, until it expires or a newer one is sent."
+        ),
+    )
+    async def account_verify_email(
+        self,
+        token: Annotated[str, strawberry.argument(description="The `token` of the mailed link.")],
+    ) -> AccountVerifyEmailPayload:
+        user = await verification.verify_email(token=token)
+        return AccountVerifyEmailPayload(user=User.from_model(user), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Mail the signed-in user a new verification link (earlier ones stop working). A "
+            "few times an hour; more answer the top-level error `RATE_LIMITED` with `retryAfter`."
+        ),
+    )
+    async def account_verify_email_resend(self, info: Info) -> AccountVerifyEmailResendPayload:
+        ctx = info.context
+        await verification.resend_verification(ctx.runtime, user_id=ctx.require_viewer().user_id)
+        return AccountVerifyEmailResendPayload(user_errors=[])
+
+    @strawberry.mutation(
         permission_classes=[IsAuthenticated],
         extensions=[UserErrorsExtension()],
         description=(
@@ -178,6 +233,7 @@ class AccountMutations:
             user_id=ctx.require_viewer().user_id,
             old_password=old_password,
             new_password=new_password,
+            ip=ctx.client_ip,
         )
         return PasswordChangePayload(user_errors=[])
 

@@ -23,6 +23,15 @@ class AccountQueries:
         return User.from_model(user) if user else None
 
     @strawberry.field(
+        description=(
+            "Whether signing up mails a verification link (EMAIL_VERIFICATION). Either way a "
+            "signed-in shopper may ask for one with `accountVerifyEmailResend`."
+        )
+    )
+    def email_verification_enabled(self, info: Info) -> bool:
+        return info.context.settings.email_verification
+
+    @strawberry.field(
         permission_classes=[IsAdmin], description="Every account, oldest first (admins only)."
     )
     async def users(

@@ -24,6 +24,18 @@ class User(relay.Node):
         description="False once an admin deactivated the account: it can no longer sign in."
     )
     created_at: datetime = strawberry.field(description="When the account was registered.")
+    email_verified_at: datetime | None = strawberry.field(
+        description="When the user proved the email is theirs (`accountVerifyEmail`); null: not yet"
+    )
+
+    @strawberry.field(
+        description=(
+            "True once the email is verified. Access tokens issued before carry the old state: "
+            "`tokenRefresh` for one that says verified (flash sales may require it)."
+        )
+    )
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     @classmethod
     def from_model(cls, user: models.User) -> User:
@@ -33,6 +45,7 @@ class User(relay.Node):
             role=user.role,
             is_active=user.is_active,
             created_at=user.created_at,
+            email_verified_at=user.email_verified_at,
         )
 
     @classmethod

@@ -32,6 +32,9 @@ class SeckillEventInput:
     starts_at: datetime
     ends_at: datetime
     per_user_limit: int = strawberry.field(default=1, description="Units per shopper.")
+    requires_verified_account: bool = strawberry.field(
+        default=False, description="Only shoppers with a verified email address may buy."
+    )
 
 
 @strawberry.input(description="Changes to a flash sale; omitted fields stay as they are.")
@@ -41,6 +44,9 @@ class SeckillEventUpdateInput:
     starts_at: datetime | None = None
     ends_at: datetime | None = None
     per_user_limit: int | None = None
+    requires_verified_account: bool | None = strawberry.field(
+        default=None, description="Only shoppers with a verified email address may buy."
+    )
 
 
 def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
@@ -52,6 +58,7 @@ def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
         starts_at=data.starts_at,
         ends_at=data.ends_at,
         per_user_limit=data.per_user_limit,
+        requires_verified_account=data.requires_verified_account,
     )
 
 
@@ -66,8 +73,10 @@ class SeckillMutations:
         extensions=[UserErrorsExtension()],
         description=(
             "Try to buy in a flash sale. Answers at once: a QUEUED ticket, or userErrors "
-            "NOT_STARTED, ENDED, SOLD_OUT, ALREADY_PURCHASED, LIMIT_EXCEEDED; too many "
-            "attempts give a top-level RATE_LIMITED error with `retryAfter`."
+            "NOT_STARTED, ENDED, EMAIL_NOT_VERIFIED (the sale requires a verified account and "
+            "the access token does not say so: verify, then `tokenRefresh`), SOLD_OUT, "
+            "ALREADY_PURCHASED, LIMIT_EXCEEDED; too many attempts give a top-level "
+            "RATE_LIMITED error with `retryAfter`."
         ),
     )
     async def seckill_buy(
@@ -80,6 +89,7 @@ class SeckillMutations:
             event_id=decode_id(event_id, "SeckillEvent"),
             quantity=quantity,
             client_ip=info.context.client_ip,
+            email_verified=viewer.email_verified,
         )
         return SeckillBuyPayload(ticket=SeckillTicket.from_view(ticket), user_errors=[])
 

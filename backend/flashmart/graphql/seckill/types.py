@@ -37,6 +37,11 @@ class SeckillEvent(relay.Node):
     starts_at: datetime
     ends_at: datetime
     per_user_limit: int
+    requires_verified_account: bool = strawberry.field(
+        description=(
+            "Only shoppers with a verified email address may buy; others get EMAIL_NOT_VERIFIED."
+        )
+    )
     model: strawberry.Private[models.SeckillEvent]
 
     @strawberry.field(description="Units left: live from Redis while the sale is warm.")
@@ -68,6 +73,7 @@ class SeckillEvent(relay.Node):
             starts_at=event.starts_at,
             ends_at=event.ends_at,
             per_user_limit=event.per_user_limit,
+            requires_verified_account=event.requires_verified_account,
             model=event,
         )
 

@@ -3,6 +3,7 @@ import { OrderDetailView } from '@/features/account/components/order-detail-view
 import { OrdersView } from '@/features/account/components/orders-view';
 import { AccountView } from '@/features/account/components/account-view';
 import { RegisterView, SignInView } from '@/features/account/components/sign-in-view';
+import { VerifyEmailView } from '@/features/account/components/verify-email-view';
 import { PaymentStepView } from '@/features/payment/components/payment-step-view';
 import { RequireAuth } from './require-auth';
 
@@ -12,6 +13,10 @@ export function SignInRoute() {
 
 export function RegisterRoute() {
   return <RegisterView />;
+}
+
+export function VerifyEmailRoute() {
+  return <VerifyEmailView />;
 }
 
 export function AccountRoute() {

@@ -1,7 +1,17 @@
 import { useParams } from 'react-router-dom';
+import { EmailVerificationView } from '@/features/account/components/email-verification-view';
+import { useViewer } from '@/features/account/hooks/use-viewer';
 import { FlashSaleView } from '@/features/seckill/components/flash-sale-view';
 
 export function FlashSaleRoute() {
   const { eventId = '' } = useParams();
-  return <FlashSaleView key={eventId} eventId={eventId} />;
+  const { viewer } = useViewer();
+  return (
+    <FlashSaleView
+      key={eventId}
+      eventId={eventId}
+      emailVerified={viewer?.emailVerified ?? false}
+      verification={<EmailVerificationView title="Verify your email to take part" always />}
+    />
+  );
 }

@@ -4,6 +4,7 @@ import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } 
 import { PageSpinner } from '@/components/page-spinner';
 import { paths } from '@/config/paths';
 import { AccountMenuView } from '@/features/account/components/account-menu';
+import { EmailVerificationView } from '@/features/account/components/email-verification-view';
 import { CartLink } from '@/features/cart/components/cart-link';
 
 export function StorefrontLayout() {
@@ -13,6 +14,9 @@ export function StorefrontLayout() {
   const compact = !screens.sm;
   // Coming back to the sign-in page after signing in would be odd.
   const onAuthPage = pathname === paths.signIn || pathname === paths.register;
+  // Pages that say it themselves (or are about to make it true) need no banner.
+  const ownNotice =
+    pathname === paths.verifyEmail || pathname === paths.account || pathname.startsWith('/flash-sales/');
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Header
@@ -52,6 +56,11 @@ export function StorefrontLayout() {
         style={{ padding: compact ? 12 : 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}
         aria-busy={navigation.state === 'loading'}
       >
+        {!ownNotice && (
+          <div style={{ marginBottom: 16 }}>
+            <EmailVerificationView title="Please verify your email address" />
+          </div>
+        )}
         <Suspense fallback={<PageSpinner />}>
           <Outlet />
         </Suspense>

@@ -61,3 +61,26 @@ export const OrderCancelMutation = graphql(`
     }
   }
 `);
+
+export const AccountVerifyEmailMutation = graphql(`
+  mutation AccountVerifyEmail($token: String!) {
+    accountVerifyEmail(token: $token) {
+      user {
+        ...Viewer
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const AccountVerifyEmailResendMutation = graphql(`
+  mutation AccountVerifyEmailResend {
+    accountVerifyEmailResend {
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);

@@ -5,6 +5,7 @@ export const ViewerFragment = graphql(`
     id
     email
     role
+    emailVerified
   }
 `);
 
@@ -13,6 +14,7 @@ export const ViewerQuery = graphql(`
     me {
       ...Viewer
     }
+    emailVerificationEnabled
   }
 `);
 

@@ -1,9 +1,10 @@
-import { Card, Descriptions, Flex } from 'antd';
+import { Card, Descriptions, Flex, Tag } from 'antd';
 import { Link } from 'react-router-dom';
 import { PageSection } from '@/components/page-section';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import { useViewer } from '../hooks/use-viewer';
+import { EmailVerificationView } from './email-verification-view';
 import { PasswordChangeView } from './password-change-view';
 
 export function AccountView() {
@@ -17,10 +18,20 @@ export function AccountView() {
               column={1}
               items={[
                 { key: 'email', label: 'Email', children: viewer?.email ?? '—' },
+                {
+                  key: 'verified',
+                  label: 'Email address',
+                  children: viewer?.emailVerified ? (
+                    <Tag color="green">Verified</Tag>
+                  ) : (
+                    <Tag color="orange">Not verified</Tag>
+                  ),
+                },
                 { key: 'orders', label: 'Orders', children: <Link to={paths.orders}>See your orders</Link> },
               ]}
             />
           </Card>
+          <EmailVerificationView title="Verify your email address" always />
           <PasswordChangeView />
         </Flex>
       </QueryState>

@@ -65,6 +65,22 @@ describe('SignInView', () => {
     expect(session.getSnapshot().signedIn).toBe(false);
   });
 
+  it('says when to try again after repeated failures (RATE_LIMITED)', async () => {
+    const { fetch } = fakeGraphqlFetch({
+      TokenCreate: () => ({
+        data: null,
+        errors: [{ message: 'Too many requests; retry in 8 s', extensions: { code: 'RATE_LIMITED', retryAfter: 8 } }],
+      }),
+    });
+    const session = createMemorySession();
+    renderWithProviders(<SignInView />, { fetch, session, url: '/sign-in', path: '/sign-in' });
+
+    fillAndSubmit(/Sign in/);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Try again in 8 s.');
+    expect(session.getSnapshot().signedIn).toBe(false);
+  });
+
   it('never follows "next" to another site', async () => {
     const { fetch } = fakeGraphqlFetch({ TokenCreate: () => signedIn });
     renderWithProviders(<SignInView />, {
@@ -96,6 +112,21 @@ describe('RegisterView', () => {
     expect(await screen.findByText('Now at /')).toBeInTheDocument();
     expect(sent.map((op) => op.operationName)).toEqual(['AccountRegister', 'TokenCreate']);
     expect(session.getRefreshToken()).toBe('refresh-1');
+  });
+
+  it('says when to try again when sign-ups are throttled', async () => {
+    const { fetch, sent } = fakeGraphqlFetch({
+      AccountRegister: () => ({
+        data: null,
+        errors: [{ message: 'Too many requests', extensions: { code: 'RATE_LIMITED', retryAfter: 720 } }],
+      }),
+    });
+    renderWithProviders(<RegisterView />, { fetch, session: createMemorySession(), url: '/register', path: '/register' });
+
+    fillAndSubmit(/Create account/);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('Try again in 720 s.');
+    expect(sent.map((op) => op.operationName)).toEqual(['AccountRegister']);
   });
 
   it('explains a taken email', async () => {

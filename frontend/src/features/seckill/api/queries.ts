@@ -44,6 +44,7 @@ export const FlashSaleDetailQuery = graphql(`
     seckillEvent(id: $id) {
       ...FlashSale
       perUserLimit
+      requiresVerifiedAccount
     }
   }
 `);

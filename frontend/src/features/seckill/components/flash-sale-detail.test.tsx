@@ -17,6 +17,7 @@ const event = (overrides: Partial<FlashSaleDetailEvent> = {}): FlashSaleDetailEv
     endsAt: '2030-05-01T11:00:00Z',
     status: 'ACTIVE',
     perUserLimit: 1,
+    requiresVerifiedAccount: false,
     ...overrides,
   });
 

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Alert, Button, Card, Flex, Progress, Tag, Typography } from 'antd';
 import type { FlashSaleDetailQuery, SeckillTicketProgressFragment } from '@/gql/graphql';
 import { formatCountdown } from '@/lib/server-time';
@@ -22,9 +23,19 @@ export interface FlashSaleDetailProps {
   buying?: boolean;
   errors?: readonly { code: string; message: string }[];
   ticket?: SeckillTicketProgressFragment | null;
+  /** Shown on a sale for verified accounts only: what the shopper must do (nothing when verified). */
+  verification?: ReactNode;
 }
 
-export function FlashSaleDetail({ event, now, onBuy, buying = false, errors = [], ticket = null }: FlashSaleDetailProps) {
+export function FlashSaleDetail({
+  event,
+  now,
+  onBuy,
+  buying = false,
+  errors = [],
+  ticket = null,
+  verification = null,
+}: FlashSaleDetailProps) {
   const phase = salePhase(event, now);
   const tag = phaseTag[phase];
   const countdown = saleCountdown(event, now);
@@ -50,6 +61,12 @@ export function FlashSaleDetail({ event, now, onBuy, buying = false, errors = []
           {event.remainingStock} / {event.totalStock} left
         </Typography.Text>
         <Typography.Text type="secondary">Limit {event.perUserLimit} per shopper</Typography.Text>
+        {event.requiresVerifiedAccount && (
+          <>
+            <Typography.Text type="secondary">Only shoppers with a verified email address can buy.</Typography.Text>
+            {verification}
+          </>
+        )}
         {countdown && (
           <Typography.Text role="timer" aria-label={countdown.label}>
             {countdown.label} {formatCountdown(countdown.seconds)}

@@ -24,6 +24,7 @@ const saleAnswer = () => ({
       endsAt: new Date(now + 3_600_000).toISOString(),
       status: 'ACTIVE',
       perUserLimit: 1,
+      requiresVerifiedAccount: false,
     },
   },
 });
@@ -71,6 +72,83 @@ describe('FlashSaleView', () => {
     });
     fireEvent.click(await screen.findByRole('button', { name: 'Buy now' }));
     expect(await screen.findByText('Too many requests. Please wait a moment. Try again in 3 s.')).toBeInTheDocument();
+  });
+});
+
+describe('FlashSaleView for verified accounts only', () => {
+  const verifiedOnly = () => {
+    const answer = saleAnswer();
+    answer.data.seckillEvent.requiresVerifiedAccount = true;
+    return answer;
+  };
+  const notVerified = () => ({
+    data: {
+      seckillBuy: {
+        ticket: null,
+        userErrors: [{ field: ['eventId'], message: 'Verify', code: 'EMAIL_NOT_VERIFIED' }],
+      },
+    },
+  });
+
+  it('says so and shows what the route composed for the shopper', async () => {
+    const { fetch } = fakeGraphqlFetch({ FlashSaleDetail: verifiedOnly, ServerTime: serverTime });
+    renderWithProviders(<FlashSaleView eventId={ID} verification={<p>Verify your email to take part</p>} />, {
+      fetch,
+      url: `/flash-sales/${ID}`,
+      path: '/flash-sales/:eventId',
+    });
+    expect(await screen.findByText('Only shoppers with a verified email address can buy.')).toBeInTheDocument();
+    expect(screen.getByText('Verify your email to take part')).toBeInTheDocument();
+  });
+
+  it('words EMAIL_NOT_VERIFIED and does not refresh for a shopper who is not verified', async () => {
+    const refreshTokens = vi.fn(() => Promise.resolve('retry' as const));
+    const { fetch, sent } = fakeGraphqlFetch({
+      FlashSaleDetail: verifiedOnly,
+      ServerTime: serverTime,
+      SeckillBuy: notVerified,
+    });
+    renderWithProviders(<FlashSaleView eventId={ID} />, {
+      fetch,
+      url: `/flash-sales/${ID}`,
+      path: '/flash-sales/:eventId',
+      refreshTokens,
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Buy now' }));
+    expect(await screen.findByText('Verify your email address to take part in this sale.')).toBeInTheDocument();
+    expect(refreshTokens).not.toHaveBeenCalled();
+    expect(sent.filter((op) => op.operationName === 'SeckillBuy')).toHaveLength(1);
+  });
+
+  it('refreshes a token issued before the verification and buys again once', async () => {
+    const refreshTokens = vi.fn(() => Promise.resolve('retry' as const));
+    let buys = 0;
+    const { fetch } = fakeGraphqlFetch({
+      FlashSaleDetail: verifiedOnly,
+      ServerTime: serverTime,
+      SeckillBuy: () => {
+        buys += 1;
+        if (buys === 1) return notVerified();
+        return {
+          data: {
+            seckillBuy: {
+              ticket: { __typename: 'SeckillTicket', id: 'dGlja2V0LTE=', status: 'QUEUED', failureReason: null, order: null },
+              userErrors: [],
+            },
+          },
+        };
+      },
+    });
+    renderWithProviders(<FlashSaleView eventId={ID} emailVerified />, {
+      fetch,
+      url: `/flash-sales/${ID}`,
+      path: '/flash-sales/:eventId',
+      refreshTokens,
+    });
+    fireEvent.click(await screen.findByRole('button', { name: 'Buy now' }));
+    expect(await screen.findByTestId('ticket-status')).toHaveTextContent('Queued');
+    expect(refreshTokens).toHaveBeenCalledTimes(1);
+    expect(buys).toBe(2);
   });
 });
 

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Result } from 'antd';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
@@ -8,10 +9,18 @@ import { useFlashSale } from '../hooks/use-flash-sale';
 import { useSeckillBuy } from '../hooks/use-seckill-buy';
 import { FlashSaleDetail } from './flash-sale-detail';
 
-export function FlashSaleView({ eventId }: { eventId: string }) {
+export interface FlashSaleViewProps {
+  eventId: string;
+  /** What a sale for verified accounts only shows a shopper who is not (composed by the route). */
+  verification?: ReactNode;
+  /** The signed-in shopper's email is verified (as the server says now, not the access token). */
+  emailVerified?: boolean;
+}
+
+export function FlashSaleView({ eventId, verification = null, emailVerified = false }: FlashSaleViewProps) {
   const { event, fetching, error } = useFlashSale(eventId);
   const { now } = useServerClock();
-  const { buy, buying, ticket, errors } = useSeckillBuy(eventId);
+  const { buy, buying, ticket, errors } = useSeckillBuy(eventId, { emailVerified });
   const { signedIn } = useSession();
   const navigate = useNavigate();
   const location = useLocation();
@@ -22,7 +31,15 @@ export function FlashSaleView({ eventId }: { eventId: string }) {
   return (
     <QueryState loadingLabel="Loading flash sale" fetching={fetching} error={error}>
       {event ? (
-        <FlashSaleDetail event={event} now={now} onBuy={onBuy} buying={buying} errors={errors} ticket={ticket} />
+        <FlashSaleDetail
+          event={event}
+          now={now}
+          onBuy={onBuy}
+          buying={buying}
+          errors={errors}
+          ticket={ticket}
+          verification={verification}
+        />
       ) : (
         <Result
           status="404"

@@ -3,6 +3,7 @@ import { useMutation, useQuery, useSubscription } from 'urql';
 import type { SeckillTicketProgressFragment } from '@/gql/graphql';
 import { useFallbackPoll } from '@/hooks/use-fallback-poll';
 import { BUSY_CODE, busyRetryMessage, describeError, messageForCode, normalizeError } from '@/lib/errors';
+import { useSession } from '@/lib/session-context';
 import { SeckillBuyMutation } from '../api/mutations';
 import { SeckillTicketQuery, SeckillTicketUpdatedSubscription } from '../api/queries';
 import { isFinalTicket } from '../utils/sale-state';
@@ -23,9 +24,15 @@ export interface BuyError {
  * While Redis or the database is down the API answers SERVICE_UNAVAILABLE with `retryAfter`:
  * the shopper sees "Busy, retrying in N s" counting down, and the buy is sent again when it
  * reaches 0 (up to MAX_BUSY_RETRIES times per click; a click during the countdown buys at once).
+ *
+ * A sale for verified accounts only reads the access token's claim, which says what was true
+ * when the token was issued. When the buy answers EMAIL_NOT_VERIFIED although the server says the
+ * email is verified now (`emailVerified`: verified in another browser), the tokens are refreshed
+ * and the buy sent once more.
  */
-export function useSeckillBuy(eventId: string) {
+export function useSeckillBuy(eventId: string, { emailVerified = false }: { emailVerified?: boolean } = {}) {
   const [{ fetching: buying }, seckillBuy] = useMutation(SeckillBuyMutation);
+  const { refreshTokens } = useSession();
   const [queued, setQueued] = useState<SeckillTicketProgressFragment | null>(null);
   const [errors, setErrors] = useState<BuyError[]>([]);
   const ticketId = queued?.id ?? '';
@@ -57,7 +64,11 @@ export function useSeckillBuy(eventId: string) {
   const attempt = useCallback(async () => {
     setErrors([]);
     setRetryIn(null);
-    const result = await seckillBuy({ eventId });
+    let result = await seckillBuy({ eventId });
+    const stale = result.data?.seckillBuy.userErrors.some((error) => error.code === 'EMAIL_NOT_VERIFIED');
+    if (stale && emailVerified && (await refreshTokens()) === 'retry') {
+      result = await seckillBuy({ eventId });
+    }
     if (result.error) {
       const error = normalizeError(result.error);
       if (error.code === BUSY_CODE && retries.current < MAX_BUSY_RETRIES) {
@@ -73,7 +84,7 @@ export function useSeckillBuy(eventId: string) {
     const userErrors = payload?.userErrors ?? [];
     setErrors(userErrors.map((error) => ({ code: error.code, message: messageForCode(error.code, error.message) })));
     if (payload?.ticket) setQueued(payload.ticket);
-  }, [eventId, seckillBuy]);
+  }, [eventId, seckillBuy, emailVerified, refreshTokens]);
 
   // The countdown: one tick a second, the buy sent again when it runs out.
   useEffect(() => {

@@ -112,6 +112,7 @@ export const AdminFlashSaleFieldsFragment = graphql(`
 export const FlashSaleFormFieldsFragment = graphql(`
   fragment FlashSaleFormFields on SeckillEvent {
     ...AdminFlashSaleFields
+    requiresVerifiedAccount
     product {
       stock
     }

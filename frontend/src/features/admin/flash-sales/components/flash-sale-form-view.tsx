@@ -56,6 +56,7 @@ export function FlashSaleFormView({ id = null }: { id?: string | null }) {
               startsAt: event.startsAt,
               endsAt: event.endsAt,
               perUserLimit: event.perUserLimit,
+              requiresVerifiedAccount: event.requiresVerifiedAccount,
             },
             event.product,
           )

@@ -9,6 +9,7 @@ const sale: FlashSaleFormValues = {
   startsAt: '2030-01-01T10:00:00.000Z',
   endsAt: '2030-01-01T11:00:00.000Z',
   perUserLimit: 1,
+  requiresVerifiedAccount: false,
 };
 const products = [{ id: 'UHJvZHVjdDox', name: 'Phone', stock: 250 }];
 
@@ -85,6 +86,18 @@ describe('FlashSaleForm', () => {
     renderForm({ failure: 'Your account is not allowed to do that.' });
 
     expect(screen.getByRole('alert')).toHaveTextContent('Your account is not allowed to do that.');
+  });
+
+  it('asks for verified accounts only when the box is ticked, and shows the saved choice', async () => {
+    const { onSubmit, unmount } = renderForm();
+
+    fireEvent.click(screen.getByRole('checkbox', { name: 'Verified accounts only' }));
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() => expect(onSubmit).toHaveBeenCalledWith({ ...sale, requiresVerifiedAccount: true }));
+    unmount();
+    renderForm({ initial: { ...sale, requiresVerifiedAccount: true } });
+    expect(screen.getByRole('checkbox', { name: 'Verified accounts only' })).toBeChecked();
   });
 
   it('keeps the product fixed when editing', () => {

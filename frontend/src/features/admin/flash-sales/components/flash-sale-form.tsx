@@ -1,5 +1,5 @@
 import { useEffect } from 'react';
-import { Button, Card, DatePicker, Form, Input, InputNumber, Select, Space } from 'antd';
+import { Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { FormErrors } from '@/components/form-errors';
 import type { UserErrorLike } from '@/lib/errors';
@@ -14,6 +14,8 @@ export interface FlashSaleFormValues {
   startsAt: string;
   endsAt: string;
   perUserLimit: number;
+  /** Only shoppers with a verified email address may buy. */
+  requiresVerifiedAccount: boolean;
 }
 
 export interface ProductOption {
@@ -46,6 +48,7 @@ interface Fields {
   startsAt?: Dayjs | null;
   endsAt?: Dayjs | null;
   perUserLimit?: number | null;
+  requiresVerifiedAccount?: boolean;
 }
 
 const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
@@ -60,13 +63,14 @@ function defaults(initial?: FlashSaleFormValues): Fields {
       startsAt: dayjs(initial.startsAt),
       endsAt: dayjs(initial.endsAt),
       perUserLimit: initial.perUserLimit,
+      requiresVerifiedAccount: initial.requiresVerifiedAccount,
     };
   }
   const start = dayjs().startOf('minute');
-  return { startsAt: start, endsAt: start.add(1, 'hour'), perUserLimit: 1 };
+  return { startsAt: start, endsAt: start.add(1, 'hour'), perUserLimit: 1, requiresVerifiedAccount: false };
 }
 
-/** Create or edit a flash sale: product, price, stock, window and per-shopper limit. */
+/** Create or edit a flash sale: product, price, stock, window, per-shopper limit and who may buy. */
 export function FlashSaleForm({
   mode,
   initial,
@@ -92,7 +96,7 @@ export function FlashSaleForm({
   }, [form, userErrors]);
 
   const submit = (fields: Fields) => {
-    const { productId, price, totalStock, startsAt, endsAt, perUserLimit } = fields;
+    const { productId, price, totalStock, startsAt, endsAt, perUserLimit, requiresVerifiedAccount } = fields;
     if (!productId || !price || totalStock == null || !startsAt || !endsAt) return; // guarded by the rules
     onSubmit({
       productId,
@@ -101,6 +105,7 @@ export function FlashSaleForm({
       startsAt: startsAt.toISOString(),
       endsAt: endsAt.toISOString(),
       perUserLimit: perUserLimit ?? 1,
+      requiresVerifiedAccount: requiresVerifiedAccount ?? false,
     });
   };
 
@@ -184,6 +189,13 @@ export function FlashSaleForm({
           rules={[{ required: true, message: 'Enter how many units one shopper may buy' }]}
         >
           <InputNumber min={1} max={1000} precision={0} style={{ width: 200 }} />
+        </Form.Item>
+        <Form.Item
+          name="requiresVerifiedAccount"
+          valuePropName="checked"
+          extra="Shoppers whose email address is not verified are asked to verify it before they can buy. Keeps throw-away accounts from multiplying the per-shopper limit."
+        >
+          <Checkbox>Verified accounts only</Checkbox>
         </Form.Item>
         <Space>
           <Button type="primary" htmlType="submit" loading={submitting}>

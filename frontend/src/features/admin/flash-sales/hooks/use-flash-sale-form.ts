@@ -56,6 +56,7 @@ export function useFlashSaleForm(id: string | null) {
               startsAt: values.startsAt,
               endsAt: values.endsAt,
               perUserLimit: values.perUserLimit,
+              requiresVerifiedAccount: values.requiresVerifiedAccount,
             },
           }).then((r) => ({ error: r.error, payload: r.data?.seckillEventUpdate }));
     const next: SaveOutcome = {

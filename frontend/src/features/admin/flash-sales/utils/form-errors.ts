@@ -1,6 +1,14 @@
 import type { UserErrorLike } from '@/lib/errors';
 
-export const flashSaleFields = ['productId', 'price', 'totalStock', 'startsAt', 'endsAt', 'perUserLimit'] as const;
+export const flashSaleFields = [
+  'productId',
+  'price',
+  'totalStock',
+  'startsAt',
+  'endsAt',
+  'perUserLimit',
+  'requiresVerifiedAccount',
+] as const;
 export type FlashSaleField = (typeof flashSaleFields)[number];
 
 export interface SplitErrors {

@@ -17,6 +17,7 @@ export const AdminUsersQuery = graphql(`
           email
           role
           isActive
+          emailVerified
           createdAt
         }
       }

@@ -9,11 +9,28 @@ const user = (overrides: Partial<UserRow>): UserRow => ({
   email: 'ann@example.com',
   role: 'CUSTOMER',
   isActive: true,
+  emailVerified: true,
   createdAt: '2026-11-01T10:00:00Z',
   ...overrides,
 });
 
 describe('UsersTable', () => {
+  it('shows whether each email is verified', () => {
+    renderWithProviders(
+      <UsersTable
+        users={[user({}), user({ id: 'VXNlcjoz', email: 'bob@example.com', emailVerified: false })]}
+        viewerId={null}
+        onChangeRole={vi.fn()}
+        onSetActive={vi.fn()}
+      />,
+    );
+
+    const [, ann, bob] = screen.getAllByRole('row');
+    expect(within(ann ?? document.body).getByText('Verified')).toBeInTheDocument();
+    expect(within(bob ?? document.body).getByText('Not verified')).toBeInTheDocument();
+    expect(screen.getByRole('columnheader', { name: 'Email verified' })).toBeInTheDocument();
+  });
+
   it('changes role and deactivates only after confirmation', async () => {
     const onChangeRole = vi.fn();
     const onSetActive = vi.fn();

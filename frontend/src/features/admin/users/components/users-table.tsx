@@ -37,6 +37,12 @@ export function UsersTable({ users, viewerId, onChangeRole, onSetActive, busyId 
           key: 'state',
           render: (_, user) => (user.isActive ? <Tag color="green">Active</Tag> : <Tag color="red">Deactivated</Tag>),
         },
+        {
+          title: 'Email verified',
+          key: 'emailVerified',
+          render: (_, user) =>
+            user.emailVerified ? <Tag color="green">Verified</Tag> : <Tag color="orange">Not verified</Tag>,
+        },
         { title: 'Registered', key: 'createdAt', render: (_, user) => formatDateTime(user.createdAt) },
         {
           title: 'Actions',

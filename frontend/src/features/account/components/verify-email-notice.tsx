@@ -1,0 +1,40 @@
+import { Alert, Button, Flex, Typography } from 'antd';
+
+export interface VerifyEmailNoticeProps {
+  /** What the shopper should do, e.g. "Verify your email to take part". */
+  title: string;
+  email: string;
+  onResend: () => void;
+  sending?: boolean;
+  /** The outcome of the last "send again". */
+  notice?: { ok: boolean; message: string } | null;
+}
+
+/** Asks the shopper to open the verification link, with a button that mails a new one. */
+export function VerifyEmailNotice({ title, email, onResend, sending = false, notice = null }: VerifyEmailNoticeProps) {
+  return (
+    <Alert
+      // A request, not an error: the page's own alerts (form errors) stay the only role="alert".
+      role="region"
+      aria-label={title}
+      type="warning"
+      showIcon
+      title={title}
+      description={
+        <Flex vertical gap={8} align="start">
+          <Typography.Text>
+            Open the link we sent to <Typography.Text strong>{email}</Typography.Text> to verify your email address.
+          </Typography.Text>
+          <Button size="small" onClick={onResend} loading={sending}>
+            Send the link again
+          </Button>
+          {notice && (
+            <Typography.Text type={notice.ok ? 'success' : 'danger'} role="status">
+              {notice.message}
+            </Typography.Text>
+          )}
+        </Flex>
+      }
+    />
+  );
+}
