@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Awaitable
 from typing import Any
 
 import pytest
@@ -38,16 +39,21 @@ def tune(runtime: Runtime, **changes: Any) -> None:
     runtime.settings = runtime.settings.model_copy(update=changes)
 
 
-async def outcome(runtime: Runtime, *, password: str, ip: str | None, email: str = OWNER) -> str:
-    """OK, INVALID_CREDENTIALS or RATE_LIMITED:<retryAfter>."""
+async def answered(call: Awaitable[object]) -> str:
+    """OK, the first userError's code, or RATE_LIMITED:<retryAfter>."""
     try:
-        await accounts.login(runtime, email=email, password=password, ip=ip)
+        await call
     except DomainFailure as failure:
         return failure.errors[0].code.value
     except ApiError as error:
         assert error.code is TopLevelCode.RATE_LIMITED
         return f"RATE_LIMITED:{error.extensions['retryAfter']}"
     return "OK"
+
+
+async def outcome(runtime: Runtime, *, password: str, ip: str | None, email: str = OWNER) -> str:
+    """OK, INVALID_CREDENTIALS or RATE_LIMITED:<retryAfter>."""
+    return await answered(accounts.login(runtime, email=email, password=password, ip=ip))
 
 
 @pytest.fixture
@@ -181,14 +187,7 @@ async def test_wrong_old_passwords_are_limited_like_sign_ins(runtime: Runtime, o
 
 # --- sign-up --------------------------------------------------------------------------------
 async def register(runtime: Runtime, email: str, ip: str) -> str:
-    try:
-        await accounts.register(runtime, email=email, password=TEST_PASSWORD, ip=ip)
-    except DomainFailure as failure:
-        return failure.errors[0].code.value
-    except ApiError as error:
-        assert error.code is TopLevelCode.RATE_LIMITED
-        return f"RATE_LIMITED:{error.extensions['retryAfter']}"
-    return "OK"
+    return await answered(accounts.register(runtime, email=email, password=TEST_PASSWORD, ip=ip))
 
 
 async def test_a_burst_of_sign_ups_from_one_address_is_throttled_without_hashing(
