@@ -107,15 +107,20 @@ async def test_a_backend_that_cannot_deliver_raises_mail_not_sent(
         await send_mail(runtime, Message(to="ada@example.com", subject="x", text="y"))
 
 
+# Production with the sandbox payment provider allowed (a staging stack): only the mail settings
+# are under test.
+PRODUCTION = {"env": "production", "allow_sandbox_payments": True}
+
+
 def test_smtp_needs_a_host_and_production_verification_needs_smtp(settings: Settings) -> None:
     with pytest.raises(ValueError, match="SMTP_HOST"):
         Settings(**{**settings.model_dump(), "mail_backend": "smtp", "smtp_host": ""})
     with pytest.raises(ValueError, match="EMAIL_VERIFICATION in production"):
-        Settings(**{**settings.model_dump(), "env": "production", "email_verification": True})
+        Settings(**{**settings.model_dump(), **PRODUCTION, "email_verification": True})
     Settings(
         **{
             **settings.model_dump(),
-            "env": "production",
+            **PRODUCTION,
             "email_verification": True,
             "mail_backend": "smtp",
             "smtp_host": "mail.example.com",
