@@ -15,9 +15,10 @@ from arq.constants import in_progress_key_prefix
 from arq.typing import WorkerCoroutine
 from arq.utils import timestamp_ms
 from arq.worker import Function, func
+from opentelemetry.trace import SpanKind
 
 from flashmart.accounts import jobs as account_jobs
-from flashmart.core import system
+from flashmart.core import system, tracing
 from flashmart.core.db import close_db, init_db_for
 from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
@@ -57,8 +58,13 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
 
     @functools.wraps(inner)
     async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        # The queuing side's trace (core/tracing.py), whether or not this process traces.
+        parent = kwargs.pop(tracing.JOB_TRACEPARENT, None) if kwargs else None
         try:
-            return await inner(ctx, *args, **kwargs)
+            if tracing.tracer is None:
+                return await inner(ctx, *args, **kwargs)
+            with _job_span(spec.name, ctx, parent):
+                return await inner(ctx, *args, **kwargs)
         except Exception as exc:
             if not is_outage(exc):
                 raise
@@ -74,6 +80,22 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
     tries = max(spec.max_tries or 0, OUTAGE_MAX_TRIES)
     return func(run, name=spec.name, timeout=spec.timeout_s, keep_result=spec.keep_result_s,
                 keep_result_forever=spec.keep_result_forever, max_tries=tries)  # fmt: skip
+
+
+def _job_span(name: str, ctx: dict[str, Any], traceparent: str | None) -> Any:
+    """A consumer span for one run of a job, child of the span that queued it."""
+    attributes: dict[str, str | int] = {
+        "messaging.system": "arq",
+        "messaging.operation.type": "process",
+        "messaging.message.id": str(ctx.get("job_id")),
+        "flashmart.job.try": ctx.get("job_try") or 1,
+    }
+    return tracing.span(
+        f"job {name}",
+        kind=SpanKind.CONSUMER,
+        attributes=attributes,
+        parent=tracing.parent_from_traceparent(traceparent),
+    )
 
 
 FUNCTIONS: list[WorkerCoroutine | Function] = [
@@ -99,6 +121,7 @@ def worker_options(
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         configure_logging(settings.log_level, json_lines=settings.log_json)
+        tracing.setup("flashmart-worker")  # on only when OTEL_* variables ask (core/tracing.py)
         apply_queue_timeouts(ctx["redis"], settings)  # arq's own pool: no command timeout else
         async with contextlib.AsyncExitStack() as stack:  # closes what opened if a step fails
             if manage_database:

@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
+from flashmart.core import tracing
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders.models import Order
@@ -147,7 +148,17 @@ async def persist_batch(
     them, or an order number collided) rolls the whole batch back; each entry is then written
     as a batch of one, which is idempotent, so nothing is lost or written twice."""
     try:
-        done = await write(runtime, event_id, entries)
+        if tracing.tracer is None:
+            done = await write(runtime, event_id, entries)
+        else:  # the transaction (asyncpg's instrumentation adds its statements on PostgreSQL)
+            done = await tracing.in_span(
+                "seckill.persist.transaction",
+                write(runtime, event_id, entries),
+                attributes={
+                    "flashmart.seckill.event_id": event_id,
+                    "flashmart.batch": len(entries),
+                },
+            )
     except (IntegrityError, NoRoom) as refused:
         logger.info(
             "batch of %d reservations of sale %d %s", len(entries), event_id,
@@ -159,7 +170,17 @@ async def persist_batch(
                 runtime, event_id=event_id, entries=[entry], own_ticket=own_ticket
             )
         return outcomes
-    await settle(runtime, event_id, done, own_ticket=own_ticket)
+    if tracing.tracer is None:
+        await settle(runtime, event_id, done, own_ticket=own_ticket)
+    else:  # the Redis side, with the announcements that tell the shoppers
+        await tracing.in_span(
+            "seckill.persist.settle",
+            settle(runtime, event_id, done, own_ticket=own_ticket),
+            attributes={
+                "flashmart.announced": len(done.announce),
+                "flashmart.orders": len(done.orders),
+            },
+        )
     return done.outcomes
 
 

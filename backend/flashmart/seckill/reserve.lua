@@ -13,7 +13,8 @@
 -- KEYS[10] job     string arq job key          (only when ARGV[8] == "1")
 --
 -- ARGV: 1 user id, 2 quantity, 3 ticket id, 4 user rate/s, 5 user burst, 6 ip rate/s,
---       7 ip burst, 8 enqueue "1"/"0", 9 job function, 10 job ttl ms, 11 event id
+--       7 ip burst, 8 enqueue "1"/"0", 9 job function, 10 job ttl ms, 11 event id,
+--       12 (optional, tracing on) the job's W3C traceparent keyword argument
 --
 -- Returns {code, number}: OK remaining | RATE_LIMITED retry-ms | NOT_WARM 0 |
 -- NOT_STARTED ms-to-start | ENDED 0 | SOLD_OUT remaining | ALREADY_PURCHASED 0 |
@@ -95,7 +96,7 @@ if ARGV[8] == '1' then
   local job = cjson.encode({
     t = cjson.null, f = ARGV[9],
     a = {tonumber(ARGV[11]), ARGV[3], tonumber(user), qty, now_ms},
-    k = {}, et = now_ms,
+    k = ARGV[12] and {traceparent = ARGV[12]} or {}, et = now_ms,
   })
   redis.call('PSETEX', KEYS[10], tonumber(ARGV[10]), job)
   redis.call('ZADD', KEYS[9], now_ms, ARGV[3])

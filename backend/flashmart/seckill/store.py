@@ -190,10 +190,12 @@ class SaleStore:
         ip_burst: int,
         enqueue: bool,
         wait: tuple[int, int] | None = None,
+        traceparent: str | None = None,
     ) -> ReserveResult:
         """reserve.lua: rate limits, window, per-user limit, stock, ledger and (with
         `enqueue`) the persist job, in one call. `wait` (replicas, timeout ms): follow it
-        with WAIT on the same connection (core/durability.py)."""
+        with WAIT on the same connection (core/durability.py). `traceparent` (tracing on):
+        the job's `traceparent` keyword argument (core/tracing.py)."""
         keys = self.keys
         script_keys = [
             *self._event_keys(event_id),
@@ -207,6 +209,8 @@ class SaleStore:
             user_id, quantity, ticket_id, repr(user_rate), user_burst, repr(ip_rate), ip_burst,
             "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
         ]  # fmt: skip
+        if traceparent is not None and enqueue:
+            args.append(traceparent)
         redis = self.redis
         if wait is not None:
             return await self._reserve_and_wait(script_keys, args, wait)
