@@ -63,7 +63,7 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
         try:
             if tracing.tracer is None:
                 return await inner(ctx, *args, **kwargs)
-            with _job_span(spec.name, ctx, parent):
+            with _job_span(f"job {spec.name}", ctx, parent):
                 return await inner(ctx, *args, **kwargs)
         except Exception as exc:
             if not is_outage(exc):
@@ -91,11 +91,24 @@ def _job_span(name: str, ctx: dict[str, Any], traceparent: str | None) -> Any:
         "flashmart.job.try": ctx.get("job_try") or 1,
     }
     return tracing.span(
-        f"job {name}",
+        name,
         kind=SpanKind.CONSUMER,
         attributes=attributes,
         parent=tracing.parent_from_traceparent(traceparent),
     )
+
+
+def traced_cron(job: WorkerCoroutine) -> WorkerCoroutine:
+    """`job` in a span of its own while tracing is on (its statements are then one trace)."""
+
+    @functools.wraps(job)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        if tracing.tracer is None:
+            return await job(ctx, *args, **kwargs)
+        with _job_span(f"cron {job.__qualname__}", ctx, None):
+            return await job(ctx, *args, **kwargs)
+
+    return run
 
 
 FUNCTIONS: list[WorkerCoroutine | Function] = [
@@ -140,26 +153,26 @@ def worker_options(
 
     crons = [
         cron(
-            order_jobs.expire_overdue_orders,
+            traced_cron(order_jobs.expire_overdue_orders),
             second=set(range(0, 60, settings.order_sweep_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
-        cron(payment_jobs.reconcile_payments, second={45}, unique=True),
+        cron(traced_cron(payment_jobs.reconcile_payments), second={45}, unique=True),
         cron(
-            account_jobs.sync_token_stamps,
+            traced_cron(account_jobs.sync_token_stamps),
             second=set(range(0, 60, settings.token_stamp_sync_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
         cron(
-            seckill_jobs.warm_upcoming_events,
+            traced_cron(seckill_jobs.warm_upcoming_events),
             second=set(range(0, 60, settings.seckill_warmup_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
         cron(
-            seckill_jobs.reconcile_reservations,
+            traced_cron(seckill_jobs.reconcile_reservations),
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
             unique=True,
         ),

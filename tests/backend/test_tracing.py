@@ -182,6 +182,20 @@ async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
     assert response.headers["traceparent"].startswith(f"00-{trace_id}-")
 
 
+async def test_the_workers_cron_runs_are_traced(
+    runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    async with running_worker(runtime):
+
+        async def warmed() -> bool:
+            names = [s.name for s in spans.get_finished_spans()]
+            return "cron warm_upcoming_events" in names
+
+        await eventually(warmed)
+    cron = _one(spans.get_finished_spans(), "cron warm_upcoming_events")
+    assert cron.kind is SpanKind.CONSUMER and cron.parent is None  # a trace of its own
+
+
 async def test_a_declined_lane_request_is_traced_once_by_the_stack(
     app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
 ) -> None:
