@@ -232,6 +232,28 @@ async def test_with_tracing_off_nothing_is_installed_and_nothing_carried(
     await _persisted(runtime, ticket_id)
 
 
+async def test_flashmart_serve_traces_when_the_environment_asks(
+    api_processes: Any, tmp_path: Path
+) -> None:
+    """A real `flashmart serve` process: spans of its requests reach the configured exporter
+    (the console's here), and responses name their span."""
+    async with (
+        api_processes(1, OTEL_TRACES_EXPORTER="console", OTEL_BSP_SCHEDULE_DELAY="50") as [url],
+        httpx.AsyncClient() as http,
+    ):
+        response = await http.get(f"{url}/healthz", headers={"traceparent": INCOMING})
+        assert response.headers["traceparent"].startswith(f"00-{TRACE_ID}-")
+        log = tmp_path / "api-0.log"
+
+        async def exported() -> bool:
+            return '"name": "GET /healthz"' in log.read_text()
+
+        await eventually(exported)
+    text = log.read_text()
+    assert f'"trace_id": "0x{TRACE_ID}"' in text
+    assert '"service.name": "flashmart-api"' in text
+
+
 def test_log_lines_carry_the_current_span_ids(spans: InMemorySpanExporter) -> None:
     record = logging.makeLogRecord({"name": "flashmart.test", "msg": "hello", "levelno": 20})
     assert "trace_id" not in json.loads(JsonFormatter().format(record))
