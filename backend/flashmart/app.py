@@ -145,8 +145,9 @@ class FlashMartApp(Starlette):
     `MAX_BODY_BYTES` is first offered to `BuyLane.answer`, which answers a qualifying
     `seckillBuy` with what the stack would add: the request id (log context and
     `x-request-id`), the CORS headers (Starlette's own `CORSMiddleware.send`), the security
-    headers (their precomputed list) and the request metric. Anything the lane does not answer
-    goes through the whole stack, body replayed.
+    headers (their precomputed list) and the request metric; with tracing on, its own server
+    span (`_traced_answer`). Anything the lane does not answer goes through the whole stack,
+    body replayed.
 
     Every other HTTP response gets the security headers here too (`SecurityHeaders.wrap`),
     outside the whole stack: Starlette's outermost error handler's 500s included.
