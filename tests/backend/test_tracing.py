@@ -159,6 +159,19 @@ async def test_a_buy_is_one_trace_from_the_lane_through_the_worker_to_the_databa
     assert response.headers["traceparent"] == f"00-{TRACE_ID}-{_span_id(server):016x}-01"
 
 
+async def test_a_job_the_api_queues_itself_carries_the_trace_too(
+    app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    app = app_factory(seckill_enqueue_in_script=False)  # the queue on another Redis
+    _, ticket_id = await _buy(app, runtime, traceparent=INCOMING)
+    raw = await runtime.redis.get(runtime.keys.arq_job(ticket_id))
+    assert json.loads(raw)["k"]["traceparent"].startswith(f"00-{TRACE_ID}-")
+    await _persisted(runtime, ticket_id)
+    found = _in_trace(spans.get_finished_spans(), TRACE_ID)
+    reserve = _one(found, "seckill.reserve")
+    assert _parent_of(_one(found, "job persist_reservation")) == _span_id(reserve)
+
+
 async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
     app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
 ) -> None:

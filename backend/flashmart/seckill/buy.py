@@ -12,8 +12,6 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from opentelemetry.trace import SpanKind
-
 from flashmart.core import tracing
 from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
 from flashmart.core.runtime import Runtime
@@ -51,13 +49,7 @@ async def buy(
         )
     ticket_id = uuid.uuid4().hex
     enqueue = settings.seckill_enqueue_in_script
-    parent: str | None = None  # the reserve span's traceparent, for the persist job
-    if tracing.tracer is None:
-        result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
-    else:
-        result, parent = await _traced_reserve(
-            runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue
-        )
+    result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
     if result.replicated >= 0 and result.code is ReserveCode.OK:
         _check_replicated(runtime, result)
     if result.code is ReserveCode.RATE_LIMITED:
@@ -67,7 +59,9 @@ async def buy(
         raise fail(code, message, "eventId")
     if not enqueue:
         # The reconciler persists the reservation should this enqueue never happen.
-        traced: dict[str, Any] = {} if parent is None else {tracing.JOB_TRACEPARENT: parent}
+        traced: dict[str, Any] = {}
+        if result.traceparent is not None:  # tracing on (core/tracing.py)
+            traced[tracing.JOB_TRACEPARENT] = result.traceparent
         await runtime.queue.enqueue_job(
             PERSIST_JOB, event_id, ticket_id, user_id, quantity, int(time.time() * 1000),
             _job_id=ticket_id, **traced,
@@ -89,7 +83,6 @@ async def _reserve(
     ticket_id: str,
     client_ip: str,
     enqueue: bool,
-    traceparent: str | None = None,
 ) -> ReserveResult:
     s = runtime.settings
     plan = runtime.durability
@@ -105,32 +98,7 @@ async def _reserve(
         ip_burst=s.seckill_ip_burst,
         enqueue=enqueue,
         wait=plan.wait if plan is not None else None,
-        traceparent=traceparent,
     )
-
-
-async def _traced_reserve(
-    runtime: Runtime,
-    user_id: int,
-    event_id: int,
-    quantity: int,
-    ticket_id: str,
-    client_ip: str,
-    enqueue: bool,
-) -> tuple[ReserveResult, str | None]:
-    """`_reserve` in a client span (the multiplexed connection is no redis-py client, so no
-    instrumentation sees it); the persist job carries the span's traceparent."""
-    attributes: dict[str, str | int] = {
-        "db.system.name": "redis", "db.operation.name": "EVALSHA", "flashmart.script": "reserve",
-        "flashmart.seckill.event_id": event_id, "flashmart.seckill.ticket_id": ticket_id,
-    }  # fmt: skip
-    with tracing.span("seckill.reserve", kind=SpanKind.CLIENT, attributes=attributes) as span:
-        parent = tracing.traceparent(span)
-        result = await _reserve(
-            runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue, parent
-        )
-        span.set_attribute("flashmart.seckill.reserve_code", result.code.value)
-    return result, parent
 
 
 def _check_replicated(runtime: Runtime, result: ReserveResult) -> None:

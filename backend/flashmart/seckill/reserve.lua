@@ -13,8 +13,7 @@
 -- KEYS[10] job     string arq job key          (only when ARGV[8] == "1")
 --
 -- ARGV: 1 user id, 2 quantity, 3 ticket id, 4 user rate/s, 5 user burst, 6 ip rate/s,
---       7 ip burst, 8 enqueue "1"/"0", 9 job function, 10 job ttl ms, 11 event id,
---       12 (optional, tracing on) the job's W3C traceparent keyword argument
+--       7 ip burst, 8 enqueue "1"/"0", 9 job function, 10 job ttl ms, 11 event id
 --
 -- Returns {code, number}: OK remaining | RATE_LIMITED retry-ms | NOT_WARM 0 |
 -- NOT_STARTED ms-to-start | ENDED 0 | SOLD_OUT remaining | ALREADY_PURCHASED 0 |
@@ -92,11 +91,17 @@ if stock <= 0 then
   redis.call('HSET', KEYS[1], 'soldout', '1')
 end
 if ARGV[8] == '1' then
+  -- With tracing on, the last argument is the reserve span's W3C traceparent ('00-...'): the
+  -- job's keyword argument, so that the worker's span joins the shopper's trace.
+  local traceparent = ARGV[#ARGV]
+  if string.sub(traceparent, 1, 3) ~= '00-' then
+    traceparent = nil
+  end
   -- An arq job exactly as ArqRedis.enqueue_job writes it with FlashMart's JSON serializer.
   local job = cjson.encode({
     t = cjson.null, f = ARGV[9],
     a = {tonumber(ARGV[11]), ARGV[3], tonumber(user), qty, now_ms},
-    k = ARGV[12] and {traceparent = ARGV[12]} or {}, et = now_ms,
+    k = traceparent and {traceparent = traceparent} or {}, et = now_ms,
   })
   redis.call('PSETEX', KEYS[10], tonumber(ARGV[10]), job)
   redis.call('ZADD', KEYS[9], now_ms, ARGV[3])
