@@ -54,17 +54,12 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
     database is away: any other exception fails a job for good (PITFALLS, "arq"), and a
     reservation's persist job must not. Jobs are idempotent, so running one again is safe."""
     spec = func(job)
-    inner = spec.coroutine
+    inner = traced_job(spec.coroutine, f"job {spec.name}")
 
     @functools.wraps(inner)
     async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
-        # The queuing side's trace (core/tracing.py), whether or not this process traces.
-        parent = kwargs.pop(tracing.JOB_TRACEPARENT, None) if kwargs else None
         try:
-            if tracing.tracer is None:
-                return await inner(ctx, *args, **kwargs)
-            with _job_span(f"job {spec.name}", ctx, parent):
-                return await inner(ctx, *args, **kwargs)
+            return await inner(ctx, *args, **kwargs)
         except Exception as exc:
             if not is_outage(exc):
                 raise
@@ -82,31 +77,28 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
                 keep_result_forever=spec.keep_result_forever, max_tries=tries)  # fmt: skip
 
 
-def _job_span(name: str, ctx: dict[str, Any], traceparent: str | None) -> Any:
-    """A consumer span for one run of a job, child of the span that queued it."""
-    attributes: dict[str, str | int] = {
-        "messaging.system": "arq",
-        "messaging.operation.type": "process",
-        "messaging.message.id": str(ctx.get("job_id")),
-        "flashmart.job.try": ctx.get("job_try") or 1,
-    }
-    return tracing.span(
-        name,
-        kind=SpanKind.CONSUMER,
-        attributes=attributes,
-        parent=tracing.parent_from_traceparent(traceparent),
-    )
+def traced_job(inner: WorkerCoroutine, span_name: str) -> WorkerCoroutine:
+    """`inner` that takes the queuing side's trace from its `traceparent` keyword argument
+    (core/tracing.py; dropped whether or not this process traces) and, while tracing is on,
+    runs in a consumer span of that trace (without one: a trace of its own)."""
 
-
-def traced_cron(job: WorkerCoroutine) -> WorkerCoroutine:
-    """`job` in a span of its own while tracing is on (its statements are then one trace)."""
-
-    @functools.wraps(job)
+    @functools.wraps(inner)
     async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        parent = kwargs.pop(tracing.JOB_TRACEPARENT, None) if kwargs else None
         if tracing.tracer is None:
-            return await job(ctx, *args, **kwargs)
-        with _job_span(f"cron {job.__qualname__}", ctx, None):
-            return await job(ctx, *args, **kwargs)
+            return await inner(ctx, *args, **kwargs)
+        attributes: dict[str, str | int] = {
+            "messaging.system": "arq", "messaging.operation.type": "process",
+            "messaging.message.id": str(ctx.get("job_id")),
+            "flashmart.job.try": int(ctx.get("job_try") or 1),
+        }  # fmt: skip
+        with tracing.span(
+            span_name,
+            kind=SpanKind.CONSUMER,
+            attributes=attributes,
+            parent=tracing.parent_from_traceparent(parent),
+        ):
+            return await inner(ctx, *args, **kwargs)
 
     return run
 
@@ -153,26 +145,30 @@ def worker_options(
 
     crons = [
         cron(
-            traced_cron(order_jobs.expire_overdue_orders),
+            traced_job(order_jobs.expire_overdue_orders, "cron expire_overdue_orders"),
             second=set(range(0, 60, settings.order_sweep_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
-        cron(traced_cron(payment_jobs.reconcile_payments), second={45}, unique=True),
         cron(
-            traced_cron(account_jobs.sync_token_stamps),
+            traced_job(payment_jobs.reconcile_payments, "cron reconcile_payments"),
+            second={45},
+            unique=True,
+        ),
+        cron(
+            traced_job(account_jobs.sync_token_stamps, "cron sync_token_stamps"),
             second=set(range(0, 60, settings.token_stamp_sync_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
         cron(
-            traced_cron(seckill_jobs.warm_upcoming_events),
+            traced_job(seckill_jobs.warm_upcoming_events, "cron warm_upcoming_events"),
             second=set(range(0, 60, settings.seckill_warmup_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
         cron(
-            traced_cron(seckill_jobs.reconcile_reservations),
+            traced_job(seckill_jobs.reconcile_reservations, "cron reconcile_reservations"),
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
             unique=True,
         ),

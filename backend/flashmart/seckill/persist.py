@@ -170,17 +170,7 @@ async def persist_batch(
                 runtime, event_id=event_id, entries=[entry], own_ticket=own_ticket
             )
         return outcomes
-    if tracing.tracer is None:
-        await settle(runtime, event_id, done, own_ticket=own_ticket)
-    else:  # the Redis side, with the announcements that tell the shoppers
-        await tracing.in_span(
-            "seckill.persist.settle",
-            settle(runtime, event_id, done, own_ticket=own_ticket),
-            attributes={
-                "flashmart.announced": len(done.announce),
-                "flashmart.orders": len(done.orders),
-            },
-        )
+    await settle(runtime, event_id, done, own_ticket=own_ticket)
     return done.outcomes
 
 
@@ -330,7 +320,14 @@ async def settle(
             # A batch's companions: their jobs would only answer ALREADY. A batch of one
             # leaves its job alone (the running one, or one that retries and answers so).
             sales.drop_settled_jobs_in(pipe, [t for t in done.states if t != own_ticket])
-        replies = await pipe.execute(raise_on_error=False)
+        if tracing.tracer is None:
+            replies = await pipe.execute(raise_on_error=False)
+        else:  # the round trip with the messages that tell the shoppers (core/tracing.py)
+            replies = await tracing.in_span(
+                "seckill.persist.settle",
+                pipe.execute(raise_on_error=False),
+                attributes={"flashmart.announced": len(done.announce)},
+            )
     for reply in replies[1:]:
         if isinstance(reply, Exception):
             raise reply
