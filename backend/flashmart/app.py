@@ -12,6 +12,8 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+from opentelemetry import trace
+from opentelemetry.trace import StatusCode
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -24,7 +26,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from flashmart import static
-from flashmart.core import metrics
+from flashmart.core import metrics, tracing
 from flashmart.core.db import close_db, init_db_for, ping_db
 from flashmart.core.gc_tuning import HeapKeeper, settle_heap
 from flashmart.core.logging import configure_logging, request_id_var
@@ -143,8 +145,9 @@ class FlashMartApp(Starlette):
     `MAX_BODY_BYTES` is first offered to `BuyLane.answer`, which answers a qualifying
     `seckillBuy` with what the stack would add: the request id (log context and
     `x-request-id`), the CORS headers (Starlette's own `CORSMiddleware.send`), the security
-    headers (their precomputed list) and the request metric. Anything the lane does not answer
-    goes through the whole stack, body replayed.
+    headers (their precomputed list) and the request metric; with tracing on, its own server
+    span (`_traced_answer`). Anything the lane does not answer goes through the whole stack,
+    body replayed.
 
     Every other HTTP response gets the security headers here too (`SecurityHeaders.wrap`),
     outside the whole stack: Starlette's outermost error handler's 500s included.
@@ -182,7 +185,10 @@ class FlashMartApp(Starlette):
 
         token = request_id_var.set(request_id)
         try:
-            answered = await lane.answer(scope, body, respond)
+            if tracing.tracer is None:
+                answered = await lane.answer(scope, body, respond)
+            else:
+                answered = await _traced_answer(lane, scope, body, respond, reply)
         finally:
             request_id_var.reset(token)
         if answered:
@@ -212,6 +218,52 @@ class FlashMartApp(Starlette):
             except RequestError:
                 return False
         return length is not None and length.isdigit() and int(length) <= self.max_body_bytes
+
+
+async def _traced_answer(
+    lane: BuyLane, scope: Scope, body: bytes, respond: Send, reply: _Reply
+) -> bool:
+    """`lane.answer` inside its own server span (the lane answers before the OpenTelemetry
+    middleware), child of the request's `traceparent`, which the response returns. A request
+    the lane hands on gets the middleware's span instead: the lane's is never ended, and the
+    SDK exports ended spans only."""
+    span = tracing.start_server_span("POST /graphql", scope)
+    value = tracing.traceparent(span)
+    if value is not None:
+        reply.extra = (*reply.extra, (b"traceparent", value.encode()))
+    try:
+        with trace.use_span(span, end_on_exit=False):  # records an exception, marks the error
+            answered = await lane.answer(scope, body, respond)
+    except BaseException:
+        span.end()
+        raise
+    if answered:
+        span.set_attributes({"http.response.status_code": reply.status, "flashmart.lane": "buy"})
+        if reply.status >= 500:
+            span.set_status(StatusCode.ERROR)
+        span.end()
+    return answered
+
+
+def _traced_stack(middleware: list[Middleware]) -> list[Middleware]:
+    """The OpenTelemetry ASGI middleware outermost (one server span per request, named by
+    its closed-set route), then the `traceparent` response header, then `middleware`."""
+    from opentelemetry.instrumentation.asgi import OpenTelemetryMiddleware
+
+    return [
+        Middleware(
+            OpenTelemetryMiddleware,
+            tracer_provider=tracing.provider,
+            default_span_details=_span_details,
+            exclude_spans=["receive", "send"],
+        ),
+        Middleware(tracing.ResponseTraceparent),
+        *middleware,
+    ]
+
+
+def _span_details(scope: Scope) -> tuple[str, dict[str, Any]]:
+    return f"{scope.get('method') or 'WEBSOCKET'} {_route_label(scope['path'])}", {}
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send) -> None:
@@ -283,6 +335,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
     """Build the app; `manage_database=False` when the caller already initialised Tortoise."""
     settings = settings or Settings()
     configure_logging(settings.log_level, json_lines=settings.log_json)
+    tracing.setup("flashmart-api")  # on only when OTEL_* variables ask (core/tracing.py)
     schema = build_schema(settings)
     graphql_app = GraphQLView(
         schema,
@@ -342,6 +395,8 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
         Middleware(CORSMiddleware, **cors),
     ]
+    if tracing.tracer is not None:
+        middleware = _traced_stack(middleware)
     app = FlashMartApp(routes=routes, middleware=middleware, lifespan=lifespan)
     app.security = SecurityHeaders(settings)  # on every HTTP response (security_headers.py)
 

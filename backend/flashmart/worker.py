@@ -15,9 +15,10 @@ from arq.constants import in_progress_key_prefix
 from arq.typing import WorkerCoroutine
 from arq.utils import timestamp_ms
 from arq.worker import Function, func
+from opentelemetry.trace import SpanKind
 
 from flashmart.accounts import jobs as account_jobs
-from flashmart.core import system
+from flashmart.core import system, tracing
 from flashmart.core.db import close_db, init_db_for
 from flashmart.core.gc_tuning import settle_heap
 from flashmart.core.keys import Keys
@@ -53,7 +54,7 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
     database is away: any other exception fails a job for good (PITFALLS, "arq"), and a
     reservation's persist job must not. Jobs are idempotent, so running one again is safe."""
     spec = func(job)
-    inner = spec.coroutine
+    inner = traced_job(spec.coroutine, f"job {spec.name}")
 
     @functools.wraps(inner)
     async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
@@ -74,6 +75,32 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
     tries = max(spec.max_tries or 0, OUTAGE_MAX_TRIES)
     return func(run, name=spec.name, timeout=spec.timeout_s, keep_result=spec.keep_result_s,
                 keep_result_forever=spec.keep_result_forever, max_tries=tries)  # fmt: skip
+
+
+def traced_job(inner: WorkerCoroutine, span_name: str) -> WorkerCoroutine:
+    """`inner` that takes the queuing side's trace from its `traceparent` keyword argument
+    (core/tracing.py; dropped whether or not this process traces) and, while tracing is on,
+    runs in a consumer span of that trace (without one: a trace of its own)."""
+
+    @functools.wraps(inner)
+    async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        parent = kwargs.pop(tracing.JOB_TRACEPARENT, None) if kwargs else None
+        if tracing.tracer is None:
+            return await inner(ctx, *args, **kwargs)
+        attributes: dict[str, str | int] = {
+            "messaging.system": "arq", "messaging.operation.type": "process",
+            "messaging.message.id": str(ctx.get("job_id")),
+            "flashmart.job.try": int(ctx.get("job_try") or 1),
+        }  # fmt: skip
+        with tracing.span(
+            span_name,
+            kind=SpanKind.CONSUMER,
+            attributes=attributes,
+            parent=tracing.parent_from_traceparent(parent),
+        ):
+            return await inner(ctx, *args, **kwargs)
+
+    return run
 
 
 FUNCTIONS: list[WorkerCoroutine | Function] = [
@@ -99,6 +126,7 @@ def worker_options(
 
     async def on_startup(ctx: dict[str, Any]) -> None:
         configure_logging(settings.log_level, json_lines=settings.log_json)
+        tracing.setup("flashmart-worker")  # on only when OTEL_* variables ask (core/tracing.py)
         apply_queue_timeouts(ctx["redis"], settings)  # arq's own pool: no command timeout else
         async with contextlib.AsyncExitStack() as stack:  # closes what opened if a step fails
             if manage_database:
@@ -117,26 +145,30 @@ def worker_options(
 
     crons = [
         cron(
-            order_jobs.expire_overdue_orders,
+            traced_job(order_jobs.expire_overdue_orders, "cron expire_overdue_orders"),
             second=set(range(0, 60, settings.order_sweep_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
-        cron(payment_jobs.reconcile_payments, second={45}, unique=True),
         cron(
-            account_jobs.sync_token_stamps,
+            traced_job(payment_jobs.reconcile_payments, "cron reconcile_payments"),
+            second={45},
+            unique=True,
+        ),
+        cron(
+            traced_job(account_jobs.sync_token_stamps, "cron sync_token_stamps"),
             second=set(range(0, 60, settings.token_stamp_sync_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
         cron(
-            seckill_jobs.warm_upcoming_events,
+            traced_job(seckill_jobs.warm_upcoming_events, "cron warm_upcoming_events"),
             second=set(range(0, 60, settings.seckill_warmup_interval_seconds)),
             run_at_startup=True,
             unique=True,
         ),
         cron(
-            seckill_jobs.reconcile_reservations,
+            traced_job(seckill_jobs.reconcile_reservations, "cron reconcile_reservations"),
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
             unique=True,
         ),

@@ -1,4 +1,5 @@
-"""Structured logs: one JSON object per line, with the request id when there is one."""
+"""Structured logs: one JSON object per line, with the request id when there is one and the
+trace and span ids when tracing is on and a span is current (core/tracing.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ import json
 import logging
 import sys
 from datetime import UTC, datetime
+
+from flashmart.core import tracing
 
 request_id_var: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "request_id", default=None
@@ -26,6 +29,10 @@ class JsonFormatter(logging.Formatter):
         request_id = request_id_var.get()
         if request_id:
             entry["request_id"] = request_id
+        if tracing.tracer is not None:
+            ids = tracing.log_ids()
+            if ids is not None:
+                entry["trace_id"], entry["span_id"] = ids
         for key, value in record.__dict__.items():
             if key not in self.RESERVED and not key.startswith("_"):
                 entry[key] = value

@@ -17,6 +17,7 @@ from strawberry.relay import Node
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext
 
+from flashmart.core import tracing
 from flashmart.core.settings import Environment, Settings
 from flashmart.graphql.accounts.mutations import AccountMutations
 from flashmart.graphql.accounts.queries import AccountQueries
@@ -37,6 +38,7 @@ from flashmart.graphql.seckill.queries import SeckillQueries
 from flashmart.graphql.subscriptions import Subscription
 from flashmart.graphql.system.mailbox import MailboxQueries
 from flashmart.graphql.system.schema import SystemMutations, SystemQueries
+from flashmart.graphql.tracing import GraphQLTracing
 
 
 def _query_type() -> type:
@@ -111,6 +113,8 @@ def build_schema(settings: Settings | None = None) -> FlashMartSchema:
         AuthenticationGate,
         OperationMetrics,
     ]
+    if tracing.provider is not None:  # operation, parse, validate and resolver spans
+        extensions.insert(0, GraphQLTracing)
     schema = FlashMartSchema(
         query=_query_type(), mutation=Mutation, subscription=Subscription, extensions=extensions
     )

@@ -10,7 +10,9 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
+from typing import Any
 
+from flashmart.core import tracing
 from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.errors import REFUSALS
@@ -69,9 +71,12 @@ async def buy(
         raise fail(code, message, "eventId")
     if not enqueue:
         # The reconciler persists the reservation should this enqueue never happen.
+        traced: dict[str, Any] = {}
+        if result.traceparent is not None:  # tracing on (core/tracing.py)
+            traced[tracing.JOB_TRACEPARENT] = result.traceparent
         await runtime.queue.enqueue_job(
             PERSIST_JOB, event_id, ticket_id, user_id, quantity, int(time.time() * 1000),
-            _job_id=ticket_id,
+            _job_id=ticket_id, **traced,
         )  # fmt: skip
     return TicketView(
         id=ticket_id,

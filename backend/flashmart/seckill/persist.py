@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
+from flashmart.core import tracing
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders.models import Order
@@ -147,7 +148,17 @@ async def persist_batch(
     them, or an order number collided) rolls the whole batch back; each entry is then written
     as a batch of one, which is idempotent, so nothing is lost or written twice."""
     try:
-        done = await write(runtime, event_id, entries)
+        if tracing.tracer is None:
+            done = await write(runtime, event_id, entries)
+        else:  # the transaction (asyncpg's instrumentation adds its statements on PostgreSQL)
+            done = await tracing.in_span(
+                "seckill.persist.transaction",
+                write(runtime, event_id, entries),
+                attributes={
+                    "flashmart.seckill.event_id": event_id,
+                    "flashmart.batch": len(entries),
+                },
+            )
     except (IntegrityError, NoRoom) as refused:
         logger.info(
             "batch of %d reservations of sale %d %s", len(entries), event_id,
@@ -309,7 +320,14 @@ async def settle(
             # A batch's companions: their jobs would only answer ALREADY. A batch of one
             # leaves its job alone (the running one, or one that retries and answers so).
             sales.drop_settled_jobs_in(pipe, [t for t in done.states if t != own_ticket])
-        replies = await pipe.execute(raise_on_error=False)
+        if tracing.tracer is None:
+            replies = await pipe.execute(raise_on_error=False)
+        else:  # the round trip with the messages that tell the shoppers (core/tracing.py)
+            replies = await tracing.in_span(
+                "seckill.persist.settle",
+                pipe.execute(raise_on_error=False),
+                attributes={"flashmart.announced": len(done.announce)},
+            )
     for reply in replies[1:]:
         if isinstance(reply, Exception):
             raise reply

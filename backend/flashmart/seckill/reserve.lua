@@ -95,11 +95,17 @@ if stock <= 0 then
   redis.call('HSET', KEYS[1], 'soldout', '1')
 end
 if ARGV[8] == '1' then
+  -- With tracing on, the last argument is the reserve span's W3C traceparent ('00-...'): the
+  -- job's keyword argument, so that the worker's span joins the shopper's trace.
+  local traceparent = ARGV[#ARGV]
+  if string.sub(traceparent, 1, 3) ~= '00-' then
+    traceparent = nil
+  end
   -- An arq job exactly as ArqRedis.enqueue_job writes it with FlashMart's JSON serializer.
   local job = cjson.encode({
     t = cjson.null, f = ARGV[9],
     a = {tonumber(ARGV[11]), ARGV[3], tonumber(user), qty, now_ms},
-    k = {}, et = now_ms,
+    k = traceparent and {traceparent = traceparent} or {}, et = now_ms,
   })
   redis.call('PSETEX', KEYS[10], tonumber(ARGV[10]), job)
   redis.call('ZADD', KEYS[9], now_ms, ARGV[3])

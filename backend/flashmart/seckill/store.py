@@ -6,6 +6,7 @@ one cluster slot. No database here.
 
 from __future__ import annotations
 
+import dataclasses
 import inspect
 import json
 import weakref
@@ -15,11 +16,13 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
+from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
 from redis.exceptions import NoScriptError
 
+from flashmart.core import tracing
 from flashmart.core.keys import Keys
 from flashmart.core.redis_mux import Multiplexer
 
@@ -53,6 +56,7 @@ class ReserveResult:
     code: ReserveCode
     value: int  # remaining units, retry-after ms, ms to start or units still allowed
     replicated: int = -1  # replicas that acknowledged the script's writes (-1: not asked)
+    traceparent: str | None = None  # tracing on: the reserve span's, for the persist job
 
 
 @dataclass(frozen=True)
@@ -211,6 +215,38 @@ class SaleStore:
             "1" if enqueue else "0", PERSIST_JOB, JOB_TTL_MS, event_id,
             "1" if email_verified else "0",
         ]  # fmt: skip
+        if tracing.tracer is not None:  # tracing on: the call in a span (core/tracing.py)
+            return await self._traced_reserve(event_id, ticket_id, enqueue, script_keys, args, wait)
+        return await self._call_reserve(script_keys, args, wait)
+
+    async def _traced_reserve(
+        self,
+        event_id: int,
+        ticket_id: str,
+        enqueue: bool,
+        script_keys: list[str],
+        args: list[str | int],
+        wait: tuple[int, int] | None,
+    ) -> ReserveResult:
+        """The reserve script's call in a client span (the multiplexed connection is no redis-py
+        client: no instrumentation sees it). The span's traceparent goes to the persist job the
+        script queues, as the script's last argument (reserve.lua), and back to the caller."""
+        attributes: dict[str, str | int] = {
+            "db.system.name": "redis", "db.operation.name": "EVALSHA",
+            "flashmart.script": "reserve", "flashmart.seckill.event_id": event_id,
+            "flashmart.seckill.ticket_id": ticket_id,
+        }  # fmt: skip
+        with tracing.span("seckill.reserve", kind=SpanKind.CLIENT, attributes=attributes) as span:
+            parent = tracing.traceparent(span)
+            if enqueue and parent is not None:
+                args = [*args, parent]
+            result = await self._call_reserve(script_keys, args, wait)
+            span.set_attribute("flashmart.seckill.reserve_code", result.code.value)
+        return dataclasses.replace(result, traceparent=parent)
+
+    async def _call_reserve(
+        self, script_keys: list[str], args: list[str | int], wait: tuple[int, int] | None
+    ) -> ReserveResult:
         redis = self.redis
         if wait is not None:
             return await self._reserve_and_wait(script_keys, args, wait)

@@ -1,0 +1,227 @@
+"""OpenTelemetry tracing, off unless the environment asks for it (docs/observability.md).
+
+Tracing is on in a process when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
+`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_TRACES_EXPORTER`) is set and neither
+`OTEL_SDK_DISABLED=true` nor `OTEL_TRACES_EXPORTER=none` turns it off. `setup` is called once
+per process by the API app factory and the worker's start-up; it installs a tracer provider
+with a `BatchSpanProcessor` in front of the OTLP/HTTP exporter (`otlp`, the default) or the
+console exporter (`console`). The SDK reads the other standard variables itself:
+`OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`, the sampler (`OTEL_TRACES_SAMPLER`,
+`OTEL_TRACES_SAMPLER_ARG`), the exporter's endpoint, headers and timeout, the batch
+processor's queue and delays.
+
+When tracing is off nothing is installed: `tracer` stays None and every hot path pays one
+`tracing.tracer is None` test, nothing else (no tracer calls, no context propagation).
+
+The trace crosses the queue as a W3C `traceparent` string in the job's keyword arguments
+(`JOB_TRACEPARENT`), written only when tracing is on in the process that queues the job.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from typing import TypeVar
+
+from opentelemetry import trace
+from opentelemetry.context import Context
+from opentelemetry.sdk.resources import SERVICE_NAME, OTELResourceDetector, Resource
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.trace import Span, SpanKind, Tracer
+from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+logger = logging.getLogger("flashmart.tracing")
+T = TypeVar("T")
+
+# The hot paths' one branch: None while tracing is off in this process.
+tracer: Tracer | None = None
+provider: TracerProvider | None = None
+
+JOB_TRACEPARENT = "traceparent"  # the job keyword argument that carries the trace
+INSTRUMENTATION = "flashmart"
+_PROPAGATOR = TraceContextTextMapPropagator()
+_ENDPOINTS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+
+
+def requested(environ: Mapping[str, str] = os.environ) -> bool:
+    """Whether the environment turns tracing on (see the module docstring)."""
+    if environ.get("OTEL_SDK_DISABLED", "").strip().lower() == "true":
+        return False
+    exporters = _exporter_names(environ)
+    if exporters == ["none"]:
+        return False
+    return bool(environ.get("OTEL_TRACES_EXPORTER", "").strip()) or any(
+        environ.get(name, "").strip() for name in _ENDPOINTS
+    )
+
+
+def setup(service_name: str, environ: Mapping[str, str] = os.environ) -> bool:
+    """Install tracing when the environment asks for it, once per process; True when on.
+    `service_name` is used when neither OTEL_SERVICE_NAME nor OTEL_RESOURCE_ATTRIBUTES
+    names the service."""
+    if provider is not None:
+        return True
+    if not requested(environ):
+        return False
+    detected = OTELResourceDetector().detect()
+    attributes = {} if SERVICE_NAME in detected.attributes else {SERVICE_NAME: service_name}
+    made = TracerProvider(resource=Resource.create(attributes))  # sampler from OTEL_TRACES_*
+    for exporter in _exporters(environ):
+        made.add_span_processor(BatchSpanProcessor(exporter))
+    trace.set_tracer_provider(made)
+    install(made)
+    logger.info("tracing on: service %s", made.resource.attributes.get(SERVICE_NAME))
+    return True
+
+
+def install(chosen: TracerProvider) -> None:
+    """Turn tracing on with `chosen` (tests pass one with an in-memory exporter): our spans,
+    the HTTP middleware, Strawberry's extension and asyncpg's queries use it."""
+    global tracer, provider
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+
+    provider = chosen
+    tracer = chosen.get_tracer(INSTRUMENTATION)
+    AsyncPGInstrumentor().instrument(  # type: ignore[no-untyped-call]
+        tracer_provider=chosen, skip_dep_check=True
+    )
+
+
+def uninstall() -> None:
+    """Tracing off again (tests): apps and workers built afterwards install nothing."""
+    global tracer, provider
+    from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
+
+    AsyncPGInstrumentor().uninstrument()  # type: ignore[no-untyped-call]
+    tracer = provider = None
+
+
+def _exporter_names(environ: Mapping[str, str]) -> list[str]:
+    raw = environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() or "otlp"
+    return [name.strip() for name in raw.split(",") if name.strip()]
+
+
+def _exporters(environ: Mapping[str, str]) -> list[SpanExporter]:
+    exporters: list[SpanExporter] = []
+    for name in _exporter_names(environ):
+        if name == "otlp":
+            protocol = (
+                environ.get("OTEL_EXPORTER_OTLP_TRACES_PROTOCOL")
+                or environ.get("OTEL_EXPORTER_OTLP_PROTOCOL")
+                or "http/protobuf"
+            ).strip()
+            if protocol != "http/protobuf":
+                raise RuntimeError(
+                    f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol}: FlashMart ships the OTLP exporter "
+                    "over HTTP only; use http/protobuf (the collector's port 4318)"
+                )
+            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+
+            exporters.append(OTLPSpanExporter())  # endpoint, headers, timeout: OTEL_EXPORTER_*
+        elif name == "console":
+            exporters.append(ConsoleSpanExporter())
+        elif name != "none":
+            raise RuntimeError(f"OTEL_TRACES_EXPORTER={name}: use otlp, console or none")
+    return exporters
+
+
+# --- context across processes -------------------------------------------------------------
+def parent_from_headers(headers: Iterable[tuple[bytes, bytes]]) -> Context:
+    """The remote parent an HTTP request names (W3C `traceparent`, `tracestate`); an empty
+    context (a new trace) when it names none or a malformed one."""
+    carrier: dict[str, str] = {}
+    for name, value in headers:
+        if name in (b"traceparent", b"tracestate"):
+            carrier[name.decode()] = value.decode("latin-1")
+    return _PROPAGATOR.extract(carrier) if carrier else Context()
+
+
+def parent_from_traceparent(traceparent: str | None) -> Context:
+    return _PROPAGATOR.extract({"traceparent": traceparent}) if traceparent else Context()
+
+
+def traceparent(span: Span | None = None) -> str | None:
+    """The W3C `traceparent` of `span` (else the current span); None without a valid one."""
+    carrier: dict[str, str] = {}
+    context = trace.set_span_in_context(span) if span is not None else None
+    _PROPAGATOR.inject(carrier, context=context)
+    return carrier.get("traceparent")
+
+
+def log_ids() -> tuple[str, str] | None:
+    """(trace id, span id) of the current span in hex, for log lines; None without one."""
+    context = trace.get_current_span().get_span_context()
+    if not context.is_valid:
+        return None
+    return format(context.trace_id, "032x"), format(context.span_id, "016x")
+
+
+# --- spans --------------------------------------------------------------------------------
+@contextmanager
+def span(
+    name: str,
+    *,
+    kind: SpanKind = SpanKind.INTERNAL,
+    attributes: Mapping[str, str | int] | None = None,
+    parent: Context | None = None,
+) -> Iterator[Span]:
+    """A current span (only call while tracing is on)."""
+    assert tracer is not None, "tracing is off"
+    with tracer.start_as_current_span(
+        name, context=parent, kind=kind, attributes=dict(attributes or {})
+    ) as current:
+        yield current
+
+
+async def in_span(
+    name: str,
+    work: Awaitable[T],
+    *,
+    kind: SpanKind = SpanKind.INTERNAL,
+    attributes: Mapping[str, str | int] | None = None,
+) -> T:
+    """`await work` inside a span (only call while tracing is on)."""
+    with span(name, kind=kind, attributes=attributes):
+        return await work
+
+
+def start_server_span(name: str, scope: Scope) -> Span:
+    """An HTTP server span, child of the request's `traceparent` (not current; not ended)."""
+    assert tracer is not None, "tracing is off"
+    return tracer.start_span(
+        name,
+        context=parent_from_headers(scope["headers"]),
+        kind=SpanKind.SERVER,
+        attributes={
+            "http.request.method": scope["method"],
+            "url.path": scope["path"],
+            "url.scheme": scope.get("scheme", "http"),
+        },
+    )
+
+
+# --- HTTP ---------------------------------------------------------------------------------
+class ResponseTraceparent:
+    """Adds the current span's `traceparent` to every HTTP response (inside the OpenTelemetry
+    middleware, whose server span is then current); installed only while tracing is on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        value = traceparent()
+
+        async def send_with_header(message: Message) -> None:
+            if message["type"] == "http.response.start" and value is not None:
+                headers = [*message.get("headers", []), (b"traceparent", value.encode())]
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_header)

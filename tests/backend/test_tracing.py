@@ -1,0 +1,341 @@
+"""OpenTelemetry tracing (core/tracing.py): one trace from the shopper's request to the order.
+
+Spans go to an in-memory exporter; the app, Redis, the arq worker and the database are real."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from opentelemetry import trace
+from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
+from opentelemetry.trace import SpanKind
+from strawberry import relay
+
+from flashmart.accounts.models import User
+from flashmart.core import tracing
+from flashmart.core.logging import JsonFormatter
+from flashmart.core.runtime import Runtime
+from flashmart.graphql.ids import encode_id
+from flashmart.seckill.events import warm_up
+from flashmart.seckill.models import SeckillTicket
+from tests.backend.helpers import token_for
+from tests.backend.seckill.factories import eventually, job_result, running_worker, sale
+
+BUY = (
+    "mutation Buy($e: ID!) { seckillBuy(eventId: $e) "
+    "{ ticket { id status } userErrors { code message } } }"
+)
+TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736"
+INCOMING = f"00-{TRACE_ID}-00f067aa0ba902b7-01"
+BACKEND = Path(__file__).resolve().parents[2] / "backend"
+OTEL_VARIABLES = (
+    "OTEL_EXPORTER_OTLP_ENDPOINT",
+    "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT",
+    "OTEL_TRACES_EXPORTER",
+    "OTEL_SDK_DISABLED",
+)
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """Tracing on in this process, every span kept in memory (apps and workers built inside
+    the test use it)."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.install(provider)
+    try:
+        yield exporter
+    finally:
+        tracing.uninstall()
+        provider.shutdown()
+
+
+@contextlib.asynccontextmanager
+async def _client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
+            yield client
+
+
+async def _buy(app: Any, runtime: Runtime, **headers: str) -> tuple[httpx.Response, str]:
+    """One shopper's buy of a fresh warm sale: the response and the ticket id."""
+    event = await sale(3)
+    await warm_up(runtime, event.id)
+    user = await User.create(email=f"tracer{event.id}@example.com", password_hash="x")
+    async with _client(app) as client:
+        response = await client.post(
+            "/graphql",
+            json={"query": BUY, "variables": {"e": encode_id("SeckillEvent", event.id)}},
+            headers={"authorization": f"Bearer {token_for(user.id)}", **headers},
+        )
+    assert response.status_code == 200, response.text
+    ticket = response.json()["data"]["seckillBuy"]["ticket"]
+    assert ticket["status"] == "QUEUED"
+    return response, relay.from_base64(ticket["id"])[1]
+
+
+async def _persisted(runtime: Runtime, ticket_id: str) -> None:
+    async with running_worker(runtime):
+
+        async def finished() -> bool:
+            return await job_result(runtime, ticket_id) is not None
+
+        await eventually(finished)
+    assert await job_result(runtime, ticket_id) == "created"
+    ticket = await SeckillTicket.get(id=ticket_id)
+    assert ticket.order_id is not None
+
+
+def _one(found: tuple[ReadableSpan, ...], name: str) -> ReadableSpan:
+    named = [s for s in found if s.name == name]
+    assert len(named) == 1, [s.name for s in found]
+    return named[0]
+
+
+def _parent_of(child: ReadableSpan) -> int | None:
+    return child.parent.span_id if child.parent is not None else None
+
+
+def _span_id(span: ReadableSpan) -> int:
+    context = span.get_span_context()
+    assert context is not None
+    return context.span_id
+
+
+def _in_trace(found: tuple[ReadableSpan, ...], trace_id: str) -> tuple[ReadableSpan, ...]:
+    """The spans of one trace (on PostgreSQL the worker's crons add traces of their own)."""
+    return tuple(s for s in found if _trace_ids((s,)) == {trace_id})
+
+
+def _trace_ids(found: tuple[ReadableSpan, ...]) -> set[str]:
+    ids = set()
+    for span in found:
+        context = span.get_span_context()
+        assert context is not None
+        ids.add(format(context.trace_id, "032x"))
+    return ids
+
+
+async def test_a_buy_is_one_trace_from_the_lane_through_the_worker_to_the_database(
+    app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    app = app_factory()
+    response, ticket_id = await _buy(app, runtime, traceparent=INCOMING)
+    assert app.buy_lane.answered == 1  # the buy lane answered, not generic execution
+    await _persisted(runtime, ticket_id)
+
+    found = _in_trace(spans.get_finished_spans(), TRACE_ID)  # the client's trace
+    server = _one(found, "POST /graphql")
+    assert server.kind is SpanKind.SERVER
+    assert server.attributes is not None and server.attributes["flashmart.lane"] == "buy"
+    assert _parent_of(server) == int(INCOMING.split("-")[2], 16)  # the client's span
+    reserve = _one(found, "seckill.reserve")
+    assert reserve.kind is SpanKind.CLIENT and _parent_of(reserve) == _span_id(server)
+    job = _one(found, "job persist_reservation")
+    assert job.kind is SpanKind.CONSUMER and _parent_of(job) == _span_id(reserve)
+    assert job.resource is not None
+    transaction = _one(found, "seckill.persist.transaction")
+    settle = _one(found, "seckill.persist.settle")
+    assert _parent_of(transaction) == _parent_of(settle) == _span_id(job)
+    statements = [s for s in found if _parent_of(s) == _span_id(transaction)]
+    if runtime.settings.database_url.startswith("postgres"):  # asyncpg's instrumentation
+        assert statements and all(s.kind is SpanKind.CLIENT for s in statements)
+        assert any("INSERT" in s.name for s in statements), [s.name for s in statements]
+    # The response names the server span, in the client's trace.
+    assert response.headers["traceparent"] == f"00-{TRACE_ID}-{_span_id(server):016x}-01"
+
+
+async def test_a_job_the_api_queues_itself_carries_the_trace_too(
+    app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    app = app_factory(seckill_enqueue_in_script=False)  # the queue on another Redis
+    _, ticket_id = await _buy(app, runtime, traceparent=INCOMING)
+    raw = await runtime.redis.get(runtime.keys.arq_job(ticket_id))
+    assert json.loads(raw)["k"]["traceparent"].startswith(f"00-{TRACE_ID}-")
+    await _persisted(runtime, ticket_id)
+    found = _in_trace(spans.get_finished_spans(), TRACE_ID)
+    reserve = _one(found, "seckill.reserve")
+    assert _parent_of(_one(found, "job persist_reservation")) == _span_id(reserve)
+
+
+async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
+    app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    app = app_factory(graphql_buy_lane=False)
+    response, ticket_id = await _buy(app, runtime)  # no traceparent: a new trace
+    await _persisted(runtime, ticket_id)
+
+    server = _one(spans.get_finished_spans(), "POST /graphql")
+    trace_id = next(iter(_trace_ids((server,))))
+    found = _in_trace(spans.get_finished_spans(), trace_id)
+    assert server.kind is SpanKind.SERVER and server.parent is None
+    operation = _one(found, "GraphQL Buy")  # Strawberry's extension (graphql/tracing.py)
+    resolver = _one(found, "GraphQL Resolving: seckillBuy")
+    assert operation.attributes is not None and "query" not in operation.attributes
+    assert resolver.attributes is not None  # what the client typed is not recorded
+    assert not [k for k in resolver.attributes if k.startswith("graphql.param")]
+    reserve = _one(found, "seckill.reserve")
+    assert _parent_of(reserve) == _span_id(resolver)
+    assert {_parent_of(operation)} == {_span_id(server)}
+    assert _parent_of(_one(found, "job persist_reservation")) == _span_id(reserve)
+    assert response.headers["traceparent"].startswith(f"00-{trace_id}-")
+
+
+async def test_the_workers_cron_runs_are_traced(
+    runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    async with running_worker(runtime):
+
+        async def warmed() -> bool:
+            names = [s.name for s in spans.get_finished_spans()]
+            return "cron warm_upcoming_events" in names
+
+        await eventually(warmed)
+    cron = _one(spans.get_finished_spans(), "cron warm_upcoming_events")
+    assert cron.kind is SpanKind.CONSUMER and cron.parent is None  # a trace of its own
+
+
+async def test_a_declined_lane_request_is_traced_once_by_the_stack(
+    app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    app = app_factory()
+    async with _client(app) as client:  # no token: the lane hands the request to the view
+        response = await client.post(
+            "/graphql",
+            json={"query": BUY, "variables": {"e": "x"}},
+            headers={"traceparent": INCOMING},
+        )
+    assert app.buy_lane.answered == 0
+    assert response.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    found = spans.get_finished_spans()
+    server = [s for s in found if s.kind is SpanKind.SERVER]  # not the lane's, never ended
+    assert len(server) == 1 and _trace_ids(found) == {TRACE_ID}
+    assert response.headers["traceparent"] == f"00-{TRACE_ID}-{_span_id(server[0]):016x}-01"
+
+
+async def test_with_tracing_off_nothing_is_installed_and_nothing_carried(
+    app_factory: Any, runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in OTEL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    app = app_factory()
+    assert tracing.tracer is None and tracing.provider is None
+    assert isinstance(trace.get_tracer_provider(), trace.ProxyTracerProvider)
+    assert all("OpenTelemetry" not in m.cls.__name__ for m in app.user_middleware)
+
+    response, ticket_id = await _buy(app, runtime, traceparent=INCOMING)
+    assert app.buy_lane.answered == 1
+    assert "traceparent" not in response.headers
+    raw = await runtime.redis.get(runtime.keys.arq_job(ticket_id))
+    assert json.loads(raw)["k"] == {}  # the job exactly as before: no trace to carry
+    await _persisted(runtime, ticket_id)
+
+
+async def test_flashmart_serve_traces_when_the_environment_asks(
+    api_processes: Any, tmp_path: Path
+) -> None:
+    """A real `flashmart serve` process: spans of its requests reach the configured exporter
+    (the console's here), and responses name their span."""
+    async with (
+        api_processes(1, OTEL_TRACES_EXPORTER="console", OTEL_BSP_SCHEDULE_DELAY="50") as [url],
+        httpx.AsyncClient() as http,
+    ):
+        response = await http.get(f"{url}/healthz", headers={"traceparent": INCOMING})
+        assert response.headers["traceparent"].startswith(f"00-{TRACE_ID}-")
+        log = tmp_path / "api-0.log"
+
+        async def exported() -> bool:
+            return '"name": "GET /healthz"' in log.read_text()
+
+        await eventually(exported)
+    text = log.read_text()
+    assert f'"trace_id": "0x{TRACE_ID}"' in text
+    assert '"service.name": "flashmart-api"' in text
+
+
+def test_log_lines_carry_the_current_span_ids(spans: InMemorySpanExporter) -> None:
+    record = logging.makeLogRecord({"name": "flashmart.test", "msg": "hello", "levelno": 20})
+    assert "trace_id" not in json.loads(JsonFormatter().format(record))
+    with tracing.span("work") as current:
+        line = json.loads(JsonFormatter().format(record))
+    context = current.get_span_context()
+    assert line["trace_id"] == format(context.trace_id, "032x")
+    assert line["span_id"] == format(context.span_id, "016x")
+
+
+@pytest.mark.parametrize(
+    ("environ", "on"),
+    [
+        ({}, False),
+        ({"OTEL_EXPORTER_OTLP_ENDPOINT": "http://jaeger:4318"}, True),
+        ({"OTEL_EXPORTER_OTLP_TRACES_ENDPOINT": "http://jaeger:4318/v1/traces"}, True),
+        ({"OTEL_TRACES_EXPORTER": "console"}, True),
+        ({"OTEL_TRACES_EXPORTER": "none", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://j:4318"}, False),
+        ({"OTEL_SDK_DISABLED": "true", "OTEL_EXPORTER_OTLP_ENDPOINT": "http://j:4318"}, False),
+    ],
+)
+def test_the_environment_turns_tracing_on(environ: dict[str, str], on: bool) -> None:
+    assert tracing.requested(environ) is on
+
+
+SETUP = """
+import json
+from opentelemetry import trace
+from flashmart.core import tracing
+assert tracing.setup("flashmart-api") is True
+assert tracing.setup("flashmart-api") is True  # once per process
+provider = trace.get_tracer_provider()
+assert provider is tracing.provider
+processors = provider._active_span_processor._span_processors
+print(json.dumps({
+    "service": provider.resource.attributes["service.name"],
+    "sampler": provider.sampler.get_description(),
+    "processors": [type(p).__name__ for p in processors],
+}))
+"""
+
+
+def _setup_in_process(**environ: str) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
+    env |= {"PYTHONPATH": str(BACKEND), **environ}
+    return subprocess.run(
+        [sys.executable, "-c", SETUP], env=env, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_setup_installs_a_batch_exporter_with_the_standard_variables() -> None:
+    done = _setup_in_process(
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9",
+        OTEL_TRACES_SAMPLER="parentbased_traceidratio",
+        OTEL_TRACES_SAMPLER_ARG="0.25",
+    )
+    assert done.returncode == 0, done.stderr
+    found = json.loads(done.stdout)
+    assert found["service"] == "flashmart-api"
+    assert "TraceIdRatioBased{0.25}" in found["sampler"]
+    assert found["processors"] == ["BatchSpanProcessor"]
+    named = _setup_in_process(OTEL_TRACES_EXPORTER="console", OTEL_SERVICE_NAME="shop-eu")
+    assert named.returncode == 0, named.stderr
+    assert json.loads(named.stdout.splitlines()[-1])["service"] == "shop-eu"
+
+
+def test_setup_refuses_an_exporter_it_does_not_ship() -> None:
+    done = _setup_in_process(
+        OTEL_EXPORTER_OTLP_ENDPOINT="http://127.0.0.1:9", OTEL_EXPORTER_OTLP_PROTOCOL="grpc"
+    )
+    assert done.returncode != 0
+    assert "FlashMart ships the OTLP exporter over HTTP only" in done.stderr
