@@ -12,6 +12,7 @@ import uuid
 from dataclasses import dataclass
 
 from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
+from flashmart.core.metrics import BUY_OUTCOME
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.errors import REFUSALS
 from flashmart.seckill.events import fail
@@ -19,6 +20,14 @@ from flashmart.seckill.models import SeckillTicket, TicketStatus
 from flashmart.seckill.store import PERSIST_JOB, ReserveCode, ReserveResult, SaleStore
 
 logger = logging.getLogger("flashmart.seckill")
+
+# `flashmart_seckill_buys_total` children, bound at import: one `inc()` per attempt.
+_BUY_BY_CODE = {code: BUY_OUTCOME[error.value] for code, (error, _) in REFUSALS.items()}
+_BUY_BY_CODE[ReserveCode.RATE_LIMITED] = BUY_OUTCOME[ReserveCode.RATE_LIMITED.value]
+_BUY_OK = BUY_OUTCOME["ok"]
+_BUY_INVALID = BUY_OUTCOME[ErrorCode.INVALID.value]
+_BUY_UNAVAILABLE = BUY_OUTCOME["SERVICE_UNAVAILABLE"]
+_BUY_ERROR = BUY_OUTCOME["error"]
 
 
 @dataclass(frozen=True)
@@ -39,28 +48,42 @@ async def buy(
 
     A sale that is not in Redis (not warmed yet, or Redis lost it) answers NOT_STARTED and
     changes nothing: only administrators and the warm-up cron warm sales (`events.warm_up`),
-    so a shopper can neither load a future sale nor make the API read the database."""
+    so a shopper can neither load a future sale nor make the API read the database.
+
+    Every attempt counts once in `flashmart_seckill_buys_total` by the outcome it answers."""
     settings = runtime.settings
     if not 1 <= quantity <= settings.seckill_max_quantity:
+        _BUY_INVALID.inc()
         raise fail(
             ErrorCode.INVALID, f"Quantity must be 1 to {settings.seckill_max_quantity}", "quantity"
         )
     ticket_id = uuid.uuid4().hex
     enqueue = settings.seckill_enqueue_in_script
-    result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
+    try:
+        result = await _reserve(runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue)
+    except Exception:
+        _BUY_ERROR.inc()
+        raise
     if result.replicated >= 0 and result.code is ReserveCode.OK:
         _check_replicated(runtime, result)
     if result.code is ReserveCode.RATE_LIMITED:
+        _BUY_BY_CODE[result.code].inc()
         raise rate_limited(result.value / 1000)
     if result.code is not ReserveCode.OK:
+        _BUY_BY_CODE[result.code].inc()
         code, message = REFUSALS[result.code]
         raise fail(code, message, "eventId")
     if not enqueue:
         # The reconciler persists the reservation should this enqueue never happen.
-        await runtime.queue.enqueue_job(
-            PERSIST_JOB, event_id, ticket_id, user_id, quantity, int(time.time() * 1000),
-            _job_id=ticket_id,
-        )  # fmt: skip
+        try:
+            await runtime.queue.enqueue_job(
+                PERSIST_JOB, event_id, ticket_id, user_id, quantity, int(time.time() * 1000),
+                _job_id=ticket_id,
+            )  # fmt: skip
+        except Exception:
+            _BUY_ERROR.inc()
+            raise
+    _BUY_OK.inc()
     return TicketView(
         id=ticket_id,
         event_id=event_id,
@@ -102,6 +125,7 @@ def _check_replicated(runtime: Runtime, result: ReserveResult) -> None:
     plan = runtime.durability
     needed = plan.wait[0] if plan is not None and plan.wait is not None else 0
     if result.replicated < needed:
+        _BUY_UNAVAILABLE.inc()
         logger.warning("reservation not acknowledged by a replica in time")
         raise service_unavailable(1)
 
