@@ -158,7 +158,8 @@ def _gauges(text: str) -> dict[str, float]:
         for family in text_string_to_metric_families(text)
         for sample in family.samples
         if sample.name.startswith(("flashmart_queue", "flashmart_seckill_reservations_pending",
-                                   "flashmart_seckill_stock_remaining", "flashmart_redis_pool"))
+                                   "flashmart_seckill_stock_remaining", "flashmart_redis_pool",
+                                   "flashmart_db_pool"))
     }  # fmt: skip
 
 
@@ -181,7 +182,10 @@ async def test_metrics_reads_the_queue_and_the_sales_at_scrape_time(
     assert 30 <= figures["flashmart_queue_oldest_due_job_age_seconds"] < 60
     assert figures["flashmart_seckill_reservations_pending"] == 3
     assert figures["flashmart_seckill_stock_remaining"] == 4
-    assert figures["flashmart_redis_pool_connections{main}{idle}"] >= 0
+    assert figures["flashmart_redis_pool_connections{queue}{in_use}"] >= 0
+    if runtime.settings.database_url.startswith("postgres"):
+        pool = figures["flashmart_db_pool_connections{in_use}"]
+        assert pool + figures["flashmart_db_pool_connections{idle}"] >= 1
     await runtime.queue.zrem(runtime.keys.queue, "later", "stuck")
     await drain(runtime)
     figures = _gauges((await api.http.get("/metrics")).text)
