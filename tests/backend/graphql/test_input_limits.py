@@ -446,12 +446,14 @@ async def test_random_bad_input_never_grows_metrics(api: Api, settings: Settings
 
     user = await User.create(email="metrics@example.com", password_hash="x")
     token = token_for(user.id)
+    # What other tests in this process registered (breakers named for a test, say) is theirs.
+    known = frozenset(_all_series((await api.http.get("/metrics")).text))
     await _random_bad_input(api, token)
     first = (await api.http.get("/metrics")).text
     await _random_bad_input(api, token)
     second = (await api.http.get("/metrics")).text
     assert _all_series(second) == _all_series(first)
-    assert assert_closed_labels(second, settings) > 100
+    assert assert_closed_labels(second, settings, known=known) > 20
     assert 'flashmart_seckill_buys_total{outcome="INVALID"}' in second
     assert 'flashmart_payment_webhooks_total{result="not_found"}' in second
     assert 'flashmart_checkouts_total{outcome="CART_EMPTY"}' in second
