@@ -166,6 +166,11 @@ async def persist_batch(
     return done.outcomes
 
 
+_PERSISTED = {
+    outcome: metrics.SECKILL_PERSISTED.labels(outcome.value) for outcome in PersistOutcome
+}
+
+
 def _count(entries: list[LedgerEntry], outcomes: dict[str, PersistOutcome]) -> None:
     """`flashmart_seckill_orders_persisted_total` and, for each new order, the persist lag."""
     now_ms = time.time() * 1000
@@ -173,7 +178,7 @@ def _count(entries: list[LedgerEntry], outcomes: dict[str, PersistOutcome]) -> N
         outcome = outcomes.get(entry.ticket_id)
         if outcome is None:
             continue
-        metrics.SECKILL_PERSISTED.labels(outcome.value).inc()
+        _PERSISTED[outcome].inc()
         if outcome is PersistOutcome.CREATED:
             metrics.SECKILL_PERSIST_LAG.observe(max(0.0, (now_ms - entry.reserved_ms) / 1000))
 
