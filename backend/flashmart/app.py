@@ -25,7 +25,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
-from flashmart import static
+from flashmart import scrape, static
 from flashmart.core import metrics, tracing
 from flashmart.core.db import close_db, init_db_for, ping_db
 from flashmart.core.gc_tuning import HeapKeeper, settle_heap
@@ -323,6 +323,9 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics_endpoint(request: Request) -> Response:
+    runtime: Runtime | None = getattr(request.app.state, "runtime", None)
+    if runtime is not None:
+        await scrape.refresh(runtime)  # queue depth, pending reservations, pools (scrape.py)
     body, content_type = metrics.render()
     return Response(body, media_type=content_type)
 

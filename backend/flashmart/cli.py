@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any
@@ -51,12 +52,13 @@ def serve(
 
     settings = _settings()
     processes = workers or settings.web_concurrency
+    metrics_dir = None
     if processes > 1 and "PROMETHEUS_MULTIPROC_DIR" not in os.environ:
-        # Several processes: /metrics must add up every process's figures.
-        metrics_dir = settings.data_dir / "prometheus"
-        shutil.rmtree(metrics_dir, ignore_errors=True)
-        metrics_dir.mkdir(parents=True)
-        os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(metrics_dir.resolve())
+        # Several processes: /metrics must add up every process's figures. A directory of this
+        # command's own, not under DATA_DIR: replicas sharing that volume (docker-compose.yml)
+        # would delete and overwrite each other's files (same process ids in each container).
+        metrics_dir = tempfile.mkdtemp(prefix="flashmart-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
     options: dict[str, Any] = {
         "app": "flashmart.app:create_app",
         "factory": True,
@@ -70,13 +72,17 @@ def serve(
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
     }
-    with ensure_redis_url(settings.data_dir, settings.seckill_durability):
-        if processes > 1 and serving.SUPPORTED:
-            # Each process on its own SO_REUSEPORT socket: connections spread evenly.
-            grace = GRACEFUL_SHUTDOWN_SECONDS + 5
-            serving.Supervisor(options, processes, grace_seconds=grace).run()
-        else:
-            uvicorn.run(**options, workers=processes)
+    try:
+        with ensure_redis_url(settings.data_dir, settings.seckill_durability):
+            if processes > 1 and serving.SUPPORTED:
+                # Each process on its own SO_REUSEPORT socket: connections spread evenly.
+                grace = GRACEFUL_SHUTDOWN_SECONDS + 5
+                serving.Supervisor(options, processes, grace_seconds=grace).run()
+            else:
+                uvicorn.run(**options, workers=processes)
+    finally:
+        if metrics_dir is not None:
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @app.command()

@@ -35,6 +35,7 @@ from flashmart.core.settings import Settings
 from flashmart.orders import jobs as order_jobs
 from flashmart.payments import jobs as payment_jobs
 from flashmart.seckill import jobs as seckill_jobs
+from flashmart.worker_metrics import JobCounter, MetricsServer
 
 logger = logging.getLogger("flashmart.worker")
 
@@ -56,13 +57,21 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
     spec = func(job)
     inner = traced_job(spec.coroutine, f"job {spec.name}")
 
+    counted = JobCounter(spec.name)
+
     @functools.wraps(inner)
     async def run(ctx: dict[str, Any], *args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
         try:
-            return await inner(ctx, *args, **kwargs)
+            result = await inner(ctx, *args, **kwargs)
+        except Retry:
+            counted.done("retry", started)
+            raise
         except Exception as exc:
             if not is_outage(exc):
+                counted.done("error", started)
                 raise
+            counted.done("retry", started)
             tries = int(ctx.get("job_try") or 1)
             delay = Backoff(JOB_RETRY_FIRST_SECONDS, JOB_RETRY_MAX_SECONDS, attempts=tries - 1)
             seconds = delay.next()
@@ -71,6 +80,8 @@ def retried_on_outage(job: WorkerCoroutine | Function) -> Function:
                 ctx.get("job_id"), tries, exc, seconds,
             )  # fmt: skip
             raise Retry(defer=seconds) from exc
+        counted.done("ok", started)
+        return result
 
     tries = max(spec.max_tries or 0, OUTAGE_MAX_TRIES)
     return func(run, name=spec.name, timeout=spec.timeout_s, keep_result=spec.keep_result_s,
@@ -135,6 +146,10 @@ def worker_options(
             ctx[DEPS_KEY] = await stack.enter_async_context(
                 Runtime.open(settings, redis_url=redis_url)
             )
+            if settings.worker_metrics_port:  # README "Operations"
+                served = MetricsServer(ctx[DEPS_KEY])
+                await served.start(settings.worker_metrics_host, settings.worker_metrics_port)
+                stack.push_async_callback(served.close)
             ctx[CLOSE_KEY] = stack.pop_all()  # for on_shutdown
         settle_heap(settings.gc_young_threshold)
 

@@ -642,3 +642,84 @@ def test_nginx_sends_the_apps_security_headers_with_the_files_it_serves(
     assert re.search(r'https\s+"max-age=31536000";', hsts[1])
     assert re.search(r'default\s+"";', hsts[1])
     assert Settings.model_fields["hsts_max_age_seconds"].default == 31536000
+
+
+# --------------------------------------------------------------------------- observability
+OBSERVABILITY = ("prometheus", "grafana", "jaeger")
+
+
+def _mounts(service: dict[str, Any]) -> dict[str, str]:
+    """{container path: host path} of a service's bind mounts of repository files."""
+    found = {}
+    for volume in service.get("volumes", []):
+        source, target = str(volume).split(":")[:2]
+        if source.startswith("./"):
+            found[target] = source
+    return found
+
+
+def test_the_observability_profile_leaves_the_default_stack_alone(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    for name, service in services.items():
+        profiles = service.get("profiles")
+        if name in OBSERVABILITY:
+            assert profiles == ["observability"], name
+        else:
+            assert profiles is None, f"{name} must start with a plain `docker compose up`"
+        for port in service.get("ports", []) if name in OBSERVABILITY else ():
+            assert str(port).startswith("127.0.0.1:"), f"{name} publishes {port} beyond the host"
+
+
+def test_prometheus_gets_its_config_and_scrapes_api_and_worker(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    prometheus = services["prometheus"]
+    mounts = _mounts(prometheus)
+    assert mounts["/etc/prometheus"] == "./deploy/prometheus"
+    assert "--config.file=/etc/prometheus/prometheus.yml" in prometheus["command"]
+    config = yaml.safe_load((REPO / "deploy/prometheus/prometheus.yml").read_text())
+    assert config["rule_files"] == ["/etc/prometheus/alerts.yml"]
+    assert (REPO / "deploy/prometheus/alerts.yml").is_file()
+    targets = {
+        job["job_name"]: (sd["names"], sd["port"])
+        for job in config["scrape_configs"]
+        for sd in job["dns_sd_configs"]
+    }
+    api_port = services["api"]["expose"][0]
+    assert targets["flashmart-api"] == (["api"], int(api_port))
+    worker_env = services["worker"]["environment"]
+    assert targets["flashmart-worker"] == (["worker"], int(worker_env["WORKER_METRICS_PORT"]))
+    assert worker_env["WORKER_METRICS_HOST"] == "0.0.0.0"  # reachable on the compose network
+    assert "ports" not in services["worker"]  # ... and nowhere else
+
+
+def test_grafana_is_provisioned_with_the_datasource_and_the_dashboards(
+    services: dict[str, dict[str, Any]],
+) -> None:
+    grafana = services["grafana"]
+    mounts = _mounts(grafana)
+    assert mounts["/etc/grafana/provisioning"] == "./deploy/grafana/provisioning"
+    provider = yaml.safe_load(
+        (REPO / "deploy/grafana/provisioning/dashboards/flashmart.yml").read_text()
+    )["providers"][0]
+    dashboards_dir = provider["options"]["path"]
+    assert mounts[dashboards_dir] == "./deploy/grafana/dashboards"
+    password = grafana["environment"]["GF_SECURITY_ADMIN_PASSWORD"]
+    assert password.startswith("${GRAFANA_ADMIN_PASSWORD")
+    default_home = grafana["environment"]["GF_DASHBOARDS_DEFAULT_HOME_DASHBOARD_PATH"]
+    assert (REPO / mounts[dashboards_dir] / Path(default_home).name).is_file()
+    assert default_home.startswith(dashboards_dir + "/")
+    (source,) = yaml.safe_load(
+        (REPO / "deploy/grafana/provisioning/datasources/prometheus.yml").read_text()
+    )["datasources"]
+    assert source["url"] == "http://prometheus:9090"
+    assert grafana["depends_on"]["prometheus"]["condition"] == "service_healthy"
+
+
+def test_jaeger_takes_otlp_on_the_compose_network(services: dict[str, dict[str, Any]]) -> None:
+    jaeger = services["jaeger"]
+    assert str(jaeger["image"]).startswith("jaegertracing/all-in-one:")
+    assert str(jaeger["environment"]["COLLECTOR_OTLP_ENABLED"]).lower() == "true"
+    assert {"4317", "4318"} <= {str(p) for p in jaeger["expose"]}
+    assert any(str(p).endswith(":16686") for p in jaeger["ports"])

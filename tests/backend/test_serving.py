@@ -196,3 +196,29 @@ def test_an_address_in_use_stops_serve_with_an_error(settings: Settings, tmp_pat
         taken.close()
     assert result.returncode != 0
     assert b"Address already in use" in result.stderr
+
+
+def test_metrics_add_up_every_process_outside_the_shared_data_dir(
+    served: tuple[subprocess.Popen[bytes], int], tmp_path: Path
+) -> None:
+    """/metrics sums both processes' figures, from a directory of this command's own: DATA_DIR
+    is shared by replicas (docker-compose.yml), which would delete each other's files there."""
+    process, port = served
+    _wait_for(lambda: len([p for p in _children(process.pid) if _listens(p, port)]) == 2, 30)
+    clients = [httpx.Client(base_url=f"http://127.0.0.1:{port}") for _ in range(32)]
+    try:
+        for client in clients:
+            assert client.get("/healthz").status_code == 200
+        held = _owner_of_each_connection(port, _children(process.pid))
+        assert len([w for w, n in held.items() if n]) == 2  # both processes served some
+    finally:
+        for client in clients:
+            client.close()
+    text = httpx.get(f"http://127.0.0.1:{port}/metrics", timeout=5).text
+    (line,) = [
+        line
+        for line in text.splitlines()
+        if line.startswith('flashmart_http_requests_total{route="/healthz",status="200"}')
+    ]
+    assert float(line.rsplit(" ", 1)[1]) == 32  # both processes counted
+    assert not (tmp_path / "serve" / "prometheus").exists()

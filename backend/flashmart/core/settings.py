@@ -114,6 +114,12 @@ class Settings(BaseSettings):
     # (core/priority.py); 0 leaves it alone.
     worker_nice: int = Field(default=10, ge=0, le=19)
 
+    # observability: the worker's metrics (flashmart/worker_metrics.py, README "Operations") --
+    # `flashmart worker` serves Prometheus metrics at http://WORKER_METRICS_HOST:PORT/metrics;
+    # 0 serves nothing. Several workers on one host need a port each.
+    worker_metrics_port: int = Field(default=0, ge=0, le=65535)
+    worker_metrics_host: str = "127.0.0.1"
+
     # accounts and auth (docs/auth.md) ---------------------------------------------------------
     access_token_ttl_seconds: int = Field(default=900, ge=30)
     # How long an API process may reuse a user's token stamp it read (changes reach it through

@@ -63,6 +63,7 @@ from strawberry.types import ExecutionResult
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.errors import ApiError
+from flashmart.core.metrics import GENERIC_MESSAGE, LIVE_MESSAGE, WS_CONNECTIONS
 from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
 from flashmart.graphql.eventlane import EventLane, encoded, next_message
@@ -155,6 +156,7 @@ class ShapedOperation(Operation[Context, None]):
         if execution_result.extensions:
             payload["extensions"] = execution_result.extensions
         await self.send_operation_message({"id": self.id, "type": "next", "payload": payload})
+        GENERIC_MESSAGE.inc()
 
 
 class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
@@ -182,9 +184,11 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             await self._close(FORBIDDEN, "Too many connections")
             return
         self._pending = pending
+        WS_CONNECTIONS.inc()
         try:
             await super().handle()
         finally:
+            WS_CONNECTIONS.dec()
             await self._release_pending()
 
     async def _release_pending(self) -> None:
@@ -323,6 +327,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 while snap is not None:
                     payload = encoded(snap, plan, operation.query)
                     await self._send_text(next_message(operation.id, payload))
+                    LIVE_MESSAGE.inc()
                     while (snap := feed.poll()) is None and not feed.over:
                         await feed.waiter()  # no coroutine per wait: see LiveFeed
             await operation.send_operation_message({"id": operation.id, "type": "complete"})

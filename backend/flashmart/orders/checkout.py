@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.cart.models import CartLine
 from flashmart.catalog import services as catalog
+from flashmart.core import metrics
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services
@@ -26,7 +27,22 @@ def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
 
 
 async def checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> Order:
-    """Turn the shopper's cart into one order, taking stock atomically; idempotent per key."""
+    """Turn the shopper's cart into one order, taking stock atomically; idempotent per key.
+    Counted in `flashmart_checkouts_total` by outcome."""
+    try:
+        order, created = await _checkout(runtime, user_id=user_id, idempotency_key=idempotency_key)
+    except DomainFailure as failure:
+        code = failure.errors[0].code.value if failure.errors else "error"
+        metrics.CHECKOUTS.labels(code if code in metrics.CHECKOUT_OUTCOMES else "error").inc()
+        raise
+    except Exception:
+        metrics.CHECKOUTS.labels("error").inc()
+        raise
+    metrics.CHECKOUTS.labels("created" if created else "replayed").inc()
+    return order
+
+
+async def _checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> tuple[Order, bool]:
     key = idempotency_key.strip()
     if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise _fail(
@@ -42,13 +58,13 @@ async def checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> O
         replay = await Order.get_or_none(user_id=user_id, idempotency_key=key)
         if replay is None:
             raise
-        return replay
+        return replay, False
     if created:
         await catalog.invalidate_products(runtime, await services.product_ids(order.id))
         async with runtime.redis.pipeline(transaction=False) as pipe:
             services.announce_new_order(pipe, runtime, order)
             await pipe.execute()
-    return order
+    return order, created
 
 
 async def _checkout_once(runtime: Runtime, *, user_id: int, key: str) -> tuple[Order, bool]:

@@ -20,6 +20,7 @@ from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
 from flashmart.catalog import services as catalog
+from flashmart.core import metrics
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.queue import add_new_job
 from flashmart.core.runtime import Runtime
@@ -187,6 +188,7 @@ async def change_status(
         )
     await order.refresh_from_db()
     if step.releases_stock:
+        metrics.ORDER_RELEASES.labels(target.value).inc()
         await catalog.invalidate_products(runtime, await product_ids(order.id))
         if order.seckill_event_id is not None:
             await hooks.sale_units().after_commit(runtime, order)

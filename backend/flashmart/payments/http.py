@@ -15,6 +15,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
 
+from flashmart.core import metrics
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.payments import sandbox, services
@@ -45,6 +46,7 @@ async def webhook(request: Request) -> Response:
     runtime = _runtime(request)
     provider = request.path_params["provider"]
     if provider != runtime.settings.payment_provider:
+        metrics.PAYMENT_WEBHOOKS.labels("not_found").inc()
         return JSONResponse({"error": "NOT_FOUND"}, status_code=404)
     body = await request.body()
     try:
@@ -52,12 +54,16 @@ async def webhook(request: Request) -> Response:
             runtime, provider_name=provider, body=body, headers=request.headers
         )
     except WebhookRejected as rejected:
+        metrics.PAYMENT_WEBHOOKS.labels(rejected.reason.value).inc()
         logger.warning("payment webhook refused", extra={"reason": str(rejected)})
         return JSONResponse({"error": rejected.reason.value}, status_code=400)
     except ProviderError as exc:
+        metrics.PAYMENT_WEBHOOKS.labels("provider_error").inc()
         logger.error("payment webhook not applied: %s", exc)
         return JSONResponse({"error": "PROVIDER_ERROR"}, status_code=503)
-    return JSONResponse({"status": "duplicate" if result.duplicate else "accepted"})
+    status = "duplicate" if result.duplicate else "accepted"
+    metrics.PAYMENT_WEBHOOKS.labels(status).inc()
+    return JSONResponse({"status": status})
 
 
 # --- the sandbox's pay page ----------------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import Any
 
 from flashmart.core import tracing
 from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
+from flashmart.core.metrics import BUY_OUTCOME
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.errors import REFUSALS
 from flashmart.seckill.events import fail
@@ -21,6 +22,14 @@ from flashmart.seckill.models import SeckillTicket, TicketStatus
 from flashmart.seckill.store import PERSIST_JOB, ReserveCode, ReserveResult, SaleStore
 
 logger = logging.getLogger("flashmart.seckill")
+
+# `flashmart_seckill_buys_total` children, bound at import: one `inc()` per attempt.
+_BUY_BY_CODE = {code: BUY_OUTCOME[error.value] for code, (error, _) in REFUSALS.items()}
+_BUY_BY_CODE[ReserveCode.RATE_LIMITED] = BUY_OUTCOME[ReserveCode.RATE_LIMITED.value]
+_BUY_OK = BUY_OUTCOME["ok"]
+_BUY_INVALID = BUY_OUTCOME[ErrorCode.INVALID.value]
+_BUY_UNAVAILABLE = BUY_OUTCOME["SERVICE_UNAVAILABLE"]
+_BUY_ERROR = BUY_OUTCOME["error"]
 
 
 @dataclass(frozen=True)
@@ -51,22 +60,31 @@ async def buy(
 
     `email_verified` is what the shopper's access token says (`AccessClaims.email_verified`):
     a sale that requires a verified account refuses the others (EMAIL_NOT_VERIFIED) in the
-    same script call, reserving nothing."""
+    same script call, reserving nothing.
+
+    Every attempt counts once in `flashmart_seckill_buys_total` by the outcome it answers."""
     settings = runtime.settings
     if not 1 <= quantity <= settings.seckill_max_quantity:
+        _BUY_INVALID.inc()
         raise fail(
             ErrorCode.INVALID, f"Quantity must be 1 to {settings.seckill_max_quantity}", "quantity"
         )
     ticket_id = uuid.uuid4().hex
     enqueue = settings.seckill_enqueue_in_script
-    result = await _reserve(
-        runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue, email_verified
-    )
+    try:
+        result = await _reserve(
+            runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue, email_verified
+        )
+    except Exception:
+        _BUY_ERROR.inc()
+        raise
     if result.replicated >= 0 and result.code is ReserveCode.OK:
         _check_replicated(runtime, result)
     if result.code is ReserveCode.RATE_LIMITED:
+        _BUY_BY_CODE[result.code].inc()
         raise rate_limited(result.value / 1000)
     if result.code is not ReserveCode.OK:
+        _BUY_BY_CODE[result.code].inc()
         code, message = REFUSALS[result.code]
         raise fail(code, message, "eventId")
     if not enqueue:
@@ -74,10 +92,15 @@ async def buy(
         traced: dict[str, Any] = {}
         if result.traceparent is not None:  # tracing on (core/tracing.py)
             traced[tracing.JOB_TRACEPARENT] = result.traceparent
-        await runtime.queue.enqueue_job(
-            PERSIST_JOB, event_id, ticket_id, user_id, quantity, int(time.time() * 1000),
-            _job_id=ticket_id, **traced,
-        )  # fmt: skip
+        try:
+            await runtime.queue.enqueue_job(
+                PERSIST_JOB, event_id, ticket_id, user_id, quantity, int(time.time() * 1000),
+                _job_id=ticket_id, **traced,
+            )  # fmt: skip
+        except Exception:
+            _BUY_ERROR.inc()
+            raise
+    _BUY_OK.inc()
     return TicketView(
         id=ticket_id,
         event_id=event_id,
@@ -121,6 +144,7 @@ def _check_replicated(runtime: Runtime, result: ReserveResult) -> None:
     plan = runtime.durability
     needed = plan.wait[0] if plan is not None and plan.wait is not None else 0
     if result.replicated < needed:
+        _BUY_UNAVAILABLE.inc()
         logger.warning("reservation not acknowledged by a replica in time")
         raise service_unavailable(1)
 

@@ -28,6 +28,7 @@ from typing import TypeVar
 from redis.exceptions import RedisError
 from tortoise.exceptions import OperationalError
 
+from flashmart.core.metrics import SALE_SUBSCRIBERS
 from flashmart.core.outages import is_outage
 from flashmart.core.pubsub import Broker
 from flashmart.core.runtime import Runtime
@@ -200,9 +201,11 @@ class LiveSales:
             watcher.start()
         seat = _Seat()
         watcher.seats.add(seat)
+        SALE_SUBSCRIBERS.inc()
         try:
             yield LiveFeed(watcher, seat)
         finally:
+            SALE_SUBSCRIBERS.dec()
             watcher.seats.discard(seat)
             if not watcher.seats and self.watchers.get(event_id) is watcher:
                 del self.watchers[event_id]

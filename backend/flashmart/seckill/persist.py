@@ -16,6 +16,7 @@ answers ALREADY. Nothing is lost or written twice.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -27,7 +28,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
-from flashmart.core import tracing
+from flashmart.core import metrics, tracing
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders.models import Order
@@ -171,7 +172,25 @@ async def persist_batch(
             )
         return outcomes
     await settle(runtime, event_id, done, own_ticket=own_ticket)
+    _count(entries, done.outcomes)
     return done.outcomes
+
+
+_PERSISTED = {
+    outcome: metrics.SECKILL_PERSISTED.labels(outcome.value) for outcome in PersistOutcome
+}
+
+
+def _count(entries: list[LedgerEntry], outcomes: dict[str, PersistOutcome]) -> None:
+    """`flashmart_seckill_orders_persisted_total` and, for each new order, the persist lag."""
+    now_ms = time.time() * 1000
+    for entry in entries:
+        outcome = outcomes.get(entry.ticket_id)
+        if outcome is None:
+            continue
+        _PERSISTED[outcome].inc()
+        if outcome is PersistOutcome.CREATED:
+            metrics.SECKILL_PERSIST_LAG.observe(max(0.0, (now_ms - entry.reserved_ms) / 1000))
 
 
 async def write(runtime: Runtime, event_id: int, entries: list[LedgerEntry]) -> BatchWrite:

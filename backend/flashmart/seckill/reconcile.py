@@ -12,6 +12,7 @@ from datetime import UTC, datetime
 from tortoise.transactions import in_transaction
 
 from flashmart.catalog import services as catalog
+from flashmart.core import metrics
 from flashmart.core.runtime import Runtime
 from flashmart.seckill.announce import publish_event_updated
 from flashmart.seckill.events import RELEASED_STATUSES
@@ -47,7 +48,15 @@ async def reconcile(runtime: Runtime) -> ReconcileReport:
         except Exception:
             logger.exception("reconciling flash sale %d failed; the others go on", event_id)
             report.failed.append(event_id)
+    _count_repairs(persisted=report.persisted, released=report.released,
+                   closed=len(report.closed), failed=len(report.failed))  # fmt: skip
     return report
+
+
+def _count_repairs(**kinds: int) -> None:
+    for kind, count in kinds.items():
+        if count:
+            metrics.SECKILL_REPAIRS.labels(kind).inc(count)
 
 
 async def _reconcile_sale(
@@ -120,4 +129,5 @@ async def close_ended_cold(runtime: Runtime) -> int:
             closed += await close_if_done(runtime, event.id)
         except Exception:  # one sale's failure never keeps the others open
             logger.exception("closing flash sale %d failed; the others go on", event.id)
+    _count_repairs(closed=closed)
     return closed

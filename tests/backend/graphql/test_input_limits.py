@@ -389,6 +389,76 @@ async def test_operation_names_chosen_by_clients_never_become_metric_labels(api:
     assert not any(name in line for line in after for name in names)
 
 
+def _all_series(text: str) -> set[str]:
+    """Every flashmart_ series (name and labels, not the value), GC pauses aside: which
+    generations have paused yet depends on the collector, not on the requests."""
+    return {
+        line.rsplit(" ", 1)[0]
+        for line in text.splitlines()
+        if line.startswith("flashmart_") and not line.startswith("flashmart_gc_")
+    }
+
+
+async def _random_bad_input(api: Api, token: str) -> None:
+    """One round of input a client controls, on every surface that counts something: operation
+    names, buys of sales that do not exist with any quantity, checkouts with any key, payment
+    webhooks for any provider with any body, and any path."""
+    auth = {"authorization": f"Bearer {token}"}
+    for _ in range(5):
+        junk = uuid.uuid4().hex
+        number = int(junk[:6], 16)
+        for event_id in (encode_id("SeckillEvent", number), junk, f"U2Vja2lsbEV2ZW50Oj{junk}"):
+            for quantity in (1, -number, number):
+                await api.http.post(
+                    "/graphql",
+                    json={
+                        "query": STOREFRONT_BUY.replace(
+                            "($eventId: ID!)", "($eventId: ID!, $q: Int!)"
+                        )
+                        .replace("(eventId: $eventId)", "(eventId: $eventId, quantity: $q)")
+                        .replace("SeckillBuy", f"Buy{junk}", 1),
+                        "variables": {"eventId": event_id, "q": quantity},
+                    },
+                    headers=auth,
+                )
+        await api.http.post(
+            "/graphql",
+            json={
+                "query": f'mutation Pay{junk} {{ checkoutComplete(idempotencyKey: "{junk}") '
+                "{ order { id } userErrors { code } } }"
+            },
+            headers=auth,
+        )
+        await api.http.post(f"/payments/{junk}/webhook", content=junk.encode())
+        await api.http.post(
+            "/payments/sandbox/webhook",
+            content=json.dumps({"reference": junk, "nonce": junk}).encode(),
+            headers={"content-type": "application/json", "x-signature": junk},
+        )
+        await api.http.post("/payments/sandbox/webhook", content=junk.encode())
+        await api.http.get(f"/{junk}")
+
+
+async def test_random_bad_input_never_grows_metrics(api: Api, settings: Settings) -> None:
+    """After one round of random input has reached every outcome such input can, a second
+    round with other random values adds no series, and every label value is a declared one."""
+    from tests.backend.core.test_metrics_registry import assert_closed_labels
+
+    user = await User.create(email="metrics@example.com", password_hash="x")
+    token = token_for(user.id)
+    # What other tests in this process registered (breakers named for a test, say) is theirs.
+    known = frozenset(_all_series((await api.http.get("/metrics")).text))
+    await _random_bad_input(api, token)
+    first = (await api.http.get("/metrics")).text
+    await _random_bad_input(api, token)
+    second = (await api.http.get("/metrics")).text
+    assert _all_series(second) == _all_series(first)
+    assert assert_closed_labels(second, settings, known=known) > 20
+    assert 'flashmart_seckill_buys_total{outcome="INVALID"}' in second
+    assert 'flashmart_payment_webhooks_total{result="not_found"}' in second
+    assert 'flashmart_checkouts_total{outcome="CART_EMPTY"}' in second
+
+
 def test_operation_labels_come_from_the_schema(settings: Settings) -> None:
     schema = build_schema(settings)._schema
 
