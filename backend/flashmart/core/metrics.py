@@ -232,6 +232,7 @@ CLOSED_LABELS: dict[str, dict[str, tuple[str, ...] | None]] = {
         "route": ("/graphql", "/healthz", "/readyz", "/metrics", "/media", "/payments", "/"),
         "status": tuple(str(code) for code in range(100, 600)),
     },
+    "flashmart_password_hashes_total": {"operation": ("hash", "verify")},
     "flashmart_seckill_buys_total": {"outcome": BUY_OUTCOMES},
     "flashmart_seckill_orders_persisted_total": {"outcome": PERSIST_OUTCOMES},
     "flashmart_seckill_reconciler_repairs_total": {"kind": REPAIR_KINDS},
