@@ -14,6 +14,9 @@ import redis as redis_sync
 
 TARGET_RPS = 2500
 TARGET_P99_MS = 100.0
+# Tracing on with the compose file's sampler (10% of new traces) keeps at least this share of
+# the buys/s with tracing off (docs/observability.md, "Cost").
+TARGET_TRACING_RATIO = 0.9
 COMMAND = "make bench"
 
 
@@ -359,6 +362,44 @@ def _crowd_rows(results: dict[str, Any]) -> list[tuple[str, str]]:
     return rows
 
 
+def _tracing_rows(tracing: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not tracing:
+        return []
+    rows: list[tuple[str, str]] = []
+    for setting, run in tracing["runs"].items():
+        t = run["tracing"]
+        exported = t["exported"]
+        spans = exported["spans"]
+        sent = (
+            f"; exported {exported['requests']:,} requests, {exported['bytes'] / 1024:,.0f} KiB, "
+            f"{'?' if spans is None else f'{spans:,}'} spans"
+            if t["env"]
+            else ""
+        )
+        rows.append(
+            (
+                f"tracing {t['label']}",
+                f"{run['requests_per_s']:,.0f} req/s "
+                f"({_times(tracing['requests_per_s_vs_off'][setting], 3)} off), "
+                f"p99 {run['latency_ms']['p99']:.1f} ms{sent}",
+            )
+        )
+    sampled = tracing["requests_per_s_vs_off"].get("sampled")
+    rows.append(
+        (
+            "tracing target",
+            f"10% sampled >= {tracing['target_ratio_min']:.0%} of off's buys/s: "
+            f"{'-' if sampled is None else f'{sampled:.1%}'}, "
+            f"{'MET' if tracing['target_met'] else 'NOT MET'}",
+        )
+    )
+    for run in tracing["runs"].values():
+        rows.append(
+            (f"tracing {run['tracing']['label']} audit", _audit_text(run["drain"]["audit"]))
+        )
+    return rows
+
+
 def print_summary(results: dict[str, Any]) -> None:
     s, d = results["seckill"], results["drain"]
     a, lat = d["audit"], s["latency_ms"]
@@ -463,6 +504,7 @@ def print_summary(results: dict[str, Any]) -> None:
         )
         for name, run in (("fast", fast), ("durable", durable)):
             rows.append((f"{name} fsync audit", _audit_text(run["drain"]["audit"])))
+    rows.extend(_tracing_rows(results.get("tracing")))
     for key, title in (("cold_crowd", "cold crowd"), ("live_crowd", "live crowd")):
         if key in results:
             rows.append((f"{title} audit", _audit_text(results[key]["drain"]["audit"])))

@@ -15,6 +15,9 @@ ceilings and a naive baseline. See docs/bench.md.
    fsync    on fresh sales, each audited: the cold crowd's storm with Redis's AOF fsynced
             every second (SECKILL_DURABILITY=fast) and before every reply (durable), side by
             side (CONFIG SET appendfsync on the benchmark's own Redis)
+   tracing  on fresh sales, each audited: the cold crowd's storm against the API and worker
+            restarted with OpenTelemetry tracing off, on with 10% of new traces sampled,
+            and on with all sampled, exporting OTLP over HTTP to bench/otlp_sink.py
 5. compare  (a) the reserve script called directly; (b) a bare Starlette route doing the same
             Redis work; (c) the purchase through the database only, same GraphQL stack
 6. report   bench/results/<timestamp>.json and .png (and latest.json / latest.png)
@@ -28,6 +31,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import http.client
 import json
 import os
 import secrets
@@ -94,6 +98,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--skip-durability", action="store_true", help="no fast-vs-durable fsync storms"
     )
+    parser.add_argument(
+        "--skip-tracing", action="store_true", help="no tracing off / 10%% / 100%% storms"
+    )
     parser.add_argument("--skip-cold-crowd", action="store_true")
     parser.add_argument("--skip-live-crowd", action="store_true")
     parser.add_argument(
@@ -127,7 +134,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     )
     parser.add_argument("--ceiling-calls", type=int, default=50_000)
     parser.add_argument(
-        "--strict", action="store_true", help="exit 1 when the speed target is missed too"
+        "--strict",
+        action="store_true",
+        help="exit 1 when the speed target or the tracing cost target is missed too",
     )
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (logs)")
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
@@ -295,17 +304,18 @@ class Bench:
         }
 
     def fresh_storm(
-        self, name: str, port: int, groups: dict[str, int], redis_url: str
+        self, name: str, port: int, groups: dict[str, int], redis_url: str, **options: Any
     ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
         """The crowd's storm by fresh shoppers on a fresh sale that started a second ago, on
-        new connections with no warm-up pass: (result, sale, shoppers)."""
+        new connections with no warm-up pass: (result, sale, shoppers). `options` go to
+        `loadgen`."""
         from stack import fresh_sale, fresh_shoppers
 
         shoppers = asyncio.run(fresh_shoppers(len(self.users), redis_url))
         sale = asyncio.run(
             fresh_sale(self.cfg.units, redis_url, datetime.now(UTC) - timedelta(seconds=1))
         )
-        result = self.drive(name, port, None, self.crowd_storm(sale, shoppers), groups)
+        result = self.drive(name, port, None, self.crowd_storm(sale, shoppers), groups, **options)
         return result, sale, shoppers
 
     def crowd_storm(self, sale: dict[str, Any], shoppers: dict[str, Any]) -> dict[str, Any]:
@@ -339,7 +349,14 @@ class Bench:
 
     # --- the run -----------------------------------------------------------------------------
     def run(self) -> int:
-        from report import TARGET_P99_MS, TARGET_RPS, machine_info, print_summary, ratio
+        from report import (
+            TARGET_P99_MS,
+            TARGET_RPS,
+            TARGET_TRACING_RATIO,
+            machine_info,
+            print_summary,
+            ratio,
+        )
         from stack import prepare, scratch_database
 
         from flashmart.core import embedded_redis
@@ -362,10 +379,11 @@ class Bench:
         )
         database_url, database = scratch_database(tmp, cfg.sqlite, self.cleanup)
         self.cleanup.callback(procs.stop_all)  # before the database is dropped, Redis stopped
-        inherited = {
+        inherited = {  # tracing off unless a scenario turns it on (OTEL_*: core/tracing.py)
             k: v
             for k, v in os.environ.items()
             if k not in ("REDIS_URL", "DATABASE_URL", "PROMETHEUS_MULTIPROC_DIR")
+            and not k.startswith("OTEL_")
         }
         self.env = env = {
             **inherited,
@@ -408,13 +426,7 @@ class Bench:
         machine["calibration_ms_before"] = calibrate()
 
         # 2. the real stack -------------------------------------------------------------------
-        port = free_port()
-        log(f"starting `flashmart serve --workers {cfg.workers}` on :{port} and `flashmart worker`")
-        serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(cfg.workers)]
-        api = procs.start("api", [*FLASHMART, *serve], env, tmp)
-        worker = procs.start("worker", [*FLASHMART, "worker"], env, tmp)
-        wait_http_ok(port, "/readyz", api, "api", procs)
-        wait_worker(server.url, worker, procs)
+        port, api, worker = self.start_stack(env, server.url)
         log("API ready, worker alive")
 
         # 3. load -----------------------------------------------------------------------------
@@ -454,6 +466,8 @@ class Bench:
             crowds["durability"] = self.durability(port, groups, server.url, fsync)
         procs.stop(api)
         procs.stop(worker)
+        if not cfg.skip_tracing:
+            crowds["tracing"] = self.tracing(server)
 
         results: dict[str, Any] = {
             "timestamp": self.stamp,
@@ -492,8 +506,9 @@ class Bench:
             "vs_naive": ratio(rps, results.get("naive", {}).get("requests_per_s")),
         }
         correct = audit["oversold"] == 0 and audit["undersold"] == 0 and audit["passed"]
-        storms = [c for k, c in crowds.items() if k != "durability"]
+        storms = [c for k, c in crowds.items() if k not in ("durability", "tracing")]
         storms += list(crowds.get("durability", {}).get("runs", {}).values())
+        storms += list(crowds.get("tracing", {}).get("runs", {}).values())
         crowds_correct = all(
             c["drain"]["audit"]["passed"]
             and c["drain"]["audit"]["oversold"] == 0
@@ -509,6 +524,9 @@ class Bench:
             "no_errors": seckill["errors"] == 0,
             "crowds_correct": crowds_correct,
         }
+        if "tracing" in crowds:
+            results["target"]["tracing_ratio_min"] = TARGET_TRACING_RATIO
+            results["target"]["tracing_met"] = crowds["tracing"]["target_met"]
         results["run_seconds"] = round(time.monotonic() - T0, 1)
         self.write(results)
         print_summary(results)
@@ -516,7 +534,10 @@ class Bench:
             log(f"{seckill['errors']} requests failed; samples: {seckill['error_samples']}")
         if not (correct and crowds_correct):
             return 1
-        if cfg.strict and not (results["target"]["rps_met"] and results["target"]["p99_met"]):
+        target = results["target"]
+        if cfg.strict and not (
+            target["rps_met"] and target["p99_met"] and target.get("tracing_met", True)
+        ):
             return 1
         return 0
 
@@ -615,6 +636,137 @@ class Bench:
                 for r in (fast, durable)
             )
             log(f"    {label:<14} {a:>15,.1f}      {b:>15,.1f}")
+        return summary
+
+    # --- tracing -------------------------------------------------------------------------------
+    def start_stack(
+        self, env: dict[str, str], redis_url: str, label: str = ""
+    ) -> tuple[int, subprocess.Popen[bytes], subprocess.Popen[bytes]]:
+        """`flashmart serve --workers N` on a free port and one `flashmart worker`, both with
+        `env`, ready: (port, api, worker). `label` names a restarted stack's logs."""
+        cfg, procs = self.cfg, self.procs
+        forget_worker(redis_url)  # a health key left behind would pass for the new worker's
+        port = free_port()
+        api_name, worker_name = f"api{label}", f"worker{label}"
+        log(f"starting `flashmart serve --workers {cfg.workers}` on :{port} and `flashmart worker`")
+        serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(cfg.workers)]
+        api = procs.start(api_name, [*FLASHMART, *serve], env, self.tmp)
+        worker = procs.start(worker_name, [*FLASHMART, "worker"], env, self.tmp)
+        wait_http_ok(port, "/readyz", api, api_name, procs)
+        wait_worker(redis_url, worker, procs, worker_name)
+        return port, api, worker
+
+    def tracing(self, server: Any) -> dict[str, Any]:
+        """The cold crowd's storm once per tracing setting, each on a fresh sale by fresh
+        shoppers, against the API and the worker started anew on the same Redis and database:
+        tracing off (no OTEL_* variables), on with the compose file's sampler (10% of new
+        traces), on with every trace sampled. Spans go over OTLP/HTTP to bench/otlp_sink.py,
+        a process of its own that counts what arrives."""
+        from report import TARGET_TRACING_RATIO, ratio
+
+        cfg, procs = self.cfg, self.procs
+        count = len(self.users)
+        sink_port = free_port()
+        sink_cmd = [sys.executable, str(HERE / "otlp_sink.py"), str(sink_port)]
+        sink = procs.start("otlp-sink", sink_cmd, self.env, self.tmp)
+        wait_http_ok(sink_port, "/stats", sink, "otlp-sink", procs)
+        endpoint = f"http://127.0.0.1:{sink_port}"
+        log(f"tracing: an OTLP/HTTP sink at {endpoint}/v1/traces (bench/otlp_sink.py)")
+        runs: dict[str, Any] = {}
+        try:
+            for setting, label, sampled in TRACING_SETTINGS:
+                otel = (
+                    {}
+                    if sampled is None
+                    else {
+                        "OTEL_EXPORTER_OTLP_ENDPOINT": endpoint,
+                        "OTEL_TRACES_SAMPLER": "parentbased_traceidratio",
+                        "OTEL_TRACES_SAMPLER_ARG": sampled,
+                    }
+                )
+                command = " ".join(
+                    [*(f"{k}={v}" for k, v in otel.items()), f"flashmart serve --workers "
+                     f"{cfg.workers}", "+", *(f"{k}={v}" for k, v in otel.items()),
+                     "flashmart worker"]
+                )  # fmt: skip
+                log(
+                    f"tracing {label}: {command}; {count:,} fresh shoppers, a fresh sale of "
+                    f"{cfg.units} units, {count * cfg.attempts:,} seckillBuy on new connections"
+                )
+                at_start = sink_stats(sink_port)
+                port, api, worker = self.start_stack(
+                    {**self.env, **otel}, server.url, f"-tracing-{setting}"
+                )
+                window: dict[str, dict[str, Any]] = {}
+                try:
+                    if has_traceparent(port) != bool(otel):
+                        raise BenchError(
+                            f"tracing {label}: the API's responses "
+                            f"{'lack' if otel else 'carry'} a traceparent header"
+                        )
+                    groups = {"api": api.pid, "worker": worker.pid, "redis": server.pid}
+
+                    def before_go(_index: int, window: dict[str, Any] = window) -> None:
+                        window["before"] = sink_stats(sink_port)
+
+                    result, sale, _ = self.fresh_storm(
+                        f"tracing {label}",
+                        port,
+                        groups,
+                        server.url,
+                        clients={"otlp-sink": sink.pid},
+                        before_go=before_go,
+                    )
+                    window["after"] = sink_stats(sink_port)
+                    lat = result["latency_ms"]
+                    log(
+                        f"    {result['requests_per_s']:,.0f} req/s, p50 {lat['p50']:.1f} ms, p99 "
+                        f"{lat['p99']:.1f} ms, {result['outcomes']}"
+                    )
+                    result["drain"] = self.drain_and_audit(server.url, sale["event_id"], result)
+                finally:
+                    procs.stop(api)  # the exporters flush what they hold as they exit
+                    procs.stop(worker)
+                result["tracing"] = {
+                    "setting": setting,
+                    "label": label,
+                    "env": otel,
+                    "command": command,
+                    "exported_during_storm": sink_delta(window["before"], window["after"]),
+                    "exported": sink_delta(at_start, sink_stats(sink_port)),
+                }
+                runs[setting] = result
+        finally:
+            procs.stop(sink)
+        off = runs["off"]
+        vs_off = {s: ratio(r["requests_per_s"], off["requests_per_s"]) for s, r in runs.items()}
+        summary = {
+            "sink": "bench/otlp_sink.py: OTLP/HTTP POST /v1/traces, 200 with an empty body",
+            "sampler": "parentbased_traceidratio",
+            "runs": runs,
+            "requests_per_s_vs_off": vs_off,
+            "p99_vs_off": {
+                s: ratio(r["latency_ms"]["p99"], off["latency_ms"]["p99"]) for s, r in runs.items()
+            },
+            "target_ratio_min": TARGET_TRACING_RATIO,
+            "target_met": (vs_off["sampled"] or 0) >= TARGET_TRACING_RATIO,
+        }
+        log(
+            f"    {'tracing':<14} {'buys/s':>9} {'p99 ms':>8} {'÷ off':>6}  exported over "
+            "OTLP/HTTP (requests, KiB, spans), whole run [during the storm]"
+        )
+        for setting, label, _ in TRACING_SETTINGS:
+            run = runs[setting]
+            log(
+                f"    {label:<14} {run['requests_per_s']:>9,.0f} {run['latency_ms']['p99']:>8.1f} "
+                f"{vs_off[setting] or 0:>6.3f}  {exported_text(run['tracing'])}"
+            )
+        for setting, label, _ in TRACING_SETTINGS:
+            log(f"    {label}: {runs[setting]['tracing']['command']}")
+        log(
+            f"    target: {TRACING_SETTINGS[1][1]} >= {TARGET_TRACING_RATIO:.0%} of off's buys/s: "
+            f"{(vs_off['sampled'] or 0):.1%}, {'MET' if summary['target_met'] else 'NOT MET'}"
+        )
         return summary
 
     def live_crowd(
@@ -918,8 +1070,94 @@ def serve_app(module: str, port: int, workers: int) -> list[str]:
     ]  # fmt: skip
 
 
+# (key, label, OTEL_TRACES_SAMPLER_ARG or None for tracing off): the tracing scenario's
+# settings, in the order run. 0.1 is the compose file's default.
+TRACING_SETTINGS: tuple[tuple[str, str, str | None], ...] = (
+    ("off", "off", None),
+    ("sampled", "10% sampled", "0.1"),
+    ("all", "100% sampled", "1.0"),
+)
+
+
+def sink_stats(port: int) -> dict[str, Any]:
+    """What bench/otlp_sink.py has received so far."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    try:
+        conn.request("GET", "/stats")
+        response = conn.getresponse()
+        body = response.read()
+    except OSError as exc:
+        raise BenchError(f"the OTLP sink did not answer: {exc}") from exc
+    finally:
+        conn.close()
+    if response.status != 200:
+        raise BenchError(f"the OTLP sink answered {response.status}")
+    stats: dict[str, Any] = json.loads(body)
+    return stats
+
+
+def sink_delta(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """What the sink received between two `sink_stats` readings."""
+    spans = (
+        after["spans"] - before["spans"]
+        if after["spans"] is not None and before["spans"] is not None
+        else None
+    )
+    services = {
+        name: n - before["spans_by_service"].get(name, 0)
+        for name, n in after["spans_by_service"].items()
+    }
+    return {
+        "requests": after["requests"] - before["requests"],
+        "bytes": after["bytes"] - before["bytes"],
+        "spans": spans,
+        "spans_by_service": {k: v for k, v in services.items() if v},
+        "undecodable": after["undecodable"] - before["undecodable"],
+    }
+
+
+def exported_text(tracing: dict[str, Any]) -> str:
+    whole, storm = tracing["exported"], tracing["exported_during_storm"]
+    if not tracing["env"]:
+        return f"{whole['requests']} requests (tracing off)"
+
+    def one(e: dict[str, Any]) -> str:
+        return f"{e['requests']:,}, {e['bytes'] / 1024:,.0f}, {e['spans'] or 0:,}"
+
+    return f"{one(whole)} [{one(storm)}]"
+
+
+def has_traceparent(port: int) -> bool:
+    """Whether the API's answer to GET /readyz names its span (tracing on in that process)."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    try:
+        conn.request("GET", "/readyz")
+        response = conn.getresponse()
+        response.read()
+        return response.getheader("traceparent") is not None
+    finally:
+        conn.close()
+
+
+def forget_worker(redis_url: str) -> None:
+    import redis as redis_sync
+
+    from flashmart.core import system
+    from flashmart.core.keys import Keys
+
+    client = redis_sync.Redis.from_url(redis_url)
+    try:
+        client.delete(system.health_check_key(Keys(os.environ["REDIS_PREFIX"])))
+    finally:
+        client.close()
+
+
 def wait_worker(
-    redis_url: str, worker: subprocess.Popen[bytes], procs: Processes, timeout: float = 60
+    redis_url: str,
+    worker: subprocess.Popen[bytes],
+    procs: Processes,
+    name: str = "worker",
+    timeout: float = 60,
 ) -> None:
     import redis as redis_sync
 
@@ -932,9 +1170,9 @@ def wait_worker(
         deadline = time.monotonic() + timeout
         while not client.exists(key):
             if worker.poll() is not None:
-                raise BenchError(f"worker exited with {worker.returncode}:\n{procs.tail('worker')}")
+                raise BenchError(f"{name} exited with {worker.returncode}:\n{procs.tail(name)}")
             if time.monotonic() > deadline:
-                raise BenchError(f"worker not alive after {timeout:.0f} s:\n{procs.tail('worker')}")
+                raise BenchError(f"{name} not alive after {timeout:.0f} s:\n{procs.tail(name)}")
             time.sleep(0.1)
     finally:
         client.close()
