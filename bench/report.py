@@ -379,9 +379,13 @@ def _tracing_rows(tracing: dict[str, Any] | None) -> list[tuple[str, str]]:
         rows.append(
             (
                 f"tracing {t['label']}",
-                f"{run['requests_per_s']:,.0f} req/s "
-                f"({_times(tracing['requests_per_s_vs_off'][setting], 3)} off), "
-                f"p99 {run['latency_ms']['p99']:.1f} ms{sent}",
+                f"{run['requests_per_s']:,.0f} req/s"
+                + (
+                    f" ({_times(tracing['requests_per_s_vs_off'][setting], 3)} off)"
+                    if t["env"]
+                    else ""
+                )
+                + f", p99 {run['latency_ms']['p99']:.1f} ms{sent}",
             )
         )
     sampled = tracing["requests_per_s_vs_off"].get("sampled")
