@@ -30,6 +30,9 @@ def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], pa
         "naive": "#db2777",
         "cold crowd": "#d97706",
         "live crowd": "#dc2626",
+        "tracing off": "#0891b2",  # the tracing scenario's storms (bench/run.py, TRACING_SETTINGS)
+        "tracing 10% sampled": "#ca8a04",
+        "tracing 100% sampled": "#7c3aed",
     }
 
     # 1. latency histograms (log-spaced bins), with seckillBuy's percentiles marked
