@@ -508,6 +508,12 @@ class Bench:
             "vs_naive": ratio(rps, results.get("naive", {}).get("requests_per_s")),
         }
         correct = audit["oversold"] == 0 and audit["undersold"] == 0 and audit["passed"]
+        # A storm that sold nothing (every buy refused: a broken set-up) measured nothing: with
+        # at least as many shoppers as units, the sale sells out.
+        expected = cfg.units if len(self.users) >= cfg.units else 1
+        if drain["orders_persisted"] < expected:
+            log(f"the storm made {drain['orders_persisted']} orders, expected {expected}: failed")
+            correct = False
         storms = [c for k, c in crowds.items() if k not in ("durability", "tracing")]
         storms += list(crowds.get("durability", {}).get("runs", {}).values())
         storms += list(crowds.get("tracing", {}).get("runs", {}).values())
