@@ -39,7 +39,7 @@ import logging
 import time
 import uuid
 from dataclasses import dataclass
-from typing import cast
+from typing import Any, cast
 
 from graphql import GraphQLError, GraphQLFormattedError
 from redis.exceptions import RedisError
@@ -137,6 +137,13 @@ async def _take_slot(context: Context, key: str, maximum: int) -> None:
     context.extra[_SLOT] = slot
 
 
+def error_message(operation_id: str, *errors: dict[str, Any]) -> ErrorMessage:
+    """The protocol's `error` message of one operation, with errors already shaped
+    (`error_mapping.format_error`, `unavailable_error`)."""
+    payload = [cast(GraphQLFormattedError, error) for error in errors]
+    return {"id": operation_id, "type": "error", "payload": payload}
+
+
 class ShapedOperation(Operation[Context, None]):
     """An operation whose errors are shaped as over HTTP (`error_mapping.format_error`: a code
     on every error, no internals in the message); Strawberry's sends graphql-core's own."""
@@ -144,8 +151,7 @@ class ShapedOperation(Operation[Context, None]):
     __slots__ = ()
 
     async def send_initial_errors(self, errors: list[GraphQLError]) -> None:
-        payload = [cast(GraphQLFormattedError, format_error(e)) for e in errors]
-        await self.send_operation_message({"id": self.id, "type": "error", "payload": payload})
+        await self.send_operation_message(error_message(self.id, *map(format_error, errors)))
 
     async def send_next(self, execution_result: ExecutionResult) -> None:
         payload: NextMessagePayload = {"data": execution_result.data}
@@ -197,8 +203,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             with contextlib.suppress(RedisError):  # else the entry goes stale by itself
                 await slots(self.context).release(pending.key, pending.connection_id)
 
-    async def _subscribe(self, message: SubscribeMessage) -> None:
-        """Strawberry's `handle_subscribe`, with `ShapedOperation` for its operations."""
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Strawberry's, with the payload's document resolved and admitted first
+        (graphql/trusted_documents.py; a refusal is the operation's `error` message) and
+        `ShapedOperation` for its operations."""
         if not self.connection_acknowledged:
             await self.websocket.close(code=4401, reason="Unauthorized")
             return
@@ -207,17 +215,28 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 code=4409, reason=f"Subscriber for {message['id']} already exists"
             )
             return
+        payload = message["payload"]
+        gate: Gate | None = getattr(self.view, "gate", None)
+        if gate is not None and isinstance(payload, dict):
+            params = self.context.connection_params or {}
+            try:
+                query = gate.resolve(payload.get("query"), payload.get("documentId"))
+                gate.admit(
+                    query,
+                    viewer=self.context.viewer,
+                    auth_problem=self.context.auth_problem,
+                    from_graphiql=params.get(GRAPHIQL_MARKER) == "1",
+                )
+            except ApiError as exc:
+                refusal = GraphQLError(exc.message, original_error=exc)
+                await self.send_message(error_message(message["id"], format_error(refusal)))
+                return
+            payload["query"] = query
         limit = self.max_subscriptions_per_connection
         if limit is not None and len(self.operations) >= limit:
             error = format_error(GraphQLError("Subscription limit reached"))
-            refused: ErrorMessage = {
-                "id": message["id"],
-                "type": "error",
-                "payload": [cast(GraphQLFormattedError, error)],
-            }
-            await self.send_message(refused)
+            await self.send_message(error_message(message["id"], error))
             return
-        payload = message["payload"]
         operation = ShapedOperation(
             self,
             message["id"],
@@ -253,38 +272,6 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             heartbeat = settings.subscription_heartbeat_seconds
             self._tasks.append(asyncio.create_task(self._heartbeat(slot, heartbeat)))
 
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        """The payload's document resolved and admitted (graphql/trusted_documents.py) before
-        Strawberry takes the operation; a refusal is the operation's `error` message."""
-        gate: Gate | None = getattr(self.view, "gate", None)
-        payload = message.get("payload")
-        if (
-            gate is not None
-            and self.connection_acknowledged  # else Strawberry closes the socket (4401)
-            and isinstance(payload, dict)
-            and message["id"] not in self.operations  # else Strawberry closes it (4409)
-        ):
-            params = self.context.connection_params or {}
-            try:
-                query = gate.resolve(payload.get("query"), payload.get("documentId"))
-                gate.admit(
-                    query,
-                    viewer=self.context.viewer,
-                    auth_problem=self.context.auth_problem,
-                    from_graphiql=params.get(GRAPHIQL_MARKER) == "1",
-                )
-            except ApiError as exc:
-                error = format_error(GraphQLError(exc.message, original_error=exc))
-                refusal: ErrorMessage = {
-                    "id": message["id"],
-                    "type": "error",
-                    "payload": [cast(GraphQLFormattedError, error)],
-                }
-                await self.send_message(refusal)
-                return
-            payload["query"] = query
-        await self._subscribe(message)
-
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """A query text over MAX_QUERY_LENGTH refused before anything parses it;
         `seckillEventUpdated` through the live-sale lane when it qualifies (eventlane.py),
@@ -293,13 +280,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         limit = self.context.settings.max_query_length
         if isinstance(query, str) and len(query) > limit:
             too_large = query_too_large(len(query), limit)
-            shaped = cast(
-                GraphQLFormattedError,
-                format_error(GraphQLError(too_large.message, original_error=too_large)),
-            )
-            await operation.send_operation_message(
-                {"id": operation.id, "type": "error", "payload": [shaped]}
-            )
+            shaped = format_error(GraphQLError(too_large.message, original_error=too_large))
+            await operation.send_operation_message(error_message(operation.id, shaped))
             return
         lane: EventLane | None = getattr(self.view, "event_lane", None)
         found = None
@@ -313,9 +295,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
                 retry_after = outage_retry_after(exc)
                 if retry_after is None:
                     raise
-                error = cast(GraphQLFormattedError, unavailable_error(retry_after))
-                message: ErrorMessage = {"id": operation.id, "type": "error", "payload": [error]}
-                await operation.send_operation_message(message)
+                unavailable = error_message(operation.id, unavailable_error(retry_after))
+                await operation.send_operation_message(unavailable)
                 return
         if lane is None or found is None:
             await super().run_operation(operation)
