@@ -27,10 +27,14 @@ from flashmart.accounts.models import User
 from flashmart.core import tracing
 from flashmart.core.logging import JsonFormatter
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.ids import encode_id
+from flashmart.core.settings import Settings
+from flashmart.graphql.ids import decode_id, encode_id
+from flashmart.orders.models import Order, OrderStatus
 from flashmart.seckill.events import warm_up
 from flashmart.seckill.models import SeckillTicket
-from tests.backend.helpers import token_for
+from tests.backend.graphql.test_payments import _decide, _pay, _place_order, _run_worker, _user
+from tests.backend.helpers import Api, token_for
+from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import eventually, job_result, running_worker, sale
 
 BUY = (
@@ -193,6 +197,61 @@ async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
     assert {_parent_of(operation)} == {_span_id(server)}
     assert _parent_of(_one(found, "job persist_reservation")) == _span_id(reserve)
     assert response.headers["traceparent"].startswith(f"00-{trace_id}-")
+
+
+async def test_checkout_payment_and_webhook_are_one_story_joined_by_span_links(
+    app_factory: Any, settings: Settings, redis: Any, spans: InMemorySpanExporter
+) -> None:
+    """Checkout and paymentCreate are spans of the shopper's requests; the provider's webhook
+    (a request of its own, here the sandbox's delivery job over real HTTP) is a new trace whose
+    `payment.webhook` span links to both, with the PAID transition and `orderUpdated` under it."""
+    async with (
+        live_server(lambda url: app_factory(public_base_url=url)) as base_url,
+        httpx.AsyncClient(base_url=base_url) as http,
+    ):
+        api = Api(http)
+        api.token = await _user("traced@example.com")
+        order = await _place_order(api)
+        payment = (await _pay(api, order["id"]))["payment"]
+        assert (await _decide(http, payment["payUrl"], "approve")).status_code == 303
+        order_id = decode_id(order["id"], "Order")
+        worker_settings = settings.model_copy(update={"public_base_url": base_url})
+        await _run_worker(worker_settings, redis, [order_id])
+    assert (await Order.get(id=order_id)).status is OrderStatus.PAID
+
+    found = spans.get_finished_spans()
+    checkout = _one(found, "order.checkout")
+    assert checkout.attributes is not None and checkout.attributes["flashmart.order.id"] == order_id
+    (shopper_trace,) = _trace_ids((checkout,))
+    resolver = _one(_in_trace(found, shopper_trace), "GraphQL Resolving: checkoutComplete")
+    assert _parent_of(checkout) == _span_id(resolver)
+    assert _one(_in_trace(found, shopper_trace), "POST /graphql").kind is SpanKind.SERVER
+    opened = _one(found, "payment.create")
+    assert _one(_in_trace(found, *_trace_ids((opened,))), "GraphQL Resolving: paymentCreate")
+
+    webhook = _one(found, "payment.webhook")
+    (webhook_trace,) = _trace_ids((webhook,))
+    assert webhook_trace not in _trace_ids((checkout, opened))  # the provider's own request
+    server = next(s for s in found if _span_id(s) == _parent_of(webhook))
+    assert server.kind is SpanKind.SERVER and server.parent is None
+    assert (
+        server.attributes is not None
+        and server.attributes["http.target"] == "/payments/sandbox/webhook"
+    )
+    linked = {(link.context.trace_id, link.context.span_id) for link in webhook.links}
+    assert linked == {
+        (checkout.context.trace_id, _span_id(checkout)),
+        (opened.context.trace_id, _span_id(opened)),
+    }
+    assert webhook.attributes is not None
+    assert webhook.attributes["flashmart.order.id"] == order_id
+    settle = _one(found, "payment.settle")
+    paid = _one(found, "order.status PAID")
+    publish = _one(found, "order.publish orderUpdated")
+    assert _parent_of(settle) == _parent_of(publish) == _span_id(webhook)
+    assert _parent_of(paid) == _span_id(settle)
+    assert publish.start_time is not None and settle.end_time is not None
+    assert publish.start_time >= settle.end_time  # announced after the commit
 
 
 async def test_the_workers_cron_runs_are_traced(
