@@ -83,6 +83,7 @@ def test_alert_rules_have_prometheus_shape() -> None:
             assert rule["annotations"]["summary"]
             assert rule["expr"].count("(") == rule["expr"].count(")")
     assert {"FlashMartWorkerDown", "FlashMartQueueLag", "FlashMartBreakerOpen"} <= names
+    assert "FlashMartSaleAuditFailing" in names
 
 
 def test_prometheus_config_shape() -> None:
@@ -116,6 +117,7 @@ def test_dashboards_have_grafana_shape() -> None:
             assert panel["targets"] and len(refs) == len(set(refs)), panel["title"]
     titles = {p["title"] for p in json.loads(DASHBOARDS[0].read_text())["panels"]}
     assert {"Buy attempts/s by outcome", "seckillBuy latency", "Queue"} <= titles
+    assert "Sale audit: ended sales failing each check" in titles
 
 
 @pytest.mark.parametrize(("where", "expr"), expressions())
