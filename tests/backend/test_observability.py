@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,13 @@ from flashmart.core import metrics
 REPO = Path(__file__).resolve().parents[2]
 ALERTS = REPO / "deploy/prometheus/alerts.yml"
 PROMETHEUS = REPO / "deploy/prometheus/prometheus.yml"
+RULE_TESTS = REPO / "deploy/prometheus/tests.yml"
+COMPOSE = REPO / "docker-compose.yml"
+PROMTOOL = shutil.which("promtool")
+needs_promtool = pytest.mark.skipif(
+    PROMTOOL is None,
+    reason="promtool is not on PATH (Debian: apt-get install prometheus; it ships promtool)",
+)
 DASHBOARDS = sorted((REPO / "deploy/grafana/dashboards").glob("*.json"))
 DATASOURCES = REPO / "deploy/grafana/provisioning/datasources/prometheus.yml"
 
@@ -150,3 +159,49 @@ def test_the_checks_catch_an_unknown_metric() -> None:
     assert "flashmart_seckill_persist_lag_seconds_bucket" in registered
     assert "flashmart_seckill_buys" not in registered  # a counter is queried with _total
     assert "flashmart_queue_jobs_total" not in registered
+
+
+def test_every_alert_has_a_unit_test_that_fires_it() -> None:
+    """deploy/prometheus/tests.yml (run by promtool below) has, for each alert, a case where
+    it must fire and one where it must not."""
+    groups = yaml.safe_load(RULE_TESTS.read_text())
+    assert groups["rule_files"] == [ALERTS.name]
+    cases = [case for group in groups["tests"] for case in group["alert_rule_test"]]
+    fired = {case["alertname"] for case in cases if case.get("exp_alerts")}
+    quiet = {case["alertname"] for case in cases if not case.get("exp_alerts")}
+    names = {rule["alert"] for rule in alert_rules()}
+    assert fired == names and quiet == names
+
+
+def _promtool(*args: str | Path) -> str:
+    assert PROMTOOL is not None
+    done = subprocess.run([PROMTOOL, *map(str, args)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@needs_promtool
+def test_promtool_accepts_the_alert_rules_and_the_config(tmp_path: Path) -> None:
+    assert f"SUCCESS: {len(alert_rules())} rules found" in _promtool("check", "rules", ALERTS)
+    # The config names its rule file where docker-compose.yml mounts deploy/prometheus.
+    (mount,) = [
+        volume
+        for volume in yaml.safe_load(COMPOSE.read_text())["services"]["prometheus"]["volumes"]
+        if volume.startswith("./deploy/prometheus:")
+    ]
+    inside = mount.split(":")[1]
+    copy = tmp_path / "prometheus"
+    shutil.copytree(PROMETHEUS.parent, copy)
+    config = PROMETHEUS.read_text()
+    assert f"{inside}/{ALERTS.name}" in config
+    (copy / PROMETHEUS.name).write_text(config.replace(inside, str(copy)))
+    checked = _promtool("check", "config", copy / PROMETHEUS.name)
+    assert "is valid prometheus config file syntax" in checked
+    assert f"SUCCESS: {len(alert_rules())} rules found" in checked  # the rule file it loaded
+
+
+@needs_promtool
+def test_the_alerts_fire_on_their_unit_tests() -> None:
+    """`promtool test rules`: each alert fires on the series that must fire it, with its
+    labels and annotations, and stays quiet on the others (deploy/prometheus/tests.yml)."""
+    assert "SUCCESS" in _promtool("test", "rules", RULE_TESTS)
