@@ -205,3 +205,58 @@ def test_the_alerts_fire_on_their_unit_tests() -> None:
     """`promtool test rules`: each alert fires on the series that must fire it, with its
     labels and annotations, and stays quiet on the others (deploy/prometheus/tests.yml)."""
     assert "SUCCESS" in _promtool("test", "rules", RULE_TESTS)
+
+
+def _bench_dashboard() -> Any:
+    """bench/dashboard.py (bench/ is not a package; it needs the `bench` extra: matplotlib)."""
+    pytest.importorskip("matplotlib")
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        return importlib.import_module("dashboard")
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+
+
+def test_the_dashboard_script_scrapes_the_repository_jobs_and_rules(tmp_path: Path) -> None:
+    """bench/dashboard.py's Prometheus: the repository's jobs and alert rules, file targets
+    (bench/run.py --scrape-targets writes <job>.json), a 1 s scrape; promtool accepts it."""
+    dashboard = _bench_dashboard()
+    config = dashboard.prometheus_config(tmp_path)
+    repository = yaml.safe_load(PROMETHEUS.read_text())
+    assert [j["job_name"] for j in config["scrape_configs"]] == [
+        j["job_name"] for j in repository["scrape_configs"]
+    ]
+    for job in config["scrape_configs"]:
+        assert job["file_sd_configs"][0]["files"] == [str(tmp_path / f"{job['job_name']}.json")]
+        assert "dns_sd_configs" not in job
+        (tmp_path / f"{job['job_name']}.json").write_text("[]")
+    assert config["rule_files"] == [str(ALERTS)]
+    assert config["global"]["scrape_interval"] == "1s"
+    if PROMTOOL is not None:
+        path = tmp_path / "prometheus.yml"
+        path.write_text(yaml.safe_dump(config))
+        assert "is valid prometheus config file syntax" in _promtool("check", "config", path)
+
+
+def test_the_dashboard_script_draws_every_panel_where_the_grid_puts_it(tmp_path: Path) -> None:
+    dashboard = _bench_dashboard()
+    spec = json.loads(DASHBOARDS[0].read_text())
+    series = {"name": "ok", "times": [0.0, 1.0, 2.0], "values": [0.0, 5.0, 3.0]}
+    data = {
+        "start": 0.0,
+        "end": 2.0,
+        "step": 1.0,
+        "panels": {str(p["id"]): [series] for p in spec["panels"]},
+    }
+    data["panels"][str(spec["panels"][1]["id"])] = []  # a panel without data
+    out = tmp_path / "dashboard.png"
+    dashboard.draw(spec, data, out, "caption")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dashboard.legend("{{function}} {{outcome}}", {"function": "f", "outcome": "ok"}) == (
+        "f ok"
+    )
+    assert dashboard.format_value(0.0123, "s") == "12.3 ms"
+    assert dashboard.format_value(6500.0, "reqps") == "6.5k req/s"
