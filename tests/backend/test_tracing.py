@@ -25,6 +25,7 @@ from strawberry import relay
 
 from flashmart.accounts.models import User
 from flashmart.core import tracing
+from flashmart.core.keys import Keys
 from flashmart.core.logging import JsonFormatter
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
@@ -199,12 +200,9 @@ async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
     assert response.headers["traceparent"].startswith(f"00-{trace_id}-")
 
 
-async def test_checkout_payment_and_webhook_are_one_story_joined_by_span_links(
-    app_factory: Any, settings: Settings, redis: Any, spans: InMemorySpanExporter
-) -> None:
-    """Checkout and paymentCreate are spans of the shopper's requests; the provider's webhook
-    (a request of its own, here the sandbox's delivery job over real HTTP) is a new trace whose
-    `payment.webhook` span links to both, with the PAID transition and `orderUpdated` under it."""
+async def _checkout_and_pay(app_factory: Any, settings: Settings, redis: Any) -> int:
+    """A shopper's cart checkout and payment over HTTP, approved on the sandbox's pay page; the
+    worker's job delivers the provider's webhook over real HTTP. The order's id, once PAID."""
     async with (
         live_server(lambda url: app_factory(public_base_url=url)) as base_url,
         httpx.AsyncClient(base_url=base_url) as http,
@@ -218,6 +216,16 @@ async def test_checkout_payment_and_webhook_are_one_story_joined_by_span_links(
         worker_settings = settings.model_copy(update={"public_base_url": base_url})
         await _run_worker(worker_settings, redis, [order_id])
     assert (await Order.get(id=order_id)).status is OrderStatus.PAID
+    return order_id
+
+
+async def test_checkout_payment_and_webhook_are_one_story_joined_by_span_links(
+    app_factory: Any, settings: Settings, redis: Any, spans: InMemorySpanExporter
+) -> None:
+    """Checkout and paymentCreate are spans of the shopper's requests; the provider's webhook
+    (a request of its own, here the sandbox's delivery job over real HTTP) is a new trace whose
+    `payment.webhook` span links to both, with the PAID transition and `orderUpdated` under it."""
+    order_id = await _checkout_and_pay(app_factory, settings, redis)
 
     found = spans.get_finished_spans()
     checkout = _one(found, "order.checkout")
@@ -248,6 +256,8 @@ async def test_checkout_payment_and_webhook_are_one_story_joined_by_span_links(
     settle = _one(found, "payment.settle")
     paid = _one(found, "order.status PAID")
     publish = _one(found, "order.publish orderUpdated")
+    ttl = await redis.ttl(Keys(settings.redis_prefix).trace_context("order", order_id))
+    assert 0 < ttl <= tracing.CARRIED_SECONDS
     assert _parent_of(settle) == _parent_of(publish) == _span_id(webhook)
     assert _parent_of(paid) == _span_id(settle)
     assert publish.start_time is not None and settle.end_time is not None
@@ -302,6 +312,16 @@ async def test_with_tracing_off_nothing_is_installed_and_nothing_carried(
     raw = await runtime.redis.get(runtime.keys.arq_job(ticket_id))
     assert json.loads(raw)["k"] == {}  # the job exactly as before: no trace to carry
     await _persisted(runtime, ticket_id)
+
+
+async def test_with_tracing_off_a_payment_remembers_no_span_context(
+    app_factory: Any, settings: Settings, redis: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in OTEL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert tracing.tracer is None
+    await _checkout_and_pay(app_factory, settings, redis)
+    assert [k async for k in redis.scan_iter(match=f"{settings.redis_prefix}trace:*")] == []
 
 
 async def test_flashmart_serve_traces_when_the_environment_asks(
