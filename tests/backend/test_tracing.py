@@ -177,6 +177,24 @@ async def test_a_job_the_api_queues_itself_carries_the_trace_too(
     assert _parent_of(_one(found, "job persist_reservation")) == _span_id(reserve)
 
 
+async def test_a_buy_in_an_unsampled_trace_exports_nothing_and_tells_the_worker_so(
+    app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    """The client's trace is not sampled (flags 00): the lane makes no reserve span, the job
+    carries the lane's span context with the same flags, and neither process exports a span
+    of that trace."""
+    app = app_factory(seckill_enqueue_in_script=False)  # the job's arguments readable in Redis
+    unsampled = INCOMING[:-2] + "00"
+    response, ticket_id = await _buy(app, runtime, traceparent=unsampled)
+    carried = json.loads(await runtime.redis.get(runtime.keys.arq_job(ticket_id)))["k"]
+    assert carried["traceparent"] == response.headers["traceparent"]
+    version, trace_id, span_id, flags = carried["traceparent"].split("-")
+    assert (version, trace_id, flags) == ("00", TRACE_ID, "00")
+    assert span_id != INCOMING.split("-")[2]  # the lane's own span, child of the client's
+    await _persisted(runtime, ticket_id)
+    assert _in_trace(spans.get_finished_spans(), TRACE_ID) == ()
+
+
 async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
     app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
 ) -> None:
