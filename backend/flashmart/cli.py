@@ -88,6 +88,12 @@ def serve(
 @app.command()
 def worker(
     check: Annotated[bool, typer.Option("--check", help="Exit 0 if a worker is healthy.")] = False,
+    alive: Annotated[
+        bool,
+        typer.Option(
+            "--alive", help="Exit 0 if this machine's worker loop touched WORKER_LIVENESS_FILE."
+        ),
+    ] = False,
     burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
 ) -> None:
     """Run the arq worker that persists orders and runs scheduled jobs."""
@@ -95,6 +101,15 @@ def worker(
     from flashmart.worker import create_worker
 
     settings = _settings()
+    if alive:  # no Redis involved (worker_liveness.py)
+        from flashmart.worker_liveness import is_alive
+
+        if settings.worker_liveness_file is None:
+            typer.echo("flashmart: --alive needs WORKER_LIVENESS_FILE", err=True)
+            raise typer.Exit(2)
+        ok, why = is_alive(settings.worker_liveness_file, settings.worker_health_check_interval)
+        typer.echo(why, err=not ok)
+        raise typer.Exit(0 if ok else 1)
     with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
         if check:
             from arq.worker import async_check_health
