@@ -20,6 +20,9 @@ from flashmart.core.embedded_redis import EmbeddedRedis, ensure_redis, ensure_re
 from flashmart.core.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 30  # uvicorn finishes in-flight requests this long on SIGTERM
+# The longest `flashmart serve` takes after SIGTERM: its processes get GRACEFUL_SHUTDOWN_SECONDS,
+# then its supervisor kills what is left (container stop grace periods must exceed this).
+SERVE_DRAIN_SECONDS = GRACEFUL_SHUTDOWN_SECONDS + 5
 
 app = typer.Typer(help="FlashMart: flash-sale commerce over GraphQL.", no_args_is_help=True)
 
@@ -76,8 +79,7 @@ def serve(
         with ensure_redis_url(settings.data_dir, settings.seckill_durability):
             if processes > 1 and serving.SUPPORTED:
                 # Each process on its own SO_REUSEPORT socket: connections spread evenly.
-                grace = GRACEFUL_SHUTDOWN_SECONDS + 5
-                serving.Supervisor(options, processes, grace_seconds=grace).run()
+                serving.Supervisor(options, processes, grace_seconds=SERVE_DRAIN_SECONDS).run()
             else:
                 uvicorn.run(**options, workers=processes)
     finally:
