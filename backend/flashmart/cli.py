@@ -100,7 +100,7 @@ def worker(
 ) -> None:
     """Run the arq worker that persists orders and runs scheduled jobs."""
     from flashmart.core.priority import lower_priority
-    from flashmart.worker import create_worker
+    from flashmart.worker import RECONNECT_MAX_SECONDS, create_worker
 
     settings = _settings()
     if alive:  # no Redis involved (worker_liveness.py)
@@ -109,7 +109,11 @@ def worker(
         if settings.worker_liveness_file is None:
             typer.echo("flashmart: --alive needs WORKER_LIVENESS_FILE", err=True)
             raise typer.Exit(2)
-        ok, why = is_alive(settings.worker_liveness_file, settings.worker_health_check_interval)
+        ok, why = is_alive(
+            settings.worker_liveness_file,
+            settings.worker_health_check_interval,
+            RECONNECT_MAX_SECONDS,
+        )
         typer.echo(why, err=not ok)
         raise typer.Exit(0 if ok else 1)
     with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:

@@ -215,7 +215,6 @@ def test_worker_probes_and_grace(objects: list[dict[str, Any]]) -> None:
 
     from flashmart.cli import app
     from flashmart.core.settings import Settings
-    from flashmart.worker_liveness import STALE_AFTER_INTERVALS
 
     worker = _one(objects, "Deployment", "flashmart-worker")["spec"]["template"]["spec"]
     container = _container(objects, "Deployment", "flashmart-worker")
@@ -233,15 +232,9 @@ def test_worker_probes_and_grace(objects: list[dict[str, Any]]) -> None:
     liveness = Path(env["WORKER_LIVENESS_FILE"])
     mounts = [Path(m["mountPath"]) for m in container["volumeMounts"]]
     assert any(liveness.is_relative_to(m) for m in mounts), "the liveness file must be writable"
-    # A probe period no shorter than the file's staleness limit would miss nothing but waste.
+    # Each probe starts a Python process: give it time.
+    assert container["livenessProbe"]["timeoutSeconds"] >= 5
     config = _config(objects)
-    interval = int(
-        config.get(
-            "WORKER_HEALTH_CHECK_INTERVAL",
-            Settings.model_fields["worker_health_check_interval"].default,
-        )
-    )
-    assert container["livenessProbe"]["periodSeconds"] >= STALE_AFTER_INTERVALS * interval
     job_timeout = int(
         config.get("WORKER_JOB_TIMEOUT", Settings.model_fields["worker_job_timeout"].default)
     )
