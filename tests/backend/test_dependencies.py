@@ -155,3 +155,21 @@ def test_arq_and_redis_py_are_the_releases_the_upgrade_plan_covers() -> None:
     # arq still caps redis-py below 6: the plan's premise.
     caps = [Requirement(r) for r in metadata.requires("arq") or [] if r.startswith("redis")]
     assert caps and not any(c.specifier.contains("6.0.0") for c in caps), message
+
+
+def test_make_install_installs_the_lock() -> None:
+    """`make install` (and so CI, .ci/run) installs the dev lock, then flashmart without
+    resolving anything again; `make lock` writes all three locks."""
+    makefile = (REPO / "Makefile").read_text()
+    recipe = re.search(r"^\$\(VENV\)/\.stamp-backend:(.*?)\n\n", makefile, re.M | re.S)
+    assert recipe, "the Makefile has no .stamp-backend rule"
+    prerequisites, *lines = recipe[1].split("\n")
+    assert "backend/requirements-dev.lock" in prerequisites.split()
+    commands = [line.strip() for line in lines if line.startswith("\t")]
+    assert commands == [
+        "$(BIN)/pip install --quiet -r backend/requirements-dev.lock",
+        "$(BIN)/pip install --quiet --no-deps -e backend",
+        "touch $@",
+    ]
+    for lock in ("requirements-dev.lock", "requirements.lock", "requirements-checkov.lock"):
+        assert f"-o {lock}" in makefile, f"`make lock` does not write {lock}"
