@@ -20,6 +20,9 @@ from flashmart.core.embedded_redis import EmbeddedRedis, ensure_redis, ensure_re
 from flashmart.core.settings import Settings
 
 GRACEFUL_SHUTDOWN_SECONDS = 30  # uvicorn finishes in-flight requests this long on SIGTERM
+# The longest `flashmart serve` takes after SIGTERM: its processes get GRACEFUL_SHUTDOWN_SECONDS,
+# then its supervisor kills what is left (container stop grace periods must exceed this).
+SERVE_DRAIN_SECONDS = GRACEFUL_SHUTDOWN_SECONDS + 5
 
 app = typer.Typer(help="FlashMart: flash-sale commerce over GraphQL.", no_args_is_help=True)
 
@@ -79,8 +82,7 @@ def serve(
         with ensure_redis_url(settings.data_dir, settings.seckill_durability):
             if processes > 1 and serving.SUPPORTED:
                 # Each process on its own SO_REUSEPORT socket: connections spread evenly.
-                grace = GRACEFUL_SHUTDOWN_SECONDS + 5
-                serving.Supervisor(options, processes, grace_seconds=grace).run()
+                serving.Supervisor(options, processes, grace_seconds=SERVE_DRAIN_SECONDS).run()
             else:
                 uvicorn.run(**options, workers=processes)
     finally:
@@ -91,13 +93,32 @@ def serve(
 @app.command()
 def worker(
     check: Annotated[bool, typer.Option("--check", help="Exit 0 if a worker is healthy.")] = False,
+    alive: Annotated[
+        bool,
+        typer.Option(
+            "--alive", help="Exit 0 if this machine's worker loop touched WORKER_LIVENESS_FILE."
+        ),
+    ] = False,
     burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
 ) -> None:
     """Run the arq worker that persists orders and runs scheduled jobs."""
     from flashmart.core.priority import lower_priority
-    from flashmart.worker import create_worker
+    from flashmart.worker import RECONNECT_MAX_SECONDS, create_worker
 
     settings = _settings()
+    if alive:  # no Redis involved (worker_liveness.py)
+        from flashmart.worker_liveness import is_alive
+
+        if settings.worker_liveness_file is None:
+            typer.echo("flashmart: --alive needs WORKER_LIVENESS_FILE", err=True)
+            raise typer.Exit(2)
+        ok, why = is_alive(
+            settings.worker_liveness_file,
+            settings.worker_health_check_interval,
+            RECONNECT_MAX_SECONDS,
+        )
+        typer.echo(why, err=not ok)
+        raise typer.Exit(0 if ok else 1)
     with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
         if check:
             from arq.worker import async_check_health

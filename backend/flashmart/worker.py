@@ -35,6 +35,7 @@ from flashmart.core.settings import Settings
 from flashmart.orders import jobs as order_jobs
 from flashmart.payments import jobs as payment_jobs
 from flashmart.seckill import jobs as seckill_jobs
+from flashmart.worker_liveness import LivenessFile
 from flashmart.worker_metrics import JobCounter, MetricsServer
 
 logger = logging.getLogger("flashmart.worker")
@@ -250,10 +251,14 @@ class FlashWorker(Worker):
         self.outage = Backoff(RECONNECT_FIRST_SECONDS, RECONNECT_MAX_SECONDS)
         # Jobs an outage cut off while their in-progress marker was ours: id -> when it was set.
         self.cut_off: dict[str, float] = {}
+        # WORKER_LIVENESS_FILE, touched by the poll loop (worker_liveness.py; create_worker).
+        self.liveness: LivenessFile | None = None
 
     # --- riding out outages -----------------------------------------------------------------
     async def _poll_iteration(self) -> None:
         _honour_cancellation()
+        if self.liveness is not None:
+            self.liveness.beat()  # before Redis: an outage waited out here is no hang
         try:
             if self.cut_off:
                 await self._free_cut_off_jobs()
@@ -384,4 +389,9 @@ def create_worker(
     settings: Settings, redis_url: str, *, burst: bool = False, manage_database: bool = True
 ) -> FlashWorker:
     options = worker_options(settings, redis_url, burst=burst, manage_database=manage_database)
-    return FlashWorker(**options)
+    worker = FlashWorker(**options)
+    if settings.worker_liveness_file is not None:
+        worker.liveness = LivenessFile(
+            settings.worker_liveness_file, settings.worker_health_check_interval
+        )
+    return worker

@@ -120,6 +120,11 @@ class Settings(BaseSettings):
     worker_metrics_port: int = Field(default=0, ge=0, le=65535)
     worker_metrics_host: str = "127.0.0.1"
 
+    # Kubernetes (docs/kubernetes.md) ----------------------------------------------------------
+    # The worker's poll loop touches this file every WORKER_HEALTH_CHECK_INTERVAL seconds and
+    # `flashmart worker --alive` (a worker pod's liveness probe) checks its age; unset: no file.
+    worker_liveness_file: Path | None = None
+
     # accounts and auth (docs/auth.md) ---------------------------------------------------------
     access_token_ttl_seconds: int = Field(default=900, ge=30)
     # How long an API process may reuse a user's token stamp it read (changes reach it through
