@@ -288,6 +288,37 @@ def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's datab
             raise typer.Exit(1)
 
 
+@seckill_app.command("verify-draw")
+def seckill_verify_draw(
+    event_id: Annotated[int, typer.Argument(help="The sale's database id.")],
+) -> None:
+    """Re-run a waiting room's draw from its published seed (docs/waiting-room.md) and compare
+    it with the order Redis admits in; exit 1 when they differ."""
+    from flashmart.core.db import close_db, init_db
+    from flashmart.core.errors import DomainFailure
+    from flashmart.core.runtime import Runtime
+    from flashmart.seckill.audit import verify_draw
+
+    settings = _settings()
+
+    async def go(url: str) -> bool:
+        await init_db(settings.database_url, pool_size=2)
+        try:
+            async with Runtime.open(settings, redis_url=url) as runtime:
+                check = await verify_draw(runtime, event_id)
+        except DomainFailure as failure:
+            typer.echo(f"error: {failure}", err=True)
+            return False
+        finally:
+            await close_db()
+        typer.echo(f"[{'PASS' if check.passed else 'FAIL'}] {check.name}: {check.detail}")
+        return check.passed
+
+    with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
+        if not asyncio.run(go(url)):
+            raise typer.Exit(1)
+
+
 def main() -> None:
     os.environ.setdefault("PYTHONUNBUFFERED", "1")
     app()

@@ -72,6 +72,7 @@ BUY_OUTCOMES = (
     "ALREADY_PURCHASED",
     "LIMIT_EXCEEDED",
     "EMAIL_NOT_VERIFIED",  # a verified-only sale and an unverified shopper
+    "NOT_ADMITTED",  # a waiting-room sale and no valid admission grant
     "INVALID",  # a quantity out of range
     "SERVICE_UNAVAILABLE",  # reserved, but no replica acknowledged it in time
     "error",  # an outage or a fault: the shopper got a top-level error
