@@ -101,7 +101,7 @@ class EventInput:
 
 # Bounds of the waiting room's settings (docs/waiting-room.md).
 MAX_LOTTERY_WINDOW_SECONDS = 3600
-GRANT_TTL_SECONDS = (10, 3600)
+GRANT_TTL_SECONDS = (1, 3600)
 MAX_ADMISSION_FACTOR = 100
 
 

@@ -50,7 +50,7 @@ class SeckillEventInput:
         default=60, description="WAITING_ROOM: 0 to 3600; joins until startsAt plus this are drawn."
     )
     grant_ttl_seconds: int = strawberry.field(
-        default=120, description="WAITING_ROOM: 10 to 3600; how long an admission lasts."
+        default=120, description="WAITING_ROOM: 1 to 3600; how long an admission lasts."
     )
     admission_factor: int = strawberry.field(
         default=3, description="WAITING_ROOM: 1 to 100; grants outstanding per unit left."
