@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import os
 import random
+import sys
 import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
@@ -15,6 +17,7 @@ import pytest
 from flashmart.accounts.models import User
 from flashmart.core.errors import ApiError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
+from flashmart.core.settings import Settings
 from flashmart.orders.models import Order
 from flashmart.seckill import room
 from flashmart.seckill.audit import audit, verify_draw
@@ -22,6 +25,7 @@ from flashmart.seckill.draw import admission_order, shuffled
 from flashmart.seckill.events import EventInput, update_event
 from flashmart.seckill.models import AdmissionMode, SeckillEvent, SeckillTicket, TicketStatus
 from flashmart.seckill.room import RoomState, RoomStore
+from tests.backend.helpers import TEST_SECRET
 from tests.backend.seckill.factories import (
     drain,
     eventually,
@@ -249,6 +253,43 @@ async def test_only_granted_shoppers_buy_each_grant_once_and_expired_grants_pass
         "admitted order equals the published draw",
     }  # fmt: skip
     assert (await verify_draw(runtime, event.id)).passed
+
+
+async def _verify_draw_command(settings: Settings, event_id: int) -> tuple[int, str]:
+    """`flashmart seckill verify-draw ID` in a process of its own: (exit code, output)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REDIS_", "DATABASE_"))}
+    env.update(
+        DATABASE_URL=settings.database_url, REDIS_URL=settings.redis_url or "",
+        REDIS_PREFIX=settings.redis_prefix, JWT_SECRET=TEST_SECRET,
+        PAYMENT_WEBHOOK_SECRET=TEST_SECRET, LOG_LEVEL="WARNING",
+    )  # fmt: skip
+    command = [sys.executable, "-m", "flashmart", "seckill", "verify-draw", str(event_id)]
+    process = await asyncio.create_subprocess_exec(
+        *command, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT
+    )
+    output, _ = await asyncio.wait_for(process.communicate(), timeout=60)
+    return await process.wait(), output.decode()
+
+
+async def test_verify_draw_re_runs_the_published_draw(runtime: Runtime, settings: Settings) -> None:
+    runtime = relaxed(runtime)
+    users = await shoppers(6)
+    event = await warm_sale(
+        runtime, 3, starts_in=timedelta(seconds=1), admission_mode=ROOM, lottery_window_seconds=0
+    )
+    for user in users:
+        await _join(runtime, user.id, event.id)
+    await _wait_until(event.starts_at)
+    await room.tick(runtime)
+    code, output = await _verify_draw_command(settings, event.id)
+    assert code == 0 and "[PASS]" in output, output
+    # a draw that is not the published seed's: two entrants swapped in Redis
+    order = runtime.keys.room_order(event.id)
+    first, second = await runtime.redis.lrange(order, 0, 1)
+    await runtime.redis.lset(order, 0, second)
+    await runtime.redis.lset(order, 1, first)
+    code, output = await _verify_draw_command(settings, event.id)
+    assert code == 1 and "[FAIL]" in output, output
 
 
 async def test_the_audit_catches_a_reservation_without_a_grant(runtime: Runtime) -> None:
