@@ -14,9 +14,9 @@ once, for everybody. The watcher stops when its last subscriber leaves or the sa
 
 A WAITING_ROOM sale's watcher also reads the room's counters in the same round trip (admitted
 cursor, entries, the draw) and wakes the room's subscribers (`waitingRoomUpdated`) when they
-change; each of them computes its own position from its own entry, read once when it subscribes
-and again only when its turn comes and when its grant runs out (`room_updates`). Redis reads
-per tick therefore stay one per watched sale, however many shoppers wait.
+change; each of them computes its own position from its own entry, read when it subscribes and
+again only after the draw, when its turn comes and when its grant runs out (`room_updates`).
+Redis reads per tick therefore stay one per watched sale, however many shoppers wait.
 """
 
 from __future__ import annotations
@@ -374,7 +374,7 @@ async def room_updates(
     ended or the entry is final (MISSED, or ADMITTED with the grant used). SOLD_OUT is not
     final: units an unpaid order gives back are admitted again. Empty when the shopper has
     not joined. Redis: the sale's shared watcher, plus this shopper's own entry read at the
-    start, when the turn comes and when the grant runs out."""
+    start, after the draw, when the turn comes and when the grant runs out."""
     rooms = RoomStore.of(runtime)
     _, _, member = await rooms.read(event_id, user_id)
     if member is None:
@@ -390,7 +390,7 @@ async def room_updates(
                 and member.grant_expires_ms <= now_ms
                 and member.ticket_id is None
                 and not member.missed
-            ):  # the turn came, or the grant ran out (used, or missed?): read it once
+            ):  # drawn, the turn came, or the grant ran out (used or missed?): read it again
                 _, _, fresh = await rooms.read(event_id, user_id)
                 member = fresh or member
             view = entry_view(

@@ -69,12 +69,19 @@ class Member:
         later joiners; None before the draw."""
         if not counters.drawn:
             return None
-        return self.rank if self.rank is not None else self.arrival
+        if self.rank is not None:
+            return self.rank
+        if self.arrival <= counters.window:  # in the draw, but read before it: ask again
+            return None
+        return self.arrival
 
     def settled(self, counters: RoomCounters) -> bool:
-        """This read already knows how the turn went (or the turn has not come yet)."""
+        """This read is still good for `counters`: it knows the place in the draw (once drawn)
+        and how the turn went (once the turn has come)."""
         position = self.position(counters)
-        if position is None or position > counters.admitted:
+        if position is None:
+            return not counters.drawn
+        if position > counters.admitted:
             return True
         return self.ticket_id is not None or self.missed or self.grant_expires_ms is not None
 
