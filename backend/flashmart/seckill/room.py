@@ -21,6 +21,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
+from redis.asyncio import Redis
+
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.keys import Keys
 from flashmart.core.ratelimit import Limit, RateLimiter, client_subject
@@ -191,7 +193,7 @@ class RoomStore:
 
     __slots__ = ("keys", "redis")
 
-    def __init__(self, redis: Any, keys: Keys) -> None:
+    def __init__(self, redis: Redis, keys: Keys) -> None:
         self.redis = redis
         self.keys = keys
 
@@ -276,11 +278,12 @@ class RoomStore:
             pipe.zcard(keys.room_grants(event_id))
             pipe.scard(keys.room_missed(event_id))
             if user_id is not None:
-                pipe.hget(keys.room_arrivals(event_id), user_id)
-                pipe.hget(keys.room_rank(event_id), user_id)
-                pipe.zscore(keys.room_grants(event_id), user_id)
-                pipe.hget(keys.room_used(event_id), user_id)
-                pipe.sismember(keys.room_missed(event_id), user_id)
+                user = str(user_id)
+                pipe.hget(keys.room_arrivals(event_id), user)
+                pipe.hget(keys.room_rank(event_id), user)
+                pipe.zscore(keys.room_grants(event_id), user)
+                pipe.hget(keys.room_used(event_id), user)
+                pipe.sismember(keys.room_missed(event_id), user)
             raw = await pipe.execute()
         warm = warm_state(raw[0], raw[1])
         seq, window, drawn, cursor, closes, seed = raw[2]
