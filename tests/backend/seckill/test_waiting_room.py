@@ -205,7 +205,7 @@ async def test_only_granted_shoppers_buy_each_grant_once_and_expired_grants_pass
     runtime: Runtime,
 ) -> None:
     runtime = relaxed(runtime)
-    users = await shoppers(4)
+    users = await shoppers(5)
     event = await warm_sale(
         runtime, 2, starts_in=timedelta(seconds=1.5), admission_mode=ROOM,
         lottery_window_seconds=0, grant_ttl_seconds=1, admission_factor=1,
@@ -244,6 +244,7 @@ async def test_only_granted_shoppers_buy_each_grant_once_and_expired_grants_pass
     assert (await room.tick(runtime))["admitted"] == 0  # nothing left to admit for
     sold_out = await room.entry(runtime, event_id=event.id, user_id=users[3].id)
     assert sold_out is not None and sold_out.state is RoomState.SOLD_OUT
+    assert await _join(runtime, users[4].id, event.id) is ErrorCode.SOLD_OUT
 
     await drain(runtime)
     report = await audit(runtime, event.id)
