@@ -11,7 +11,7 @@ PG_TEST_URL ?= postgres://postgres@127.0.0.1:5432/test
 
 .PHONY: help install install-backend install-frontend install-e2e install-audit frontend run serve worker \
         migrate seed schema schema-check test test-backend test-sqlite test-postgres \
-        test-frontend test-e2e lint bench chaos clean chromium
+        test-frontend test-e2e lint bench dashboard chaos clean chromium
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -99,6 +99,9 @@ $(VENV)/.stamp-bench: $(VENV)/.stamp-backend backend/pyproject.toml
 
 bench: install-backend $(VENV)/.stamp-bench frontend ## load-test seckillBuy on the real stack, page loads included (~3 min; docs/bench.md)
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+dashboard: install-backend $(VENV)/.stamp-bench frontend ## make bench scraped by Prometheus, then the Grafana dashboard's panels drawn to docs/screenshots/dashboard.png (needs Debian's prometheus)
+	$(PY) bench/dashboard.py -- $(BENCH_ARGS)
 
 chaos: install-backend ## kill worker, API, Redis, database mid-sale; audit what was promised (< 10 min; README "Failures")
 	$(PY) bench/chaos.py $(CHAOS_ARGS)

@@ -192,6 +192,11 @@ def worker_options(
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
             unique=True,
         ),
+        cron(  # once a minute: FlashMartSaleAuditFailing (deploy/prometheus/alerts.yml)
+            traced_job(seckill_jobs.audit_ended_sales, "cron audit_ended_sales"),
+            second={30},
+            unique=True,
+        ),
     ]
 
     keys = Keys(settings.redis_prefix)

@@ -144,6 +144,10 @@ class Keys:
     def payment_webhook_nonce(self, provider: str, nonce: str) -> str:
         return f"{self.prefix}pay:nonce:{provider}:{nonce}"
 
+    # tracing: a span context a later request links to (core/tracing.py `remember`) ---------
+    def trace_context(self, kind: str, object_id: int) -> str:
+        return f"{self.prefix}trace:{kind}:{object_id}"
+
     # pub/sub and WebSocket sessions --------------------------------------------------------
     def channel(self, topic: str, object_id: str) -> str:
         return f"{self.prefix}ch:{topic}:{object_id}"

@@ -11,7 +11,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.cart.models import CartLine
 from flashmart.catalog import services as catalog
-from flashmart.core import metrics
+from flashmart.core import metrics, tracing
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services
@@ -28,17 +28,26 @@ def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
 
 async def checkout(runtime: Runtime, *, user_id: int, idempotency_key: str) -> Order:
     """Turn the shopper's cart into one order, taking stock atomically; idempotent per key.
-    Counted in `flashmart_checkouts_total` by outcome."""
-    try:
-        order, created = await _checkout(runtime, user_id=user_id, idempotency_key=idempotency_key)
-    except DomainFailure as failure:
-        code = failure.errors[0].code.value if failure.errors else "error"
-        metrics.CHECKOUTS.labels(code if code in metrics.CHECKOUT_OUTCOMES else "error").inc()
-        raise
-    except Exception:
-        metrics.CHECKOUTS.labels("error").inc()
-        raise
-    metrics.CHECKOUTS.labels("created" if created else "replayed").inc()
+    Counted in `flashmart_checkouts_total` by outcome. While tracing is on, it is the span
+    `order.checkout`, remembered for the payment's webhook to link to (core/tracing.py)."""
+    with tracing.optional_span("order.checkout") as span:
+        try:
+            order, created = await _checkout(
+                runtime, user_id=user_id, idempotency_key=idempotency_key
+            )
+        except DomainFailure as failure:
+            code = failure.errors[0].code.value if failure.errors else "error"
+            metrics.CHECKOUTS.labels(code if code in metrics.CHECKOUT_OUTCOMES else "error").inc()
+            raise
+        except Exception:
+            metrics.CHECKOUTS.labels("error").inc()
+            raise
+        metrics.CHECKOUTS.labels("created" if created else "replayed").inc()
+        if span is not None:
+            span.set_attributes({"flashmart.order.id": order.id, "flashmart.created": created})
+            if created:  # a replay keeps the first checkout's span
+                key = runtime.keys.trace_context("order", order.id)
+                await tracing.remember(runtime.redis, key, span)
     return order
 
 

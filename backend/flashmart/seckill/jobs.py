@@ -7,7 +7,7 @@ from typing import Any
 from arq import Retry
 
 from flashmart.core.runtime import deps
-from flashmart.seckill import events, persist, reconcile, room
+from flashmart.seckill import audit, events, persist, reconcile, room
 
 
 async def persist_reservation(
@@ -53,3 +53,8 @@ async def reconcile_reservations(ctx: dict[str, Any]) -> dict[str, object]:
         "closed": [*report.closed, closed_cold],
         "failed": report.failed,
     }
+
+
+async def audit_ended_sales(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron: audit the sales that ended in the last day (seckill/audit.py `audit_ended`)."""
+    return await audit.audit_ended(deps(ctx))

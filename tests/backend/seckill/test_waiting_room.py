@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from flashmart.accounts.models import User
+from flashmart.core import metrics
 from flashmart.core.errors import ApiError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
@@ -253,6 +254,7 @@ async def test_only_granted_shoppers_buy_each_grant_once_and_expired_grants_pass
         "no reservation without a grant", "no grant used twice",
         "admitted order equals the published draw",
     }  # fmt: skip
+    assert {c.key for c in report.checks} == set(metrics.AUDIT_CHECKS) - {"error"}
     assert (await verify_draw(runtime, event.id)).passed
 
 
