@@ -8,9 +8,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -18,6 +18,9 @@ from pydantic import ValidationError
 from flashmart import serving, supervisor
 from flashmart.core.embedded_redis import EmbeddedRedis, ensure_redis, ensure_redis_url
 from flashmart.core.settings import Settings
+
+if TYPE_CHECKING:
+    from flashmart.core.runtime import Runtime
 
 GRACEFUL_SHUTDOWN_SECONDS = 30  # uvicorn finishes in-flight requests this long on SIGTERM
 # The longest `flashmart serve` takes after SIGTERM: its processes get GRACEFUL_SHUTDOWN_SECONDS,
@@ -278,38 +281,64 @@ seckill_app = typer.Typer(help="Flash-sale operations.", no_args_is_help=True)
 app.add_typer(seckill_app, name="seckill")
 
 
-@seckill_app.command("audit")
-def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's database id.")]) -> None:
-    """Compare Redis stock, the reservation ledger and the database; exit 1 on any failure."""
+def _run_seckill_check(check: Callable[[Runtime], Awaitable[bool]]) -> None:
+    """Run `check` with the database and Redis open; exit 1 when it says False or the sale is
+    unknown."""
     from flashmart.core.db import close_db, init_db
     from flashmart.core.errors import DomainFailure
-    from flashmart.core.runtime import Runtime
-    from flashmart.seckill.audit import audit
+    from flashmart.core.runtime import Runtime as Opened
 
     settings = _settings()
 
     async def go(url: str) -> bool:
         await init_db(settings.database_url, pool_size=2)
         try:
-            async with Runtime.open(settings, redis_url=url) as runtime:
-                report = await audit(runtime, event_id)
+            async with Opened.open(settings, redis_url=url) as runtime:
+                return await check(runtime)
         except DomainFailure as failure:
             typer.echo(f"error: {failure}", err=True)
             return False
         finally:
             await close_db()
+
+    with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
+        if not asyncio.run(go(url)):
+            raise typer.Exit(1)
+
+
+@seckill_app.command("audit")
+def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's database id.")]) -> None:
+    """Compare Redis stock, the reservation ledger and the database; exit 1 on any failure."""
+    from flashmart.seckill.audit import audit
+
+    async def check(runtime: Runtime) -> bool:
+        report = await audit(runtime, event_id)
         typer.echo(
             f"sale {event_id}: total {report.total_stock}, sold {report.sold}, "
             f"in flight {report.pending}, remaining {report.remaining}, orders {report.orders}, "
             f"oversold {report.oversold}, undersold {report.undersold}"
         )
-        for check in report.checks:
-            typer.echo(f"  [{'PASS' if check.passed else 'FAIL'}] {check.name}: {check.detail}")
+        for item in report.checks:
+            typer.echo(f"  [{'PASS' if item.passed else 'FAIL'}] {item.name}: {item.detail}")
         return report.passed
 
-    with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
-        if not asyncio.run(go(url)):
-            raise typer.Exit(1)
+    _run_seckill_check(check)
+
+
+@seckill_app.command("verify-draw")
+def seckill_verify_draw(
+    event_id: Annotated[int, typer.Argument(help="The sale's database id.")],
+) -> None:
+    """Re-run a waiting room's draw from its published seed (docs/waiting-room.md) and compare
+    it with the order Redis admits in; exit 1 when they differ."""
+    from flashmart.seckill.audit import verify_draw
+
+    async def check(runtime: Runtime) -> bool:
+        result = await verify_draw(runtime, event_id)
+        typer.echo(f"[{'PASS' if result.passed else 'FAIL'}] {result.name}: {result.detail}")
+        return result.passed
+
+    _run_seckill_check(check)
 
 
 def main() -> None:

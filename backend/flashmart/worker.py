@@ -183,6 +183,11 @@ def worker_options(
             run_at_startup=True,
             unique=True,
         ),
+        cron(  # waiting rooms: the draw, then admissions (seckill/room.py)
+            traced_job(seckill_jobs.admit_waiting_rooms, "cron admit_waiting_rooms"),
+            second=set(range(60)),
+            unique=True,
+        ),
         cron(
             traced_job(seckill_jobs.reconcile_reservations, "cron reconcile_reservations"),
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),

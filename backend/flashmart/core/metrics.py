@@ -72,6 +72,7 @@ BUY_OUTCOMES = (
     "ALREADY_PURCHASED",
     "LIMIT_EXCEEDED",
     "EMAIL_NOT_VERIFIED",  # a verified-only sale and an unverified shopper
+    "NOT_ADMITTED",  # a waiting-room sale and no valid admission grant
     "INVALID",  # a quantity out of range
     "SERVICE_UNAVAILABLE",  # reserved, but no replica acknowledged it in time
     "error",  # an outage or a fault: the shopper got a top-level error
@@ -105,8 +106,12 @@ JOB_OUTCOMES = ("ok", "retry", "error")
 QUEUE_STATES = ("due", "deferred")
 POOL_STATES = ("in_use", "idle")
 REDIS_POOLS = ("main", "queue")
-# The sale audit's checks (seckill/audit.py `AuditCheck.key`), and `error`: the audit raised.
-AUDIT_CHECKS = ("stock", "orders", "per_user_limit", "sold_counter", "error")
+# The sale audit's checks (seckill/audit.py `AuditCheck.key`; room_*: a waiting-room sale's,
+# docs/waiting-room.md), and `error`: the audit raised.
+AUDIT_CHECKS = (
+    "stock", "orders", "per_user_limit", "sold_counter", "room_grant", "room_grant_reuse",
+    "room_draw", "error",
+)  # fmt: skip
 
 SECKILL_BUYS = Counter(
     "flashmart_seckill_buys_total",

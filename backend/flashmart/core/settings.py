@@ -215,6 +215,13 @@ class Settings(BaseSettings):
     # SERVICE_UNAVAILABLE instead of QUEUED.
     seckill_replica_wait_ms: int = Field(default=500, ge=1, le=10_000)
 
+    # waiting rooms of flash sales (docs/waiting-room.md) -----------------------------------
+    # Joins per shopper and per client address in a minute (token buckets; RATE_LIMITED).
+    seckill_room_joins_per_user_minute: int = Field(default=10, ge=1)
+    seckill_room_joins_per_ip_minute: int = Field(default=600, ge=1)
+    # Most entrants one room admits per tick of the worker's admission cron (once a second).
+    seckill_room_admit_batch: int = Field(default=1000, ge=1, le=10_000)
+
     # payments (docs/payments.md) ---------------------------------------------------------------
     payment_provider: Literal["sandbox"] = "sandbox"
     # Where browsers reach FlashMart: payUrl links (and, by default, the sandbox's webhook target).

@@ -16,9 +16,11 @@ from flashmart.core import metrics
 from flashmart.core.errors import ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import Order
+from flashmart.seckill.draw import admission_order
 from flashmart.seckill.events import fail, live_tickets
-from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
-from flashmart.seckill.store import SaleStore
+from flashmart.seckill.models import AdmissionMode, SeckillEvent, SeckillTicket, TicketStatus
+from flashmart.seckill.room import DrawRecord, RoomStore
+from flashmart.seckill.store import LedgerEntry, SaleStore
 
 
 @dataclass(frozen=True)
@@ -147,11 +149,79 @@ async def audit(runtime: Runtime, event_id: int) -> AuditReport:
             f"event.sold {event.sold} vs {sold} units in live orders",
         ),
     ]
+    if event.admission_mode is AdmissionMode.WAITING_ROOM:
+        checks += await room_checks(runtime, event, entries)
     return AuditReport(
         event_id=event_id, total_stock=event.total_stock, remaining=remaining, pending=pending,
         sold=sold, orders=order_count, tickets_succeeded=succeeded, tickets_failed=failed,
         oversold=oversold, undersold=undersold, max_per_user=max_user, checks=checks,
     )  # fmt: skip
+
+
+def verify_record(record: DrawRecord, published_seed: str | None) -> AuditCheck:
+    """The draw re-run from the published seed (seckill/draw.py) against what Redis holds:
+    the drawn order and the admissions so far."""
+    key, name = "room_draw", "admitted order equals the published draw"
+    if record.seed is None:
+        return AuditCheck(
+            key, name, not record.admitted, f"not drawn; {len(record.admitted)} admitted"
+        )
+    if published_seed != record.seed:
+        return AuditCheck(key, name, False, f"published seed {published_seed} is not the draw's")
+    expected = admission_order(record.joined, record.window, record.seed)
+    drawn_ok = record.order == expected[: record.window]
+    admitted_ok = record.admitted == expected[: len(record.admitted)]
+    return AuditCheck(
+        key,
+        name,
+        drawn_ok and admitted_ok,
+        f"seed {record.seed}: {record.window} drawn ({'same' if drawn_ok else 'DIFFERENT'}), "
+        f"{len(record.admitted)} admitted in that order: {'yes' if admitted_ok else 'NO'}",
+    )
+
+
+async def verify_draw(runtime: Runtime, event_id: int) -> AuditCheck:
+    """`flashmart seckill verify-draw`: the published seed reproduces the room's order."""
+    event = await SeckillEvent.get_or_none(id=event_id)
+    if event is None:
+        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+    return verify_record(await RoomStore.of(runtime).record(event_id), event.draw_seed)
+
+
+async def room_checks(
+    runtime: Runtime, event: SeckillEvent, entries: list[LedgerEntry]
+) -> list[AuditCheck]:
+    """A waiting room's invariants: every reservation used its shopper's grant, no grant was
+    used twice, and the admissions follow the published draw."""
+    record = await RoomStore.of(runtime).record(event.id)
+    reservations = {e.ticket_id: e.user_id for e in entries}
+    for ticket_id, user_id in await SeckillTicket.filter(event_id=event.id).values_list(
+        "id", "user_id"
+    ):
+        reservations[ticket_id] = user_id
+    admitted = set(record.admitted)
+    ungranted = [t for t, u in reservations.items() if u not in admitted or record.used.get(u) != t]
+    per_user: dict[int, int] = defaultdict(int)
+    for user_id in reservations.values():
+        per_user[user_id] += 1
+    reused = [u for u, n in per_user.items() if n > 1]
+    twice = len(record.admitted) - len(admitted)
+    return [
+        AuditCheck(
+            "room_grant",
+            "no reservation without a grant",
+            not ungranted,
+            f"{len(reservations)} reservations, {len(ungranted)} without their shopper's grant",
+        ),
+        AuditCheck(
+            "room_grant_reuse",
+            "no grant used twice",
+            not reused and twice == 0,
+            f"{len(reused)} shoppers with more than one reservation, "
+            f"{twice} admitted more than once",
+        ),
+        verify_record(record, event.draw_seed),
+    ]
 
 
 async def audit_ended(runtime: Runtime) -> dict[str, int]:
