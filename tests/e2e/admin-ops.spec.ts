@@ -79,6 +79,8 @@ test('an administrator creates and warms a flash sale in the form, a shopper buy
   await expect(page.getByRole('group', { name: 'Tickets succeeded' })).toContainText('1');
   await expect(page.getByRole('group', { name: 'Tickets failed' })).toContainText('0');
   await expect(page.getByRole('region', { name: 'Audit result' }).getByText('Audit passed')).toBeVisible();
+  await expect(page.getByText(/^Checked at .*; runs again every 15 s$/)).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Jobs waiting for a worker' })).toContainText('scheduled for later');
   await expect(
     page.getByRole('figure', { name: 'Purchase attempts per second, last minute' }).locator('.recharts-line-curve'),
   ).toBeAttached();
