@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import asyncpg
-import httpx
 import pytest
 import redis as sync_redis
 from redis.asyncio import Redis
@@ -27,7 +26,7 @@ from flashmart.core.db import close_db, init_db_for
 from flashmart.core.migrations import migrate
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from tests.backend.helpers import MANIFEST, TEST_SECRET, Api
+from tests.backend.helpers import MANIFEST, TEST_SECRET, Api, serving
 from tests.backend.processes import api_processes_factory
 
 DEFAULT_PG = "postgres://postgres@127.0.0.1:5432/test"
@@ -192,11 +191,8 @@ def app_factory(settings: Settings, db: None) -> Any:
 
 @pytest.fixture
 async def api(app_factory: Any, redis: Redis) -> AsyncIterator[Api]:
-    app = app_factory()
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield Api(client)
+    async with serving(app_factory()) as client:
+        yield Api(client)
 
 
 @pytest.fixture

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import AsyncIterator
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -13,6 +15,15 @@ from flashmart.accounts.models import Role
 from flashmart.accounts.tokens import issue_access_token
 
 TEST_SECRET = "test-secret-" + "x" * 40
+
+
+@contextlib.asynccontextmanager
+async def serving(app: Any, base_url: str = "http://test") -> AsyncIterator[httpx.AsyncClient]:
+    """`app` started (its lifespan) and an HTTP client talking to it in process."""
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=base_url) as client:
+            yield client
 
 
 class Api:

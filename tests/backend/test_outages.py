@@ -30,7 +30,7 @@ from flashmart.core.breaker import DATABASE, State
 from flashmart.core.settings import Settings
 from flashmart.graphql.ids import encode_id
 from flashmart.seckill.events import warm_up
-from tests.backend.helpers import token_for
+from tests.backend.helpers import serving, token_for
 from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import sale, shoppers
 from tests.backend.subscriptions.conftest import ws_url
@@ -53,14 +53,6 @@ OUTAGE_SETTINGS: dict[str, Any] = {
     "seckill_ip_rate": 1_000_000.0,
     "seckill_ip_burst": 1_000_000,
 }
-
-
-@contextlib.asynccontextmanager
-async def _serving(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
-            yield client
 
 
 async def _post(
@@ -114,7 +106,7 @@ async def test_a_stalled_redis_answers_buys_service_unavailable_fast(
     server = embedded_redis.start(tmp_path / "own-redis", reuse=False)  # ours, to stall
     app = app_factory(redis_url=server.url, **OUTAGE_SETTINGS)
     try:
-        async with _serving(app) as client:
+        async with serving(app, "http://t") as client:
             runtime = app.state.runtime
             event = await sale(100)
             await warm_up(runtime, event.id)
@@ -165,7 +157,7 @@ async def test_a_killed_redis_answers_service_unavailable_and_buys_resume_after_
     sync_redis.Redis.from_url(server.url).config_set("appendfsync", "always")
     app = app_factory(redis_url=server.url, **OUTAGE_SETTINGS)
     try:
-        async with _serving(app) as client:
+        async with serving(app, "http://t") as client:
             runtime = app.state.runtime
             event = await sale(50)
             await warm_up(runtime, event.id)
@@ -227,7 +219,7 @@ async def _app_on_database(
         ),
         manage_database=manage_database,
     )
-    async with _serving(app) as client:
+    async with serving(app, "http://t") as client:
         yield client
 
 

@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 
 from flashmart.app import create_app
 from flashmart.core.settings import Settings
+from tests.backend.helpers import serving
 
 SCHEMA_QUERY = "{ __schema { queryType { name } types { name fields { name } } } }"
 TYPE_QUERY = 'query Peek { __type(name: "Query") { name fields { name } } }'
@@ -31,11 +32,8 @@ def _production(settings: Settings, **overrides: Any) -> Settings:
 @pytest.fixture
 def serve(settings: Settings, db: None, redis: Redis) -> Any:
     async def start(app_settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-        app = create_app(app_settings, manage_database=False)
-        async with app.router.lifespan_context(app):
-            transport = httpx.ASGITransport(app=app)
-            async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-                yield client
+        async with serving(create_app(app_settings, manage_database=False)) as client:
+            yield client
 
     return start
 

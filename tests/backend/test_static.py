@@ -16,6 +16,7 @@ import pytest
 from redis.asyncio import Redis
 
 from flashmart.static import IMMUTABLE
+from tests.backend.helpers import serving
 
 REPO = Path(__file__).resolve().parents[2]
 SCRIPT = REPO / "frontend" / "scripts" / "compress.mjs"
@@ -42,11 +43,8 @@ def _build(dist: Path) -> None:
 async def site(app_factory: Any, redis: Redis, tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
     dist = tmp_path / "dist"
     _build(dist)
-    app = app_factory(frontend_dist=dist)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+    async with serving(app_factory(frontend_dist=dist)) as client:
+        yield client
 
 
 async def _raw_get(

@@ -4,13 +4,12 @@ Spans go to an in-memory exporter; the app, Redis, the arq worker and the databa
 
 from __future__ import annotations
 
-import contextlib
 import json
 import logging
 import os
 import subprocess
 import sys
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +33,7 @@ from flashmart.orders.models import Order, OrderStatus
 from flashmart.seckill.events import warm_up
 from flashmart.seckill.models import SeckillTicket
 from tests.backend.graphql.test_payments import _decide, _pay, _place_order, _run_worker, _user
-from tests.backend.helpers import Api, token_for
+from tests.backend.helpers import Api, serving, token_for
 from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import eventually, job_result, running_worker, sale
 
@@ -68,20 +67,12 @@ def spans() -> Iterator[InMemorySpanExporter]:
         provider.shutdown()
 
 
-@contextlib.asynccontextmanager
-async def _client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
 async def _buy(app: Any, runtime: Runtime, **headers: str) -> tuple[httpx.Response, str]:
     """One shopper's buy of a fresh warm sale: the response and the ticket id."""
     event = await sale(3)
     await warm_up(runtime, event.id)
     user = await User.create(email=f"tracer{event.id}@example.com", password_hash="x")
-    async with _client(app) as client:
+    async with serving(app) as client:
         response = await client.post(
             "/graphql",
             json={"query": BUY, "variables": {"e": encode_id("SeckillEvent", event.id)}},
@@ -300,7 +291,7 @@ async def test_a_declined_lane_request_is_traced_once_by_the_stack(
     app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
 ) -> None:
     app = app_factory()
-    async with _client(app) as client:  # no token: the lane hands the request to the view
+    async with serving(app) as client:  # no token: the lane hands the request to the view
         response = await client.post(
             "/graphql",
             json={"query": BUY, "variables": {"e": "x"}},

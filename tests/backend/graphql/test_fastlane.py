@@ -7,7 +7,6 @@ response bodies (ticket ids, which are random, replaced by a placeholder)."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
 from collections.abc import AsyncIterator
@@ -32,7 +31,7 @@ from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
 from flashmart.seckill.events import warm_up
 from flashmart.seckill.store import SaleStore
-from tests.backend.helpers import error_code, persisted, token_for
+from tests.backend.helpers import error_code, persisted, serving, token_for
 from tests.backend.seckill.factories import drain, sale
 
 STOREFRONT_BUY = """
@@ -73,14 +72,6 @@ TWO_FIELDS = (
 
 Client = httpx.AsyncClient
 ALLOWED_ORIGIN = "https://shop.example"
-
-
-@contextlib.asynccontextmanager
-async def _client(app: Any) -> AsyncIterator[Client]:
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
 
 
 def _lane(app: Any) -> BuyLane:
@@ -176,7 +167,7 @@ async def pair(app_factory: Any, runtime: Runtime) -> AsyncIterator[Pair]:
     }
     lane_app = app_factory(graphql_buy_lane=True, **overrides)
     generic_app = app_factory(graphql_buy_lane=False, **overrides)
-    async with _client(lane_app) as lane, _client(generic_app) as generic:
+    async with serving(lane_app) as lane, serving(generic_app) as generic:
         yield Pair(lane, generic, lane_app)
 
 
@@ -452,7 +443,7 @@ async def test_concurrent_buys_through_the_lane_sell_exactly_the_stock(
     )
     tokens = [token_for(u.id) for u in await User.filter(email__startswith="rush")]
     body = {"query": STOREFRONT_BUY, "variables": {"eventId": encode_id("SeckillEvent", event.id)}}
-    async with _client(app) as http:
+    async with serving(app) as http:
         responses = await asyncio.gather(
             *(
                 http.post("/graphql", json=body, headers={"authorization": f"Bearer {t}"})
@@ -516,7 +507,7 @@ async def test_a_body_over_the_limit_is_refused_as_before(
     await warm_up(runtime, event.id)
     user = await User.create(email="large@example.com", password_hash="x")
     body = {"query": STOREFRONT_BUY, "variables": {"eventId": encode_id("SeckillEvent", event.id)}}
-    async with _client(app) as http:
+    async with serving(app) as http:
         headers = {"authorization": f"Bearer {token_for(user.id)}"}
         small = await http.post("/graphql", json=body, headers=headers)
         assert small.json()["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
@@ -590,7 +581,7 @@ async def test_with_trusted_documents_only_a_raw_buy_reserves_nothing(
         answer: dict[str, Any] = response.json()
         return answer
 
-    async with _client(app) as http:
+    async with serving(app) as http:
         for text in (STOREFRONT_BUY, SHAPED_BUY.replace("$e", "$eventId")):
             refused = await post({"query": text}, token_for(users[0].id))
             assert refused["data"] is None and error_code(refused) == "TRUSTED_DOCUMENT_REQUIRED"

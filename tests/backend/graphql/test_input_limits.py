@@ -3,17 +3,14 @@ parsed, caches of compiled documents bounded in bytes, query cost, closed metric
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import json
 import re
 import tracemalloc
 import uuid
-from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from graphql import (
     DocumentNode,
@@ -42,7 +39,7 @@ from flashmart.graphql.schema import FlashMartSchema, build_schema
 from flashmart.graphql.view import GraphQLView
 from flashmart.seckill.events import warm_up
 from tests.backend.graphql.test_fastlane import STOREFRONT_BUY
-from tests.backend.helpers import Api, error_code, token_for
+from tests.backend.helpers import Api, error_code, serving, token_for
 from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import sale
 from tests.backend.subscriptions.conftest import ws_url
@@ -68,14 +65,6 @@ def _lane(app: Any) -> BuyLane:
     return lane
 
 
-@contextlib.asynccontextmanager
-async def _client(app: Any) -> AsyncIterator[httpx.AsyncClient]:
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
-
-
 def _too_large(length: int, limit: int) -> dict[str, Any]:
     return {
         "message": f"Query is too long: {length} characters, at most {limit} allowed",
@@ -92,7 +81,7 @@ async def test_a_query_over_the_length_limit_is_refused_before_it_is_parsed(
     app_factory: Any,
 ) -> None:
     app = app_factory(max_query_length=300)
-    async with _client(app) as http:
+    async with serving(app) as http:
         post = await http.post("/graphql", json={"query": LONG})
         get = await http.get("/graphql", params={"query": LONG})
         fine = await http.post("/graphql", json={"query": "{ serverTime }"})
@@ -142,7 +131,7 @@ async def test_distinct_documents_keep_every_cache_within_its_bounds(app_factory
     bound, rounds = 1_000_000, 100
     app = app_factory(graphql_cache_bytes=bound)
     documents, plans = _schema(app).documents, _lane(app).plans.plans
-    async with _client(app) as http:
+    async with serving(app) as http:
         await http.post("/graphql", json={"query": "{ __typename }"})  # warm up the app
         gc.collect()
         tracemalloc.start()
@@ -268,7 +257,7 @@ async def test_an_operation_over_the_cost_limit_is_refused_with_the_numbers(
         f'c{i}: categoryCreate(input: {{ name: "C{i}" }}) {{ category {{ id }} userErrors {{ code }} }}'
         for i in range(5)
     )
-    async with _client(app) as http:
+    async with serving(app) as http:
         api = Api(http)
         api.token = token_for(admin.id, Role.ADMIN)
         body = await api.gql(f"mutation {{ {creates} }}")
@@ -299,7 +288,7 @@ async def test_the_buy_lane_leaves_a_buy_over_the_cost_limit_to_generic_executio
     await warm_up(runtime, event.id)
     shopper = await User.create(email="shopper@example.com", password_hash="x")
     variables = {"eventId": encode_id("SeckillEvent", event.id)}
-    async with _client(app) as http:
+    async with serving(app) as http:
         response = await http.post(
             "/graphql",
             json={"query": STOREFRONT_BUY, "variables": variables},

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import re
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import Any
 
@@ -38,7 +38,7 @@ from flashmart.graphql.trusted_documents import (
     load_manifest,
 )
 from tests.backend.graphql.test_product_images import CSRF, png
-from tests.backend.helpers import MANIFEST, error_code, persisted, token_for
+from tests.backend.helpers import MANIFEST, error_code, persisted, serving, token_for
 
 REPO = MANIFEST.parent
 FRONTEND_SRC = REPO / "frontend" / "src"
@@ -165,13 +165,8 @@ def test_a_missing_manifest_stops_the_start_only_when_it_is_required(
 
 
 # --- requests -------------------------------------------------------------------------------
-@contextlib.asynccontextmanager
-async def _http(app_factory: Any, **overrides: Any) -> AsyncIterator[httpx.AsyncClient]:
-    app = app_factory(**overrides)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
-            yield client
+def _http(app_factory: Any, **overrides: Any) -> AbstractAsyncContextManager[httpx.AsyncClient]:
+    return serving(app_factory(**overrides))
 
 
 async def _post(
