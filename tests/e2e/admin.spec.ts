@@ -43,7 +43,7 @@ test('an administrator warms up a flash sale and its audit passes', async ({ pag
   await page.getByRole('navigation', { name: 'Console' }).getByRole('link', { name: 'Flash sales' }).click();
   await expect(page.getByRole('heading', { name: 'Flash sales' })).toBeVisible();
   const row = page.getByRole('row', { name: /Aurora X1 Pro/ }).first();
-  await expect(row.getByText('Active')).toBeVisible();
+  await expect(row.getByText('Live')).toBeVisible();
 
   await row.getByRole('button', { name: 'Warm up Aurora X1 Pro' }).click();
   await page.getByRole('button', { name: 'Warm up', exact: true }).click();

@@ -24,7 +24,7 @@ describe('FlashSalesTable', () => {
     renderWithProviders(<FlashSalesTable events={[sale()]} onWarmUp={onWarmUp} warmingUp={false} />);
 
     const row = screen.getByRole('row', { name: /Phone/ });
-    expect(within(row).getByText('Active')).toBeInTheDocument();
+    expect(within(row).getByText('Live')).toBeInTheDocument();
     expect(within(row).getByText('$9.90')).toBeInTheDocument();
     expect(within(row).getByText('40 / 100')).toBeInTheDocument();
 

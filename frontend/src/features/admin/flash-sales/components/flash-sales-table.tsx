@@ -7,10 +7,11 @@ import { AuditButton } from './audit-panel';
 
 export type FlashSaleRow = AdminFlashSaleFieldsFragment;
 
+// The storefront's words and colours for the same states (features/seckill: Upcoming, Live).
 export const flashSaleStatus: Record<SeckillStatus, { label: string; color: string }> = {
-  SCHEDULED: { label: 'Scheduled', color: 'blue' },
-  ACTIVE: { label: 'Active', color: 'green' },
-  SOLD_OUT: { label: 'Sold out', color: 'volcano' },
+  SCHEDULED: { label: 'Upcoming', color: 'blue' },
+  ACTIVE: { label: 'Live', color: 'green' },
+  SOLD_OUT: { label: 'Sold out', color: 'red' },
   ENDED: { label: 'Ended', color: 'default' },
 };
 
