@@ -59,6 +59,14 @@ SHOPPER = {
     "paymentCreate",
     "seckillBuy",
     "seckillTicket",
+    "addresses",
+    "addressCreate",
+    "addressUpdate",
+    "addressDelete",
+    "addressSetDefault",
+    "checkoutPreview",
+    "checkoutBuyNow",
+    "orderSetShippingAddress",
 }
 # Fields the lists may name before their domain has landed are simply absent from the schema.
 
