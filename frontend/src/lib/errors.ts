@@ -60,6 +60,7 @@ const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   FILE_TOO_LARGE: 'That file is too large.',
   UNSUPPORTED_FILE_TYPE: 'That file type is not supported.',
   PAYMENT_PROVIDER_ERROR: 'The payment service did not answer. Please try again in a moment.',
+  ADDRESS_REQUIRED: 'Choose a shipping address first.',
 };
 
 /** The shopper-facing sentence for an error code, or `fallback` (the server's message) when we have none. */

@@ -4,6 +4,8 @@ import { OrdersView } from '@/features/account/components/orders-view';
 import { AccountView } from '@/features/account/components/account-view';
 import { RegisterView, SignInView } from '@/features/account/components/sign-in-view';
 import { VerifyEmailView } from '@/features/account/components/verify-email-view';
+import { AddressBookView } from '@/features/addresses/components/address-book-view';
+import { AddressPicker } from '@/features/addresses/components/address-picker';
 import { PaymentStepView } from '@/features/payment/components/payment-step-view';
 import { RequireAuth } from './require-auth';
 
@@ -23,6 +25,14 @@ export function AccountRoute() {
   return (
     <RequireAuth title="Your account">
       <AccountView />
+    </RequireAuth>
+  );
+}
+
+export function AddressesRoute() {
+  return (
+    <RequireAuth title="Your addresses">
+      <AddressBookView />
     </RequireAuth>
   );
 }
@@ -49,6 +59,8 @@ export function OrderRoute() {
               status={order.status}
               expiresAt={order.expiresAt ?? null}
               onStatusChange={refetch}
+              needsAddress={!order.shippingAddress}
+              renderAddressPicker={(value, onChange) => <AddressPicker value={value} onChange={onChange} />}
             />
           ) : null
         }
