@@ -6,6 +6,7 @@ import { RegisterView, SignInView } from '@/features/account/components/sign-in-
 import { VerifyEmailView } from '@/features/account/components/verify-email-view';
 import { AddressBookView } from '@/features/addresses/components/address-book-view';
 import { AddressPicker } from '@/features/addresses/components/address-picker';
+import { OrderStatusFollower } from '@/features/payment/components/order-status-follower';
 import { PaymentStepView } from '@/features/payment/components/payment-step-view';
 import { RequireAuth } from './require-auth';
 
@@ -62,6 +63,9 @@ export function OrderRoute() {
               needsAddress={!order.shippingAddress}
               renderAddressPicker={(value, onChange) => <AddressPicker value={value} onChange={onChange} />}
             />
+          ) : order.status === 'PAID' ? (
+            // Paid, so shipping comes next: the page follows it without a reload.
+            <OrderStatusFollower orderId={order.id} status={order.status} onStatusChange={refetch} />
           ) : null
         }
       />
