@@ -17,7 +17,6 @@ export function AddressBook({ addresses, busy, onEdit, onDelete, onMakeDefault }
   }
   return (
     <List
-      aria-label="Your addresses"
       dataSource={[...addresses]}
       renderItem={(address) => (
         <List.Item key={address.id}>

@@ -23,7 +23,9 @@ function sorted({ error, userErrors }: Outcome): SortedErrors<AddressField> {
 
 /** The shopper's address book with its four changes; `errors` is why the last one failed. */
 export function useAddresses() {
-  const [{ data, fetching, error }] = useQuery({ query: AddressesQuery, requestPolicy: 'cache-and-network' });
+  // The book's typename declared, so that a change refetches even an empty book (whose result
+  // names no Address for the cache to match).
+  const [{ data, fetching, error }] = useQuery({ query: AddressesQuery, requestPolicy: 'cache-and-network', context: bookContext });
   const [create, runCreate] = useMutation(AddressCreateMutation);
   const [update, runUpdate] = useMutation(AddressUpdateMutation);
   const [remove, runRemove] = useMutation(AddressDeleteMutation);
