@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
+from prometheus_client import REGISTRY
 
 from flashmart.addresses import services as addresses
 from flashmart.addresses.services import Destination
@@ -24,6 +25,10 @@ from flashmart.payments import services as payments
 from flashmart.payments.models import Payment
 from tests.backend.addresses.factories import HOME, SHIP_HOME
 from tests.backend.orders.factories import fill_cart, make_product, make_shoppers
+
+
+def _checkouts(outcome: str) -> float:
+    return REGISTRY.get_sample_value("flashmart_checkouts_total", {"outcome": outcome}) or 0.0
 
 
 def _with_fee(runtime: Runtime, fee: str = "8.00", free_over: str = "99.00") -> Runtime:
@@ -147,6 +152,7 @@ async def test_buy_now_orders_one_product_and_leaves_the_cart(runtime: Runtime) 
     ]
     preview = await review(shop, user_id=user.id)
     assert [(i.product.name, i.quantity) for i in preview.items] == [("Cart", 2)]
+    refused = _checkouts("ADDRESS_REQUIRED")
     assert await _fails_with(
         ErrorCode.ADDRESS_REQUIRED,
         buy_now(
@@ -158,6 +164,7 @@ async def test_buy_now_orders_one_product_and_leaves_the_cart(runtime: Runtime) 
             destination=Destination(),
         ),
     ) == ["addressId"]
+    assert _checkouts("ADDRESS_REQUIRED") - refused == 1
     assert await _fails_with(
         ErrorCode.INSUFFICIENT_STOCK,
         buy_now(
