@@ -86,3 +86,28 @@ test('a shopper checks out to a saved address and pays; the console ships with t
   await expect(shop.getByText('SF1234567890', { exact: true })).toBeVisible();
   await expect(shop.getByLabel('Status history')).toContainText('Shipped');
 });
+
+test('Buy now orders one product through the same review and leaves the cart alone', async ({ page }) => {
+  await registerShopper(page, { tag: 'buynow' });
+  await page.goto(`/products?q=Turntable`);
+  await page.getByRole('list', { name: 'Products' }).getByRole('link', { name: 'Vinyl One Turntable', exact: true }).click();
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page.getByRole('link', { name: /^Cart, 1 item$/ })).toBeVisible();
+
+  await page.goto(`/products?q=${PRODUCT.search}`);
+  await page.getByRole('list', { name: 'Products' }).getByRole('link', { name: PRODUCT.name, exact: true }).click();
+  await page.getByRole('button', { name: 'Buy now' }).click();
+  await expect(page.getByRole('heading', { name: 'Buy now' })).toBeVisible();
+  const items = page.getByRole('table', { name: 'Items to order' });
+  await expect(items.getByRole('row')).toHaveCount(2); // the header and the one product
+  await expect(items).toContainText(PRODUCT.name);
+  await fillAddress(page);
+  await page.getByRole('button', { name: 'Use this address' }).click();
+  await page.getByRole('button', { name: 'Place order' }).click();
+
+  await expect(page).toHaveURL(/\/account\/orders\/[^/]+$/);
+  const lines = page.getByRole('table', { name: 'Order lines' });
+  await expect(lines.getByRole('row', { name: new RegExp(PRODUCT.name) })).toContainText('1');
+  await expect(lines).not.toContainText('Vinyl One Turntable');
+  await expect(page.getByRole('link', { name: /^Cart, 1 item$/ })).toBeVisible(); // still in the cart
+});

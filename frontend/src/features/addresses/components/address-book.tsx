@@ -38,7 +38,7 @@ export function AddressBook({ addresses, busy, onEdit, onDelete, onMakeDefault }
                 <Popconfirm
                   title="Delete this address?"
                   description="Orders placed with it keep their copy."
-                  okText="Delete"
+                  okText="Yes, delete"
                   okButtonProps={{ danger: true }}
                   onConfirm={() => onDelete(address)}
                 >
