@@ -36,7 +36,9 @@ class CheckoutPreview:
     )
     total: Money
     address: Address | None = strawberry.field(
-        description="The address asked for by `addressId`, else your default; null if none."
+        description=(
+            "The address `addressId` names (null if it is not yours); without it, your default."
+        )
     )
 
     @classmethod
