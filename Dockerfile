@@ -5,16 +5,17 @@
 #   docker build -t flashmart .            # or: docker compose build
 #
 # Stages:
-#   frontend      node:20  -> npm ci + npm run build  -> /build/frontend/dist (+ .br/.gz siblings)
+#   frontend      node:24  -> npm ci + npm run build  -> /build/frontend/dist (+ .br/.gz siblings)
 #                            and /build/persisted-documents.json (its trusted documents)
 #   proxy         nginx    -> the built SPA for nginx to serve (compose `proxy`, --target proxy)
-#   python-build  python   -> /opt/venv with `pip install ./backend` (compilers live here only)
+#   python-build  python   -> /opt/venv: backend/requirements.lock, then ./backend (compilers here only)
 #   backend       python   -> runtime image: venv + built SPA, non-root, `flashmart serve`
 
 # ---------------------------------------------------------------------------
 # 1. Frontend (Vite + React + TS)
 # ---------------------------------------------------------------------------
-FROM node:20-bookworm-slim AS frontend
+# Node 24: the maintained LTS line (Node 20 left maintenance in April 2026).
+FROM node:24-bookworm-slim AS frontend
 
 WORKDIR /build/frontend
 
@@ -56,8 +57,13 @@ RUN apt-get update \
 RUN python -m venv /opt/venv \
     && pip install --upgrade pip setuptools wheel
 
+# Exactly the locked versions (backend/requirements.lock; README "Dependencies"), in a layer
+# of their own that only a changed lock rebuilds; then flashmart without resolving again.
+COPY backend/requirements.lock /src/backend/requirements.lock
+RUN pip install -r /src/backend/requirements.lock
+
 COPY backend/ /src/backend/
-RUN pip install /src/backend
+RUN pip install --no-deps /src/backend
 
 # ---------------------------------------------------------------------------
 # 4. Runtime

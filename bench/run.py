@@ -139,6 +139,14 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         help="exit 1 when the speed target or the tracing cost target is missed too",
     )
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (logs)")
+    parser.add_argument(
+        "--scrape-targets",
+        type=Path,
+        default=None,
+        help="a directory: write the running API's and worker's /metrics addresses there "
+        "(Prometheus file_sd, <job>.json; the worker then serves its metrics) for "
+        "bench/dashboard.py",
+    )
     parser.add_argument("--results-dir", type=Path, default=RESULTS_DIR)
     return parser.parse_args(argv)
 
@@ -658,10 +666,15 @@ class Bench:
         api_name, worker_name = f"api{label}", f"worker{label}"
         log(f"starting `flashmart serve --workers {cfg.workers}` on :{port} and `flashmart worker`")
         serve = ["serve", "--host", "127.0.0.1", "--port", str(port), "--workers", str(cfg.workers)]
+        worker_env = env
+        if cfg.scrape_targets is not None:  # bench/dashboard.py: the worker's /metrics too
+            worker_env = {**env, "WORKER_METRICS_PORT": str(free_port())}
         api = procs.start(api_name, [*FLASHMART, *serve], env, self.tmp)
-        worker = procs.start(worker_name, [*FLASHMART, "worker"], env, self.tmp)
+        worker = procs.start(worker_name, [*FLASHMART, "worker"], worker_env, self.tmp)
         wait_http_ok(port, "/readyz", api, api_name, procs)
         wait_worker(redis_url, worker, procs, worker_name)
+        if cfg.scrape_targets is not None:
+            write_scrape_targets(cfg.scrape_targets, port, int(worker_env["WORKER_METRICS_PORT"]))
         return port, api, worker
 
     def tracing(self, server: Any) -> dict[str, Any]:
@@ -1084,6 +1097,15 @@ def serve_app(module: str, port: int, workers: int) -> list[str]:
         sys.executable, str(HERE / "serve_app.py"), f"{module}:create_app",
         "--port", str(port), "--workers", str(workers),
     ]  # fmt: skip
+
+
+def write_scrape_targets(directory: Path, api_port: int, worker_port: int) -> None:
+    """The stack's /metrics addresses as Prometheus file_sd files, one per job of
+    deploy/prometheus/prometheus.yml (each written whole, then renamed: never read half)."""
+    for job, port in (("flashmart-api", api_port), ("flashmart-worker", worker_port)):
+        partial = directory / f"{job}.json.tmp"
+        partial.write_text(json.dumps([{"targets": [f"127.0.0.1:{port}"]}]))
+        partial.replace(directory / f"{job}.json")
 
 
 # The SDK's default OTEL_BSP_SCHEDULE_DELAY: a batch processor exports a partial batch (fewer

@@ -8,9 +8,9 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from pydantic import ValidationError
@@ -19,7 +19,13 @@ from flashmart import serving, supervisor
 from flashmart.core.embedded_redis import EmbeddedRedis, ensure_redis, ensure_redis_url
 from flashmart.core.settings import Settings
 
+if TYPE_CHECKING:
+    from flashmart.core.runtime import Runtime
+
 GRACEFUL_SHUTDOWN_SECONDS = 30  # uvicorn finishes in-flight requests this long on SIGTERM
+# The longest `flashmart serve` takes after SIGTERM: its processes get GRACEFUL_SHUTDOWN_SECONDS,
+# then its supervisor kills what is left (container stop grace periods must exceed this).
+SERVE_DRAIN_SECONDS = GRACEFUL_SHUTDOWN_SECONDS + 5
 
 app = typer.Typer(help="FlashMart: flash-sale commerce over GraphQL.", no_args_is_help=True)
 
@@ -69,6 +75,9 @@ def serve(
         "access_log": False,
         "log_config": None,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        # Live-sale messages are ~150 bytes: compressing each one for each browser (they all
+        # offer permessage-deflate) cost 60% more CPU per message than sending it as it is.
+        "ws_per_message_deflate": False,
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
     }
@@ -76,8 +85,7 @@ def serve(
         with ensure_redis_url(settings.data_dir, settings.seckill_durability):
             if processes > 1 and serving.SUPPORTED:
                 # Each process on its own SO_REUSEPORT socket: connections spread evenly.
-                grace = GRACEFUL_SHUTDOWN_SECONDS + 5
-                serving.Supervisor(options, processes, grace_seconds=grace).run()
+                serving.Supervisor(options, processes, grace_seconds=SERVE_DRAIN_SECONDS).run()
             else:
                 uvicorn.run(**options, workers=processes)
     finally:
@@ -88,13 +96,32 @@ def serve(
 @app.command()
 def worker(
     check: Annotated[bool, typer.Option("--check", help="Exit 0 if a worker is healthy.")] = False,
+    alive: Annotated[
+        bool,
+        typer.Option(
+            "--alive", help="Exit 0 if this machine's worker loop touched WORKER_LIVENESS_FILE."
+        ),
+    ] = False,
     burst: Annotated[bool, typer.Option(help="Stop when the queue is empty.")] = False,
 ) -> None:
     """Run the arq worker that persists orders and runs scheduled jobs."""
     from flashmart.core.priority import lower_priority
-    from flashmart.worker import create_worker
+    from flashmart.worker import RECONNECT_MAX_SECONDS, create_worker
 
     settings = _settings()
+    if alive:  # no Redis involved (worker_liveness.py)
+        from flashmart.worker_liveness import is_alive
+
+        if settings.worker_liveness_file is None:
+            typer.echo("flashmart: --alive needs WORKER_LIVENESS_FILE", err=True)
+            raise typer.Exit(2)
+        ok, why = is_alive(
+            settings.worker_liveness_file,
+            settings.worker_health_check_interval,
+            RECONNECT_MAX_SECONDS,
+        )
+        typer.echo(why, err=not ok)
+        raise typer.Exit(0 if ok else 1)
     with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
         if check:
             from arq.worker import async_check_health
@@ -254,38 +281,64 @@ seckill_app = typer.Typer(help="Flash-sale operations.", no_args_is_help=True)
 app.add_typer(seckill_app, name="seckill")
 
 
-@seckill_app.command("audit")
-def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's database id.")]) -> None:
-    """Compare Redis stock, the reservation ledger and the database; exit 1 on any failure."""
+def _run_seckill_check(check: Callable[[Runtime], Awaitable[bool]]) -> None:
+    """Run `check` with the database and Redis open; exit 1 when it says False or the sale is
+    unknown."""
     from flashmart.core.db import close_db, init_db
     from flashmart.core.errors import DomainFailure
-    from flashmart.core.runtime import Runtime
-    from flashmart.seckill.audit import audit
+    from flashmart.core.runtime import Runtime as Opened
 
     settings = _settings()
 
     async def go(url: str) -> bool:
         await init_db(settings.database_url, pool_size=2)
         try:
-            async with Runtime.open(settings, redis_url=url) as runtime:
-                report = await audit(runtime, event_id)
+            async with Opened.open(settings, redis_url=url) as runtime:
+                return await check(runtime)
         except DomainFailure as failure:
             typer.echo(f"error: {failure}", err=True)
             return False
         finally:
             await close_db()
+
+    with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
+        if not asyncio.run(go(url)):
+            raise typer.Exit(1)
+
+
+@seckill_app.command("audit")
+def seckill_audit(event_id: Annotated[int, typer.Argument(help="The sale's database id.")]) -> None:
+    """Compare Redis stock, the reservation ledger and the database; exit 1 on any failure."""
+    from flashmart.seckill.audit import audit
+
+    async def check(runtime: Runtime) -> bool:
+        report = await audit(runtime, event_id)
         typer.echo(
             f"sale {event_id}: total {report.total_stock}, sold {report.sold}, "
             f"in flight {report.pending}, remaining {report.remaining}, orders {report.orders}, "
             f"oversold {report.oversold}, undersold {report.undersold}"
         )
-        for check in report.checks:
-            typer.echo(f"  [{'PASS' if check.passed else 'FAIL'}] {check.name}: {check.detail}")
+        for item in report.checks:
+            typer.echo(f"  [{'PASS' if item.passed else 'FAIL'}] {item.name}: {item.detail}")
         return report.passed
 
-    with ensure_redis_url(settings.data_dir, settings.seckill_durability) as url:
-        if not asyncio.run(go(url)):
-            raise typer.Exit(1)
+    _run_seckill_check(check)
+
+
+@seckill_app.command("verify-draw")
+def seckill_verify_draw(
+    event_id: Annotated[int, typer.Argument(help="The sale's database id.")],
+) -> None:
+    """Re-run a waiting room's draw from its published seed (docs/waiting-room.md) and compare
+    it with the order Redis admits in; exit 1 when they differ."""
+    from flashmart.seckill.audit import verify_draw
+
+    async def check(runtime: Runtime) -> bool:
+        result = await verify_draw(runtime, event_id)
+        typer.echo(f"[{'PASS' if result.passed else 'FAIL'}] {result.name}: {result.detail}")
+        return result.passed
+
+    _run_seckill_check(check)
 
 
 def main() -> None:

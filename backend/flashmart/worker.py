@@ -35,6 +35,7 @@ from flashmart.core.settings import Settings
 from flashmart.orders import jobs as order_jobs
 from flashmart.payments import jobs as payment_jobs
 from flashmart.seckill import jobs as seckill_jobs
+from flashmart.worker_liveness import LivenessFile
 from flashmart.worker_metrics import JobCounter, MetricsServer
 
 logger = logging.getLogger("flashmart.worker")
@@ -182,9 +183,19 @@ def worker_options(
             run_at_startup=True,
             unique=True,
         ),
+        cron(  # waiting rooms: the draw, then admissions (seckill/room.py)
+            traced_job(seckill_jobs.admit_waiting_rooms, "cron admit_waiting_rooms"),
+            second=set(range(60)),
+            unique=True,
+        ),
         cron(
             traced_job(seckill_jobs.reconcile_reservations, "cron reconcile_reservations"),
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
+            unique=True,
+        ),
+        cron(  # once a minute: FlashMartSaleAuditFailing (deploy/prometheus/alerts.yml)
+            traced_job(seckill_jobs.audit_ended_sales, "cron audit_ended_sales"),
+            second={30},
             unique=True,
         ),
     ]
@@ -245,10 +256,14 @@ class FlashWorker(Worker):
         self.outage = Backoff(RECONNECT_FIRST_SECONDS, RECONNECT_MAX_SECONDS)
         # Jobs an outage cut off while their in-progress marker was ours: id -> when it was set.
         self.cut_off: dict[str, float] = {}
+        # WORKER_LIVENESS_FILE, touched by the poll loop (worker_liveness.py; create_worker).
+        self.liveness: LivenessFile | None = None
 
     # --- riding out outages -----------------------------------------------------------------
     async def _poll_iteration(self) -> None:
         _honour_cancellation()
+        if self.liveness is not None:
+            self.liveness.beat()  # before Redis: an outage waited out here is no hang
         try:
             if self.cut_off:
                 await self._free_cut_off_jobs()
@@ -379,4 +394,9 @@ def create_worker(
     settings: Settings, redis_url: str, *, burst: bool = False, manage_database: bool = True
 ) -> FlashWorker:
     options = worker_options(settings, redis_url, burst=burst, manage_database=manage_database)
-    return FlashWorker(**options)
+    worker = FlashWorker(**options)
+    if settings.worker_liveness_file is not None:
+        worker.liveness = LivenessFile(
+            settings.worker_liveness_file, settings.worker_health_check_interval
+        )
+    return worker

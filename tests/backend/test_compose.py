@@ -7,6 +7,7 @@ must be real CLI subcommands/options, and the start-up order must wait for readi
 
 from __future__ import annotations
 
+import datetime
 import re
 import shlex
 from pathlib import Path
@@ -490,11 +491,55 @@ def test_nginx_sends_every_api_route_to_the_api(
 # --------------------------------------------------------------------------- Dockerfile
 
 
+# Node.js LTS lines (even majors) and the day each one's maintenance ends (nodejs.org/en/about/
+# previous-releases): the image must build on a line that still gets security fixes.
+NODE_LTS_END_OF_LIFE = {
+    20: datetime.date(2026, 4, 30),
+    22: datetime.date(2027, 4, 30),
+    24: datetime.date(2028, 4, 30),
+}
+
+
+def _assert_maintained_node_lts(image: str) -> None:
+    match = re.fullmatch(r"node:(\d+)(?:[.-].*)?", image)
+    assert match, f"the frontend stage builds on {image!r}, not an official node image"
+    major = int(match[1])
+    assert major in NODE_LTS_END_OF_LIFE, f"node {major} is not a known LTS line"
+    end = NODE_LTS_END_OF_LIFE[major]
+    assert datetime.date.today() < end, f"node {major} left maintenance on {end}: move on"
+
+
+def _duration_seconds(value: str) -> float:
+    """A compose duration (`1m30s`, `45s`, `500ms`) in seconds."""
+    units = {"h": 3600, "m": 60, "s": 1, "ms": 0.001, "us": 1e-6}
+    parts = re.findall(r"(\d+(?:\.\d+)?)(ms|us|h|m|s)", value)
+    assert parts and "".join(n + u for n, u in parts) == value, f"not a duration: {value!r}"
+    return sum(float(n) * units[u] for n, u in parts)
+
+
+def test_stop_grace_periods_outlast_the_drains(services: dict[str, dict[str, Any]]) -> None:
+    """Docker kills a container stop_grace_period after its SIGTERM (10 s by default): the API
+    must get longer than `flashmart serve` drains, the worker longer than a job may run."""
+    from flashmart.cli import SERVE_DRAIN_SECONDS
+    from flashmart.core.settings import Settings
+
+    api = _duration_seconds(services["api"]["stop_grace_period"])
+    assert api > SERVE_DRAIN_SECONDS, f"api: {api} s, drain {SERVE_DRAIN_SECONDS} s"
+    job_timeout = int(
+        services["worker"]["environment"].get(
+            "WORKER_JOB_TIMEOUT", Settings.model_fields["worker_job_timeout"].default
+        )
+    )
+    worker = _duration_seconds(services["worker"]["stop_grace_period"])
+    assert worker > job_timeout, f"worker: {worker} s, jobs run up to {job_timeout} s"
+
+
 def test_dockerfile_builds_frontend_and_ships_dist() -> None:
     stages = _dockerfile_stages()
     by_name = {s["name"]: s for s in stages if s["name"]}
     frontend = by_name.get("frontend")
-    assert frontend and frontend["image"].startswith("node:20"), "need a node:20 `frontend` stage"
+    assert frontend, "need a `frontend` stage"
+    _assert_maintained_node_lts(frontend["image"])
     runs = " ".join(args for instr, args in frontend["instructions"] if instr == "RUN")
     assert "npm ci" in runs and "npm run build" in runs
 
@@ -724,3 +769,15 @@ def test_jaeger_takes_otlp_on_the_compose_network(services: dict[str, dict[str, 
     assert str(jaeger["environment"]["COLLECTOR_OTLP_ENABLED"]).lower() == "true"
     assert {"4317", "4318"} <= {str(p) for p in jaeger["expose"]}
     assert any(str(p).endswith(":16686") for p in jaeger["ports"])
+
+
+def test_the_image_installs_the_locked_versions() -> None:
+    """backend/requirements.lock, then flashmart with --no-deps: nothing resolved at build
+    time (docs/dependencies.md)."""
+    stage = next(s for s in _dockerfile_stages() if s["name"] == "python-build")
+    copies = [shlex.split(a) for i, a in stage["instructions"] if i == "COPY"]
+    runs = [a for i, a in stage["instructions"] if i == "RUN"]
+    lock = next(c[-1] for c in copies if c[0] == "backend/requirements.lock")
+    installs = [r for r in runs if "pip install" in r and "--upgrade pip" not in r]
+    assert installs == [f"pip install -r {lock}", "pip install --no-deps /src/backend"]
+    assert (REPO / "backend/requirements.lock").is_file()

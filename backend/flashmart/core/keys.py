@@ -87,6 +87,49 @@ class Keys:
         """Hash: unix second -> purchase attempts in that second (the control room's chart)."""
         return f"{self._event(event_id)}:attempts"
 
+    # the waiting room of a sale (seckill/room.py, docs/waiting-room.md)
+    def room(self, event_id: int) -> str:
+        """Hash: the room's settings (opens, closes, ttl, factor), arrival counter `seq`,
+        `window` (arrivals before the lottery closed), `drawn`, `seed`, admitted `cursor`."""
+        return f"{self._event(event_id)}:room"
+
+    def room_arrivals(self, event_id: int) -> str:
+        """Hash: user id -> arrival number (1-based; one entry per user)."""
+        return f"{self._event(event_id)}:room:arrivals"
+
+    def room_joined(self, event_id: int) -> str:
+        """List: user ids in arrival order."""
+        return f"{self._event(event_id)}:room:joined"
+
+    def room_order(self, event_id: int) -> str:
+        """List: the draw, i.e. the window's user ids in admission order."""
+        return f"{self._event(event_id)}:room:order"
+
+    def room_rank(self, event_id: int) -> str:
+        """Hash: user id -> position in the draw (window entrants only)."""
+        return f"{self._event(event_id)}:room:rank"
+
+    def room_grants(self, event_id: int) -> str:
+        """Sorted set: user id -> expiry ms of an admission grant not used yet."""
+        return f"{self._event(event_id)}:room:grants"
+
+    def room_admitted(self, event_id: int) -> str:
+        """List: user ids in the order they were admitted (the audit's log)."""
+        return f"{self._event(event_id)}:room:admitted"
+
+    def room_used(self, event_id: int) -> str:
+        """Hash: user id -> ticket id of the reservation that used the user's grant."""
+        return f"{self._event(event_id)}:room:used"
+
+    def room_missed(self, event_id: int) -> str:
+        """Set: user ids whose grant expired unused."""
+        return f"{self._event(event_id)}:room:missed"
+
+    @property
+    def room_events(self) -> str:
+        """Set of warm sale ids in WAITING_ROOM mode (the admission cron's work list)."""
+        return f"{self.prefix}seckill:room-events"
+
     @property
     def warm_events(self) -> str:
         """Set of event ids loaded into Redis (the reconciler's work list)."""
@@ -100,6 +143,10 @@ class Keys:
     # payments ------------------------------------------------------------------------------
     def payment_webhook_nonce(self, provider: str, nonce: str) -> str:
         return f"{self.prefix}pay:nonce:{provider}:{nonce}"
+
+    # tracing: a span context a later request links to (core/tracing.py `remember`) ---------
+    def trace_context(self, kind: str, object_id: int) -> str:
+        return f"{self.prefix}trace:{kind}:{object_id}"
 
     # pub/sub and WebSocket sessions --------------------------------------------------------
     def channel(self, topic: str, object_id: str) -> str:

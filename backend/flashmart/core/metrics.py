@@ -72,6 +72,7 @@ BUY_OUTCOMES = (
     "ALREADY_PURCHASED",
     "LIMIT_EXCEEDED",
     "EMAIL_NOT_VERIFIED",  # a verified-only sale and an unverified shopper
+    "NOT_ADMITTED",  # a waiting-room sale and no valid admission grant
     "INVALID",  # a quantity out of range
     "SERVICE_UNAVAILABLE",  # reserved, but no replica acknowledged it in time
     "error",  # an outage or a fault: the shopper got a top-level error
@@ -110,6 +111,12 @@ JOB_OUTCOMES = ("ok", "retry", "error")
 QUEUE_STATES = ("due", "deferred")
 POOL_STATES = ("in_use", "idle")
 REDIS_POOLS = ("main", "queue")
+# The sale audit's checks (seckill/audit.py `AuditCheck.key`; room_*: a waiting-room sale's,
+# docs/waiting-room.md), and `error`: the audit raised.
+AUDIT_CHECKS = (
+    "stock", "orders", "per_user_limit", "sold_counter", "room_grant", "room_grant_reuse",
+    "room_draw", "error",
+)  # fmt: skip
 
 SECKILL_BUYS = Counter(
     "flashmart_seckill_buys_total",
@@ -205,6 +212,17 @@ REDIS_POOL = Gauge(
     ["pool", "state"],
     multiprocess_mode="livesum",
 )
+SECKILL_AUDIT_FAILING = Gauge(
+    "flashmart_seckill_audit_failing_sales",
+    "Ended sales failing each audit check at the worker's last audit pass (seckill/audit.py).",
+    ["check"],
+    multiprocess_mode="livemostrecent",
+)
+SECKILL_AUDITED = Gauge(
+    "flashmart_seckill_audited_sales",
+    "Ended sales the worker's last audit pass checked.",
+    multiprocess_mode="livemostrecent",
+)
 DB_POOL = Gauge(
     "flashmart_db_pool_connections",
     "Connections of the PostgreSQL pool, by state (absent on SQLite).",
@@ -250,6 +268,7 @@ CLOSED_LABELS: dict[str, dict[str, tuple[str, ...] | None]] = {
     "flashmart_worker_job_duration_seconds": {"function": JOB_FUNCTIONS},
     "flashmart_redis_pool_connections": {"pool": REDIS_POOLS, "state": POOL_STATES},
     "flashmart_db_pool_connections": {"state": POOL_STATES},
+    "flashmart_seckill_audit_failing_sales": {"check": AUDIT_CHECKS},
 }
 
 

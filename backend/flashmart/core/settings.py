@@ -121,6 +121,11 @@ class Settings(BaseSettings):
     worker_metrics_port: int = Field(default=0, ge=0, le=65535)
     worker_metrics_host: str = "127.0.0.1"
 
+    # Kubernetes (docs/kubernetes.md) ----------------------------------------------------------
+    # The worker's poll loop touches this file every WORKER_HEALTH_CHECK_INTERVAL seconds and
+    # `flashmart worker --alive` (a worker pod's liveness probe) checks its age; unset: no file.
+    worker_liveness_file: Path | None = None
+
     # accounts and auth (docs/auth.md) ---------------------------------------------------------
     access_token_ttl_seconds: int = Field(default=900, ge=30)
     # How long an API process may reuse a user's token stamp it read (changes reach it through
@@ -222,6 +227,13 @@ class Settings(BaseSettings):
     # How long a durable buy waits for a replica's acknowledgement (WAIT) before answering
     # SERVICE_UNAVAILABLE instead of QUEUED.
     seckill_replica_wait_ms: int = Field(default=500, ge=1, le=10_000)
+
+    # waiting rooms of flash sales (docs/waiting-room.md) -----------------------------------
+    # Joins per shopper and per client address in a minute (token buckets; RATE_LIMITED).
+    seckill_room_joins_per_user_minute: int = Field(default=10, ge=1)
+    seckill_room_joins_per_ip_minute: int = Field(default=600, ge=1)
+    # Most entrants one room admits per tick of the worker's admission cron (once a second).
+    seckill_room_admit_batch: int = Field(default=1000, ge=1, le=10_000)
 
     # payments (docs/payments.md) ---------------------------------------------------------------
     payment_provider: Literal["sandbox"] = "sandbox"

@@ -17,7 +17,8 @@ from flashmart.core.runtime import deps
 @dataclass(frozen=True)
 class WorkerStatus:
     worker_alive: bool
-    queue_depth: int
+    queue_depth: int  # every job in the queue, due or scheduled for later
+    jobs_due: int  # of those, the ones whose time has come
     health: str | None
     last_ping_at: float | None
 
@@ -34,11 +35,13 @@ async def worker_status(redis: Redis, keys: Keys) -> WorkerStatus:
     async with redis.pipeline(transaction=False) as pipe:
         pipe.get(health_check_key(keys))
         pipe.zcard(keys.queue)
+        pipe.zcount(keys.queue, "-inf", time.time() * 1000)  # arq scores jobs by due time (ms)
         pipe.get(last_ping_key(keys))
-        health, depth, last_ping = await pipe.execute()
+        health, depth, due, last_ping = await pipe.execute()
     return WorkerStatus(
         worker_alive=health is not None,
         queue_depth=int(depth),
+        jobs_due=int(due),
         health=health.decode() if health else None,
         last_ping_at=float(last_ping) if last_ping else None,
     )

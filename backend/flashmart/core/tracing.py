@@ -15,6 +15,10 @@ When tracing is off nothing is installed: `tracer` stays None and every hot path
 
 The trace crosses the queue as a W3C `traceparent` string in the job's keyword arguments
 (`JOB_TRACEPARENT`), written only when tracing is on in the process that queues the job.
+
+A span a later, separate request should point back to (the checkout and the payment's opening,
+named by the provider's webhook) is remembered in Redis under a key of its object
+(`remember`, for `CARRIED_SECONDS`); that request's span then LINKS to it (`link_remembered`).
 """
 
 from __future__ import annotations
@@ -32,6 +36,8 @@ from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
 from opentelemetry.trace import Span, SpanKind, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 logger = logging.getLogger("flashmart.tracing")
@@ -45,6 +51,9 @@ JOB_TRACEPARENT = "traceparent"  # the job keyword argument that carries the tra
 INSTRUMENTATION = "flashmart"
 _PROPAGATOR = TraceContextTextMapPropagator()
 _ENDPOINTS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
+# How long a remembered span context waits for the request that links to it (a payment's
+# webhook comes within the order's payment window; the reconciler gives up after a day).
+CARRIED_SECONDS = 24 * 3600
 
 
 def requested(environ: Mapping[str, str] = os.environ) -> bool:
@@ -145,11 +154,43 @@ def parent_from_traceparent(traceparent: str | None) -> Context:
 
 
 def traceparent(span: Span | None = None) -> str | None:
-    """The W3C `traceparent` of `span` (else the current span); None without a valid one."""
-    carrier: dict[str, str] = {}
-    context = trace.set_span_in_context(span) if span is not None else None
-    _PROPAGATOR.inject(carrier, context=context)
-    return carrier.get("traceparent")
+    """The W3C `traceparent` of `span` (else the current span); None without a valid one.
+    Formatted here (version 00) rather than through the propagator: it runs on every traced
+    buy, and the propagator's inject goes through a context and a carrier to write the same."""
+    context = (span if span is not None else trace.get_current_span()).get_span_context()
+    if not context.is_valid:
+        return None
+    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
+
+
+async def remember(redis: Redis, key: str, span: Span) -> None:
+    """Keep `span`'s context under `key` for a later request to link to (tracing on). A Redis
+    failure loses the link, never the request."""
+    value = traceparent(span)
+    if value is None:
+        return
+    try:
+        await redis.set(key, value, ex=CARRIED_SECONDS)
+    except RedisError as exc:
+        logger.warning("span context not remembered: %r", exc)
+
+
+async def link_remembered(redis: Redis, span: Span, keys: Iterable[str]) -> int:
+    """Link `span` to the span contexts remembered under `keys` (each once); how many."""
+    try:
+        values = await redis.mget(list(keys))
+    except RedisError as exc:
+        logger.warning("remembered span contexts not read: %r", exc)
+        return 0
+    linked: set[tuple[int, int]] = set()
+    for raw in values:
+        if raw is None:
+            continue
+        context = trace.get_current_span(parent_from_traceparent(raw.decode())).get_span_context()
+        if context.is_valid and (context.trace_id, context.span_id) not in linked:
+            linked.add((context.trace_id, context.span_id))
+            span.add_link(context)
+    return len(linked)
 
 
 def log_ids() -> tuple[str, str] | None:
@@ -174,6 +215,21 @@ def span(
     with tracer.start_as_current_span(
         name, context=parent, kind=kind, attributes=dict(attributes or {})
     ) as current:
+        yield current
+
+
+@contextmanager
+def optional_span(
+    name: str,
+    *,
+    kind: SpanKind = SpanKind.INTERNAL,
+    attributes: Mapping[str, str | int] | None = None,
+) -> Iterator[Span | None]:
+    """A current span while tracing is on, else None (for paths that are not hot)."""
+    if tracer is None:
+        yield None
+        return
+    with span(name, kind=kind, attributes=attributes) as current:
         yield current
 
 

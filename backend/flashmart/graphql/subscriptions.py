@@ -19,7 +19,7 @@ from flashmart.graphql.loaders import Loaders
 from flashmart.graphql.orders.types import Order
 from flashmart.graphql.permissions import IsAuthenticated
 from flashmart.graphql.seckill.loaders import forget_warm_states, warm_states
-from flashmart.graphql.seckill.types import SeckillEvent, SeckillTicket
+from flashmart.graphql.seckill.types import SeckillEvent, SeckillTicket, WaitingRoomEntry
 from flashmart.orders import services as orders
 from flashmart.orders.events import ORDER_TOPIC
 from flashmart.orders.models import Order as OrderModel
@@ -27,7 +27,7 @@ from flashmart.seckill import live
 from flashmart.seckill.announce import TICKET_TOPIC
 from flashmart.seckill.buy import TicketView, ticket_for
 from flashmart.seckill.events import get_event
-from flashmart.seckill.models import TicketStatus
+from flashmart.seckill.models import AdmissionMode, TicketStatus
 
 FINAL_TICKET_STATUSES = (TicketStatus.SUCCEEDED, TicketStatus.FAILED)
 
@@ -109,3 +109,30 @@ class Subscription:
             # the stock this update was sent for
             warm_states(info.context).prime(event_id, snap.warm)
             yield SeckillEvent.from_model(snap.event)
+
+    @strawberry.subscription(
+        permission_classes=[IsAuthenticated],
+        description=(
+            "Your entry in a sale's waiting room (join first: `waitingRoomJoin`): now, then on "
+            "every change (position, wait, state) at most SUBSCRIPTION_EVENT_RATE times a "
+            "second; SOLD_OUT as soon as the stock is gone. Ends when the sale ends, your "
+            "grant is used or you MISSED your turn."
+        ),
+    )
+    async def waiting_room_updated(
+        self, info: Info, event_id: strawberry.ID
+    ) -> AsyncGenerator[WaitingRoomEntry, None]:
+        viewer = info.context.require_viewer()
+        sale_id = decode_id(event_id, "SeckillEvent")
+        event = await get_event(sale_id)
+        if event is None or event.admission_mode is not AdmissionMode.WAITING_ROOM:
+            raise bad_input("No such waiting room")
+        runtime = info.context.runtime
+        _broker(info)
+        rate = runtime.settings.subscription_event_rate
+        joined = False
+        async for view in live.room_updates(runtime, sale_id, viewer.user_id, rate=rate):
+            joined = True
+            yield WaitingRoomEntry.from_view(view)
+        if not joined:
+            raise bad_input("Join the waiting room first (waitingRoomJoin)")

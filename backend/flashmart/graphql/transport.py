@@ -19,6 +19,7 @@ One module for what the GraphQL-over-HTTP specification asks of `/graphql` (docs
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -171,15 +172,39 @@ def _reject_constant(name: str) -> Any:
 
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
+# How deep arrays and objects may nest in a request. Python's decoder recurses once per level
+# and would stop only at the interpreter's recursion limit, where every garbage collection it
+# triggers runs the collector's callbacks with no frames to spare (they fail as "unraisable"
+# errors); GraphQL variables never need more than a few levels.
+MAX_JSON_DEPTH = 64
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
+_NESTING = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """The deepest nesting of arrays and objects in `text`, brackets inside strings aside."""
+    depth = deepest = 0
+    for bracket in _NESTING.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
 
 def decode_json(raw: bytes | str) -> Any:
-    """Strict JSON in UTF-8 (no `NaN`/`Infinity`, no other encodings); 400 otherwise."""
+    """Strict JSON in UTF-8 (no `NaN`/`Infinity`, no other encodings, at most MAX_JSON_DEPTH
+    levels deep); 400 otherwise."""
     try:
         text = raw.decode("utf-8") if isinstance(raw, bytes) else raw
-        return _DECODER.decode(text)
     except UnicodeDecodeError as exc:
         raise RequestError(400, "The request body is not UTF-8") from exc
-    except (ValueError, RecursionError) as exc:
+    # Counting brackets is one C pass; only a body with that many of them is measured.
+    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and json_depth(text) > MAX_JSON_DEPTH:
+        raise RequestError(
+            400, f"The request body nests arrays and objects deeper than {MAX_JSON_DEPTH} levels"
+        )
+    try:
+        return _DECODER.decode(text)
+    except ValueError as exc:
         raise RequestError(400, "Unable to parse the request body as JSON") from exc
 
 

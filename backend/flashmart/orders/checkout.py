@@ -19,7 +19,7 @@ from flashmart.cart import services as cart
 from flashmart.cart.models import CartLine
 from flashmart.catalog import services as catalog
 from flashmart.catalog.models import Product
-from flashmart.core import metrics
+from flashmart.core import metrics, tracing
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services, shipping
@@ -143,23 +143,31 @@ async def _place(
     destination: Destination | None,
     items: ItemSource,
 ) -> Order:
-    """Checkout's one road to a new order. Counted in `flashmart_checkouts_total` by outcome."""
-    try:
-        order, created = await _checkout(
-            runtime,
-            user_id=user_id,
-            idempotency_key=idempotency_key,
-            destination=destination,
-            items=items,
-        )
-    except DomainFailure as failure:
-        code = failure.errors[0].code.value if failure.errors else "error"
-        metrics.CHECKOUTS.labels(code if code in metrics.CHECKOUT_OUTCOMES else "error").inc()
-        raise
-    except Exception:
-        metrics.CHECKOUTS.labels("error").inc()
-        raise
-    metrics.CHECKOUTS.labels("created" if created else "replayed").inc()
+    """Checkout's one road to a new order. Counted in `flashmart_checkouts_total` by outcome.
+    While tracing is on, it is the span `order.checkout`, remembered for the payment's webhook
+    to link to (core/tracing.py)."""
+    with tracing.optional_span("order.checkout") as span:
+        try:
+            order, created = await _checkout(
+                runtime,
+                user_id=user_id,
+                idempotency_key=idempotency_key,
+                destination=destination,
+                items=items,
+            )
+        except DomainFailure as failure:
+            code = failure.errors[0].code.value if failure.errors else "error"
+            metrics.CHECKOUTS.labels(code if code in metrics.CHECKOUT_OUTCOMES else "error").inc()
+            raise
+        except Exception:
+            metrics.CHECKOUTS.labels("error").inc()
+            raise
+        metrics.CHECKOUTS.labels("created" if created else "replayed").inc()
+        if span is not None:
+            span.set_attributes({"flashmart.order.id": order.id, "flashmart.created": created})
+            if created:  # a replay keeps the first checkout's span
+                key = runtime.keys.trace_context("order", order.id)
+                await tracing.remember(runtime.redis, key, span)
     return order
 
 

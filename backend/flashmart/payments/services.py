@@ -6,6 +6,10 @@ expiry racing for the same order are decided one after the other: either the ord
 PAID, or the payment is recorded and refunded at once. Money is never kept for an order we
 did not sell. Provider calls made inside a transaction (refunds) carry an idempotency key, so
 a rolled-back attempt that is retried never pays out twice.
+
+While tracing is on, opening a payment is the span `payment.create` and a webhook the span
+`payment.webhook`, which links to the spans of the order's checkout and of the payment's
+opening (remembered in Redis, core/tracing.py); docs/observability.md shows the tree.
 """
 
 from __future__ import annotations
@@ -17,10 +21,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
+from opentelemetry.trace import Span
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
 from flashmart.addresses.services import Destination
+from flashmart.core import tracing
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
@@ -51,8 +57,24 @@ async def create_payment(
     The amount is always the order's total. One open payment per order is a database
     constraint, so concurrent calls return the same payment. An order with no shipping
     address (a flash sale's) takes `destination` first; without one it is refused with
-    ADDRESS_REQUIRED.
+    ADDRESS_REQUIRED. While tracing is on, the span `payment.create`, remembered for the
+    webhook to link to (the latest call's).
     """
+    attributes = {"flashmart.order.id": order_id}
+    with tracing.optional_span("payment.create", attributes=attributes) as span:
+        payment = await _open_payment(
+            runtime, user_id=user_id, order_id=order_id, destination=destination
+        )
+        if span is not None:
+            span.set_attribute("flashmart.payment.id", payment.id)
+            key = runtime.keys.trace_context("payment", payment.id)
+            await tracing.remember(runtime.redis, key, span)
+    return payment
+
+
+async def _open_payment(
+    runtime: Runtime, *, user_id: int, order_id: int, destination: Destination | None
+) -> Payment:
     order = await Order.get_or_none(id=order_id, user_id=user_id)
     if order is None:
         raise _fail(ErrorCode.NOT_FOUND, "No such order", "orderId")
@@ -121,8 +143,27 @@ async def receive_webhook(
     """Verify a provider notification and apply it once; raises `WebhookRejected`.
 
     Signature (by the provider), freshness, then the nonce: a nonce seen before with the
-    same body digest is a redelivery (no change); with another body it is refused.
+    same body digest is a redelivery (no change); with another body it is refused. While
+    tracing is on, the span `payment.webhook`, linked to the shopper's spans.
     """
+    attributes = {"flashmart.payment.provider": provider_name}
+    with tracing.optional_span("payment.webhook", attributes=attributes) as span:
+        result = await _receive_webhook(
+            runtime, span, provider_name=provider_name, body=body, headers=headers
+        )
+        if span is not None:
+            span.set_attribute("flashmart.webhook.duplicate", result.duplicate)
+    return result
+
+
+async def _receive_webhook(
+    runtime: Runtime,
+    span: Span | None,
+    *,
+    provider_name: str,
+    body: bytes,
+    headers: Mapping[str, str],
+) -> WebhookResult:
     settings = runtime.settings
     provider = get_provider(settings)
     if provider.name != provider_name:
@@ -137,20 +178,23 @@ async def receive_webhook(
     payment = await Payment.get_or_none(provider=provider.name, provider_reference=note.reference)
     if payment is None:
         raise WebhookRejected(WebhookRejection.UNKNOWN_PAYMENT, note.reference)
+    if span is not None:
+        await _link_to_shopper(runtime, span, payment)
     try:
-        async with in_transaction():
-            order = await _lock_order(payment)
-            # Before any change, so concurrent copies of one notification stop here (unique).
-            await PaymentWebhook.create(
-                provider=provider.name,
-                nonce=note.nonce,
-                body_digest=digest,
-                payment_id=payment.id,
-                reported_status=note.status,
-            )
-            changed = await _settle(
-                runtime, provider, payment=payment, order=order, outcome=note.status
-            )
+        with tracing.optional_span("payment.settle"):
+            async with in_transaction():
+                order = await _lock_order(payment)
+                # Before any change, so concurrent copies of one notification stop here.
+                await PaymentWebhook.create(
+                    provider=provider.name,
+                    nonce=note.nonce,
+                    body_digest=digest,
+                    payment_id=payment.id,
+                    reported_status=note.status,
+                )
+                changed = await _settle(
+                    runtime, provider, payment=payment, order=order, outcome=note.status
+                )
     except IntegrityError:
         known = await PaymentWebhook.get_or_none(provider=provider.name, nonce=note.nonce)
         if known is None:
@@ -221,15 +265,18 @@ async def _settle(
     if not moved:
         return False  # already settled: a second notification changes nothing
     if order.status is OrderStatus.PENDING_PAYMENT:
-        await orders.change_status(
-            runtime,
-            order_id=order_id,
-            target=OrderStatus.PAID,
-            actor_id=None,
-            reason=f"paid through {provider.name} ({payment.provider_reference})",
-            only_from=OrderStatus.PENDING_PAYMENT,
-            publish=False,
-        )
+        with tracing.optional_span(
+            "order.status PAID", attributes={"flashmart.order.id": order_id}
+        ):
+            await orders.change_status(
+                runtime,
+                order_id=order_id,
+                target=OrderStatus.PAID,
+                actor_id=None,
+                reason=f"paid through {provider.name} ({payment.provider_reference})",
+                only_from=OrderStatus.PENDING_PAYMENT,
+                publish=False,
+            )
     else:
         # Expired, cancelled or already paid by another payment: give the money back now.
         logger.warning(
@@ -274,9 +321,24 @@ async def _refund(provider: PaymentProvider, *, payment_id: int, reason: str) ->
 
 
 async def _announce(runtime: Runtime, order_id: int) -> None:
-    order = await Order.get_or_none(id=order_id)
-    if order is not None:
-        await publish_order_updated(runtime, order)
+    attributes = {"flashmart.order.id": order_id}
+    with tracing.optional_span("order.publish orderUpdated", attributes=attributes):
+        order = await Order.get_or_none(id=order_id)
+        if order is not None:
+            await publish_order_updated(runtime, order)
+
+
+async def _link_to_shopper(runtime: Runtime, span: Span, payment: Payment) -> None:
+    """Link the webhook's span to the order's checkout and the payment's opening."""
+    span.set_attributes(
+        {"flashmart.payment.id": payment.id, "flashmart.order.id": payment.order_id}
+    )
+    keys = runtime.keys
+    remembered = [
+        keys.trace_context("order", payment.order_id),
+        keys.trace_context("payment", payment.id),
+    ]
+    await tracing.link_remembered(runtime.redis, span, remembered)
 
 
 # --- refunds -------------------------------------------------------------------------------------

@@ -10,6 +10,9 @@ SECKILL_ERRORS = (
     ErrorCode.ALREADY_PURCHASED,
     ErrorCode.LIMIT_EXCEEDED,
     ErrorCode.EMAIL_NOT_VERIFIED,
+    ErrorCode.NOT_ADMITTED,
+    ErrorCode.NOT_IN_JOIN_WINDOW,
+    ErrorCode.NOT_WAITING_ROOM,
 )
 
 # What each refusal of the reservation script means to a shopper.
@@ -30,5 +33,9 @@ REFUSALS: dict[ReserveCode, tuple[ErrorCode, str]] = {
     ReserveCode.EMAIL_NOT_VERIFIED: (
         ErrorCode.EMAIL_NOT_VERIFIED,
         "Verify your email address to take part in this sale",
+    ),
+    ReserveCode.NOT_ADMITTED: (
+        ErrorCode.NOT_ADMITTED,
+        "Wait for your turn in the waiting room (or it has passed: your admission expired)",
     ),
 }

@@ -14,6 +14,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
@@ -23,7 +24,8 @@ from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import OrderStatus
 from flashmart.seckill.announce import publish_event_updated
-from flashmart.seckill.models import SeckillEvent, SeckillTicket, TicketStatus
+from flashmart.seckill.models import AdmissionMode, SeckillEvent, SeckillTicket, TicketStatus
+from flashmart.seckill.room import RoomStore, room_settings
 from flashmart.seckill.store import SaleStore, TicketSnapshot, WarmState
 
 RELEASED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REFUNDED)
@@ -90,9 +92,69 @@ class EventInput:
     ends_at: datetime | None = None
     per_user_limit: int | None = None
     requires_verified_account: bool | None = None
+    admission_mode: AdmissionMode | None = None
+    room_opens_at: datetime | None = None
+    lottery_window_seconds: int | None = None
+    grant_ttl_seconds: int | None = None
+    admission_factor: int | None = None
 
 
-def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datetime) -> None:
+# Bounds of the waiting room's settings (docs/waiting-room.md).
+MAX_LOTTERY_WINDOW_SECONDS = 3600
+GRANT_TTL_SECONDS = (1, 3600)
+MAX_ADMISSION_FACTOR = 100
+
+
+def _room_errors(
+    data: EventInput, *, starts: datetime, opens: datetime | None
+) -> list[DomainError]:
+    errors: list[DomainError] = []
+    window = data.lottery_window_seconds
+    if window is not None and not 0 <= window <= MAX_LOTTERY_WINDOW_SECONDS:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                f"The lottery window must be 0 to {MAX_LOTTERY_WINDOW_SECONDS} seconds",
+                ("lotteryWindowSeconds",),
+            )
+        )
+    ttl = data.grant_ttl_seconds
+    if ttl is not None and not GRANT_TTL_SECONDS[0] <= ttl <= GRANT_TTL_SECONDS[1]:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "An admission grant lasts {} to {} seconds".format(*GRANT_TTL_SECONDS),
+                ("grantTtlSeconds",),
+            )
+        )
+    factor = data.admission_factor
+    if factor is not None and not 1 <= factor <= MAX_ADMISSION_FACTOR:
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                f"The admission factor must be 1 to {MAX_ADMISSION_FACTOR}",
+                ("admissionFactor",),
+            )
+        )
+    if opens is not None and (opens.tzinfo is None or opens >= starts):
+        errors.append(
+            DomainError(
+                ErrorCode.INVALID,
+                "The waiting room must open (with a time zone) before the sale starts",
+                ("roomOpensAt",),
+            )
+        )
+    return errors
+
+
+def _validate(
+    data: EventInput,
+    *,
+    price: Decimal,
+    starts: datetime,
+    ends: datetime,
+    opens: datetime | None = None,
+) -> None:
     # A sale price is checked as a product price is: finite, above 0, at most MAX_PRICE (the
     # column's DECIMAL(12, 2)), at most 2 decimal places.
     errors: list[DomainError] = check_price(price, ("price",))
@@ -110,6 +172,8 @@ def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datet
         errors.append(
             DomainError(ErrorCode.INVALID, "Per-user limit must be 1 to 1000", ("perUserLimit",))
         )
+    if starts.tzinfo is not None:
+        errors += _room_errors(data, starts=starts, opens=opens)
     if errors:
         raise DomainFailure(*errors)
 
@@ -120,7 +184,9 @@ async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> S
         raise fail(ErrorCode.REQUIRED, "Product, price and total stock are required", "productId")
     if data.starts_at is None or data.ends_at is None:
         raise fail(ErrorCode.REQUIRED, "Start and end are required", "startsAt")
-    _validate(data, price=data.price, starts=data.starts_at, ends=data.ends_at)
+    _validate(
+        data, price=data.price, starts=data.starts_at, ends=data.ends_at, opens=data.room_opens_at
+    )
     async with in_transaction():
         product = await catalog.visible_products(include_unpublished=True).get_or_none(
             id=data.product_id
@@ -141,6 +207,9 @@ async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> S
             ends_at=data.ends_at,
             per_user_limit=data.per_user_limit or 1,
             requires_verified_account=bool(data.requires_verified_account),
+            admission_mode=data.admission_mode or AdmissionMode.FIRST_COME,
+            room_opens_at=data.room_opens_at,
+            **_room_values(data),  # type: ignore[arg-type]  # column values, not the connection
         )
     if runtime is not None:  # the product's cached stock changed
         await catalog.invalidate_products(runtime, [event.product_id])
@@ -162,7 +231,9 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
         price = data.price if data.price is not None else event.price
         starts = data.starts_at or event.starts_at
         ends = data.ends_at or event.ends_at
-        _validate(data, price=price, starts=starts, ends=ends)
+        opens = data.room_opens_at or event.room_opens_at
+        _validate(data, price=price, starts=starts, ends=ends, opens=opens)
+        await _check_room_change(runtime, event, data, now=now)
         if data.total_stock is not None and data.total_stock != event.total_stock:
             if now >= event.starts_at or await SaleStore.of(runtime).is_warm(event.id):
                 raise fail(
@@ -181,11 +252,53 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
             event.per_user_limit = data.per_user_limit
         if data.requires_verified_account is not None:
             event.requires_verified_account = data.requires_verified_account
+        if data.admission_mode is not None:
+            event.admission_mode = data.admission_mode
+        event.room_opens_at = opens
+        for name, value in _room_values(data).items():
+            setattr(event, name, value)
         await event.save()
     if await SaleStore.of(runtime).is_warm(event.id):
         await warm_up(runtime, event.id)  # refreshes window and limit, never the stock
     await publish_event_updated(runtime, event.id)
     return event
+
+
+def _room_values(data: EventInput) -> dict[str, int]:
+    """The waiting room's numeric settings the input sets."""
+    values = {
+        "lottery_window_seconds": data.lottery_window_seconds,
+        "grant_ttl_seconds": data.grant_ttl_seconds,
+        "admission_factor": data.admission_factor,
+    }
+    return {name: value for name, value in values.items() if value is not None}
+
+
+async def _check_room_change(
+    runtime: Runtime, event: SeckillEvent, data: EventInput, *, now: datetime
+) -> None:
+    """The admission mode is fixed once the sale is warm or live (shoppers may have joined, or
+    bought without a grant); the lottery window and the opening once the sale has started."""
+    mode = data.admission_mode
+    if (
+        mode is not None
+        and mode != event.admission_mode
+        and (now >= event.starts_at or await SaleStore.of(runtime).is_warm(event.id))
+    ):
+        raise fail(
+            ErrorCode.INVALID_STATE,
+            "The admission mode is fixed once the sale is warm or live",
+            "admissionMode",
+        )
+    window = data.lottery_window_seconds
+    changes_window = window is not None and window != event.lottery_window_seconds
+    opens = data.room_opens_at
+    if (changes_window or opens is not None) and now >= event.starts_at:
+        raise fail(
+            ErrorCode.INVALID_STATE,
+            "The waiting room's windows are fixed once the sale has started",
+            "lotteryWindowSeconds" if changes_window else "roomOpensAt",
+        )
 
 
 async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
@@ -203,6 +316,8 @@ async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
         raise fail(ErrorCode.ENDED, "The sale has ended", "id")
     sales = SaleStore.of(runtime)
     window = sale_window(event)
+    if event.admission_mode is AdmissionMode.WAITING_ROOM:  # before reserve.lua asks for grants
+        await RoomStore.of(runtime).configure(event.id, **room_settings(event))
     if not await sales.refresh(**window):
         await sales.load(**window, snapshot=await ticket_snapshot(event.id))
     return event
@@ -217,6 +332,7 @@ def sale_window(event: SeckillEvent) -> dict[str, Any]:
         "per_user_limit": event.per_user_limit,
         "total": event.total_stock,
         "verified_only": event.requires_verified_account,
+        "room": event.admission_mode is AdmissionMode.WAITING_ROOM,
     }
 
 
@@ -249,13 +365,16 @@ async def live_tickets(event_id: int) -> list[SeckillTicket]:
 
 
 async def warm_upcoming(runtime: Runtime) -> int:
-    """Cron (every SECKILL_WARMUP_INTERVAL_SECONDS): warm every open event that starts within
-    the lead time, and load again a live one whose keys Redis lost. A warm event costs one
-    script call that only refreshes its window. One event that fails is logged and skipped."""
+    """Cron (every SECKILL_WARMUP_INTERVAL_SECONDS): warm every open event that starts (or
+    whose waiting room opens) within the lead time, and load again a live one whose keys Redis
+    lost. A warm event costs one script call that only refreshes its window. One event that
+    fails is logged and skipped."""
     now = datetime.now(UTC)
     lead = timedelta(seconds=runtime.settings.seckill_warmup_lead_seconds)
     due = await SeckillEvent.filter(
-        starts_at__lte=now + lead, ends_at__gt=now, closed_at__isnull=True
+        Q(starts_at__lte=now + lead) | Q(room_opens_at__lte=now + lead),
+        ends_at__gt=now,
+        closed_at__isnull=True,
     ).only("id")
     warmed = 0
     for event in due:

@@ -1,4 +1,4 @@
-"""arq jobs of flash sales: persisting reservations, warm-up and the reconciler."""
+"""arq jobs of flash sales: persisting reservations, warm-up, waiting rooms and the reconciler."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 from arq import Retry
 
 from flashmart.core.runtime import deps
-from flashmart.seckill import events, persist, reconcile
+from flashmart.seckill import audit, events, persist, reconcile, room
 
 
 async def persist_reservation(
@@ -38,6 +38,11 @@ async def warm_upcoming_events(ctx: dict[str, Any]) -> int:
     return await events.warm_upcoming(deps(ctx))
 
 
+async def admit_waiting_rooms(ctx: dict[str, Any]) -> dict[str, int]:
+    """Every second: draw and admit in every warm waiting-room sale (`room.tick`)."""
+    return await room.tick(deps(ctx))
+
+
 async def reconcile_reservations(ctx: dict[str, Any]) -> dict[str, object]:
     runtime = deps(ctx)
     report = await reconcile.reconcile(runtime)
@@ -48,3 +53,8 @@ async def reconcile_reservations(ctx: dict[str, Any]) -> dict[str, object]:
         "closed": [*report.closed, closed_cold],
         "failed": report.failed,
     }
+
+
+async def audit_ended_sales(ctx: dict[str, Any]) -> dict[str, int]:
+    """Cron: audit the sales that ended in the last day (seckill/audit.py `audit_ended`)."""
+    return await audit.audit_ended(deps(ctx))

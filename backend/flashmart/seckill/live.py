@@ -11,16 +11,24 @@ out as soon as the watcher reads them. Changes the stock does not show (an admin
 the sale, the worker closes it) arrive on the sale's pub/sub channel
 (`announce.publish_event_updated`) and make the watcher reload the sale from the database
 once, for everybody. The watcher stops when its last subscriber leaves or the sale has ended.
+
+A WAITING_ROOM sale's watcher also reads the room's counters in the same round trip (admitted
+cursor, entries, the draw) and wakes the room's subscribers (`waitingRoomUpdated`) when they
+change; each of them computes its own position from its own entry, read when it subscribes and
+again only after the draw, when its turn comes and when its grant runs out (`room_updates`).
+Redis reads per tick therefore stay one per watched sale, however many shoppers wait.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import dataclasses
 import functools
 import logging
 import time
 import weakref
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -34,7 +42,14 @@ from flashmart.core.pubsub import Broker
 from flashmart.core.runtime import Runtime
 from flashmart.seckill import events
 from flashmart.seckill.announce import event_channel
-from flashmart.seckill.models import SeckillEvent
+from flashmart.seckill.models import AdmissionMode, SeckillEvent
+from flashmart.seckill.room import (
+    EntryView,
+    RoomCounters,
+    RoomState,
+    RoomStore,
+    entry_view,
+)
 from flashmart.seckill.store import SaleStore, WarmState
 
 logger = logging.getLogger("flashmart.seckill.live")
@@ -43,6 +58,8 @@ T = TypeVar("T")
 # at least FAN_OUT_SLICE subscribers woken per turn (`SaleWatcher._fan_out`).
 FAN_OUT_TURNS = 4
 FAN_OUT_SLICE = 64
+# The admission rate a waiting room's subscribers are told is measured over this many seconds.
+RATE_SECONDS = 30.0
 
 
 @dataclass(frozen=True)
@@ -51,6 +68,9 @@ class EventSnapshot:
     warm: WarmState | None
     remaining: int
     status: events.SeckillStatus
+    room: RoomCounters | None = None  # a WAITING_ROOM sale's
+    # Entrants admitted per second lately, as the watcher saw the cursor move (None: unknown).
+    rate: float | None = field(default=None, compare=False)
     # Encoded GraphQL payloads of this snapshot by document (graphql/eventlane.py): built
     # once, sent to every subscriber with that document.
     encoded: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
@@ -59,16 +79,45 @@ class EventSnapshot:
     def key(self) -> tuple[int, events.SeckillStatus]:
         return self.remaining, self.status
 
+    @property
+    def room_key(self) -> tuple[object, ...]:
+        """What the room's subscribers are woken for: the sale's state, the room's counters."""
+        return self.remaining, self.status, self.room
+
 
 async def snapshot(runtime: Runtime, event: SeckillEvent) -> EventSnapshot:
-    states = await SaleStore.of(runtime).read_states([event.id])
-    warm = states.get(event.id)
+    """The sale's live state from one round trip (with the room's counters for a room sale)."""
+    room: RoomCounters | None = None
+    if event.admission_mode is AdmissionMode.WAITING_ROOM:
+        warm, room, _ = await RoomStore.of(runtime).read(event.id)
+    else:
+        warm = (await SaleStore.of(runtime).read_states([event.id])).get(event.id)
     return EventSnapshot(
         event=event,
         warm=warm,
         remaining=events.remaining_stock(event, warm),
         status=events.status_of(event, warm=warm),
+        room=room,
     )
+
+
+class RateMeter:
+    """Entrants admitted per second over the last RATE_SECONDS, from (time, cursor) samples."""
+
+    __slots__ = ("samples",)
+
+    def __init__(self) -> None:
+        self.samples: deque[tuple[float, int]] = deque()
+
+    def add(self, at: float, cursor: int) -> float | None:
+        samples = self.samples
+        samples.append((at, cursor))
+        while len(samples) > 2 and at - samples[1][0] >= RATE_SECONDS:
+            samples.popleft()
+        first_at, first_cursor = samples[0]
+        if at - first_at <= 0 or cursor <= first_cursor:
+            return None
+        return (cursor - first_cursor) / (at - first_at)
 
 
 async def _load(event_id: int) -> SeckillEvent:
@@ -103,6 +152,8 @@ class SaleWatcher:
         self.event_id = event_id
         self.interval = 1.0 / rate
         self.seats: set[_Seat] = set()
+        self.room_seats: set[_Seat] = set()  # waitingRoomUpdated subscribers
+        self.meter = RateMeter()
         self.last: EventSnapshot | None = None
         self.stopped = False
         self._first = asyncio.Event()
@@ -124,6 +175,22 @@ class SaleWatcher:
             raise RuntimeError(f"the live state of flash sale {self.event_id} is unavailable")
         return self.last
 
+    async def _publish(self, snap: EventSnapshot) -> bool:
+        """Fan `snap` out to whoever it is news for; False when it is news for nobody."""
+        if snap.room is not None:
+            snap = dataclasses.replace(
+                snap, rate=self.meter.add(time.monotonic(), snap.room.admitted)
+            )
+        last = self.last
+        if last is not None and snap.key == last.key:
+            if snap.room_key == last.room_key:
+                return False
+            self.last = snap  # only the room changed: the sale's subscribers sleep on
+            await self._wake(list(self.room_seats))
+            return True
+        await self._fan_out(snap)
+        return True
+
     async def _fan_out(self, snap: EventSnapshot) -> None:
         """Hand `snap` to every seat in up to FAN_OUT_TURNS slices, with a turn of the event
         loop between them. Each seat woken resumes a subscriber's task, and thousands at once
@@ -133,7 +200,10 @@ class SaleWatcher:
         makes it (a busy turn takes tens of milliseconds), and SOLD_OUT would come late."""
         self.last = snap
         self._first.set()
-        seats = list(self.seats)
+        await self._wake([*self.seats, *self.room_seats])
+
+    @staticmethod
+    async def _wake(seats: list[_Seat]) -> None:
         size = max(FAN_OUT_SLICE, -(-len(seats) // FAN_OUT_TURNS))
         for start in range(0, len(seats), size):
             if start:
@@ -146,7 +216,7 @@ class SaleWatcher:
             async with self.broker.listen(event_channel(self.runtime.keys, self.event_id)) as heard:
                 event = await self._retrying(lambda: _load(self.event_id))
                 current = await self._retrying(functools.partial(snapshot, self.runtime, event))
-                await self._fan_out(current)
+                await self._publish(current)
                 sent_at = time.monotonic()
                 while current.status is not events.SeckillStatus.ENDED:
                     reload = False
@@ -160,13 +230,12 @@ class SaleWatcher:
                         heard.drain()
                         event = await self._retrying(lambda: _load(self.event_id))
                     current = await self._retrying(functools.partial(snapshot, self.runtime, event))
-                    if self.last is None or current.key != self.last.key:
-                        await self._fan_out(current)
+                    if await self._publish(current):
                         sent_at = time.monotonic()
         finally:
             self.stopped = True
             self._first.set()  # nobody waits for a first read that will not come
-            for seat in self.seats:
+            for seat in [*self.seats, *self.room_seats]:
                 seat.wake()
 
     async def _retrying(self, read: Callable[[], Awaitable[T]]) -> T:
@@ -193,21 +262,27 @@ class LiveSales:
         self.watchers: dict[int, SaleWatcher] = {}
 
     @contextlib.asynccontextmanager
-    async def watch(self, event_id: int, *, rate: float) -> AsyncIterator[LiveFeed]:
+    async def watch(
+        self, event_id: int, *, rate: float, room: bool = False
+    ) -> AsyncIterator[LiveFeed]:
+        """A seat at the sale's watcher (`room`: a waiting-room subscriber's, woken also when
+        only the room's counters change)."""
         watcher = self.watchers.get(event_id)
         if watcher is None or watcher.stopped:
             watcher = SaleWatcher(self.runtime, self.broker, event_id, rate=rate)
             self.watchers[event_id] = watcher
             watcher.start()
         seat = _Seat()
-        watcher.seats.add(seat)
+        seats = watcher.room_seats if room else watcher.seats
+        seats.add(seat)
         SALE_SUBSCRIBERS.inc()
         try:
             yield LiveFeed(watcher, seat)
         finally:
             SALE_SUBSCRIBERS.dec()
-            watcher.seats.discard(seat)
-            if not watcher.seats and self.watchers.get(event_id) is watcher:
+            seats.discard(seat)
+            idle = not watcher.seats and not watcher.room_seats
+            if idle and self.watchers.get(event_id) is watcher:
                 del self.watchers[event_id]
                 await watcher.stop()
 
@@ -290,3 +365,51 @@ async def event_updates(
     async with live_sales(runtime).watch(event_id, rate=rate) as feed:
         while (snap := await feed.next()) is not None:
             yield snap
+
+
+async def room_updates(
+    runtime: Runtime, event_id: int, user_id: int, *, rate: float
+) -> AsyncIterator[EntryView]:
+    """A shopper's waiting-room entry now, then whenever it changes; ends once the sale has
+    ended or the entry is final (MISSED, or ADMITTED with the grant used). SOLD_OUT is not
+    final: units an unpaid order gives back are admitted again. Empty when the shopper has
+    not joined. Redis: the sale's shared watcher, plus this shopper's own entry read at the
+    start, after the draw, when the turn comes and when the grant runs out."""
+    rooms = RoomStore.of(runtime)
+    _, _, member = await rooms.read(event_id, user_id)
+    if member is None:
+        return
+    async with live_sales(runtime).watch(event_id, rate=rate, room=True) as feed:
+        snap = await feed.watcher.first()
+        sent: tuple[object, ...] | None = None
+        while snap.room is not None:
+            now_ms = time.time() * 1000  # no Redis read per subscriber and tick
+            counters = snap.room
+            if not member.settled(counters) or (
+                member.grant_expires_ms is not None
+                and member.grant_expires_ms <= now_ms
+                and member.ticket_id is None
+                and not member.missed
+            ):  # drawn, the turn came, or the grant ran out (used or missed?): read it again
+                _, _, fresh = await rooms.read(event_id, user_id)
+                member = fresh or member
+            view = entry_view(
+                event_id, member, counters, remaining=snap.remaining, rate=snap.rate,
+                now_ms=int(now_ms),
+            )  # fmt: skip
+            if view.key != sent:
+                sent = view.key
+                yield view
+            final = view.state is RoomState.MISSED or (
+                view.state is RoomState.ADMITTED and view.grant_expires_at is None
+            )
+            if final or feed.watcher.stopped or snap.status is events.SeckillStatus.ENDED:
+                return
+            timeout = None
+            if view.grant_expires_at is not None and member.grant_expires_ms is not None:
+                timeout = max(0.0, (member.grant_expires_ms - now_ms) / 1000) + 0.05
+            waiter = feed.waiter()
+            if feed.watcher.last is snap:  # else a newer state came meanwhile: no wait
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(asyncio.shield(waiter), timeout=timeout)
+            snap = feed.watcher.last or snap

@@ -9,6 +9,15 @@ from flashmart.accounts.models import User
 from flashmart.catalog.models import Product
 
 
+class AdmissionMode(StrEnum):
+    """How a sale lets shoppers buy: FIRST_COME (whoever reaches the reserve script first) or
+    WAITING_ROOM (a published random draw of the room's entrants, then admission grants;
+    seckill/room.py, docs/waiting-room.md)."""
+
+    FIRST_COME = "FIRST_COME"
+    WAITING_ROOM = "WAITING_ROOM"
+
+
 class SeckillEvent(Model):
     """A flash sale: `total_stock` units of a product at `price` from `starts_at` to `ends_at`.
 
@@ -32,6 +41,19 @@ class SeckillEvent(Model):
     # Only shoppers whose access token says their email is verified may buy (reserve.lua
     # checks the flag Redis keeps with the sale; no database on the buy path).
     requires_verified_account = fields.BooleanField(default=False)
+    # The waiting room (docs/waiting-room.md): shoppers join from `room_opens_at` (None: as soon
+    # as the sale is warm) until the sale ends; those who join before `starts_at` plus
+    # `lottery_window_seconds` are drawn in random order, later ones queue behind them. Each
+    # admitted shopper holds a grant for `grant_ttl_seconds`; about `admission_factor` times
+    # the units left are admitted at a time. `draw_seed` is published once the draw is done.
+    admission_mode = fields.CharEnumField(
+        AdmissionMode, max_length=16, default=AdmissionMode.FIRST_COME
+    )
+    room_opens_at = fields.DatetimeField(null=True)
+    lottery_window_seconds = fields.IntField(default=60)
+    grant_ttl_seconds = fields.IntField(default=120)
+    admission_factor = fields.IntField(default=3)
+    draw_seed = fields.CharField(max_length=64, null=True)
     created_at = fields.DatetimeField(auto_now_add=True)
     closed_at = fields.DatetimeField(null=True)
 

@@ -16,7 +16,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from opentelemetry.trace import SpanKind
+from opentelemetry import trace
+from opentelemetry.trace import Span, SpanKind
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
@@ -30,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
 
 
-async def _done(value: Awaitable[T] | T) -> T:
+async def resolved(value: Awaitable[T] | T) -> T:
     """redis-py types its hash and set commands as "awaitable or not" on the asyncio client."""
     return await value if inspect.isawaitable(value) else value
 
@@ -49,6 +50,7 @@ class ReserveCode(StrEnum):
     ALREADY_PURCHASED = "ALREADY_PURCHASED"
     LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
     EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
+    NOT_ADMITTED = "NOT_ADMITTED"  # a waiting-room sale and no valid grant
 
 
 @dataclass(frozen=True)
@@ -113,11 +115,14 @@ class Scripts:
     persisted: AsyncScript
     warm: AsyncScript
     claim: AsyncScript
+    join: AsyncScript
+    draw: AsyncScript
+    admit: AsyncScript
 
 
 _SOURCES = {
     name: (HERE / f"{name}.lua").read_text()
-    for name in ("reserve", "release", "persisted", "warm", "claim")
+    for name in ("reserve", "release", "persisted", "warm", "claim", "join", "draw", "admit")
 }
 _loaded: weakref.WeakKeyDictionary[Redis, Scripts] = weakref.WeakKeyDictionary()
 
@@ -197,8 +202,9 @@ class SaleStore:
         wait: tuple[int, int] | None = None,
         email_verified: bool = False,
     ) -> ReserveResult:
-        """reserve.lua: rate limits, window, verified-only flag, per-user limit, stock, ledger
-        and (with `enqueue`) the persist job, in one call. `wait` (replicas, timeout ms):
+        """reserve.lua: rate limits, window, verified-only flag, per-user limit, the admission
+        grant of a waiting-room sale, stock, ledger and (with `enqueue`) the persist job, in one
+        call. `wait` (replicas, timeout ms):
         follow it with WAIT on the same connection (core/durability.py). `email_verified`:
         what the shopper's access token says (the `ev` claim)."""
         keys = self.keys
@@ -207,6 +213,8 @@ class SaleStore:
             keys.event_rate_user(event_id, user_id),
             keys.event_rate_ip(event_id, client_ip),
             keys.event_attempts(event_id),
+            keys.room_grants(event_id),
+            keys.room_used(event_id),
         ]
         if enqueue:
             script_keys += [keys.queue, keys.arq_job(ticket_id)]
@@ -230,18 +238,34 @@ class SaleStore:
     ) -> ReserveResult:
         """The reserve script's call in a client span (the multiplexed connection is no redis-py
         client: no instrumentation sees it). The span's traceparent goes to the persist job the
-        script queues, as the script's last argument (reserve.lua), and back to the caller."""
+        script queues, as the script's last argument (reserve.lua), and back to the caller. In
+        a trace the sampler dropped, no span is made: the current (non-recording) span's
+        context goes on instead, so the worker's side is dropped too."""
+        current = trace.get_current_span()
+        if not current.is_recording():
+            return await self._reserve_carrying(current, enqueue, script_keys, args, wait)
         attributes: dict[str, str | int] = {
             "db.system.name": "redis", "db.operation.name": "EVALSHA",
             "flashmart.script": "reserve", "flashmart.seckill.event_id": event_id,
             "flashmart.seckill.ticket_id": ticket_id,
         }  # fmt: skip
         with tracing.span("seckill.reserve", kind=SpanKind.CLIENT, attributes=attributes) as span:
-            parent = tracing.traceparent(span)
-            if enqueue and parent is not None:
-                args = [*args, parent]
-            result = await self._call_reserve(script_keys, args, wait)
+            result = await self._reserve_carrying(span, enqueue, script_keys, args, wait)
             span.set_attribute("flashmart.seckill.reserve_code", result.code.value)
+        return result
+
+    async def _reserve_carrying(
+        self,
+        span: Span,
+        enqueue: bool,
+        script_keys: list[str],
+        args: list[str | int],
+        wait: tuple[int, int] | None,
+    ) -> ReserveResult:
+        parent = tracing.traceparent(span)
+        if enqueue and parent is not None:
+            args = [*args, parent]
+        result = await self._call_reserve(script_keys, args, wait)
         return dataclasses.replace(result, traceparent=parent)
 
     async def _call_reserve(
@@ -354,13 +378,17 @@ class SaleStore:
         per_user_limit: int,
         total: int,
         verified_only: bool = False,
+        room: bool = False,
     ) -> bool:
-        """Refresh a warm sale's window, limit and verified-only flag (warm.lua); False when it
-        is not in Redis, which then needs `load`."""
+        """Refresh a warm sale's window, limit, verified-only and room flags (warm.lua); False
+        when it is not in Redis, which then needs `load`."""
         reply = await self._warm(
             event_id,
-            [starts_ms, ends_ms, per_user_limit, total, "refresh", "1" if verified_only else "0"],
-        )
+            [
+                starts_ms, ends_ms, per_user_limit, total, "refresh",
+                "1" if verified_only else "0", "1" if room else "0",
+            ],
+        )  # fmt: skip
         return int(reply[0]) == 0
 
     async def load(
@@ -373,14 +401,16 @@ class SaleStore:
         total: int,
         snapshot: TicketSnapshot,
         verified_only: bool = False,
+        room: bool = False,
     ) -> Loaded | None:
         """Load a cold sale from the database's tickets and the ledger (warm.lua): remaining
         stock and per-user units count the reservations still in flight. None when the sale
         was warm (then only its window, limit and flag are refreshed: stock is never reset).
-        `verified_only`: only shoppers whose access token says their email is verified buy."""
+        `verified_only`: only shoppers whose access token says their email is verified buy;
+        `room`: a WAITING_ROOM sale (only shoppers holding an admission grant buy)."""
         args: list[str | int] = [
             starts_ms, ends_ms, per_user_limit, total, "load", "1" if verified_only else "0",
-            len(snapshot.live),
+            "1" if room else "0", len(snapshot.live),
         ]  # fmt: skip
         for ticket_id, user_id, units in snapshot.live:
             args += [ticket_id, user_id, units]
@@ -404,7 +434,7 @@ class SaleStore:
             args=args,
         )
         if int(reply[0]) >= 0:
-            await _done(self.redis.sadd(keys.warm_events, event_id))
+            await resolved(self.redis.sadd(keys.warm_events, event_id))
         return reply
 
     async def forget(self, event_id: int, *, after_seconds: int) -> None:
@@ -415,9 +445,11 @@ class SaleStore:
                 *self._event_keys(event_id),
                 keys.event_attempts(event_id),
                 keys.event_claims(event_id),
+                *room_keys(keys, event_id),
             ]:
                 pipe.expire(key, after_seconds)
             pipe.srem(keys.warm_events, event_id)
+            pipe.srem(keys.room_events, event_id)
             await pipe.execute()
 
     # --- reading --------------------------------------------------------------------------
@@ -430,24 +462,23 @@ class SaleStore:
             raw = await pipe.execute()
         states: dict[int, WarmState] = {}
         for index, event_id in enumerate(event_ids):
-            stock, sold_out = raw[2 * index], raw[2 * index + 1]
-            if stock is not None and sold_out is not None:
-                remaining = int(stock)
-                states[event_id] = WarmState(remaining=remaining, sold_out=remaining <= 0)
+            found = warm_state(raw[2 * index], raw[2 * index + 1])
+            if found is not None:
+                states[event_id] = found
         return states
 
     async def is_warm(self, event_id: int) -> bool:
         return bool(await self.redis.exists(self.keys.event_meta(event_id)))
 
     async def warm_event_ids(self) -> list[int]:
-        return sorted(int(m) for m in await _done(self.redis.smembers(self.keys.warm_events)))
+        return sorted(int(m) for m in await resolved(self.redis.smembers(self.keys.warm_events)))
 
     async def ledger_entry(self, event_id: int, ticket_id: str) -> LedgerEntry | None:
-        raw = await _done(self.redis.hget(self.keys.event_ledger(event_id), ticket_id))
+        raw = await resolved(self.redis.hget(self.keys.event_ledger(event_id), ticket_id))
         return _entry(ticket_id, raw) if raw else None
 
     async def ledger(self, event_id: int) -> list[LedgerEntry]:
-        raw = await _done(self.redis.hgetall(self.keys.event_ledger(event_id)))
+        raw = await resolved(self.redis.hgetall(self.keys.event_ledger(event_id)))
         return [_entry(k.decode(), v) for k, v in raw.items()]
 
     async def pending_count(self, event_id: int) -> int:
@@ -459,7 +490,7 @@ class SaleStore:
         )
 
     async def buyers(self, event_id: int) -> dict[int, int]:
-        raw = await _done(self.redis.hgetall(self.keys.event_buyers(event_id)))
+        raw = await resolved(self.redis.hgetall(self.keys.event_buyers(event_id)))
         return {int(k): int(v) for k, v in raw.items()}
 
     async def attempts_in_last(self, event_id: int, *, seconds: int) -> list[tuple[int, int]]:
@@ -468,10 +499,18 @@ class SaleStore:
         count 0."""
         now, _ = await self.redis.time()
         wanted = [int(now) - seconds + i for i in range(seconds)]
-        raw = await _done(
+        raw = await resolved(
             self.redis.hmget(self.keys.event_attempts(event_id), [str(s) for s in wanted])
         )
         return [(second, int(count or 0)) for second, count in zip(wanted, raw, strict=True)]
+
+
+def warm_state(stock: bytes | None, sold_out: bytes | None) -> WarmState | None:
+    """A sale's state from its stock key and meta's `soldout` field (None: not warm)."""
+    if stock is None or sold_out is None:
+        return None
+    remaining = int(stock)
+    return WarmState(remaining=remaining, sold_out=remaining <= 0)
 
 
 async def run_script(
@@ -485,6 +524,15 @@ async def run_script(
     except NoScriptError:
         await mux.execute("SCRIPT", "LOAD", script.script)  # type: ignore[arg-type]
         return await mux.execute(*command)
+
+
+def room_keys(keys: Keys, event_id: int) -> list[str]:
+    """Every key of a sale's waiting room (seckill/room.py)."""
+    return [
+        keys.room(event_id), keys.room_arrivals(event_id), keys.room_joined(event_id),
+        keys.room_order(event_id), keys.room_rank(event_id), keys.room_grants(event_id),
+        keys.room_admitted(event_id), keys.room_used(event_id), keys.room_missed(event_id),
+    ]  # fmt: skip
 
 
 def needs_script(reply: object) -> bool:

@@ -4,13 +4,14 @@
 -- ARGV: 1 starts ms, 2 ends ms, 3 per-user limit, 4 total units,
 --       5 "refresh" (only refresh a warm sale; load nothing) | "load",
 --       6 "1" when only shoppers with a verified email may buy, else "0",
---       7 how many live tickets follow,
+--       7 "1" for a WAITING_ROOM sale (reserve.lua then asks for a grant), else "0",
+--       8 how many live tickets follow,
 --       then per live ticket (SUCCEEDED, its order holds the units): ticket id, user id, units;
 --       then per dead ticket (FAILED, or its order gave the units back): ticket id, user id,
 --       units, reserved ms.
 -- Both ticket lists come from ONE database read (a consistent snapshot).
--- Returns {0} when the sale was warm (only window, limit and the verified-only flag are
--- refreshed), {-1} for
+-- Returns {0} when the sale was warm (only window, limit and the verified-only and room flags
+-- are refreshed), {-1} for
 -- "refresh" on a cold sale, {1, remaining, units in flight} when loaded now.
 --
 -- Loading after a partial loss (the meta key expired or vanished while the ledger stayed):
@@ -23,7 +24,7 @@
 
 if redis.call('EXISTS', KEYS[1]) == 1 then
   redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3],
-    'verified', ARGV[6])
+    'verified', ARGV[6], 'room', ARGV[7])
   return {0}
 end
 if ARGV[5] == 'refresh' then
@@ -32,8 +33,8 @@ end
 
 local known, held = {}, {}
 local sold, in_flight = 0, 0
-local live_end = 7 + 3 * tonumber(ARGV[7])
-for i = 8, live_end, 3 do
+local live_end = 8 + 3 * tonumber(ARGV[8])
+for i = 9, live_end, 3 do
   local user, units = ARGV[i + 1], tonumber(ARGV[i + 2])
   known[ARGV[i]] = true
   held[user] = (held[user] or 0) + units
@@ -70,5 +71,6 @@ for user, units in pairs(held) do
   end
 end
 redis.call('HSET', KEYS[1], 'starts', ARGV[1], 'ends', ARGV[2], 'limit', ARGV[3],
-  'total', ARGV[4], 'soldout', remaining <= 0 and '1' or '0', 'verified', ARGV[6])
+  'total', ARGV[4], 'soldout', remaining <= 0 and '1' or '0', 'verified', ARGV[6],
+  'room', ARGV[7])
 return {1, remaining, in_flight}

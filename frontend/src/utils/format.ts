@@ -15,3 +15,8 @@ export function formatMoney({ amount, currency }: MoneyValue, locale = 'en-US'):
 export function formatDateTime(iso: string, locale = 'en-US'): string {
   return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' }).format(new Date(iso));
 }
+
+/** A time of day to the second, e.g. "10:04:05 AM". */
+export function formatTime(iso: string, locale = 'en-US'): string {
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'medium' }).format(new Date(iso));
+}

@@ -172,7 +172,15 @@ def _replica_of(tmp_path: Path, primary_url: str) -> Iterator[subprocess.Popen[b
 
 
 async def _replicas(client: Redis) -> int:
-    return int((await client.info("replication")).get("connected_slaves", 0))
+    """Replicas in sync (`state=online`): only those acknowledge a WAIT. A replica counts as
+    connected before that, during its first sync, which Redis 7 delays by its diskless-sync
+    wait (5 s by default)."""
+    info = await client.info("replication")
+    return sum(
+        1
+        for name, replica in info.items()
+        if name.startswith("slave") and isinstance(replica, dict) and replica["state"] == "online"
+    )
 
 
 async def _await_replicas(client: Redis, count: int, within: float = 15) -> None:

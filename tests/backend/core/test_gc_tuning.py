@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import sys
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -12,7 +13,8 @@ from typing import Any
 import pytest
 from httpx import ASGITransport, AsyncClient
 
-from flashmart.core.gc_tuning import QUIET_SECONDS, HeapKeeper, settle_heap
+from flashmart.core.gc_tuning import QUIET_SECONDS, HeapKeeper, settle_heap, time_pauses
+from flashmart.graphql.transport import RequestError, decode_json
 
 
 @pytest.fixture
@@ -125,3 +127,22 @@ async def test_the_app_runs_the_keeper_between_requests(
         assert keeper.passes == 0  # a request started less than QUIET_SECONDS ago
         await asyncio.sleep(QUIET_SECONDS + 0.2)
         assert keeper.passes >= 1
+
+
+def test_a_collection_at_the_recursion_limit_raises_nothing_out_of_the_clock(
+    restored_gc: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A body nested 100,000 deep drives the JSON decoder to the recursion limit; collections
+    that start there run the pause clock with no frames to spare. The body is refused with a
+    400, and nothing escapes the collector as an unraisable exception."""
+    unraisable: list[BaseException | None] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda hook: unraisable.append(hook.exc_value))
+    time_pauses()
+    gc.set_threshold(1)  # a collection at nearly every allocation, at every depth
+    body = '{"x": ' + "[" * 100_000 + "]" * 100_000 + "}"
+    for _ in range(5):
+        with pytest.raises(RequestError) as refused:
+            decode_json(body)
+        assert refused.value.status_code == 400
+    gc.set_threshold(700)
+    assert unraisable == []

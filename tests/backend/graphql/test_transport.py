@@ -15,7 +15,13 @@ from redis.asyncio import Redis
 
 from flashmart.accounts.models import User
 from flashmart.core.settings import Settings
-from flashmart.graphql.transport import APPLICATION_JSON, GRAPHQL_RESPONSE, negotiate
+from flashmart.graphql.transport import (
+    APPLICATION_JSON,
+    GRAPHQL_RESPONSE,
+    MAX_JSON_DEPTH,
+    json_depth,
+    negotiate,
+)
 from tests.backend.helpers import Api, token_for
 
 GRAPHQL = "application/graphql-response+json"
@@ -225,6 +231,31 @@ async def test_malformed_requests_are_4xx(api: Api, body: str | bytes, status: i
         assert response.headers["content-type"] == expected
         answer = response.json()
         assert "data" not in answer and _code(response) == "BAD_USER_INPUT"
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ('{"query": "{ a { b } }"}', 1),
+        ('{"x": [[{"y": "[[[[{{{"}]]}', 4),
+        ('{"x": "\\"[[["}', 1),
+        ("[" * 70 + "]" * 70, 70),
+    ],
+)
+def test_json_depth_skips_brackets_inside_strings(text: str, depth: int) -> None:
+    assert json_depth(text) == depth
+
+
+async def test_variables_as_deep_as_the_limit_are_accepted_one_deeper_refused(api: Api) -> None:
+    def body(levels: int) -> str:
+        value = "[" * (levels - 1) + "1" + "]" * (levels - 1)
+        return json.dumps({"query": "{ __typename }", "extensions": {}})[:-1] + f', "x": {value}}}'
+
+    accepted = await _post(api, body(MAX_JSON_DEPTH), GRAPHQL)
+    assert accepted.status_code == 200, accepted.text
+    refused = await _post(api, body(MAX_JSON_DEPTH + 1), GRAPHQL)
+    assert refused.status_code == 400 and _code(refused) == "BAD_USER_INPUT"
+    assert f"deeper than {MAX_JSON_DEPTH} levels" in refused.text
 
 
 @pytest.mark.parametrize(

@@ -35,6 +35,7 @@ def relaxed(runtime: Runtime, **overrides: object) -> Runtime:
         "seckill_user_burst": 1000,
         "seckill_ip_rate": 1_000_000.0,
         "seckill_ip_burst": 1_000_000,
+        "seckill_room_joins_per_ip_minute": 1_000_000,
         **overrides,
     }
     settings = runtime.settings.model_copy(update=values)
@@ -56,7 +57,9 @@ async def sale(
     lasts: timedelta = timedelta(hours=1),
     product_stock: int | None = None,
     verified_only: bool = False,
+    **room: Any,
 ) -> SeckillEvent:
+    """A sale (`room`: the waiting room's `EventInput` fields, e.g. admission_mode)."""
     product = await Product.create(
         name=f"Sale item {units}",
         slug=f"sale-item-{units}-{datetime.now(UTC).timestamp()}",
@@ -73,6 +76,7 @@ async def sale(
             ends_at=starts + lasts,
             per_user_limit=per_user_limit,
             requires_verified_account=verified_only,
+            **room,
         )
     )
 

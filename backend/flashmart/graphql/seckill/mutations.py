@@ -12,12 +12,15 @@ from flashmart.graphql.errors import UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
 from flashmart.graphql.seckill.types import (
+    AdmissionMode,
     SeckillBuyPayload,
     SeckillEvent,
     SeckillEventPayload,
     SeckillTicket,
+    WaitingRoomEntry,
+    WaitingRoomJoinPayload,
 )
-from flashmart.seckill import models
+from flashmart.seckill import models, room
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import EventInput, create_event, update_event, warm_up
 
@@ -35,6 +38,23 @@ class SeckillEventInput:
     requires_verified_account: bool = strawberry.field(
         default=False, description="Only shoppers with a verified email address may buy."
     )
+    admission_mode: AdmissionMode = strawberry.field(  # type: ignore[valid-type]
+        default=models.AdmissionMode.FIRST_COME,
+        description="WAITING_ROOM: shoppers join a room and buy when admitted.",
+    )
+    room_opens_at: datetime | None = strawberry.field(
+        default=None,
+        description="WAITING_ROOM: joining opens (before startsAt; null: once loaded).",
+    )
+    lottery_window_seconds: int = strawberry.field(
+        default=60, description="WAITING_ROOM: 0 to 3600; joins until startsAt plus this are drawn."
+    )
+    grant_ttl_seconds: int = strawberry.field(
+        default=120, description="WAITING_ROOM: 1 to 3600; how long an admission lasts."
+    )
+    admission_factor: int = strawberry.field(
+        default=3, description="WAITING_ROOM: 1 to 100; grants outstanding per unit left."
+    )
 
 
 @strawberry.input(description="Changes to a flash sale; omitted fields stay as they are.")
@@ -47,6 +67,17 @@ class SeckillEventUpdateInput:
     requires_verified_account: bool | None = strawberry.field(
         default=None, description="Only shoppers with a verified email address may buy."
     )
+    admission_mode: AdmissionMode | None = strawberry.field(  # type: ignore[valid-type]
+        default=None, description="Fixed once the sale is warm or live."
+    )
+    room_opens_at: datetime | None = strawberry.field(
+        default=None, description="Fixed once the sale has started."
+    )
+    lottery_window_seconds: int | None = strawberry.field(
+        default=None, description="Fixed once the sale has started."
+    )
+    grant_ttl_seconds: int | None = None
+    admission_factor: int | None = None
 
 
 def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
@@ -59,6 +90,11 @@ def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
         ends_at=data.ends_at,
         per_user_limit=data.per_user_limit,
         requires_verified_account=data.requires_verified_account,
+        admission_mode=data.admission_mode,
+        room_opens_at=data.room_opens_at,
+        lottery_window_seconds=data.lottery_window_seconds,
+        grant_ttl_seconds=data.grant_ttl_seconds,
+        admission_factor=data.admission_factor,
     )
 
 
@@ -75,8 +111,9 @@ class SeckillMutations:
             "Try to buy in a flash sale. Answers at once: a QUEUED ticket, or userErrors "
             "NOT_STARTED, ENDED, EMAIL_NOT_VERIFIED (the sale requires a verified account and "
             "the access token does not say so: verify, then `tokenRefresh`), SOLD_OUT, "
-            "ALREADY_PURCHASED, LIMIT_EXCEEDED; too many attempts give a top-level "
-            "RATE_LIMITED error with `retryAfter`."
+            "ALREADY_PURCHASED, LIMIT_EXCEEDED, NOT_ADMITTED (a WAITING_ROOM sale and no valid "
+            "admission grant: `waitingRoomJoin`, then wait for ADMITTED); too many attempts "
+            "give a top-level RATE_LIMITED error with `retryAfter`."
         ),
     )
     async def seckill_buy(
@@ -92,6 +129,29 @@ class SeckillMutations:
             email_verified=viewer.email_verified,
         )
         return SeckillBuyPayload(ticket=SeckillTicket.from_view(ticket), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Join a WAITING_ROOM sale's waiting room (joining again returns your entry). "
+            "userErrors: NOT_IN_JOIN_WINDOW, NOT_WAITING_ROOM, EMAIL_NOT_VERIFIED, SOLD_OUT, "
+            "NOT_FOUND; too many joins give a top-level RATE_LIMITED error with `retryAfter`. "
+            "Follow your entry with `waitingRoomUpdated`."
+        ),
+    )
+    async def waiting_room_join(
+        self, info: Info, event_id: strawberry.ID
+    ) -> WaitingRoomJoinPayload:
+        viewer = info.context.require_viewer()
+        entry = await room.join(
+            info.context.runtime,
+            event_id=decode_id(event_id, "SeckillEvent"),
+            user_id=viewer.user_id,
+            client_ip=info.context.client_ip,
+            email_verified=viewer.email_verified,
+        )
+        return WaitingRoomJoinPayload(entry=WaitingRoomEntry.from_view(entry), user_errors=[])
 
     @strawberry.mutation(
         permission_classes=[IsAdmin],

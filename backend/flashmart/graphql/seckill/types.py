@@ -14,6 +14,7 @@ from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError
 from flashmart.graphql.ids import node_pks
+from flashmart.graphql.permissions import IsAdmin
 from flashmart.graphql.scalars import Money
 from flashmart.graphql.seckill.loaders import warm_states
 from flashmart.orders.models import Order as OrderModel
@@ -22,12 +23,68 @@ from flashmart.seckill.audit import AuditReport, LiveStats
 from flashmart.seckill.buy import TicketView, ticket_for
 from flashmart.seckill.events import SeckillStatus as SaleStatus
 from flashmart.seckill.events import remaining_stock, status_of
+from flashmart.seckill.room import EntryView, RoomStore
+from flashmart.seckill.room import RoomState as EntryState
 
 if TYPE_CHECKING:
     from flashmart.graphql.orders.types import Order
 
 SeckillStatus = strawberry.enum(SaleStatus, name="SeckillStatus")
 TicketStatus = strawberry.enum(models.TicketStatus, name="TicketStatus")
+AdmissionMode = strawberry.enum(
+    models.AdmissionMode,
+    name="AdmissionMode",
+    description="FIRST_COME: whoever buys first; WAITING_ROOM: a published random draw of the "
+    "room's entrants, then timed admission grants (only holders buy).",
+)
+WaitingRoomState = strawberry.enum(EntryState, name="WaitingRoomState")
+
+
+@strawberry.type(description="A waiting room's counters (administrators).")
+class WaitingRoomStats:
+    joined: int = strawberry.field(description="Entries so far.")
+    in_draw: int = strawberry.field(
+        description="Entries that joined before the lottery window closed (the draw's)."
+    )
+    drawn: bool
+    admitted: int = strawberry.field(description="Entries admitted so far.")
+    grants_outstanding: int = strawberry.field(description="Grants neither used nor expired.")
+    missed: int = strawberry.field(description="Grants that expired unused.")
+
+
+@strawberry.type(description="Your place in a sale's waiting room.")
+class WaitingRoomEntry:
+    arrival: int = strawberry.field(description="Your arrival number (1 for the first to join).")
+    position: int | None = strawberry.field(
+        description="Your place in the admission order; null until the draw."
+    )
+    ahead: int | None = strawberry.field(
+        description="Entries before you not admitted yet; null until the draw."
+    )
+    estimated_wait_seconds: int | None = strawberry.field(
+        description="Your wait at the admission rate observed lately; null when unknown."
+    )
+    state: WaitingRoomState  # type: ignore[valid-type]
+    grant_expires_at: datetime | None = strawberry.field(
+        description="ADMITTED: buy before this; null once the grant is used."
+    )
+
+    @classmethod
+    def from_view(cls, view: EntryView) -> WaitingRoomEntry:
+        return cls(
+            arrival=view.arrival,
+            position=view.position,
+            ahead=view.ahead,
+            estimated_wait_seconds=view.estimated_wait_seconds,
+            state=view.state,
+            grant_expires_at=view.grant_expires_at,
+        )
+
+
+@strawberry.type
+class WaitingRoomJoinPayload:
+    entry: WaitingRoomEntry | None
+    user_errors: list[UserError]
 
 
 @strawberry.type(description="A flash sale of one product for a limited time and stock.")
@@ -42,7 +99,43 @@ class SeckillEvent(relay.Node):
             "Only shoppers with a verified email address may buy; others get EMAIL_NOT_VERIFIED."
         )
     )
+    admission_mode: AdmissionMode  # type: ignore[valid-type]
+    room_opens_at: datetime | None = strawberry.field(
+        description="WAITING_ROOM: joining opens (null: as soon as the sale is loaded)."
+    )
+    lottery_window_seconds: int = strawberry.field(
+        description="WAITING_ROOM: entries joining before startsAt plus this are drawn."
+    )
+    grant_ttl_seconds: int = strawberry.field(description="WAITING_ROOM: how long a grant lasts.")
+    admission_factor: int = strawberry.field(
+        description="WAITING_ROOM: grants outstanding at most units left times this."
+    )
+    draw_seed: str | None = strawberry.field(
+        description=(
+            "WAITING_ROOM: the draw's seed (32 hex digits), published once drawn; "
+            "docs/waiting-room.md says how to re-run the draw with it."
+        )
+    )
     model: strawberry.Private[models.SeckillEvent]
+
+    @strawberry.field(
+        permission_classes=[IsAdmin],
+        description="WAITING_ROOM: the room's counters (admins only); null otherwise or cold.",
+    )
+    async def waiting_room(self, info: Info) -> WaitingRoomStats | None:
+        if self.model.admission_mode is not models.AdmissionMode.WAITING_ROOM:
+            return None
+        _, counters, _ = await RoomStore.of(info.context.runtime).read(self.id)
+        if counters is None:
+            return None
+        return WaitingRoomStats(
+            joined=counters.joined,
+            in_draw=counters.window,
+            drawn=counters.drawn,
+            admitted=counters.admitted,
+            grants_outstanding=counters.outstanding,
+            missed=counters.missed,
+        )
 
     @strawberry.field(description="Units left: live from Redis while the sale is warm.")
     async def remaining_stock(self, info: Info) -> int:
@@ -74,6 +167,12 @@ class SeckillEvent(relay.Node):
             ends_at=event.ends_at,
             per_user_limit=event.per_user_limit,
             requires_verified_account=event.requires_verified_account,
+            admission_mode=event.admission_mode,
+            room_opens_at=event.room_opens_at,
+            lottery_window_seconds=event.lottery_window_seconds,
+            grant_ttl_seconds=event.grant_ttl_seconds,
+            admission_factor=event.admission_factor,
+            draw_seed=event.draw_seed,
             model=event,
         )
 

@@ -13,7 +13,13 @@ from flashmart.graphql.permissions import IsAdmin
 @strawberry.type(description="Health of the background job pipeline.")
 class SystemStatus:
     worker_alive: bool = strawberry.field(description="A worker reported in recently.")
-    queue_depth: int = strawberry.field(description="Jobs waiting in the queue.")
+    queue_depth: int = strawberry.field(
+        description="Jobs in the queue: due now and scheduled for later (each unpaid order's "
+        "expiry waits there until its payment window closes)."
+    )
+    jobs_due: int = strawberry.field(
+        description="Jobs in the queue whose time has come: what the workers have yet to run."
+    )
     last_ping_at: datetime | None = strawberry.field(
         description="When a worker last ran a `systemPing` job."
     )
@@ -39,6 +45,7 @@ class SystemQueries:
         return SystemStatus(
             worker_alive=status.worker_alive,
             queue_depth=status.queue_depth,
+            jobs_due=status.jobs_due,
             last_ping_at=datetime.fromtimestamp(last, UTC) if last is not None else None,
         )
 

@@ -57,6 +57,7 @@ export const ControlRoomQuery = graphql(`
     systemStatus {
       workerAlive
       queueDepth
+      jobsDue
     }
   }
 `);

@@ -4,7 +4,10 @@ import { useControlRoom } from '../hooks/use-control-room';
 import { AuditBody } from './audit-panel';
 import { ControlRoom } from './control-room';
 
-/** The control room of one sale: polls every second; the audit runs on arrival and on demand. */
+const AUDIT_EVERY_SECONDS = 15;
+
+/** The control room of one sale: polls every second; the audit runs on arrival, every
+ * AUDIT_EVERY_SECONDS and on demand, and says when it ran. */
 export function ControlRoomView({ id }: { id: string }) {
   const room = useControlRoom(id);
   return (
@@ -14,12 +17,13 @@ export function ControlRoomView({ id }: { id: string }) {
           <ControlRoom
             event={room.event}
             stats={room.stats}
-            queueDepth={room.queueDepth}
+            jobsDue={room.jobsDue}
+            jobsScheduled={room.jobsScheduled}
             workerAlive={room.workerAlive}
             series={room.series}
           />
           <Card title="Audit" style={{ marginTop: 16 }}>
-            <AuditBody id={id} />
+            <AuditBody id={id} refreshSeconds={AUDIT_EVERY_SECONDS} />
           </Card>
         </>
       ) : (

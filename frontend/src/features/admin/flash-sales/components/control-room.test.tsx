@@ -16,7 +16,7 @@ const event = {
 } as const;
 
 describe('ControlRoom', () => {
-  it('shows live stock, queue depth and worker health with their charts', () => {
+  it('shows live stock, the jobs waiting for a worker and worker health with their charts', () => {
     render(
       <ControlRoom
         event={event}
@@ -30,18 +30,21 @@ describe('ControlRoom', () => {
             { __typename: 'SeckillAttemptSample', second: '2030-01-01T10:10:01+00:00', attempts: 95 },
           ],
         }}
-        queueDepth={4}
+        jobsDue={4}
+        jobsScheduled={250}
         workerAlive
         series={[
-          { at: 1000, remaining: 40, queueDepth: 1, queued: 5, succeeded: 55, failed: 0 },
-          { at: 2000, remaining: 37, queueDepth: 4, queued: 2, succeeded: 61, failed: 1 },
+          { at: 1000, remaining: 40, jobsDue: 1, queued: 5, succeeded: 55, failed: 0 },
+          { at: 2000, remaining: 37, jobsDue: 4, queued: 2, succeeded: 61, failed: 1 },
         ]}
       />,
     );
 
     expect(screen.getByRole('heading', { name: 'Control room: Phone' })).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Remaining stock' })).getByText('37')).toBeInTheDocument();
-    expect(within(screen.getByRole('group', { name: 'Queue depth' })).getByText('4')).toBeInTheDocument();
+    const jobs = within(screen.getByRole('group', { name: 'Jobs waiting for a worker' }));
+    expect(jobs.getByText('4')).toBeInTheDocument();
+    expect(jobs.getByText('250 scheduled for later')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Worker' })).getByText('Alive')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Tickets queued' })).getByText('2')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Tickets succeeded' })).getByText('61')).toBeInTheDocument();
@@ -50,6 +53,6 @@ describe('ControlRoom', () => {
     expect(screen.getByRole('figure', { name: 'Tickets, last minute' })).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'Purchase attempts per second, last minute' })).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'Remaining stock, last minute' })).toBeInTheDocument();
-    expect(screen.getByRole('figure', { name: 'Queue depth, last minute' })).toBeInTheDocument();
+    expect(screen.getByRole('figure', { name: 'Jobs waiting for a worker, last minute' })).toBeInTheDocument();
   });
 });

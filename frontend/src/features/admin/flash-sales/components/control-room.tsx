@@ -41,10 +41,21 @@ function LiveChart({ title, data, lines }: { title: string; data: object[]; line
   );
 }
 
-function Figure({ label, value, suffix }: { label: string; value: number | string; suffix?: string }) {
+function Figure({
+  label,
+  value,
+  suffix,
+  footer,
+}: {
+  label: string;
+  value: number | string;
+  suffix?: string;
+  footer?: string;
+}) {
   return (
     <Card role="group" aria-label={label} style={{ height: '100%' }}>
       <Statistic title={label} value={value} suffix={suffix} />
+      {footer && <Typography.Text type="secondary">{footer}</Typography.Text>}
     </Card>
   );
 }
@@ -52,13 +63,17 @@ function Figure({ label, value, suffix }: { label: string; value: number | strin
 export interface ControlRoomProps {
   event: Event;
   stats: LiveStats | null;
-  queueDepth: number;
+  /** Jobs a worker has yet to run (persisting reservations, payments, expiries now due). */
+  jobsDue: number;
+  /** Jobs waiting for their time, mostly unpaid orders' expiries: no work yet. */
+  jobsScheduled: number;
   workerAlive: boolean;
   series: LiveSample[];
 }
 
-/** A running sale at a glance: stock, tickets, attempts and queue depth, live, for the last minute. */
-export function ControlRoom({ event, stats, queueDepth, workerAlive, series }: ControlRoomProps) {
+/** A running sale at a glance: stock, tickets, attempts and the jobs waiting for a worker, live,
+ * for the last minute. */
+export function ControlRoom({ event, stats, jobsDue, jobsScheduled, workerAlive, series }: ControlRoomProps) {
   const status = flashSaleStatus[event.status];
   const points = toLivePoints(series);
   const attempts = stats?.attemptsPerSecond ?? [];
@@ -86,7 +101,7 @@ export function ControlRoom({ event, stats, queueDepth, workerAlive, series }: C
           <Figure label="Attempts per second" value={latestAttempts(attempts)} />
         </Col>
         <Col xs={12} md={6} xl={4}>
-          <Figure label="Queue depth" value={queueDepth} />
+          <Figure label="Jobs waiting for a worker" value={jobsDue} footer={`${String(jobsScheduled)} scheduled for later`} />
         </Col>
         <Col xs={12} md={6} xl={4}>
           <Figure label="Worker" value={workerAlive ? 'Alive' : 'Not reporting'} />
@@ -118,9 +133,9 @@ export function ControlRoom({ event, stats, queueDepth, workerAlive, series }: C
         </Col>
         <Col xs={24} lg={12}>
           <LiveChart
-            title="Queue depth, last minute"
+            title="Jobs waiting for a worker, last minute"
             data={points}
-            lines={[{ dataKey: 'queueDepth', name: 'Queue depth', color: '#1677ff' }]}
+            lines={[{ dataKey: 'jobsDue', name: 'Jobs waiting', color: '#1677ff' }]}
           />
         </Col>
       </Row>

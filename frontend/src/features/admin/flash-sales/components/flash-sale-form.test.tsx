@@ -44,6 +44,19 @@ describe('FlashSaleForm', () => {
     expect(onSubmit).not.toHaveBeenCalled();
   });
 
+  it('keeps Enter in a date field from submitting the form', () => {
+    const { onSubmit } = renderForm();
+
+    for (const label of ['Starts at', 'Ends at']) {
+      const input = screen.getByLabelText(label);
+      fireEvent.change(input, { target: { value: '2030-01-02 10:00' } });
+      // false: the default action, the browser's implicit form submission, was prevented
+      expect(fireEvent.keyDown(input, { key: 'Enter', code: 'Enter' })).toBe(false);
+    }
+    expect(fireEvent.keyDown(screen.getByLabelText('Sale price'), { key: 'Enter' })).toBe(true);
+    expect(onSubmit).not.toHaveBeenCalled();
+  });
+
   it('submits the values as the API takes them', async () => {
     const { onSubmit } = renderForm();
 

@@ -52,6 +52,12 @@ interface Fields {
 }
 
 const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
+
+/** Enter in a date field confirms the typed date (the picker's own handling) and must not
+ * also submit the form: the browser's implicit submission once created a live sale by accident. */
+const keepEnterInPicker = (event: React.KeyboardEvent<HTMLElement>) => {
+  if (event.key === 'Enter') event.preventDefault();
+};
 const PRICE = /^\d+(\.\d{1,2})?$/;
 
 function defaults(initial?: FlashSaleFormValues): Fields {
@@ -162,7 +168,7 @@ export function FlashSaleForm({
         </Form.Item>
         <Space size="large" wrap align="start">
           <Form.Item name="startsAt" label="Starts at" rules={[{ required: true, message: 'Choose when the sale starts' }]}>
-            <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} />
+            <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} onKeyDown={keepEnterInPicker} />
           </Form.Item>
           <Form.Item
             name="endsAt"
@@ -180,7 +186,7 @@ export function FlashSaleForm({
               }),
             ]}
           >
-            <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} />
+            <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} onKeyDown={keepEnterInPicker} />
           </Form.Item>
         </Space>
         <Form.Item

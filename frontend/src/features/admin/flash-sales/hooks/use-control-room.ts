@@ -28,13 +28,13 @@ export function useControlRoom(id: string) {
         const data = result.data ?? old.data;
         const event = result.data?.seckillEvent;
         const stats = result.data?.seckillEventStats;
-        const queueDepth = result.data?.systemStatus.queueDepth ?? 0;
+        const jobsDue = result.data?.systemStatus.jobsDue ?? 0;
         const series =
           event && stats
             ? appendSample(old.series, {
                 at,
                 remaining: event.remainingStock,
-                queueDepth,
+                jobsDue,
                 queued: stats.ticketsQueued,
                 succeeded: stats.ticketsSucceeded,
                 failed: stats.ticketsFailed,
@@ -55,7 +55,8 @@ export function useControlRoom(id: string) {
   return {
     event: data?.seckillEvent ?? null,
     workerAlive: data?.systemStatus.workerAlive ?? false,
-    queueDepth: data?.systemStatus.queueDepth ?? 0,
+    jobsDue: data?.systemStatus.jobsDue ?? 0,
+    jobsScheduled: (data?.systemStatus.queueDepth ?? 0) - (data?.systemStatus.jobsDue ?? 0),
     stats: data?.seckillEventStats ?? null,
     series,
     loaded: data !== null,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { appendSample, latestAttempts, toAttemptPoints, toLivePoints } from './live-series';
 
-const sample = (at: number, remaining = 10) => ({ at, remaining, queueDepth: 0, queued: 0, succeeded: 0, failed: 0 });
+const sample = (at: number, remaining = 10) => ({ at, remaining, jobsDue: 0, queued: 0, succeeded: 0, failed: 0 });
 
 describe('appendSample', () => {
   it('keeps only the newest samples', () => {

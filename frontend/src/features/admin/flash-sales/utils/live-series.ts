@@ -2,7 +2,8 @@ export interface LiveSample {
   /** Milliseconds since the epoch, when the sample arrived. */
   at: number;
   remaining: number;
-  queueDepth: number;
+  /** Jobs whose time has come and no worker has run yet (not the expiries scheduled later). */
+  jobsDue: number;
   /** Tickets reserved in Redis and not yet written by the worker. */
   queued: number;
   succeeded: number;
