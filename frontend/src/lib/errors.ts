@@ -60,6 +60,9 @@ const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   FILE_TOO_LARGE: 'That file is too large.',
   UNSUPPORTED_FILE_TYPE: 'That file type is not supported.',
   PAYMENT_PROVIDER_ERROR: 'The payment service did not answer. Please try again in a moment.',
+  NOT_ADMITTED: 'This sale admits shoppers from its waiting room: wait for your turn.',
+  NOT_IN_JOIN_WINDOW: 'The waiting room of this sale is not open for joining now.',
+  NOT_WAITING_ROOM: 'This sale has no waiting room: buy when it starts.',
   ADDRESS_REQUIRED: 'Choose a shipping address first.',
 };
 
