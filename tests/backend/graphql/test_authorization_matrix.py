@@ -59,6 +59,7 @@ SHOPPER = {
     "paymentCreate",
     "seckillBuy",
     "seckillTicket",
+    "waitingRoomJoin",
     "addresses",
     "addressCreate",
     "addressUpdate",
