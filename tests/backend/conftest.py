@@ -12,6 +12,7 @@ import os
 import shutil
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -162,6 +163,8 @@ def settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Pat
         # This process starts hundreds of apps: their start-up must not freeze the tests'
         # objects (tests/backend/core/test_gc_tuning.py checks the tuning itself).
         gc_young_threshold=0,
+        # Orders cost what their lines cost; the shipping tests set a fee of their own.
+        shipping_fee=Decimal("0.00"),
     )
 
 

@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
+import { fillAddress } from './helpers';
 
 // Two shoppers, two browsers, one unit: exactly one gets it, the other is told it is sold out,
 // and both pages show the stock at 0 without a reload. A third visitor keeps the home page open:
@@ -137,6 +138,13 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
   await winner.screenshot({ path: screenshot('flash-sale'), fullPage: true });
   await winner.getByRole('link', { name: 'Pay now' }).click();
   await expect(winner.getByRole('timer', { name: 'Time left to pay' })).toBeVisible();
+  // A flash-sale order has no address yet: the pay step asks for one before paying.
+  const payment = winner.locator('[aria-label="Payment"]').first();
+  await expect(payment.getByRole('button', { name: 'Pay now' })).toBeDisabled();
+  await fillAddress(winner);
+  await winner.getByRole('button', { name: 'Use this address' }).click();
+  await payment.getByRole('button', { name: 'Pay now' }).click();
+  await expect(payment.getByRole('img', { name: 'QR code to pay with your phone' })).toBeVisible();
 
   for (const page of pages) await page.context().close();
 });

@@ -36,3 +36,51 @@ export async function registerShopper(page: Page, { tag = 'shopper', password = 
   await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
   return email;
 }
+
+/** An address a shopper writes; any valid mainland-China address does. */
+export const HOME_ADDRESS = {
+  recipient: 'Li Lei',
+  phone: '13800138000',
+  region: 'Zhejiang',
+  city: 'Hangzhou',
+  street: '18 Wensan Road',
+  postcode: '310012',
+};
+
+/** Fill the address form on the page (the book's, the checkout's or the pay step's). */
+export async function fillAddress(page: Page, address = HOME_ADDRESS) {
+  const form = page.getByRole('form', { name: 'Address' });
+  await form.getByLabel('Recipient').fill(address.recipient);
+  await form.getByLabel('Phone').fill(address.phone);
+  await form.getByLabel('Province / region').fill(address.region);
+  await form.getByLabel('City').fill(address.city);
+  await form.getByLabel('Street address').fill(address.street);
+  await form.getByLabel('Postcode').fill(address.postcode);
+}
+
+/**
+ * From the cart: Checkout, then on the review page ship to a new address written there (a new
+ * shopper's book is empty), then Place order; waits for the order page.
+ */
+export async function checkoutToNewAddress(page: Page) {
+  await page.getByRole('button', { name: 'Checkout' }).click();
+  await expect(page.getByRole('heading', { name: 'Review your order' })).toBeVisible();
+  await fillAddress(page);
+  await page.getByRole('button', { name: 'Use this address' }).click();
+  await expect(page.getByRole('radio', { name: new RegExp(HOME_ADDRESS.street) })).toBeChecked();
+  await page.getByRole('button', { name: 'Place order' }).click();
+  await expect(page).toHaveURL(/\/account\/orders\/[^/]+$/);
+}
+
+/** On an unpaid order's page: Pay now, approve on the sandbox provider's page, wait for Paid. */
+export async function payOnSandbox(page: Page) {
+  const payment = page.locator('[aria-label="Payment"]').first();
+  await payment.getByRole('button', { name: 'Pay now' }).click();
+  const payUrl = await payment.getByRole('link', { name: 'Open payment page' }).getAttribute('href');
+  const sandbox = await page.context().newPage();
+  await sandbox.goto(payUrl!);
+  await sandbox.getByRole('button', { name: 'Approve' }).click();
+  await expect(sandbox.getByText(/Approved/)).toBeVisible();
+  await sandbox.close();
+  await expect(page.getByLabel('Order status')).toHaveText('Paid', { timeout: 20_000 });
+}

@@ -44,7 +44,7 @@ class CartView:
         return self.items[0].product.currency if self.items else DEFAULT_CURRENCY
 
 
-def _check_quantity(quantity: int, maximum: int) -> None:
+def check_quantity(quantity: int, maximum: int) -> None:
     if not 1 <= quantity <= maximum:
         raise DomainFailure(
             DomainError(
@@ -71,7 +71,7 @@ async def view_cart(user_id: int) -> CartView:
 
 
 async def add_item(*, user_id: int, product_id: int, quantity: int, maximum: int) -> CartView:
-    _check_quantity(quantity, maximum)
+    check_quantity(quantity, maximum)
     product = await visible_products().get_or_none(id=product_id)
     if product is None:
         raise DomainFailure(
@@ -109,7 +109,7 @@ async def _own_line(user_id: int, line_id: int) -> CartLine:
 
 
 async def update_item(*, user_id: int, line_id: int, quantity: int, maximum: int) -> CartView:
-    _check_quantity(quantity, maximum)
+    check_quantity(quantity, maximum)
     line = await _own_line(user_id, line_id)
     line.quantity = quantity
     await line.save(update_fields=["quantity"])

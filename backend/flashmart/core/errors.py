@@ -46,6 +46,8 @@ class ErrorCode(Enum):
     UNSUPPORTED_FILE_TYPE = "UNSUPPORTED_FILE_TYPE"
     # payments
     PAYMENT_PROVIDER_ERROR = "PAYMENT_PROVIDER_ERROR"
+    # checkout and fulfilment: the order has no shipping address yet
+    ADDRESS_REQUIRED = "ADDRESS_REQUIRED"
 
 
 @dataclass(frozen=True)

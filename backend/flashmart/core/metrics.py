@@ -99,6 +99,11 @@ CHECKOUT_OUTCOMES = (
     "CART_EMPTY",
     "INSUFFICIENT_STOCK",
     "PRODUCT_UNAVAILABLE",
+    # the shipping address (docs/checkout.md): missing, someone else's or not valid, a full book
+    "ADDRESS_REQUIRED",
+    "NOT_FOUND",
+    "REQUIRED",
+    "LIMIT_EXCEEDED",
     "error",  # any other failure
 )
 SUBSCRIPTION_LANES = ("live", "generic")  # the live-sale lane (eventlane.py) or Strawberry's

@@ -6,6 +6,7 @@ import contextlib
 import logging
 import os
 import secrets
+from decimal import Decimal
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -183,6 +184,18 @@ class Settings(BaseSettings):
     order_payment_timeout_seconds: int = Field(default=1800, ge=1)
     seckill_payment_timeout_seconds: int = Field(default=900, ge=1)
     order_sweep_interval_seconds: int = Field(default=30, ge=1, le=60)
+
+    # address book, checkout review, shipping and fulfilment (docs/checkout.md) -----------------
+    # CN: phone numbers and postcodes of mainland China (11 digits from 1, optionally +86; six
+    # digits); ANY: international phone numbers (+, digits, spaces, dashes) and optional postcodes.
+    address_format: Literal["CN", "ANY"] = "CN"
+    address_max_per_user: int = Field(default=20, ge=1, le=200)
+    # Flat shipping fee of a checkout (shop currency); free from FREE_SHIPPING_OVER of
+    # subtotal up (0: never free). Flash-sale orders ship free.
+    shipping_fee: Decimal = Field(default=Decimal("10.00"), ge=0, max_digits=10, decimal_places=2)
+    free_shipping_over: Decimal = Field(
+        default=Decimal("99.00"), ge=0, max_digits=10, decimal_places=2
+    )
 
     # catalog (docs/catalog.md) ----------------------------------------------------------------
     # Keep below MAX_BODY_BYTES: a bigger multipart body is refused (413) before it is parsed.

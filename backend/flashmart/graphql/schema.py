@@ -21,6 +21,7 @@ from flashmart.core import tracing
 from flashmart.core.settings import Environment, Settings
 from flashmart.graphql.accounts.mutations import AccountMutations
 from flashmart.graphql.accounts.queries import AccountQueries
+from flashmart.graphql.addresses.schema import AddressMutations, AddressQueries
 from flashmart.graphql.cache import DocumentCache
 from flashmart.graphql.cart.schema import CartMutations, CartQueries
 from flashmart.graphql.catalog.mutations import CatalogMutations
@@ -29,6 +30,7 @@ from flashmart.graphql.error_mapping import log_unexpected
 from flashmart.graphql.extensions import AuthenticationGate, OneOperation, OperationMetrics
 from flashmart.graphql.introspection import NoIntrospection
 from flashmart.graphql.limits import Compiled, InputLimits, Limits
+from flashmart.graphql.orders.checkout import CheckoutMutations, CheckoutQueries
 from flashmart.graphql.orders.mutations import OrderMutations
 from flashmart.graphql.orders.queries import OrderQueries
 from flashmart.graphql.orders.reports import ReportQueries
@@ -58,6 +60,8 @@ def _query_type() -> type:
             CartQueries,
             OrderQueries,
             ReportQueries,
+            AddressQueries,
+            CheckoutQueries,
             MailboxQueries,
         ),
     )
@@ -71,6 +75,8 @@ Mutation = merge_types(
         CartMutations,
         OrderMutations,
         PaymentMutations,
+        AddressMutations,
+        CheckoutMutations,
         CatalogMutations,
         SeckillMutations,
     ),

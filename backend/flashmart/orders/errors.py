@@ -8,4 +8,5 @@ ORDER_ERRORS = (
     ErrorCode.PRODUCT_UNAVAILABLE,
     ErrorCode.INVALID_STATE,
     ErrorCode.NOT_FOUND,
+    ErrorCode.ADDRESS_REQUIRED,
 )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from enum import StrEnum
 
 from tortoise import fields
@@ -40,6 +41,13 @@ class Order(Model):
     updated_at = fields.DatetimeField(auto_now=True)
     paid_at = fields.DatetimeField(null=True)
     expires_at = fields.DatetimeField(null=True, db_index=True)
+    # Checkout and fulfilment (docs/checkout.md): a copy of the address the order ships to
+    # (the book may change later), the shipping fee included in `total`, and the parcel.
+    shipping_address: dict[str, str] | None = fields.JSONField(null=True)
+    shipping_fee = fields.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0.00"))
+    carrier = fields.CharField(max_length=40, null=True)
+    tracking_number = fields.CharField(max_length=40, null=True)
+    shipped_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "orders_order"

@@ -14,6 +14,7 @@ PAYMENT_ERRORS = (
     ErrorCode.NOT_FOUND,
     ErrorCode.INVALID_STATE,
     ErrorCode.PAYMENT_PROVIDER_ERROR,
+    ErrorCode.ADDRESS_REQUIRED,
 )
 
 

@@ -25,11 +25,13 @@ from opentelemetry.trace import Span
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from flashmart.addresses.services import Destination
 from flashmart.core import tracing
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.orders import services as orders
+from flashmart.orders import shipping
 from flashmart.orders.events import publish_order_updated
 from flashmart.orders.models import Order, OrderStatus
 from flashmart.payments.errors import ProviderError, WebhookRejected, WebhookRejection
@@ -47,16 +49,22 @@ def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
 
 
 # --- opening a payment ---------------------------------------------------------------------------
-async def create_payment(runtime: Runtime, *, user_id: int, order_id: int) -> Payment:
+async def create_payment(
+    runtime: Runtime, *, user_id: int, order_id: int, destination: Destination | None = None
+) -> Payment:
     """The shopper's pending payment for their unpaid order: the open one, or a new one.
 
     The amount is always the order's total. One open payment per order is a database
-    constraint, so concurrent calls return the same payment. While tracing is on, the span
-    `payment.create`, remembered for the webhook to link to (the latest call's).
+    constraint, so concurrent calls return the same payment. An order with no shipping
+    address (a flash sale's) takes `destination` first; without one it is refused with
+    ADDRESS_REQUIRED. While tracing is on, the span `payment.create`, remembered for the
+    webhook to link to (the latest call's).
     """
     attributes = {"flashmart.order.id": order_id}
     with tracing.optional_span("payment.create", attributes=attributes) as span:
-        payment = await _open_payment(runtime, user_id=user_id, order_id=order_id)
+        payment = await _open_payment(
+            runtime, user_id=user_id, order_id=order_id, destination=destination
+        )
         if span is not None:
             span.set_attribute("flashmart.payment.id", payment.id)
             key = runtime.keys.trace_context("payment", payment.id)
@@ -64,7 +72,9 @@ async def create_payment(runtime: Runtime, *, user_id: int, order_id: int) -> Pa
     return payment
 
 
-async def _open_payment(runtime: Runtime, *, user_id: int, order_id: int) -> Payment:
+async def _open_payment(
+    runtime: Runtime, *, user_id: int, order_id: int, destination: Destination | None
+) -> Payment:
     order = await Order.get_or_none(id=order_id, user_id=user_id)
     if order is None:
         raise _fail(ErrorCode.NOT_FOUND, "No such order", "orderId")
@@ -76,6 +86,11 @@ async def _open_payment(runtime: Runtime, *, user_id: int, order_id: int) -> Pay
         raise _fail(
             ErrorCode.INVALID_STATE, f"This order cannot be paid (it is {state})", "orderId"
         )
+    if destination is not None:
+        order = await shipping.ship_own_order_to(
+            runtime, user_id=user_id, order_id=order.id, destination=destination
+        )
+    shipping.require_address(order, "orderId")
     existing = await Payment.get_or_none(open_order_id=order.id)
     if existing is not None:
         return existing

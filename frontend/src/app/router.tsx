@@ -39,6 +39,11 @@ const router = createBrowserRouter([
       { path: paths.register, lazy: async () => ({ Component: (await account()).RegisterRoute }) },
       { path: paths.account, lazy: async () => ({ Component: (await account()).AccountRoute }) },
       { path: paths.orders, lazy: async () => ({ Component: (await account()).OrdersRoute }) },
+      { path: paths.addresses, lazy: async () => ({ Component: (await account()).AddressesRoute }) },
+      {
+        path: paths.checkout,
+        lazy: async () => ({ Component: (await import('./routes/storefront/checkout')).CheckoutRoute }),
+      },
       { path: `${paths.orders}/:orderId`, lazy: async () => ({ Component: (await account()).OrderRoute }) },
       { path: paths.verifyEmail, lazy: async () => ({ Component: (await account()).VerifyEmailRoute }) },
       {
@@ -83,6 +88,10 @@ const router = createBrowserRouter([
       {
         path: `${paths.admin.orders}/:orderId`,
         lazy: async () => ({ Component: (await adminOrders()).AdminOrderRoute }),
+      },
+      {
+        path: `${paths.admin.orders}/:orderId/packing-slip`,
+        lazy: async () => ({ Component: (await adminOrders()).AdminPackingSlipRoute }),
       },
       {
         path: paths.admin.users,

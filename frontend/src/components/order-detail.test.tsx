@@ -14,6 +14,10 @@ const order: OrderDetailFieldsFragment = {
   paidAt: null,
   expiresAt: '2030-01-01T10:15:00Z',
   total: money('20.00'),
+  subtotal: money('20.00'),
+  shippingFee: money('0.00'),
+  shippingAddress: null,
+  shipment: null,
   lines: [{ __typename: 'OrderLine', id: 'T3JkZXJMaW5lOjE=', productName: 'Kettle', quantity: 2, unitPrice: money('10.00'), total: money('20.00') }],
   events: [
     { __typename: 'OrderEvent', fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'Checkout', createdAt: '2030-01-01T10:00:00Z' },
@@ -63,5 +67,38 @@ describe('OrderDetail', () => {
     expect(within(screen.getByRole('table', { name: 'Order lines' })).getByRole('link', { name: 'Kettle' })).toBeInTheDocument();
     expect(screen.getByRole('region', { name: 'Payments' })).toBeInTheDocument();
     expect(screen.getByLabelText('Status history')).toHaveTextContent('Cancelled from Pending payment');
+  });
+
+  it('shows where the order ships, its shipping fee, and the parcel once shipped', () => {
+    render(
+      <OrderDetail
+        order={{
+          ...order,
+          status: 'SHIPPED',
+          shippingFee: money('8.00'),
+          shippingAddress: {
+            __typename: 'OrderAddress',
+            recipient: 'Li Lei',
+            phone: '13800138000',
+            region: 'Zhejiang',
+            city: 'Hangzhou',
+            district: '',
+            street: '18 Wensan Road',
+            postcode: '310012',
+          },
+          shipment: { __typename: 'Shipment', carrier: 'SF Express', trackingNumber: 'SF1234', shippedAt: '2030-01-02T09:00:00Z' },
+        }}
+      />,
+    );
+    expect(screen.getByText('Li Lei')).toBeInTheDocument();
+    expect(screen.getByText('18 Wensan Road, Hangzhou, Zhejiang, 310012')).toBeInTheDocument();
+    expect(screen.getByText('$8.00')).toBeInTheDocument();
+    expect(screen.getByText('SF Express')).toBeInTheDocument();
+    expect(screen.getByText('SF1234')).toBeInTheDocument();
+  });
+
+  it('says when an order has no address yet', () => {
+    render(<OrderDetail order={order} />);
+    expect(screen.getByText('No address yet')).toBeInTheDocument();
   });
 });

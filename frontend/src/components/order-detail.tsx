@@ -5,6 +5,7 @@ import { graphql } from '@/gql';
 import type { OrderDetailFieldsFragment as OrderDetailFields } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
 import { OrderHeading } from './order-heading';
+import { ShippingAddress } from './shipping-address';
 import { orderStatus } from './order-status-tag';
 
 /** What every order page shows; the shop's and the console's order fragments spread it. */
@@ -19,6 +20,28 @@ export const OrderDetailFieldsFragment = graphql(`
     total {
       amount
       currency
+    }
+    subtotal {
+      amount
+      currency
+    }
+    shippingFee {
+      amount
+      currency
+    }
+    shippingAddress {
+      recipient
+      phone
+      region
+      city
+      district
+      street
+      postcode
+    }
+    shipment {
+      carrier
+      trackingNumber
+      shippedAt
     }
     lines {
       id
@@ -43,6 +66,26 @@ export const OrderDetailFieldsFragment = graphql(`
 `);
 
 type Fact = NonNullable<DescriptionsProps['items']>[number];
+
+/** Where the order ships, what shipping cost, and the parcel once it is on its way. */
+export function shippingFacts(order: OrderDetailFields): Fact[] {
+  const { shippingAddress: address, shipment } = order;
+  return [
+    {
+      key: 'shipTo',
+      label: 'Ship to',
+      children: address ? <ShippingAddress address={address} /> : 'No address yet',
+    },
+    { key: 'shipping', label: 'Shipping', children: formatMoney(order.shippingFee) },
+    ...(shipment
+      ? [
+          { key: 'carrier', label: 'Carrier', children: shipment.carrier },
+          { key: 'tracking', label: 'Tracking number', children: <Typography.Text copyable>{shipment.trackingNumber}</Typography.Text> },
+          ...(shipment.shippedAt ? [{ key: 'shipped', label: 'Shipped', children: formatDateTime(shipment.shippedAt) }] : []),
+        ]
+      : []),
+  ];
+}
 
 export interface OrderDetailProps<Order extends OrderDetailFields> {
   order: Order;
@@ -108,6 +151,7 @@ export function OrderDetail<Order extends OrderDetailFields>({
             ...(order.expiresAt && order.status === 'PENDING_PAYMENT'
               ? [{ key: 'expires', label: expiresLabel, children: formatDateTime(order.expiresAt) }]
               : []),
+            ...shippingFacts(order),
             ...trailingFacts,
           ]}
         />
@@ -130,6 +174,15 @@ export function OrderDetail<Order extends OrderDetailFields>({
           summary={
             showTotalRow
               ? () => (
+                  <>
+                  <Table.Summary.Row>
+                    <Table.Summary.Cell index={0} colSpan={3}>
+                      Shipping
+                    </Table.Summary.Cell>
+                    <Table.Summary.Cell index={1} align="right">
+                      {formatMoney(order.shippingFee)}
+                    </Table.Summary.Cell>
+                  </Table.Summary.Row>
                   <Table.Summary.Row>
                     <Table.Summary.Cell index={0} colSpan={3}>
                       <strong>Order total</strong>
@@ -138,6 +191,7 @@ export function OrderDetail<Order extends OrderDetailFields>({
                       <strong>{formatMoney(order.total)}</strong>
                     </Table.Summary.Cell>
                   </Table.Summary.Row>
+                  </>
                 )
               : undefined
           }

@@ -7,6 +7,12 @@ export const paths = {
   register: '/register',
   account: '/account',
   orders: '/account/orders',
+  addresses: '/account/addresses',
+  /** The checkout review of the cart. */
+  checkout: '/checkout',
+  /** The checkout review of a "buy now" of one product. */
+  buyNow: (productId: string, quantity = 1) =>
+    `/checkout?product=${encodeURIComponent(productId)}&quantity=${quantity}`,
   /** The page of the link in a verification email (`?token=`); the API writes the same path. */
   verifyEmail: '/verify-email',
   /** Development only: the mail the API kept instead of sending. */
@@ -21,6 +27,7 @@ export const paths = {
     controlRoom: (id: string) => `/admin/flash-sales/${encodeURIComponent(id)}/control-room`,
     orders: '/admin/orders',
     order: (id: string) => `/admin/orders/${encodeURIComponent(id)}`,
+    packingSlip: (id: string) => `/admin/orders/${encodeURIComponent(id)}/packing-slip`,
     users: '/admin/users',
     products: '/admin/products',
     newProduct: '/admin/products/new',

@@ -63,6 +63,7 @@ const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   NOT_ADMITTED: 'This sale admits shoppers from its waiting room: wait for your turn.',
   NOT_IN_JOIN_WINDOW: 'The waiting room of this sale is not open for joining now.',
   NOT_WAITING_ROOM: 'This sale has no waiting room: buy when it starts.',
+  ADDRESS_REQUIRED: 'Choose a shipping address first.',
 };
 
 /** The shopper-facing sentence for an error code, or `fallback` (the server's message) when we have none. */

@@ -59,6 +59,15 @@ SHOPPER = {
     "paymentCreate",
     "seckillBuy",
     "seckillTicket",
+    "waitingRoomJoin",
+    "addresses",
+    "addressCreate",
+    "addressUpdate",
+    "addressDelete",
+    "addressSetDefault",
+    "checkoutPreview",
+    "checkoutBuyNow",
+    "orderSetShippingAddress",
 }
 # Fields the lists may name before their domain has landed are simply absent from the schema.
 

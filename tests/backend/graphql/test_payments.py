@@ -20,6 +20,7 @@ from flashmart.orders.models import Order, OrderStatus
 from flashmart.payments.models import Payment, PaymentStatus, Refund, SandboxCharge
 from flashmart.payments.qr import qr_svg
 from flashmart.worker import create_worker
+from tests.backend.addresses.factories import address_input
 from tests.backend.helpers import Api, token_for
 from tests.backend.live_server import live_server
 
@@ -28,7 +29,7 @@ PAYMENT = "payment { id status amount { amount currency } payUrl qrCodeSvg order
 PAY = f"mutation($o: ID!) {{ paymentCreate(orderId: $o) {{ {PAYMENT} {ERRORS} }} }}"
 ADD = f"mutation($p: ID!, $q: Int!) {{ cartAddItem(productId: $p, quantity: $q) {{ {ERRORS} }} }}"
 CHECKOUT = (
-    "mutation($k: String!) { checkoutComplete(idempotencyKey: $k) "
+    "mutation($k: String!, $a: AddressInput) { checkoutComplete(idempotencyKey: $k, address: $a) "
     f"{{ order {{ id number total {{ amount }} }} {ERRORS} }} }}"
 )
 ORDER = (
@@ -51,7 +52,9 @@ async def _place_order(api: Api, *, price: str = "29.50", quantity: int = 2) -> 
     )
     added = await api.gql(ADD, {"p": encode_id("Product", product.id), "q": quantity})
     assert added["data"]["cartAddItem"]["userErrors"] == []
-    placed = (await api.gql(CHECKOUT, {"k": f"key-{count}"}))["data"]["checkoutComplete"]
+    placed = (await api.gql(CHECKOUT, {"k": f"key-{count}", "a": address_input()}))["data"][
+        "checkoutComplete"
+    ]
     assert placed["userErrors"] == []
     order: dict[str, Any] = placed["order"]
     return order

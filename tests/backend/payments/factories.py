@@ -21,6 +21,7 @@ from flashmart.payments.models import (
     Refund,
     SandboxCharge,
 )
+from tests.backend.addresses.factories import SHIP_HOME
 
 _serial = count(1)
 
@@ -40,7 +41,7 @@ async def placed_order(
         name=f"Kettle {n}", slug=f"kettle-{n}", price=Decimal(price), stock=stock
     )
     await cart.add_item(user_id=user.id, product_id=product.id, quantity=quantity, maximum=99)
-    return await checkout(runtime, user_id=user.id, idempotency_key=f"k-{n}")
+    return await checkout(runtime, user_id=user.id, idempotency_key=f"k-{n}", destination=SHIP_HOME)
 
 
 async def bank_decides(reference: str, status: PaymentStatus) -> None:

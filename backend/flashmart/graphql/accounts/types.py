@@ -7,6 +7,8 @@ import strawberry
 from strawberry import relay
 
 from flashmart.accounts import models
+from flashmart.addresses import services as addresses
+from flashmart.graphql.addresses.types import Address
 from flashmart.graphql.context import Info
 from flashmart.graphql.ids import node_pks
 
@@ -36,6 +38,15 @@ class User(relay.Node):
     )
     def email_verified(self) -> bool:
         return self.email_verified_at is not None
+
+    @strawberry.field(
+        description="Your address book, the default first (empty on anyone else's account)."
+    )
+    async def addresses(self, info: Info) -> list[Address]:
+        viewer = info.context.viewer
+        if viewer is None or viewer.user_id != self.id:
+            return []
+        return [Address.from_model(a) for a in await addresses.addresses_of(self.id)]
 
     @classmethod
     def from_model(cls, user: models.User) -> User:

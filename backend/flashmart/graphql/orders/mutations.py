@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import strawberry
 
+from flashmart.graphql.addresses.types import AddressInput, destination
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError, UserErrorsExtension
 from flashmart.graphql.ids import decode_id
 from flashmart.graphql.orders.types import Order, OrderStatus
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
-from flashmart.orders import checkout, models, services
+from flashmart.orders import checkout, models, services, shipping
 from flashmart.payments import services as payments
 
 
@@ -30,15 +31,25 @@ class OrderMutations:
         extensions=[UserErrorsExtension()],
         description=(
             "Turn your cart into one order, taking stock atomically. Send a fresh key per "
-            "checkout attempt: the same key returns the same order and changes nothing more."
+            "checkout attempt: the same key returns the same order and changes nothing more. "
+            "The order ships to `addressId` (one of your book) or to `address` (added to your "
+            "book when `saveAddress`); without either it has no address until paid for."
         ),
     )
-    async def checkout_complete(self, info: Info, idempotency_key: str) -> OrderPayload:
+    async def checkout_complete(
+        self,
+        info: Info,
+        idempotency_key: str,
+        address_id: strawberry.ID | None = None,
+        address: AddressInput | None = None,
+        save_address: bool = False,
+    ) -> OrderPayload:
         return _order_payload(
             await checkout.checkout(
                 info.context.runtime,
                 user_id=info.context.require_viewer().user_id,
                 idempotency_key=idempotency_key,
+                destination=destination(address_id, address, save_address),
             )
         )
 
@@ -59,14 +70,29 @@ class OrderMutations:
     @strawberry.mutation(
         permission_classes=[IsAdmin],
         extensions=[UserErrorsExtension()],
-        description="Ship, complete or cancel an order along the state machine (`nextStatuses`).",
+        description=(
+            "Ship, complete or cancel an order along the state machine (`nextStatuses`). "
+            "SHIPPED with `carrier` and `trackingNumber` records the parcel as `orderShip` does."
+        ),
     )
     async def order_status_update(
         self,
         info: Info,
         id: strawberry.ID,
         status: OrderStatus,  # type: ignore[valid-type]
+        carrier: str | None = None,
+        tracking_number: str | None = None,
     ) -> OrderPayload:
+        if status is models.OrderStatus.SHIPPED and (carrier or tracking_number):
+            return _order_payload(
+                await shipping.ship_order(
+                    info.context.runtime,
+                    admin_id=info.context.require_viewer().user_id,
+                    order_id=decode_id(id, "Order"),
+                    carrier=carrier or "",
+                    tracking_number=tracking_number or "",
+                )
+            )
         return _order_payload(
             await services.admin_set_status(
                 info.context.runtime,

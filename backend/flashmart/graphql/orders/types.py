@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
@@ -8,6 +9,7 @@ import strawberry
 from strawberry import relay
 
 from flashmart.graphql.accounts.types import User
+from flashmart.graphql.addresses.types import OrderAddress
 from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
 from flashmart.graphql.ids import node_pks
@@ -17,6 +19,18 @@ from flashmart.graphql.scalars import Money
 from flashmart.graphql.seckill.types import SeckillEvent
 from flashmart.orders import models, services, state
 from flashmart.seckill.models import SeckillEvent as SeckillEventModel
+
+
+@dataclass(frozen=True)
+class OrderShipping:
+    """An order's shipping columns, as the `Order` type reads them."""
+
+    fee: Decimal
+    address: dict[str, str] | None
+    carrier: str | None
+    tracking_number: str | None
+    shipped_at: datetime | None
+
 
 OrderStatus = strawberry.enum(
     models.OrderStatus, name="OrderStatus", description="Where an order is in its lifecycle."
@@ -71,6 +85,26 @@ class OrderEvent:
     created_at: datetime
 
 
+async def _history(info: Info, order_id: int) -> list[OrderEvent]:
+    events = await info.context.loaders.order_events.load(order_id)
+    return [
+        OrderEvent(
+            from_status=e.from_status,
+            to_status=e.to_status,
+            reason=e.reason,
+            created_at=e.created_at,
+        )
+        for e in events
+    ]
+
+
+@strawberry.type(description="The parcel of a shipped order.")
+class Shipment:
+    carrier: str
+    tracking_number: str
+    shipped_at: datetime | None
+
+
 @strawberry.type(description="A shopper's order.")
 class Order(relay.Node):
     id: relay.NodeID[int]
@@ -85,10 +119,40 @@ class Order(relay.Node):
     amount: strawberry.Private[Decimal]
     currency: strawberry.Private[str]
     seckill_event_id: strawberry.Private[int | None]
+    shipping: strawberry.Private[OrderShipping]
 
-    @strawberry.field
+    @strawberry.field(description="What the shopper pays: the lines' sum plus shipping.")
     def total(self) -> Money:
         return Money(amount=self.amount, currency=self.currency)
+
+    @strawberry.field(description="The lines' sum, before shipping.")
+    def subtotal(self) -> Money:
+        return Money(amount=self.amount - self.shipping.fee, currency=self.currency)
+
+    @strawberry.field(description="The shipping fee charged with this order.")
+    def shipping_fee(self) -> Money:
+        return Money(amount=self.shipping.fee, currency=self.currency)
+
+    @strawberry.field(
+        description=(
+            "Where the order ships: a copy made when it got its address (later changes to the "
+            "address book do not touch it); null until then (payment asks for one)."
+        )
+    )
+    def shipping_address(self) -> OrderAddress | None:
+        snapshot = self.shipping.address
+        return OrderAddress.from_snapshot(snapshot) if snapshot else None
+
+    @strawberry.field(description="Carrier and tracking number once shipped with `orderShip`.")
+    def shipment(self) -> Shipment | None:
+        parcel = self.shipping
+        if parcel.carrier is None or parcel.tracking_number is None:
+            return None
+        return Shipment(
+            carrier=parcel.carrier,
+            tracking_number=parcel.tracking_number,
+            shipped_at=parcel.shipped_at,
+        )
 
     @strawberry.field
     async def lines(self, info: Info) -> list[OrderLine]:
@@ -111,16 +175,14 @@ class Order(relay.Node):
 
     @strawberry.field(description="Every status change, oldest first.")
     async def events(self, info: Info) -> list[OrderEvent]:
-        events = await info.context.loaders.order_events.load(self.id)
-        return [
-            OrderEvent(
-                from_status=e.from_status,
-                to_status=e.to_status,
-                reason=e.reason,
-                created_at=e.created_at,
-            )
-            for e in events
-        ]
+        return await _history(info, self.id)
+
+    @strawberry.field(
+        description="The timestamped status transitions (created, paid, shipped, ...), oldest "
+        "first: the same entries as `events`."
+    )
+    async def status_history(self, info: Info) -> list[OrderEvent]:
+        return await _history(info, self.id)
 
     @strawberry.field(description="Payment attempts for this order, oldest first.")
     async def payments(self, info: Info) -> list[Payment]:
@@ -154,6 +216,13 @@ class Order(relay.Node):
             amount=order.total,
             currency=order.currency,
             seckill_event_id=order.seckill_event_id,
+            shipping=OrderShipping(
+                fee=order.shipping_fee,
+                address=order.shipping_address,
+                carrier=order.carrier,
+                tracking_number=order.tracking_number,
+                shipped_at=order.shipped_at,
+            ),
         )
 
     @classmethod

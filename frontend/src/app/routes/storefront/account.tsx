@@ -4,6 +4,9 @@ import { OrdersView } from '@/features/account/components/orders-view';
 import { AccountView } from '@/features/account/components/account-view';
 import { RegisterView, SignInView } from '@/features/account/components/sign-in-view';
 import { VerifyEmailView } from '@/features/account/components/verify-email-view';
+import { AddressBookView } from '@/features/addresses/components/address-book-view';
+import { AddressPicker } from '@/features/addresses/components/address-picker';
+import { OrderStatusFollower } from '@/features/payment/components/order-status-follower';
 import { PaymentStepView } from '@/features/payment/components/payment-step-view';
 import { RequireAuth } from './require-auth';
 
@@ -23,6 +26,14 @@ export function AccountRoute() {
   return (
     <RequireAuth title="Your account">
       <AccountView />
+    </RequireAuth>
+  );
+}
+
+export function AddressesRoute() {
+  return (
+    <RequireAuth title="Your addresses">
+      <AddressBookView />
     </RequireAuth>
   );
 }
@@ -49,7 +60,12 @@ export function OrderRoute() {
               status={order.status}
               expiresAt={order.expiresAt ?? null}
               onStatusChange={refetch}
+              needsAddress={!order.shippingAddress}
+              renderAddressPicker={(value, onChange) => <AddressPicker value={value} onChange={onChange} />}
             />
+          ) : order.status === 'PAID' ? (
+            // Paid, so shipping comes next: the page follows it without a reload.
+            <OrderStatusFollower orderId={order.id} status={order.status} onStatusChange={refetch} />
           ) : null
         }
       />

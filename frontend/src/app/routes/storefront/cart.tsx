@@ -1,11 +1,11 @@
 import { CartView } from '@/features/cart/components/cart-view';
-import { CheckoutButton } from '@/features/checkout/components/checkout-button';
+import { ReviewCartButton } from '@/features/checkout/components/review-links';
 import { RequireAuth } from './require-auth';
 
 export function CartRoute() {
   return (
     <RequireAuth title="Your cart">
-      <CartView checkout={<CheckoutButton />} />
+      <CartView checkout={<ReviewCartButton />} />
     </RequireAuth>
   );
 }

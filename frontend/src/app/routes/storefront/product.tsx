@@ -1,6 +1,8 @@
+import { Flex } from 'antd';
 import { useParams } from 'react-router-dom';
 import { AddToCart } from '@/features/cart/components/add-to-cart';
 import { ProductDetailView } from '@/features/catalog/components/product-detail-view';
+import { BuyNowButton } from '@/features/checkout/components/review-links';
 
 export function ProductRoute() {
   const { productId = '' } = useParams();
@@ -8,7 +10,12 @@ export function ProductRoute() {
     <ProductDetailView
       key={productId}
       productId={productId}
-      renderPurchase={(product) => <AddToCart productId={product.id} productName={product.name} stock={product.stock} />}
+      renderPurchase={(product) => (
+        <Flex vertical gap={8}>
+          <AddToCart productId={product.id} productName={product.name} stock={product.stock} />
+          <BuyNowButton productId={product.id} disabled={product.stock === 0} />
+        </Flex>
+      )}
     />
   );
 }

@@ -30,6 +30,7 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   }
   const items = [
     { key: paths.orders, label: 'My orders' },
+    { key: paths.addresses, label: 'My addresses' },
     { key: paths.account, label: 'Account settings' },
     ...(viewer?.role === 'ADMIN' ? [{ key: paths.admin.root, label: 'Admin console' }] : []),
     { type: 'divider' as const },

@@ -28,6 +28,7 @@ export function AccountView() {
                   ),
                 },
                 { key: 'orders', label: 'Orders', children: <Link to={paths.orders}>See your orders</Link> },
+                { key: 'addresses', label: 'Addresses', children: <Link to={paths.addresses}>Your address book</Link> },
               ]}
             />
           </Card>

@@ -15,6 +15,10 @@ const order: OrderDetailFragment = {
   paidAt: null,
   expiresAt: '2030-01-01T10:15:00Z',
   total: money('89.97'),
+  subtotal: money('89.97'),
+  shippingFee: money('0.00'),
+  shippingAddress: null,
+  shipment: null,
   lines: [
     { __typename: 'OrderLine', id: 'T3JkZXJMaW5lOjE=', productName: 'Brew Master Kettle', quantity: 3, unitPrice: money('29.99'), total: money('89.97'), product: { __typename: 'Product', id: 'UHJvZHVjdDoy' } },
   ],

@@ -1,8 +1,8 @@
 import { graphql } from '@/gql';
 
 export const PaymentCreateMutation = graphql(`
-  mutation PaymentCreate($orderId: ID!) {
-    paymentCreate(orderId: $orderId) {
+  mutation PaymentCreate($orderId: ID!, $addressId: ID) {
+    paymentCreate(orderId: $orderId, addressId: $addressId) {
       payment {
         id
         status

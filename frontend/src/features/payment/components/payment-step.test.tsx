@@ -43,4 +43,37 @@ describe('PaymentStep', () => {
     expect(screen.getByRole('button', { name: 'Pay now' })).toBeDisabled();
     expect(screen.getByText('Oops')).toBeInTheDocument();
   });
+
+  it('asks where to ship before paying an order without an address', () => {
+    const onOpen = vi.fn();
+    const { rerender } = render(
+      <PaymentStep
+        expiresAt="2030-05-01T10:15:00Z"
+        now={now}
+        payment={null}
+        opening={false}
+        errors={[]}
+        onOpen={onOpen}
+        address={<p>Address picker</p>}
+        canOpen={false}
+      />,
+    );
+    expect(screen.getByRole('group', { name: 'Ship to' })).toHaveTextContent('Address picker');
+    expect(screen.getByRole('button', { name: 'Pay now' })).toBeDisabled();
+
+    rerender(
+      <PaymentStep
+        expiresAt="2030-05-01T10:15:00Z"
+        now={now}
+        payment={null}
+        opening={false}
+        errors={[]}
+        onOpen={onOpen}
+        address={<p>Address picker</p>}
+        canOpen
+      />,
+    );
+    fireEvent.click(screen.getByRole('button', { name: 'Pay now' }));
+    expect(onOpen).toHaveBeenCalledOnce();
+  });
 });

@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { Alert, Button, Card, Flex, Typography } from 'antd';
 import { formatCountdown, secondsUntil } from '@/lib/server-time';
 import { formatMoney } from '@/utils/format';
@@ -12,6 +13,10 @@ export interface PaymentStepProps {
   opening: boolean;
   errors: readonly string[];
   onOpen: () => void;
+  /** Where the order ships, picked before paying (an order without an address). */
+  address?: ReactNode;
+  /** False while paying is not possible yet (no address chosen). */
+  canOpen?: boolean;
 }
 
 /** An SVG document from our API as an image: never injected as markup, so it cannot run scripts. */
@@ -19,7 +24,7 @@ export function svgDataUrl(svg: string): string {
   return `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
 }
 
-export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen }: PaymentStepProps) {
+export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen, address, canOpen = true }: PaymentStepProps) {
   const left = expiresAt ? secondsUntil(expiresAt, now) : null;
   const expired = left === 0;
   return (
@@ -47,9 +52,17 @@ export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen }
             </Flex>
           </Flex>
         ) : (
-          <Button type="primary" onClick={onOpen} loading={opening} disabled={expired}>
-            Pay now
-          </Button>
+          <>
+            {address && (
+              <Flex vertical gap={8} role="group" aria-label="Ship to">
+                <Typography.Text strong>Ship to</Typography.Text>
+                {address}
+              </Flex>
+            )}
+            <Button type="primary" onClick={onOpen} loading={opening} disabled={expired || !canOpen}>
+              Pay now
+            </Button>
+          </>
         )}
       </Flex>
     </Card>

@@ -11,8 +11,9 @@ export function usePayment(orderId: string) {
   const [payment, setPayment] = useState<OpenPayment | null>(null);
   const [errors, setErrors] = useState<string[]>([]);
 
-  const open = useCallback(async () => {
-    const result = await paymentCreate({ orderId });
+  /** Open the payment; `addressId` first gives an order without an address this one. */
+  const open = useCallback(async (addressId: string | null = null) => {
+    const result = await paymentCreate({ orderId, addressId });
     if (result.error) {
       setErrors([describeError(normalizeError(result.error))]);
       return;

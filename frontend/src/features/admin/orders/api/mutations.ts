@@ -25,3 +25,16 @@ export const AdminOrderRefundMutation = graphql(`
     }
   }
 `);
+
+export const AdminOrderShipMutation = graphql(`
+  mutation AdminOrderShip($id: ID!, $carrier: String!, $trackingNumber: String!) {
+    orderShip(id: $id, carrier: $carrier, trackingNumber: $trackingNumber) {
+      order {
+        ...AdminOrderDetail
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);

@@ -15,6 +15,10 @@ const paidOrder: AdminOrderDetailFragment = {
   expiresAt: '2026-11-23T14:54:56Z',
   allowedTransitions: ['SHIPPED', 'REFUNDED'],
   total: { __typename: 'Money', amount: '30.00', currency: 'USD' },
+  subtotal: { __typename: 'Money', amount: '30.00', currency: 'USD' },
+  shippingFee: { __typename: 'Money', amount: '0.00', currency: 'USD' },
+  shippingAddress: null,
+  shipment: null,
   user: { __typename: 'User', id: 'VXNlcjox', email: 'ann@example.com' },
   seckillEvent: null,
   lines: [

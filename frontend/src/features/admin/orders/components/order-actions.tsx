@@ -1,6 +1,8 @@
 import { Button, Popconfirm, Space, Typography } from 'antd';
 import { orderStatus } from '@/components/order-status-tag';
 import type { OrderStatus } from '@/gql/graphql';
+import type { Parcel } from '../hooks/use-admin-order';
+import { ShipDialog } from './ship-dialog';
 
 interface Action {
   label: string;
@@ -39,17 +41,20 @@ export interface OrderActionsProps {
   onChangeStatus: (status: OrderStatus) => void;
   /** A refund through `orderRefund` (offered when REFUNDED is allowed). */
   onRefund: () => void;
+  /** Shipping with carrier and tracking number (`orderShip`); when given, SHIPPED opens its dialog. */
+  onShip?: (parcel: Parcel) => Promise<readonly string[]>;
   busy?: boolean;
 }
 
 /** One button per allowed next status, each asking for confirmation first. */
-export function OrderActions({ allowed, onChangeStatus, onRefund, busy = false }: OrderActionsProps) {
+export function OrderActions({ allowed, onChangeStatus, onRefund, onShip, busy = false }: OrderActionsProps) {
   if (allowed.length === 0) {
     return <Typography.Text type="secondary">No further status changes are possible for this order.</Typography.Text>;
   }
   return (
     <Space wrap role="group" aria-label="Order actions">
       {allowed.map((status) => {
+        if (status === 'SHIPPED' && onShip) return <ShipDialog key={status} busy={busy} onShip={onShip} />;
         const action = actionFor(status);
         return (
           <Popconfirm

@@ -35,6 +35,11 @@ export function AdminOrderDetailView({ id }: { id: string }) {
               void order.changeStatus(status).then((outcome) => after(outcome, `Order is now ${orderStatus[status].label.toLowerCase()}`))
             }
             onRefund={() => void order.refund().then((outcome) => after(outcome, 'Order refunded'))}
+            onShip={async (parcel) => {
+              const outcome = await order.ship(parcel);
+              if (outcome.ok) after(outcome, 'Order shipped');
+              return outcome.messages;
+            }}
           />
         ) : (
           <Result status="404" title="No such order" />

@@ -1,6 +1,9 @@
-import { Card } from 'antd';
+import { Card, Flex } from 'antd';
+import { Link } from 'react-router-dom';
+import { paths } from '@/config/paths';
 import { OrderDetail } from '@/components/order-detail';
 import type { AdminOrderDetailFragment, OrderStatus } from '@/gql/graphql';
+import type { Parcel } from '../hooks/use-admin-order';
 import { OrderActions } from './order-actions';
 import { PaymentsTable } from './payments-table';
 
@@ -8,13 +11,21 @@ export interface AdminOrderDetailProps {
   order: AdminOrderDetailFragment;
   onChangeStatus: (status: OrderStatus) => void;
   onRefund: () => void;
+  onShip?: (parcel: Parcel) => Promise<readonly string[]>;
   busy?: boolean;
   /** Why the last action changed nothing. */
   actionErrors?: readonly string[];
 }
 
 /** One order for an administrator: who, what, payments, history and the allowed next steps. */
-export function AdminOrderDetail({ order, onChangeStatus, onRefund, busy = false, actionErrors = [] }: AdminOrderDetailProps) {
+export function AdminOrderDetail({
+  order,
+  onChangeStatus,
+  onRefund,
+  onShip,
+  busy = false,
+  actionErrors = [],
+}: AdminOrderDetailProps) {
   return (
     <OrderDetail
       order={order}
@@ -31,7 +42,16 @@ export function AdminOrderDetail({ order, onChangeStatus, onRefund, busy = false
       showPreviousStatus
     >
       <Card title="Actions">
-        <OrderActions allowed={order.allowedTransitions} onChangeStatus={onChangeStatus} onRefund={onRefund} busy={busy} />
+        <Flex vertical gap={12}>
+          <OrderActions
+            allowed={order.allowedTransitions}
+            onChangeStatus={onChangeStatus}
+            onRefund={onRefund}
+            onShip={onShip}
+            busy={busy}
+          />
+          <Link to={paths.admin.packingSlip(order.id)}>Packing slip</Link>
+        </Flex>
       </Card>
     </OrderDetail>
   );

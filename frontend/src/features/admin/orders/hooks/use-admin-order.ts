@@ -1,7 +1,7 @@
 import { useMutation, useQuery } from 'urql';
 import type { OrderStatus } from '@/gql/graphql';
 import { normalizeError } from '@/lib/errors';
-import { AdminOrderRefundMutation, AdminOrderStatusUpdateMutation } from '../api/mutations';
+import { AdminOrderRefundMutation, AdminOrderShipMutation, AdminOrderStatusUpdateMutation } from '../api/mutations';
 import { AdminOrderQuery } from '../api/queries';
 
 export interface ActionOutcome {
@@ -10,11 +10,18 @@ export interface ActionOutcome {
   messages: string[];
 }
 
-/** One order with its status change and refund; both answer with the order as it is now. */
+/** The parcel of a shipment. */
+export interface Parcel {
+  carrier: string;
+  trackingNumber: string;
+}
+
+/** One order with its status change, shipment and refund; each answers with the order as it is now. */
 export function useAdminOrder(id: string) {
   const [{ data, fetching, error }] = useQuery({ query: AdminOrderQuery, variables: { id }, requestPolicy: 'cache-and-network' });
   const [statusUpdate, runStatusUpdate] = useMutation(AdminOrderStatusUpdateMutation);
   const [refund, runRefund] = useMutation(AdminOrderRefundMutation);
+  const [shipping, runShip] = useMutation(AdminOrderShipMutation);
 
   const outcome = (
     result: { error?: Parameters<typeof normalizeError>[0] },
@@ -29,10 +36,14 @@ export function useAdminOrder(id: string) {
     order: data?.order ?? null,
     fetching: fetching && !data,
     error,
-    busy: statusUpdate.fetching || refund.fetching,
+    busy: statusUpdate.fetching || refund.fetching || shipping.fetching,
     changeStatus: async (status: OrderStatus) => {
       const result = await runStatusUpdate({ id, status });
       return outcome(result, result.data?.orderStatusUpdate);
+    },
+    ship: async (parcel: Parcel) => {
+      const result = await runShip({ id, ...parcel });
+      return outcome(result, result.data?.orderShip);
     },
     refund: async () => {
       const result = await runRefund({ id });

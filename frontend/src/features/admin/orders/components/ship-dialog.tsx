@@ -1,0 +1,66 @@
+import { useState } from 'react';
+import { Button, Form, Input, Modal } from 'antd';
+import { FormErrors } from '@/components/form-errors';
+import type { Parcel } from '../hooks/use-admin-order';
+
+export interface ShipDialogProps {
+  busy?: boolean;
+  /** Ship with this parcel; resolves to why it failed (empty when shipped). */
+  onShip: (parcel: Parcel) => Promise<readonly string[]>;
+}
+
+const TRACKING = /^[A-Za-z0-9][A-Za-z0-9-]{3,39}$/;
+
+/** "Ship…": a dialog asking for the carrier and the tracking number, then ships the order. */
+export function ShipDialog({ busy = false, onShip }: ShipDialogProps) {
+  const [open, setOpen] = useState(false);
+  const [errors, setErrors] = useState<readonly string[]>([]);
+  const [form] = Form.useForm<Parcel>();
+
+  const submit = async (parcel: Parcel) => {
+    const problems = await onShip({ carrier: parcel.carrier.trim(), trackingNumber: parcel.trackingNumber.trim() });
+    setErrors(problems);
+    if (problems.length === 0) {
+      setOpen(false);
+      form.resetFields();
+    }
+  };
+
+  return (
+    <>
+      <Button type="primary" onClick={() => setOpen(true)} loading={busy}>
+        Ship…
+      </Button>
+      <Modal
+        title="Ship this order"
+        open={open}
+        okText="Ship order"
+        confirmLoading={busy}
+        onOk={() => form.submit()}
+        onCancel={() => setOpen(false)}
+        destroyOnHidden
+      >
+        <Form<Parcel> form={form} layout="vertical" aria-label="Shipment" onFinish={(parcel) => void submit(parcel)}>
+          <FormErrors messages={errors} />
+          <Form.Item
+            name="carrier"
+            label="Carrier"
+            rules={[{ required: true, whitespace: true, message: 'Enter the carrier' }, { max: 40 }]}
+          >
+            <Input placeholder="e.g. SF Express" maxLength={40} />
+          </Form.Item>
+          <Form.Item
+            name="trackingNumber"
+            label="Tracking number"
+            rules={[
+              { required: true, message: 'Enter the tracking number' },
+              { pattern: TRACKING, message: '4 to 40 letters, digits and dashes' },
+            ]}
+          >
+            <Input maxLength={40} />
+          </Form.Item>
+        </Form>
+      </Modal>
+    </>
+  );
+}

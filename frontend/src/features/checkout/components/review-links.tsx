@@ -1,0 +1,23 @@
+import { Button } from 'antd';
+import { useNavigate } from 'react-router-dom';
+import { paths } from '@/config/paths';
+
+/** The cart's "Checkout": on to the review, where the shopper picks the address and confirms. */
+export function ReviewCartButton({ disabled = false }: { disabled?: boolean }) {
+  const navigate = useNavigate();
+  return (
+    <Button type="primary" size="large" disabled={disabled} onClick={() => void navigate(paths.checkout)}>
+      Checkout
+    </Button>
+  );
+}
+
+/** The product page's "Buy now": the same review, for this product only (the cart is left alone). */
+export function BuyNowButton({ productId, disabled = false }: { productId: string; disabled?: boolean }) {
+  const navigate = useNavigate();
+  return (
+    <Button size="large" disabled={disabled} onClick={() => void navigate(paths.buyNow(productId))}>
+      Buy now
+    </Button>
+  );
+}
