@@ -6,11 +6,12 @@ from decimal import Decimal
 
 import pytest
 
+from flashmart import seed
 from flashmart.catalog import search, services
 from flashmart.catalog.models import Category, Product
 from flashmart.catalog.search import ProductFilter, ProductSort
 from flashmart.catalog.validation import slugify
-from flashmart.core.settings import Settings
+from flashmart.core.errors import ApiError, TopLevelCode
 
 CATALOG = [
     # (category, name, description, price, stock)
@@ -109,19 +110,97 @@ async def test_search_finds_words_in_name_or_description_and_ranks_name_hits_fir
         ("headphones", "Tempo Headphones", {"Cadence ANC"}),
         ("wireless headphones", "Tempo Headphones", set()),
         ("gps watch", "Trek GPS Watch", {"Pulse Watch 3"}),
-        ("speakers", "Bass Cube Speaker", {"Aria Soundbar"}),  # stemming: speakers ~ speaker
+        ("speakers", "Bass Cube Speaker", {"Aria Soundbar"}),  # a similar word: speaker
         ("vacuums", "Swift Robot Vacuum", set()),
         ("air purifier", "Chill Air Purifier", set()),
-        ("headphones -wireless", "Cadence ANC", set()),  # web-search syntax: exclude a word
+        ("headphones -wireless", "Cadence ANC", set()),  # exclude a word
         ('"noise cancelling" earbuds', "Echo Buds Pro", set()),
+        ("spekar", "Bass Cube Speaker", set()),  # a typo, matched by trigrams on the name
+        ("purifer", "Chill Air Purifier", set()),
     ],
 )
-async def test_full_text_ranking_on_postgres(
-    settings: Settings, db: None, query: str, best: str, also: set[str]
+async def test_ranking_is_the_same_on_both_databases(
+    db: None, query: str, best: str, also: set[str]
 ) -> None:
-    if settings.is_sqlite:
-        pytest.skip("full-text search and ts_rank are PostgreSQL only; SQLite uses LIKE")
     await _catalog()
     found = await _names(ProductFilter(search=query))
     assert found[0] == best, found
     assert set(found[1:]) == also, found
+
+
+async def _seed_catalog() -> None:
+    """The demo shop's products with the seed's names and descriptions."""
+    for category, names in seed.CATALOG.items():
+        for name in names:
+            await Product.create(
+                name=name,
+                slug=slugify(name),
+                description=seed.describe(name, category),
+                price=Decimal("10.00"),
+                stock=1,
+            )
+
+
+async def test_a_word_prefix_finds_names_first_and_not_every_description(db: None) -> None:
+    await _seed_catalog()
+    found = await _names(ProductFilter(search="pro"))
+    # every seed description says "product"; only names with a word starting "pro" match
+    assert found == ["Pro Gamepad", "Aurora X1 Pro", "Slate 15 Pro", "Echo Buds Pro"]
+
+
+async def test_a_typo_finds_the_speakers(db: None) -> None:
+    await _seed_catalog()
+    assert await _names(ProductFilter(search="spekar")) == [
+        "Bass Cube Speaker",
+        "Wave Mini Speaker",
+    ]
+
+
+async def test_chinese_finds_the_headphones(db: None) -> None:
+    await _seed_catalog()
+    found = await _names(ProductFilter(search="耳机"))
+    assert "Tempo Headphones" in found
+    assert "Echo Buds" in found
+    assert all(seed.describe(n, "Audio").count("耳机") or n == "Chat Headset" for n in found)
+    assert "Bass Cube Speaker" not in found
+    assert await _names(ProductFilter(search="头戴式耳机")) == ["Tempo Headphones"]
+
+
+async def test_name_matches_outrank_description_matches(db: None) -> None:
+    one = Decimal("1.00")
+    await Product.create(
+        name="Plain Lamp", slug="lamp", description="Pairs with any speaker.", price=one
+    )
+    await Product.create(
+        name="Loud Speaker", slug="loud", description="A lamp it is not.", price=one
+    )
+    assert await _names(ProductFilter(search="speaker")) == ["Loud Speaker", "Plain Lamp"]
+    assert await _names(ProductFilter(search="lamp")) == ["Plain Lamp", "Loud Speaker"]
+
+
+@pytest.mark.parametrize("query", ["%%%", "___", "'; drop table x; --", "\\", "\x00", "-", "ⅻ☃"])
+async def test_garbage_finds_nothing(db: None, query: str) -> None:
+    await _catalog()
+    assert await _names(ProductFilter(search=query)) == []
+
+
+async def test_an_oversized_search_is_refused(db: None) -> None:
+    await _catalog()
+    with pytest.raises(ApiError) as refused:
+        await _names(ProductFilter(search="a" * (search.MAX_SEARCH_LENGTH + 1)))
+    assert refused.value.code is TopLevelCode.BAD_USER_INPUT
+
+
+async def test_suggestions_match_names_only_and_are_bounded(db: None) -> None:
+    await _seed_catalog()
+    visible = services.visible_products()
+    names = [p.name for p in await search.suggest(visible, "pro", first=3)]
+    assert names == ["Pro Gamepad", "Aurora X1 Pro", "Slate 15 Pro"]
+    assert await search.suggest(visible, "demo", first=5) == []  # a description word
+    assert [p.name for p in await search.suggest(visible, "spekar", first=5)] == [
+        "Bass Cube Speaker",
+        "Wave Mini Speaker",
+    ]
+    assert await search.suggest(visible, "", first=5) == []
+    with pytest.raises(ApiError):
+        await search.suggest(visible, "pro", first=search.MAX_SUGGESTIONS + 1)

@@ -170,8 +170,9 @@ class ProductFilter:
     search: str | None = strawberry.field(
         default=None,
         description=(
-            "Words to find in name and description. PostgreSQL: web-search syntax "
-            '(`"exact phrase"`, `or`, `-exclude`), English stemming; SQLite: every word.'
+            "Words to find (at most 200 characters): each must start a word of the name, sit "
+            "inside one, be a close match for one (typos), or be a word of the description; "
+            "`-word` excludes. Chinese matches as a substring. Name matches rank first."
         ),
     )
     category_id: strawberry.ID | None = strawberry.field(
