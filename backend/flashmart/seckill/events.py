@@ -65,6 +65,11 @@ def status_of(
     return SeckillStatus.ACTIVE
 
 
+# How sales are listed: by start time, soonest first (the id breaks ties, so the order is total).
+EVENT_ORDER = ("starts_at", "id")
+EVENT_SORT = "STARTS_AT"  # the order's name inside cursors
+
+
 def events_queryset(*, status: SeckillStatus | None = None) -> QuerySet[SeckillEvent]:
     now = datetime.now(UTC)
     queryset = SeckillEvent.all()

@@ -47,6 +47,17 @@ function show(
 }
 
 describe('FlashSaleView', () => {
+  it('treats a malformed id in the URL as a sale that is not found', async () => {
+    show({
+      FlashSaleDetail: () => ({
+        data: { seckillEvent: null },
+        errors: [{ message: 'Invalid SeckillEvent id', extensions: { code: 'BAD_USER_INPUT' } }],
+      }),
+    });
+    expect(await screen.findByText('Flash sale not found')).toBeInTheDocument();
+    expect(screen.queryByText(/Invalid SeckillEvent id/)).toBeNull();
+  });
+
   it('sends a signed-out visitor to sign in and back', async () => {
     show({}, false);
     fireEvent.click(await screen.findByRole('button', { name: 'Buy now' }));
