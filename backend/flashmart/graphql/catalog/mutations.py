@@ -206,3 +206,16 @@ class CatalogMutations:
                 info.context.runtime, decode_id(id, "Category"), changes
             )
         )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Delete an empty category (returned as it was); CATEGORY_NOT_EMPTY while it holds "
+            "products (published or not) or subcategories."
+        ),
+    )
+    async def category_delete(self, info: Info, id: strawberry.ID) -> CategoryPayload:
+        return _category_payload(
+            await categories.delete_category(info.context.runtime, decode_id(id, "Category"))
+        )
