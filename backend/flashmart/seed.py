@@ -160,6 +160,7 @@ async def seed_product_images(
                 alt=product.name,
                 max_bytes=settings.media_max_bytes,
                 max_pixels=settings.media_max_pixels,
+                max_dimension=settings.media_max_dimension,
             )
         progress.advance(task)
 

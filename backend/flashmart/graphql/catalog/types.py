@@ -262,7 +262,10 @@ class ProductImageReorderPayload:
 @strawberry.type(description="The stored image and its product, or why nothing was stored.")
 class ProductImageUploadPayload:
     product: Product | None
-    image: ProductImage | None
+    image: ProductImage | None = strawberry.field(description="The last image added.")
+    images: list[ProductImage] | None = strawberry.field(
+        description="Every image added, in order; null when nothing was."
+    )
     user_errors: list[UserError]
 
 
