@@ -95,6 +95,10 @@ class EventInput:
     ends_at: datetime | None = None
     per_user_limit: int | None = None
     requires_verified_account: bool | None = None
+    name: str | None = None  # "" clears it (lists then show the product's name)
+
+
+NAME_MAX = 120
 
 
 def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datetime) -> None:
@@ -114,6 +118,10 @@ def _validate(data: EventInput, *, price: Decimal, starts: datetime, ends: datet
     if data.per_user_limit is not None and not 1 <= data.per_user_limit <= 1000:
         errors.append(
             DomainError(ErrorCode.INVALID, "Per-user limit must be 1 to 1000", ("perUserLimit",))
+        )
+    if data.name is not None and len(data.name.strip()) > NAME_MAX:
+        errors.append(
+            DomainError(ErrorCode.INVALID, f"A name is at most {NAME_MAX} characters", ("name",))
         )
     if errors:
         raise DomainFailure(*errors)
@@ -146,6 +154,7 @@ async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> S
             ends_at=data.ends_at,
             per_user_limit=data.per_user_limit or 1,
             requires_verified_account=bool(data.requires_verified_account),
+            name=(data.name or "").strip(),
         )
     if runtime is not None:  # the product's cached stock changed
         await catalog.invalidate_products(runtime, [event.product_id])
@@ -186,6 +195,8 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
             event.per_user_limit = data.per_user_limit
         if data.requires_verified_account is not None:
             event.requires_verified_account = data.requires_verified_account
+        if data.name is not None:
+            event.name = data.name.strip()
         await event.save()
     if await SaleStore.of(runtime).is_warm(event.id):
         await warm_up(runtime, event.id)  # refreshes window and limit, never the stock

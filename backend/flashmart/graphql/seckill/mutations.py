@@ -35,6 +35,9 @@ class SeckillEventInput:
     requires_verified_account: bool = strawberry.field(
         default=False, description="Only shoppers with a verified email address may buy."
     )
+    name: str | None = strawberry.field(
+        default=None, description="Shown in lists (at most 120 characters); empty: the product's."
+    )
 
 
 @strawberry.input(description="Changes to a flash sale; omitted fields stay as they are.")
@@ -46,6 +49,9 @@ class SeckillEventUpdateInput:
     per_user_limit: int | None = None
     requires_verified_account: bool | None = strawberry.field(
         default=None, description="Only shoppers with a verified email address may buy."
+    )
+    name: str | None = strawberry.field(
+        default=None, description="A new name; empty clears it (the product's name is shown)."
     )
 
 
@@ -59,6 +65,7 @@ def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
         ends_at=data.ends_at,
         per_user_limit=data.per_user_limit,
         requires_verified_account=data.requires_verified_account,
+        name=data.name,
     )
 
 

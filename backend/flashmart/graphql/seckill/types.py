@@ -53,6 +53,13 @@ class SeckillEvent(relay.Node):
     async def status(self, info: Info) -> SeckillStatus:  # type: ignore[valid-type]
         return status_of(self.model, warm=await warm_states(info.context).load(self.id))
 
+    @strawberry.field(description="The sale's name; the product's name when it has none.")
+    async def name(self, info: Info) -> str:
+        if self.model.name:
+            return self.model.name
+        found = await info.context.loaders.product.load(self.model.product_id)
+        return found.name if found else ""
+
     @strawberry.field(
         description=(
             "The signed-in shopper's latest ticket in this sale once the worker has written it "
