@@ -5,7 +5,8 @@ by the file name or the client's content type. Accepted: PNG, JPEG, WebP and GIF
 first frame). Every image is re-encoded, which drops metadata (EXIF location and the like) and
 anything appended to the file, turned upright by its EXIF orientation and, when a side is
 longer than `MEDIA_MAX_DIMENSION`, scaled down to fit (a phone's 4000 x 3000 photo is stored at
-2048 x 1536 by default; a JPEG is decoded at a reduced scale to start with). A WebP thumbnail
+2048 x 1536 by default; a JPEG twice that size or more is decoded at a reduced scale to start
+with). A WebP thumbnail
 of at most `THUMBNAIL_SIZE` sits next to it. Files live under `<DATA_DIR>/media/products/<id>/`,
 served at `/media/...`.
 """
@@ -79,7 +80,8 @@ def _decode(data: bytes, max_pixels: int, max_dimension: int | None) -> Image.Im
             if width * height > max_pixels:
                 raise _unsupported(f"The image has more than {max_pixels} pixels")
             if max_dimension is not None and image.format == "JPEG":
-                # Decode at the smallest of 1/1, 1/2, 1/4, 1/8 that still covers the size kept.
+                # Decode at the smallest of 1/1, 1/2, 1/4, 1/8 that still covers the size kept
+                # (Pillow's JPEG draft mode; no reduction below twice that size).
                 image.draft("RGB", (max_dimension, max_dimension))
             image.load()  # a truncated or corrupt file fails here, not later
     except (
