@@ -17,6 +17,7 @@ from flashmart.accounts.models import Role
 from flashmart.catalog.models import Product, ProductImage
 from flashmart.core.settings import Settings
 from flashmart.graphql.ids import encode_id
+from tests.backend.graphql.test_product_images import _payload
 from tests.backend.helpers import Api, token_for
 
 ADMIN = token_for(1, Role.ADMIN)
@@ -63,14 +64,6 @@ async def send(
     )
 
 
-def payload(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert "errors" not in body, body
-    result: dict[str, Any] = body["data"]["productImageUpload"]
-    return result
-
-
 def media_files(settings: Settings) -> list[Path]:
     return [p for p in (settings.data_dir / "media").rglob("*") if p.is_file()]
 
@@ -82,7 +75,7 @@ async def product(db: None) -> Product:
 
 async def test_several_images_in_one_upload(api: Api, product: Product, settings: Settings) -> None:
     sizes = [(300, 200), (200, 300), (120, 120)]
-    added = payload(
+    added = _payload(
         await send(api, product, [(f"{i}.png", picture(s)) for i, s in enumerate(sizes)])
     )
     assert added["userErrors"] == []
@@ -100,7 +93,7 @@ async def test_a_text_file_among_images_is_refused_and_nothing_is_stored(
     api: Api, product: Product, settings: Settings
 ) -> None:
     files = [("a.png", picture((50, 50))), ("notes.txt", b"just some notes\n")]
-    refused = payload(await send(api, product, files))
+    refused = _payload(await send(api, product, files))
     assert refused["images"] is None
     assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [
         (["files", "1"], "UNSUPPORTED_FILE_TYPE")
@@ -113,7 +106,7 @@ async def test_too_many_or_no_files_are_refused(
     api: Api, product: Product, settings: Settings
 ) -> None:
     many = [(f"{i}.png", picture((10, 10))) for i in range(settings.media_max_files + 1)]
-    refused = payload(await send(api, product, many))
+    refused = _payload(await send(api, product, many))
     assert [(e["field"], e["code"]) for e in refused["userErrors"]] == [(["files"], "INVALID")]
     variables = {"productId": encode_id("Product", product.id), "files": []}
     none = (await api.gql(UPLOAD, variables, token=ADMIN))["data"]["productImageUpload"]
@@ -127,7 +120,7 @@ async def test_a_phone_photo_is_accepted_and_scaled_down(
     photo = phone_photo()
     assert 6_000_000 < len(photo) < settings.media_max_bytes, len(photo)
     assert len(photo) > settings.max_body_bytes  # more than any JSON request may carry
-    added = payload(await send(api, product, [("IMG_0001.jpg", photo)]))
+    added = _payload(await send(api, product, [("IMG_0001.jpg", photo)]))
     assert added["userErrors"] == []
     limit = settings.media_max_dimension
     assert added["images"] == [{"width": limit, "height": limit * 3 // 4, "position": 0}]

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
 import pytest
 
 from flashmart import seed
-from flashmart.catalog.models import Product
 from flashmart.catalog.search import MAX_SEARCH_LENGTH
-from flashmart.catalog.validation import slugify
+from tests.backend.catalog.factories import demo_products
 from tests.backend.helpers import Api
 
 SEARCH = """
@@ -27,15 +25,7 @@ query Suggest($query: String!, $first: Int) {
 
 @pytest.fixture
 async def shop(db: None) -> None:
-    for category, names in seed.CATALOG.items():
-        for name in names:
-            await Product.create(
-                name=name,
-                slug=slugify(name),
-                description=seed.describe(name, category),
-                price=Decimal("10.00"),
-                stock=1,
-            )
+    await demo_products()
 
 
 async def _names(api: Api, search: str) -> list[str]:
