@@ -15,7 +15,8 @@ contain it. Every other word must match the product somewhere, and scores:
 The product's score is the mean over the words, plus `WHOLE_NAME_BONUS` when the name starts
 with the whole query, so "pro" lists "Pro Gamepad" first, then the other "… Pro" products, and
 no product whose description merely says "product". Trigrams follow PostgreSQL's pg_trgm:
-each lower-cased word padded with two spaces in front and one behind.
+each lower-cased word padded with two spaces in front and one behind, and both similarities are
+pg_trgm's (tests/backend/catalog/test_search.py compares them with the extension's).
 """
 
 from __future__ import annotations
@@ -79,12 +80,30 @@ def trigrams(word: str) -> frozenset[str]:
     return frozenset(padded[i : i + 3] for i in range(len(padded) - 2))
 
 
+@lru_cache(maxsize=65_536)
 def word_similarity(word: str, other: str) -> float:
-    """The share of `word`'s trigrams found in `other` (pg_trgm's word_similarity, one word)."""
+    """pg_trgm's word_similarity of `word` within the single word `other`: the best, over runs
+    of consecutive trigrams of `other`, of the trigrams shared over all trigrams of both. (Over a
+    whole text, pg_trgm's runs may also cross words, so its value is never lower than this.)"""
     mine = trigrams(word)
-    return len(mine & trigrams(other)) / len(mine)
+    padded = f"  {other} "
+    ordered = [padded[i : i + 3] for i in range(len(padded) - 2)]
+    best = 0.0
+    for start, first in enumerate(ordered):
+        if first not in mine:  # a run that starts (or ends) off a shared trigram scores less
+            continue
+        shared: set[str] = set()
+        extra: set[str] = set()
+        for trigram in ordered[start:]:
+            if trigram in mine:
+                shared.add(trigram)
+                best = max(best, len(shared) / (len(mine) + len(extra)))
+            else:
+                extra.add(trigram)
+    return best
 
 
+@lru_cache(maxsize=65_536)
 def similarity(word: str, other: str) -> float:
     """Shared trigrams over all trigrams of both (pg_trgm's similarity)."""
     mine, theirs = trigrams(word), trigrams(other)

@@ -6,22 +6,23 @@ primary key, so every order is total and keyset pagination is stable under inser
 A search ranks in two steps (docs/search.md). First the database narrows the products that
 pass the other filters to at most `SEARCH_CANDIDATES` rows: on PostgreSQL, every query word
 must be in the name or description (`ILIKE`) or trigram-similar to a word there (pg_trgm's
-`<%` at `PREFILTER_SIMILARITY`), all served by the GIN trigram indexes of migration 12; on
-SQLite, the first `SEARCH_CANDIDATES` of them by id. Then `catalog/ranking.py` scores each
-candidate in Python, the same way on both databases, and the best `SEARCH_RESULTS` become the
-listing, annotated with their score as `rank` (what RELEVANCE orders by). Suggestions for the
-search box (`suggest`) score names only.
+`<%` at `PREFILTER_SIMILARITY`), conditions the GIN trigram indexes of migration 12 can serve,
+names nearest the query first; on SQLite, the first `SEARCH_CANDIDATES` of them by id. Then
+`catalog/ranking.py` scores each candidate in Python (in a thread), the same way on both
+databases, and the best `SEARCH_RESULTS` become the listing, annotated with their score as
+`rank` (what RELEVANCE orders by). Suggestions for the search box (`suggest`) score names only.
 """
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
 from pypika_tortoise.context import SqlContext
-from pypika_tortoise.terms import Criterion, ValueWrapper
+from pypika_tortoise.terms import Criterion, Function, ValueWrapper
 from tortoise import connections
 from tortoise.expressions import Case, Q, RawSQL, ResolveContext, When
 from tortoise.query_utils import QueryModifier
@@ -33,12 +34,13 @@ from flashmart.catalog.models import Category, Product
 from flashmart.core.errors import bad_input
 
 MAX_SEARCH_LENGTH = 200  # characters; a longer search is refused (BAD_USER_INPUT)
-SEARCH_CANDIDATES = 2000  # rows a search scores at most
+SEARCH_CANDIDATES = 1000  # rows a search scores at most
 SEARCH_RESULTS = 200  # matches a search lists at most (the best)
 PREFILTER_SIMILARITY = 0.3  # pg_trgm word similarity that makes a row a candidate
 DEFAULT_SUGGESTIONS = 8
 MAX_SUGGESTIONS = 20
 RANK = "rank"  # the annotation that RELEVANCE orders by
+NEAR_NAME = "near_name"  # PostgreSQL: how near a candidate's name is to the query
 
 
 class ProductSort(Enum):
@@ -134,12 +136,19 @@ async def _candidates(
         near = Q(*(_Where(_WordSimilar(word, c)) for c in columns), join_type=Q.OR)
         inside = Q(*(Q(**{f"{c}__icontains": word}) for c in columns), join_type=Q.OR)
         queryset = queryset.filter(inside | near)
+    # When more rows pass than are scored, those whose names are nearest the query go first.
+    near_name = Function("word_similarity", query.text, RawSQL('"name"'))
     async with in_transaction() as connection:
         await connection.execute_query(
             "SELECT set_config('pg_trgm.word_similarity_threshold', $1, true)",
             [str(PREFILTER_SIMILARITY)],
         )
-        rows = queryset.using_db(connection).limit(SEARCH_CANDIDATES)
+        rows = (
+            queryset.using_db(connection)
+            .annotate(**{NEAR_NAME: near_name})
+            .order_by(f"-{NEAR_NAME}", "id")
+            .limit(SEARCH_CANDIDATES)
+        )
         return list(await rows.values_list("id", "name", "description"))
 
 
@@ -149,8 +158,16 @@ async def ranked(
     """(score, product id) of the best `limit` matches, best first (ties: lower id first)."""
     if not query:
         return []
+    rows = await _candidates(queryset, query, names_only=names_only)
+    # Up to tens of milliseconds of CPU: in a thread, so the event loop serves other requests.
+    return await asyncio.to_thread(_best, query, rows, names_only=names_only, limit=limit)
+
+
+def _best(
+    query: ranking.Query, rows: list[tuple[int, str, str]], *, names_only: bool, limit: int
+) -> list[tuple[int, int]]:
     found = []
-    for pk, name, description in await _candidates(queryset, query, names_only=names_only):
+    for pk, name, description in rows:
         points = ranking.score(query, name, "" if names_only else description)
         if points is not None:
             found.append((points, pk))

@@ -5,13 +5,15 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from tortoise import connections
 
 from flashmart import seed
-from flashmart.catalog import search, services
+from flashmart.catalog import ranking, search, services
 from flashmart.catalog.models import Category, Product
 from flashmart.catalog.search import ProductFilter, ProductSort
 from flashmart.catalog.validation import slugify
 from flashmart.core.errors import ApiError, TopLevelCode
+from flashmart.core.settings import Settings
 from tests.backend.catalog.factories import demo_products
 
 CATALOG = [
@@ -192,3 +194,45 @@ async def test_suggestions_match_names_only_and_are_bounded(db: None) -> None:
     assert await search.suggest(visible, "", first=5) == []
     with pytest.raises(ApiError):
         await search.suggest(visible, "pro", first=search.MAX_SUGGESTIONS + 1)
+
+
+PAIRS = [
+    ("spekar", "speaker"),
+    ("pro", "product"),
+    ("speakers", "speaker"),
+    ("vacuums", "vacuum"),
+    ("purifer", "purifier"),
+    ("earbuds", "buds"),
+    ("x1", "x1"),
+]
+
+
+@pytest.mark.parametrize(("word", "other"), PAIRS)
+async def test_trigram_scores_follow_pg_trgm(
+    settings: Settings, db: None, word: str, other: str
+) -> None:
+    """The Python scores equal pg_trgm's, so the database's prefilter (0.3) never drops a
+    product the scoring would accept (0.4 and up)."""
+    if settings.is_sqlite:
+        pytest.skip("pg_trgm is a PostgreSQL extension")
+    connection = connections.get("default")
+    _, rows = await connection.execute_query(
+        "SELECT word_similarity($1, $2), similarity($1, $2)", [word, other]
+    )
+    pg_word, pg_similarity = rows[0][0], rows[0][1]
+    assert ranking.word_similarity(word, other) == pytest.approx(pg_word, abs=1e-6)
+    assert ranking.similarity(word, other) == pytest.approx(pg_similarity, abs=1e-6)
+
+
+async def test_postgres_scores_the_nearest_names_when_more_rows_pass_than_it_scores(
+    settings: Settings, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if settings.is_sqlite:
+        pytest.skip("SQLite scores the first rows by id")
+    monkeypatch.setattr(search, "SEARCH_CANDIDATES", 3)
+    for i in range(8):  # every description contains "pro", none of these names does
+        await Product.create(
+            name=f"Lamp {i}", slug=f"lamp-{i}", description="A product.", price=Decimal("1.00")
+        )
+    await Product.create(name="Pro Lamp", slug="pro-lamp", price=Decimal("1.00"))  # the newest
+    assert await _names(ProductFilter(search="pro")) == ["Pro Lamp"]
