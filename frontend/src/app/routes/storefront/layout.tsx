@@ -49,7 +49,10 @@ export function StorefrontLayout() {
           </Flex>
         </nav>
         <Flex align="center" gap={compact ? 16 : 24} style={{ marginLeft: 'auto' }}>
-          <HeaderSearch width={compact ? 150 : 260} />
+          {/* The header's 64px line height would stretch the input. */}
+          <div style={{ lineHeight: 'normal' }}>
+            <HeaderSearch width={compact ? 150 : 260} />
+          </div>
           <CartLink />
           <AccountMenuView returnTo={onAuthPage ? undefined : pathname + search} />
         </Flex>
