@@ -40,7 +40,7 @@ from flashmart.graphql.plans import BUY, WATCH, Lane, PlanCache
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.transport import RequestError, body_kind
 from flashmart.graphql.trusted_documents import Gate, load_manifest
-from flashmart.graphql.view import GraphQLView
+from flashmart.graphql.view import UPLOAD_CSRF_HEADERS, GraphQLView
 from flashmart.payments import http as payments_http
 from flashmart.security_headers import SecurityHeaders
 
@@ -52,9 +52,20 @@ REQUIRED = ("database", "redis")  # /readyz answers 503 without one of these
 class RequestContextMiddleware:
     """Request id, body size limit and one access-log line per HTTP request (pure ASGI)."""
 
-    def __init__(self, app: ASGIApp, *, max_body_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, *, max_body_bytes: int, max_upload_bytes: int) -> None:
         self.app = app
         self.max_body_bytes = max_body_bytes
+        self.max_upload_bytes = max_upload_bytes
+
+    def _limit(self, headers: dict[bytes, bytes]) -> int:
+        """MEDIA_MAX_UPLOAD_BYTES for a multipart upload with its CSRF header (the only kind
+        the GraphQL view parses), else MAX_BODY_BYTES."""
+        kind = headers.get(b"content-type", b"").split(b";", 1)[0].strip().lower()
+        if kind == b"multipart/form-data" and any(
+            headers.get(name.encode()) for name in UPLOAD_CSRF_HEADERS
+        ):
+            return max(self.max_upload_bytes, self.max_body_bytes)
+        return self.max_body_bytes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] not in ("http", "websocket"):
@@ -74,8 +85,9 @@ class RequestContextMiddleware:
     async def _http(
         self, scope: Scope, receive: Receive, send: Send, headers: dict[bytes, bytes], rid: str
     ) -> None:
+        limit = self._limit(headers)
         declared = headers.get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_body_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await _too_large(scope, receive, send)
             return
         received = 0
@@ -86,7 +98,7 @@ class RequestContextMiddleware:
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
-                if received > self.max_body_bytes:
+                if received > limit:
                     raise BodyTooLarge
             return message
 
@@ -403,7 +415,11 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         ],
     }
     middleware = [
-        Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes),
+        Middleware(
+            RequestContextMiddleware,
+            max_body_bytes=settings.max_body_bytes,
+            max_upload_bytes=settings.media_max_upload_bytes,
+        ),
         Middleware(CORSMiddleware, **cors),
     ]
     if tracing.tracer is not None:

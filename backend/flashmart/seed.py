@@ -50,6 +50,31 @@ CATALOG: dict[str, list[str]] = {
 }  # fmt: skip
 
 
+# Chinese names for some products (in their descriptions), so a search in Chinese finds them.
+CHINESE_NAMES: dict[str, str] = {
+    "Aurora X1": "极光 X1 手机",
+    "Aurora X1 Pro": "极光 X1 Pro 手机",
+    "Echo Buds": "回声无线耳机",
+    "Echo Buds Pro": "回声降噪无线耳机",
+    "Tempo Headphones": "节拍头戴式耳机",
+    "Bass Cube Speaker": "低音魔方蓝牙音箱",
+    "Pulse Earphones": "脉冲入耳式耳机",
+    "Wave Mini Speaker": "波浪迷你音箱",
+    "Cadence ANC": "韵律主动降噪耳机",
+    "Rhythm Sport Buds": "节奏运动耳机",
+    "Chat Headset": "畅聊游戏耳机",
+    "Brew Master Kettle": "电热水壶",
+    "Spark Rice Cooker": "电饭煲",
+    "Pulse Watch 3": "脉冲智能手表 3",
+}
+
+
+def describe(name: str, category_name: str) -> str:
+    """A demo product's description: what it is, and its Chinese name when it has one."""
+    chinese = CHINESE_NAMES.get(name)
+    return f"{name}: a demo {category_name.lower()} product." + (f" {chinese}" if chinese else "")
+
+
 def _slug(text: str) -> str:
     return "-".join(text.lower().replace("/", " ").split())
 
@@ -74,16 +99,22 @@ async def seed_catalog(progress: Progress) -> list[Product]:
         )
         for name in names:
             price = Decimal(rng.randrange(1999, 899_900, 100)) / 100 - Decimal("0.01")
+            description = describe(name, category_name)
             product, _ = await Product.get_or_create(
                 slug=_slug(name),
                 defaults={
                     "name": name,
-                    "description": f"{name}: a demo {category_name.lower()} product.",
+                    "description": description,
                     "price": price,
                     "stock": rng.randrange(20, 500),
                     "category": category,
                 },
             )
+            # A shop seeded before the Chinese names were added gets them (untouched text only).
+            if product.description != description and product.description == (
+                f"{name}: a demo {category_name.lower()} product."
+            ):
+                await Product.filter(id=product.id).update(description=description)
             products.append(product)
             progress.advance(task)
     return products
@@ -135,6 +166,7 @@ async def seed_product_images(
                 alt=product.name,
                 max_bytes=settings.media_max_bytes,
                 max_pixels=settings.media_max_pixels,
+                max_dimension=settings.media_max_dimension,
             )
         progress.advance(task)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flashmart import seed
 from flashmart.accounts.models import Role, User
 from flashmart.catalog.models import Category, Product
 from flashmart.core.settings import Settings
@@ -35,3 +36,18 @@ async def test_seed_is_complete_and_idempotent(settings: Settings, db: None) -> 
     assert await _counts() == first
     assert await User.filter(email_verified_at__isnull=True).count() == 0
     assert events == 2
+
+
+async def test_seeding_again_adds_the_chinese_names_to_untouched_descriptions(
+    settings: Settings, db: None
+) -> None:
+    await run_seed(settings, shoppers=1, manage_database=False)
+    tempo = await Product.get(name="Tempo Headphones")
+    assert tempo.description == seed.describe("Tempo Headphones", "Audio")
+    assert "耳机" in tempo.description
+    # as seeded before the Chinese names existed; an edited description stays as it is
+    await Product.filter(id=tempo.id).update(description="Tempo Headphones: a demo audio product.")
+    await Product.filter(name="Echo Buds").update(description="Our best earbuds.")
+    await run_seed(settings, shoppers=1, manage_database=False)
+    assert (await Product.get(id=tempo.id)).description == tempo.description
+    assert (await Product.get(name="Echo Buds")).description == "Our best earbuds."

@@ -9,8 +9,9 @@ from dataclasses import dataclass
 from typing import TypedDict
 
 from tortoise.exceptions import IntegrityError
+from tortoise.transactions import in_transaction
 
-from flashmart.catalog.models import Category
+from flashmart.catalog.models import Category, Product
 from flashmart.catalog.search import category_with_descendants
 from flashmart.catalog.validation import (
     CATEGORY_NAME_MAX,
@@ -131,4 +132,28 @@ async def update_category(runtime: Runtime, category_id: int, changes: CategoryC
         category.parent_id = changes["parent_id"]
     await _save_category(category, explicit_slug=bool(changes.get("slug")))
     # The cached pages hold no category data, but a filtered listing may change: nothing to drop.
+    return category
+
+
+async def delete_category(runtime: Runtime, category_id: int) -> Category:
+    """Remove an empty category; returns it as it was. Refused (CATEGORY_NOT_EMPTY, nothing
+    changes) while a product that is not deleted, published or not, or a subcategory is in it.
+    Deleted products that still name it lose the reference (they are never shown)."""
+    category = await Category.get_or_none(id=category_id)
+    if category is None:
+        raise not_found("category")
+    errors = []
+    products = await Product.filter(category_id=category_id, deleted_at__isnull=True).count()
+    if products:
+        message = f"The category holds {products} product(s): move or delete them first"
+        errors.append(error(ErrorCode.CATEGORY_NOT_EMPTY, message, "id"))
+    children = await Category.filter(parent_id=category_id).count()
+    if children:
+        message = f"The category holds {children} subcategories: move or delete them first"
+        errors.append(error(ErrorCode.CATEGORY_NOT_EMPTY, message, "id"))
+    if errors:
+        raise DomainFailure(*errors)
+    async with in_transaction():
+        await Product.filter(category_id=category_id).update(category_id=None)
+        await Category.filter(id=category_id).delete()
     return category

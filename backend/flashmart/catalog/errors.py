@@ -9,4 +9,5 @@ CATALOG_ERRORS = (
     ErrorCode.UNIQUE,  # the slug is taken
     ErrorCode.FILE_TOO_LARGE,  # an upload is larger than `MEDIA_MAX_BYTES`
     ErrorCode.UNSUPPORTED_FILE_TYPE,  # an upload is not a PNG, JPEG, WebP or GIF image
+    ErrorCode.CATEGORY_NOT_EMPTY,  # a category to delete still holds products or categories
 )

@@ -3,8 +3,11 @@
 The type is decided by Pillow from the file's bytes (its magic number and a full decode), never
 by the file name or the client's content type. Accepted: PNG, JPEG, WebP and GIF (stored as PNG,
 first frame). Every image is re-encoded, which drops metadata (EXIF location and the like) and
-anything appended to the file, and turned upright by its EXIF orientation. A WebP thumbnail of
-at most `THUMBNAIL_SIZE` sits next to it. Files live under `<DATA_DIR>/media/products/<id>/`,
+anything appended to the file, turned upright by its EXIF orientation and, when a side is
+longer than `MEDIA_MAX_DIMENSION`, scaled down to fit (a phone's 4000 x 3000 photo is stored at
+2048 x 1536 by default; a JPEG twice that size or more is decoded at a reduced scale to start
+with). A WebP thumbnail
+of at most `THUMBNAIL_SIZE` sits next to it. Files live under `<DATA_DIR>/media/products/<id>/`,
 served at `/media/...`.
 """
 
@@ -14,11 +17,13 @@ import asyncio
 import io
 import secrets
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
+from tortoise.transactions import in_transaction
 
 from flashmart.catalog.models import ProductImage
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
@@ -64,7 +69,7 @@ async def read_limited(upload: Readable, max_bytes: int) -> bytes:
     return data
 
 
-def _decode(data: bytes, max_pixels: int) -> Image.Image:
+def _decode(data: bytes, max_pixels: int, max_dimension: int | None) -> Image.Image:
     if not data:
         raise _unsupported("The file is empty")
     try:
@@ -74,6 +79,10 @@ def _decode(data: bytes, max_pixels: int) -> Image.Image:
             width, height = image.size
             if width * height > max_pixels:
                 raise _unsupported(f"The image has more than {max_pixels} pixels")
+            if max_dimension is not None and image.format == "JPEG":
+                # Decode at the smallest of 1/1, 1/2, 1/4, 1/8 that still covers the size kept
+                # (Pillow's JPEG draft mode; no reduction below twice that size).
+                image.draft("RGB", (max_dimension, max_dimension))
             image.load()  # a truncated or corrupt file fails here, not later
     except (
         UnidentifiedImageError,
@@ -100,11 +109,14 @@ def _encode(image: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def process_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ProcessedImage:
-    """Check and re-encode `data` (CPU-bound: call it in a thread)."""
+def process_image(
+    data: bytes, *, max_bytes: int, max_pixels: int, max_dimension: int | None = None
+) -> ProcessedImage:
+    """Check and re-encode `data`, at most `max_dimension` pixels a side (None: as it is);
+    CPU-bound: call it in a thread."""
     if len(data) > max_bytes:
         raise too_large(max_bytes)
-    image = _decode(data, max_pixels)
+    image = _decode(data, max_pixels, max_dimension)
     source_format = image.format or ""
     if source_format == "GIF":
         image.seek(0)
@@ -113,6 +125,9 @@ def process_image(data: bytes, *, max_bytes: int, max_pixels: int) -> ProcessedI
     stored_format = "PNG" if source_format == "GIF" else source_format
     if upright.mode not in ("RGB", "RGBA", "L", "LA"):
         upright = upright.convert("RGBA" if "transparency" in upright.info else "RGB")
+    if max_dimension is not None and max(upright.size) > max_dimension:
+        upright = upright.copy()
+        upright.thumbnail((max_dimension, max_dimension), Image.Resampling.LANCZOS)
     thumb = upright.copy()
     thumb.thumbnail(THUMBNAIL_SIZE)
     return ProcessedImage(
@@ -141,26 +156,53 @@ def _remove(media_dir: Path, *paths: str) -> None:
 
 
 async def store_product_image(
-    *, media_dir: Path, product_id: int, data: bytes, alt: str, max_bytes: int, max_pixels: int
+    *,
+    media_dir: Path,
+    product_id: int,
+    data: bytes,
+    alt: str,
+    max_bytes: int,
+    max_pixels: int,
+    max_dimension: int | None = None,
 ) -> ProductImage:
     """Check, store and record one image of an existing product, after its other images."""
     processed = await asyncio.to_thread(
-        process_image, data, max_bytes=max_bytes, max_pixels=max_pixels
+        process_image, data, max_bytes=max_bytes, max_pixels=max_pixels, max_dimension=max_dimension
     )
-    file, thumbnail = await asyncio.to_thread(_write, media_dir, product_id, processed)
+    [image] = await store_processed_images(
+        media_dir=media_dir, product_id=product_id, images=[processed], alt=alt
+    )
+    return image
+
+
+async def store_processed_images(
+    *, media_dir: Path, product_id: int, images: Sequence[ProcessedImage], alt: str
+) -> list[ProductImage]:
+    """Write checked images and record them, in order, after the product's other images: all
+    of them or (files removed again) none."""
+    written: list[tuple[str, str]] = []
     try:
-        last = await ProductImage.filter(product_id=product_id).order_by("-position").first()
-        return await ProductImage.create(
-            product_id=product_id,
-            file=file,
-            thumbnail=thumbnail,
-            alt=alt,
-            position=0 if last is None else last.position + 1,
-            width=processed.width,
-            height=processed.height,
-        )
+        for processed in images:
+            written.append(await asyncio.to_thread(_write, media_dir, product_id, processed))
+        async with in_transaction():
+            last = await ProductImage.filter(product_id=product_id).order_by("-position").first()
+            start = 0 if last is None else last.position + 1
+            return [
+                await ProductImage.create(
+                    product_id=product_id,
+                    file=file,
+                    thumbnail=thumbnail,
+                    alt=alt,
+                    position=start + offset,
+                    width=processed.width,
+                    height=processed.height,
+                )
+                for offset, (processed, (file, thumbnail)) in enumerate(
+                    zip(images, written, strict=True)
+                )
+            ]
     except BaseException:
-        await asyncio.to_thread(_remove, media_dir, file, thumbnail)
+        await asyncio.to_thread(_remove, media_dir, *(path for pair in written for path in pair))
         raise
 
 

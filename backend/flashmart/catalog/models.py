@@ -1,9 +1,9 @@
 """Catalog tables: categories (nested), products and their images.
 
 Indexes serve the storefront's filters and sorts: category, price, name and creation time on
-products; the parent on categories; the product on images. PostgreSQL also has a GIN index on
-the weighted full-text document (see `catalog/search.py`), SQLite one on `CAST(price AS
-NUMERIC)` (Tortoise compares SQLite decimals that way); both are in migration 3.
+products; the parent on categories; the product on images. SQLite also has one on `CAST(price
+AS NUMERIC)` (Tortoise compares SQLite decimals that way; migration 3), PostgreSQL GIN trigram
+indexes on name and description (see `catalog/search.py`; migration 12).
 """
 
 from __future__ import annotations

@@ -7,6 +7,8 @@ that showed the old state (`catalog/cache.py`). Products are soft-deleted (docs/
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,10 +22,12 @@ from tortoise.transactions import in_transaction
 
 from flashmart.catalog.cache import ProductCache, ProductPage, ProductSnapshot
 from flashmart.catalog.images import (
+    ProcessedImage,
     Readable,
+    process_image,
     read_limited,
     remove_product_image_files,
-    store_product_image,
+    store_processed_images,
 )
 from flashmart.catalog.models import Product, ProductImage
 from flashmart.catalog.search import CATALOG_ORDER
@@ -291,26 +295,53 @@ async def increment_stock(product_id: int, quantity: int) -> None:
     await Product.filter(id=product_id).update(stock=F("stock") + quantity)
 
 
-async def add_product_image(
-    runtime: Runtime, *, product_id: int, upload: Readable, alt: str | None = None
-) -> ProductImage:
-    """Check and store an uploaded image as the last picture of a live product."""
+async def add_product_images(
+    runtime: Runtime,
+    *,
+    product_id: int,
+    uploads: Sequence[Readable],
+    alt: str | None = None,
+    field: str = "files",
+) -> list[ProductImage]:
+    """Check every upload, then store them all, in order, as the last pictures of a live
+    product. One bad file refuses the lot and stores nothing; its errors name `field` and the
+    file's index (`field` alone for a single `file`)."""
     await _live_product(product_id)
+    settings = runtime.settings
     errors = check_text(alt, ("alt",), ALT_MAX)
+    if not uploads:
+        errors.append(error(ErrorCode.REQUIRED, "Choose at least one image", field))
+    if len(uploads) > settings.media_max_files:
+        message = f"At most {settings.media_max_files} images in one upload"
+        errors.append(error(ErrorCode.INVALID, message, field))
     if errors:
         raise DomainFailure(*errors)
-    settings = runtime.settings
-    data = await read_limited(upload, settings.media_max_bytes)
-    image = await store_product_image(
+    processed: list[ProcessedImage] = []
+    for index, upload in enumerate(uploads):
+        path = (field,) if field == "file" else (field, str(index))
+        try:
+            data = await read_limited(upload, settings.media_max_bytes)
+            processed.append(
+                await asyncio.to_thread(
+                    process_image,
+                    data,
+                    max_bytes=settings.media_max_bytes,
+                    max_pixels=settings.media_max_pixels,
+                    max_dimension=settings.media_max_dimension,
+                )
+            )
+        except DomainFailure as failure:
+            errors += [dataclasses.replace(e, field=path) for e in failure.errors]
+    if errors:
+        raise DomainFailure(*errors)
+    images = await store_processed_images(
         media_dir=settings.data_dir / "media",
         product_id=product_id,
-        data=data,
-        alt=alt or "",
-        max_bytes=settings.media_max_bytes,
-        max_pixels=settings.media_max_pixels,
+        images=processed,
+        alt=(alt or "").strip(),
     )
     await invalidate_products(runtime, [product_id])
-    return image
+    return images
 
 
 async def describe_product_image(runtime: Runtime, image_id: int, *, alt: str) -> ProductImage:

@@ -44,6 +44,8 @@ class ErrorCode(Enum):
     # catalog uploads
     FILE_TOO_LARGE = "FILE_TOO_LARGE"
     UNSUPPORTED_FILE_TYPE = "UNSUPPORTED_FILE_TYPE"
+    # catalog upkeep
+    CATEGORY_NOT_EMPTY = "CATEGORY_NOT_EMPTY"
     # payments
     PAYMENT_PROVIDER_ERROR = "PAYMENT_PROVIDER_ERROR"
     # checkout and fulfilment: the order has no shipping address yet

@@ -198,10 +198,17 @@ class Settings(BaseSettings):
     )
 
     # catalog (docs/catalog.md) ----------------------------------------------------------------
-    # Keep below MAX_BODY_BYTES: a bigger multipart body is refused (413) before it is parsed.
-    media_max_bytes: int = Field(default=900_000, ge=1024)
+    # One file; keep below MEDIA_MAX_UPLOAD_BYTES, the cap of a whole multipart request.
+    media_max_bytes: int = Field(default=12_000_000, ge=1024)
     media_max_pixels: int = Field(default=40_000_000, ge=1)
     catalog_cache_ttl_seconds: int = Field(default=30, ge=1)
+
+    # catalog upkeep: uploads of several (phone-sized) images (docs/search.md) ----------------
+    # A multipart request carrying the upload header may be this large (MAX_BODY_BYTES caps
+    # every other request); a bigger one is refused (413) before it is parsed.
+    media_max_upload_bytes: int = Field(default=64_000_000, ge=1024)
+    media_max_files: int = Field(default=10, ge=1, le=100)  # images in one upload
+    media_max_dimension: int = Field(default=2048, ge=64)  # longest side kept, in pixels
 
     # flash sales (README "Flash sales") -------------------------------------------------------
     seckill_user_rate: float = Field(default=2.0, gt=0)  # buy attempts per second per shopper

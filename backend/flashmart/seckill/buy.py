@@ -9,13 +9,16 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from typing import Any, cast
 
 from flashmart.core import tracing
 from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
 from flashmart.core.metrics import BUY_OUTCOME
 from flashmart.core.runtime import Runtime
+from flashmart.orders.models import Order, OrderStatus
 from flashmart.seckill.errors import REFUSALS
 from flashmart.seckill.events import fail
 from flashmart.seckill.models import SeckillTicket, TicketStatus
@@ -41,6 +44,15 @@ class TicketView:
     status: TicketStatus
     order_id: int | None = None
     failure_reason: str | None = None
+    order: Order | None = None  # the order row, when the read fetched it with the ticket
+
+    @property
+    def pay_by(self) -> datetime | None:
+        """When the order awaiting payment expires (None once paid, expired or cancelled)."""
+        order = self.order
+        if order is None or order.status != OrderStatus.PENDING_PAYMENT:
+            return None
+        return order.expires_at
 
 
 async def buy(
@@ -168,7 +180,20 @@ async def ticket_for(runtime: Runtime, *, ticket_id: str, user_id: int) -> Ticke
     return None
 
 
-def _view(row: SeckillTicket) -> TicketView:
+async def latest_tickets(*, event_ids: Sequence[int], user_id: int) -> dict[int, TicketView]:
+    """The shopper's latest written ticket in each of these sales, with its order: one query,
+    served by the (event, user, id) unique index; the buy path never calls it. A reservation
+    the worker has not written yet (a few milliseconds after the buy) is not among them."""
+    rows = (
+        await SeckillTicket.filter(event_id__in=list(event_ids), user_id=user_id)
+        .select_related("order")
+        .order_by("reserved_at", "id")
+    )
+    # Ordered oldest first, so the latest ticket of each sale is the one that stays.
+    return {row.event_id: _view(row, order=cast(Order | None, row.order)) for row in rows}
+
+
+def _view(row: SeckillTicket, *, order: Order | None = None) -> TicketView:
     return TicketView(
         id=row.id,
         event_id=row.event_id,
@@ -177,4 +202,5 @@ def _view(row: SeckillTicket) -> TicketView:
         status=row.status,
         order_id=row.order_id,
         failure_reason=row.failure_reason,
+        order=order,
     )

@@ -67,6 +67,11 @@ def status_of(
     return SeckillStatus.ACTIVE
 
 
+# How sales are listed: by start time, soonest first (the id breaks ties, so the order is total).
+EVENT_ORDER = ("starts_at", "id")
+EVENT_SORT = "STARTS_AT"  # the order's name inside cursors
+
+
 def events_queryset(*, status: SeckillStatus | None = None) -> QuerySet[SeckillEvent]:
     now = datetime.now(UTC)
     queryset = SeckillEvent.all()
@@ -97,6 +102,10 @@ class EventInput:
     lottery_window_seconds: int | None = None
     grant_ttl_seconds: int | None = None
     admission_factor: int | None = None
+    name: str | None = None  # "" clears it (lists then show the product's name)
+
+
+NAME_MAX = 120
 
 
 # Bounds of the waiting room's settings (docs/waiting-room.md).
@@ -174,6 +183,10 @@ def _validate(
         )
     if starts.tzinfo is not None:
         errors += _room_errors(data, starts=starts, opens=opens)
+    if data.name is not None and len(data.name.strip()) > NAME_MAX:
+        errors.append(
+            DomainError(ErrorCode.INVALID, f"A name is at most {NAME_MAX} characters", ("name",))
+        )
     if errors:
         raise DomainFailure(*errors)
 
@@ -210,6 +223,7 @@ async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> S
             admission_mode=data.admission_mode or AdmissionMode.FIRST_COME,
             room_opens_at=data.room_opens_at,
             **_room_values(data),  # type: ignore[arg-type]  # column values, not the connection
+            name=(data.name or "").strip(),
         )
     if runtime is not None:  # the product's cached stock changed
         await catalog.invalidate_products(runtime, [event.product_id])
@@ -257,6 +271,8 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
         event.room_opens_at = opens
         for name, value in _room_values(data).items():
             setattr(event, name, value)
+        if data.name is not None:
+            event.name = data.name.strip()
         await event.save()
     if await SaleStore.of(runtime).is_warm(event.id):
         await warm_up(runtime, event.id)  # refreshes window and limit, never the stock

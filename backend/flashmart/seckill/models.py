@@ -32,6 +32,8 @@ class SeckillEvent(Model):
         "models.Product", related_name="seckill_events", on_delete=fields.RESTRICT
     )
     product_id: int
+    # Shown in lists; empty means "use the product's name" (see `display_name`).
+    name = fields.CharField(max_length=120, default="")
     price = fields.DecimalField(max_digits=12, decimal_places=2)
     total_stock = fields.IntField()
     sold = fields.IntField(default=0)

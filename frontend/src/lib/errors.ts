@@ -59,6 +59,7 @@ const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   LIMIT_EXCEEDED: 'That is more than the limit per shopper for this sale.',
   FILE_TOO_LARGE: 'That file is too large.',
   UNSUPPORTED_FILE_TYPE: 'That file type is not supported.',
+  CATEGORY_NOT_EMPTY: null, // the server says what is still in the category
   PAYMENT_PROVIDER_ERROR: 'The payment service did not answer. Please try again in a moment.',
   NOT_ADMITTED: 'This sale admits shoppers from its waiting room: wait for your turn.',
   NOT_IN_JOIN_WINDOW: 'The waiting room of this sale is not open for joining now.',

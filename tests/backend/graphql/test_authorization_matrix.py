@@ -35,6 +35,7 @@ PUBLIC = {
     "tokenRefresh",
     "tokenRevoke",
     "products",
+    "searchSuggestions",
     "product",
     "categories",
     "seckillEvents",

@@ -550,7 +550,6 @@ async def test_a_buy_by_document_id_is_answered_alike_from_its_compiled_plan(
                     "__typename": "SeckillTicket",
                     "failureReason": None,
                     "id": "<ticket>",
-                    "order": None,
                     "status": "QUEUED",
                 },
                 "userErrors": [],

@@ -115,21 +115,33 @@ class CatalogMutations:
         permission_classes=[IsAdmin],
         extensions=[UserErrorsExtension()],
         description=(
-            "Add a picture (PNG, JPEG, WebP or GIF, at most MEDIA_MAX_BYTES) as a GraphQL "
-            "multipart request carrying the header `x-flashmart-upload: 1`."
+            "Add pictures (PNG, JPEG, WebP or GIF, each at most MEDIA_MAX_BYTES; at most "
+            "MEDIA_MAX_FILES at once; larger than MEDIA_MAX_DIMENSION a side: scaled down) as "
+            "a GraphQL multipart request carrying the header `x-flashmart-upload: 1`. Send one "
+            "`file` or several `files` (after `file`, in order); one bad file stores none."
         ),
     )
     async def product_image_upload(
-        self, info: Info, product_id: strawberry.ID, file: Upload, alt: str | None = None
+        self,
+        info: Info,
+        product_id: strawberry.ID,
+        file: Upload | None = None,
+        files: list[Upload] | None = None,
+        alt: str | None = None,
     ) -> ProductImageUploadPayload:
-        image = await services.add_product_image(
+        uploads = [cast(Readable, f) for f in ([file] if file is not None else []) + (files or [])]
+        images = await services.add_product_images(
             info.context.runtime,
             product_id=decode_id(product_id, "Product"),
-            upload=cast(Readable, file),
+            uploads=uploads,
             alt=alt,
+            field="file" if files is None and file is not None else "files",
         )
         return ProductImageUploadPayload(
-            product=await _product_of(image), image=ProductImage.from_model(image), user_errors=[]
+            product=await _product_of(images[0]),
+            image=ProductImage.from_model(images[-1]),
+            images=[ProductImage.from_model(i) for i in images],
+            user_errors=[],
         )
 
     @strawberry.mutation(
@@ -205,4 +217,17 @@ class CatalogMutations:
             await categories.update_category(
                 info.context.runtime, decode_id(id, "Category"), changes
             )
+        )
+
+    @strawberry.mutation(
+        permission_classes=[IsAdmin],
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Delete an empty category (returned as it was); CATEGORY_NOT_EMPTY while it holds "
+            "products (published or not) or subcategories."
+        ),
+    )
+    async def category_delete(self, info: Info, id: strawberry.ID) -> CategoryPayload:
+        return _category_payload(
+            await categories.delete_category(info.context.runtime, decode_id(id, "Category"))
         )

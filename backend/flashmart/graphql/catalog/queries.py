@@ -96,6 +96,19 @@ class CatalogQueries:
             before=before,
         )
 
+    @strawberry.field(
+        description=(
+            "Products whose names best match what is typed in a search box (names only, "
+            "ranked as `products` searches; `first`: 8 unless given, at most 20); empty for a "
+            "blank query."
+        )
+    )
+    async def search_suggestions(
+        self, info: Info, query: str, first: int | None = None
+    ) -> list[Product]:
+        visible = catalog.visible_products(include_unpublished=_is_admin(info))
+        return [Product.from_model(p) for p in await search.suggest(visible, query, first=first)]
+
     @strawberry.field(description="One product by id; null when it does not exist or is hidden.")
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
         found = await catalog.product_detail(

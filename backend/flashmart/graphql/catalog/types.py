@@ -170,8 +170,9 @@ class ProductFilter:
     search: str | None = strawberry.field(
         default=None,
         description=(
-            "Words to find in name and description. PostgreSQL: web-search syntax "
-            '(`"exact phrase"`, `or`, `-exclude`), English stemming; SQLite: every word.'
+            "Words to find (at most 200 characters): each must start a word of the name, sit "
+            "inside one, be a close match for one (typos), or be a word of the description; "
+            "`-word` excludes. Chinese matches as a substring. Name matches rank first."
         ),
     )
     category_id: strawberry.ID | None = strawberry.field(
@@ -261,7 +262,10 @@ class ProductImageReorderPayload:
 @strawberry.type(description="The stored image and its product, or why nothing was stored.")
 class ProductImageUploadPayload:
     product: Product | None
-    image: ProductImage | None
+    image: ProductImage | None = strawberry.field(description="The last image added.")
+    images: list[ProductImage] | None = strawberry.field(
+        description="Every image added, in order; null when nothing was."
+    )
     user_errors: list[UserError]
 
 

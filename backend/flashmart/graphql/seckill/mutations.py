@@ -55,6 +55,9 @@ class SeckillEventInput:
     admission_factor: int = strawberry.field(
         default=3, description="WAITING_ROOM: 1 to 100; grants outstanding per unit left."
     )
+    name: str | None = strawberry.field(
+        default=None, description="Shown in lists (at most 120 characters); empty: the product's."
+    )
 
 
 @strawberry.input(description="Changes to a flash sale; omitted fields stay as they are.")
@@ -78,6 +81,9 @@ class SeckillEventUpdateInput:
     )
     grant_ttl_seconds: int | None = None
     admission_factor: int | None = None
+    name: str | None = strawberry.field(
+        default=None, description="A new name; empty clears it (the product's name is shown)."
+    )
 
 
 def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
@@ -95,6 +101,7 @@ def _input(data: SeckillEventInput | SeckillEventUpdateInput) -> EventInput:
         lottery_window_seconds=data.lottery_window_seconds,
         grant_ttl_seconds=data.grant_ttl_seconds,
         admission_factor=data.admission_factor,
+        name=data.name,
     )
 
 

@@ -7,7 +7,7 @@ import strawberry
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import Refused, attempt
 from flashmart.graphql.ids import decode_id, decode_ticket_id
-from flashmart.graphql.pagination import Connection, paginate
+from flashmart.graphql.pagination import Connection, paginate_keyset
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
 from flashmart.graphql.seckill.types import (
     SeckillAudit,
@@ -18,7 +18,7 @@ from flashmart.graphql.seckill.types import (
 )
 from flashmart.seckill.audit import audit, live_stats
 from flashmart.seckill.buy import ticket_for
-from flashmart.seckill.events import events_queryset, get_event
+from flashmart.seckill.events import EVENT_ORDER, EVENT_SORT, events_queryset, get_event
 
 
 @strawberry.input
@@ -28,7 +28,12 @@ class SeckillEventFilter:
 
 @strawberry.type
 class SeckillQueries:
-    @strawberry.field(description="Flash sales, optionally only those in one status.")
+    @strawberry.field(
+        description=(
+            "Flash sales, optionally only those in one status, by start time (soonest first; "
+            "ties by id)."
+        )
+    )
     async def seckill_events(
         self,
         info: Info,
@@ -39,9 +44,11 @@ class SeckillQueries:
         filter: SeckillEventFilter | None = None,
     ) -> Connection[SeckillEvent]:
         status = filter.status if filter else None
-        return await paginate(
+        return await paginate_keyset(
             events_queryset(status=status),
             SeckillEvent.from_model,
+            order=EVENT_ORDER,
+            sort=EVENT_SORT,
             first=first,
             after=after,
             last=last,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated
@@ -16,7 +17,7 @@ from flashmart.graphql.errors import UserError
 from flashmart.graphql.ids import node_pks
 from flashmart.graphql.permissions import IsAdmin
 from flashmart.graphql.scalars import Money
-from flashmart.graphql.seckill.loaders import warm_states
+from flashmart.graphql.seckill.loaders import my_tickets, warm_states
 from flashmart.orders.models import Order as OrderModel
 from flashmart.seckill import models
 from flashmart.seckill.audit import AuditReport, LiveStats
@@ -145,6 +146,26 @@ class SeckillEvent(relay.Node):
     async def status(self, info: Info) -> SeckillStatus:  # type: ignore[valid-type]
         return status_of(self.model, warm=await warm_states(info.context).load(self.id))
 
+    @strawberry.field(description="The sale's name; the product's name when it has none.")
+    async def name(self, info: Info) -> str:
+        if self.model.name:
+            return self.model.name
+        found = await info.context.loaders.product.load(self.model.product_id)
+        return found.name if found else ""
+
+    @strawberry.field(
+        description=(
+            "The signed-in shopper's latest ticket in this sale once the worker has written it "
+            "(with its order and `payBy`); null for visitors and for shoppers without one."
+        )
+    )
+    async def my_ticket(self, info: Info) -> SeckillTicket | None:
+        viewer = info.context.viewer
+        if viewer is None:
+            return None
+        view = await my_tickets(info.context, viewer.user_id).load(self.id)
+        return SeckillTicket.from_view(view) if view else None
+
     @strawberry.field
     async def product(self, info: Info) -> Product:
         found = await info.context.loaders.product.load(self.model.product_id)
@@ -193,6 +214,7 @@ class SeckillTicket(relay.Node):
     quantity: int
     event_id: strawberry.Private[int]
     order_id: strawberry.Private[int | None]
+    view: strawberry.Private[TicketView]
 
     @strawberry.field
     async def event(self) -> SeckillEvent:
@@ -204,10 +226,24 @@ class SeckillTicket(relay.Node):
     ) -> Annotated[Order, strawberry.lazy("flashmart.graphql.orders.types")] | None:
         from flashmart.graphql.orders.types import Order  # the orders types import this module
 
-        if self.order_id is None:
-            return None
-        found = await OrderModel.get_or_none(id=self.order_id)
+        found = await self._order()
         return Order.from_model(found) if found else None
+
+    @strawberry.field(
+        description=(
+            "Pay by then, or the order expires and its unit goes back on sale; null unless the "
+            "order awaits payment."
+        )
+    )
+    async def pay_by(self) -> datetime | None:
+        if self.view.order is None and self.order_id is not None:
+            return replace(self.view, order=await self._order()).pay_by
+        return self.view.pay_by
+
+    async def _order(self) -> OrderModel | None:
+        if self.view.order is not None:
+            return self.view.order
+        return None if self.order_id is None else await OrderModel.get_or_none(id=self.order_id)
 
     @classmethod
     def from_view(cls, view: TicketView) -> SeckillTicket:
@@ -218,6 +254,7 @@ class SeckillTicket(relay.Node):
             quantity=view.quantity,
             event_id=view.event_id,
             order_id=view.order_id,
+            view=view,
         )
 
     @classmethod

@@ -6,6 +6,7 @@ import { paths } from '@/config/paths';
 import { AccountMenuView } from '@/features/account/components/account-menu';
 import { EmailVerificationView } from '@/features/account/components/email-verification-view';
 import { CartLink } from '@/features/cart/components/cart-link';
+import { HeaderSearch } from '@/features/catalog/components/header-search';
 
 export function StorefrontLayout() {
   const screens = Grid.useBreakpoint();
@@ -48,6 +49,10 @@ export function StorefrontLayout() {
           </Flex>
         </nav>
         <Flex align="center" gap={compact ? 16 : 24} style={{ marginLeft: 'auto' }}>
+          {/* The header's 64px line height would stretch the input. */}
+          <div style={{ lineHeight: 'normal' }}>
+            <HeaderSearch width={compact ? 150 : 260} />
+          </div>
           <CartLink />
           <AccountMenuView returnTo={onAuthPage ? undefined : pathname + search} />
         </Flex>

@@ -75,3 +75,13 @@ export const CategoriesQuery = graphql(`
     }
   }
 `);
+
+/** The header search box's suggestions: product names only, best match first. */
+export const SearchSuggestionsQuery = graphql(`
+  query SearchSuggestions($query: String!, $first: Int) {
+    searchSuggestions(query: $query, first: $first) {
+      id
+      name
+    }
+  }
+`);

@@ -36,7 +36,7 @@ export const emptyFilters: ProductFilters = {
 
 // URL parameter names: short and readable ("/products?q=tea&sort=price_asc").
 const keys = { search: 'q', category: 'category', min: 'min', max: 'max', inStock: 'in_stock', sort: 'sort', after: 'after' };
-const MAX_SEARCH = 200;
+export const MAX_SEARCH = 200;
 
 /** "12", "12.5", "12.50" → canonical decimal string; anything else (negative, words, too many decimals) → null. */
 export function parsePrice(raw: string | null | undefined): string | null {

@@ -3,6 +3,7 @@ import { graphql } from '@/gql';
 export const FlashSaleFragment = graphql(`
   fragment FlashSale on SeckillEvent {
     id
+    name
     product {
       id
       name
@@ -64,8 +65,22 @@ export const SeckillTicketProgressFragment = graphql(`
     id
     status
     failureReason
+    payBy
     order {
       id
+      status
+    }
+  }
+`);
+
+/** The signed-in shopper's ticket in a sale, read once when the page opens (not polled). */
+export const FlashSaleMyTicketQuery = graphql(`
+  query FlashSaleMyTicket($id: ID!) {
+    seckillEvent(id: $id) {
+      id
+      myTicket {
+        ...SeckillTicketProgress
+      }
     }
   }
 `);

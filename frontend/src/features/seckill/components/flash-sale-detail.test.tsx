@@ -1,7 +1,7 @@
 import { fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
-import type { SeckillTicketProgressFragment } from '@/gql/graphql';
+import type { OrderStatus, SeckillTicketProgressFragment } from '@/gql/graphql';
 import { FlashSaleDetail, type FlashSaleDetailEvent } from './flash-sale-detail';
 
 const start = Date.parse('2030-05-01T10:00:00Z');
@@ -9,6 +9,7 @@ const event = (overrides: Partial<FlashSaleDetailEvent> = {}): FlashSaleDetailEv
   ({
     __typename: 'SeckillEvent',
     id: 'U2Vja2lsbEV2ZW50OjE=',
+    name: 'Headphones Day',
     product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
     price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
     remainingStock: 7,
@@ -32,7 +33,8 @@ function show(props: Partial<Parameters<typeof FlashSaleDetail>[0]> = {}) {
 }
 
 const ticket = (status: SeckillTicketProgressFragment['status'], extra: Partial<SeckillTicketProgressFragment> = {}) =>
-  ({ __typename: 'SeckillTicket' as const, id: 'VGlja2V0OjE=', status, failureReason: null, order: null, ...extra });
+  ({ __typename: 'SeckillTicket' as const, id: 'VGlja2V0OjE=', status, failureReason: null, payBy: null, order: null, ...extra });
+const order = (status: OrderStatus) => ({ __typename: 'Order' as const, id: 'T3JkZXI6OQ==', status });
 
 describe('FlashSaleDetail', () => {
   it('shows price, stock and the countdown to the start by server time; Buy is disabled before the start', () => {
@@ -68,10 +70,38 @@ describe('FlashSaleDetail', () => {
     expect(button).toBeDisabled();
   });
 
-  it('shows a succeeded ticket with the way to pay', () => {
-    show({ ticket: ticket('SUCCEEDED', { order: { __typename: 'Order', id: 'T3JkZXI6OQ==' } }) });
+  it('shows the sale by its name', () => {
+    show();
+    expect(screen.getByRole('heading', { name: 'Headphones Day' })).toBeInTheDocument();
+  });
+
+  it('shows a succeeded ticket with the time left to pay and the way to pay', () => {
+    const payBy = new Date(start + 1000 + 754_000).toISOString(); // 12:34 after "now"
+    const { button } = show({ ticket: ticket('SUCCEEDED', { payBy, order: order('PENDING_PAYMENT') }) });
     expect(screen.getByTestId('ticket-status')).toHaveTextContent('Succeeded');
+    expect(screen.getByText('You got it — pay within 12:34')).toBeInTheDocument();
     expect(screen.getByRole('link', { name: 'Pay now' })).toHaveAttribute('href', '/account/orders/T3JkZXI6OQ%3D%3D');
+    expect(button).toBeDisabled();
+  });
+
+  it('says when the time to pay is up', () => {
+    const payBy = new Date(start).toISOString();
+    show({ ticket: ticket('SUCCEEDED', { payBy, order: order('PENDING_PAYMENT') }) });
+    expect(screen.getByText('The time to pay is up.')).toBeInTheDocument();
+  });
+
+  it('links to the order once it is paid, and keeps Buy disabled', () => {
+    const { button } = show({ ticket: ticket('SUCCEEDED', { order: order('PAID') }) });
+    expect(screen.getByText('You bought this in the sale.')).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'See your order' })).toHaveAttribute('href', '/account/orders/T3JkZXI6OQ%3D%3D');
+    expect(screen.queryByRole('link', { name: 'Pay now' })).toBeNull();
+    expect(button).toBeDisabled();
+  });
+
+  it('lets the shopper try again after the reservation lapsed unpaid', () => {
+    const { button } = show({ ticket: ticket('SUCCEEDED', { order: order('EXPIRED') }) });
+    expect(screen.getByText('Your reservation lapsed unpaid.')).toBeInTheDocument();
+    expect(button).toBeEnabled();
   });
 
   it('shows a failed ticket with its reason and lets the shopper try again', () => {

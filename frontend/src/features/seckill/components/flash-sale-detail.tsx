@@ -3,7 +3,7 @@ import { Alert, Button, Card, Flex, Progress, Tag, Typography } from 'antd';
 import type { FlashSaleDetailQuery, SeckillTicketProgressFragment } from '@/gql/graphql';
 import { formatCountdown } from '@/lib/server-time';
 import { formatMoney } from '@/utils/format';
-import { buyButtonState, saleCountdown, salePhase, type SalePhase } from '../utils/sale-state';
+import { buyButtonState, saleCountdown, salePhase, ticketHolds, type SalePhase } from '../utils/sale-state';
 import { TicketProgress } from './ticket-progress';
 
 export type FlashSaleDetailEvent = NonNullable<FlashSaleDetailQuery['seckillEvent']>;
@@ -39,7 +39,7 @@ export function FlashSaleDetail({
   const phase = salePhase(event, now);
   const tag = phaseTag[phase];
   const countdown = saleCountdown(event, now);
-  const button = buyButtonState(phase, buying || (ticket !== null && ticket.status !== 'FAILED'));
+  const button = buyButtonState(phase, buying || (ticket !== null && ticketHolds(ticket)));
   const sold = event.totalStock - event.remainingStock;
   const soldPercent = event.totalStock > 0 ? Math.round((sold / event.totalStock) * 100) : 100;
   return (
@@ -47,7 +47,7 @@ export function FlashSaleDetail({
       <Flex vertical gap={12}>
         <Flex justify="space-between" align="baseline" wrap gap={8}>
           <Typography.Title level={2} style={{ margin: 0 }}>
-            {event.product.name}
+            {event.name}
           </Typography.Title>
           <span aria-label="Sale status">
             <Tag color={tag.color}>{tag.label}</Tag>
@@ -79,7 +79,7 @@ export function FlashSaleDetail({
           Buy now
         </Button>
         {button.reason && <Typography.Text type="secondary">{button.reason}</Typography.Text>}
-        {ticket && <TicketProgress ticket={ticket} />}
+        {ticket && <TicketProgress ticket={ticket} now={now} />}
       </Flex>
     </Card>
   );

@@ -8,10 +8,12 @@ import { renderWithProviders } from '@/testing/render';
 import { FlashSaleList } from './flash-sale-list';
 import { FlashSaleListView } from './flash-sale-list-view';
 
+const product = { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' } as const;
+/** A sale named after its product unless `overrides` names it (as the API does). */
 const event = (overrides: Partial<FlashSaleFragment>): FlashSaleFragment => ({
   __typename: 'SeckillEvent',
   id: 'U2Vja2lsbEV2ZW50OjE=',
-  product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
+  product,
   price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
   remainingStock: 7,
   totalStock: 50,
@@ -19,6 +21,7 @@ const event = (overrides: Partial<FlashSaleFragment>): FlashSaleFragment => ({
   endsAt: '2030-05-01T11:00:00Z',
   status: 'ACTIVE',
   ...overrides,
+  name: overrides.name ?? (overrides.product ?? product).name,
 });
 
 /** Server time 10:30, halfway through the live sale above. */

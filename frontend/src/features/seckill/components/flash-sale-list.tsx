@@ -28,10 +28,10 @@ export function FlashSaleCard({ event, now }: FlashSaleCardProps) {
     event.totalStock > 0 ? Math.round(((event.totalStock - event.remainingStock) / event.totalStock) * 100) : 100;
   const [whenLabel, whenAt] = phase === 'UPCOMING' ? ['Starts', event.startsAt] : ['Ends', event.endsAt];
   return (
-    <Card aria-label={event.product.name}>
+    <Card aria-label={event.name}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
         <Typography.Title level={3} style={{ fontSize: 18 }}>
-          <Link to={paths.flashSale(event.id)}>{event.product.name}</Link>
+          <Link to={paths.flashSale(event.id)}>{event.name}</Link>
         </Typography.Title>
         <Tag color={tag.color}>{tag.label}</Tag>
       </div>

@@ -16,6 +16,7 @@ const saleAnswer = () => ({
     seckillEvent: {
       __typename: 'SeckillEvent',
       id: ID,
+      name: 'Smart Watch',
       product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Smart Watch' },
       price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
       remainingStock: 3,
@@ -29,13 +30,19 @@ const saleAnswer = () => ({
   },
 });
 const serverTime = () => ({ data: { serverTime: new Date().toISOString() } });
+const noTicket = () => ({ data: { seckillEvent: { __typename: 'SeckillEvent', id: ID, myTicket: null } } });
 
 function show(
   handlers: Parameters<typeof fakeGraphqlFetch>[0],
   signedIn = true,
   subscriptions?: ReturnType<typeof fakeSubscriptions>,
 ) {
-  const { fetch, sent } = fakeGraphqlFetch({ FlashSaleDetail: saleAnswer, ServerTime: serverTime, ...handlers });
+  const { fetch, sent } = fakeGraphqlFetch({
+    FlashSaleDetail: saleAnswer,
+    FlashSaleMyTicket: noTicket,
+    ServerTime: serverTime,
+    ...handlers,
+  });
   renderWithProviders(<FlashSaleView eventId={ID} />, {
     fetch,
     url: `/flash-sales/${ID}`,
@@ -47,6 +54,50 @@ function show(
 }
 
 describe('FlashSaleView', () => {
+  it('shows the ticket of a shopper who already won, after a reload, with the time left to pay', async () => {
+    const payBy = new Date(Date.now() + 600_000).toISOString();
+    const sent = show({
+      FlashSaleMyTicket: () => ({
+        data: {
+          seckillEvent: {
+            __typename: 'SeckillEvent',
+            id: ID,
+            myTicket: {
+              __typename: 'SeckillTicket',
+              id: 'dGlja2V0LTE=',
+              status: 'SUCCEEDED',
+              failureReason: null,
+              payBy,
+              order: { __typename: 'Order', id: 'T3JkZXI6OQ==', status: 'PENDING_PAYMENT' },
+            },
+          },
+        },
+      }),
+      SeckillTicket: () => ({ data: { seckillTicket: null } }),
+    });
+    expect(await screen.findByText(/^You got it — pay within (10:00|09:5\d)$/)).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Pay now' })).toHaveAttribute('href', '/account/orders/T3JkZXI6OQ%3D%3D');
+    expect(screen.getByRole('button', { name: 'Buy now' })).toBeDisabled();
+    expect(sent.filter((s) => s.operationName === 'FlashSaleMyTicket')).toHaveLength(1);
+  });
+
+  it('does not ask a visitor for a ticket', async () => {
+    const sent = show({}, false);
+    expect(await screen.findByRole('button', { name: 'Buy now' })).toBeEnabled();
+    expect(sent.map((s) => s.operationName)).not.toContain('FlashSaleMyTicket');
+  });
+
+  it('treats a malformed id in the URL as a sale that is not found', async () => {
+    show({
+      FlashSaleDetail: () => ({
+        data: { seckillEvent: null },
+        errors: [{ message: 'Invalid SeckillEvent id', extensions: { code: 'BAD_USER_INPUT' } }],
+      }),
+    });
+    expect(await screen.findByText('Flash sale not found')).toBeInTheDocument();
+    expect(screen.queryByText(/Invalid SeckillEvent id/)).toBeNull();
+  });
+
   it('sends a signed-out visitor to sign in and back', async () => {
     show({}, false);
     fireEvent.click(await screen.findByRole('button', { name: 'Buy now' }));
@@ -132,7 +183,7 @@ describe('FlashSaleView for verified accounts only', () => {
         return {
           data: {
             seckillBuy: {
-              ticket: { __typename: 'SeckillTicket', id: 'dGlja2V0LTE=', status: 'QUEUED', failureReason: null, order: null },
+              ticket: { __typename: 'SeckillTicket', id: 'dGlja2V0LTE=', status: 'QUEUED', failureReason: null, payBy: null, order: null },
               userErrors: [],
             },
           },
@@ -159,7 +210,8 @@ describe('FlashSaleView polling', () => {
     id: TICKET,
     status,
     failureReason: null,
-    order: status === 'SUCCEEDED' ? { __typename: 'Order', id: 'T3JkZXI6OQ==' } : null,
+    payBy: null,
+    order: status === 'SUCCEEDED' ? { __typename: 'Order', id: 'T3JkZXI6OQ==', status: 'PAID' } : null,
   });
 
   /** The sale page with the socket up or down; Buy is clicked once the sale is on screen. */
@@ -265,7 +317,7 @@ describe('FlashSaleView during an outage', () => {
   const queued = {
     data: {
       seckillBuy: {
-        ticket: { __typename: 'SeckillTicket', id: 'dGlja2V0LTE=', status: 'QUEUED', failureReason: null, order: null },
+        ticket: { __typename: 'SeckillTicket', id: 'dGlja2V0LTE=', status: 'QUEUED', failureReason: null, payBy: null, order: null },
         userErrors: [],
       },
     },

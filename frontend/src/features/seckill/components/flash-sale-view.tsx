@@ -3,6 +3,7 @@ import { Result } from 'antd';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
 import { paths, signInPath } from '@/config/paths';
+import { normalizeError } from '@/lib/errors';
 import { useServerClock } from '@/lib/server-time';
 import { useSession } from '@/lib/session-context';
 import { useFlashSale } from '../hooks/use-flash-sale';
@@ -17,6 +18,10 @@ export interface FlashSaleViewProps {
   emailVerified?: boolean;
 }
 
+function NotFound() {
+  return <Result status="404" title="Flash sale not found" extra={<Link to={paths.home}>Back to the shop</Link>} />;
+}
+
 export function FlashSaleView({ eventId, verification = null, emailVerified = false }: FlashSaleViewProps) {
   const { event, fetching, error } = useFlashSale(eventId);
   const { now } = useServerClock();
@@ -28,6 +33,8 @@ export function FlashSaleView({ eventId, verification = null, emailVerified = fa
     if (signedIn) void buy();
     else void navigate(signInPath(location.pathname + location.search));
   };
+  // A malformed id in the URL is "not found" to a shopper, not an error (as on product pages).
+  if (error && normalizeError(error).code === 'BAD_USER_INPUT') return <NotFound />;
   return (
     <QueryState loadingLabel="Loading flash sale" fetching={fetching} error={error}>
       {event ? (
@@ -41,11 +48,7 @@ export function FlashSaleView({ eventId, verification = null, emailVerified = fa
           verification={verification}
         />
       ) : (
-        <Result
-          status="404"
-          title="Flash sale not found"
-          extra={<Link to={paths.home}>Back to the shop</Link>}
-        />
+        <NotFound />
       )}
     </QueryState>
   );

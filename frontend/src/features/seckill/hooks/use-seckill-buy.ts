@@ -5,7 +5,7 @@ import { useFallbackPoll } from '@/hooks/use-fallback-poll';
 import { BUSY_CODE, busyRetryMessage, describeError, messageForCode, normalizeError } from '@/lib/errors';
 import { useSession } from '@/lib/session-context';
 import { SeckillBuyMutation } from '../api/mutations';
-import { SeckillTicketQuery, SeckillTicketUpdatedSubscription } from '../api/queries';
+import { FlashSaleMyTicketQuery, SeckillTicketQuery, SeckillTicketUpdatedSubscription } from '../api/queries';
 import { isFinalTicket } from '../utils/sale-state';
 
 export const TICKET_POLL_MS = 500;
@@ -19,7 +19,8 @@ export interface BuyError {
 
 /**
  * `seckillBuy`, then the ticket followed live (`seckillTicketUpdated`) until final; polled every
- * 500 ms only while the socket is down (and read again when it reconnects).
+ * 500 ms only while the socket is down (and read again when it reconnects). Before any buy on this
+ * page, the ticket is the signed-in shopper's `myTicket` in the sale (so a reload still shows it).
  *
  * While Redis or the database is down the API answers SERVICE_UNAVAILABLE with `retryAfter`:
  * the shopper sees "Busy, retrying in N s" counting down, and the buy is sent again when it
@@ -32,9 +33,12 @@ export interface BuyError {
  */
 export function useSeckillBuy(eventId: string, { emailVerified = false }: { emailVerified?: boolean } = {}) {
   const [{ fetching: buying }, seckillBuy] = useMutation(SeckillBuyMutation);
-  const { refreshTokens } = useSession();
-  const [queued, setQueued] = useState<SeckillTicketProgressFragment | null>(null);
+  const { refreshTokens, signedIn } = useSession();
+  const [bought, setBought] = useState<SeckillTicketProgressFragment | null>(null);
   const [errors, setErrors] = useState<BuyError[]>([]);
+  // After a reload the page has no buy of its own: the server knows the shopper's ticket.
+  const [{ data: mine }] = useQuery({ query: FlashSaleMyTicketQuery, variables: { id: eventId }, pause: !signedIn });
+  const queued = bought ?? mine?.seckillEvent?.myTicket ?? null;
   const ticketId = queued?.id ?? '';
 
   const [{ data: live, error: liveError }] = useSubscription({
@@ -83,7 +87,7 @@ export function useSeckillBuy(eventId: string, { emailVerified = false }: { emai
     const payload = result.data?.seckillBuy;
     const userErrors = payload?.userErrors ?? [];
     setErrors(userErrors.map((error) => ({ code: error.code, message: messageForCode(error.code, error.message) })));
-    if (payload?.ticket) setQueued(payload.ticket);
+    if (payload?.ticket) setBought({ ...payload.ticket, payBy: null, order: null });
   }, [eventId, seckillBuy, emailVerified, refreshTokens]);
 
   // The countdown: one tick a second, the buy sent again when it runs out.

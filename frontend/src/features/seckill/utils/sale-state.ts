@@ -1,4 +1,4 @@
-import type { SeckillStatus, TicketStatus } from '@/gql/graphql';
+import type { OrderStatus, SeckillStatus, TicketStatus } from '@/gql/graphql';
 import { secondsUntil } from '@/lib/server-time';
 
 export interface SaleTiming {
@@ -70,4 +70,13 @@ export function mergeLive<T extends { remainingStock: number; status: SeckillSta
 
 export function isFinalTicket(status: TicketStatus): boolean {
   return status !== 'QUEUED';
+}
+
+/** Orders that gave their unit back: the shopper may try again. */
+const releasedOrders: readonly OrderStatus[] = ['EXPIRED', 'CANCELLED'];
+
+/** The ticket still holds (or may still get) a unit, so Buy stays disabled. */
+export function ticketHolds(ticket: { status: TicketStatus; order?: { status: OrderStatus } | null }): boolean {
+  if (ticket.status === 'FAILED') return false;
+  return !(ticket.order && releasedOrders.includes(ticket.order.status));
 }

@@ -1,5 +1,6 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useMutation, useQuery } from 'urql';
+import { useDebouncedValue } from '@/hooks/use-debounced-value';
 import { normalizeError, type UserErrorLike } from '@/lib/errors';
 import { FlashSaleCreateMutation, FlashSaleUpdateMutation } from '../api/mutations';
 import { FlashSaleEditQuery, FlashSaleProductOptionsQuery } from '../api/queries';
@@ -10,11 +11,7 @@ const SEARCH_DELAY_MS = 250;
 /** Products matching what the admin types into the picker (debounced). */
 export function useProductOptions() {
   const [text, setText] = useState('');
-  const [search, setSearch] = useState('');
-  useEffect(() => {
-    const timer = window.setTimeout(() => setSearch(text.trim()), SEARCH_DELAY_MS);
-    return () => window.clearTimeout(timer);
-  }, [text]);
+  const search = useDebouncedValue(text.trim(), SEARCH_DELAY_MS);
   const [{ data, fetching }] = useQuery({
     query: FlashSaleProductOptionsQuery,
     variables: { search: search || null },
