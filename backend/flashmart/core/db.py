@@ -19,6 +19,7 @@ MODEL_MODULES = [
     "flashmart.cart.models",
     "flashmart.orders.models",
     "flashmart.payments.models",
+    "flashmart.aftersales.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"

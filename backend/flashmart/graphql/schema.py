@@ -21,6 +21,8 @@ from flashmart.core import tracing
 from flashmart.core.settings import Environment, Settings
 from flashmart.graphql.accounts.mutations import AccountMutations
 from flashmart.graphql.accounts.queries import AccountQueries
+from flashmart.graphql.aftersales.mutations import AfterSalesMutations
+from flashmart.graphql.aftersales.queries import AfterSalesQueries
 from flashmart.graphql.cache import DocumentCache
 from flashmart.graphql.cart.schema import CartMutations, CartQueries
 from flashmart.graphql.catalog.mutations import CatalogMutations
@@ -59,6 +61,7 @@ def _query_type() -> type:
             OrderQueries,
             ReportQueries,
             MailboxQueries,
+            AfterSalesQueries,
         ),
     )
 
@@ -73,6 +76,7 @@ Mutation = merge_types(
         PaymentMutations,
         CatalogMutations,
         SeckillMutations,
+        AfterSalesMutations,
     ),
 )
 
