@@ -9,6 +9,9 @@ export const paths = {
   orders: '/account/orders',
   /** The page of the link in a verification email (`?token=`); the API writes the same path. */
   verifyEmail: '/verify-email',
+  forgotPassword: '/forgot-password',
+  /** The page of the link in a password reset email (`?token=`); the API writes the same path. */
+  resetPassword: '/reset-password',
   /** Development only: the mail the API kept instead of sending. */
   devMailbox: '/dev/mailbox',
   order: (id: string) => `/account/orders/${encodeURIComponent(id)}`,
@@ -22,6 +25,7 @@ export const paths = {
     orders: '/admin/orders',
     order: (id: string) => `/admin/orders/${encodeURIComponent(id)}`,
     users: '/admin/users',
+    afterSales: '/admin/after-sales',
     products: '/admin/products',
     newProduct: '/admin/products/new',
     product: (id: string) => `/admin/products/${encodeURIComponent(id)}`,

@@ -15,7 +15,8 @@ const paidOrder: AdminOrderDetailFragment = {
   expiresAt: '2026-11-23T14:54:56Z',
   allowedTransitions: ['SHIPPED', 'REFUNDED'],
   total: { __typename: 'Money', amount: '30.00', currency: 'USD' },
-  user: { __typename: 'User', id: 'VXNlcjox', email: 'ann@example.com' },
+  user: { __typename: 'User', id: 'VXNlcjox', email: 'ann@example.com', displayName: null, phone: null },
+  refundRequests: [],
   seckillEvent: null,
   lines: [
     {

@@ -1,5 +1,8 @@
 import { Card } from 'antd';
+import { Link } from 'react-router-dom';
 import { OrderDetail } from '@/components/order-detail';
+import { RefundRequestTag } from '@/components/refund-request-tag';
+import { paths } from '@/config/paths';
 import type { AdminOrderDetailFragment, OrderStatus } from '@/gql/graphql';
 import { OrderActions } from './order-actions';
 import { PaymentsTable } from './payments-table';
@@ -15,11 +18,31 @@ export interface AdminOrderDetailProps {
 
 /** One order for an administrator: who, what, payments, history and the allowed next steps. */
 export function AdminOrderDetail({ order, onChangeStatus, onRefund, busy = false, actionErrors = [] }: AdminOrderDetailProps) {
+  const latestRefund = order.refundRequests.at(-1);
   return (
     <OrderDetail
       order={order}
       actionErrors={actionErrors}
-      leadingFacts={[{ key: 'shopper', label: 'Shopper', children: order.user.email }]}
+      leadingFacts={[
+        {
+          key: 'shopper',
+          label: 'Shopper',
+          children: [order.user.displayName, order.user.email, order.user.phone].filter(Boolean).join(' · '),
+        },
+        ...(latestRefund
+          ? [
+              {
+                key: 'refund',
+                label: 'Refund request',
+                children: (
+                  <Link to={paths.admin.afterSales}>
+                    <RefundRequestTag state={latestRefund.state} />
+                  </Link>
+                ),
+              },
+            ]
+          : []),
+      ]}
       unpaidText="Not paid"
       expiresLabel="Expires"
       trailingFacts={[{ key: 'source', label: 'Source', children: order.seckillEvent ? 'Flash sale' : 'Cart checkout' }]}
