@@ -7,20 +7,8 @@ from flashmart.core.runtime import Runtime
 from flashmart.orders import services as orders
 from flashmart.orders.models import Order, OrderStatus
 from flashmart.payments import services as payments
-from flashmart.payments.models import Payment, PaymentStatus
-from tests.backend.payments.factories import bank_decides, placed_order, signed
-
-
-async def settle(runtime: Runtime, payment: Payment, status: PaymentStatus) -> bool:
-    """The shopper decides on the pay page; its webhook reaches FlashMart."""
-    await bank_decides(payment.provider_reference or "", status)
-    body, headers = signed(
-        runtime.settings, reference=payment.provider_reference or "", status=status
-    )
-    result = await payments.receive_webhook(
-        runtime, provider_name="sandbox", body=body, headers=headers
-    )
-    return result.changed
+from flashmart.payments.models import PaymentStatus
+from tests.backend.payments.factories import placed_order, settle
 
 
 async def paid_order(

@@ -22,8 +22,8 @@ from flashmart.payments import services as payments
 from flashmart.payments.errors import ProviderError
 from flashmart.payments.models import Payment, PaymentStatus, Refund, SandboxCharge
 from flashmart.payments.provider import RefundRequest as ProviderRefund
-from tests.backend.aftersales.factories import paid_order, settle, shipped_order
-from tests.backend.payments.factories import placed_order, shopper
+from tests.backend.aftersales.factories import paid_order, shipped_order
+from tests.backend.payments.factories import placed_order, settle, shopper
 
 
 async def _code(call: object) -> ErrorCode:
