@@ -302,12 +302,9 @@ async def update_profile(
         changes["display_name"] = name
     if number is not None:
         changes["phone"] = number
-    if changes:
-        await User.filter(id=user_id).update(updated_at=_now(), **changes)
-    user = await User.get_or_none(id=user_id, is_active=True)
-    if user is None:
+    if not await User.filter(id=user_id, is_active=True).update(updated_at=_now(), **changes):
         raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such account"))
-    return user
+    return await User.get(id=user_id)
 
 
 # --- sessions ---------------------------------------------------------------------------------
