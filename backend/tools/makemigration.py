@@ -22,6 +22,7 @@ from pathlib import Path
 
 import asyncpg
 from aerich import Command
+from aerich.ddl.sqlite import SqliteDDL
 from tortoise import Tortoise
 
 from flashmart.core.db import MIGRATIONS_DIR, tortoise_config
@@ -67,7 +68,15 @@ def _patch(sql: str) -> str:
     return sql
 
 
+def _sqlite_comment(ddl: object, model: object, field_describe: object) -> str:
+    """SQLite keeps no column comments: a changed comment (e.g. an enum field's list of
+    values) is nothing to do there, where aerich would refuse the whole migration."""
+    return ""
+
+
 async def _generate(url: str, workdir: Path, name: str) -> Path:
+    if url.startswith("sqlite"):
+        SqliteDDL.set_comment = _sqlite_comment  # type: ignore[method-assign,assignment]
     location = workdir / "migrations"
     shutil.copytree(MIGRATIONS_DIR, location, dirs_exist_ok=True)
     command = Command(tortoise_config=tortoise_config(url, pool_size=2), location=str(location))

@@ -78,3 +78,23 @@ test('a shopper changes the password, signs out and signs in with the new one', 
 
   await signIn(page, { email, password: 'second-password' });
 });
+
+test("a visitor's add to cart survives signing up: back on the product, the item is in the cart", async ({ page }) => {
+  await page.goto('/products?q=Fryer');
+  await page.getByRole('list', { name: 'Products' }).getByRole('link', { name: 'Crisp Air Fryer', exact: true }).click();
+  await expect(page).toHaveURL(/\/products\/[^/?]+$/);
+  const productUrl = page.url();
+  await page.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(page).toHaveURL(/\/sign-in\?next=/);
+  await page.getByRole('link', { name: 'Create an account' }).click();
+  await expect(page.getByRole('heading', { name: 'Create an account' })).toBeVisible();
+  const email = `e2e-intent-${Date.now().toString(36)}@flashmart.local`;
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill('e2e-shopper-password');
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await expect(page.getByRole('status').filter({ hasText: 'Added 1 × Crisp Air Fryer' })).toBeVisible();
+  expect(page.url()).toBe(productUrl); // the wish left the address: a reload adds nothing more
+  await page.reload();
+  await expect(page.getByRole('link', { name: /^Cart, 1 item$/ })).toBeVisible();
+});

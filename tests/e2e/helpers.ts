@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Browser, type Page } from '@playwright/test';
 
 // What several browser specs do the same way: the seeded accounts, signing in, registering a new
 // shopper and where screenshots for the README go.
@@ -23,7 +23,13 @@ export async function signIn(page: Page, { email, password }: Credentials) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
+  await expect(page).not.toHaveURL(/\/sign-in/);
+  // Administrators land in the console, shoppers back in the shop.
+  if (new URL(page.url()).pathname.startsWith('/admin')) {
+    await expect(page.getByRole('navigation', { name: 'Console' })).toBeVisible();
+  } else {
+    await expect(page.getByRole('button', { name: `Account menu for ${email}` })).toBeVisible();
+  }
 }
 
 /** Register a shopper with a fresh email (unique per run, so a reused stack still works); returns the email. */
@@ -83,4 +89,29 @@ export async function payOnSandbox(page: Page) {
   await expect(sandbox.getByText(/Approved/)).toBeVisible();
   await sandbox.close();
   await expect(page.getByLabel('Order status')).toHaveText('Paid', { timeout: 20_000 });
+}
+
+/** A new shopper in a browser context of their own (as if on another computer). */
+export async function newShopper(browser: Browser, tag: string): Promise<{ page: Page; email: string }> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const email = await registerShopper(page, { tag });
+  return { page, email };
+}
+
+/**
+ * The shopper buys one `product` (found by `search`) and pays on the sandbox provider's page;
+ * returns the order number, with the order's page open and showing Paid.
+ */
+export async function placePaidOrder(shop: Page, product: { search: string; name: string }): Promise<string> {
+  await shop.goto(`/products?q=${product.search}`);
+  await shop.getByRole('list', { name: 'Products' }).getByRole('link', { name: product.name, exact: true }).click();
+  await shop.getByRole('button', { name: 'Add to cart' }).click();
+  await expect(shop.getByRole('status').filter({ hasText: `Added 1 × ${product.name}` })).toBeVisible();
+  await shop.getByRole('link', { name: /^Cart, 1 item$/ }).click();
+  await checkoutToNewAddress(shop);
+  const heading = await shop.getByRole('heading', { level: 2, name: /^Order FM/ }).textContent();
+  const number = (heading ?? '').replace('Order ', '').trim();
+  await payOnSandbox(shop);
+  return number;
 }

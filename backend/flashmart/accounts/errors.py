@@ -11,4 +11,5 @@ ACCOUNT_ERRORS = (
     ErrorCode.INVALID_TOKEN,
     ErrorCode.TOKEN_EXPIRED,
     ErrorCode.EMAIL_NOT_VERIFIED,
+    ErrorCode.ACCOUNT_DISABLED,
 )

@@ -23,6 +23,9 @@ class User(Model):
     # When the user proved the email is theirs (accounts/verification.py); null: not yet.
     # Access tokens carry it as the `ev` claim (accounts/tokens.py).
     email_verified_at = fields.DatetimeField(null=True)
+    # The shopper's profile (`accountUpdate`); empty: not given.
+    display_name = fields.CharField(max_length=80, default="")
+    phone = fields.CharField(max_length=32, default="")
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
@@ -51,6 +54,7 @@ class RefreshToken(Model):
 
 class TokenPurpose(StrEnum):
     VERIFY_EMAIL = "VERIFY_EMAIL"
+    PASSWORD_RESET = "PASSWORD_RESET"
 
 
 class AccountToken(Model):

@@ -14,6 +14,7 @@ import re
 import secrets
 import unicodedata
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
@@ -266,6 +267,46 @@ async def update_user(
     return user
 
 
+MAX_DISPLAY_NAME_LENGTH = 80
+_PHONE = re.compile(r"\+?[0-9][0-9 ()-]{4,30}")
+
+
+def _profile_errors(display_name: str | None, phone: str | None) -> list[DomainError]:
+    errors: list[DomainError] = []
+    if display_name is not None and (
+        len(display_name) > MAX_DISPLAY_NAME_LENGTH
+        or any(unicodedata.category(c).startswith("C") for c in display_name)
+    ):
+        message = f"At most {MAX_DISPLAY_NAME_LENGTH} printable characters"
+        errors.append(DomainError(ErrorCode.INVALID, message, ("input", "displayName")))
+    if phone and (
+        len(phone) > 32 or _PHONE.fullmatch(phone) is None or sum(c.isdigit() for c in phone) < 5
+    ):
+        message = "Enter a phone number: digits, spaces, dashes, brackets and a leading +"
+        errors.append(DomainError(ErrorCode.INVALID, message, ("input", "phone")))
+    return errors
+
+
+async def update_profile(
+    *, user_id: int, display_name: str | None = None, phone: str | None = None
+) -> User:
+    """The signed-in user's display name and phone (`accountUpdate`); None keeps a field, an
+    empty string clears it."""
+    name = unicodedata.normalize("NFC", display_name.strip()) if display_name is not None else None
+    number = phone.strip() if phone is not None else None
+    errors = _profile_errors(name, number)
+    if errors:
+        raise DomainFailure(*errors)
+    changes: dict[str, object] = {}
+    if name is not None:
+        changes["display_name"] = name
+    if number is not None:
+        changes["phone"] = number
+    if not await User.filter(id=user_id, is_active=True).update(updated_at=_now(), **changes):
+        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such account"))
+    return await User.get(id=user_id)
+
+
 # --- sessions ---------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Session:
@@ -379,10 +420,11 @@ def _verify_or_pretend(password_hash: str | None, password: str, settings: Setti
 async def login(runtime: Runtime, *, email: str, password: str, ip: str | None) -> Session:
     """Check credentials and start a session (`tokenCreate`).
 
-    Unknown email, wrong password and deactivated account all answer `INVALID_CREDENTIALS`
-    after the same amount of hashing work. Too many failures (`_admit`) raise `RATE_LIMITED`
-    (top level, with `retryAfter`) before any hashing; a successful sign-in gives its attempt
-    back and clears the failures of its (email, address).
+    Unknown email and wrong password both answer `INVALID_CREDENTIALS` after the same amount
+    of hashing work; the right password of a deactivated account answers `ACCOUNT_DISABLED`.
+    Too many failures (`_admit`) raise `RATE_LIMITED` (top level, with `retryAfter`) before
+    any hashing; a successful sign-in gives its attempt back and clears the failures of its
+    (email, address).
     """
     email = normalize_email(email)
     admission = await _admit(runtime, email=email, ip=ip)
@@ -392,11 +434,20 @@ async def login(runtime: Runtime, *, email: str, password: str, ip: str | None) 
     user = await User.get_or_none(email=email) if not validate_email(email) else None
     stored = user.password_hash if user is not None else None
     matches = await asyncio.to_thread(_verify_or_pretend, stored, password, runtime.settings)
-    if user is None or not matches or not user.is_active:
+    if user is None or not matches:
         raise _invalid_credentials()
     # A password change or deactivation may have committed while we were hashing.
-    if not await User.filter(id=user.id, password_hash=stored, is_active=True).exists():
+    current = await User.get_or_none(id=user.id, password_hash=stored)
+    if current is None:
         raise _invalid_credentials()
+    if not current.is_active:
+        # Told only to whoever knows the password: a guesser learns nothing new.
+        raise DomainFailure(
+            DomainError(
+                ErrorCode.ACCOUNT_DISABLED,
+                "This account has been deactivated; contact support to restore it",
+            )
+        )
     await admission.succeeded()
     if needs_rehash(user.password_hash, time_cost=time_cost, memory_cost=memory_cost):
         user.password_hash = await _hash(password, runtime.settings)
@@ -483,9 +534,24 @@ async def change_password(
     await admission.succeeded()
     if errors:
         raise DomainFailure(*errors)
+    await replace_password(runtime, user, new_password)
+
+
+async def replace_password(
+    runtime: Runtime,
+    user: User,
+    new_password: str,
+    *,
+    first: Callable[[], Awaitable[None]] | None = None,
+) -> None:
+    """Store a new password and end every session and access token of `user`. `first` runs
+    at the start of the same transaction (a password reset uses its token up there; raising
+    changes nothing)."""
     password_hash = await _hash(new_password, runtime.settings)
     now = _now()
     async with in_transaction():
+        if first is not None:
+            await first()
         await User.filter(id=user.id).update(password_hash=password_hash, tokens_valid_after=now)
         await RefreshToken.filter(user_id=user.id, revoked_at=None).update(revoked_at=now)
     user.password_hash = password_hash

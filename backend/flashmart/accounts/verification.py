@@ -13,15 +13,14 @@ issues one that says true). The storefront refreshes right after verifying; see 
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from tortoise.transactions import in_transaction
 
+from flashmart.accounts import onetime
 from flashmart.accounts.emails import verification_email
-from flashmart.accounts.models import AccountToken, TokenPurpose, User
+from flashmart.accounts.models import TokenPurpose, User
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode, service_unavailable
 from flashmart.core.mail import MailNotSent, send_mail
 from flashmart.core.ratelimit import Limit, RateLimiter
@@ -29,12 +28,7 @@ from flashmart.core.runtime import Runtime
 
 logger = logging.getLogger("flashmart.accounts")
 
-MAX_TOKEN_LENGTH = 128
 MAIL_RETRY_AFTER_SECONDS = 30  # retryAfter when the mail backend did not take the message
-
-
-def _digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _now() -> datetime:
@@ -46,18 +40,11 @@ async def send_verification(runtime: Runtime, user: User) -> None:
 
     Raises `MailNotSent` when the mail backend did not take the message (the token is kept:
     the user can ask again)."""
-    raw = secrets.token_urlsafe(32)
-    now = _now()
-    async with in_transaction():
-        await AccountToken.filter(
-            user_id=user.id, purpose=TokenPurpose.VERIFY_EMAIL, used_at=None
-        ).delete()
-        await AccountToken.create(
-            user_id=user.id,
-            purpose=TokenPurpose.VERIFY_EMAIL,
-            token_hash=_digest(raw),
-            expires_at=now + timedelta(seconds=runtime.settings.email_verification_ttl_seconds),
-        )
+    raw = await onetime.issue(
+        user_id=user.id,
+        purpose=TokenPurpose.VERIFY_EMAIL,
+        ttl_seconds=runtime.settings.email_verification_ttl_seconds,
+    )
     await send_mail(runtime, verification_email(runtime.settings, to=user.email, token=raw))
 
 
@@ -87,26 +74,15 @@ async def verify_email(*, token: str) -> User:
 
     Unknown, used or superseded tokens, and tokens of deactivated users: `INVALID_TOKEN`;
     expired ones: `TOKEN_EXPIRED`. Nothing changes on either."""
-    if not token or len(token) > MAX_TOKEN_LENGTH or not token.isascii():
-        raise _invalid()
-    found = await AccountToken.get_or_none(
-        token_hash=_digest(token), purpose=TokenPurpose.VERIFY_EMAIL
-    ).select_related("user")
+    found = await onetime.find(
+        token,
+        TokenPurpose.VERIFY_EMAIL,
+        invalid=_invalid(),
+        expired_message="This verification link has expired; ask for a new one",
+    )
     now = _now()
-    if found is None or found.used_at is not None or not found.user.is_active:
-        raise _invalid()
-    if found.expires_at <= now:
-        raise DomainFailure(
-            DomainError(
-                ErrorCode.TOKEN_EXPIRED,
-                "This verification link has expired; ask for a new one",
-                ("token",),
-            )
-        )
     async with in_transaction():
-        # The conditional update is the lock: of two requests racing with one token, one wins.
-        if not await AccountToken.filter(id=found.id, used_at=None).update(used_at=now):
-            raise _invalid()
+        await onetime.use_up(found, invalid=_invalid())
         await User.filter(id=found.user_id, email_verified_at=None).update(email_verified_at=now)
     return await User.get(id=found.user_id)
 

@@ -20,6 +20,7 @@ MODEL_MODULES = [
     "flashmart.orders.models",
     "flashmart.payments.models",
     "flashmart.addresses.models",
+    "flashmart.aftersales.models",
     "aerich.models",
 ]
 MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"

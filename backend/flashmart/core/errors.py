@@ -27,6 +27,7 @@ class ErrorCode(Enum):
     INVALID_TOKEN = "INVALID_TOKEN"
     TOKEN_EXPIRED = "TOKEN_EXPIRED"
     EMAIL_NOT_VERIFIED = "EMAIL_NOT_VERIFIED"
+    ACCOUNT_DISABLED = "ACCOUNT_DISABLED"  # the right password of a deactivated account
     # catalog, cart, checkout
     INSUFFICIENT_STOCK = "INSUFFICIENT_STOCK"
     PRODUCT_UNAVAILABLE = "PRODUCT_UNAVAILABLE"
@@ -50,6 +51,8 @@ class ErrorCode(Enum):
     PAYMENT_PROVIDER_ERROR = "PAYMENT_PROVIDER_ERROR"
     # checkout and fulfilment: the order has no shipping address yet
     ADDRESS_REQUIRED = "ADDRESS_REQUIRED"
+    # after-sales
+    ALREADY_REQUESTED = "ALREADY_REQUESTED"  # the order has an open refund request
 
 
 @dataclass(frozen=True)

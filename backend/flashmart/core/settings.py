@@ -167,6 +167,13 @@ class Settings(BaseSettings):
     email_verification: bool = False
     email_verification_ttl_seconds: int = Field(default=86_400, ge=60)
     email_verification_resend_per_hour: int = Field(default=3, ge=1)
+    # accounts: password reset (docs/auth.md "Password reset") --------------------------------
+    # A reset link works once, for this long; requests per client address and per email address
+    # are token buckets refilled over an hour (over the limit: RATE_LIMITED, whether or not an
+    # account has that email).
+    password_reset_ttl_seconds: int = Field(default=3600, ge=60, le=86_400)
+    password_reset_per_ip_per_hour: int = Field(default=10, ge=1)
+    password_reset_per_email_per_hour: int = Field(default=3, ge=1)
     # Mail (core/mail.py): `mailbox` keeps messages in Redis for the development mailbox page
     # (the last DEV_MAILBOX_SIZE); `smtp` hands them to SMTP_HOST.
     mail_backend: Literal["mailbox", "smtp"] = "mailbox"

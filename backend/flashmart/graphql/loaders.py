@@ -8,9 +8,11 @@ from dataclasses import dataclass, field
 from strawberry.dataloader import DataLoader
 
 from flashmart.accounts.models import User
+from flashmart.aftersales.models import RefundRequest
 from flashmart.catalog import categories
 from flashmart.catalog import services as catalog
 from flashmart.catalog.models import Category, Product, ProductImage
+from flashmart.graphql.aftersales import loaders as aftersales
 from flashmart.graphql.catalog import loaders as catalog_loaders
 from flashmart.graphql.orders import loaders as orders
 from flashmart.graphql.payments import loaders as payments
@@ -47,6 +49,9 @@ class Loaders:
     )
     order_payments: DataLoader[int, list[Payment]] = field(
         default_factory=lambda: DataLoader(load_fn=payments.load_payments)
+    )
+    order_refund_requests: DataLoader[int, list[RefundRequest]] = field(
+        default_factory=lambda: DataLoader(load_fn=aftersales.load_refund_requests)
     )
     product_images: DataLoader[int, list[ProductImage]] = field(
         default_factory=lambda: DataLoader(load_fn=catalog_loaders.load_images)

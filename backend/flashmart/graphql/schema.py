@@ -22,6 +22,8 @@ from flashmart.core.settings import Environment, Settings
 from flashmart.graphql.accounts.mutations import AccountMutations
 from flashmart.graphql.accounts.queries import AccountQueries
 from flashmart.graphql.addresses.schema import AddressMutations, AddressQueries
+from flashmart.graphql.aftersales.mutations import AfterSalesMutations
+from flashmart.graphql.aftersales.queries import AfterSalesQueries
 from flashmart.graphql.cache import DocumentCache
 from flashmart.graphql.cart.schema import CartMutations, CartQueries
 from flashmart.graphql.catalog.mutations import CatalogMutations
@@ -63,6 +65,7 @@ def _query_type() -> type:
             AddressQueries,
             CheckoutQueries,
             MailboxQueries,
+            AfterSalesQueries,
         ),
     )
 
@@ -79,6 +82,7 @@ Mutation = merge_types(
         CheckoutMutations,
         CatalogMutations,
         SeckillMutations,
+        AfterSalesMutations,
     ),
 )
 

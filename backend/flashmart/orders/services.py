@@ -274,7 +274,12 @@ async def admin_set_status(
 
 
 async def refund_order(
-    runtime: Runtime, *, admin_id: int, order_id: int, publish: bool = True
+    runtime: Runtime,
+    *,
+    admin_id: int,
+    order_id: int,
+    publish: bool = True,
+    reason: str = "refunded by admin",
 ) -> Order:
     """Moves the order only; `flashmart.payments.services.refund_order` also returns the money."""
     change = await change_status(
@@ -282,7 +287,7 @@ async def refund_order(
         order_id=order_id,
         target=OrderStatus.REFUNDED,
         actor_id=admin_id,
-        reason="refunded by admin",
+        reason=reason,
         publish=publish,
     )
     return change.order

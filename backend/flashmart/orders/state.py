@@ -12,6 +12,8 @@ class Transition:
     source: S
     target: S
     releases_stock: bool = False  # the order's units go back on sale
+    # Only through an approved return (`flashmart.aftersales`), never by hand in the console.
+    after_return: bool = False
 
 
 TRANSITIONS: dict[tuple[S, S], Transition] = {
@@ -24,6 +26,9 @@ TRANSITIONS: dict[tuple[S, S], Transition] = {
         Transition(S.SHIPPED, S.COMPLETED),
         # A paid order is refunded before it ships, so its units are still in the warehouse.
         Transition(S.PAID, S.REFUNDED, releases_stock=True),
+        # A shipped order is refunded once its goods came back: they go back on sale.
+        Transition(S.SHIPPED, S.REFUNDED, releases_stock=True, after_return=True),
+        Transition(S.COMPLETED, S.REFUNDED, releases_stock=True, after_return=True),
     )
 }
 
@@ -44,4 +49,8 @@ def next_statuses(source: S) -> list[S]:
 
 def admin_next_statuses(source: S) -> list[S]:
     """Where an administrator may move an order from `source` now (the console's actions)."""
-    return [target for target in next_statuses(source) if target in ADMIN_ACTIONS]
+    return [
+        step.target
+        for step in TRANSITIONS.values()
+        if step.source is source and step.target in ADMIN_ACTIONS and not step.after_return
+    ]

@@ -342,12 +342,23 @@ async def _link_to_shopper(runtime: Runtime, span: Span, payment: Payment) -> No
 
 
 # --- refunds -------------------------------------------------------------------------------------
-async def refund_order(runtime: Runtime, *, admin_id: int, order_id: int) -> Order:
+async def refund_order(
+    runtime: Runtime,
+    *,
+    admin_id: int,
+    order_id: int,
+    reason: str = "refunded by admin",
+    refundable: frozenset[OrderStatus] = frozenset({OrderStatus.PAID}),
+    publish: bool = True,
+) -> Order:
     """An administrator refunds a paid order: money back through the provider, then the order.
 
     One transaction, the order row locked: provider refund (idempotent key), `Refund` row,
     payment REFUNDED, then `orders.refund_order` (PAID → REFUNDED, units back on sale). If
     any step fails, nothing is recorded, and a retry reuses the provider's refund.
+
+    After-sales (`flashmart.aftersales`) refunds returned orders too (`refundable` SHIPPED or
+    COMPLETED) inside its own transaction (`publish=False`: it announces after its commit).
     """
     provider = get_provider(runtime.settings)
     try:
@@ -355,7 +366,7 @@ async def refund_order(runtime: Runtime, *, admin_id: int, order_id: int) -> Ord
             order = await Order.select_for_update().get_or_none(id=order_id)
             if order is None:
                 raise _fail(ErrorCode.NOT_FOUND, "No such order", "id")
-            if order.status is not OrderStatus.PAID:
+            if order.status not in refundable:
                 raise _fail(
                     ErrorCode.INVALID_STATE,
                     f"An order that is {order.status.value} cannot be refunded",
@@ -363,9 +374,9 @@ async def refund_order(runtime: Runtime, *, admin_id: int, order_id: int) -> Ord
                 )
             paid = await Payment.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED)
             for payment in paid:
-                await _refund(provider, payment_id=payment.id, reason="refunded by admin")
+                await _refund(provider, payment_id=payment.id, reason=reason)
             refunded = await orders.refund_order(
-                runtime, admin_id=admin_id, order_id=order_id, publish=False
+                runtime, admin_id=admin_id, order_id=order_id, publish=False, reason=reason
             )
     except ProviderError as exc:
         raise _fail(
@@ -373,7 +384,8 @@ async def refund_order(runtime: Runtime, *, admin_id: int, order_id: int) -> Ord
             f"The payment provider refused the refund: {exc}",
             "id",
         ) from exc
-    await publish_order_updated(runtime, refunded)
+    if publish:
+        await publish_order_updated(runtime, refunded)
     return refunded
 
 

@@ -46,6 +46,8 @@ const router = createBrowserRouter([
       },
       { path: `${paths.orders}/:orderId`, lazy: async () => ({ Component: (await account()).OrderRoute }) },
       { path: paths.verifyEmail, lazy: async () => ({ Component: (await account()).VerifyEmailRoute }) },
+      { path: paths.forgotPassword, lazy: async () => ({ Component: (await account()).ForgotPasswordRoute }) },
+      { path: paths.resetPassword, lazy: async () => ({ Component: (await account()).ResetPasswordRoute }) },
       {
         path: paths.devMailbox,
         lazy: async () => ({ Component: (await import('./routes/storefront/dev-mailbox')).DevMailboxRoute }),
@@ -92,6 +94,10 @@ const router = createBrowserRouter([
       {
         path: `${paths.admin.orders}/:orderId/packing-slip`,
         lazy: async () => ({ Component: (await adminOrders()).AdminPackingSlipRoute }),
+      },
+      {
+        path: paths.admin.afterSales,
+        lazy: async () => ({ Component: (await import('./routes/admin/after-sales')).AdminAfterSalesRoute }),
       },
       {
         path: paths.admin.users,

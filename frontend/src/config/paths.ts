@@ -15,6 +15,9 @@ export const paths = {
     `/checkout?product=${encodeURIComponent(productId)}&quantity=${quantity}`,
   /** The page of the link in a verification email (`?token=`); the API writes the same path. */
   verifyEmail: '/verify-email',
+  forgotPassword: '/forgot-password',
+  /** The page of the link in a password reset email (`?token=`); the API writes the same path. */
+  resetPassword: '/reset-password',
   /** Development only: the mail the API kept instead of sending. */
   devMailbox: '/dev/mailbox',
   order: (id: string) => `/account/orders/${encodeURIComponent(id)}`,
@@ -29,6 +32,7 @@ export const paths = {
     order: (id: string) => `/admin/orders/${encodeURIComponent(id)}`,
     packingSlip: (id: string) => `/admin/orders/${encodeURIComponent(id)}/packing-slip`,
     users: '/admin/users',
+    afterSales: '/admin/after-sales',
     products: '/admin/products',
     newProduct: '/admin/products/new',
     product: (id: string) => `/admin/products/${encodeURIComponent(id)}`,

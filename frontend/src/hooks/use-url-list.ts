@@ -61,3 +61,26 @@ export function useUrlList<F>(codec: UrlListCodec<F>) {
     previousPage,
   };
 }
+
+/**
+ * Paging of a list read newest first with `last`/`before` (the URL's cursor is the page's
+ * `before`): "older" walks back from the page's first row, "newer" returns along history.
+ */
+export function newestFirstPages(
+  list: Pick<ReturnType<typeof useUrlList>, 'page' | 'hasPrevious' | 'nextPage' | 'previousPage'>,
+  pageInfo: { hasPreviousPage: boolean; startCursor?: string | null } | undefined,
+  totalCount: number,
+  pageSize: number,
+) {
+  return {
+    page: list.page,
+    pageCount: Math.max(1, Math.ceil(totalCount / pageSize)),
+    hasOlder: pageInfo?.hasPreviousPage ?? false,
+    hasNewer: list.hasPrevious,
+    older: () => {
+      const start = pageInfo?.startCursor;
+      if (start) list.nextPage(start);
+    },
+    newer: list.previousPage,
+  };
+}

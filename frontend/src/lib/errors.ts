@@ -49,6 +49,8 @@ const messages: Record<ErrorCode | TopLevelCode, string | null> = {
   INVALID_TOKEN: 'Your session has ended. Please sign in again.',
   TOKEN_EXPIRED: 'This link has expired. Ask for a new one.',
   EMAIL_NOT_VERIFIED: 'Verify your email address to take part in this sale.',
+  ACCOUNT_DISABLED: 'This account has been deactivated. Contact support to restore it.',
+  ALREADY_REQUESTED: 'This order already has an open refund request.',
   INSUFFICIENT_STOCK: 'Not enough stock left for that quantity.',
   PRODUCT_UNAVAILABLE: 'This product is no longer available.',
   CART_EMPTY: 'Your cart is empty. Add something first.',

@@ -238,12 +238,18 @@ async def test_unknown_email_and_wrong_password_look_the_same(
     assert "$m=8,t=1,p=1$" in verified[1]
 
 
-async def test_deactivated_user_cannot_log_in(runtime: Runtime) -> None:
+async def test_deactivated_user_cannot_log_in_and_is_told_so_after_the_password(
+    runtime: Runtime,
+) -> None:
     user = await make_user(runtime)
     await User.filter(id=user.id).update(is_active=False)
     with pytest.raises(DomainFailure) as failure:
         await accounts.login(runtime, email="ada@example.com", password=TEST_PASSWORD, ip=None)
+    assert codes(failure) == [ErrorCode.ACCOUNT_DISABLED]
+    with pytest.raises(DomainFailure) as failure:
+        await accounts.login(runtime, email="ada@example.com", password="wrong guess", ip=None)
     assert codes(failure) == [ErrorCode.INVALID_CREDENTIALS]
+    assert await RefreshToken.filter(user_id=user.id).count() == 0
 
 
 async def test_login_upgrades_an_outdated_hash(runtime: Runtime) -> None:

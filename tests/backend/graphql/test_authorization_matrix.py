@@ -43,10 +43,15 @@ PUBLIC = {
     "emailVerificationEnabled",
     "accountVerifyEmail",  # the token of the mailed link is the credential
     "devMailbox",  # development only: refused (FORBIDDEN) outside ENV=development
+    "passwordResetRequest",  # the same answer for any email
+    "passwordResetConfirm",  # the token of the mailed link is the credential
 }
 # Signed-in users (`IsAuthenticated`); ownership is checked by the services.
 SHOPPER = {
     "passwordChange",
+    "accountUpdate",
+    "orderRefundRequest",
+    "refundRequestUpdate",
     "accountVerifyEmailResend",
     "cart",
     "cartAddItem",

@@ -14,6 +14,7 @@ from flashmart.core.settings import Settings
 from flashmart.orders.checkout import checkout
 from flashmart.orders.models import Order, OrderEvent
 from flashmart.payments import sandbox
+from flashmart.payments import services as payments
 from flashmart.payments.models import (
     Payment,
     PaymentStatus,
@@ -85,3 +86,15 @@ async def snapshot(order_id: int) -> tuple[object, ...]:
         await PaymentWebhook.all().count(),
         await Refund.all().count(),
     )
+
+
+async def settle(runtime: Runtime, payment: Payment, status: PaymentStatus) -> bool:
+    """The shopper decides on the pay page; its webhook reaches FlashMart. True: it changed."""
+    await bank_decides(payment.provider_reference or "", status)
+    body, headers = signed(
+        runtime.settings, reference=payment.provider_reference or "", status=status
+    )
+    result = await payments.receive_webhook(
+        runtime, provider_name="sandbox", body=body, headers=headers
+    )
+    return result.changed

@@ -18,19 +18,7 @@ from flashmart.payments import sandbox, services
 from flashmart.payments.errors import ProviderError
 from flashmart.payments.models import Payment, PaymentStatus, Refund, SandboxCharge
 from flashmart.payments.provider import RefundRequest
-from tests.backend.payments.factories import bank_decides, placed_order, shopper, signed
-
-
-async def _settle(runtime: Runtime, payment: Payment, status: PaymentStatus) -> bool:
-    """The shopper decides on the pay page; its webhook reaches FlashMart."""
-    await bank_decides(payment.provider_reference or "", status)
-    body, headers = signed(
-        runtime.settings, reference=payment.provider_reference or "", status=status
-    )
-    result = await services.receive_webhook(
-        runtime, provider_name="sandbox", body=body, headers=headers
-    )
-    return result.changed
+from tests.backend.payments.factories import placed_order, settle, shopper
 
 
 async def test_create_payment_charges_the_order_total_once(runtime: Runtime) -> None:
@@ -93,14 +81,14 @@ async def test_success_pays_the_order_once(runtime: Runtime) -> None:
     user = await shopper()
     order = await placed_order(runtime, user)
     payment = await services.create_payment(runtime, user_id=user.id, order_id=order.id)
-    assert await _settle(runtime, payment, PaymentStatus.SUCCEEDED) is True
+    assert await settle(runtime, payment, PaymentStatus.SUCCEEDED) is True
     await payment.refresh_from_db()
     await order.refresh_from_db()
     assert payment.status is PaymentStatus.SUCCEEDED and payment.settled_at is not None
     assert order.status is OrderStatus.PAID and order.paid_at is not None
     # Another notification (new nonce) about the settled payment changes nothing.
-    assert await _settle(runtime, payment, PaymentStatus.SUCCEEDED) is False
-    assert await _settle(runtime, payment, PaymentStatus.FAILED) is False
+    assert await settle(runtime, payment, PaymentStatus.SUCCEEDED) is False
+    assert await settle(runtime, payment, PaymentStatus.FAILED) is False
     assert await OrderEvent.filter(order_id=order.id, to_status=OrderStatus.PAID).count() == 1
     with pytest.raises(DomainFailure) as failure:  # a paid order takes no new payment
         await services.create_payment(runtime, user_id=user.id, order_id=order.id)
@@ -113,13 +101,13 @@ async def test_a_decline_leaves_the_order_unpaid_and_allows_a_new_attempt(
     user = await shopper()
     order = await placed_order(runtime, user)
     first = await services.create_payment(runtime, user_id=user.id, order_id=order.id)
-    assert await _settle(runtime, first, PaymentStatus.FAILED) is True
+    assert await settle(runtime, first, PaymentStatus.FAILED) is True
     await first.refresh_from_db()
     assert first.status is PaymentStatus.FAILED
     assert (await Order.get(id=order.id)).status is OrderStatus.PENDING_PAYMENT
     second = await services.create_payment(runtime, user_id=user.id, order_id=order.id)
     assert second.id != first.id and second.provider_reference != first.provider_reference
-    assert await _settle(runtime, second, PaymentStatus.SUCCEEDED) is True
+    assert await settle(runtime, second, PaymentStatus.SUCCEEDED) is True
     assert (await Order.get(id=order.id)).status is OrderStatus.PAID
 
 
@@ -132,7 +120,7 @@ async def test_payment_after_expiry_is_recorded_and_refunded(runtime: Runtime) -
     product = await Product.get()
     assert product.stock == 5
 
-    assert await _settle(runtime, payment, PaymentStatus.SUCCEEDED) is True
+    assert await settle(runtime, payment, PaymentStatus.SUCCEEDED) is True
 
     await payment.refresh_from_db()
     assert payment.status is PaymentStatus.REFUNDED and payment.settled_at is not None
@@ -144,7 +132,7 @@ async def test_payment_after_expiry_is_recorded_and_refunded(runtime: Runtime) -
     assert charge.refund_reference == refund.provider_reference
     assert (await Order.get(id=order.id)).status is OrderStatus.EXPIRED
     assert (await Product.get(id=product.id)).stock == 5  # units returned once, by the expiry
-    assert await _settle(runtime, payment, PaymentStatus.SUCCEEDED) is False
+    assert await settle(runtime, payment, PaymentStatus.SUCCEEDED) is False
     assert await Refund.all().count() == 1
 
 
@@ -153,7 +141,7 @@ async def test_payment_for_a_cancelled_order_is_refunded(runtime: Runtime) -> No
     order = await placed_order(runtime, user)
     payment = await services.create_payment(runtime, user_id=user.id, order_id=order.id)
     await orders.cancel_order(runtime, user_id=user.id, order_id=order.id)
-    await _settle(runtime, payment, PaymentStatus.SUCCEEDED)
+    await settle(runtime, payment, PaymentStatus.SUCCEEDED)
     await payment.refresh_from_db()
     assert payment.status is PaymentStatus.REFUNDED
     assert await Refund.filter(payment_id=payment.id).count() == 1
@@ -177,7 +165,7 @@ async def test_expiry_racing_payments_never_keeps_money_for_an_expired_order(
 
     # Staggered expiries: the early ones tend to beat the payment, the late ones to lose.
     await asyncio.gather(
-        *(_settle(runtime, p, PaymentStatus.SUCCEEDED) for p in payments),
+        *(settle(runtime, p, PaymentStatus.SUCCEEDED) for p in payments),
         *(expire_later(o, i * 0.005) for i, o in enumerate(placed)),
     )
     for order, payment in zip(placed, payments, strict=True):
@@ -198,7 +186,7 @@ async def test_admin_refund_goes_through_the_provider(runtime: Runtime) -> None:
     user, admin = await shopper(), await shopper()
     order = await placed_order(runtime, user, quantity=3, stock=5)
     payment = await services.create_payment(runtime, user_id=user.id, order_id=order.id)
-    await _settle(runtime, payment, PaymentStatus.SUCCEEDED)
+    await settle(runtime, payment, PaymentStatus.SUCCEEDED)
 
     refunded = await services.refund_order(runtime, admin_id=admin.id, order_id=order.id)
 
@@ -236,7 +224,7 @@ async def test_a_refused_refund_changes_nothing(
     user = await shopper()
     order = await placed_order(runtime, user)
     payment = await services.create_payment(runtime, user_id=user.id, order_id=order.id)
-    await _settle(runtime, payment, PaymentStatus.SUCCEEDED)
+    await settle(runtime, payment, PaymentStatus.SUCCEEDED)
 
     async def refuse(self: object, request: RefundRequest) -> None:
         raise ProviderError("bank says no")
@@ -316,7 +304,7 @@ async def test_status_changes_are_published_after_they_commit(runtime: Runtime) 
     await pubsub.subscribe(runtime.keys.channel("order", str(order.id)))
     try:
         await pubsub.get_message(timeout=1)  # the subscribe confirmation
-        await _settle(runtime, payment, PaymentStatus.SUCCEEDED)
+        await settle(runtime, payment, PaymentStatus.SUCCEEDED)
         message = await pubsub.get_message(ignore_subscribe_messages=True, timeout=2)
         assert message is not None
         assert json.loads(message["data"])["status"] == "PAID"

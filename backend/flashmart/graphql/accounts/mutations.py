@@ -6,8 +6,8 @@ from typing import Annotated
 
 import strawberry
 
+from flashmart.accounts import recovery, verification
 from flashmart.accounts import services as accounts
-from flashmart.accounts import verification
 from flashmart.graphql.accounts.types import Role, User
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserError, UserErrorsExtension
@@ -35,6 +35,16 @@ class UserUpdateInput:
     is_active: bool | None = strawberry.field(
         default=None,
         description="False deactivates the account and ends its sessions; true restores it.",
+    )
+
+
+@strawberry.input(description="The signed-in user's profile; omitted fields stay, empty clears.")
+class AccountUpdateInput:
+    display_name: str | None = strawberry.field(
+        default=None, description=f"At most {accounts.MAX_DISPLAY_NAME_LENGTH} characters."
+    )
+    phone: str | None = strawberry.field(
+        default=None, description="Digits, spaces, dashes and brackets, optionally a leading +."
     )
 
 
@@ -104,6 +114,27 @@ class AccountVerifyEmailResendPayload:
 class UserUpdatePayload:
     user: User | None = strawberry.field(description="The user as it is now; null on errors.")
     user_errors: list[UserError] = strawberry.field(description="Why nothing changed.")
+
+
+@strawberry.type(description="Result of `accountUpdate`.")
+class AccountUpdatePayload:
+    user: User | None = strawberry.field(description="The account as it is now; null on errors.")
+    user_errors: list[UserError] = strawberry.field(description="Why nothing changed.")
+
+
+@strawberry.type(description="Result of `passwordResetRequest`: the same whatever the email.")
+class PasswordResetRequestPayload:
+    user_errors: list[UserError] = strawberry.field(description="Always empty.")
+
+
+@strawberry.type(description="Result of `passwordResetConfirm`.")
+class PasswordResetConfirmPayload:
+    user_errors: list[UserError] = strawberry.field(
+        description=(
+            "`INVALID_TOKEN` (unknown, used or replaced by a newer link), `TOKEN_EXPIRED`, or "
+            "the new password's problem (on `newPassword`)."
+        )
+    )
 
 
 REFRESH_TOKEN_ARGUMENT = strawberry.argument(
@@ -260,3 +291,55 @@ class AccountMutations:
             is_active=input.is_active,
         )
         return UserUpdatePayload(user=User.from_model(user), user_errors=[])
+
+    @strawberry.mutation(
+        permission_classes=[IsAuthenticated],
+        extensions=[UserErrorsExtension()],
+        description="Change the signed-in user's display name and phone.",
+    )
+    async def account_update(
+        self,
+        info: Info,
+        input: Annotated[AccountUpdateInput, strawberry.argument(description="What to change.")],
+    ) -> AccountUpdatePayload:
+        user = await accounts.update_profile(
+            user_id=info.context.require_viewer().user_id,
+            display_name=input.display_name,
+            phone=input.phone,
+        )
+        return AccountUpdatePayload(user=User.from_model(user), user_errors=[])
+
+    @strawberry.mutation(
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Mail a one-time password reset link to this email if an account has it. The answer "
+            "is the same either way; too many requests from one address or for one email answer "
+            "the top-level error `RATE_LIMITED` with `retryAfter`."
+        ),
+    )
+    async def password_reset_request(
+        self,
+        info: Info,
+        email: Annotated[str, strawberry.argument(description="The account's email, any case.")],
+    ) -> PasswordResetRequestPayload:
+        ctx = info.context
+        await recovery.request_reset(ctx.runtime, email=email, ip=ctx.client_ip)
+        return PasswordResetRequestPayload(user_errors=[])
+
+    @strawberry.mutation(
+        extensions=[UserErrorsExtension()],
+        description=(
+            "Set a new password with the token of a reset link. The link works once; every "
+            "session of the account ends: sign in with the new password."
+        ),
+    )
+    async def password_reset_confirm(
+        self,
+        info: Info,
+        token: Annotated[str, strawberry.argument(description="The `token` of the mailed link.")],
+        new_password: Annotated[
+            str, strawberry.argument(description="The new password; same rules as sign-up.")
+        ],
+    ) -> PasswordResetConfirmPayload:
+        await recovery.confirm_reset(info.context.runtime, token=token, new_password=new_password)
+        return PasswordResetConfirmPayload(user_errors=[])

@@ -29,6 +29,10 @@ class User(relay.Node):
     email_verified_at: datetime | None = strawberry.field(
         description="When the user proved the email is theirs (`accountVerifyEmail`); null: not yet"
     )
+    display_name: str | None = strawberry.field(
+        description="How the shopper likes to be called (`accountUpdate`); null: not given."
+    )
+    phone: str | None = strawberry.field(description="A contact phone number; null: not given.")
 
     @strawberry.field(
         description=(
@@ -57,6 +61,8 @@ class User(relay.Node):
             is_active=user.is_active,
             created_at=user.created_at,
             email_verified_at=user.email_verified_at,
+            display_name=user.display_name or None,
+            phone=user.phone or None,
         )
 
     @classmethod

@@ -10,6 +10,7 @@ from strawberry import relay
 
 from flashmart.graphql.accounts.types import User
 from flashmart.graphql.addresses.types import OrderAddress
+from flashmart.graphql.aftersales.types import RefundRequest
 from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
 from flashmart.graphql.ids import node_pks
@@ -188,6 +189,11 @@ class Order(relay.Node):
     async def payments(self, info: Info) -> list[Payment]:
         found = await info.context.loaders.order_payments.load(self.id)
         return [Payment.from_model(p) for p in found]
+
+    @strawberry.field(description="Refund requests of this order, oldest first.")
+    async def refund_requests(self, info: Info) -> list[RefundRequest]:
+        found = await info.context.loaders.order_refund_requests.load(self.id)
+        return [RefundRequest.from_model(r) for r in found]
 
     @strawberry.field(description="Statuses the state machine allows next (for admin tools).")
     def next_statuses(self) -> list[OrderStatus]:  # type: ignore[valid-type]

@@ -9,6 +9,7 @@ const sections = [
   { key: paths.admin.categories, label: 'Categories' },
   { key: paths.admin.flashSales, label: 'Flash sales' },
   { key: paths.admin.orders, label: 'Orders' },
+  { key: paths.admin.afterSales, label: 'After-sales' },
   { key: paths.admin.users, label: 'Users' },
 ];
 const menuItems = sections.map(({ key, label }) => ({ key, label: <Link to={key}>{label}</Link> }));

@@ -1,6 +1,7 @@
 import { useParams } from 'react-router-dom';
 import { OrderDetailView } from '@/features/account/components/order-detail-view';
 import { OrdersView } from '@/features/account/components/orders-view';
+import { ForgotPasswordView, ResetPasswordView } from '@/features/account/components/password-reset-views';
 import { AccountView } from '@/features/account/components/account-view';
 import { RegisterView, SignInView } from '@/features/account/components/sign-in-view';
 import { VerifyEmailView } from '@/features/account/components/verify-email-view';
@@ -16,6 +17,14 @@ export function SignInRoute() {
 
 export function RegisterRoute() {
   return <RegisterView />;
+}
+
+export function ForgotPasswordRoute() {
+  return <ForgotPasswordView />;
+}
+
+export function ResetPasswordRoute() {
+  return <ResetPasswordView />;
 }
 
 export function VerifyEmailRoute() {

@@ -84,3 +84,62 @@ export const AccountVerifyEmailResendMutation = graphql(`
     }
   }
 `);
+
+export const OrderRefundRequestMutation = graphql(`
+  mutation OrderRefundRequest($id: ID!, $reason: String!, $returnTrackingNumber: String) {
+    orderRefundRequest(id: $id, reason: $reason, returnTrackingNumber: $returnTrackingNumber) {
+      refundRequest {
+        ...RefundRequestFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const RefundRequestUpdateMutation = graphql(`
+  mutation RefundRequestUpdate($id: ID!, $returnTrackingNumber: String!) {
+    refundRequestUpdate(id: $id, returnTrackingNumber: $returnTrackingNumber) {
+      refundRequest {
+        ...RefundRequestFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const AccountUpdateMutation = graphql(`
+  mutation AccountUpdate($input: AccountUpdateInput!) {
+    accountUpdate(input: $input) {
+      user {
+        ...Viewer
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const PasswordResetRequestMutation = graphql(`
+  mutation PasswordResetRequest($email: String!) {
+    passwordResetRequest(email: $email) {
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
+
+export const PasswordResetConfirmMutation = graphql(`
+  mutation PasswordResetConfirm($token: String!, $newPassword: String!) {
+    passwordResetConfirm(token: $token, newPassword: $newPassword) {
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);

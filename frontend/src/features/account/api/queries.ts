@@ -6,6 +6,8 @@ export const ViewerFragment = graphql(`
     email
     role
     emailVerified
+    displayName
+    phone
   }
 `);
 
@@ -62,12 +64,24 @@ export const OrderDetailFragment = graphql(`
         id
       }
     }
+    refundRequests {
+      ...RefundRequestFields
+    }
   }
 `);
 
 export const OrderQuery = graphql(`
   query Order($id: ID!) {
     order(id: $id) {
+      ...OrderDetail
+    }
+  }
+`);
+
+/** The order page follows its order live: status and refund requests, pushed on every change. */
+export const OrderLiveSubscription = graphql(`
+  subscription OrderLive($id: ID!) {
+    orderUpdated(id: $id) {
       ...OrderDetail
     }
   }

@@ -6,6 +6,7 @@ import { paths } from '@/config/paths';
 import { useViewer } from '../hooks/use-viewer';
 import { EmailVerificationView } from './email-verification-view';
 import { PasswordChangeView } from './password-change-view';
+import { ProfileForm } from './profile-form';
 
 export function AccountView() {
   const { viewer, fetching, error } = useViewer();
@@ -32,6 +33,7 @@ export function AccountView() {
               ]}
             />
           </Card>
+          {viewer && <ProfileForm key={viewer.id} displayName={viewer.displayName ?? null} phone={viewer.phone ?? null} />}
           <EmailVerificationView title="Verify your email address" always />
           <PasswordChangeView />
         </Flex>

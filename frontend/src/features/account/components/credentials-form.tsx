@@ -21,16 +21,7 @@ export function CredentialsForm({ submitLabel, newPassword = false, submitting, 
   return (
     <Form<Credentials> layout="vertical" requiredMark={false} onFinish={onSubmit} disabled={submitting}>
       <FormErrors messages={errors} />
-      <Form.Item
-        label="Email"
-        name="email"
-        rules={[
-          { required: true, message: 'Enter your email address' },
-          { type: 'email', message: 'Enter a valid email address' },
-        ]}
-      >
-        <Input type="email" autoComplete="email" inputMode="email" />
-      </Form.Item>
+      <EmailField />
       <Form.Item
         label="Password"
         name="password"
@@ -46,5 +37,21 @@ export function CredentialsForm({ submitLabel, newPassword = false, submitting, 
         {submitLabel}
       </Button>
     </Form>
+  );
+}
+
+/** The email field (`email`) of the account forms. */
+export function EmailField() {
+  return (
+    <Form.Item
+      label="Email"
+      name="email"
+      rules={[
+        { required: true, message: 'Enter your email address' },
+        { type: 'email', message: 'Enter a valid email address' },
+      ]}
+    >
+      <Input type="email" autoComplete="email" inputMode="email" />
+    </Form.Item>
   );
 }

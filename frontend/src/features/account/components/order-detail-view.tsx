@@ -6,6 +6,7 @@ import { paths } from '@/config/paths';
 import type { OrderDetailFragment } from '@/gql/graphql';
 import { useOrder } from '../hooks/use-order';
 import { OrderDetail } from './order-detail';
+import { RefundRequestPanel } from './refund-request-panel';
 
 export interface OrderDetailViewProps {
   orderId: string;
@@ -14,12 +15,20 @@ export interface OrderDetailViewProps {
 }
 
 export function OrderDetailView({ orderId, renderExtra }: OrderDetailViewProps) {
-  const { order, fetching, error, cancel, cancelling, actionErrors, refetch } = useOrder(orderId);
+  const { order, fetching, error, cancel, cancelling, actionErrors, refetch, requestRefund, addReturnTracking, refundBusy } =
+    useOrder(orderId);
   return (
     <QueryState loadingLabel="Loading order" fetching={fetching && !order} error={error}>
       {order ? (
         <OrderDetail order={order} onCancel={() => void cancel()} cancelling={cancelling} actionErrors={actionErrors}>
           {renderExtra?.(order, refetch)}
+          <RefundRequestPanel
+            status={order.status}
+            requests={order.refundRequests}
+            busy={refundBusy}
+            onRequest={requestRefund}
+            onAddTracking={addReturnTracking}
+          />
         </OrderDetail>
       ) : (
         <Result

@@ -23,6 +23,7 @@ const order: OrderDetailFragment = {
     { __typename: 'OrderLine', id: 'T3JkZXJMaW5lOjE=', productName: 'Brew Master Kettle', quantity: 3, unitPrice: money('29.99'), total: money('89.97'), product: { __typename: 'Product', id: 'UHJvZHVjdDoy' } },
   ],
   events: [{ __typename: 'OrderEvent', fromStatus: null, toStatus: 'PENDING_PAYMENT', reason: 'Checkout', createdAt: '2030-01-01T10:00:00Z' }],
+  refundRequests: [],
 };
 
 function renderOrder(props: Partial<Parameters<typeof OrderDetail>[0]> = {}) {

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { App, Button, Card, Form, Input, Typography } from 'antd';
 import { FormErrors } from '@/components/form-errors';
 import { usePasswordChange } from '../hooks/use-session-actions';
+import { NewPasswordFields } from './new-password-fields';
 import { useViewer } from '../hooks/use-viewer';
 
 interface PasswordValues {
@@ -34,33 +35,7 @@ export function PasswordChangeForm({ submitting, errors, onSubmit }: PasswordCha
       <Form.Item label="Current password" name="oldPassword" rules={[{ required: true, message: 'Enter your current password' }]}>
         <Input.Password autoComplete="current-password" />
       </Form.Item>
-      <Form.Item
-        label="New password"
-        name="newPassword"
-        extra="At least 8 characters, not your email."
-        rules={[
-          { required: true, message: 'Enter a new password' },
-          { min: 8, message: 'Use at least 8 characters' },
-        ]}
-      >
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
-      <Form.Item
-        label="Repeat new password"
-        name="confirm"
-        dependencies={['newPassword']}
-        rules={[
-          { required: true, message: 'Repeat the new password' },
-          ({ getFieldValue }) => ({
-            validator: (_, value) =>
-              value === getFieldValue('newPassword')
-                ? Promise.resolve()
-                : Promise.reject(new Error('The two passwords differ')),
-          }),
-        ]}
-      >
-        <Input.Password autoComplete="new-password" />
-      </Form.Item>
+      <NewPasswordFields />
       <Button type="primary" htmlType="submit" loading={submitting}>
         Change password
       </Button>

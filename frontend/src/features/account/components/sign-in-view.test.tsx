@@ -148,3 +148,34 @@ describe('RegisterView', () => {
     expect(await screen.findByRole('alert')).toHaveTextContent('An account with this email already exists.');
   });
 });
+
+describe('SignInView, where it leads', () => {
+  it('takes an administrator coming from the home page to the console', async () => {
+    const admin = { ...signedIn.data.tokenCreate, user: { ...viewer, role: 'ADMIN' } };
+    const { fetch } = fakeGraphqlFetch({ TokenCreate: () => ({ data: { tokenCreate: admin } }) });
+    renderWithProviders(<SignInView />, { fetch, session: createMemorySession(), url: '/sign-in?next=%2F', path: '/sign-in' });
+
+    fillAndSubmit(/Sign in/);
+
+    expect(await screen.findByText('Now at /admin')).toBeInTheDocument();
+  });
+
+  it('tells a deactivated account so, and offers a password reset', async () => {
+    const { fetch } = fakeGraphqlFetch({
+      TokenCreate: () => ({
+        data: {
+          tokenCreate: {
+            __typename: 'TokenCreatePayload', accessToken: null, refreshToken: null, user: null,
+            userErrors: [userError('ACCOUNT_DISABLED', 'This account has been deactivated')],
+          },
+        },
+      }),
+    });
+    renderWithProviders(<SignInView />, { fetch, session: createMemorySession(), url: '/sign-in', path: '/sign-in' });
+
+    expect(screen.getByRole('link', { name: 'Forgot password?' })).toHaveAttribute('href', '/forgot-password');
+    fillAndSubmit(/Sign in/);
+
+    expect(await screen.findByRole('alert')).toHaveTextContent('This account has been deactivated. Contact support to restore it.');
+  });
+});

@@ -5,7 +5,7 @@ import { paths, safeReturnPath } from '@/config/paths';
 import { useRegister, useSignIn } from '../hooks/use-session-actions';
 import { CredentialsForm, type Credentials } from './credentials-form';
 
-function AuthCard({ title, children }: { title: string; children: ReactNode }) {
+export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   return (
     <Card style={{ maxWidth: 420, margin: '24px auto' }}>
       <Typography.Title level={2} style={{ marginTop: 0 }}>
@@ -16,7 +16,10 @@ function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   );
 }
 
-/** Sign in, then go back to where the shopper came from (`?next=`). */
+/**
+ * Sign in, then go back to where the shopper came from (`?next=`). Administrators coming from the
+ * storefront's home (or from nowhere) land in the console instead.
+ */
 export function SignInView() {
   const [params] = useSearchParams();
   const navigate = useNavigate();
@@ -26,14 +29,21 @@ export function SignInView() {
 
   const submit = async ({ email, password }: Credentials) => {
     const result = await signIn(email, password);
-    if (result.ok) void navigate(next, { replace: true });
-    else setErrors(result.messages);
+    if (!result.ok) {
+      setErrors(result.messages);
+      return;
+    }
+    const landing = result.role === 'ADMIN' && next === paths.home ? paths.admin.root : next;
+    void navigate(landing, { replace: true });
   };
 
   return (
     <AuthCard title="Sign in">
       <CredentialsForm submitLabel="Sign in" submitting={fetching} errors={errors} onSubmit={(v) => void submit(v)} />
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+        <Link to={paths.forgotPassword}>Forgot password?</Link>
+      </Typography.Paragraph>
+      <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0 }}>
         New here? <Link to={`${paths.register}?next=${encodeURIComponent(next)}`}>Create an account</Link>
       </Typography.Paragraph>
     </AuthCard>

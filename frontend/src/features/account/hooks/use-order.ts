@@ -1,13 +1,21 @@
 import { useCallback, useState } from 'react';
-import { useMutation, useQuery } from 'urql';
+import { useMutation, useQuery, useSubscription } from 'urql';
 import { describeError, normalizeError, userErrorMessages } from '@/lib/errors';
-import { OrderCancelMutation } from '../api/mutations';
-import { OrderQuery } from '../api/queries';
+import { OrderCancelMutation, OrderRefundRequestMutation, RefundRequestUpdateMutation } from '../api/mutations';
+import { OrderLiveSubscription, OrderQuery } from '../api/queries';
+import { mutationOutcome, type ActionResult } from './use-session-actions';
 
+/**
+ * The shopper's order, live: read once, then every `orderUpdated` push replaces it (a refund by
+ * the shop, a request's decision, a payment), whatever its status. Plus the order's actions.
+ */
 export function useOrder(id: string) {
   const [{ data, fetching, error }, reexecute] = useQuery({ query: OrderQuery, variables: { id } });
+  const [{ data: live }] = useSubscription({ query: OrderLiveSubscription, variables: { id } });
   const refetch = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
   const [{ fetching: cancelling }, orderCancel] = useMutation(OrderCancelMutation);
+  const [{ fetching: requesting }, orderRefundRequest] = useMutation(OrderRefundRequestMutation);
+  const [{ fetching: tracking }, refundRequestUpdate] = useMutation(RefundRequestUpdateMutation);
   const [actionErrors, setActionErrors] = useState<string[]>([]);
 
   const cancel = useCallback(async () => {
@@ -16,5 +24,32 @@ export function useOrder(id: string) {
     else setActionErrors(userErrorMessages(result.data?.orderCancel.userErrors ?? []));
   }, [id, orderCancel]);
 
-  return { order: data?.order ?? null, fetching, error, cancel, cancelling, actionErrors, refetch };
+  const requestRefund = useCallback(
+    async (reason: string, returnTrackingNumber: string | null): Promise<ActionResult> => {
+      const result = await orderRefundRequest({ id, reason, returnTrackingNumber });
+      return mutationOutcome(result.error, result.data?.orderRefundRequest.userErrors);
+    },
+    [id, orderRefundRequest],
+  );
+
+  const addReturnTracking = useCallback(
+    async (requestId: string, returnTrackingNumber: string): Promise<ActionResult> => {
+      const result = await refundRequestUpdate({ id: requestId, returnTrackingNumber });
+      return mutationOutcome(result.error, result.data?.refundRequestUpdate.userErrors);
+    },
+    [refundRequestUpdate],
+  );
+
+  return {
+    order: live?.orderUpdated ?? data?.order ?? null,
+    fetching,
+    error,
+    cancel,
+    cancelling,
+    actionErrors,
+    refetch,
+    requestRefund,
+    addReturnTracking,
+    refundBusy: requesting || tracking,
+  };
 }

@@ -1,9 +1,18 @@
 import { useCallback } from 'react';
-import { useMutation } from 'urql';
+import { useMutation, type CombinedError } from 'urql';
 import { withoutAuth } from '@/lib/auth-exchange';
 import { normalizeError, describeError, userErrorMessages, type UserErrorLike } from '@/lib/errors';
 import { useSession } from '@/lib/session-context';
-import { AccountRegisterMutation, PasswordChangeMutation, TokenCreateMutation, TokenRevokeMutation } from '../api/mutations';
+import type { Role } from '@/gql/graphql';
+import {
+  AccountRegisterMutation,
+  AccountUpdateMutation,
+  PasswordChangeMutation,
+  PasswordResetConfirmMutation,
+  PasswordResetRequestMutation,
+  TokenCreateMutation,
+  TokenRevokeMutation,
+} from '../api/mutations';
 
 /** What a form shows after a failed submit: sentences, and the fields they belong to. */
 export interface FormFailure {
@@ -12,24 +21,33 @@ export interface FormFailure {
 }
 
 export type ActionResult = { ok: true } | ({ ok: false } & FormFailure);
+/** A sign-in that worked also says who signed in (administrators land in the console). */
+export type SignInResult = { ok: true; role: Role | null } | ({ ok: false } & FormFailure);
 
-const failed = (messages: string[], fieldErrors: UserErrorLike[] = []): ActionResult => ({
+const failed = (messages: string[], fieldErrors: UserErrorLike[] = []): { ok: false } & FormFailure => ({
   ok: false,
   messages,
   fieldErrors,
 });
 
+/** A mutation's outcome for a form: it worked, or why not (a transport error or its userErrors). */
+export function mutationOutcome(error: CombinedError | undefined, userErrors: readonly UserErrorLike[] | undefined): ActionResult {
+  if (error) return failed([describeError(normalizeError(error))]);
+  const errors = [...(userErrors ?? [])];
+  return errors.length > 0 ? failed(userErrorMessages(errors), errors) : { ok: true };
+}
+
 export function useSignIn() {
   const { signIn } = useSession();
   const [{ fetching }, tokenCreate] = useMutation(TokenCreateMutation);
   const run = useCallback(
-    async (email: string, password: string): Promise<ActionResult> => {
+    async (email: string, password: string): Promise<SignInResult> => {
       const result = await tokenCreate({ email, password }, withoutAuth);
       if (result.error) return failed([describeError(normalizeError(result.error))]);
       const payload = result.data?.tokenCreate;
       if (payload?.accessToken && payload.refreshToken) {
         signIn({ accessToken: payload.accessToken, refreshToken: payload.refreshToken });
-        return { ok: true };
+        return { ok: true, role: payload.user?.role ?? null };
       }
       const errors = payload?.userErrors ?? [];
       return failed(userErrorMessages(errors), errors);
@@ -44,7 +62,7 @@ export function useRegister() {
   const [{ fetching: registering }, accountRegister] = useMutation(AccountRegisterMutation);
   const { signIn, fetching: signingIn } = useSignIn();
   const run = useCallback(
-    async (email: string, password: string): Promise<ActionResult> => {
+    async (email: string, password: string): Promise<SignInResult> => {
       const result = await accountRegister({ input: { email, password } }, withoutAuth);
       if (result.error) return failed([describeError(normalizeError(result.error))]);
       const errors = result.data?.accountRegister.userErrors ?? [];
@@ -89,4 +107,50 @@ export function usePasswordChange() {
     [passwordChange, signIn, signOut],
   );
   return { changePassword: run, fetching: changing || signingIn };
+}
+
+/** Ask for a password reset link. The answer is the same whether or not the account exists. */
+export function usePasswordResetRequest() {
+  const [{ fetching }, passwordResetRequest] = useMutation(PasswordResetRequestMutation);
+  const run = useCallback(
+    async (email: string): Promise<ActionResult> => {
+      const result = await passwordResetRequest({ email }, withoutAuth);
+      if (result.error) return failed([describeError(normalizeError(result.error))]);
+      return { ok: true };
+    },
+    [passwordResetRequest],
+  );
+  return { requestReset: run, fetching };
+}
+
+/** Set a new password with the token of a mailed link. A bad link is worded as the server says. */
+export function usePasswordResetConfirm() {
+  const [{ fetching }, passwordResetConfirm] = useMutation(PasswordResetConfirmMutation);
+  const run = useCallback(
+    async (token: string, newPassword: string): Promise<ActionResult> => {
+      const result = await passwordResetConfirm({ token, newPassword }, withoutAuth);
+      if (result.error) return failed([describeError(normalizeError(result.error))]);
+      const errors = result.data?.passwordResetConfirm.userErrors ?? [];
+      if (errors.length === 0) return { ok: true };
+      // INVALID_TOKEN here is the link, not the session: the server's sentence says so.
+      const linkErrors = errors.filter((e) => e.code === 'INVALID_TOKEN').map((e) => e.message);
+      const others = userErrorMessages(errors.filter((e) => e.code !== 'INVALID_TOKEN'));
+      return failed([...linkErrors, ...others], errors);
+    },
+    [passwordResetConfirm],
+  );
+  return { confirmReset: run, fetching };
+}
+
+/** Save the signed-in user's display name and phone. */
+export function useProfileUpdate() {
+  const [{ fetching }, accountUpdate] = useMutation(AccountUpdateMutation);
+  const run = useCallback(
+    async (displayName: string, phone: string): Promise<ActionResult> => {
+      const result = await accountUpdate({ input: { displayName, phone } });
+      return mutationOutcome(result.error, result.data?.accountUpdate.userErrors);
+    },
+    [accountUpdate],
+  );
+  return { updateProfile: run, fetching };
 }

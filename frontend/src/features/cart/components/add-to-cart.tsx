@@ -1,7 +1,7 @@
-import { useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { ShoppingCartOutlined } from '@ant-design/icons';
 import { Alert, Button, Flex, InputNumber } from 'antd';
-import { Link, useLocation, useNavigate } from 'react-router-dom';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-dom';
 import { paths, signInPath } from '@/config/paths';
 import { useSession } from '@/lib/session-context';
 import { useCartActions } from '../hooks/use-cart';
@@ -15,7 +15,19 @@ export interface AddToCartProps {
 
 type Feedback = { kind: 'success'; units: number } | { kind: 'error'; messages: string[] } | null;
 
-/** Quantity and "Add to cart"; visitors are sent to sign in first and come back here. */
+/** The return link's parameter that carries a visitor's "add N to cart" through signing in. */
+export const ADD_INTENT_PARAM = 'add';
+const MAX_INTENT = 99;
+
+function intendedQuantity(raw: string | null): number | null {
+  const units = Number(raw);
+  return raw && Number.isInteger(units) && units >= 1 && units <= MAX_INTENT ? units : null;
+}
+
+/**
+ * Quantity and "Add to cart". A visitor is sent to sign in with the wish in the return link
+ * (`?add=<quantity>`); back here signed in, the item is added once and the parameter dropped.
+ */
 export function AddToCart({ productId, productName, stock }: AddToCartProps) {
   const { signedIn } = useSession();
   const { add, adding } = useCartActions();
@@ -23,15 +35,37 @@ export function AddToCart({ productId, productName, stock }: AddToCartProps) {
   const [feedback, setFeedback] = useState<Feedback>(null);
   const navigate = useNavigate();
   const location = useLocation();
+  const [params, setParams] = useSearchParams();
+  const intent = signedIn ? intendedQuantity(params.get(ADD_INTENT_PARAM)) : null;
+  const carried = useRef(false);
   const soldOut = stock <= 0;
+
+  const addNow = useCallback(
+    async (units: number) => {
+      setQuantity(units);
+      const result = await add(productId, units);
+      setFeedback(result.ok ? { kind: 'success', units } : { kind: 'error', messages: result.messages });
+    },
+    [add, productId],
+  );
+
+  useEffect(() => {
+    if (intent === null || carried.current) return;
+    carried.current = true;
+    const rest = new URLSearchParams(params);
+    rest.delete(ADD_INTENT_PARAM);
+    setParams(rest, { replace: true });
+    void addNow(intent);
+  }, [intent, params, setParams, addNow]);
 
   const submit = async () => {
     if (!signedIn) {
-      void navigate(signInPath(location.pathname + location.search));
+      const back = new URLSearchParams(location.search);
+      back.set(ADD_INTENT_PARAM, String(quantity));
+      void navigate(signInPath(`${location.pathname}?${back.toString()}`));
       return;
     }
-    const result = await add(productId, quantity);
-    setFeedback(result.ok ? { kind: 'success', units: quantity } : { kind: 'error', messages: result.messages });
+    await addNow(quantity);
   };
 
   return (

@@ -40,6 +40,11 @@ export const AdminOrderDetailFragment = graphql(`
     user {
       id
       email
+      displayName
+      phone
+    }
+    refundRequests {
+      ...RefundRequestFields
     }
     seckillEvent {
       id

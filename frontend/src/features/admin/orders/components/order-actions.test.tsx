@@ -19,7 +19,8 @@ const paidOrder: AdminOrderDetailFragment = {
   shippingFee: { __typename: 'Money', amount: '0.00', currency: 'USD' },
   shippingAddress: null,
   shipment: null,
-  user: { __typename: 'User', id: 'VXNlcjox', email: 'ann@example.com' },
+  user: { __typename: 'User', id: 'VXNlcjox', email: 'ann@example.com', displayName: null, phone: null },
+  refundRequests: [],
   seckillEvent: null,
   lines: [
     {

@@ -1,7 +1,8 @@
 import { Card, Flex } from 'antd';
 import { Link } from 'react-router-dom';
-import { paths } from '@/config/paths';
 import { OrderDetail } from '@/components/order-detail';
+import { RefundRequestTag } from '@/components/refund-request-tag';
+import { paths } from '@/config/paths';
 import type { AdminOrderDetailFragment, OrderStatus } from '@/gql/graphql';
 import type { Parcel } from '../hooks/use-admin-order';
 import { OrderActions } from './order-actions';
@@ -26,11 +27,31 @@ export function AdminOrderDetail({
   busy = false,
   actionErrors = [],
 }: AdminOrderDetailProps) {
+  const latestRefund = order.refundRequests.at(-1);
   return (
     <OrderDetail
       order={order}
       actionErrors={actionErrors}
-      leadingFacts={[{ key: 'shopper', label: 'Shopper', children: order.user.email }]}
+      leadingFacts={[
+        {
+          key: 'shopper',
+          label: 'Shopper',
+          children: [order.user.displayName, order.user.email, order.user.phone].filter(Boolean).join(' · '),
+        },
+        ...(latestRefund
+          ? [
+              {
+                key: 'refund',
+                label: 'Refund request',
+                children: (
+                  <Link to={paths.admin.afterSales}>
+                    <RefundRequestTag state={latestRefund.state} />
+                  </Link>
+                ),
+              },
+            ]
+          : []),
+      ]}
       unpaidText="Not paid"
       expiresLabel="Expires"
       trailingFacts={[{ key: 'source', label: 'Source', children: order.seckillEvent ? 'Flash sale' : 'Cart checkout' }]}

@@ -1,5 +1,5 @@
 import { useQuery } from 'urql';
-import { useUrlList, type UrlListCodec } from '@/hooks/use-url-list';
+import { newestFirstPages, useUrlList, type UrlListCodec } from '@/hooks/use-url-list';
 import { AdminOrdersQuery } from '../api/queries';
 import {
   ordersBefore,
@@ -35,14 +35,6 @@ export function useAdminOrders() {
     error,
     filter: list.filters,
     setFilter: list.setFilters,
-    page: list.page,
-    pageCount: Math.max(1, Math.ceil(totalCount / PAGE_SIZE)),
-    hasOlder: connection?.pageInfo.hasPreviousPage ?? false,
-    hasNewer: list.hasPrevious,
-    older: () => {
-      const start = connection?.pageInfo.startCursor;
-      if (start) list.nextPage(start);
-    },
-    newer: list.previousPage,
+    ...newestFirstPages(list, connection?.pageInfo, totalCount, PAGE_SIZE),
   };
 }

@@ -1,4 +1,5 @@
 import type { OrderFilter, OrderStatus } from '@/gql/graphql';
+import { dayRange, orderedDays, parseDay } from '@/utils/days';
 
 /** What the admin chose above the orders table; dates are calendar days (YYYY-MM-DD, local). */
 export interface OrdersFilterValue {
@@ -12,23 +13,13 @@ export interface OrdersFilterValue {
 
 export const noFilter: OrdersFilterValue = { status: null, number: '', userEmail: '', placedFrom: null, placedTo: null };
 
-function startOfLocalDay(day: string): Date {
-  const [year = 1970, month = 1, date = 1] = day.split('-').map(Number);
-  return new Date(year, month - 1, date);
-}
-
 /** The API's `OrderFilter`: blank fields left out, the last day made an exclusive upper bound. */
 export function toOrderFilter(value: OrdersFilterValue): OrderFilter | null {
   const filter: OrderFilter = {};
   if (value.status) filter.status = value.status;
   if (value.number.trim()) filter.number = value.number.trim();
   if (value.userEmail.trim()) filter.userEmail = value.userEmail.trim();
-  if (value.placedFrom) filter.createdFrom = startOfLocalDay(value.placedFrom).toISOString();
-  if (value.placedTo) {
-    const next = startOfLocalDay(value.placedTo);
-    next.setDate(next.getDate() + 1);
-    filter.createdTo = next.toISOString();
-  }
+  Object.assign(filter, dayRange(value.placedFrom, value.placedTo));
   return Object.keys(filter).length ? filter : null;
 }
 
@@ -47,17 +38,10 @@ const statuses = Object.keys(known) as OrderStatus[];
 const keys = { status: 'status', number: 'number', email: 'email', from: 'from', to: 'to', before: 'before' };
 const MAX_TEXT = 200;
 
-function parseDay(raw: string | null): string | null {
-  if (!raw || !/^\d{4}-\d{2}-\d{2}$/.test(raw)) return null;
-  return Number.isNaN(startOfLocalDay(raw).getTime()) ? null : raw;
-}
-
 /** The filters a URL asks for; unknown or malformed values are ignored, never an error. */
 export function parseOrdersFilter(params: URLSearchParams): OrdersFilterValue {
   const status = params.get(keys.status)?.toUpperCase();
-  let placedFrom = parseDay(params.get(keys.from));
-  let placedTo = parseDay(params.get(keys.to));
-  if (placedFrom && placedTo && placedFrom > placedTo) [placedFrom, placedTo] = [placedTo, placedFrom];
+  const [placedFrom, placedTo] = orderedDays(parseDay(params.get(keys.from)), parseDay(params.get(keys.to)));
   return {
     status: statuses.find((value) => value === status) ?? null,
     number: (params.get(keys.number) ?? '').trim().slice(0, MAX_TEXT),

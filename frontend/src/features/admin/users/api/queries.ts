@@ -15,6 +15,8 @@ export const AdminUsersQuery = graphql(`
         node {
           id
           email
+          displayName
+          phone
           role
           isActive
           emailVerified

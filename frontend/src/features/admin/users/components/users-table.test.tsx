@@ -7,6 +7,8 @@ const user = (overrides: Partial<UserRow>): UserRow => ({
   __typename: 'User',
   id: 'VXNlcjoy',
   email: 'ann@example.com',
+  displayName: null,
+  phone: null,
   role: 'CUSTOMER',
   isActive: true,
   emailVerified: true,

@@ -27,6 +27,8 @@ export function UsersTable({ users, viewerId, onChangeRole, onSetActive, busyId 
       scroll={{ x: 'max-content' }}
       columns={[
         { title: 'Email', dataIndex: 'email', key: 'email' },
+        { title: 'Name', key: 'displayName', render: (_, user) => user.displayName ?? '—' },
+        { title: 'Phone', key: 'phone', render: (_, user) => user.phone ?? '—' },
         {
           title: 'Role',
           key: 'role',

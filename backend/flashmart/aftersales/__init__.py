@@ -1,0 +1,1 @@
+"""After-sales: refund and return requests of paid orders."""
