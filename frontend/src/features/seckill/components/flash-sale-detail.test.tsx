@@ -18,6 +18,10 @@ const event = (overrides: Partial<FlashSaleDetailEvent> = {}): FlashSaleDetailEv
     status: 'ACTIVE',
     perUserLimit: 1,
     requiresVerifiedAccount: false,
+    admissionMode: 'FIRST_COME',
+    lotteryWindowSeconds: 60,
+    grantTtlSeconds: 120,
+    drawSeed: null,
     ...overrides,
   });
 

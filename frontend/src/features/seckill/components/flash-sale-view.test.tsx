@@ -25,6 +25,10 @@ const saleAnswer = () => ({
       status: 'ACTIVE',
       perUserLimit: 1,
       requiresVerifiedAccount: false,
+      admissionMode: 'FIRST_COME',
+      lotteryWindowSeconds: 60,
+      grantTtlSeconds: 120,
+      drawSeed: null as string | null,
     },
   },
 });
