@@ -2,8 +2,9 @@ import { Alert, Button, Descriptions, Flex, Progress, Tag, Typography } from 'an
 import type { AdmissionMode, WaitingRoomState } from '@/gql/graphql';
 import { formatCountdown } from '@/lib/server-time';
 import { formatDateTime } from '@/utils/format';
+import { databaseId } from '@/utils/global-id';
 import type { SalePhase } from '../utils/sale-state';
-import { drawTime, formatWait, grantSecondsLeft, queueProgress, saleNumber, type RoomEntry } from '../utils/waiting-room';
+import { drawTime, formatWait, grantSecondsLeft, queueProgress, type RoomEntry } from '../utils/waiting-room';
 
 export interface WaitingRoomSale {
   id: string;
@@ -117,7 +118,7 @@ export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = fal
         {sale.drawSeed && (
           <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
             Draw seed: <Typography.Text code>{sale.drawSeed}</Typography.Text>. Published after the draw, so anyone can
-            re-run it from the seed and the arrivals: <Typography.Text code>flashmart seckill verify-draw {saleNumber(sale.id)}</Typography.Text>.
+            re-run it from the seed and the arrivals: <Typography.Text code>flashmart seckill verify-draw {databaseId(sale.id)}</Typography.Text>.
           </Typography.Paragraph>
         )}
       </Flex>

@@ -46,13 +46,3 @@ export function formatWait(seconds: number): string {
   if (minutes < 90) return minutes === 1 ? 'about 1 minute' : `about ${String(minutes)} minutes`;
   return `about ${String(Math.round(minutes / 60))} hours`;
 }
-
-/** The database id inside a sale's global id (base64 of "SeckillEvent:7"), as the CLI takes it. */
-export function saleNumber(globalId: string): string {
-  try {
-    const [, number] = atob(globalId).split(':');
-    return number ?? globalId;
-  } catch {
-    return globalId;
-  }
-}
