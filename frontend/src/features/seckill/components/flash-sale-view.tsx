@@ -38,6 +38,10 @@ export function FlashSaleView({ eventId, verification = null, emailVerified = fa
 
   // The seed is published right after the draw: read the sale again once the shopper's place
   // arrives (spread over a few seconds, so that a room's shoppers do not all ask at once).
+  // A ticket used the grant: the server may end the subscription without saying so.
+  const usedGrant = ticket !== null && ticket.status !== 'FAILED' && room.entry?.state === 'ADMITTED';
+  const entry = usedGrant && room.entry ? { ...room.entry, grantExpiresAt: null } : room.entry;
+
   const drawn = room.entry?.position != null;
   const seedMissing = !event?.drawSeed;
   useEffect(() => {
@@ -58,7 +62,7 @@ export function FlashSaleView({ eventId, verification = null, emailVerified = fa
           ticket={ticket}
           verification={verification}
           room={{
-            entry: room.entry,
+            entry,
             firstAhead: room.firstAhead,
             joining: room.joining,
             onJoin,
