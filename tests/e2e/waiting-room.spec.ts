@@ -1,65 +1,11 @@
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { ADMIN, screenshot, signIn } from './helpers';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { createSale, screenshot, signIn } from './helpers';
 
 // A waiting-room sale with one unit and two shoppers who join before the start: at the start
 // the draw orders them, the first in the draw is admitted (its buy button turns on with the
 // grant's countdown) and buys; the other keeps their place and is told SOLD_OUT. The sale is
 // made by an admin through the API.
 const PASSWORD = 'flashmart-shopper';
-
-async function gql<T>(request: APIRequestContext, query: string, variables: object, token?: string): Promise<T> {
-  const response = await request.post('/graphql', {
-    data: { query, variables },
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
-  return body.data;
-}
-
-async function createRoomSale(request: APIRequestContext, startsInMs: number): Promise<{ id: string; name: string }> {
-  const { tokenCreate } = await gql<{ tokenCreate: { accessToken: string } }>(
-    request,
-    'mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { accessToken } }',
-    { e: ADMIN.email, p: ADMIN.password },
-  );
-  const token = tokenCreate.accessToken;
-  const { products, serverTime } = await gql<{
-    products: { edges: { node: { id: string; name: string; stock: number } }[] };
-    serverTime: string;
-  }>(request, '{ serverTime products(first: 50) { edges { node { id name stock } } } }', {}, token);
-  const product = products.edges.map((edge) => edge.node).find((node) => node.stock >= 5);
-  if (!product) throw new Error('No product with stock');
-  const now = Date.parse(serverTime);
-  const { seckillEventCreate } = await gql<{
-    seckillEventCreate: { event: { id: string } | null; userErrors: unknown[] };
-  }>(
-    request,
-    `mutation($input: SeckillEventInput!) {
-      seckillEventCreate(input: $input) { event { id } userErrors { code message } }
-    }`,
-    {
-      input: {
-        productId: product.id,
-        price: '1.00',
-        totalStock: 1,
-        perUserLimit: 1,
-        startsAt: new Date(now + startsInMs).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-        admissionMode: 'WAITING_ROOM',
-        lotteryWindowSeconds: 0,
-        grantTtlSeconds: 120,
-        admissionFactor: 1,
-      },
-    },
-    token,
-  );
-  if (!seckillEventCreate.event) throw new Error(`Sale not created: ${JSON.stringify(seckillEventCreate.userErrors)}`);
-  const { id } = seckillEventCreate.event;
-  // Warm: the room opens for joining (no roomOpensAt).
-  await gql(request, 'mutation($id: ID!) { seckillEventWarmup(id: $id) { userErrors { code } } }', { id }, token);
-  return { id, name: product.name };
-}
 
 async function joinedShopper(browser: Browser, email: string, saleId: string): Promise<Page> {
   const page = await (await browser.newContext()).newPage();
@@ -78,7 +24,13 @@ test('a waiting room with one unit: the first in the draw buys, the other keeps 
   request,
 }) => {
   test.slow();
-  const sale = await createRoomSale(request, 25_000);
+  // Warm, so the room is open for joining (no roomOpensAt); the draw runs at the start.
+  const sale = await createSale(request, 25_000, {
+    admissionMode: 'WAITING_ROOM',
+    lotteryWindowSeconds: 0,
+    grantTtlSeconds: 120,
+    admissionFactor: 1,
+  });
   const stamp = Math.floor(Math.random() * 9);
   const pages = await Promise.all([
     joinedShopper(browser, `shopper${String(11 + stamp)}@flashmart.local`, sale.id),

@@ -4,31 +4,12 @@ import type { WaitingRoomState } from '@/gql/graphql';
 import { createMemorySession } from '@/lib/session';
 import { fakeGraphqlFetch, fakeSubscriptions } from '@/testing/graphql';
 import { renderWithProviders } from '@/testing/render';
+import { saleDetailAnswer } from '../testing/sale-answer';
 import { FlashSaleView } from './flash-sale-view';
 
 const ID = 'U2Vja2lsbEV2ZW50Ojc='; // SeckillEvent:7
-const now = Date.now();
-const roomSale = ({ drawSeed = null as string | null, admissionMode = 'WAITING_ROOM' } = {}) => ({
-  data: {
-    seckillEvent: {
-      __typename: 'SeckillEvent',
-      id: ID,
-      product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Smart Watch' },
-      price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
-      remainingStock: 1,
-      totalStock: 1,
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-      status: 'ACTIVE',
-      perUserLimit: 1,
-      requiresVerifiedAccount: false,
-      admissionMode,
-      lotteryWindowSeconds: 30,
-      grantTtlSeconds: 120,
-      drawSeed,
-    },
-  },
-});
+const roomSale = ({ drawSeed = null as string | null, admissionMode = 'WAITING_ROOM' } = {}) =>
+  saleDetailAnswer({ id: ID, remainingStock: 1, totalStock: 1, admissionMode, lotteryWindowSeconds: 30, drawSeed });
 const serverTime = () => ({ data: { serverTime: new Date().toISOString() } });
 const entry = (state: WaitingRoomState, fields: Partial<Record<string, unknown>> = {}) => ({
   __typename: 'WaitingRoomEntry',
