@@ -1,62 +1,11 @@
-import { fileURLToPath } from 'node:url';
-import { expect, test, type APIRequestContext, type Browser, type Page } from '@playwright/test';
-import { fillAddress } from './helpers';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { createSale, fillAddress, screenshot } from './helpers';
 
 // Two shoppers, two browsers, one unit: exactly one gets it, the other is told it is sold out,
 // and both pages show the stock at 0 without a reload. A third visitor keeps the home page open:
 // its card for the sale (which never polls) counts down, goes live and drops to 0 through
 // `seckillEventUpdated`. The sale is made by an admin through the API.
-const screenshot = (name: string) => fileURLToPath(new URL(`../../docs/screenshots/${name}.png`, import.meta.url));
 const PASSWORD = 'flashmart-shopper';
-
-async function gql<T>(request: APIRequestContext, query: string, variables: object, token?: string): Promise<T> {
-  const response = await request.post('/graphql', {
-    data: { query, variables },
-    headers: token ? { Authorization: `Bearer ${token}` } : {},
-  });
-  const body = (await response.json()) as { data?: T; errors?: unknown };
-  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
-  return body.data;
-}
-
-async function createSale(request: APIRequestContext, startsInMs: number): Promise<{ id: string; name: string }> {
-  const { tokenCreate } = await gql<{ tokenCreate: { accessToken: string } }>(
-    request,
-    'mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { accessToken } }',
-    { e: 'admin@flashmart.local', p: 'flashmart-admin' },
-  );
-  const token = tokenCreate.accessToken;
-  const { products, serverTime } = await gql<{
-    products: { edges: { node: { id: string; name: string; stock: number } }[] };
-    serverTime: string;
-  }>(request, '{ serverTime products(first: 50) { edges { node { id name stock } } } }', {}, token);
-  const product = products.edges.map((edge) => edge.node).find((node) => node.stock >= 5);
-  if (!product) throw new Error('No product with stock');
-  const now = Date.parse(serverTime);
-  const { seckillEventCreate } = await gql<{
-    seckillEventCreate: { event: { id: string } | null; userErrors: unknown[] };
-  }>(
-    request,
-    `mutation($input: SeckillEventInput!) {
-      seckillEventCreate(input: $input) { event { id } userErrors { code message } }
-    }`,
-    {
-      input: {
-        productId: product.id,
-        price: '1.00',
-        totalStock: 1,
-        perUserLimit: 1,
-        startsAt: new Date(now + startsInMs).toISOString(),
-        endsAt: new Date(now + 3_600_000).toISOString(),
-      },
-    },
-    token,
-  );
-  if (!seckillEventCreate.event) throw new Error(`Sale not created: ${JSON.stringify(seckillEventCreate.userErrors)}`);
-  const { id } = seckillEventCreate.event;
-  await gql(request, 'mutation($id: ID!) { seckillEventWarmup(id: $id) { userErrors { code } } }', { id }, token);
-  return { id, name: product.name };
-}
 
 async function shopperPage(browser: Browser, email: string, saleId: string): Promise<Page> {
   const context = await browser.newContext();

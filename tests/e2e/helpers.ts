@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { expect, type Browser, type Page } from '@playwright/test';
+import { expect, type APIRequestContext, type Browser, type Page } from '@playwright/test';
 
 // What several browser specs do the same way: the seeded accounts, signing in, registering a new
 // shopper and where screenshots for the README go.
@@ -114,4 +114,63 @@ export async function placePaidOrder(shop: Page, product: { search: string; name
   const number = (heading ?? '').replace('Order ', '').trim();
   await payOnSandbox(shop);
   return number;
+}
+
+/** A GraphQL request through Playwright's API client (query text: fine for the admin). */
+export async function gql<T>(request: APIRequestContext, query: string, variables: object, token?: string): Promise<T> {
+  const response = await request.post('/graphql', {
+    data: { query, variables },
+    headers: token ? { Authorization: `Bearer ${token}` } : {},
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data || body.errors) throw new Error(`GraphQL failed: ${JSON.stringify(body)}`);
+  return body.data;
+}
+
+/**
+ * A warm one-unit flash sale of a product with stock, starting `startsInMs` from the server's now
+ * and lasting an hour, made by the admin through the API; `input` adds or overrides fields.
+ */
+export async function createSale(
+  request: APIRequestContext,
+  startsInMs: number,
+  input: Record<string, unknown> = {},
+): Promise<{ id: string; name: string }> {
+  const { tokenCreate } = await gql<{ tokenCreate: { accessToken: string } }>(
+    request,
+    'mutation($e: String!, $p: String!) { tokenCreate(email: $e, password: $p) { accessToken } }',
+    { e: ADMIN.email, p: ADMIN.password },
+  );
+  const token = tokenCreate.accessToken;
+  const { products, serverTime } = await gql<{
+    products: { edges: { node: { id: string; name: string; stock: number } }[] };
+    serverTime: string;
+  }>(request, '{ serverTime products(first: 50) { edges { node { id name stock } } } }', {}, token);
+  const product = products.edges.map((edge) => edge.node).find((node) => node.stock >= 5);
+  if (!product) throw new Error('No product with stock');
+  const now = Date.parse(serverTime);
+  const { seckillEventCreate } = await gql<{
+    seckillEventCreate: { event: { id: string } | null; userErrors: unknown[] };
+  }>(
+    request,
+    `mutation($input: SeckillEventInput!) {
+      seckillEventCreate(input: $input) { event { id } userErrors { code message } }
+    }`,
+    {
+      input: {
+        productId: product.id,
+        price: '1.00',
+        totalStock: 1,
+        perUserLimit: 1,
+        startsAt: new Date(now + startsInMs).toISOString(),
+        endsAt: new Date(now + 3_600_000).toISOString(),
+        ...input,
+      },
+    },
+    token,
+  );
+  if (!seckillEventCreate.event) throw new Error(`Sale not created: ${JSON.stringify(seckillEventCreate.userErrors)}`);
+  const { id } = seckillEventCreate.event;
+  await gql(request, 'mutation($id: ID!) { seckillEventWarmup(id: $id) { userErrors { code } } }', { id }, token);
+  return { id, name: product.name };
 }

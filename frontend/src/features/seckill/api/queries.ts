@@ -46,6 +46,10 @@ export const FlashSaleDetailQuery = graphql(`
       ...FlashSale
       perUserLimit
       requiresVerifiedAccount
+      admissionMode
+      lotteryWindowSeconds
+      grantTtlSeconds
+      drawSeed
     }
   }
 `);
@@ -97,6 +101,26 @@ export const SeckillTicketUpdatedSubscription = graphql(`
   subscription SeckillTicketUpdated($id: ID!) {
     seckillTicketUpdated(id: $id) {
       ...SeckillTicketProgress
+    }
+  }
+`);
+
+/** The signed-in shopper's place in a sale's waiting room. */
+export const WaitingRoomEntryFragment = graphql(`
+  fragment WaitingRoomEntryFields on WaitingRoomEntry {
+    arrival
+    position
+    ahead
+    estimatedWaitSeconds
+    state
+    grantExpiresAt
+  }
+`);
+
+export const WaitingRoomUpdatedSubscription = graphql(`
+  subscription WaitingRoomUpdated($eventId: ID!) {
+    waitingRoomUpdated(eventId: $eventId) {
+      ...WaitingRoomEntryFields
     }
   }
 `);

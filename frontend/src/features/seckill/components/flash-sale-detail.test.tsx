@@ -2,25 +2,20 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
 import type { OrderStatus, SeckillTicketProgressFragment } from '@/gql/graphql';
+import { saleDetailAnswer } from '../testing/sale-answer';
 import { FlashSaleDetail, type FlashSaleDetailEvent } from './flash-sale-detail';
 
 const start = Date.parse('2030-05-01T10:00:00Z');
 const event = (overrides: Partial<FlashSaleDetailEvent> = {}): FlashSaleDetailEvent =>
-  ({
-    __typename: 'SeckillEvent',
-    id: 'U2Vja2lsbEV2ZW50OjE=',
+  saleDetailAnswer({
     name: 'Headphones Day',
     product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
-    price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
     remainingStock: 7,
     totalStock: 50,
     startsAt: '2030-05-01T10:00:00Z',
     endsAt: '2030-05-01T11:00:00Z',
-    status: 'ACTIVE',
-    perUserLimit: 1,
-    requiresVerifiedAccount: false,
     ...overrides,
-  });
+  }).data.seckillEvent as FlashSaleDetailEvent;
 
 function show(props: Partial<Parameters<typeof FlashSaleDetail>[0]> = {}) {
   const onBuy = vi.fn();

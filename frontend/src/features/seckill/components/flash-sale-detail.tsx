@@ -4,7 +4,9 @@ import type { FlashSaleDetailQuery, SeckillTicketProgressFragment } from '@/gql/
 import { formatCountdown } from '@/lib/server-time';
 import { formatMoney } from '@/utils/format';
 import { buyButtonState, saleCountdown, salePhase, ticketHolds, type SalePhase } from '../utils/sale-state';
+import { roomBuyButtonState } from '../utils/waiting-room';
 import { TicketProgress } from './ticket-progress';
+import { WaitingRoom, type WaitingRoomProps } from './waiting-room';
 
 export type FlashSaleDetailEvent = NonNullable<FlashSaleDetailQuery['seckillEvent']>;
 
@@ -25,6 +27,8 @@ export interface FlashSaleDetailProps {
   ticket?: SeckillTicketProgressFragment | null;
   /** Shown on a sale for verified accounts only: what the shopper must do (nothing when verified). */
   verification?: ReactNode;
+  /** A WAITING_ROOM sale's room: the shopper's place and the join button (the page's state). */
+  room?: Omit<WaitingRoomProps, 'sale' | 'phase' | 'now'>;
 }
 
 export function FlashSaleDetail({
@@ -35,11 +39,14 @@ export function FlashSaleDetail({
   errors = [],
   ticket = null,
   verification = null,
+  room,
 }: FlashSaleDetailProps) {
   const phase = salePhase(event, now);
   const tag = phaseTag[phase];
   const countdown = saleCountdown(event, now);
-  const button = buyButtonState(phase, buying || (ticket !== null && ticketHolds(ticket)));
+  const busy = buying || (ticket !== null && ticketHolds(ticket));
+  const inRoom = event.admissionMode === 'WAITING_ROOM' && room !== undefined;
+  const button = inRoom ? roomBuyButtonState(phase, room.entry, now, busy) : buyButtonState(phase, busy);
   const sold = event.totalStock - event.remainingStock;
   const soldPercent = event.totalStock > 0 ? Math.round((sold / event.totalStock) * 100) : 100;
   return (
@@ -72,6 +79,7 @@ export function FlashSaleDetail({
             {countdown.label} {formatCountdown(countdown.seconds)}
           </Typography.Text>
         )}
+        {inRoom && <WaitingRoom sale={event} phase={phase} now={now} {...room} />}
         {errors.map((error) => (
           <Alert key={error.code + error.message} type="error" showIcon title={error.message} />
         ))}

@@ -5,30 +5,13 @@ import { createMemorySession } from '@/lib/session';
 import { fakeGraphqlFetch, fakeSubscriptions } from '@/testing/graphql';
 import { renderWithProviders } from '@/testing/render';
 import { passTime } from '@/testing/timers';
+import { saleDetailAnswer } from '../testing/sale-answer';
 import { EVENT_POLL_MS } from '../hooks/use-flash-sale';
 import { MAX_BUSY_RETRIES, TICKET_POLL_MS } from '../hooks/use-seckill-buy';
 import { FlashSaleView } from './flash-sale-view';
 
 const ID = 'U2Vja2lsbEV2ZW50OjE=';
-const now = Date.now();
-const saleAnswer = () => ({
-  data: {
-    seckillEvent: {
-      __typename: 'SeckillEvent',
-      id: ID,
-      name: 'Smart Watch',
-      product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Smart Watch' },
-      price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
-      remainingStock: 3,
-      totalStock: 10,
-      startsAt: new Date(now - 60_000).toISOString(),
-      endsAt: new Date(now + 3_600_000).toISOString(),
-      status: 'ACTIVE',
-      perUserLimit: 1,
-      requiresVerifiedAccount: false,
-    },
-  },
-});
+const saleAnswer = () => saleDetailAnswer({ id: ID });
 const serverTime = () => ({ data: { serverTime: new Date().toISOString() } });
 const noTicket = () => ({ data: { seckillEvent: { __typename: 'SeckillEvent', id: ID, myTicket: null } } });
 
@@ -127,11 +110,7 @@ describe('FlashSaleView', () => {
 });
 
 describe('FlashSaleView for verified accounts only', () => {
-  const verifiedOnly = () => {
-    const answer = saleAnswer();
-    answer.data.seckillEvent.requiresVerifiedAccount = true;
-    return answer;
-  };
+  const verifiedOnly = () => saleDetailAnswer({ id: ID, requiresVerifiedAccount: true });
   const notVerified = () => ({
     data: {
       seckillBuy: {

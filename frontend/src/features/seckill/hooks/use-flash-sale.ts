@@ -1,3 +1,4 @@
+import { useCallback } from 'react';
 import { useQuery, useSubscription } from 'urql';
 import { useFallbackPoll } from '@/hooks/use-fallback-poll';
 import { FlashSaleDetailQuery, FlashSaleUpdatedSubscription } from '../api/queries';
@@ -21,5 +22,6 @@ export function useFlashSale(eventId: string) {
 
   const base = data?.seckillEvent ?? null;
   const event = base ? mergeLive(base, live?.seckillEventUpdated.id === base.id ? live.seckillEventUpdated : null) : null;
-  return { event, fetching: fetching && !data, error };
+  const refresh = useCallback(() => reexecute({ requestPolicy: 'network-only' }), [reexecute]);
+  return { event, fetching: fetching && !data, error, refresh };
 }

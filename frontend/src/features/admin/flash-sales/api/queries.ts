@@ -44,6 +44,16 @@ export const ControlRoomQuery = graphql(`
   query ControlRoom($id: ID!) {
     seckillEvent(id: $id) {
       ...AdminFlashSaleFields
+      admissionMode
+      drawSeed
+      waitingRoom {
+        joined
+        inDraw
+        drawn
+        admitted
+        grantsOutstanding
+        missed
+      }
     }
     seckillEventStats(id: $id, seconds: 60) {
       ticketsQueued
@@ -114,6 +124,11 @@ export const FlashSaleFormFieldsFragment = graphql(`
   fragment FlashSaleFormFields on SeckillEvent {
     ...AdminFlashSaleFields
     requiresVerifiedAccount
+    admissionMode
+    roomOpensAt
+    lotteryWindowSeconds
+    grantTtlSeconds
+    admissionFactor
     product {
       stock
     }

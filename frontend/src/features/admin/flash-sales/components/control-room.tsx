@@ -1,11 +1,12 @@
 import { Card, Col, Row, Statistic, Tag, Typography } from 'antd';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
-import type { AdminFlashSaleFieldsFragment, ControlRoomQuery } from '@/gql/graphql';
+import type { ControlRoomQuery } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
+import { databaseId } from '@/utils/global-id';
 import { latestAttempts, toAttemptPoints, toLivePoints, type LiveSample } from '../utils/live-series';
 import { flashSaleStatus } from './flash-sales-table';
 
-type Event = AdminFlashSaleFieldsFragment;
+type Event = NonNullable<ControlRoomQuery['seckillEvent']>;
 export type LiveStats = NonNullable<ControlRoomQuery['seckillEventStats']>;
 
 interface SeriesLine {
@@ -60,6 +61,55 @@ function Figure({
   );
 }
 
+/** A room sale's counters: who joined, who was drawn and admitted, and what became of the grants. */
+function RoomFigures({ event }: { event: Event }) {
+  const room = event.waitingRoom;
+  const sold = event.totalStock - event.remainingStock;
+  return (
+    <Card title="Waiting room" role="region" aria-label="Waiting room" style={{ marginBottom: 16 }}>
+      {room ? (
+        <Row gutter={[16, 16]}>
+          <Col xs={12} md={8} xl={4}>
+            <Figure label="Entrants joined" value={room.joined} />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure label="In the draw" value={room.inDraw} footer={room.drawn ? 'Drawn' : 'Not drawn yet'} />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure label="Admitted" value={room.admitted} />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure label="Grants outstanding" value={room.grantsOutstanding} />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure
+              label="Grants used"
+              value={Math.max(0, room.admitted - room.grantsOutstanding - room.missed)}
+              footer={`${String(sold)} units sold`}
+            />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure label="Grants missed" value={room.missed} />
+          </Col>
+        </Row>
+      ) : (
+        <Typography.Text type="secondary">The room's figures appear once the sale is warm.</Typography.Text>
+      )}
+      <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
+        Draw seed:{' '}
+        {event.drawSeed ? (
+          <>
+            <Typography.Text code>{event.drawSeed}</Typography.Text> (re-run the draw with{' '}
+            <Typography.Text code>flashmart seckill verify-draw {databaseId(event.id)}</Typography.Text>)
+          </>
+        ) : (
+          'published after the draw'
+        )}
+      </Typography.Paragraph>
+    </Card>
+  );
+}
+
 export interface ControlRoomProps {
   event: Event;
   stats: LiveStats | null;
@@ -83,7 +133,9 @@ export function ControlRoom({ event, stats, jobsDue, jobsScheduled, workerAlive,
       <Typography.Paragraph>
         <Tag color={status.color}>{status.label}</Tag> {formatMoney(event.price)} · {formatDateTime(event.startsAt)} –{' '}
         {formatDateTime(event.endsAt)} · {event.perUserLimit} per shopper
+        {event.admissionMode === 'WAITING_ROOM' && ' · waiting room'}
       </Typography.Paragraph>
+      {event.admissionMode === 'WAITING_ROOM' && <RoomFigures event={event} />}
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6} xl={3}>
           <Figure label="Remaining stock" value={event.remainingStock} suffix={`/ ${String(event.totalStock)}`} />

@@ -57,6 +57,11 @@ export function FlashSaleFormView({ id = null }: { id?: string | null }) {
               endsAt: event.endsAt,
               perUserLimit: event.perUserLimit,
               requiresVerifiedAccount: event.requiresVerifiedAccount,
+              admissionMode: event.admissionMode,
+              roomOpensAt: event.roomOpensAt ?? null,
+              lotteryWindowSeconds: event.lotteryWindowSeconds,
+              grantTtlSeconds: event.grantTtlSeconds,
+              admissionFactor: event.admissionFactor,
             },
             event.product,
           )

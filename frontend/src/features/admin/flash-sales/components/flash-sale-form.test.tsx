@@ -10,6 +10,11 @@ const sale: FlashSaleFormValues = {
   endsAt: '2030-01-01T11:00:00.000Z',
   perUserLimit: 1,
   requiresVerifiedAccount: false,
+  admissionMode: 'FIRST_COME',
+  roomOpensAt: null,
+  lotteryWindowSeconds: 60,
+  grantTtlSeconds: 120,
+  admissionFactor: 3,
 };
 const products = [{ id: 'UHJvZHVjdDox', name: 'Phone', stock: 250 }];
 
@@ -118,5 +123,79 @@ describe('FlashSaleForm', () => {
 
     expect(screen.getByLabelText('Product')).toBeDisabled();
     expect(screen.getByText('Phone (250 in stock)')).toBeInTheDocument();
+  });
+
+  it('offers first come by default and shows no room fields for it', () => {
+    renderForm({ mode: 'create', initial: undefined });
+
+    expect(screen.getByRole('radio', { name: 'First come, first served' })).toBeChecked();
+    expect(screen.queryByLabelText('Lottery window (seconds)')).not.toBeInTheDocument();
+    expect(screen.queryByLabelText('Room opens at')).not.toBeInTheDocument();
+  });
+
+  it("takes a waiting room's settings and submits them", async () => {
+    const { onSubmit } = renderForm();
+
+    fireEvent.click(screen.getByRole('radio', { name: 'Waiting room' }));
+    expect(await screen.findByLabelText('Lottery window (seconds)')).toHaveValue('60');
+    expect(screen.getByLabelText('Time to buy (seconds)')).toHaveValue('120');
+    expect(screen.getByLabelText('Admission factor')).toHaveValue('3');
+    fireEvent.change(screen.getByLabelText('Lottery window (seconds)'), { target: { value: '30' } });
+    fireEvent.change(screen.getByLabelText('Time to buy (seconds)'), { target: { value: '90' } });
+    fireEvent.change(screen.getByLabelText('Admission factor'), { target: { value: '5' } });
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+
+    await waitFor(() =>
+      expect(onSubmit).toHaveBeenCalledWith({
+        ...sale,
+        admissionMode: 'WAITING_ROOM',
+        lotteryWindowSeconds: 30,
+        grantTtlSeconds: 90,
+        admissionFactor: 5,
+      }),
+    );
+  });
+
+  it("shows a saved room's opening, keeps Enter in its picker and refuses an opening after the start", async () => {
+    const { onSubmit } = renderForm({
+      initial: { ...sale, admissionMode: 'WAITING_ROOM', roomOpensAt: '2030-01-01T09:30:00.000Z' },
+    });
+    expect(screen.getByRole('radio', { name: 'Waiting room' })).toBeChecked();
+    const opens = screen.getByLabelText('Room opens at');
+    expect(opens).not.toHaveValue('');
+    expect(fireEvent.keyDown(opens, { key: 'Enter', code: 'Enter' })).toBe(false);
+
+    fireEvent.click(screen.getByRole('button', { name: 'Save changes' }));
+    await waitFor(() =>
+      expect(onSubmit).toHaveBeenCalledWith({ ...sale, admissionMode: 'WAITING_ROOM', roomOpensAt: '2030-01-01T09:30:00.000Z' }),
+    );
+  });
+
+  it("puts the server's userErrors on the room's fields", async () => {
+    const room = { ...sale, admissionMode: 'WAITING_ROOM' as const };
+    const { rerender } = renderForm({ initial: room });
+    rerender(
+      <FlashSaleForm
+        mode="edit"
+        initial={room}
+        products={products}
+        onSubmit={vi.fn()}
+        onCancel={vi.fn()}
+        userErrors={[
+          { field: ['input', 'grantTtlSeconds'], message: 'An admission grant lasts 1 to 3600 seconds', code: 'INVALID' },
+          { field: ['input', 'roomOpensAt'], message: 'The room must open before the sale starts', code: 'INVALID' },
+          { field: ['admissionMode'], message: 'The admission mode is fixed once the sale is warm or live', code: 'INVALID_STATE' },
+        ]}
+      />,
+    );
+
+    await waitFor(() =>
+      expect(screen.getByLabelText('Time to buy (seconds)')).toHaveAccessibleDescription(
+        /^An admission grant lasts 1 to 3600 seconds/,
+      ),
+    );
+    expect(screen.getByLabelText('Room opens at')).toHaveAccessibleDescription(/^The room must open before the sale starts/);
+    expect(screen.getByText('The admission mode is fixed once the sale is warm or live')).toBeInTheDocument();
+    expect(screen.queryByRole('alert')).not.toBeInTheDocument();
   });
 });

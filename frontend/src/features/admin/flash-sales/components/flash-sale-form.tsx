@@ -1,7 +1,8 @@
 import { useEffect } from 'react';
-import { Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Select, Space } from 'antd';
+import { Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { FormErrors } from '@/components/form-errors';
+import type { AdmissionMode } from '@/gql/graphql';
 import type { UserErrorLike } from '@/lib/errors';
 import { formErrors, type FlashSaleField } from '../utils/form-errors';
 
@@ -16,7 +17,17 @@ export interface FlashSaleFormValues {
   perUserLimit: number;
   /** Only shoppers with a verified email address may buy. */
   requiresVerifiedAccount: boolean;
+  /** FIRST_COME, or WAITING_ROOM with the room's settings below (docs/waiting-room.md). */
+  admissionMode: AdmissionMode;
+  /** ISO-8601 in UTC; null: joining opens once the sale is warm. */
+  roomOpensAt: string | null;
+  lotteryWindowSeconds: number;
+  grantTtlSeconds: number;
+  admissionFactor: number;
 }
+
+/** The API's defaults for a new sale's room. */
+export const ROOM_DEFAULTS = { lotteryWindowSeconds: 60, grantTtlSeconds: 120, admissionFactor: 3 } as const;
 
 export interface ProductOption {
   id: string;
@@ -49,6 +60,11 @@ interface Fields {
   endsAt?: Dayjs | null;
   perUserLimit?: number | null;
   requiresVerifiedAccount?: boolean;
+  admissionMode?: AdmissionMode;
+  roomOpensAt?: Dayjs | null;
+  lotteryWindowSeconds?: number | null;
+  grantTtlSeconds?: number | null;
+  admissionFactor?: number | null;
 }
 
 const DATE_TIME_FORMAT = 'YYYY-MM-DD HH:mm';
@@ -70,10 +86,23 @@ function defaults(initial?: FlashSaleFormValues): Fields {
       endsAt: dayjs(initial.endsAt),
       perUserLimit: initial.perUserLimit,
       requiresVerifiedAccount: initial.requiresVerifiedAccount,
+      admissionMode: initial.admissionMode,
+      roomOpensAt: initial.roomOpensAt ? dayjs(initial.roomOpensAt) : null,
+      lotteryWindowSeconds: initial.lotteryWindowSeconds,
+      grantTtlSeconds: initial.grantTtlSeconds,
+      admissionFactor: initial.admissionFactor,
     };
   }
   const start = dayjs().startOf('minute');
-  return { startsAt: start, endsAt: start.add(1, 'hour'), perUserLimit: 1, requiresVerifiedAccount: false };
+  return {
+    startsAt: start,
+    endsAt: start.add(1, 'hour'),
+    perUserLimit: 1,
+    requiresVerifiedAccount: false,
+    admissionMode: 'FIRST_COME',
+    roomOpensAt: null,
+    ...ROOM_DEFAULTS,
+  };
 }
 
 /** Create or edit a flash sale: product, price, stock, window, per-shopper limit and who may buy. */
@@ -91,6 +120,7 @@ export function FlashSaleForm({
 }: FlashSaleFormProps) {
   const [form] = Form.useForm<Fields>();
   const { byField, general } = formErrors(userErrors);
+  const admissionMode = Form.useWatch('admissionMode', form) ?? defaults(initial).admissionMode;
 
   // The server's verdict lands on its fields; antd clears it as soon as the field is edited.
   useEffect(() => {
@@ -102,7 +132,7 @@ export function FlashSaleForm({
   }, [form, userErrors]);
 
   const submit = (fields: Fields) => {
-    const { productId, price, totalStock, startsAt, endsAt, perUserLimit, requiresVerifiedAccount } = fields;
+    const { productId, price, totalStock, startsAt, endsAt, perUserLimit, requiresVerifiedAccount, roomOpensAt } = fields;
     if (!productId || !price || totalStock == null || !startsAt || !endsAt) return; // guarded by the rules
     onSubmit({
       productId,
@@ -112,6 +142,11 @@ export function FlashSaleForm({
       endsAt: endsAt.toISOString(),
       perUserLimit: perUserLimit ?? 1,
       requiresVerifiedAccount: requiresVerifiedAccount ?? false,
+      admissionMode: fields.admissionMode ?? 'FIRST_COME',
+      roomOpensAt: roomOpensAt ? roomOpensAt.toISOString() : null,
+      lotteryWindowSeconds: fields.lotteryWindowSeconds ?? ROOM_DEFAULTS.lotteryWindowSeconds,
+      grantTtlSeconds: fields.grantTtlSeconds ?? ROOM_DEFAULTS.grantTtlSeconds,
+      admissionFactor: fields.admissionFactor ?? ROOM_DEFAULTS.admissionFactor,
     });
   };
 
@@ -203,6 +238,70 @@ export function FlashSaleForm({
         >
           <Checkbox>Verified accounts only</Checkbox>
         </Form.Item>
+        <Form.Item
+          name="admissionMode"
+          label="Admission"
+          extra={
+            admissionMode === 'WAITING_ROOM'
+              ? 'Shoppers join a room; a published random draw orders those who joined by the start plus the lottery window, later joiners queue behind, and each admitted shopper has the grant time to buy. Fixed once the sale is warm or live.'
+              : 'Whoever buys first gets a unit. Fixed once the sale is warm or live.'
+          }
+        >
+          <Radio.Group
+            options={[
+              { value: 'FIRST_COME', label: 'First come, first served' },
+              { value: 'WAITING_ROOM', label: 'Waiting room' },
+            ]}
+          />
+        </Form.Item>
+        {admissionMode === 'WAITING_ROOM' && (
+          <>
+            <Form.Item
+              name="roomOpensAt"
+              label="Room opens at"
+              dependencies={['startsAt']}
+              extra="Empty: as soon as the sale is warm. Fixed once the sale has started."
+              rules={[
+                ({ getFieldValue }) => ({
+                  validator(_, value: Dayjs | null | undefined) {
+                    const start = getFieldValue('startsAt') as Dayjs | null | undefined;
+                    return !value || !start || value.isBefore(start)
+                      ? Promise.resolve()
+                      : Promise.reject(new Error('The room must open before the sale starts'));
+                  },
+                }),
+              ]}
+            >
+              <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} onKeyDown={keepEnterInPicker} />
+            </Form.Item>
+            <Space size="large" wrap align="start">
+              <Form.Item
+                name="lotteryWindowSeconds"
+                label="Lottery window (seconds)"
+                rules={[{ required: true, message: 'Enter the lottery window' }]}
+                extra="Who joins before the start plus this is in the draw."
+              >
+                <InputNumber min={0} max={3600} precision={0} style={{ width: 200 }} />
+              </Form.Item>
+              <Form.Item
+                name="grantTtlSeconds"
+                label="Time to buy (seconds)"
+                rules={[{ required: true, message: 'Enter how long an admitted shopper has to buy' }]}
+                extra="How long an admission grant lasts."
+              >
+                <InputNumber min={1} max={3600} precision={0} style={{ width: 200 }} />
+              </Form.Item>
+              <Form.Item
+                name="admissionFactor"
+                label="Admission factor"
+                rules={[{ required: true, message: 'Enter the admission factor' }]}
+                extra="Grants outstanding at most units left times this."
+              >
+                <InputNumber min={1} max={100} precision={0} style={{ width: 200 }} />
+              </Form.Item>
+            </Space>
+          </>
+        )}
         <Space>
           <Button type="primary" htmlType="submit" loading={submitting}>
             {mode === 'create' ? 'Create flash sale' : 'Save changes'}

@@ -23,6 +23,10 @@ export function useProductOptions() {
   };
 }
 
+function sameInstant(a: string | null, b: string | null | undefined): boolean {
+  return (a === null ? null : Date.parse(a)) === (b ? Date.parse(b) : null);
+}
+
 export interface SaveOutcome {
   saved: boolean;
   userErrors: UserErrorLike[];
@@ -54,6 +58,12 @@ export function useFlashSaleForm(id: string | null) {
               endsAt: values.endsAt,
               perUserLimit: values.perUserLimit,
               requiresVerifiedAccount: values.requiresVerifiedAccount,
+              admissionMode: values.admissionMode,
+              // Sent only when changed: the opening is fixed once the sale has started, even to the same time.
+              roomOpensAt: sameInstant(values.roomOpensAt, data?.seckillEvent?.roomOpensAt) ? null : values.roomOpensAt,
+              lotteryWindowSeconds: values.lotteryWindowSeconds,
+              grantTtlSeconds: values.grantTtlSeconds,
+              admissionFactor: values.admissionFactor,
             },
           }).then((r) => ({ error: r.error, payload: r.data?.seckillEventUpdate }));
     const next: SaveOutcome = {

@@ -8,6 +8,11 @@ export const flashSaleFields = [
   'endsAt',
   'perUserLimit',
   'requiresVerifiedAccount',
+  'admissionMode',
+  'roomOpensAt',
+  'lotteryWindowSeconds',
+  'grantTtlSeconds',
+  'admissionFactor',
 ] as const;
 export type FlashSaleField = (typeof flashSaleFields)[number];
 
