@@ -206,6 +206,7 @@ def room_figures(
         "units": units,
         "joins": {
             "outcomes": dict(sorted(join_outcomes.items())),
+            "not_joined_by_the_end": requested - sum(join_outcomes.values()),
             "latency_ms": _spread(joins, 1000, 1),
         },
         "subscribed": len(followed),
@@ -519,8 +520,11 @@ def _room_rows(room: dict[str, Any] | None) -> list[tuple[str, str]]:
     return [
         (
             "room: joins",
-            f"{joins['outcomes'].get('joined', 0):,} of {room['entrants']:,} over "
-            f"{room['join_window_s']:.0f} s (p50 {joins['latency_ms']['p50']} ms, p99 "
+            f"{joins['outcomes'].get('joined', 0):,} of {room['entrants']:,} joined over "
+            f"{room['join_window_s']:.0f} s"
+            + "".join(f", {k} {v:,}" for k, v in joins["outcomes"].items() if k != "joined")
+            + f", not joined by the end {joins['not_joined_by_the_end']:,}"
+            f" (p50 {joins['latency_ms']['p50']} ms, p99 "
             f"{joins['latency_ms']['p99']} ms); {room['subscribed']:,} following their entry "
             f"over graphql-ws; {room['room_counters']['in_draw']:,} in the draw, drawn "
             f"{room['draw_after_start_s']:.2f} s after the start",

@@ -875,12 +875,7 @@ class Bench:
                 "operation_name": SUBSCRIPTION_OPERATION,
                 "control_dir": str(control),
             }
-            spec_path = self.tmp / f"crowd-{index}-spec.json"
-            spec_path.write_text(json.dumps(spec))
-            out_path = self.tmp / f"crowd-{index}-result.json"
-            cmd = [sys.executable, str(HERE / "crowd.py"), str(spec_path), str(out_path)]
-            name = f"crowd-{index}"
-            crowd.append((name, procs.start(name, cmd, self.env, self.tmp), out_path))
+            crowd.append(self.client_process("crowd", index, spec))
         visitors: tuple[str, subprocess.Popen[bytes], Path] | None = None
         if self.pages:
             spec_path, out_path = self.tmp / "pages-spec.json", self.tmp / "pages-result.json"
@@ -1053,12 +1048,7 @@ class Bench:
                 "max_seconds": max_seconds,
                 "control_dir": str(control),
             }
-            spec_path = self.tmp / f"room-{index}-spec.json"
-            spec_path.write_text(json.dumps(spec))
-            out_path = self.tmp / f"room-{index}-result.json"
-            cmd = [sys.executable, str(HERE / "room.py"), str(spec_path), str(out_path)]
-            name = f"room-{index}"
-            clients.append((name, procs.start(name, cmd, self.env, self.tmp), out_path))
+            clients.append(self.client_process("room", index, spec))
         client_groups = {name: proc.pid for name, proc, _ in clients}
         watch = RoomWatch(redis_url, os.environ["REDIS_PREFIX"])
         try:
@@ -1076,16 +1066,16 @@ class Bench:
                 control / "go",
                 {"gid": sale["event_gid"], "joins_from": joins_from, "joins_until": joins_until},
             )
-            # joins that fall behind go on after the start (as late joiners, behind the draw)
-            deadline = time.monotonic() + (sale["starts_epoch"] - time.time()) + 60 + count / 50
-            joined = self._await_crowd(control, "joined", clients, deadline, "the entrants")
-            log(
-                f"    {sum(j['joined'] for j in joined):,} of {count:,} joined, "
-                f"{sum(j['subscribed'] for j in joined):,} subscribed; the draw at the start"
-            )
+            # Joins that fall behind go on after the start (late joiners queue behind the
+            # draw) until the entrants are told to finish.
             draw_epoch = watch.wait_drawn(sale["starts_epoch"] + 15)
             if draw_epoch is None:
                 raise BenchError("the waiting room was not drawn within 15 s of the start")
+            self._check_crowd(clients, "the entrants")
+            log(
+                f"    drawn: {watch.in_draw:,} of {count:,} joined before the start; "
+                "admitting and buying"
+            )
             watch.wait_settled(draw_epoch + 3, draw_epoch + cfg.room_seconds)
             after = cpu_snapshot()
             write_control(control / "finish", {})
@@ -1152,6 +1142,16 @@ class Bench:
             f"p99 {buys['latency_ms']['p99']} ms, {buys['outcomes']}"
         )
         return result
+
+    def client_process(
+        self, script: str, index: int, spec: dict[str, Any]
+    ) -> tuple[str, subprocess.Popen[bytes], Path]:
+        """`bench/<script>.py SPEC OUT` started with `spec`: (name, process, OUT)."""
+        name = f"{script}-{index}"
+        spec_path, out_path = self.tmp / f"{name}-spec.json", self.tmp / f"{name}-result.json"
+        spec_path.write_text(json.dumps(spec))
+        cmd = [sys.executable, str(HERE / f"{script}.py"), str(spec_path), str(out_path)]
+        return name, self.procs.start(name, cmd, self.env, self.tmp), out_path
 
     def _check_crowd(
         self, crowd: list[tuple[str, subprocess.Popen[bytes], Path]], what: str = "the live crowd"
