@@ -161,8 +161,9 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
             signed_in(join_head, tokens[uid], join_body)
         )
         record["join"] = [sent, done, join_outcome(status, answer)]
-        if record["join"][2] != "joined":
-            record["error"] = f"join: {status} {answer[:200].decode(errors='replace')}"
+        if record["join"][2] != "joined":  # an answer other than a refusal is a problem
+            if record["join"][2] in ("error", "rate_limited"):
+                record["error"] = f"join: {status} {answer[:200].decode(errors='replace')}"
             return
 
         def admitted() -> None:
