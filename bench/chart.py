@@ -200,8 +200,9 @@ def _crowd_row(
             label="waiting room: position, after the draw",
         )
         sold_out.set_xlim(left=0)
-    if delays and positions:
-        sold_out.plot([], [], color=colours["live crowd"], label="live crowd: SOLD_OUT")
+    if positions:
+        if delays:
+            sold_out.plot([], [], color=colours["live crowd"], label="live crowd: SOLD_OUT")
         sold_out.legend(fontsize=8)
     sold_out.set_xlabel(
         "seconds from the last unit sold (ledger) to SOLD_OUT at the subscriber"
@@ -232,3 +233,18 @@ def _crowd_row(
         ]
         text.text(0.0, 1.0, "\n".join(lines), va="top", family="monospace", fontsize=9)
         text.set_title("The live crowd's subscribers")
+    elif "room" in results:  # the waiting room's figures where the subscribers' would be
+        room = results["room"]
+        ttp, buys = room["positions"]["time_to_position_s"], room["buys"]
+        lines = [
+            f"entrants: {room['entrants']:,}",
+            f"joined: {room['joins']['outcomes'].get('joined', 0):,}",
+            f"in the draw: {room['room_counters']['in_draw']:,}",
+            f"position p50 / p99 / max: {ttp['p50']} / {ttp['p99']} / {ttp['max']} s",
+            f"within 1 s: {room['positions']['within_1s']:,} of {room['positions']['entrants']:,}",
+            f"admitted: {room['admission']['admitted']:,}",
+            f"buys: {buys['requests_per_s']:,.0f}/s, p99 {buys['latency_ms']['p99']} ms",
+            f"QUEUED: {buys['ok']:,}",
+        ]
+        text.text(0.0, 1.0, "\n".join(lines), va="top", family="monospace", fontsize=9)
+        text.set_title("The waiting room")
