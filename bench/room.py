@@ -169,18 +169,16 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
         def admitted() -> None:
             buys.append(asyncio.ensure_future(buy(uid)))
 
-        opened = await open_one(
-            spec, lambda: Entrant(upgrade, tokens[uid], admitted), hard_deadline
-        )
-        if isinstance(opened, str):
-            record["error"] = opened
+        tab = await open_one(spec, lambda: Entrant(upgrade, tokens[uid], admitted), hard_deadline)
+        if isinstance(tab, str):
+            record["error"] = tab
             return
-        subs[uid] = opened
-        opened.subscribe(subscribe)
+        subs[uid] = tab
+        tab.subscribe(subscribe)
         try:
-            await asyncio.wait_for(opened.first_next, timeout=spec["subscribe_seconds"])
+            await asyncio.wait_for(tab.first_next, timeout=spec["subscribe_seconds"])
         except (ConnectionError, TimeoutError) as exc:
-            record["error"] = opened.error or f"no first message ({type(exc).__name__})"
+            record["error"] = tab.error or f"no first message ({type(exc).__name__})"
 
     joining = asyncio.ensure_future(
         asyncio.gather(*(one(uid, fraction) for uid, fraction in entrants))
