@@ -78,6 +78,8 @@ SUBSCRIPTION_OPERATION = "FlashSaleUpdated"
 # The waiting room's (features/seckill/api/room.ts).
 ROOM_JOIN_OPERATION = "WaitingRoomJoin"
 ROOM_SUBSCRIPTION_OPERATION = "WaitingRoomUpdated"
+# The waiting room's entrants stay at least this long after the draw.
+ROOM_HOLD_S = 10.0
 NAIVE_QUERY = (
     "mutation Buy($productId: ID!) { naiveBuy(productId: $productId) { ok userErrors { code } } }"
 )
@@ -1076,7 +1078,8 @@ class Bench:
                 f"    drawn: {watch.in_draw:,} of {count:,} joined before the start; "
                 "admitting and buying"
             )
-            watch.wait_settled(draw_epoch + 3, draw_epoch + cfg.room_seconds)
+            # at least ROOM_HOLD_S, for every entrant's place to reach it
+            watch.wait_settled(draw_epoch + ROOM_HOLD_S, draw_epoch + cfg.room_seconds)
             after = cpu_snapshot()
             write_control(control / "finish", {})
             outs = []
