@@ -3,12 +3,13 @@ graphql-ws and buy once admitted, in a process of their own.
 
 Run by `bench/run.py` as `python bench/room.py SPEC.json OUT.json` (one or more processes,
 each with its share of the entrants). Each entrant does what a storefront tab does with the
-documents of `frontend/src/features/seckill/api/room.ts` (by id: bench/documents.py): at its
-moment in the join window, `WaitingRoomJoin` over HTTP; then a WebSocket to `/graphql`
-(`graphql-transport-ws`, `connection_init` with `{"authorization": "Bearer …"}` as
-frontend/src/lib/subscription-client.ts sends it), `subscribe` with `WaitingRoomUpdated`; on
-the first ADMITTED message with a grant, `SeckillBuy` over HTTP. It records each message's
-time, state and position, and each request's send and answer times and outcome.
+documents of `frontend/src/features/seckill/api/` (`WaitingRoomJoin` in mutations.ts,
+`WaitingRoomUpdated` in queries.ts; by id: bench/documents.py): at its moment in the join
+window, `WaitingRoomJoin` over HTTP; then a WebSocket to `/graphql` (`graphql-transport-ws`,
+`connection_init` with `{"authorization": "Bearer …"}` as frontend/src/lib/subscription-client.ts
+sends it), `subscribe` with `WaitingRoomUpdated`; on the first ADMITTED message with a grant,
+`SeckillBuy` over HTTP. It records each message's time, state and position, and each request's
+send and answer times and outcome.
 
 Stages, driven by files in the spec's control directory:
 

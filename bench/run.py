@@ -75,7 +75,8 @@ from procs import (  # noqa: E402 - bench/ is not a package: its modules import 
 # sends them (bench/documents.py).
 BUY_OPERATION = "SeckillBuy"
 SUBSCRIPTION_OPERATION = "FlashSaleUpdated"
-# The waiting room's (features/seckill/api/room.ts).
+# The waiting room's (WaitingRoomJoin in features/seckill/api/mutations.ts, WaitingRoomUpdated in
+# queries.ts).
 ROOM_JOIN_OPERATION = "WaitingRoomJoin"
 ROOM_SUBSCRIPTION_OPERATION = "WaitingRoomUpdated"
 # The waiting room's entrants stay at least this long after the draw.

@@ -12,3 +12,16 @@ export const SeckillBuyMutation = graphql(`
     }
   }
 `);
+
+export const WaitingRoomJoinMutation = graphql(`
+  mutation WaitingRoomJoin($eventId: ID!) {
+    waitingRoomJoin(eventId: $eventId) {
+      entry {
+        ...WaitingRoomEntryFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);

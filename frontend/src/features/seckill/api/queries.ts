@@ -85,3 +85,23 @@ export const SeckillTicketUpdatedSubscription = graphql(`
     }
   }
 `);
+
+/** The signed-in shopper's place in a sale's waiting room. */
+export const WaitingRoomEntryFragment = graphql(`
+  fragment WaitingRoomEntryFields on WaitingRoomEntry {
+    arrival
+    position
+    ahead
+    estimatedWaitSeconds
+    state
+    grantExpiresAt
+  }
+`);
+
+export const WaitingRoomUpdatedSubscription = graphql(`
+  subscription WaitingRoomUpdated($eventId: ID!) {
+    waitingRoomUpdated(eventId: $eventId) {
+      ...WaitingRoomEntryFields
+    }
+  }
+`);
