@@ -15,7 +15,7 @@ import matplotlib.pyplot as plt
 def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], path: Path) -> None:
     """`samples[name]` holds `latencies` (s) of a phase; `results` the figures of the run.
     With the crowds, a second row compares the three storms and shows the subscribers."""
-    crowds = "cold_crowd" in results or "live_crowd" in results
+    crowds = any(key in results for key in ("cold_crowd", "live_crowd", "room"))
     fig, axes = plt.subplots(
         2 if crowds else 1,
         3,
@@ -33,6 +33,7 @@ def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], pa
         "tracing off": "#0891b2",  # the tracing scenario's storms (bench/run.py, TRACING_SETTINGS)
         "tracing 10% sampled": "#ca8a04",
         "tracing 100% sampled": "#7c3aed",
+        "room buys": "#4b5563",  # the waiting room's admitted shoppers
     }
 
     # 1. latency histograms (log-spaced bins), with seckillBuy's percentiles marked
@@ -190,9 +191,30 @@ def _crowd_row(
             color=colours["live crowd"],
         )
         sold_out.set_xlim(left=0)
-    sold_out.set_xlabel("seconds from the last unit sold (ledger) to SOLD_OUT at the subscriber")
+    positions = samples.get("room buys", {}).get("time_to_position", [])
+    if positions:  # the waiting room: when each entrant first had its position
+        sold_out.plot(
+            positions,
+            [(i + 1) / len(positions) * 100 for i in range(len(positions))],
+            color=colours["room buys"],
+            label="waiting room: position, after the draw",
+        )
+        sold_out.set_xlim(left=0)
+    if positions:
+        if delays:
+            sold_out.plot([], [], color=colours["live crowd"], label="live crowd: SOLD_OUT")
+        sold_out.legend(fontsize=8)
+    sold_out.set_xlabel(
+        "seconds from the last unit sold (ledger) to SOLD_OUT at the subscriber"
+        if not positions
+        else "seconds: last unit sold to SOLD_OUT / draw to position, at the subscriber"
+    )
     sold_out.set_ylabel("% of subscribers")
-    sold_out.set_title("When the subscribers learned the sale had sold out")
+    sold_out.set_title(
+        "When the subscribers learned the sale had sold out"
+        if not positions
+        else "When the subscribers heard: SOLD_OUT, or their place"
+    )
 
     text.axis("off")
     if subs:
@@ -211,3 +233,18 @@ def _crowd_row(
         ]
         text.text(0.0, 1.0, "\n".join(lines), va="top", family="monospace", fontsize=9)
         text.set_title("The live crowd's subscribers")
+    elif "room" in results:  # the waiting room's figures where the subscribers' would be
+        room = results["room"]
+        ttp, buys = room["positions"]["time_to_position_s"], room["buys"]
+        lines = [
+            f"entrants: {room['entrants']:,}",
+            f"joined: {room['joins']['outcomes'].get('joined', 0):,}",
+            f"in the draw: {room['room_counters']['in_draw']:,}",
+            f"position p50 / p99 / max: {ttp['p50']} / {ttp['p99']} / {ttp['max']} s",
+            f"within 1 s: {room['positions']['within_1s']:,} of {room['positions']['entrants']:,}",
+            f"admitted: {room['admission']['admitted']:,}",
+            f"buys: {buys['requests_per_s']:,.0f}/s, p99 {buys['latency_ms']['p99']} ms",
+            f"QUEUED: {buys['ok']:,}",
+        ]
+        text.text(0.0, 1.0, "\n".join(lines), va="top", family="monospace", fontsize=9)
+        text.set_title("The waiting room")

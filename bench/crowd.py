@@ -32,8 +32,9 @@ import os
 import random
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from loadgen import run_spec
 
@@ -66,8 +67,9 @@ def message(data: dict[str, Any]) -> bytes:
 class Subscriber(asyncio.Protocol):
     """One storefront tab: a WebSocket carrying one `FlashSaleUpdated` subscription."""
 
-    def __init__(self, upgrade: bytes) -> None:
+    def __init__(self, upgrade: bytes, init_payload: dict[str, Any] | None = None) -> None:
         self.upgrade = upgrade
+        self.init_payload = init_payload or {}  # connection params (`{}`: not signed in)
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
         self.upgraded = False
@@ -117,7 +119,7 @@ class Subscriber(asyncio.Protocol):
                 return
             del self.buffer[: end + 4]
             self.upgraded = True
-            self.send({"type": "connection_init", "payload": {}})
+            self.send({"type": "connection_init", "payload": self.init_payload})
         self._frames()
 
     # frames -----------------------------------------------------------------------------------
@@ -171,24 +173,27 @@ class Subscriber(asyncio.Protocol):
         elif kind == "next":
             now = time.time()
             self.messages += 1
-            data = (msg.get("payload") or {}).get("data") or {}
-            status = (data.get("seckillEventUpdated") or {}).get("status")
             if self.first_at is None:
                 self.first_at = now
-            if not self.statuses or self.statuses[-1] != status:
-                self.statuses.append(str(status))
-            if status == "ACTIVE" and self.active_at is None:
-                self.active_at = now
-            if status == "SOLD_OUT" and self.sold_out_at is None:
-                self.sold_out_at = now
-                if not self.sold_out.done():
-                    self.sold_out.set_result(None)
+            self.on_next(now, (msg.get("payload") or {}).get("data") or {})
             if not self.first_next.done():
                 self.first_next.set_result(None)
         elif kind in ("error", "complete"):
             if self.error is None and not self.finishing:
                 self.error = f"subscription {kind}: {json.dumps(msg.get('payload'))[:200]}"
             self._fail_waiters()
+
+    def on_next(self, now: float, data: dict[str, Any]) -> None:
+        """A `next` message's data: the sale's status changes."""
+        status = (data.get("seckillEventUpdated") or {}).get("status")
+        if not self.statuses or self.statuses[-1] != status:
+            self.statuses.append(str(status))
+        if status == "ACTIVE" and self.active_at is None:
+            self.active_at = now
+        if status == "SOLD_OUT" and self.sold_out_at is None:
+            self.sold_out_at = now
+            if not self.sold_out.done():
+                self.sold_out.set_result(None)
 
     # helpers ----------------------------------------------------------------------------------
     def send(self, data: dict[str, Any]) -> None:
@@ -244,12 +249,30 @@ def write_json(path: Path, data: Any) -> None:
     tmp.rename(path)
 
 
-async def open_one(spec: dict[str, Any], upgrade: bytes, deadline: float) -> Subscriber | str:
+SubscriberT = TypeVar("SubscriberT", bound=Subscriber)
+
+
+def upgrade_request(host: str) -> bytes:
+    """The WebSocket handshake a browser on the storefront's page sends to `host`."""
+    key = base64.b64encode(os.urandom(16)).decode()
+    return (
+        f"GET /graphql HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
+        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
+        f"Sec-WebSocket-Protocol: graphql-transport-ws\r\nOrigin: http://{host}\r\n"
+        # What browsers offer; the API declines it (flashmart serve: ws_per_message_deflate).
+        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
+    ).encode()
+
+
+async def open_one(
+    spec: dict[str, Any], factory: Callable[[], SubscriberT], deadline: float
+) -> SubscriberT | str:
+    """A subscriber's WebSocket, open and acknowledged; or why not."""
     loop = asyncio.get_running_loop()
-    sub: Subscriber | None = None
+    sub: SubscriberT | None = None
     try:
         _, sub = await asyncio.wait_for(
-            loop.create_connection(lambda: Subscriber(upgrade), spec["host"], spec["port"]),
+            loop.create_connection(factory, spec["host"], spec["port"]),
             timeout=max(0.1, deadline - time.monotonic()),
         )
         await asyncio.wait_for(sub.acked, timeout=max(0.1, deadline - time.monotonic()))
@@ -265,15 +288,7 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
     control = Path(spec["control_dir"])
     tag = spec["name"]
     hard_deadline = time.monotonic() + spec["max_seconds"]
-    host = f"{spec['host']}:{spec['port']}"
-    key = base64.b64encode(os.urandom(16)).decode()
-    upgrade = (
-        f"GET /graphql HTTP/1.1\r\nHost: {host}\r\nUpgrade: websocket\r\n"
-        f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n"
-        f"Sec-WebSocket-Protocol: graphql-transport-ws\r\nOrigin: http://{host}\r\n"
-        # What browsers offer; the API declines it (flashmart serve: ws_per_message_deflate).
-        "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n\r\n"
-    ).encode()
+    upgrade = upgrade_request(f"{spec['host']}:{spec['port']}")
     cpu: dict[str, float] = {}
     failures: dict[str, int] = {}
 
@@ -286,7 +301,7 @@ async def main_async(spec: dict[str, Any]) -> dict[str, Any]:
         async with gate:
             if time.monotonic() > deadline:
                 return "TimeoutError: connect stage over"
-            return await open_one(spec, upgrade, deadline)
+            return await open_one(spec, lambda: Subscriber(upgrade), deadline)
 
     opened = await asyncio.gather(*(gated() for _ in range(spec["subscribers"])))
     subs = [s for s in opened if isinstance(s, Subscriber)]

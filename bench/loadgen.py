@@ -33,6 +33,7 @@ MARKERS: list[tuple[bytes, str]] = [
     (b"ALREADY_PURCHASED", "already_purchased"),
     (b"LIMIT_EXCEEDED", "limit_exceeded"),
     (b"RATE_LIMITED", "rate_limited"),
+    (b"NOT_ADMITTED", "not_admitted"),  # a waiting-room sale, no valid grant
     (b"NOT_STARTED", "not_started"),
     (b"ENDED", "ended"),
 ]
@@ -140,14 +141,24 @@ class PhaseResult:
     timed_out: bool = False
 
 
+def post_head(spec: dict[str, Any], path: str, body: bytes) -> bytes:
+    """A JSON POST's request line and headers, open for one more header (Authorization)."""
+    return (
+        f"POST {path} HTTP/1.1\r\nHost: {spec['host']}:{spec['port']}\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+    ).encode()
+
+
+def signed_in(head: bytes, token: str, body: bytes) -> bytes:
+    """The whole request of a shopper signed in with `token`."""
+    return head + b"Authorization: Bearer " + token.encode() + b"\r\n\r\n" + body
+
+
 def build_requests(
     spec: dict[str, Any], phase: dict[str, Any], tokens: dict[int, str]
 ) -> list[bytes]:
     body = json.dumps(phase["body"], separators=(",", ":")).encode()
-    head = (
-        f"POST {phase['path']} HTTP/1.1\r\nHost: {spec['host']}:{spec['port']}\r\n"
-        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-    ).encode()
+    head = post_head(spec, phase["path"], body)
     order = [uid for _ in range(phase["attempts"]) for uid in phase["users"]]
     if phase.get("shuffle_seed") is not None:
         random.Random(phase["shuffle_seed"]).shuffle(order)
@@ -156,7 +167,7 @@ def build_requests(
     for uid in order:
         data = cache.get(uid)
         if data is None:
-            data = head + b"Authorization: Bearer " + tokens[uid].encode() + b"\r\n\r\n" + body
+            data = signed_in(head, tokens[uid], body)
             cache[uid] = data
         out.append(data)
     return out

@@ -146,6 +146,112 @@ def crowd_figures(
     return figures, delays
 
 
+def _spread(values: list[float], scale: float = 1.0, digits: int = 3) -> dict[str, Any]:
+    """p50 / p99 / max of an ascending list (None when empty), times `scale`."""
+    if not values:
+        return {"p50": None, "p99": None, "max": None}
+    return {
+        "p50": round(percentile(values, 50) * scale, digits),
+        "p99": round(percentile(values, 99) * scale, digits),
+        "max": round(values[-1] * scale, digits),
+    }
+
+
+def room_figures(
+    outs: list[dict[str, Any]],
+    requested: int,
+    draw_epoch: float,
+    cursor: list[tuple[float, int]],
+    units: int,
+) -> dict[str, Any]:
+    """The waiting-room scenario's figures from its client processes' records (bench/room.py)
+    and the room's cursor as polled in Redis: joins, when each entrant first had its position
+    after the draw, messages per entrant, admissions, and the admitted shoppers' buys."""
+    per = [p for out in outs for p in out["per_entrant"]]
+    joins = sorted(p["join"][1] - p["join"][0] for p in per if "join" in p)
+    join_outcomes = Counter(p["join"][2] for p in per if "join" in p)
+    followed = [p for p in per if p.get("updates")]
+    # time to position: the entrants who were following their entry when the draw came
+    before_draw = [p for p in followed if p["updates"][0][0] < draw_epoch]
+    to_position: list[float] = []
+    for p in before_draw:
+        seen = next((t for t, _, pos in p["updates"] if pos is not None and t >= draw_epoch), None)
+        if seen is None:  # read within the 10 ms between the draw and the poll that saw it
+            seen = next((t for t, _, pos in p["updates"] if pos is not None), None)
+        if seen is not None:
+            to_position.append(max(0.0, seen - draw_epoch))
+    to_position.sort()
+    messages = sorted(len(p["updates"]) for p in followed)
+    after_draw = sorted(sum(1 for t, _, _ in p["updates"] if t >= draw_epoch) for p in followed)
+    admitted_at = sorted(p["admitted_at"] - draw_epoch for p in per if p.get("admitted_at"))
+    final_states = Counter(p["updates"][-1][1] for p in followed)
+    bought = [p for p in per if "buy" in p]
+    latencies = sorted(p["buy"][1] - p["buy"][0] for p in bought)
+    since_admitted = sorted(p["buy"][1] - p["admitted_at"] for p in bought)
+    outcomes = Counter(p["buy"][2] for p in bought)
+    first_sent = min((p["buy"][0] for p in bought), default=None)
+    last_done = max((p["buy"][1] for p in bought), default=None)
+    span = (last_done - first_sent) if first_sent is not None and last_done is not None else 0.0
+    admission_span = admitted_at[-1] if admitted_at else 0.0
+    problems = Counter(p.get("error") or p.get("dropped") for p in per)
+    problems.pop(None, None)
+    cpu: dict[str, float] = {}
+    for out in outs:
+        for stage, seconds in out["cpu_seconds"].items():
+            cpu[stage] = round(cpu.get(stage, 0.0) + seconds, 2)
+    cpu["total"] = round(sum(out["total_cpu_seconds"] for out in outs), 2)
+    return {
+        "entrants": requested,
+        "client_processes": len(outs),
+        "units": units,
+        "joins": {
+            "outcomes": dict(sorted(join_outcomes.items())),
+            "not_joined_by_the_end": requested - sum(join_outcomes.values()),
+            "latency_ms": _spread(joins, 1000, 1),
+        },
+        "subscribed": len(followed),
+        "held_at_end": sum(out["held_at_end"] for out in outs),
+        "problems": dict(problems.most_common(5)),
+        "positions": {
+            "entrants": len(before_draw),
+            "followed_only_after_the_draw": len(followed) - len(before_draw),
+            "with_position": len(to_position),
+            "time_to_position_s": _spread(to_position),
+            "within_1s": sum(1 for t in to_position if t <= 1.0),
+        },
+        "messages_per_entrant": {
+            "min": messages[0] if messages else 0,
+            "median": messages[len(messages) // 2] if messages else 0,
+            "max": messages[-1] if messages else 0,
+            "mean": round(sum(messages) / len(messages), 2) if messages else 0,
+            "after_draw_mean": round(sum(after_draw) / len(after_draw), 2) if after_draw else 0,
+            "after_draw_max": after_draw[-1] if after_draw else 0,
+        },
+        "final_states": dict(sorted(final_states.items())),
+        "admission": {
+            "admitted": len(admitted_at),
+            "cursor_final": cursor[-1][1] if cursor else 0,
+            # each move of the cursor as polled: (seconds after the draw, positions admitted)
+            "cursor_moves": [[round(t - draw_epoch, 3), n] for t, n in cursor],
+            "admitted_heard_s": _spread(admitted_at),
+            "per_s": round(len(admitted_at) / admission_span, 1) if admission_span > 0 else 0.0,
+        },
+        "buys": {
+            "requests": len(bought),
+            "ok": outcomes.get("ok", 0),
+            "outcomes": dict(sorted(outcomes.items())),
+            "first_sent_epoch": first_sent,
+            "duration_s": round(span, 3),
+            "requests_per_s": round(len(bought) / span, 1) if span > 0 else 0.0,
+            "latency_ms": _spread(latencies, 1000, 1),
+            "admitted_to_answer_ms": _spread(since_admitted, 1000, 1),
+        },
+        "client_cpu_seconds": cpu,
+        "_time_to_position": to_position,
+        "_buy_latencies": latencies,
+    }
+
+
 def page_figures(
     out: dict[str, Any], storm: tuple[float, float], per_second: float
 ) -> dict[str, Any]:
@@ -404,6 +510,60 @@ def _tracing_rows(tracing: dict[str, Any] | None) -> list[tuple[str, str]]:
     return rows
 
 
+def _room_rows(room: dict[str, Any] | None) -> list[tuple[str, str]]:
+    if not room:
+        return []
+    pos, ttp = room["positions"], room["positions"]["time_to_position_s"]
+    adm, buys, msg = room["admission"], room["buys"], room["messages_per_entrant"]
+    joins = room["joins"]
+    verify = room["verify_draw"]["exit_code"]
+    return [
+        (
+            "room: joins",
+            f"{joins['outcomes'].get('joined', 0):,} of {room['entrants']:,} joined over "
+            f"{room['join_window_s']:.0f} s"
+            + "".join(f", {k} {v:,}" for k, v in joins["outcomes"].items() if k != "joined")
+            + f", not joined by the end {joins['not_joined_by_the_end']:,}"
+            f" (p50 {joins['latency_ms']['p50']} ms, p99 "
+            f"{joins['latency_ms']['p99']} ms); {room['subscribed']:,} following their entry "
+            f"over graphql-ws; {room['room_counters']['in_draw']:,} in the draw, drawn "
+            f"{room['draw_after_start_s']:.2f} s after the start",
+        ),
+        (
+            "room: time to position",
+            f"p50 {ttp['p50']} / p99 {ttp['p99']} / max {ttp['max']} s after the draw; "
+            f"{pos['with_position']:,} of {pos['entrants']:,} had one, {pos['within_1s']:,} "
+            "within 1 s (target: all)",
+        ),
+        (
+            "room: messages per entrant",
+            f"mean {msg['mean']}, median {msg['median']}, max {msg['max']} "
+            f"({msg['after_draw_mean']} after the draw on average); final states "
+            + ", ".join(f"{k} {v:,}" for k, v in room["final_states"].items()),
+        ),
+        (
+            "room: admission",
+            f"{adm['admitted']:,} admitted, heard p50 {adm['admitted_heard_s']['p50']} / max "
+            f"{adm['admitted_heard_s']['max']} s after the draw ({adm['per_s']:,.0f}/s); cursor "
+            + ", ".join(f"{n:,} at {t:.2f} s" for t, n in adm["cursor_moves"][:6]),
+        ),
+        (
+            "room: buys",
+            f"{buys['requests_per_s']:,.0f}/s ({buys['requests']:,} in {buys['duration_s']:.2f} s; "
+            + ", ".join(f"{k} {v:,}" for k, v in buys["outcomes"].items())
+            + f"); p50 / p99 {buys['latency_ms']['p50']} / {buys['latency_ms']['p99']} ms, "
+            f"ADMITTED to answer p99 {buys['admitted_to_answer_ms']['p99']} ms",
+        ),
+        ("room: CPU", _cpu_text(room["cpu"]).replace("ms/request", "ms per entrant")),
+        (
+            "room audit",
+            _audit_text(room["drain"]["audit"])
+            + f"; verify-draw exit {verify}"
+            + ("" if room["correct"] else " (FAILED)"),
+        ),
+    ]
+
+
 def print_summary(results: dict[str, Any]) -> None:
     s, d = results["seckill"], results["drain"]
     a, lat = d["audit"], s["latency_ms"]
@@ -508,6 +668,7 @@ def print_summary(results: dict[str, Any]) -> None:
         )
         for name, run in (("fast", fast), ("durable", durable)):
             rows.append((f"{name} fsync audit", _audit_text(run["drain"]["audit"])))
+    rows.extend(_room_rows(results.get("room")))
     rows.extend(_tracing_rows(results.get("tracing")))
     for key, title in (("cold_crowd", "cold crowd"), ("live_crowd", "live crowd")):
         if key in results:

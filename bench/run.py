@@ -34,11 +34,13 @@ import contextlib
 import http.client
 import json
 import os
+import random
 import secrets
 import shutil
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -73,6 +75,12 @@ from procs import (  # noqa: E402 - bench/ is not a package: its modules import 
 # sends them (bench/documents.py).
 BUY_OPERATION = "SeckillBuy"
 SUBSCRIPTION_OPERATION = "FlashSaleUpdated"
+# The waiting room's (WaitingRoomJoin in features/seckill/api/mutations.ts, WaitingRoomUpdated in
+# queries.ts).
+ROOM_JOIN_OPERATION = "WaitingRoomJoin"
+ROOM_SUBSCRIPTION_OPERATION = "WaitingRoomUpdated"
+# The waiting room's entrants stay at least this long after the draw.
+ROOM_HOLD_S = 10.0
 NAIVE_QUERY = (
     "mutation Buy($productId: ID!) { naiveBuy(productId: $productId) { ok userErrors { code } } }"
 )
@@ -128,6 +136,24 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=15.0,
         help="live crowd: seconds after the storm a subscriber may still see SOLD_OUT",
+    )
+    parser.add_argument(
+        "--skip-room", action="store_true", help="no waiting-room scenario (docs/bench.md)"
+    )
+    parser.add_argument(
+        "--room-entrants", type=int, default=10_000, help="waiting room: shoppers who join"
+    )
+    parser.add_argument(
+        "--room-join-seconds",
+        type=float,
+        default=20.0,
+        help="waiting room: the joins are spread evenly over this many seconds before the start",
+    )
+    parser.add_argument(
+        "--room-seconds",
+        type=float,
+        default=30.0,
+        help="waiting room: how long after the draw admissions and buys may go on",
     )
     parser.add_argument(
         "--naive-seconds", type=float, default=25.0, help="time box of the naive baseline"
@@ -411,6 +437,8 @@ class Bench:
             # The per-shopper bucket keeps its defaults (5 attempts fit in its burst).
             "SECKILL_IP_RATE": "1000000000",
             "SECKILL_IP_BURST": "1000000000",
+            # The waiting room's entrants too (the per-shopper join limit keeps its default).
+            "SECKILL_ROOM_JOINS_PER_IP_MINUTE": "1000000000",
             # The live crowd's subscribers are one client address too.
             "SUBSCRIPTION_MAX_ANONYMOUS_PER_ADDRESS": "1000000",
             # The servers run in the temp dir: the storefront's documents by their absolute path.
@@ -472,6 +500,8 @@ class Bench:
             crowds["live_crowd"] = self.live_crowd(
                 port, groups, server.url, seckill, crowds.get("cold_crowd")
             )
+        if not cfg.skip_room:
+            crowds["room"] = self.room(port, groups, server.url)
         if not cfg.skip_durability:
             crowds["durability"] = self.durability(port, groups, server.url, fsync)
         procs.stop(api)
@@ -496,6 +526,7 @@ class Bench:
                 "seckill_durability": durability.value,
                 "redis_appendfsync": fsync,
                 "subscribers": None if cfg.skip_crowds or cfg.skip_live_crowd else cfg.subscribers,
+                "room_entrants": None if cfg.skip_room else cfg.room_entrants,
                 "load_generator": "bench/loadgen.py: asyncio (uvloop) HTTP/1.1 keep-alive, "
                 "one request in flight per connection",
             },
@@ -522,7 +553,7 @@ class Bench:
         if drain["orders_persisted"] < expected:
             log(f"the storm made {drain['orders_persisted']} orders, expected {expected}: failed")
             correct = False
-        storms = [c for k, c in crowds.items() if k not in ("durability", "tracing")]
+        storms = [c for k, c in crowds.items() if k not in ("durability", "tracing", "room")]
         storms += list(crowds.get("durability", {}).get("runs", {}).values())
         storms += list(crowds.get("tracing", {}).get("runs", {}).values())
         crowds_correct = all(
@@ -531,6 +562,8 @@ class Bench:
             and c["drain"]["audit"]["undersold"] == 0
             for c in storms
         )
+        if "room" in crowds:
+            crowds_correct = crowds_correct and crowds["room"]["correct"]
         results["target"] = {
             "rps": TARGET_RPS,
             "p99_ms": TARGET_P99_MS,
@@ -845,12 +878,7 @@ class Bench:
                 "operation_name": SUBSCRIPTION_OPERATION,
                 "control_dir": str(control),
             }
-            spec_path = self.tmp / f"crowd-{index}-spec.json"
-            spec_path.write_text(json.dumps(spec))
-            out_path = self.tmp / f"crowd-{index}-result.json"
-            cmd = [sys.executable, str(HERE / "crowd.py"), str(spec_path), str(out_path)]
-            name = f"crowd-{index}"
-            crowd.append((name, procs.start(name, cmd, self.env, self.tmp), out_path))
+            crowd.append(self.client_process("crowd", index, spec))
         visitors: tuple[str, subprocess.Popen[bytes], Path] | None = None
         if self.pages:
             spec_path, out_path = self.tmp / "pages-spec.json", self.tmp / "pages-result.json"
@@ -982,10 +1010,159 @@ class Bench:
         )
         return result
 
-    def _check_crowd(self, crowd: list[tuple[str, subprocess.Popen[bytes], Path]]) -> None:
+    # --- the waiting room --------------------------------------------------------------------
+    def room(self, port: int, groups: dict[str, int], redis_url: str) -> dict[str, Any]:
+        """A WAITING_ROOM sale: fresh shoppers join it over the join window, each following
+        its entry over graphql-ws (bench/room.py); the draw at the start, then admission, and
+        each admitted shopper buys at once. How soon every entrant had its position, the
+        admission rate, the buys, the audit and `flashmart seckill verify-draw`."""
+        from report import room_figures
+        from stack import database_backends, fresh_sale, fresh_shoppers
+
+        cfg, procs = self.cfg, self.procs
+        count = cfg.room_entrants
+        shares = [list(range(i, count, cfg.crowd_processes)) for i in range(cfg.crowd_processes)]
+        shares = [share for share in shares if share]
+        log(
+            f"waiting room: {count:,} fresh shoppers join a WAITING_ROOM sale of {cfg.units} "
+            f"units over {cfg.room_join_seconds:.0f} s ({len(shares)} client processes), "
+            "draw at the start, the admitted buy"
+        )
+        shoppers = asyncio.run(fresh_shoppers(count, redis_url))
+        uids: list[int] = shoppers["user_ids"]
+        order = list(range(count))  # who joins when: a fixed shuffle of the new shoppers
+        random.Random(3).shuffle(order)
+        control = self.tmp / "room-control"
+        control.mkdir()
+        max_seconds = 120 + count / 100 + cfg.room_join_seconds + cfg.room_seconds
+        clients: list[tuple[str, subprocess.Popen[bytes], Path]] = []
+        for index, share in enumerate(shares):
+            spec = {
+                "name": str(index),
+                "host": "127.0.0.1",
+                "port": port,
+                "secret": self.env["JWT_SECRET"],
+                "connections": max(1, cfg.connections // len(shares)),
+                "entrants": [[uids[order[i]], (i + 0.5) / count] for i in share],
+                "join": documents.request(ROOM_JOIN_OPERATION, {}),
+                "buy": documents.request(BUY_OPERATION, {}),
+                "subscription": documents.request(ROOM_SUBSCRIPTION_OPERATION, {}),
+                "subscribe_seconds": 30,
+                "max_seconds": max_seconds,
+                "control_dir": str(control),
+            }
+            clients.append(self.client_process("room", index, spec))
+        client_groups = {name: proc.pid for name, proc, _ in clients}
+        watch = RoomWatch(redis_url, os.environ["REDIS_PREFIX"])
+        try:
+            self._await_crowd(
+                control, "ready", clients, time.monotonic() + 60 + count / 500, "the entrants"
+            )
+            lead = 1.0  # creating the sale, then the joins begin
+            starts_at = datetime.now(UTC) + timedelta(seconds=lead + cfg.room_join_seconds + 2)
+            sale = asyncio.run(fresh_sale(cfg.units, redis_url, starts_at, waiting_room=True))
+            watch.start(sale["event_id"])
+            joins_from = time.time() + 0.2
+            joins_until = sale["starts_epoch"] - 2  # the last ones subscribe before the start
+            before = cpu_snapshot()
+            write_control(
+                control / "go",
+                {"gid": sale["event_gid"], "joins_from": joins_from, "joins_until": joins_until},
+            )
+            # Joins that fall behind go on after the start (late joiners queue behind the
+            # draw) until the entrants are told to finish.
+            draw_epoch = watch.wait_drawn(sale["starts_epoch"] + 15)
+            if draw_epoch is None:
+                raise BenchError("the waiting room was not drawn within 15 s of the start")
+            self._check_crowd(clients, "the entrants")
+            log(
+                f"    drawn: {watch.in_draw:,} of {count:,} joined before the start; "
+                "admitting and buying"
+            )
+            # at least ROOM_HOLD_S, for every entrant's place to reach it
+            watch.wait_settled(draw_epoch + ROOM_HOLD_S, draw_epoch + cfg.room_seconds)
+            after = cpu_snapshot()
+            write_control(control / "finish", {})
+            outs = []
+            for name, proc, out_path in clients:
+                try:
+                    proc.wait(timeout=60)
+                except subprocess.TimeoutExpired as exc:
+                    raise BenchError("the waiting room's entrants did not finish in time") from exc
+                if proc.returncode != 0 or not out_path.exists():
+                    raise BenchError(f"the waiting room's entrants failed:\n{procs.tail(name)}")
+                outs.append(json.loads(out_path.read_text()))
+        finally:
+            watch.stop()
+            for _, proc, _ in clients:
+                procs.stop(proc)
+        result = room_figures(outs, count, draw_epoch, watch.cursor, cfg.units)
+        self.samples["room buys"] = {
+            "latencies": result.pop("_buy_latencies"),
+            "time_to_position": result.pop("_time_to_position"),
+        }
+        backends = database_backends(self.env["DATABASE_URL"])
+        result["cpu"] = cpu_report(
+            before, after, {**groups, **client_groups}, 0.0, count, {"postgres": backends},
+            clients=tuple(client_groups),
+        )  # fmt: skip
+        result["event_id"] = sale["event_id"]
+        result["join_window_s"] = round(joins_until - joins_from, 2)
+        result["draw_after_start_s"] = round(draw_epoch - sale["starts_epoch"], 3)
+        result["room_counters"] = {"joined": watch.joined, "in_draw": watch.in_draw}
+        buys = result["buys"]
+        load = {
+            "started_epoch": buys["first_sent_epoch"] or draw_epoch,
+            "duration_s": buys["duration_s"],
+        }
+        result["drain"] = self.drain_and_audit(redis_url, sale["event_id"], load)
+        verify = subprocess.run(
+            [*FLASHMART, "seckill", "verify-draw", str(sale["event_id"])],
+            env=self.env, cwd=self.tmp, capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+        result["verify_draw"] = {
+            "exit_code": verify.returncode,
+            "output": (verify.stdout + verify.stderr).strip()[-500:],
+        }
+        log(f"    flashmart seckill verify-draw {sale['event_id']}: exit {verify.returncode}")
+        audit = result["drain"]["audit"]
+        result["correct"] = (
+            audit["passed"]
+            and audit["oversold"] == 0
+            and audit["undersold"] == 0
+            and verify.returncode == 0
+            and buys["ok"] == cfg.units
+        )
+        pos, ttp = result["positions"], result["positions"]["time_to_position_s"]
+        log(
+            f"    drawn {result['draw_after_start_s']:.2f} s after the start; "
+            f"{pos['with_position']:,} of {pos['entrants']:,} had their position, p50/p99/max "
+            f"{ttp['p50']} / {ttp['p99']} / {ttp['max']} s after the draw"
+        )
+        log(
+            f"    admitted {result['admission']['admitted']:,} "
+            f"({result['admission']['per_s']:,.0f}/s); buys {buys['requests']:,} at "
+            f"{buys['requests_per_s']:,.0f}/s, p50 {buys['latency_ms']['p50']} ms, "
+            f"p99 {buys['latency_ms']['p99']} ms, {buys['outcomes']}"
+        )
+        return result
+
+    def client_process(
+        self, script: str, index: int, spec: dict[str, Any]
+    ) -> tuple[str, subprocess.Popen[bytes], Path]:
+        """`bench/<script>.py SPEC OUT` started with `spec`: (name, process, OUT)."""
+        name = f"{script}-{index}"
+        spec_path, out_path = self.tmp / f"{name}-spec.json", self.tmp / f"{name}-result.json"
+        spec_path.write_text(json.dumps(spec))
+        cmd = [sys.executable, str(HERE / f"{script}.py"), str(spec_path), str(out_path)]
+        return name, self.procs.start(name, cmd, self.env, self.tmp), out_path
+
+    def _check_crowd(
+        self, crowd: list[tuple[str, subprocess.Popen[bytes], Path]], what: str = "the live crowd"
+    ) -> None:
         for name, proc, _ in crowd:
             if proc.poll() is not None:
-                raise BenchError(f"the live crowd exited early:\n{self.procs.tail(name)}")
+                raise BenchError(f"{what} exited early:\n{self.procs.tail(name)}")
 
     def _await_crowd(
         self,
@@ -993,12 +1170,13 @@ class Bench:
         stage: str,
         crowd: list[tuple[str, subprocess.Popen[bytes], Path]],
         deadline: float,
+        what: str = "the live crowd",
     ) -> list[dict[str, Any]]:
         paths = [control / f"{stage}-{i}" for i in range(len(crowd))]
         while not all(p.exists() for p in paths):
-            self._check_crowd(crowd)
+            self._check_crowd(crowd, what)
             if time.monotonic() > deadline:
-                raise BenchError(f"the live crowd did not report `{stage}` in time")
+                raise BenchError(f"{what} did not report `{stage}` in time")
             time.sleep(0.05)
         return [json.loads(p.read_text()) for p in paths]
 
@@ -1085,6 +1263,66 @@ def write_control(path: Path, data: Any) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(data))
     tmp.rename(path)
+
+
+class RoomWatch:
+    """Polls a waiting room in Redis every 10 ms from a thread: when it was first seen drawn,
+    each move of its admission cursor (epoch, positions admitted) and the units left."""
+
+    def __init__(self, redis_url: str, prefix: str) -> None:
+        import redis as redis_sync
+
+        from flashmart.core.keys import Keys
+
+        self.client = redis_sync.Redis.from_url(redis_url)
+        self.keys = Keys(prefix)
+        self.drawn_epoch: float | None = None
+        self.cursor: list[tuple[float, int]] = []
+        self.remaining: int | None = None
+        self.joined = self.in_draw = 0  # arrivals, and those of them before the draw
+        self.halt = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self, event_id: int) -> None:
+        self.thread = threading.Thread(target=self._poll, args=(event_id,), daemon=True)
+        self.thread.start()
+
+    def _poll(self, event_id: int) -> None:
+        room, stock = self.keys.room(event_id), self.keys.event_stock(event_id)
+        while not self.halt.wait(0.01):
+            pipe = self.client.pipeline(transaction=False)
+            pipe.hmget(room, ["drawn", "cursor", "seq", "window"])
+            pipe.get(stock)
+            (drawn, cursor, seq, window), left = pipe.execute()
+            now = time.time()
+            self.joined, self.in_draw = int(seq or 0), int(window or 0)
+            if drawn == b"1" and self.drawn_epoch is None:
+                self.drawn_epoch = now
+            moved = int(cursor or 0)
+            if moved and (not self.cursor or self.cursor[-1][1] != moved):
+                self.cursor.append((now, moved))
+            self.remaining = int(left) if left is not None else None
+
+    def wait_drawn(self, give_up_epoch: float) -> float | None:
+        while self.drawn_epoch is None and time.time() < give_up_epoch:
+            time.sleep(0.02)
+        return self.drawn_epoch
+
+    def wait_settled(self, not_before_epoch: float, give_up_epoch: float) -> None:
+        """Until the units are gone and admissions have stopped for 2 s (not before
+        `not_before_epoch`), or `give_up_epoch`."""
+        while time.time() < give_up_epoch:
+            last_move = self.cursor[-1][0] if self.cursor else 0.0
+            now = time.time()
+            if now >= not_before_epoch and self.remaining == 0 and now - last_move >= 2:
+                return
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self.halt.set()
+        if self.thread is not None:
+            self.thread.join(timeout=5)
+        self.client.close()
 
 
 def buy_body(gid: str) -> dict[str, Any]:

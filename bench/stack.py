@@ -29,7 +29,7 @@ from flashmart.core.settings import Settings
 from flashmart.graphql.ids import encode_id
 from flashmart.seckill.audit import audit
 from flashmart.seckill.events import EventInput, create_event, warm_up
-from flashmart.seckill.models import SeckillTicket
+from flashmart.seckill.models import AdmissionMode, SeckillTicket
 from flashmart.seckill.store import SaleStore
 
 SHOPPER_PASSWORD = "bench-shopper-password"
@@ -223,9 +223,18 @@ async def fresh_shoppers(count: int, redis_url: str) -> dict[str, Any]:
     return {"user_ids": user_ids, "stamp_keys_deleted": deleted}
 
 
-async def fresh_sale(units: int, redis_url: str, starts_at: datetime) -> dict[str, Any]:
+async def fresh_sale(
+    units: int, redis_url: str, starts_at: datetime, *, waiting_room: bool = False
+) -> dict[str, Any]:
     """A product and a flash sale of `units` (perUserLimit 1) starting at `starts_at`, warmed
-    into Redis as the sale's warm-up job does before it starts."""
+    into Redis as the sale's warm-up job does before it starts. `waiting_room`: a
+    WAITING_ROOM sale whose room opens once warm and whose draw is at the start (lottery
+    window 0), the other room settings at their defaults."""
+    room: dict[str, Any] = (
+        {"admission_mode": AdmissionMode.WAITING_ROOM, "lottery_window_seconds": 0}
+        if waiting_room
+        else {}
+    )
     await init_db(os.environ["DATABASE_URL"], pool_size=2)
     try:
         tag = secrets.token_hex(3)
@@ -243,6 +252,7 @@ async def fresh_sale(units: int, redis_url: str, starts_at: datetime) -> dict[st
                 starts_at=starts_at,
                 ends_at=starts_at + timedelta(hours=1),
                 per_user_limit=1,
+                **room,
             )
         )
         async with Runtime.open(Settings(), redis_url=redis_url) as runtime:

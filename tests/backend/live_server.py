@@ -24,15 +24,21 @@ def bind_free_port() -> socket.socket:
 
 @contextlib.asynccontextmanager
 async def live_server(
-    build_app: Callable[[str], Any], *, ws: str = "none", stop_timeout: float = 10
+    build_app: Callable[[str], Any],
+    *,
+    ws: str = "none",
+    stop_timeout: float = 10,
+    per_message_deflate: bool = True,
 ) -> AsyncIterator[str]:
     """Serve `build_app(base_url)` until the block ends; yields the base URL. `ws` names
-    uvicorn's WebSocket implementation ("websockets-sansio" for subscriptions)."""
+    uvicorn's WebSocket implementation ("websockets-sansio" for subscriptions);
+    `per_message_deflate=False` declines compression as `flashmart serve` does."""
     sock = bind_free_port()
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     config = uvicorn.Config(
-        build_app(base_url), lifespan="on", log_config=None, access_log=False, ws=ws
-    )
+        build_app(base_url), lifespan="on", log_config=None, access_log=False, ws=ws,
+        ws_per_message_deflate=per_message_deflate,
+    )  # fmt: skip
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))
     try:

@@ -29,3 +29,16 @@ export const WaitingRoomJoinMutation = graphql(`
     }
   }
 `);
+
+export const WaitingRoomJoinMutation = graphql(`
+  mutation WaitingRoomJoin($eventId: ID!) {
+    waitingRoomJoin(eventId: $eventId) {
+      entry {
+        ...WaitingRoomEntryFields
+      }
+      userErrors {
+        ...UserErrorFields
+      }
+    }
+  }
+`);
