@@ -5,19 +5,30 @@ keys and its arguments are exactly the product's; they are then replayed as raw 
 connection (pipelined by 100, then one call at a time) so the client costs little next to
 Redis. Every call is a full reservation: distinct shoppers and enough stock, with the arq job
 written by the script. Redis's own per-call time comes from INFO commandstats.
+
+Run alone, it starts an embedded Redis of its own and also reports that server's CPU per call
+(docs/scaling.md); `--stock` gives the sales fewer units than calls, so that most calls are
+answered SOLD_OUT as in a real sale:
+
+    .venv/bin/python bench/ceiling.py                    # 50,000 full reservations pipelined
+    .venv/bin/python bench/ceiling.py --stock 500        # 500 reserved, the rest SOLD_OUT
 """
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import secrets
+import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from procs import BenchError
+from procs import CLK_TCK, BenchError, cpu_snapshot
 
 
 class _Recorder:
@@ -111,7 +122,21 @@ async def _replay(redis_url: str, commands: list[bytes], batch: int) -> tuple[fl
         await writer.wait_closed()
 
 
-async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict[str, Any]:
+def _ticks(pid: int | None) -> int:
+    return cpu_snapshot()["procs"].get(pid, (0, 0))[1] if pid is not None else 0
+
+
+async def redis_ceiling(
+    redis_url: str,
+    n: int,
+    batch: int,
+    single: int,
+    *,
+    stock: int | None = None,
+    server_pid: int | None = None,
+) -> dict[str, Any]:
+    """`stock`: units of each sale (default: one per call, so every call reserves);
+    `server_pid`: the Redis server's process, whose CPU per call is then reported too."""
     from flashmart.core.keys import Keys
     from flashmart.core.redis import create_redis
     from flashmart.core.settings import Settings
@@ -131,7 +156,7 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
                 starts_ms=now_ms - 1000,
                 ends_ms=now_ms + 3_600_000,
                 per_user_limit=1,
-                total=count,
+                total=count if stock is None else min(stock, count),
                 snapshot=TicketSnapshot(live=[], dead=[]),  # a new sale: nothing sold yet
             )
             recorder.calls.clear()
@@ -157,7 +182,9 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
                 for call_keys, call_args in recorder.calls
             ]
             await redis.config_resetstat()  # our own server: per-command stats of this run
+            ticks = _ticks(server_pid)
             elapsed, codes = await _replay(redis_url, commands, size)
+            ticks = _ticks(server_pid) - ticks
             stats = await redis.info("commandstats")
             evalsha = stats.get("cmdstat_evalsha", {})
             results[label] = {
@@ -165,6 +192,9 @@ async def redis_ceiling(redis_url: str, n: int, batch: int, single: int) -> dict
                 "seconds": round(elapsed, 3),
                 "per_s": round(len(commands) / elapsed, 1),
                 "server_usec_per_call": evalsha.get("usec_per_call"),
+                "server_process_usec_per_call": (
+                    round(ticks / CLK_TCK * 1e6 / len(commands), 1) if server_pid else None
+                ),
                 "codes": dict(codes),
             }
         # Leave nothing behind: the jobs the script wrote are for a queue nobody reads.
@@ -204,3 +234,43 @@ async def warm_raw_event(
         )
     finally:
         await redis.aclose()
+
+
+def main() -> None:
+    from flashmart.core import embedded_redis
+    from flashmart.core.settings import Durability
+
+    parser = argparse.ArgumentParser(description="The reserve script's ceiling on one Redis.")
+    parser.add_argument("--calls", type=int, default=50_000, help="pipelined calls (by 100)")
+    parser.add_argument("--single", type=int, default=5_000, help="calls one at a time")
+    parser.add_argument("--stock", type=int, default=None, help="units per sale (default: all)")
+    parser.add_argument("--fast", action="store_true", help="appendfsync everysec, not always")
+    args = parser.parse_args()
+    durability = Durability.FAST if args.fast else Durability.DURABLE
+    with tempfile.TemporaryDirectory(prefix="fmceil-") as tmp:
+        server = embedded_redis.start(Path(tmp), reuse=False, durability=durability)
+        try:
+            result = asyncio.run(
+                redis_ceiling(
+                    server.url,
+                    args.calls,
+                    100,
+                    args.single,
+                    stock=args.stock,
+                    server_pid=server.pid,
+                )
+            )
+        finally:
+            server.stop()
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    print(f"{stamp} SECKILL_DURABILITY={durability.value}, stock {args.stock or 'one per call'}")
+    for label, run in result["runs"].items():
+        print(
+            f"{label:>9}: {run['calls']:,} calls, {run['per_s']:,.0f}/s, Redis "
+            f"{run['server_usec_per_call']} us/call (commandstats), "
+            f"{run['server_process_usec_per_call']} us/call (process CPU), {run['codes']}"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -129,13 +129,15 @@ async def measure(args: argparse.Namespace, batch: int, tmp: Path) -> dict[str, 
                     pending = await SaleStore.of(runtime).pending_count(event.id)
                     if pending == 0 and not drained_wall:
                         drained_cpu, drained_wall = time.process_time(), time.monotonic()
-                    # Done when only the new orders' expiry jobs are left in the queue.
-                    queued = await runtime.redis.zcard(runtime.keys.queue)
-                    if pending == 0 and queued == units and worker.job_counter == 0:
+                    # Done when no job is due: the new orders' expiry jobs (and any other job
+                    # scheduled for later) wait in the queue.
+                    now_ms = int(time.time() * 1000)
+                    queued = int(await runtime.redis.zcount(runtime.keys.queue, "-inf", now_ms))
+                    if pending == 0 and queued == 0 and worker.job_counter == 0:
                         break
                 else:
                     raise TimeoutError(
-                        f"the worker did not finish: {pending} pending, {queued} queued"
+                        f"the worker did not finish: {pending} pending, {queued} jobs due"
                     )
                 cpu1, wall1 = time.process_time(), time.monotonic()
                 if not args.sqlite:
