@@ -29,16 +29,3 @@ export const WaitingRoomJoinMutation = graphql(`
     }
   }
 `);
-
-export const WaitingRoomJoinMutation = graphql(`
-  mutation WaitingRoomJoin($eventId: ID!) {
-    waitingRoomJoin(eventId: $eventId) {
-      entry {
-        ...WaitingRoomEntryFields
-      }
-      userErrors {
-        ...UserErrorFields
-      }
-    }
-  }
-`);
