@@ -87,7 +87,9 @@ test('a shopper checks out to a saved address and pays; the console ships with t
   await expect(shop.getByLabel('Status history')).toContainText('Shipped');
 });
 
-test('Buy now orders one product through the same review and leaves the cart alone', async ({ page }) => {
+test('Buy now orders one product through the same review, once on a double click, and leaves the cart alone', async ({
+  page,
+}) => {
   await registerShopper(page, { tag: 'buynow' });
   await page.goto(`/products?q=Turntable`);
   await page.getByRole('list', { name: 'Products' }).getByRole('link', { name: 'Vinyl One Turntable', exact: true }).click();
@@ -103,11 +105,15 @@ test('Buy now orders one product through the same review and leaves the cart alo
   await expect(items).toContainText(PRODUCT.name);
   await fillAddress(page);
   await page.getByRole('button', { name: 'Use this address' }).click();
-  await page.getByRole('button', { name: 'Place order' }).click();
+  await page.getByRole('button', { name: 'Place order' }).dblclick();
 
   await expect(page).toHaveURL(/\/account\/orders\/[^/]+$/);
   const lines = page.getByRole('table', { name: 'Order lines' });
   await expect(lines.getByRole('row', { name: new RegExp(PRODUCT.name) })).toContainText('1');
   await expect(lines).not.toContainText('Vinyl One Turntable');
   await expect(page.getByRole('link', { name: /^Cart, 1 item$/ })).toBeVisible(); // still in the cart
+  await page.getByRole('button', { name: /^Account menu for / }).click();
+  await page.getByRole('menuitem', { name: 'My orders' }).click();
+  await expect(page.getByRole('list', { name: 'Orders' }).getByRole('listitem')).toHaveCount(1);
+  await expect(page.getByText('1 in total')).toBeVisible();
 });
