@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { ADMIN, newShopper, placePaidOrder, registerShopper, signIn } from './helpers';
+import { ADMIN, newShopper, placePaidOrder, registerShopper, screenshot, signIn } from './helpers';
 
 // After-sales and account recovery in real browsers against the real stack.
 const ORDER_PRODUCT = { search: 'Fryer', name: 'Crisp Air Fryer' };
@@ -23,6 +23,8 @@ test("a refund request approved in the console updates both pages without a relo
   const row = page.getByRole('table', { name: 'Refund requests' }).getByRole('row').filter({ hasText: number });
   await expect(row.getByText('Requested')).toBeVisible();
   await expect(row.getByText('Bought the wrong model')).toBeVisible();
+  await page.mouse.move(0, 0);
+  await page.screenshot({ path: screenshot('admin-after-sales'), fullPage: true });
   await row.getByRole('button', { name: 'Approve' }).click();
   await expect(page.getByText('The money goes back to the shopper now')).toBeVisible();
   await page.getByRole('button', { name: 'Approve', exact: true }).last().click();
@@ -31,6 +33,7 @@ test("a refund request approved in the console updates both pages without a relo
   // The shopper's page, open all along, follows through orderUpdated.
   await expect(shop.getByLabel('Order status')).toHaveText('Refunded');
   await expect(refund.getByLabel('Refund request state')).toHaveText('Refunded');
+  await shop.screenshot({ path: screenshot('order-refunded'), fullPage: true });
   await shop.context().close();
 });
 
