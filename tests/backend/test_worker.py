@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -62,8 +63,12 @@ async def test_jobs_scheduled_for_later_are_in_the_queue_but_not_due(
     tells it apart from work a worker has yet to do."""
     queue = await create_queue(settings, settings.redis_url or "")
     try:
-        await queue.enqueue_job("system_ping", 0.0, _job_id="due-now")
-        await queue.enqueue_job("system_ping", 0.0, _job_id="later", _defer_by=600)
+        # arq's job keys are not prefixed: ids of this test's own
+        due = await queue.enqueue_job("system_ping", 0.0, _job_id=f"due-{uuid.uuid4().hex}")
+        later = await queue.enqueue_job(
+            "system_ping", 0.0, _job_id=f"later-{uuid.uuid4().hex}", _defer_by=600
+        )
+        assert due is not None and later is not None
     finally:
         await queue.aclose()
     status = (await api.gql(STATUS, token=token_for(1, Role.ADMIN)))["data"]["systemStatus"]
