@@ -57,7 +57,7 @@ test('an administrator warms up a flash sale and its audit passes', async ({ pag
   await row.getByRole('link', { name: 'Control room for Aurora X1 Pro' }).click();
   await expect(page.getByRole('heading', { name: 'Control room: Aurora X1 Pro' })).toBeVisible();
   await expect(page.getByRole('group', { name: 'Remaining stock' })).toContainText('/ 100');
-  await expect(page.getByRole('group', { name: 'Queue depth' })).toBeVisible();
+  await expect(page.getByRole('group', { name: 'Jobs waiting for a worker' })).toBeVisible();
   await expect(page.getByRole('region', { name: 'Audit result' }).getByText('Audit passed')).toBeVisible();
   // Polled every second: the live charts gather points.
   await expect(page.getByRole('figure', { name: 'Remaining stock, last minute' }).locator('.recharts-line-curve')).toBeAttached();
