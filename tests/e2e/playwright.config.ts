@@ -14,6 +14,8 @@ export default defineConfig({
   use: {
     baseURL,
     screenshot: 'only-on-failure',
+    // The page's language follows the browser's: the specs read English unless they ask for Chinese.
+    locale: 'en-US',
   },
   projects: [
     {

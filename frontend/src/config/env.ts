@@ -9,4 +9,6 @@ export const env = {
   refreshTokenStorageKey: 'flashmart.refreshToken',
   /** Name of the Web Lock that lets only one tab at a time trade the refresh token. */
   refreshLockName: 'flashmart.tokenRefresh',
+  /** Dates and times are shown in the shop's timezone, named beside them (VITE_SHOP_TIMEZONE at build time). */
+  shopTimeZone: (import.meta.env.VITE_SHOP_TIMEZONE as string | undefined) ?? 'Asia/Shanghai',
 } as const;

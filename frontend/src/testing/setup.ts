@@ -1,6 +1,10 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
+import { i18n } from '@/lib/i18n';
+
+// Component tests read the English strings.
+void i18n.changeLanguage('en');
 
 // antd's responsive grid asks matchMedia, which jsdom lacks.
 Object.defineProperty(window, 'matchMedia', {

@@ -1,5 +1,6 @@
-import { Layout, Menu, Typography } from 'antd';
+import { Layout, Menu, Space, Typography } from 'antd';
 import { Link, Outlet, useLocation } from 'react-router-dom';
+import { LanguageSwitch } from '@/components/language-switch';
 import { paths } from '@/config/paths';
 import { AdminGate } from '@/features/admin/access/components/admin-gate';
 
@@ -34,7 +35,10 @@ export function AdminLayout() {
       </Layout.Sider>
       <Layout>
         <Layout.Header style={{ background: '#fff', borderBottom: '1px solid #f0f0f0', textAlign: 'right' }}>
-          <Link to={paths.home}>Back to the shop</Link>
+          <Space size={16}>
+            <LanguageSwitch />
+            <Link to={paths.home}>Back to the shop</Link>
+          </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
           <AdminGate>

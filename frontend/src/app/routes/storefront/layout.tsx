@@ -1,6 +1,7 @@
 import { Suspense } from 'react';
 import { Flex, Grid, Layout, Typography } from 'antd';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router-dom';
+import { LanguageSwitch } from '@/components/language-switch';
 import { PageSpinner } from '@/components/page-spinner';
 import { paths } from '@/config/paths';
 import { AccountMenuView } from '@/features/account/components/account-menu';
@@ -52,6 +53,9 @@ export function StorefrontLayout() {
           {/* The header's 64px line height would stretch the input. */}
           <div style={{ lineHeight: 'normal' }}>
             <HeaderSearch width={compact ? 150 : 260} />
+          </div>
+          <div style={{ lineHeight: 'normal' }}>
+            <LanguageSwitch compact={compact} />
           </div>
           <CartLink />
           <AccountMenuView returnTo={onAuthPage ? undefined : pathname + search} />

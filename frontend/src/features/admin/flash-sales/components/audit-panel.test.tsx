@@ -47,7 +47,7 @@ describe('AuditBody', () => {
     await passTime(15_000, 500);
 
     expect(await screen.findByText('80')).toBeInTheDocument();
-    expect(screen.getByText(/^Checked at .*10:00:1[5-6]/)).toBeInTheDocument();
+    expect(screen.getByText(/^Checked at .*18:00:1[5-6]/)).toBeInTheDocument(); // 10:00 UTC in the shop timezone
     expect(runs).toBe(2);
   });
 
