@@ -13,10 +13,14 @@ the sale, the worker closes it) arrive on the sale's pub/sub channel
 once, for everybody. The watcher stops when its last subscriber leaves or the sale has ended.
 
 A WAITING_ROOM sale's watcher also reads the room's counters in the same round trip (admitted
-cursor, entries, the draw) and wakes the room's subscribers (`waitingRoomUpdated`) when they
-change; each of them computes its own position from its own entry, read when it subscribes and
-again only after the draw, when its turn comes and when its grant runs out (`room_updates`).
-Redis reads per tick therefore stay one per watched sale, however many shoppers wait.
+cursor, entries, the draw) and wakes the room's subscribers (`waitingRoomUpdated`) only when
+what their entries' views depend on changes (`RoomCounters.wake_key`: nothing before the draw,
+however many join; the draw, the cursor and the stock after it). Each subscriber computes its
+own position from its own entry (`room.entry_view`), read when it subscribes; when the draw or
+a move of the cursor makes entries stale, the watcher reads all of its subscribers' stale
+entries in one round trip before waking them (`RoomStore.members`), and a subscriber reads its
+own only when that failed or its grant ran out. Redis round trips per tick therefore stay one
+per watched sale (two on the ticks that move the room), however many shoppers wait.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ from flashmart.seckill.announce import event_channel
 from flashmart.seckill.models import AdmissionMode, SeckillEvent
 from flashmart.seckill.room import (
     EntryView,
+    Member,
     RoomCounters,
     RoomState,
     RoomStore,
@@ -81,8 +86,9 @@ class EventSnapshot:
 
     @property
     def room_key(self) -> tuple[object, ...]:
-        """What the room's subscribers are woken for: the sale's state, the room's counters."""
-        return self.remaining, self.status, self.room
+        """What the room's subscribers are woken for: the sale's state and what their views
+        depend on in the room's counters (not every join: `RoomCounters.wake_key`)."""
+        return self.remaining, self.status, self.room.wake_key if self.room else None
 
 
 async def snapshot(runtime: Runtime, event: SeckillEvent) -> EventSnapshot:
@@ -141,6 +147,18 @@ class _Seat:
             waiter.set_result(None)
 
 
+class _RoomSeat(_Seat):
+    """A waiting-room subscriber's seat: whose entry it follows, and the entry as last read
+    (by the watcher for all of them at once, or by the subscriber itself)."""
+
+    __slots__ = ("member", "user_id")
+
+    def __init__(self, user_id: int, member: Member) -> None:
+        super().__init__()
+        self.user_id = user_id
+        self.member = member
+
+
 class SaleWatcher:
     """Reads one sale's live state for every local subscriber (see the module docstring)."""
 
@@ -152,7 +170,7 @@ class SaleWatcher:
         self.event_id = event_id
         self.interval = 1.0 / rate
         self.seats: set[_Seat] = set()
-        self.room_seats: set[_Seat] = set()  # waitingRoomUpdated subscribers
+        self.room_seats: set[_RoomSeat] = set()  # waitingRoomUpdated subscribers
         self.meter = RateMeter()
         self.last: EventSnapshot | None = None
         self.stopped = False
@@ -185,11 +203,36 @@ class SaleWatcher:
         if last is not None and snap.key == last.key:
             if snap.room_key == last.room_key:
                 return False
+            await self._refresh_members(snap.room)
             self.last = snap  # only the room changed: the sale's subscribers sleep on
             await self._wake(list(self.room_seats))
             return True
+        await self._refresh_members(snap.room)
         await self._fan_out(snap)
         return True
+
+    async def _refresh_members(self, counters: RoomCounters | None) -> None:
+        """Read, in one round trip, the entries of the room's subscribers that `counters` make
+        stale (the draw placed them, or their turn came), before they are woken. On a failed
+        read each of them reads its own (`room_updates`)."""
+        if counters is None or not counters.drawn:
+            return
+        stale = [seat for seat in self.room_seats if not seat.member.settled(counters)]
+        if not stale:
+            return
+        try:
+            found = await RoomStore.of(self.runtime).members(
+                self.event_id, [seat.user_id for seat in stale]
+            )
+        except Exception as exc:
+            if not (is_outage(exc) or isinstance(exc, (RedisError, OSError))):
+                raise
+            logger.warning("waiting room of sale %d: entries unreadable", self.event_id)
+            return
+        for seat in stale:
+            member = found.get(seat.user_id)
+            if member is not None:
+                seat.member = member
 
     async def _fan_out(self, snap: EventSnapshot) -> None:
         """Hand `snap` to every seat in up to FAN_OUT_TURNS slices, with a turn of the event
@@ -263,7 +306,7 @@ class LiveSales:
 
     @contextlib.asynccontextmanager
     async def watch(
-        self, event_id: int, *, rate: float, room: bool = False
+        self, event_id: int, *, rate: float, room: _RoomSeat | None = None
     ) -> AsyncIterator[LiveFeed]:
         """A seat at the sale's watcher (`room`: a waiting-room subscriber's, woken also when
         only the room's counters change)."""
@@ -272,15 +315,20 @@ class LiveSales:
             watcher = SaleWatcher(self.runtime, self.broker, event_id, rate=rate)
             self.watchers[event_id] = watcher
             watcher.start()
-        seat = _Seat()
-        seats = watcher.room_seats if room else watcher.seats
-        seats.add(seat)
+        seat = room or _Seat()
+        if room is not None:
+            watcher.room_seats.add(room)
+        else:
+            watcher.seats.add(seat)
         SALE_SUBSCRIBERS.inc()
         try:
             yield LiveFeed(watcher, seat)
         finally:
             SALE_SUBSCRIBERS.dec()
-            seats.discard(seat)
+            if room is not None:
+                watcher.room_seats.discard(room)
+            else:
+                watcher.seats.discard(seat)
             idle = not watcher.seats and not watcher.room_seats
             if idle and self.watchers.get(event_id) is watcher:
                 del self.watchers[event_id]
@@ -373,26 +421,29 @@ async def room_updates(
     """A shopper's waiting-room entry now, then whenever it changes; ends once the sale has
     ended or the entry is final (MISSED, or ADMITTED with the grant used). SOLD_OUT is not
     final: units an unpaid order gives back are admitted again. Empty when the shopper has
-    not joined. Redis: the sale's shared watcher, plus this shopper's own entry read at the
-    start, after the draw, when the turn comes and when the grant runs out."""
+    not joined. Redis: the sale's shared watcher (which reads the entries the draw and the
+    cursor make stale, for all its subscribers at once), plus this shopper's own entry read at
+    the start and when the grant runs out."""
     rooms = RoomStore.of(runtime)
     _, _, member = await rooms.read(event_id, user_id)
     if member is None:
         return
-    async with live_sales(runtime).watch(event_id, rate=rate, room=True) as feed:
+    seat = _RoomSeat(user_id, member)
+    async with live_sales(runtime).watch(event_id, rate=rate, room=seat) as feed:
         snap = await feed.watcher.first()
         sent: tuple[object, ...] | None = None
         while snap.room is not None:
             now_ms = time.time() * 1000  # no Redis read per subscriber and tick
             counters = snap.room
+            member = seat.member
             if not member.settled(counters) or (
                 member.grant_expires_ms is not None
                 and member.grant_expires_ms <= now_ms
                 and member.ticket_id is None
                 and not member.missed
-            ):  # drawn, the turn came, or the grant ran out (used or missed?): read it again
+            ):  # the watcher's read failed, or the grant ran out (used or missed?): read it
                 _, _, fresh = await rooms.read(event_id, user_id)
-                member = fresh or member
+                member = seat.member = fresh or member
             view = entry_view(
                 event_id, member, counters, remaining=snap.remaining, rate=snap.rate,
                 now_ms=int(now_ms),

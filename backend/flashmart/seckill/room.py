@@ -55,6 +55,13 @@ class RoomCounters:
     closes_ms: int  # when the lottery window closes (the draw runs from then)
     seed: str | None  # the draw's, once drawn
 
+    @property
+    def wake_key(self) -> tuple[object, ...]:
+        """What an entry's view depends on (`entry_view`, `Member.position`): nothing before
+        the draw (joins change no entrant's view: a position is null until the draw), then
+        the draw's size and the admission cursor."""
+        return (self.drawn, self.window, self.admitted) if self.drawn else (False,)
+
 
 @dataclass(frozen=True)
 class Member:
@@ -186,6 +193,7 @@ class DrawRecord:
 
 
 _ROOM_FIELDS = ("seq", "window", "drawn", "cursor", "closes", "seed")
+MEMBERS_CHUNK = 1000  # shoppers per command of `RoomStore.members`
 
 
 class RoomStore:
@@ -296,13 +304,30 @@ class RoomStore:
             )  # fmt: skip
         member = None
         if user_id is not None and raw[5] is not None:
-            arrival, rank, expires, used, missed = raw[5:10]
-            member = Member(
-                arrival=int(arrival), rank=int(rank) if rank is not None else None,
-                grant_expires_ms=int(expires) if expires is not None else None,
-                ticket_id=used.decode() if used else None, missed=bool(missed),
-            )  # fmt: skip
+            member = _member(*raw[5:10])
         return warm, counters, member
+
+    async def members(self, event_id: int, user_ids: list[int]) -> dict[int, Member]:
+        """Many shoppers' entries in one round trip (a watcher's subscribers after the draw or
+        a move of the cursor): five commands per MEMBERS_CHUNK shoppers, none per shopper."""
+        keys = self.keys
+        found: dict[int, Member] = {}
+        async with self.redis.pipeline(transaction=False) as pipe:
+            for start in range(0, len(user_ids), MEMBERS_CHUNK):
+                users = [str(u) for u in user_ids[start : start + MEMBERS_CHUNK]]
+                pipe.hmget(keys.room_arrivals(event_id), users)
+                pipe.hmget(keys.room_rank(event_id), users)
+                pipe.zmscore(keys.room_grants(event_id), users)
+                pipe.hmget(keys.room_used(event_id), users)
+                pipe.smismember(keys.room_missed(event_id), users)
+            raw = await pipe.execute()
+        for chunk, start in enumerate(range(0, len(user_ids), MEMBERS_CHUNK)):
+            arrivals, ranks, grants, used, missed = raw[chunk * 5 : chunk * 5 + 5]
+            for i, user_id in enumerate(user_ids[start : start + MEMBERS_CHUNK]):
+                if arrivals[i] is None:
+                    continue
+                found[user_id] = _member(arrivals[i], ranks[i], grants[i], used[i], missed[i])
+        return found
 
     async def room_event_ids(self) -> list[int]:
         return sorted(int(m) for m in await resolved(self.redis.smembers(self.keys.room_events)))
@@ -323,6 +348,16 @@ class RoomStore:
             admitted=[int(u) for u in admitted],
             used={int(k): v.decode() for k, v in used.items()},
         )  # fmt: skip
+
+
+def _member(arrival: Any, rank: Any, expires: Any, used: Any, missed: Any) -> Member:
+    """A Member from the replies of HGET arrivals, HGET rank, ZSCORE grants, HGET used and
+    SISMEMBER missed (or their many-member forms)."""
+    return Member(
+        arrival=int(arrival), rank=int(rank) if rank is not None else None,
+        grant_expires_ms=int(expires) if expires is not None else None,
+        ticket_id=used.decode() if used else None, missed=bool(missed),
+    )  # fmt: skip
 
 
 def room_settings(event: SeckillEvent) -> dict[str, int]:

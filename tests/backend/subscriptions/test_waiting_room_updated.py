@@ -240,3 +240,98 @@ async def test_hundreds_waiting_cost_one_read_per_tick_and_each_knows_its_place(
             assert view.state is RoomState.WAITING
             assert view.ahead == position - counters.admitted - 1
             assert view.estimated_wait_seconds is not None and view.estimated_wait_seconds > 0
+
+
+async def test_joins_before_the_draw_wake_nobody_and_the_draw_places_everyone_in_one_read(
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Before the draw no entry's view changes however many join, so the room's subscribers
+    sleep through the joins; the draw makes every entry stale at once, and the watcher reads
+    them all in one round trip (`RoomStore.members`) instead of one read per subscriber."""
+    runtime = relaxed(runtime)
+    following, late = 150, 150
+    users = [u.id for u in await shoppers(following + late)]
+    event = await warm_sale(
+        runtime, UNITS, starts_in=timedelta(seconds=8), admission_mode=AdmissionMode.WAITING_ROOM,
+        lottery_window_seconds=0,
+    )  # fmt: skip  # the start (the sale's status changes, news for all) after the joins
+
+    async def join(user_id: int) -> None:
+        await room.join(
+            runtime, event_id=event.id, user_id=user_id, client_ip="10.0.0.3", email_verified=False
+        )
+
+    for user_id in users[:following]:
+        await join(user_id)
+    own_reads: list[int] = []
+    batched: list[int] = []  # shoppers per RoomStore.members call
+    views = 0
+    real_read, real_members, real_view = RoomStore.read, RoomStore.members, live.entry_view
+
+    async def counted_read(self: RoomStore, event_id: int, user_id: int | None = None) -> Any:
+        if user_id is not None:
+            own_reads.append(user_id)
+        return await real_read(self, event_id, user_id)
+
+    async def counted_members(self: RoomStore, event_id: int, user_ids: list[int]) -> Any:
+        batched.append(len(user_ids))
+        return await real_members(self, event_id, user_ids)
+
+    def counted_view(*args: Any, **kwargs: Any) -> EntryView:
+        nonlocal views
+        views += 1
+        return real_view(*args, **kwargs)
+
+    monkeypatch.setattr(RoomStore, "read", counted_read)
+    monkeypatch.setattr(RoomStore, "members", counted_members)
+    monkeypatch.setattr(live, "entry_view", counted_view)
+    last: dict[int, EntryView] = {}
+    async with Runtime.open(runtime.settings, broker=True) as api_runtime:
+
+        async def follow(user_id: int) -> None:
+            async for view in live.room_updates(api_runtime, event.id, user_id, rate=10.0):
+                last[user_id] = view
+
+        tasks = [asyncio.create_task(follow(u)) for u in users[:following]]
+        try:
+            deadline = time.monotonic() + 20
+            while len(last) < following and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+            assert len(last) == following
+            assert all(v.position is None and v.state is RoomState.WAITING for v in last.values())
+            assert len(own_reads) == following
+            await asyncio.sleep(0.3)
+            # Each computed its view once (some twice: woken by the first state's fan-out
+            # after reading it themselves).
+            before = views
+            assert following <= before < 2 * following
+            for i, user_id in enumerate(users[following:]):  # joins over more than 10 ticks
+                await join(user_id)
+                if i % 10 == 0:
+                    await asyncio.sleep(0.1)
+            _, counters, _ = await RoomStore.of(runtime).read(event.id)
+            assert counters is not None and counters.closes_ms / 1000 > time.time()  # not begun
+            assert views == before  # nobody woke for the joins
+            own_reads.clear()
+            await asyncio.sleep(max(0.0, counters.closes_ms / 1000 - time.time()) + 0.05)
+            await room.tick(runtime)  # the draw, and the first UNITS admitted
+            deadline = time.monotonic() + 20
+            while any(v.position is None for v in last.values()) and time.monotonic() < deadline:
+                await asyncio.sleep(0.05)
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
+    assert own_reads == []  # no subscriber read its own entry for the draw
+    assert 1 <= len(batched) <= 3 and batched[0] == following
+    record = await RoomStore.of(runtime).record(event.id)
+    assert len(record.order) == following + late
+    places = {user_id: position for position, user_id in enumerate(record.order, start=1)}
+    _, counters, _ = await real_read(RoomStore.of(runtime), event.id)
+    assert counters is not None and counters.admitted > 0
+    for user_id, view in last.items():
+        assert view.position == places[user_id]
+        admitted = view.position <= counters.admitted
+        assert view.state is (RoomState.ADMITTED if admitted else RoomState.WAITING)
