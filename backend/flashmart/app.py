@@ -36,7 +36,8 @@ from flashmart.core.settings import Settings
 from flashmart.core.system import WorkerStatus, worker_status
 from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.fastlane import BuyLane, read_body, replay_body
-from flashmart.graphql.plans import BUY, WATCH, Lane, PlanCache
+from flashmart.graphql.plans import BUY, ROOM, WATCH, Lane, PlanCache
+from flashmart.graphql.roomlane import RoomLane
 from flashmart.graphql.schema import build_schema
 from flashmart.graphql.transport import RequestError, body_kind
 from flashmart.graphql.trusted_documents import Gate, load_manifest
@@ -432,6 +433,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
 
     if settings.graphql_event_lane:  # encoded once per snapshot (graphql/eventlane.py)
         graphql_app.event_lane = EventLane(plans(WATCH))
+        graphql_app.room_lane = RoomLane(plans(ROOM))  # and the room's (graphql/roomlane.py)
     if settings.graphql_buy_lane:  # `seckillBuy` without generic execution (graphql/fastlane.py)
         app.buy_lane = BuyLane(plans(BUY), gate)
         app.cors = CORSMiddleware(_unused_app, **cors)  # its `send`: the stack's CORS headers

@@ -86,7 +86,8 @@ class Settings(BaseSettings):
     graphql_cache_size: int = Field(default=512, ge=1)
     # Answer `seckillBuy` in the buy lane (graphql/fastlane.py); false: generic execution only.
     graphql_buy_lane: bool = True
-    # Answer `seckillEventUpdated` from shared encoded snapshots (graphql/eventlane.py).
+    # Answer `seckillEventUpdated` from shared encoded snapshots (graphql/eventlane.py) and
+    # `waitingRoomUpdated` from each entry's view without generic execution (graphql/roomlane.py).
     graphql_event_lane: bool = True
 
     # GraphQL input limits (docs/security.md "Input limits") ------------------------------------

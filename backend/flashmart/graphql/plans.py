@@ -1,7 +1,8 @@
 """Which documents the lanes answer, compiled once per query text (cached by its digest).
 
 A lane answers one root field outside generic execution: `seckillBuy` (the buy lane,
-`fastlane.py`) and `seckillEventUpdated` (the live-sale lane, `eventlane.py`). A document
+`fastlane.py`), `seckillEventUpdated` (the live-sale lane, `eventlane.py`) and
+`waitingRoomUpdated` (the room lane, `roomlane.py`). A document
 qualifies when it validates against the schema with the same rules as every request and is
 one operation of the lane's kind whose one root field is the lane's, without directives,
 selecting only what the lane can answer without the database (`Lane.answerable`).
@@ -90,6 +91,27 @@ WATCH = Lane(
     field="seckillEventUpdated",
     payload_type="SeckillEvent",
     answerable={"SeckillEvent": frozenset({"__typename", "id", "remainingStock", "status"})},
+    child_types={},
+)
+# waitingRoomUpdated selecting only what an entry's view holds (graphql/roomlane.py).
+ROOM = Lane(
+    operation=OperationType.SUBSCRIPTION,
+    root_type="Subscription",
+    field="waitingRoomUpdated",
+    payload_type="WaitingRoomEntry",
+    answerable={
+        "WaitingRoomEntry": frozenset(
+            {
+                "__typename",
+                "arrival",
+                "position",
+                "ahead",
+                "estimatedWaitSeconds",
+                "state",
+                "grantExpiresAt",
+            }
+        )
+    },
     child_types={},
 )
 

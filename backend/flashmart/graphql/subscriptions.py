@@ -99,9 +99,9 @@ class Subscription:
         self, info: Info, id: strawberry.ID
     ) -> AsyncGenerator[SeckillEvent, None]:
         event_id = decode_id(id, "SeckillEvent")
-        if await get_event(event_id) is None:
-            raise bad_input("No such flash sale")
         runtime = info.context.runtime
+        if live.known_event(runtime, event_id) is None and await get_event(event_id) is None:
+            raise bad_input("No such flash sale")
         _broker(info)
         rate = runtime.settings.subscription_event_rate
         async for snap in live.event_updates(runtime, event_id, rate=rate):
@@ -124,10 +124,10 @@ class Subscription:
     ) -> AsyncGenerator[WaitingRoomEntry, None]:
         viewer = info.context.require_viewer()
         sale_id = decode_id(event_id, "SeckillEvent")
-        event = await get_event(sale_id)
+        runtime = info.context.runtime
+        event = live.known_event(runtime, sale_id) or await get_event(sale_id)
         if event is None or event.admission_mode is not AdmissionMode.WAITING_ROOM:
             raise bad_input("No such waiting room")
-        runtime = info.context.runtime
         _broker(info)
         rate = runtime.settings.subscription_event_rate
         joined = False

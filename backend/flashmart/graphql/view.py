@@ -31,6 +31,7 @@ from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
 from flashmart.graphql.eventlane import EventLane
 from flashmart.graphql.loaders import Loaders
+from flashmart.graphql.roomlane import RoomLane
 from flashmart.graphql.transport import MediaType, RequestError
 from flashmart.graphql.trusted_documents import GRAPHIQL_MARKER, Gate, Manifest
 from flashmart.graphql.websocket import TransportWSHandler, authenticate
@@ -62,6 +63,7 @@ def _send(reply: transport.Reply) -> Response:
 class GraphQLView(GraphQL[Context, None]):
     graphql_transport_ws_handler_class = TransportWSHandler
     event_lane: EventLane | None = None  # seckillEventUpdated from shared snapshots
+    room_lane: RoomLane | None = None  # waitingRoomUpdated encoded without generic execution
     gate = Gate(Manifest())  # trusted documents: the app sets the loaded manifest and policy
 
     async def get_context(

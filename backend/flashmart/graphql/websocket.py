@@ -38,6 +38,7 @@ import contextlib
 import logging
 import time
 import uuid
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from typing import Any, cast
 
@@ -68,6 +69,9 @@ from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
 from flashmart.graphql.eventlane import EventLane, encoded, next_message
 from flashmart.graphql.limits import query_too_large
+from flashmart.graphql.plans import Plan
+from flashmart.graphql.roomlane import RoomLane
+from flashmart.graphql.roomlane import encoded as room_encoded
 from flashmart.graphql.trusted_documents import GRAPHIQL_MARKER, Gate
 from flashmart.graphql.ws_limits import ConnectionSlots
 
@@ -76,6 +80,7 @@ logger = logging.getLogger("flashmart.subscriptions")
 FORBIDDEN = 4403  # what Strawberry sends for a ConnectionRejectionError
 NO_PONG = 1008  # policy violation: the peer ignored our ping
 _SLOT = "ws-connection-slot"  # context.extra: the `Slot` this connection holds
+_ANSWERED: Any = object()  # `_lane_lookup`: the operation was answered (an outage's error)
 
 
 @dataclass(frozen=True)
@@ -274,8 +279,9 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """A query text over MAX_QUERY_LENGTH refused before anything parses it;
-        `seckillEventUpdated` through the live-sale lane when it qualifies (eventlane.py),
-        everything else through Strawberry's generic execution."""
+        `seckillEventUpdated` through the live-sale lane and `waitingRoomUpdated` through the
+        room lane when they qualify (eventlane.py, roomlane.py), everything else through
+        Strawberry's generic execution."""
         query = operation.query
         limit = self.context.settings.max_query_length
         if isinstance(query, str) and len(query) > limit:
@@ -283,25 +289,49 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             shaped = format_error(GraphQLError(too_large.message, original_error=too_large))
             await operation.send_operation_message(error_message(operation.id, shaped))
             return
-        lane: EventLane | None = getattr(self.view, "event_lane", None)
-        found = None
-        if lane is not None and isinstance(query, str):
-            try:
-                found = await lane.event_id(
-                    self.context.runtime, operation.query, operation.variables,
-                    operation.operation_name,
-                )  # fmt: skip
-            except Exception as exc:  # an outage: the protocol's `error`, retryable
-                retry_after = outage_retry_after(exc)
-                if retry_after is None:
-                    raise
-                unavailable = error_message(operation.id, unavailable_error(retry_after))
-                await operation.send_operation_message(unavailable)
-                return
-        if lane is None or found is None:
-            await super().run_operation(operation)
-            return
-        plan, event_id = found
+        if isinstance(query, str):
+            runtime = self.context.runtime
+            args = (runtime, query, operation.variables, operation.operation_name)
+            event_lane: EventLane | None = getattr(self.view, "event_lane", None)
+            if event_lane is not None:
+                found = await self._lane_lookup(operation, event_lane.event_id(*args))
+                if found is _ANSWERED:
+                    return
+                if found is not None:
+                    plan, event_id = found
+                    await self._serve_event(operation, event_lane, plan, event_id)
+                    return
+            room_lane: RoomLane | None = getattr(self.view, "room_lane", None)
+            viewer = self.context.viewer
+            if room_lane is not None and viewer is not None:
+                found = await self._lane_lookup(operation, room_lane.event_id(*args))
+                if found is _ANSWERED:
+                    return
+                if found is not None:
+                    plan, event_id = found
+                    await self._serve_room(operation, room_lane, plan, event_id, viewer.user_id)
+                    return
+        await super().run_operation(operation)
+
+    @staticmethod
+    async def _lane_lookup(
+        operation: Operation[Context, None], lookup: Awaitable[tuple[Plan, int] | None]
+    ) -> Any:
+        """A lane's (plan, sale) for the operation, None, or _ANSWERED when an outage was
+        answered with the protocol's retryable `error`."""
+        try:
+            return await lookup
+        except Exception as exc:
+            retry_after = outage_retry_after(exc)
+            if retry_after is None:
+                raise
+            unavailable = error_message(operation.id, unavailable_error(retry_after))
+            await operation.send_operation_message(unavailable)
+            return _ANSWERED
+
+    async def _serve_event(
+        self, operation: Operation[Context, None], lane: EventLane, plan: Plan, event_id: int
+    ) -> None:
         try:
             async with lane.feed(self.context.runtime, event_id) as feed:
                 snap = await feed.next()  # the current state, once the watcher has read it
@@ -315,11 +345,45 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         except WebSocketDisconnected:
             return  # the subscriber left; shutdown() follows
         except Exception as error:
-            await self.handle_task_exception(error)  # as Strawberry's run_operation does
-            with contextlib.suppress(Exception):
-                await operation.send_operation_message({"id": operation.id, "type": "complete"})
-            self.operations.pop(operation.id, None)
+            await self._lane_failed(operation, error)
             raise
+
+    async def _serve_room(
+        self,
+        operation: Operation[Context, None],
+        lane: RoomLane,
+        plan: Plan,
+        event_id: int,
+        user_id: int,
+    ) -> None:
+        sent = False
+        try:
+            views = lane.views(self.context.runtime, event_id, user_id)
+            try:
+                async for view in views:
+                    sent = True
+                    await self._send_text(next_message(operation.id, room_encoded(view, plan)))
+                    LIVE_MESSAGE.inc()
+            finally:
+                await views.aclose()
+            if not sent:  # not in the room: generic execution answers why
+                await super().run_operation(operation)
+                return
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except WebSocketDisconnected:
+            return
+        except Exception as error:
+            if not sent and outage_retry_after(error) is not None:
+                await super().run_operation(operation)  # answers the outage as it always does
+                return
+            await self._lane_failed(operation, error)
+            raise
+
+    async def _lane_failed(self, operation: Operation[Context, None], error: Exception) -> None:
+        await self.handle_task_exception(error)  # as Strawberry's run_operation does
+        with contextlib.suppress(Exception):
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        self.operations.pop(operation.id, None)
 
     async def _send_text(self, text: str) -> None:
         """A message already encoded (the lane's), on the socket Strawberry's adapter holds."""

@@ -33,7 +33,7 @@ import logging
 import time
 import weakref
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -203,21 +203,27 @@ class SaleWatcher:
         if last is not None and snap.key == last.key:
             if snap.room_key == last.room_key:
                 return False
-            await self._refresh_members(snap.room)
+            await self._refresh_members(snap.room, sold=False)
             self.last = snap  # only the room changed: the sale's subscribers sleep on
             await self._wake(list(self.room_seats))
             return True
-        await self._refresh_members(snap.room)
+        sold = last is not None and snap.remaining < last.remaining
+        await self._refresh_members(snap.room, sold=sold)
         await self._fan_out(snap)
         return True
 
-    async def _refresh_members(self, counters: RoomCounters | None) -> None:
+    async def _refresh_members(self, counters: RoomCounters | None, *, sold: bool) -> None:
         """Read, in one round trip, the entries of the room's subscribers that `counters` make
-        stale (the draw placed them, or their turn came), before they are woken. On a failed
+        stale (the draw placed them, or their turn came) and, when units were `sold`, those
+        holding an unused grant (it may be what was used), before they are woken. On a failed
         read each of them reads its own (`room_updates`)."""
         if counters is None or not counters.drawn:
             return
-        stale = [seat for seat in self.room_seats if not seat.member.settled(counters)]
+        stale = [
+            seat
+            for seat in self.room_seats
+            if not seat.member.settled(counters) or (sold and seat.member.holds_grant)
+        ]
         if not stale:
             return
         try:
@@ -405,6 +411,18 @@ def live_sales(runtime: Runtime) -> LiveSales:
     return found
 
 
+def known_event(runtime: Runtime, event_id: int) -> SeckillEvent | None:
+    """The sale as this process's watcher of it last loaded it (kept current by the sale's
+    pub/sub channel), or None when nobody here watches it: a subscription to a watched sale
+    then starts without a database query."""
+    broker = runtime.broker
+    registry = _registries.get(broker) if broker is not None else None
+    watcher = registry.watchers.get(event_id) if registry is not None else None
+    if watcher is None or watcher.stopped or watcher.last is None:
+        return None
+    return watcher.last.event
+
+
 async def event_updates(
     runtime: Runtime, event_id: int, *, rate: float
 ) -> AsyncIterator[EventSnapshot]:
@@ -417,7 +435,7 @@ async def event_updates(
 
 async def room_updates(
     runtime: Runtime, event_id: int, user_id: int, *, rate: float
-) -> AsyncIterator[EntryView]:
+) -> AsyncGenerator[EntryView, None]:
     """A shopper's waiting-room entry now, then whenever it changes; ends once the sale has
     ended or the entry is final (MISSED, or ADMITTED with the grant used). SOLD_OUT is not
     final: units an unpaid order gives back are admitted again. Empty when the shopper has

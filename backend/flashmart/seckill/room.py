@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import math
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -83,6 +84,11 @@ class Member:
         if self.arrival <= counters.window:  # in the draw, but read before it: ask again
             return None
         return self.arrival
+
+    @property
+    def holds_grant(self) -> bool:
+        """Admitted with a grant not known to be used or missed (as last read)."""
+        return self.grant_expires_ms is not None and self.ticket_id is None and not self.missed
 
     def settled(self, counters: RoomCounters) -> bool:
         """This read is still good for `counters`: it knows the place in the draw (once drawn)
@@ -428,21 +434,17 @@ async def join(
 async def entry(
     runtime: Runtime, *, event_id: int, user_id: int, rate: float | None = None
 ) -> EntryView | None:
-    """The shopper's entry now (None: not in the room), from one read."""
+    """The shopper's entry now (None: not in the room), from one read. A grant's expiry is
+    judged by this process's clock, as `waitingRoomUpdated` judges it (the reserve script
+    checks it by Redis's)."""
     warm, counters, member = await RoomStore.of(runtime).read(event_id, user_id)
     if counters is None or member is None:
         return None
-    now_ms = int(await redis_ms(runtime))
+    now_ms = int(time.time() * 1000)
     return entry_view(
         event_id, member, counters, remaining=warm.remaining if warm else 0, rate=rate,
         now_ms=now_ms,
     )  # fmt: skip
-
-
-async def redis_ms(runtime: HasRedis) -> float:
-    """Redis's clock in ms (the clock the scripts check grants with)."""
-    seconds, micros = await runtime.redis.time()
-    return float(seconds * 1000 + micros / 1000)
 
 
 async def tick(runtime: Runtime) -> dict[str, int]:

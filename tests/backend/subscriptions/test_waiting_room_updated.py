@@ -141,8 +141,11 @@ async def test_a_room_sale_from_the_form_to_admission_over_graphql(
 
         granted = (await streams[winner].wait_for(admitted))["waitingRoomUpdated"]
         assert granted["position"] == 1 and granted["grantExpiresAt"] is not None
-        waiting = await streams[loser].wait_for(
-            lambda item: item["waitingRoomUpdated"]["position"] == 2
+        waiting = await streams[loser].wait_for(  # (a state between the draw and admission
+            lambda item: (
+                item["waitingRoomUpdated"]["position"] == 2  # has 1 ahead)
+                and item["waitingRoomUpdated"]["ahead"] == 0
+            )
         )
         assert waiting["waitingRoomUpdated"]["state"] == "WAITING"
         assert waiting["waitingRoomUpdated"]["ahead"] == 0
