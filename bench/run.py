@@ -146,7 +146,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument(
         "--room-join-seconds",
         type=float,
-        default=20.0,
+        default=60.0,  # a real room opens minutes before the start; 10,000 in 60 s is 167/s
         help="waiting room: the joins are spread evenly over this many seconds before the start",
     )
     parser.add_argument(
