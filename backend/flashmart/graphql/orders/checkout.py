@@ -13,7 +13,7 @@ from flashmart.graphql.catalog.types import Product
 from flashmart.graphql.context import Info
 from flashmart.graphql.errors import UserErrorsExtension
 from flashmart.graphql.ids import decode_id
-from flashmart.graphql.orders.mutations import OrderPayload, _order_payload
+from flashmart.graphql.orders.mutations import OrderPayload, order_payload
 from flashmart.graphql.permissions import IsAdmin, IsAuthenticated
 from flashmart.graphql.scalars import Money
 from flashmart.orders import checkout, shipping
@@ -116,7 +116,7 @@ class CheckoutMutations:
         address: AddressInput | None = None,
         save_address: bool = False,
     ) -> OrderPayload:
-        return _order_payload(
+        return order_payload(
             await checkout.buy_now(
                 info.context.runtime,
                 user_id=info.context.require_viewer().user_id,
@@ -143,7 +143,7 @@ class CheckoutMutations:
         address: AddressInput | None = None,
         save_address: bool = False,
     ) -> OrderPayload:
-        return _order_payload(
+        return order_payload(
             await shipping.ship_own_order_to(
                 info.context.runtime,
                 user_id=info.context.require_viewer().user_id,
@@ -163,7 +163,7 @@ class CheckoutMutations:
     async def order_ship(
         self, info: Info, id: strawberry.ID, carrier: str, tracking_number: str
     ) -> OrderPayload:
-        return _order_payload(
+        return order_payload(
             await shipping.ship_order(
                 info.context.runtime,
                 admin_id=info.context.require_viewer().user_id,

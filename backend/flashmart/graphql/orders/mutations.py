@@ -20,7 +20,7 @@ class OrderPayload:
     user_errors: list[UserError]
 
 
-def _order_payload(order: models.Order) -> OrderPayload:
+def order_payload(order: models.Order) -> OrderPayload:
     return OrderPayload(order=Order.from_model(order), user_errors=[])
 
 
@@ -44,7 +44,7 @@ class OrderMutations:
         address: AddressInput | None = None,
         save_address: bool = False,
     ) -> OrderPayload:
-        return _order_payload(
+        return order_payload(
             await checkout.checkout(
                 info.context.runtime,
                 user_id=info.context.require_viewer().user_id,
@@ -59,7 +59,7 @@ class OrderMutations:
         description="Cancel your unpaid order; its units go back on sale.",
     )
     async def order_cancel(self, info: Info, id: strawberry.ID) -> OrderPayload:
-        return _order_payload(
+        return order_payload(
             await services.cancel_order(
                 info.context.runtime,
                 user_id=info.context.require_viewer().user_id,
@@ -84,7 +84,7 @@ class OrderMutations:
         tracking_number: str | None = None,
     ) -> OrderPayload:
         if status is models.OrderStatus.SHIPPED and (carrier or tracking_number):
-            return _order_payload(
+            return order_payload(
                 await shipping.ship_order(
                     info.context.runtime,
                     admin_id=info.context.require_viewer().user_id,
@@ -93,7 +93,7 @@ class OrderMutations:
                     tracking_number=tracking_number or "",
                 )
             )
-        return _order_payload(
+        return order_payload(
             await services.admin_set_status(
                 info.context.runtime,
                 admin_id=info.context.require_viewer().user_id,
@@ -111,7 +111,7 @@ class OrderMutations:
         ),
     )
     async def order_refund(self, info: Info, id: strawberry.ID) -> OrderPayload:
-        return _order_payload(
+        return order_payload(
             await payments.refund_order(
                 info.context.runtime,
                 admin_id=info.context.require_viewer().user_id,
