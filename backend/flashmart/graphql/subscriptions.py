@@ -24,8 +24,7 @@ from flashmart.orders import services as orders
 from flashmart.orders.events import ORDER_TOPIC
 from flashmart.orders.models import Order as OrderModel
 from flashmart.seckill import live
-from flashmart.seckill.announce import TICKET_TOPIC
-from flashmart.seckill.buy import TicketView, ticket_for
+from flashmart.seckill.buy import ticket_updates
 from flashmart.seckill.events import get_event
 from flashmart.seckill.models import AdmissionMode, TicketStatus
 
@@ -70,7 +69,10 @@ class Subscription:
 
     @strawberry.subscription(
         permission_classes=[IsAuthenticated],
-        description="Your flash-sale ticket: now, then until it SUCCEEDED or FAILED.",
+        description=(
+            "Your flash-sale ticket: now, then until it SUCCEEDED or FAILED; while QUEUED, "
+            "also when its `queuePosition` moves (checked SUBSCRIPTION_EVENT_RATE times a second)."
+        ),
     )
     async def seckill_ticket_updated(
         self, info: Info, id: strawberry.ID
@@ -78,12 +80,10 @@ class Subscription:
         viewer = info.context.require_viewer()
         ticket_id = decode_ticket_id(id)
         runtime = info.context.runtime
-
-        async def load() -> TicketView | None:
-            return await ticket_for(runtime, ticket_id=ticket_id, user_id=viewer.user_id)
-
-        channel = runtime.keys.channel(TICKET_TOPIC, ticket_id)
-        async for view in watch(_broker(info), channel, load):
+        _broker(info)
+        rate = runtime.settings.subscription_event_rate
+        updates = ticket_updates(runtime, ticket_id=ticket_id, user_id=viewer.user_id, rate=rate)
+        async for view in updates:
             if view is None:
                 raise forbidden("No such ticket, or not yours")
             _fresh(info)

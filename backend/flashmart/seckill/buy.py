@@ -6,11 +6,12 @@ order later (`persist.py`); until then the ticket is read from the reservation l
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
 
@@ -19,6 +20,7 @@ from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
 from flashmart.core.metrics import BUY_OUTCOME
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import Order, OrderStatus
+from flashmart.seckill.announce import ticket_channel
 from flashmart.seckill.errors import REFUSALS
 from flashmart.seckill.events import fail
 from flashmart.seckill.models import SeckillTicket, TicketStatus
@@ -45,6 +47,8 @@ class TicketView:
     order_id: int | None = None
     failure_reason: str | None = None
     order: Order | None = None  # the order row, when the read fetched it with the ticket
+    # QUEUED: the place in the sale's persistence queue, when the read looked it up
+    queue_position: int | None = None
 
     @property
     def pay_by(self) -> datetime | None:
@@ -176,8 +180,39 @@ async def ticket_for(runtime: Runtime, *, ticket_id: str, user_id: int) -> Ticke
                 user_id=user_id,
                 quantity=entry.quantity,
                 status=TicketStatus.QUEUED,
+                queue_position=await sales.queue_position(event_id, ticket_id),
             )
     return None
+
+
+async def ticket_updates(
+    runtime: Runtime, *, ticket_id: str, user_id: int, rate: float
+) -> AsyncIterator[TicketView | None]:
+    """The shopper's ticket now, then after every announced change; while it is QUEUED, also
+    whenever its place in the persistence queue moves (looked up `rate` times a second: one
+    ZRANK per waiting ticket, for the second or so a reservation waits). None: not theirs."""
+    assert runtime.broker is not None
+    channel = ticket_channel(runtime.keys, ticket_id)
+    sales = SaleStore.of(runtime)
+    async with runtime.broker.listen(channel) as listener:
+        view = await ticket_for(runtime, ticket_id=ticket_id, user_id=user_id)
+        yield view
+        while view is not None:
+            if view.status is TicketStatus.QUEUED:
+                try:
+                    await asyncio.wait_for(listener.get(), timeout=1 / rate)
+                except TimeoutError:
+                    place = await sales.queue_position(view.event_id, ticket_id)
+                    if place is not None and place != view.queue_position:
+                        view = replace(view, queue_position=place)
+                        yield view
+                    if place is not None:
+                        continue  # still waiting; else written or released: read it
+            else:
+                await listener.get()
+            listener.drain()  # one read covers every change announced so far
+            view = await ticket_for(runtime, ticket_id=ticket_id, user_id=user_id)
+            yield view
 
 
 async def latest_tickets(*, event_ids: Sequence[int], user_id: int) -> dict[int, TicketView]:

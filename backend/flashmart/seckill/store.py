@@ -481,6 +481,12 @@ class SaleStore:
         raw = await resolved(self.redis.hgetall(self.keys.event_ledger(event_id)))
         return [_entry(k.decode(), v) for k, v in raw.items()]
 
+    async def queue_position(self, event_id: int, ticket_id: str) -> int | None:
+        """A reservation's place among the sale's reservations not yet written (1: the oldest,
+        next to be written), or None once it is written, failed or released."""
+        rank = await resolved(self.redis.zrank(self.keys.event_pending(event_id), ticket_id))
+        return None if rank is None else int(rank) + 1
+
     async def pending_count(self, event_id: int) -> int:
         return int(await self.redis.zcard(self.keys.event_pending(event_id)))
 

@@ -26,6 +26,7 @@ from flashmart.seckill.events import SeckillStatus as SaleStatus
 from flashmart.seckill.events import remaining_stock, status_of
 from flashmart.seckill.room import EntryView, RoomStore
 from flashmart.seckill.room import RoomState as EntryState
+from flashmart.seckill.store import SaleStore
 
 if TYPE_CHECKING:
     from flashmart.graphql.orders.types import Order
@@ -239,6 +240,20 @@ class SeckillTicket(relay.Node):
         if self.view.order is None and self.order_id is not None:
             return replace(self.view, order=await self._order()).pay_by
         return self.view.pay_by
+
+    @strawberry.field(
+        description=(
+            "QUEUED: the reservation's place in the sale's persistence queue (1: the next to "
+            "be written as an order); null otherwise."
+        )
+    )
+    async def queue_position(self, info: Info) -> int | None:
+        view = self.view
+        if view.status is not models.TicketStatus.QUEUED:
+            return None
+        if view.queue_position is not None:
+            return view.queue_position
+        return await SaleStore.of(info.context.runtime).queue_position(view.event_id, view.id)
 
     async def _order(self) -> OrderModel | None:
         if self.view.order is not None:
