@@ -67,13 +67,13 @@ lock: install-backend ## update backend/requirements*.lock after editing pyproje
 frontend: install-frontend ## build the frontend into frontend/dist
 	cd frontend && npm run build
 
-chromium: ## make sure Debian's Chromium is there for browser tests
-	@if [ ! -x /usr/bin/chromium ]; then \
+chromium: ## make sure Debian's Chromium and a Chinese font (the 简体中文 pages) are there for browser tests
+	@if [ ! -x /usr/bin/chromium ] || ! (fc-list :lang=zh 2>/dev/null | grep -q .); then \
 	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing Debian's chromium for browser tests"; \
-	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); \
+	    echo "installing Debian's chromium and fonts-noto-cjk for browser tests"; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null); \
 	  else \
-	    echo "Browser tests need Debian's 'chromium' package: run 'sudo apt-get install chromium'"; exit 1; \
+	    echo "Browser tests need Debian's 'chromium' and 'fonts-noto-cjk' packages: run 'sudo apt-get install chromium fonts-noto-cjk'"; exit 1; \
 	  fi; \
 	fi
 

@@ -1,7 +1,9 @@
 import { Alert } from 'antd';
+import { useTranslation } from 'react-i18next';
 
 /** Why a form submit failed, announced to screen readers (role "alert"). */
 export function FormErrors({ messages }: { messages: readonly string[] }) {
+  const { t } = useTranslation();
   if (messages.length === 0) return null;
   const [first] = messages;
   return (
@@ -9,7 +11,7 @@ export function FormErrors({ messages }: { messages: readonly string[] }) {
       type="error"
       showIcon
       style={{ marginBottom: 16 }}
-      title={messages.length === 1 ? first : 'Please check the following:'}
+      title={messages.length === 1 ? first : t('form.checkFollowing')}
       description={
         messages.length > 1 ? (
           <ul style={{ margin: 0, paddingInlineStart: 20 }}>

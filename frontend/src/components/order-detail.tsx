@@ -7,6 +7,8 @@ import { formatDateTime, formatMoney } from '@/utils/format';
 import { OrderHeading } from './order-heading';
 import { ShippingAddress } from './shipping-address';
 import { orderStatus } from './order-status-tag';
+import { useTranslation } from 'react-i18next';
+import { i18n } from '@/lib/i18n';
 
 /** What every order page shows; the shop's and the console's order fragments spread it. */
 export const OrderDetailFieldsFragment = graphql(`
@@ -73,15 +75,15 @@ export function shippingFacts(order: OrderDetailFields): Fact[] {
   return [
     {
       key: 'shipTo',
-      label: 'Ship to',
-      children: address ? <ShippingAddress address={address} /> : 'No address yet',
+      label: i18n.t('order.shipTo'),
+      children: address ? <ShippingAddress address={address} /> : i18n.t('order.noAddress'),
     },
-    { key: 'shipping', label: 'Shipping', children: formatMoney(order.shippingFee) },
+    { key: 'shipping', label: i18n.t('order.shipping'), children: formatMoney(order.shippingFee) },
     ...(shipment
       ? [
-          { key: 'carrier', label: 'Carrier', children: shipment.carrier },
-          { key: 'tracking', label: 'Tracking number', children: <Typography.Text copyable>{shipment.trackingNumber}</Typography.Text> },
-          ...(shipment.shippedAt ? [{ key: 'shipped', label: 'Shipped', children: formatDateTime(shipment.shippedAt) }] : []),
+          { key: 'carrier', label: i18n.t('order.carrier'), children: shipment.carrier },
+          { key: 'tracking', label: i18n.t('order.trackingNumber'), children: <Typography.Text copyable>{shipment.trackingNumber}</Typography.Text> },
+          ...(shipment.shippedAt ? [{ key: 'shipped', label: i18n.t('order.shipped'), children: formatDateTime(shipment.shippedAt) }] : []),
         ]
       : []),
   ];
@@ -125,13 +127,14 @@ export function OrderDetail<Order extends OrderDetailFields>({
   leadingFacts = [],
   trailingFacts = [],
   unpaidText,
-  expiresLabel = 'Pay before',
+  expiresLabel,
   factsFooter,
   renderProduct = (line) => line.productName,
   showTotalRow = false,
   afterLines,
   showPreviousStatus = false,
 }: OrderDetailProps<Order>) {
+  const { t } = useTranslation();
   const paid = order.paidAt ? formatDateTime(order.paidAt) : unpaidText;
   return (
     <Flex vertical gap={16}>
@@ -145,11 +148,11 @@ export function OrderDetail<Order extends OrderDetailFields>({
           column={{ xs: 1, sm: 2 }}
           items={[
             ...leadingFacts,
-            { key: 'placed', label: 'Placed', children: formatDateTime(order.createdAt) },
-            { key: 'total', label: 'Total', children: <strong>{formatMoney(order.total)}</strong> },
-            ...(paid !== undefined ? [{ key: 'paid', label: 'Paid', children: paid }] : []),
+            { key: 'placed', label: t('order.placed'), children: formatDateTime(order.createdAt) },
+            { key: 'total', label: t('order.total'), children: <strong>{formatMoney(order.total)}</strong> },
+            ...(paid !== undefined ? [{ key: 'paid', label: t('order.paid'), children: paid }] : []),
             ...(order.expiresAt && order.status === 'PENDING_PAYMENT'
-              ? [{ key: 'expires', label: expiresLabel, children: formatDateTime(order.expiresAt) }]
+              ? [{ key: 'expires', label: expiresLabel ?? t('order.payBefore'), children: formatDateTime(order.expiresAt) }]
               : []),
             ...shippingFacts(order),
             ...trailingFacts,
@@ -157,19 +160,19 @@ export function OrderDetail<Order extends OrderDetailFields>({
         />
         {factsFooter}
       </Card>
-      <Card title="Items">
+      <Card title={t('order.items')}>
         <Table<Order['lines'][number]>
-          aria-label="Order lines"
+          aria-label={t('order.lines')}
           rowKey="id"
           pagination={false}
           size="small"
           scroll={{ x: 'max-content' }}
           dataSource={order.lines}
           columns={[
-            { key: 'product', title: 'Product', render: (_, line) => renderProduct(line) },
-            { key: 'quantity', title: 'Quantity', dataIndex: 'quantity', align: 'right' },
-            { key: 'unit', title: 'Unit price', align: 'right', render: (_, line) => formatMoney(line.unitPrice) },
-            { key: 'total', title: 'Total', align: 'right', render: (_, line) => formatMoney(line.total) },
+            { key: 'product', title: t('order.product'), render: (_, line) => renderProduct(line) },
+            { key: 'quantity', title: t('order.quantity'), dataIndex: 'quantity', align: 'right' },
+            { key: 'unit', title: t('order.unitPrice'), align: 'right', render: (_, line) => formatMoney(line.unitPrice) },
+            { key: 'total', title: t('order.total'), align: 'right', render: (_, line) => formatMoney(line.total) },
           ]}
           summary={
             showTotalRow
@@ -177,7 +180,7 @@ export function OrderDetail<Order extends OrderDetailFields>({
                   <>
                   <Table.Summary.Row>
                     <Table.Summary.Cell index={0} colSpan={3}>
-                      Shipping
+                      {t('order.shipping')}
                     </Table.Summary.Cell>
                     <Table.Summary.Cell index={1} align="right">
                       {formatMoney(order.shippingFee)}
@@ -185,7 +188,7 @@ export function OrderDetail<Order extends OrderDetailFields>({
                   </Table.Summary.Row>
                   <Table.Summary.Row>
                     <Table.Summary.Cell index={0} colSpan={3}>
-                      <strong>Order total</strong>
+                      <strong>{t('order.orderTotal')}</strong>
                     </Table.Summary.Cell>
                     <Table.Summary.Cell index={1} align="right">
                       <strong>{formatMoney(order.total)}</strong>
@@ -198,16 +201,16 @@ export function OrderDetail<Order extends OrderDetailFields>({
         />
       </Card>
       {afterLines}
-      <Card title="Status history">
+      <Card title={t('order.history')}>
         <Timeline
-          aria-label="Status history"
+          aria-label={t('order.history')}
           items={order.events.map((event) => ({
             key: `${event.createdAt}-${event.toStatus}`,
             content: (
               <>
                 <strong>{orderStatus[event.toStatus].label}</strong>
                 {showPreviousStatus && event.fromStatus && (
-                  <Typography.Text type="secondary"> from {orderStatus[event.fromStatus].label}</Typography.Text>
+                  <Typography.Text type="secondary">{t('order.fromStatus', { status: orderStatus[event.fromStatus].label })}</Typography.Text>
                 )}{' '}
                 <Typography.Text type="secondary">
                   {showPreviousStatus && '· '}

@@ -1,5 +1,6 @@
 import { LeftOutlined, RightOutlined } from '@ant-design/icons';
 import { Button, Flex, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 
 export interface PagerProps {
   /** Names the navigation landmark, e.g. "Product pages". */
@@ -15,18 +16,19 @@ export interface PagerProps {
 
 /** Previous / next over a cursor connection (cursors allow no jumping to page n). */
 export function Pager({ label, page, pageCount, hasPrevious, hasNext, onPrevious, onNext }: PagerProps) {
+  const { t } = useTranslation();
   if (!hasPrevious && !hasNext) return null;
   return (
     <nav aria-label={label} style={{ marginTop: 24 }}>
       <Flex justify="center" align="center" gap={16}>
         <Button icon={<LeftOutlined />} disabled={!hasPrevious} onClick={onPrevious}>
-          Previous
+          {t('pager.previous')}
         </Button>
         <Typography.Text aria-live="polite">
-          {page === null ? '' : `Page ${String(page)} of ${String(Math.max(pageCount, page))}`}
+          {page === null ? '' : t('pager.pageOf', { page, count: Math.max(pageCount, page) })}
         </Typography.Text>
         <Button icon={<RightOutlined />} iconPlacement="end" disabled={!hasNext} onClick={onNext}>
-          Next
+          {t('pager.next')}
         </Button>
       </Flex>
     </nav>

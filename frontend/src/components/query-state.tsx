@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import type { CombinedError } from '@urql/core';
 import { Alert, Empty, Skeleton } from 'antd';
-import { BUSY_CODE, busyRetryMessage, normalizeError } from '@/lib/errors';
+import { BUSY_CODE, busyRetryMessage, normalizeError, tryAgainIn } from '@/lib/errors';
+import { useTranslation } from 'react-i18next';
 
 export interface QueryStateProps {
   /** What is being loaded, e.g. "Loading products": the loading state's accessible name. */
@@ -26,13 +27,14 @@ export function QueryState({
   emptyExtra,
   children,
 }: QueryStateProps) {
+  useTranslation(); // messages follow the page language
   if (error) {
     const { code, message, retryAfter } = normalizeError(error);
     if (code === BUSY_CODE && retryAfter !== null) {
       // The client sends the query again by itself (busy-retry-exchange.ts).
       return <Alert type="warning" showIcon title={busyRetryMessage(retryAfter)} />;
     }
-    const description = retryAfter === null ? undefined : `Try again in ${String(retryAfter)} s.`;
+    const description = retryAfter === null ? undefined : tryAgainIn(retryAfter);
     return <Alert type="error" showIcon title={message} description={description} />;
   }
   if (fetching) {

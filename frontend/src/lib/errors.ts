@@ -1,5 +1,7 @@
 import type { CombinedError } from '@urql/core';
 import type { ErrorCode } from '@/gql/graphql';
+import { i18n } from '@/lib/i18n';
+import type commonEn from '@/locales/en/common.json';
 
 export interface NormalizedError {
   /** `extensions.code` of the first GraphQL error, or NETWORK_ERROR / RATE_LIMITED / UNKNOWN. */
@@ -22,61 +24,64 @@ export type TopLevelCode =
   | 'NETWORK_ERROR';
 
 // The one place that words errors for shoppers: every code of the schema's ErrorCode enum and every
-// top-level code has an entry (the Record type makes a new code a compile error until it is worded).
-// Codes whose server message carries the detail (which field, which rule) map to null: the server's
-// message is shown, and the API writes those for people too. An unknown code also shows it.
-const messages: Record<ErrorCode | TopLevelCode, string | null> = {
+// top-level code has an entry (the Record type makes a new code a compile error until it is worded
+// in src/locales/<language>/common.json under `errors`). Codes whose server message carries the
+// detail (which field, which rule) map to null: the server's message is shown, and the API writes
+// those for people too. An unknown code also shows it.
+type ErrorKey = Exclude<keyof typeof commonEn.errors, 'tryAgainIn' | 'busyRetrying'>;
+const messages: Record<ErrorCode | TopLevelCode, ErrorKey | null> = {
   // top level
-  UNAUTHENTICATED: 'Please sign in to continue.',
-  FORBIDDEN: 'Your account is not allowed to do that.',
-  RATE_LIMITED: 'Too many requests. Please wait a moment.',
-  QUERY_TOO_COMPLEX: 'That request was too large. Try narrowing it down.',
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  RATE_LIMITED: 'RATE_LIMITED',
+  QUERY_TOO_COMPLEX: 'QUERY_TOO_COMPLEX',
   BAD_USER_INPUT: null,
-  SERVICE_UNAVAILABLE: 'The shop is busy right now.',
-  INTERNAL_SERVER_ERROR: 'Something went wrong on our side. Please try again.',
-  NETWORK_ERROR: 'Cannot reach the server. Check your connection and try again.',
+  SERVICE_UNAVAILABLE: 'SERVICE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+  NETWORK_ERROR: 'NETWORK_ERROR',
   // userErrors
   INVALID: null,
-  REQUIRED: 'Please fill in this field.',
-  NOT_FOUND: 'We could not find that. It may have been removed.',
+  REQUIRED: 'REQUIRED',
+  NOT_FOUND: 'NOT_FOUND',
   UNIQUE: null,
-  INVALID_STATE: 'That is no longer possible: its status has changed. Reload to see the latest.',
-  EMAIL_TAKEN: 'An account with this email already exists. Sign in instead?',
-  INVALID_CREDENTIALS: 'Wrong email or password.',
-  PASSWORD_TOO_SHORT: 'The password is too short: use at least 8 characters.',
-  PASSWORD_TOO_LONG: 'The password is too long: use at most 128 characters.',
-  PASSWORD_TOO_SIMILAR: 'The password is too similar to your email. Choose another one.',
-  INVALID_TOKEN: 'Your session has ended. Please sign in again.',
-  TOKEN_EXPIRED: 'This link has expired. Ask for a new one.',
-  EMAIL_NOT_VERIFIED: 'Verify your email address to take part in this sale.',
-  ACCOUNT_DISABLED: 'This account has been deactivated. Contact support to restore it.',
-  ALREADY_REQUESTED: 'This order already has an open refund request.',
-  INSUFFICIENT_STOCK: 'Not enough stock left for that quantity.',
-  PRODUCT_UNAVAILABLE: 'This product is no longer available.',
-  CART_EMPTY: 'Your cart is empty. Add something first.',
-  NOT_STARTED: 'This flash sale has not started yet.',
-  ENDED: 'This flash sale has ended.',
-  SOLD_OUT: 'Sold out: every unit of this flash sale is taken.',
-  ALREADY_PURCHASED: 'You already bought this flash sale item.',
-  LIMIT_EXCEEDED: 'That is more than the limit per shopper for this sale.',
-  FILE_TOO_LARGE: 'That file is too large.',
-  UNSUPPORTED_FILE_TYPE: 'That file type is not supported.',
+  INVALID_STATE: 'INVALID_STATE',
+  EMAIL_TAKEN: 'EMAIL_TAKEN',
+  INVALID_CREDENTIALS: 'INVALID_CREDENTIALS',
+  PASSWORD_TOO_SHORT: 'PASSWORD_TOO_SHORT',
+  PASSWORD_TOO_LONG: 'PASSWORD_TOO_LONG',
+  PASSWORD_TOO_SIMILAR: 'PASSWORD_TOO_SIMILAR',
+  INVALID_TOKEN: 'INVALID_TOKEN',
+  TOKEN_EXPIRED: 'TOKEN_EXPIRED',
+  EMAIL_NOT_VERIFIED: 'EMAIL_NOT_VERIFIED',
+  ACCOUNT_DISABLED: 'ACCOUNT_DISABLED',
+  ALREADY_REQUESTED: 'ALREADY_REQUESTED',
+  INSUFFICIENT_STOCK: 'INSUFFICIENT_STOCK',
+  PRODUCT_UNAVAILABLE: 'PRODUCT_UNAVAILABLE',
+  CART_EMPTY: 'CART_EMPTY',
+  NOT_STARTED: 'NOT_STARTED',
+  ENDED: 'ENDED',
+  SOLD_OUT: 'SOLD_OUT',
+  ALREADY_PURCHASED: 'ALREADY_PURCHASED',
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  FILE_TOO_LARGE: 'FILE_TOO_LARGE',
+  UNSUPPORTED_FILE_TYPE: 'UNSUPPORTED_FILE_TYPE',
   CATEGORY_NOT_EMPTY: null, // the server says what is still in the category
-  PAYMENT_PROVIDER_ERROR: 'The payment service did not answer. Please try again in a moment.',
-  NOT_ADMITTED: 'This sale admits shoppers from its waiting room: wait for your turn.',
-  NOT_IN_JOIN_WINDOW: 'The waiting room of this sale is not open for joining now.',
-  NOT_WAITING_ROOM: 'This sale has no waiting room: buy when it starts.',
-  ADDRESS_REQUIRED: 'Choose a shipping address first.',
+  PAYMENT_PROVIDER_ERROR: 'PAYMENT_PROVIDER_ERROR',
+  NOT_ADMITTED: 'NOT_ADMITTED',
+  NOT_IN_JOIN_WINDOW: 'NOT_IN_JOIN_WINDOW',
+  NOT_WAITING_ROOM: 'NOT_WAITING_ROOM',
+  ADDRESS_REQUIRED: 'ADDRESS_REQUIRED',
 };
 
 /** The shopper-facing sentence for an error code, or `fallback` (the server's message) when we have none. */
 export function messageForCode(code: string, fallback: string): string {
-  return (messages as Partial<Record<string, string | null>>)[code] ?? fallback;
+  const key = (messages as Partial<Record<string, ErrorKey | null>>)[code];
+  return key ? i18n.t(`errors.${key}`) : fallback;
 }
 
 /** "Too many requests. Please wait a moment. Try again in 3 s." — one line for toasts and inline alerts. */
 export function describeError({ message, retryAfter }: Pick<NormalizedError, 'message' | 'retryAfter'>): string {
-  return retryAfter === null ? message : `${message} Try again in ${String(retryAfter)} s.`;
+  return retryAfter === null ? message : `${message} ${tryAgainIn(retryAfter)}`;
 }
 
 /** SERVICE_UNAVAILABLE (Redis or the database is down): the server says when to try again. */
@@ -84,7 +89,12 @@ export const BUSY_CODE = 'SERVICE_UNAVAILABLE';
 
 /** What a view that retries by itself shows while it waits: "Busy, retrying in 3 s". */
 export function busyRetryMessage(seconds: number): string {
-  return `Busy, retrying in ${String(seconds)} s`;
+  return i18n.t('errors.busyRetrying', { seconds });
+}
+
+/** "Try again in 3 s." */
+export function tryAgainIn(seconds: number): string {
+  return i18n.t('errors.tryAgainIn', { seconds });
 }
 
 export interface UserErrorLike {
@@ -97,8 +107,6 @@ export interface UserErrorLike {
 export function userErrorMessages(errors: readonly UserErrorLike[]): string[] {
   return [...new Set(errors.map((error) => messageForCode(error.code, error.message)))];
 }
-
-const NETWORK_MESSAGE = messages.NETWORK_ERROR ?? '';
 
 function toSeconds(value: unknown): number | null {
   if (typeof value === 'number' && Number.isFinite(value) && value >= 0) return value;
@@ -131,7 +139,7 @@ export function normalizeError(error: CombinedError): NormalizedError {
   const rateLimited = error.response instanceof Response && error.response.status === 429;
   return {
     code: rateLimited ? 'RATE_LIMITED' : 'NETWORK_ERROR',
-    message: rateLimited ? messageForCode('RATE_LIMITED', '') : NETWORK_MESSAGE,
+    message: messageForCode(rateLimited ? 'RATE_LIMITED' : 'NETWORK_ERROR', ''),
     retryAfter: retryAfterHeader(error),
   };
 }

@@ -21,18 +21,6 @@ export function secondsUntil(targetIso: string, nowMs: number): number {
   return Math.max(0, Math.ceil((Date.parse(targetIso) - nowMs) / 1000));
 }
 
-/** 3725 -> "1:02:05", 65 -> "01:05", 90061 -> "1d 01:01:01". */
-export function formatCountdown(totalSeconds: number): string {
-  const s = Math.max(0, Math.floor(totalSeconds));
-  const days = Math.floor(s / 86_400);
-  const hours = Math.floor((s % 86_400) / 3600);
-  const minutes = Math.floor((s % 3600) / 60);
-  const seconds = s % 60;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const clock = hours > 0 || days > 0 ? `${String(hours)}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`;
-  return days > 0 ? `${String(days)}d ${hours < 10 ? '0' : ''}${clock}` : clock;
-}
-
 export interface Clock {
   now: () => number;
 }

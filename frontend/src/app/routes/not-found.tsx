@@ -1,14 +1,16 @@
 import { Result } from 'antd';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
+import { useTranslation } from 'react-i18next';
 
 export function NotFoundRoute() {
+  const { t } = useTranslation();
   return (
     <Result
       status="404"
-      title="Page not found"
-      subTitle="There is nothing at this address."
-      extra={<Link to={paths.home}>Back to the shop</Link>}
+      title={t('page.notFound')}
+      subTitle={t('page.notFoundHint')}
+      extra={<Link to={paths.home}>{t('page.backToShop')}</Link>}
     />
   );
 }

@@ -10,6 +10,7 @@ import { AddressPicker } from '@/features/addresses/components/address-picker';
 import { OrderStatusFollower } from '@/features/payment/components/order-status-follower';
 import { PaymentStepView } from '@/features/payment/components/payment-step-view';
 import { RequireAuth } from './require-auth';
+import { useTranslation } from 'react-i18next';
 
 export function SignInRoute() {
   return <SignInView />;
@@ -32,33 +33,37 @@ export function VerifyEmailRoute() {
 }
 
 export function AccountRoute() {
+  const { t } = useTranslation('shop');
   return (
-    <RequireAuth title="Your account">
+    <RequireAuth title={t('titles.account')}>
       <AccountView />
     </RequireAuth>
   );
 }
 
 export function AddressesRoute() {
+  const { t } = useTranslation('shop');
   return (
-    <RequireAuth title="Your addresses">
+    <RequireAuth title={t('titles.addresses')}>
       <AddressBookView />
     </RequireAuth>
   );
 }
 
 export function OrdersRoute() {
+  const { t } = useTranslation('shop');
   return (
-    <RequireAuth title="Your orders">
+    <RequireAuth title={t('titles.orders')}>
       <OrdersView />
     </RequireAuth>
   );
 }
 
 export function OrderRoute() {
+  const { t } = useTranslation('shop');
   const { orderId = '' } = useParams();
   return (
-    <RequireAuth title="Your order">
+    <RequireAuth title={t('titles.order')}>
       <OrderDetailView
         key={orderId}
         orderId={orderId}

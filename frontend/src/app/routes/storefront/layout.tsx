@@ -8,11 +8,13 @@ import { AccountMenuView } from '@/features/account/components/account-menu';
 import { EmailVerificationView } from '@/features/account/components/email-verification-view';
 import { CartLink } from '@/features/cart/components/cart-link';
 import { HeaderSearch } from '@/features/catalog/components/header-search';
+import { useTranslation } from 'react-i18next';
 
 export function StorefrontLayout() {
   const screens = Grid.useBreakpoint();
   const { pathname, search } = useLocation();
   const navigation = useNavigation();
+  const { t } = useTranslation();
   const compact = !screens.sm;
   // Coming back to the sign-in page after signing in would be odd.
   const onAuthPage = pathname === paths.signIn || pathname === paths.register;
@@ -41,12 +43,12 @@ export function StorefrontLayout() {
             FlashMart
           </Link>
         </Typography.Title>
-        <nav aria-label="Main">
+        <nav aria-label={t('header.mainNav')}>
           <Flex gap={compact ? 12 : 24}>
             <NavLink to={paths.home} end>
-              Shop
+              {t('header.shop')}
             </NavLink>
-            <NavLink to={paths.products}>Products</NavLink>
+            <NavLink to={paths.products}>{t('header.products')}</NavLink>
           </Flex>
         </nav>
         <Flex align="center" gap={compact ? 16 : 24} style={{ marginLeft: 'auto' }}>
@@ -67,7 +69,7 @@ export function StorefrontLayout() {
       >
         {!ownNotice && (
           <div style={{ marginBottom: 16 }}>
-            <EmailVerificationView title="Please verify your email address" />
+            <EmailVerificationView title={t('header.verifyEmail')} />
           </div>
         )}
         <Suspense fallback={<PageSpinner />}>

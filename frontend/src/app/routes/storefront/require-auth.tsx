@@ -3,9 +3,11 @@ import { Button, Result } from 'antd';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { paths, signInPath } from '@/config/paths';
 import { useSession } from '@/lib/session-context';
+import { useTranslation } from 'react-i18next';
 
 /** Pages of a signed-in shopper: visitors get a prompt that brings them back after signing in. */
 export function RequireAuth({ title, children }: { title: string; children: ReactNode }) {
+  const { t } = useTranslation('shop');
   const { signedIn } = useSession();
   const location = useLocation();
   const navigate = useNavigate();
@@ -15,13 +17,13 @@ export function RequireAuth({ title, children }: { title: string; children: Reac
     <Result
       status="403"
       title={title}
-      subTitle="Sign in to continue."
+      subTitle={t('auth.required')}
       extra={[
         <Button key="sign-in" type="primary" onClick={() => void navigate(signInPath(here))}>
-          Sign in
+          {t('auth.signIn')}
         </Button>,
         <Button key="register" onClick={() => void navigate(`${paths.register}?next=${encodeURIComponent(here)}`)}>
-          Create an account
+          {t('auth.createAccount')}
         </Button>,
       ]}
     />

@@ -6,6 +6,7 @@ import type { ViewerFragment } from '@/gql/graphql';
 import { useSession } from '@/lib/session-context';
 import { useSignOut } from '../hooks/use-session-actions';
 import { useViewer } from '../hooks/use-viewer';
+import { useTranslation } from 'react-i18next';
 
 export interface AccountMenuProps {
   signedIn: boolean;
@@ -20,23 +21,24 @@ export interface AccountMenuProps {
 export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, returnTo }: AccountMenuProps) {
   const screens = Grid.useBreakpoint();
   const navigate = useNavigate();
+  const { t } = useTranslation();
   if (!signedIn) {
     return (
       <Space size="middle" wrap>
-        <Link to={signInPath(returnTo)}>Sign in</Link>
-        <Link to={paths.register}>Register</Link>
+        <Link to={signInPath(returnTo)}>{t('account.signIn')}</Link>
+        <Link to={paths.register}>{t('account.register')}</Link>
       </Space>
     );
   }
   const items = [
-    { key: paths.orders, label: 'My orders' },
-    { key: paths.addresses, label: 'My addresses' },
-    { key: paths.account, label: 'Account settings' },
-    ...(viewer?.role === 'ADMIN' ? [{ key: paths.admin.root, label: 'Admin console' }] : []),
+    { key: paths.orders, label: t('account.myOrders') },
+    { key: paths.addresses, label: t('account.myAddresses') },
+    { key: paths.account, label: t('account.settings') },
+    ...(viewer?.role === 'ADMIN' ? [{ key: paths.admin.root, label: t('account.adminConsole') }] : []),
     { type: 'divider' as const },
-    { key: 'sign-out', label: 'Sign out', danger: true, disabled: signingOut },
+    { key: 'sign-out', label: t('account.signOut'), danger: true, disabled: signingOut },
   ];
-  const name = viewer?.email ?? 'Account';
+  const name = viewer?.email ?? t('account.fallbackName');
   return (
     <Dropdown
       trigger={['click']}
@@ -48,7 +50,7 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
         },
       }}
     >
-      <Button aria-label={`Account menu for ${name}`} icon={<UserOutlined />}>
+      <Button aria-label={t('account.menuFor', { name })} icon={<UserOutlined />}>
         {screens.md ? (
           <Space size={4}>
             {name}

@@ -7,34 +7,36 @@ import { useViewer } from '../hooks/use-viewer';
 import { EmailVerificationView } from './email-verification-view';
 import { PasswordChangeView } from './password-change-view';
 import { ProfileForm } from './profile-form';
+import { useTranslation } from 'react-i18next';
 
 export function AccountView() {
+  const { t } = useTranslation('shop');
   const { viewer, fetching, error } = useViewer();
   return (
-    <PageSection title="Account settings">
-      <QueryState loadingLabel="Loading account" fetching={fetching && !viewer} error={error}>
+    <PageSection title={t('account.settings')}>
+      <QueryState loadingLabel={t('account.loading')} fetching={fetching && !viewer} error={error}>
         <Flex vertical gap={16}>
           <Card>
             <Descriptions
               column={1}
               items={[
-                { key: 'email', label: 'Email', children: viewer?.email ?? '—' },
+                { key: 'email', label: t('account.email'), children: viewer?.email ?? '—' },
                 {
                   key: 'verified',
-                  label: 'Email address',
+                  label: t('account.emailAddress'),
                   children: viewer?.emailVerified ? (
-                    <Tag color="green">Verified</Tag>
+                    <Tag color="green">{t('account.verified')}</Tag>
                   ) : (
-                    <Tag color="orange">Not verified</Tag>
+                    <Tag color="orange">{t('account.notVerified')}</Tag>
                   ),
                 },
-                { key: 'orders', label: 'Orders', children: <Link to={paths.orders}>See your orders</Link> },
-                { key: 'addresses', label: 'Addresses', children: <Link to={paths.addresses}>Your address book</Link> },
+                { key: 'orders', label: t('account.orders'), children: <Link to={paths.orders}>{t('account.seeOrders')}</Link> },
+                { key: 'addresses', label: t('account.addresses'), children: <Link to={paths.addresses}>{t('account.addressBook')}</Link> },
               ]}
             />
           </Card>
           {viewer && <ProfileForm key={viewer.id} displayName={viewer.displayName ?? null} phone={viewer.phone ?? null} />}
-          <EmailVerificationView title="Verify your email address" always />
+          <EmailVerificationView title={t('account.verifyEmail')} always />
           <PasswordChangeView />
         </Flex>
       </QueryState>

@@ -1,5 +1,6 @@
 import { Button, Form, Input } from 'antd';
 import { FormErrors } from '@/components/form-errors';
+import { useTranslation } from 'react-i18next';
 
 export interface Credentials {
   email: string;
@@ -18,17 +19,18 @@ export interface CredentialsFormProps {
 
 /** Email and password, for signing in and signing up. */
 export function CredentialsForm({ submitLabel, newPassword = false, submitting, errors, onSubmit }: CredentialsFormProps) {
+  const { t } = useTranslation('shop');
   return (
     <Form<Credentials> layout="vertical" requiredMark={false} onFinish={onSubmit} disabled={submitting}>
       <FormErrors messages={errors} />
       <EmailField />
       <Form.Item
-        label="Password"
+        label={t('account.password')}
         name="password"
-        extra={newPassword ? 'At least 8 characters, not your email.' : undefined}
+        extra={newPassword ? t('account.passwordHint') : undefined}
         rules={[
-          { required: true, message: 'Enter your password' },
-          ...(newPassword ? [{ min: 8, message: 'Use at least 8 characters' }] : []),
+          { required: true, message: t('account.enterPassword') },
+          ...(newPassword ? [{ min: 8, message: t('account.min8') }] : []),
         ]}
       >
         <Input.Password autoComplete={newPassword ? 'new-password' : 'current-password'} />
@@ -42,13 +44,14 @@ export function CredentialsForm({ submitLabel, newPassword = false, submitting, 
 
 /** The email field (`email`) of the account forms. */
 export function EmailField() {
+  const { t } = useTranslation('shop');
   return (
     <Form.Item
-      label="Email"
+      label={t('account.email')}
       name="email"
       rules={[
-        { required: true, message: 'Enter your email address' },
-        { type: 'email', message: 'Enter a valid email address' },
+        { required: true, message: t('account.enterEmail') },
+        { type: 'email', message: t('account.validEmail') },
       ]}
     >
       <Input type="email" autoComplete="email" inputMode="email" />

@@ -1,31 +1,33 @@
 import { Form, Input } from 'antd';
+import { useTranslation } from 'react-i18next';
 
 /** "New password" and "Repeat new password" (fields `newPassword` and `confirm`) of a form. */
 export function NewPasswordFields() {
+  const { t } = useTranslation('shop');
   return (
     <>
       <Form.Item
-        label="New password"
+        label={t('account.newPassword')}
         name="newPassword"
-        extra="At least 8 characters, not your email."
+        extra={t('account.passwordHint')}
         rules={[
-          { required: true, message: 'Enter a new password' },
-          { min: 8, message: 'Use at least 8 characters' },
+          { required: true, message: t('account.enterNewPassword') },
+          { min: 8, message: t('account.min8') },
         ]}
       >
         <Input.Password autoComplete="new-password" />
       </Form.Item>
       <Form.Item
-        label="Repeat new password"
+        label={t('account.repeatNewPassword')}
         name="confirm"
         dependencies={['newPassword']}
         rules={[
-          { required: true, message: 'Repeat the new password' },
+          { required: true, message: t('account.repeatPrompt') },
           ({ getFieldValue }) => ({
             validator: (_, value) =>
               value === getFieldValue('newPassword')
                 ? Promise.resolve()
-                : Promise.reject(new Error('The two passwords differ')),
+                : Promise.reject(new Error(t('account.passwordsDiffer'))),
           }),
         ]}
       >

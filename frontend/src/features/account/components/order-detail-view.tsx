@@ -7,6 +7,7 @@ import type { OrderDetailFragment } from '@/gql/graphql';
 import { useOrder } from '../hooks/use-order';
 import { OrderDetail } from './order-detail';
 import { RefundRequestPanel } from './refund-request-panel';
+import { useTranslation } from 'react-i18next';
 
 export interface OrderDetailViewProps {
   orderId: string;
@@ -17,8 +18,9 @@ export interface OrderDetailViewProps {
 export function OrderDetailView({ orderId, renderExtra }: OrderDetailViewProps) {
   const { order, fetching, error, cancel, cancelling, actionErrors, refetch, requestRefund, addReturnTracking, refundBusy } =
     useOrder(orderId);
+  const { t } = useTranslation('shop');
   return (
-    <QueryState loadingLabel="Loading order" fetching={fetching && !order} error={error}>
+    <QueryState loadingLabel={t('orders.loadingOne')} fetching={fetching && !order} error={error}>
       {order ? (
         <OrderDetail order={order} onCancel={() => void cancel()} cancelling={cancelling} actionErrors={actionErrors}>
           {renderExtra?.(order, refetch)}
@@ -33,9 +35,9 @@ export function OrderDetailView({ orderId, renderExtra }: OrderDetailViewProps) 
       ) : (
         <Result
           status="404"
-          title="Order not found"
-          subTitle="It does not exist, or it is not yours."
-          extra={<Link to={paths.orders}>See your orders</Link>}
+          title={t('orders.notFound')}
+          subTitle={t('orders.notFoundHint')}
+          extra={<Link to={paths.orders}>{t('account.seeOrders')}</Link>}
         />
       )}
     </QueryState>

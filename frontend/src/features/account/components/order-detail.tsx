@@ -4,6 +4,7 @@ import { Link } from 'react-router-dom';
 import { OrderDetail as SharedOrderDetail } from '@/components/order-detail';
 import { paths } from '@/config/paths';
 import type { OrderDetailFragment } from '@/gql/graphql';
+import { useTranslation } from 'react-i18next';
 
 export interface OrderDetailProps {
   order: OrderDetailFragment;
@@ -17,6 +18,7 @@ export interface OrderDetailProps {
 
 /** The shopper's own order: links to the products, the total under the lines, cancel while unpaid. */
 export function OrderDetail({ order, onCancel, cancelling = false, actionErrors = [], children }: OrderDetailProps) {
+  const { t } = useTranslation('shop');
   const canCancel = order.status === 'PENDING_PAYMENT' && onCancel !== undefined;
   return (
     <SharedOrderDetail
@@ -29,14 +31,14 @@ export function OrderDetail({ order, onCancel, cancelling = false, actionErrors 
       factsFooter={
         canCancel && (
           <Popconfirm
-            title="Cancel this order?"
-            description="Its items go back on sale."
-            okText="Yes, cancel it"
-            cancelText="Keep order"
+            title={t('orders.cancelConfirm')}
+            description={t('orders.cancelHint')}
+            okText={t('orders.yesCancel')}
+            cancelText={t('orders.keep')}
             onConfirm={onCancel}
           >
             <Button danger loading={cancelling} style={{ marginTop: 16 }}>
-              Cancel order
+              {t('orders.cancel')}
             </Button>
           </Popconfirm>
         )

@@ -6,27 +6,29 @@ import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import { useOrders } from '../hooks/use-orders';
 import { OrdersList } from './orders-list';
+import { useTranslation } from 'react-i18next';
 
 export function OrdersView({ pageSize = 10 }: { pageSize?: number }) {
   const { orders, totalCount, fetching, error, ...pager } = useOrders(pageSize);
   const navigate = useNavigate();
+  const { t } = useTranslation('shop');
   return (
-    <PageSection title="My orders" extra={totalCount > 0 ? <span>{totalCount} in total</span> : undefined}>
+    <PageSection title={t('orders.title')} extra={totalCount > 0 ? <span>{t('orders.inTotal', { count: totalCount })}</span> : undefined}>
       <QueryState
-        loadingLabel="Loading orders"
+        loadingLabel={t('orders.loading')}
         fetching={fetching && orders.length === 0}
         error={error}
         isEmpty={orders.length === 0}
-        emptyDescription="No orders yet"
+        emptyDescription={t('orders.none')}
         emptyExtra={
           <Button type="primary" onClick={() => void navigate(paths.products)}>
-            Start shopping
+            {t('orders.startShopping')}
           </Button>
         }
       >
         <OrdersList orders={orders} />
         <Pager
-          label="Order pages"
+          label={t('orders.pages')}
           page={pager.page}
           pageCount={pager.pageCount}
           hasPrevious={pager.hasPrevious}

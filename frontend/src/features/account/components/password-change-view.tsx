@@ -4,6 +4,7 @@ import { FormErrors } from '@/components/form-errors';
 import { usePasswordChange } from '../hooks/use-session-actions';
 import { NewPasswordFields } from './new-password-fields';
 import { useViewer } from '../hooks/use-viewer';
+import { useTranslation } from 'react-i18next';
 
 interface PasswordValues {
   oldPassword: string;
@@ -18,6 +19,7 @@ export interface PasswordChangeFormProps {
 }
 
 export function PasswordChangeForm({ submitting, errors, onSubmit }: PasswordChangeFormProps) {
+  const { t } = useTranslation('shop');
   const [form] = Form.useForm<PasswordValues>();
   const finish = async ({ oldPassword, newPassword }: PasswordValues) => {
     if (await onSubmit({ oldPassword, newPassword })) form.resetFields();
@@ -32,18 +34,23 @@ export function PasswordChangeForm({ submitting, errors, onSubmit }: PasswordCha
       style={{ maxWidth: 420 }}
     >
       <FormErrors messages={errors} />
-      <Form.Item label="Current password" name="oldPassword" rules={[{ required: true, message: 'Enter your current password' }]}>
+      <Form.Item
+        label={t('account.currentPassword')}
+        name="oldPassword"
+        rules={[{ required: true, message: t('account.enterCurrentPassword') }]}
+      >
         <Input.Password autoComplete="current-password" />
       </Form.Item>
       <NewPasswordFields />
       <Button type="primary" htmlType="submit" loading={submitting}>
-        Change password
+        {t('account.changePassword')}
       </Button>
     </Form>
   );
 }
 
 export function PasswordChangeView() {
+  const { t } = useTranslation('shop');
   const { viewer } = useViewer();
   const { changePassword, fetching } = usePasswordChange();
   const { message } = App.useApp();
@@ -56,20 +63,20 @@ export function PasswordChangeView() {
       // "Wrong email or password" would mislead here: only the current password can be wrong.
       setErrors(
         result.fieldErrors.some((e) => e.code === 'INVALID_CREDENTIALS')
-          ? ['The current password is wrong.']
+          ? [t('account.currentWrong')]
           : result.messages,
       );
       return false;
     }
     setErrors([]);
-    void message.success('Password changed. Your other devices have been signed out.');
+    void message.success(t('account.passwordChanged'));
     return true;
   };
 
   return (
     <Card>
       <Typography.Title level={3} style={{ marginTop: 0 }}>
-        Change password
+        {t('account.changePassword')}
       </Typography.Title>
       <PasswordChangeForm submitting={fetching} errors={errors} onSubmit={submit} />
     </Card>

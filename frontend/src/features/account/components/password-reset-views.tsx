@@ -7,9 +7,11 @@ import { usePasswordResetConfirm, usePasswordResetRequest } from '../hooks/use-s
 import { EmailField } from './credentials-form';
 import { NewPasswordFields } from './new-password-fields';
 import { AuthCard } from './sign-in-view';
+import { Trans, useTranslation } from 'react-i18next';
 
 /** "Forgot password?": mail a reset link. Says the same whether or not the account exists. */
 export function ForgotPasswordView() {
+  const { t } = useTranslation('shop');
   const { requestReset, fetching } = usePasswordResetRequest();
   const [errors, setErrors] = useState<string[]>([]);
   const [sentTo, setSentTo] = useState<string | null>(null);
@@ -22,27 +24,26 @@ export function ForgotPasswordView() {
 
   if (sentTo !== null) {
     return (
-      <AuthCard title="Check your email">
+      <AuthCard title={t('account.checkEmail')}>
         <Typography.Paragraph role="status">
-          If an account exists for <strong>{sentTo}</strong>, we sent it a link to choose a new password. The link works once
-          and expires soon.
+          <Trans t={t} i18nKey="account.resetSent" values={{ email: sentTo }} components={{ strong: <strong /> }} />
         </Typography.Paragraph>
-        <Link to={paths.signIn}>Back to sign in</Link>
+        <Link to={paths.signIn}>{t('account.backToSignIn')}</Link>
       </AuthCard>
     );
   }
   return (
-    <AuthCard title="Reset your password">
-      <Typography.Paragraph type="secondary">Enter the email of your account: we mail you a link to choose a new password.</Typography.Paragraph>
+    <AuthCard title={t('account.resetTitle')}>
+      <Typography.Paragraph type="secondary">{t('account.resetHint')}</Typography.Paragraph>
       <Form<{ email: string }> layout="vertical" requiredMark={false} disabled={fetching} onFinish={(v) => void submit(v)}>
         <FormErrors messages={errors} />
         <EmailField />
         <Button type="primary" htmlType="submit" block loading={fetching}>
-          Send reset link
+          {t('account.sendReset')}
         </Button>
       </Form>
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
-        <Link to={paths.signIn}>Back to sign in</Link>
+        <Link to={paths.signIn}>{t('account.backToSignIn')}</Link>
       </Typography.Paragraph>
     </AuthCard>
   );
@@ -57,6 +58,7 @@ interface NewPasswordValues {
 export function ResetPasswordView() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
+  const { t } = useTranslation('shop');
   const { confirmReset, fetching } = usePasswordResetConfirm();
   const [errors, setErrors] = useState<string[]>([]);
   const [done, setDone] = useState(false);
@@ -71,11 +73,11 @@ export function ResetPasswordView() {
     return (
       <Result
         status="success"
-        title="Your new password is set"
-        subTitle="You are signed out everywhere: sign in with the new password."
+        title={t('account.passwordSet')}
+        subTitle={t('account.signedOutEverywhere')}
         extra={
           <Link to={paths.signIn}>
-            <Button type="primary">Sign in</Button>
+            <Button type="primary">{t('account.signIn')}</Button>
           </Link>
         }
       />
@@ -85,24 +87,24 @@ export function ResetPasswordView() {
     return (
       <Result
         status="warning"
-        title="This link is incomplete"
-        subTitle="Open the link from the email again, or ask for a new one."
-        extra={<Link to={paths.forgotPassword}>Ask for a new link</Link>}
+        title={t('account.linkIncomplete')}
+        subTitle={t('account.linkIncompleteHint')}
+        extra={<Link to={paths.forgotPassword}>{t('account.askNewLink')}</Link>}
       />
     );
   }
   return (
-    <AuthCard title="Choose a new password">
+    <AuthCard title={t('account.chooseNew')}>
       <Form<NewPasswordValues> layout="vertical" requiredMark={false} disabled={fetching} onFinish={(v) => void submit(v)}>
         <FormErrors messages={errors} />
         <NewPasswordFields />
         <Button type="primary" htmlType="submit" block loading={fetching}>
-          Set new password
+          {t('account.setNew')}
         </Button>
       </Form>
       {errors.length > 0 && (
         <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
-          <Link to={paths.forgotPassword}>Ask for a new link</Link>
+          <Link to={paths.forgotPassword}>{t('account.askNewLink')}</Link>
         </Typography.Paragraph>
       )}
     </AuthCard>

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { App, Button, Card, Form, Input } from 'antd';
 import { FormErrors } from '@/components/form-errors';
 import { useProfileUpdate } from '../hooks/use-session-actions';
+import { useTranslation } from 'react-i18next';
 
 interface ProfileValues {
   displayName: string;
@@ -15,6 +16,7 @@ export interface ProfileFormProps {
 
 /** The shopper's display name and phone (empty clears them). */
 export function ProfileForm({ displayName, phone }: ProfileFormProps) {
+  const { t } = useTranslation('shop');
   const { updateProfile, fetching } = useProfileUpdate();
   const [errors, setErrors] = useState<string[]>([]);
   const { message } = App.useApp();
@@ -23,12 +25,12 @@ export function ProfileForm({ displayName, phone }: ProfileFormProps) {
     const result = await updateProfile(values.displayName.trim(), values.phone.trim());
     if (result.ok) {
       setErrors([]);
-      void message.success('Profile saved');
+      void message.success(t('account.profileSaved'));
     } else setErrors(result.messages);
   };
 
   return (
-    <Card title="Profile">
+    <Card title={t('account.profile')}>
       <Form<ProfileValues>
         layout="vertical"
         requiredMark={false}
@@ -38,18 +40,18 @@ export function ProfileForm({ displayName, phone }: ProfileFormProps) {
         style={{ maxWidth: 420 }}
       >
         <FormErrors messages={errors} />
-        <Form.Item label="Display name" name="displayName" extra="How the shop addresses you.">
+        <Form.Item label={t('account.displayName')} name="displayName" extra={t('account.displayNameHint')}>
           <Input maxLength={80} autoComplete="name" />
         </Form.Item>
         <Form.Item
-          label="Phone"
+          label={t('account.phone')}
           name="phone"
-          rules={[{ pattern: /^\+?[0-9][0-9 ()-]{4,30}$/, message: 'Digits, spaces, dashes and brackets, optionally a leading +' }]}
+          rules={[{ pattern: /^\+?[0-9][0-9 ()-]{4,30}$/, message: t('account.phoneRule') }]}
         >
           <Input maxLength={32} autoComplete="tel" inputMode="tel" />
         </Form.Item>
         <Button type="primary" htmlType="submit" loading={fetching}>
-          Save profile
+          {t('account.saveProfile')}
         </Button>
       </Form>
     </Card>

@@ -5,6 +5,7 @@ import { RefundRequestTag, refundType } from '@/components/refund-request-tag';
 import type { OrderStatus, RefundRequestFieldsFragment } from '@/gql/graphql';
 import { formatDateTime } from '@/utils/format';
 import type { ActionResult } from '../hooks/use-session-actions';
+import { useTranslation } from 'react-i18next';
 
 const REFUNDABLE: readonly OrderStatus[] = ['PAID', 'SHIPPED', 'COMPLETED'];
 const SHIPPED: readonly OrderStatus[] = ['SHIPPED', 'COMPLETED'];
@@ -18,21 +19,15 @@ export interface RefundRequestPanelProps {
   onAddTracking: (requestId: string, returnTrackingNumber: string) => Promise<ActionResult>;
 }
 
-const whatHappensNext: Record<RefundRequestFieldsFragment['state'], string> = {
-  REQUESTED: 'The shop will look at your request soon.',
-  APPROVED: 'Your return is approved: send the goods back. You get your money once they arrive.',
-  REFUNDED: 'Your money is on its way back to you.',
-  DECLINED: 'The shop declined this request.',
-};
-
 /** After-sales on the shopper's order page: the latest request's state, or "Request refund". */
 export function RefundRequestPanel({ status, requests, busy, onRequest, onAddTracking }: RefundRequestPanelProps) {
+  const { t } = useTranslation('shop');
   const latest = requests.at(-1) ?? null;
   const open = latest !== null && (latest.state === 'REQUESTED' || latest.state === 'APPROVED');
   const canRequest = REFUNDABLE.includes(status) && !open;
   if (!latest && !canRequest) return null;
   return (
-    <Card title="Refund" aria-label="Refund">
+    <Card title={t('refund.title')} aria-label={t('refund.title')}>
       <Flex vertical gap={16}>
         {latest && <RequestState request={latest} busy={busy} onAddTracking={onAddTracking} />}
         {canRequest && <RequestForm shipped={SHIPPED.includes(status)} busy={busy} onRequest={onRequest} again={latest !== null} />}
@@ -50,6 +45,7 @@ function RequestState({
   busy: boolean;
   onAddTracking: RefundRequestPanelProps['onAddTracking'];
 }) {
+  const { t } = useTranslation('shop');
   const needsTracking =
     request.type === 'RETURN_AND_REFUND' && (request.state === 'REQUESTED' || request.state === 'APPROVED');
   return (
@@ -58,18 +54,26 @@ function RequestState({
         column={1}
         size="small"
         items={[
-          { key: 'state', label: 'Request', children: <span aria-label="Refund request state"><RefundRequestTag state={request.state} /></span> },
-          { key: 'type', label: 'Type', children: refundType[request.type] },
-          { key: 'reason', label: 'Your reason', children: request.reason },
-          { key: 'asked', label: 'Asked', children: formatDateTime(request.createdAt) },
+          {
+            key: 'state',
+            label: t('refund.request'),
+            children: (
+              <span aria-label={t('refund.state')}>
+                <RefundRequestTag state={request.state} />
+              </span>
+            ),
+          },
+          { key: 'type', label: t('refund.type'), children: refundType[request.type] },
+          { key: 'reason', label: t('refund.reason'), children: request.reason },
+          { key: 'asked', label: t('refund.asked'), children: formatDateTime(request.createdAt) },
           ...(request.returnTrackingNumber
-            ? [{ key: 'tracking', label: 'Return tracking', children: request.returnTrackingNumber }]
+            ? [{ key: 'tracking', label: t('refund.returnTracking'), children: request.returnTrackingNumber }]
             : []),
         ]}
       />
-      <Typography.Text role="status">{whatHappensNext[request.state]}</Typography.Text>
+      <Typography.Text role="status">{t(`refund.next.${request.state}`)}</Typography.Text>
       {request.state === 'DECLINED' && request.declineReason && (
-        <Alert type="warning" showIcon title={`Reason: ${request.declineReason}`} />
+        <Alert type="warning" showIcon title={t('refund.declineReason', { reason: request.declineReason })} />
       )}
       {needsTracking && <TrackingForm request={request} busy={busy} onAddTracking={onAddTracking} />}
     </Flex>
@@ -85,6 +89,7 @@ function TrackingForm({
   busy: boolean;
   onAddTracking: RefundRequestPanelProps['onAddTracking'];
 }) {
+  const { t } = useTranslation('shop');
   const [errors, setErrors] = useState<string[]>([]);
   const submit = async ({ tracking }: { tracking: string }) => {
     const result = await onAddTracking(request.id, tracking.trim());
@@ -94,14 +99,14 @@ function TrackingForm({
     <Form<{ tracking: string }> layout="inline" disabled={busy} onFinish={(values) => void submit(values)}>
       <FormErrors messages={errors} />
       <Form.Item
-        label={request.returnTrackingNumber ? 'Correct the tracking number' : 'Return tracking number'}
+        label={request.returnTrackingNumber ? t('refund.correctTracking') : t('refund.trackingNumber')}
         name="tracking"
-        rules={[{ required: true, whitespace: true, message: 'Enter the tracking number of your parcel' }]}
+        rules={[{ required: true, whitespace: true, message: t('refund.enterTracking') }]}
       >
         <Input maxLength={64} style={{ width: 220 }} />
       </Form.Item>
       <Button htmlType="submit" loading={busy}>
-        Save tracking number
+        {t('refund.saveTracking')}
       </Button>
     </Form>
   );
@@ -123,12 +128,13 @@ function RequestForm({
   again: boolean;
   onRequest: RefundRequestPanelProps['onRequest'];
 }) {
+  const { t } = useTranslation('shop');
   const [opened, setOpened] = useState(false);
   const [errors, setErrors] = useState<string[]>([]);
   if (!opened) {
     return (
       <Button onClick={() => setOpened(true)} style={{ alignSelf: 'flex-start' }}>
-        {again ? 'Request a refund again' : 'Request refund'}
+        {again ? t('refund.requestAgain') : t('refund.requestRefund')}
       </Button>
     );
   }
@@ -143,27 +149,27 @@ function RequestForm({
     <Form<RequestValues> layout="vertical" requiredMark={false} disabled={busy} onFinish={(values) => void submit(values)} style={{ maxWidth: 480 }}>
       <Typography.Paragraph type="secondary">
         {shipped
-          ? 'Your order has shipped: send it back, then you get your money back. Add the tracking number of your parcel now or later.'
-          : 'Your order has not shipped yet: once the shop approves, your money goes back to you.'}
+          ? t('refund.shippedHint')
+          : t('refund.notShippedHint')}
       </Typography.Paragraph>
       <FormErrors messages={errors} />
       <Form.Item
-        label="Why do you want a refund?"
+        label={t('refund.why')}
         name="reason"
-        rules={[{ required: true, whitespace: true, message: 'Tell the shop why' }]}
+        rules={[{ required: true, whitespace: true, message: t('refund.tellWhy') }]}
       >
         <Input.TextArea rows={3} maxLength={500} showCount />
       </Form.Item>
       {shipped && (
-        <Form.Item label="Return tracking number (optional)" name="tracking">
+        <Form.Item label={t('refund.trackingOptional')} name="tracking">
           <Input maxLength={64} />
         </Form.Item>
       )}
       <Flex gap={8}>
         <Button type="primary" htmlType="submit" loading={busy}>
-          Send request
+          {t('refund.send')}
         </Button>
-        <Button onClick={() => setOpened(false)}>Cancel</Button>
+        <Button onClick={() => setOpened(false)}>{t('refund.cancel')}</Button>
       </Flex>
     </Form>
   );

@@ -4,6 +4,7 @@ import { Link, useNavigate, useSearchParams } from 'react-router-dom';
 import { paths, safeReturnPath } from '@/config/paths';
 import { useRegister, useSignIn } from '../hooks/use-session-actions';
 import { CredentialsForm, type Credentials } from './credentials-form';
+import { useTranslation } from 'react-i18next';
 
 export function AuthCard({ title, children }: { title: string; children: ReactNode }) {
   return (
@@ -26,6 +27,7 @@ export function SignInView() {
   const { signIn, fetching } = useSignIn();
   const [errors, setErrors] = useState<string[]>([]);
   const next = safeReturnPath(params.get('next'));
+  const { t } = useTranslation('shop');
 
   const submit = async ({ email, password }: Credentials) => {
     const result = await signIn(email, password);
@@ -38,13 +40,13 @@ export function SignInView() {
   };
 
   return (
-    <AuthCard title="Sign in">
-      <CredentialsForm submitLabel="Sign in" submitting={fetching} errors={errors} onSubmit={(v) => void submit(v)} />
+    <AuthCard title={t('account.signIn')}>
+      <CredentialsForm submitLabel={t('account.signIn')} submitting={fetching} errors={errors} onSubmit={(v) => void submit(v)} />
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
-        <Link to={paths.forgotPassword}>Forgot password?</Link>
+        <Link to={paths.forgotPassword}>{t('account.forgot')}</Link>
       </Typography.Paragraph>
       <Typography.Paragraph style={{ marginTop: 8, marginBottom: 0 }}>
-        New here? <Link to={`${paths.register}?next=${encodeURIComponent(next)}`}>Create an account</Link>
+        {t('account.newHere')} <Link to={`${paths.register}?next=${encodeURIComponent(next)}`}>{t('account.createAccount')}</Link>
       </Typography.Paragraph>
     </AuthCard>
   );
@@ -57,6 +59,7 @@ export function RegisterView() {
   const { register, fetching } = useRegister();
   const [errors, setErrors] = useState<string[]>([]);
   const next = safeReturnPath(params.get('next'));
+  const { t } = useTranslation('shop');
 
   const submit = async ({ email, password }: Credentials) => {
     const result = await register(email, password);
@@ -65,16 +68,16 @@ export function RegisterView() {
   };
 
   return (
-    <AuthCard title="Create an account">
+    <AuthCard title={t('account.createAccount')}>
       <CredentialsForm
-        submitLabel="Create account"
+        submitLabel={t('account.createAccountButton')}
         newPassword
         submitting={fetching}
         errors={errors}
         onSubmit={(v) => void submit(v)}
       />
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
-        Already have an account? <Link to={`${paths.signIn}?next=${encodeURIComponent(next)}`}>Sign in</Link>
+        {t('account.haveAccount')} <Link to={`${paths.signIn}?next=${encodeURIComponent(next)}`}>{t('account.signIn')}</Link>
       </Typography.Paragraph>
     </AuthCard>
   );

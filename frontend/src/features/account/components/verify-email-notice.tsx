@@ -1,4 +1,5 @@
 import { Alert, Button, Flex, Typography } from 'antd';
+import { Trans, useTranslation } from 'react-i18next';
 
 export interface VerifyEmailNoticeProps {
   /** What the shopper should do, e.g. "Verify your email to take part". */
@@ -12,6 +13,7 @@ export interface VerifyEmailNoticeProps {
 
 /** Asks the shopper to open the verification link, with a button that mails a new one. */
 export function VerifyEmailNotice({ title, email, onResend, sending = false, notice = null }: VerifyEmailNoticeProps) {
+  const { t } = useTranslation('shop');
   return (
     <Alert
       // A request, not an error: the page's own alerts (form errors) stay the only role="alert".
@@ -23,10 +25,10 @@ export function VerifyEmailNotice({ title, email, onResend, sending = false, not
       description={
         <Flex vertical gap={8} align="start">
           <Typography.Text>
-            Open the link we sent to <Typography.Text strong>{email}</Typography.Text> to verify your email address.
+            <Trans t={t} i18nKey="account.openLink" values={{ email }} components={{ strong: <Typography.Text strong /> }} />
           </Typography.Text>
           <Button size="small" onClick={onResend} loading={sending}>
-            Send the link again
+            {t('account.sendAgain')}
           </Button>
           {notice && (
             <Typography.Text type={notice.ok ? 'success' : 'danger'} role="status">

@@ -3,12 +3,14 @@ import { Button, Card, Result, Spin } from 'antd';
 import { Link, useSearchParams } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session-context';
-import { INVALID_LINK, useResendVerification, useVerifyEmail, type VerifyOutcome } from '../hooks/use-email-verification';
+import { invalidLinkMessage, useResendVerification, useVerifyEmail, type VerifyOutcome } from '../hooks/use-email-verification';
+import { useTranslation } from 'react-i18next';
 
 /** The page of the link in a verification email: uses the token once and says how it went. */
 export function VerifyEmailView() {
   const [params] = useSearchParams();
   const token = params.get('token') ?? '';
+  const { t } = useTranslation('shop');
   const { verify } = useVerifyEmail();
   const { signedIn } = useSession();
   const { resend, sending, notice } = useResendVerification();
@@ -22,11 +24,11 @@ export function VerifyEmailView() {
     void verify(token).then(setAnswer);
   }, [token, verify]);
 
-  const outcome: VerifyOutcome | null = token ? answer : { state: 'invalid', message: INVALID_LINK };
+  const outcome: VerifyOutcome | null = token ? answer : { state: 'invalid', message: invalidLinkMessage() };
   if (outcome === null) {
     return (
       <Card style={{ maxWidth: 560, margin: '24px auto', textAlign: 'center' }}>
-        <Spin aria-label="Verifying your email address" />
+        <Spin aria-label={t('account.verifying')} />
       </Card>
     );
   }
@@ -34,28 +36,28 @@ export function VerifyEmailView() {
     return (
       <Result
         status="success"
-        title="Your email address is verified"
-        subTitle={`Thank you: ${outcome.email} is confirmed. You can now take part in every flash sale.`}
-        extra={<Link to={paths.home}>Go to the shop</Link>}
+        title={t('account.emailVerified')}
+        subTitle={t('account.emailVerifiedHint', { email: outcome.email })}
+        extra={<Link to={paths.home}>{t('account.goShop')}</Link>}
       />
     );
   }
   return (
     <Result
       status="warning"
-      title={outcome.state === 'expired' ? 'This link has expired' : 'This link does not work'}
+      title={outcome.state === 'expired' ? t('account.linkExpired') : t('account.linkInvalid')}
       subTitle={outcome.message}
       extra={
         signedIn ? (
           <>
             <Button type="primary" onClick={() => void resend()} loading={sending}>
-              Send me a new link
+              {t('account.sendNewLink')}
             </Button>
             {notice && <p role="status">{notice.message}</p>}
           </>
         ) : (
           <Link to={`${paths.signIn}?next=${encodeURIComponent(paths.account)}`}>
-            Sign in to ask for a new link
+            {t('account.signInForLink')}
           </Link>
         )
       }

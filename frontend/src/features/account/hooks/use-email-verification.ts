@@ -3,8 +3,10 @@ import { useMutation } from 'urql';
 import { describeError, messageForCode, normalizeError, userErrorMessages } from '@/lib/errors';
 import { useSession } from '@/lib/session-context';
 import { AccountVerifyEmailMutation, AccountVerifyEmailResendMutation } from '../api/mutations';
+import { i18n } from '@/lib/i18n';
 
-export const INVALID_LINK = 'This link is not valid or was already used. Ask for a new one if you still need it.';
+/** What a link that is not valid (or already used) is told, in the page's language. */
+export const invalidLinkMessage = () => i18n.t('shop:account.invalidLink');
 
 export type VerifyOutcome =
   | { state: 'verified'; email: string }
@@ -32,7 +34,7 @@ export function useVerifyEmail() {
         return { state: 'expired', message: messageForCode('TOKEN_EXPIRED', '') };
       }
       // INVALID_TOKEN here is about the link, not the session (the shared wording says "sign in again").
-      return { state: 'invalid', message: INVALID_LINK };
+      return { state: 'invalid', message: invalidLinkMessage() };
     },
     [verify, signedIn, refreshTokens],
   );
@@ -53,7 +55,7 @@ export function useResendVerification() {
     setNotice(
       errors.length > 0
         ? { ok: false, message: userErrorMessages(errors).join(' ') }
-        : { ok: true, message: 'We sent you a new link. Check your inbox.' },
+        : { ok: true, message: i18n.t('shop:account.linkSent') },
     );
   }, [resend]);
   return { resend: run, sending: fetching, notice };

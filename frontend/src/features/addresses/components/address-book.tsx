@@ -1,6 +1,7 @@
 import { Button, Card, Flex, List, Popconfirm, Space, Tag, Typography } from 'antd';
 import { ShippingAddress } from '@/components/shipping-address';
 import type { BookAddress } from '../hooks/use-addresses';
+import { useTranslation } from 'react-i18next';
 
 export interface AddressBookProps {
   addresses: readonly BookAddress[];
@@ -12,8 +13,9 @@ export interface AddressBookProps {
 
 /** The shopper's addresses, the default marked, each with edit, delete and "make default". */
 export function AddressBook({ addresses, busy, onEdit, onDelete, onMakeDefault }: AddressBookProps) {
+  const { t } = useTranslation('shop');
   if (addresses.length === 0) {
-    return <Typography.Text type="secondary">No addresses yet. Add one to check out faster.</Typography.Text>;
+    return <Typography.Text type="secondary">{t('addresses.none')}</Typography.Text>;
   }
   return (
     <List
@@ -23,27 +25,27 @@ export function AddressBook({ addresses, busy, onEdit, onDelete, onMakeDefault }
           <Card style={{ width: '100%' }} size="small">
             <Flex justify="space-between" wrap gap={8}>
               <div>
-                {address.isDefault && <Tag color="blue">Default</Tag>}
+                {address.isDefault && <Tag color="blue">{t('addresses.default')}</Tag>}
                 <ShippingAddress address={address} />
               </div>
               <Space wrap>
                 {!address.isDefault && (
                   <Button size="small" disabled={busy} onClick={() => onMakeDefault(address)}>
-                    Make default
+                    {t('addresses.makeDefault')}
                   </Button>
                 )}
                 <Button size="small" disabled={busy} onClick={() => onEdit(address)}>
-                  Edit
+                  {t('addresses.editButton')}
                 </Button>
                 <Popconfirm
-                  title="Delete this address?"
-                  description="Orders placed with it keep their copy."
-                  okText="Yes, delete"
+                  title={t('addresses.deleteConfirm')}
+                  description={t('addresses.deleteHint')}
+                  okText={t('addresses.yesDelete')}
                   okButtonProps={{ danger: true }}
                   onConfirm={() => onDelete(address)}
                 >
                   <Button size="small" danger disabled={busy}>
-                    Delete
+                    {t('addresses.delete')}
                   </Button>
                 </Popconfirm>
               </Space>

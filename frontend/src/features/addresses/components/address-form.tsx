@@ -3,6 +3,7 @@ import { Button, Col, Form, Input, Row, Space } from 'antd';
 import { FormErrors } from '@/components/form-errors';
 import type { PostalAddress } from '@/components/shipping-address';
 import type { SortedErrors } from '@/lib/user-errors';
+import { useTranslation } from 'react-i18next';
 
 export const addressFields = ['recipient', 'phone', 'region', 'city', 'district', 'street', 'postcode'] as const;
 export type AddressField = (typeof addressFields)[number];
@@ -33,6 +34,7 @@ export interface AddressFormProps {
 
 /** Recipient, phone and the place; the API's field errors land on their fields. */
 export function AddressForm({ initial = emptyAddress, errors, submitting, submitLabel, onSubmit, onCancel }: AddressFormProps) {
+  const { t } = useTranslation('shop');
   const [form] = Form.useForm<AddressFormValues>();
   useEffect(() => {
     form.setFields(addressFields.map((name) => ({ name, errors: errors.byField[name] ?? [] })));
@@ -43,28 +45,28 @@ export function AddressForm({ initial = emptyAddress, errors, submitting, submit
     <Form<AddressFormValues>
       form={form}
       layout="vertical"
-      aria-label="Address"
+      aria-label={t('addresses.form')}
       initialValues={initial}
       onFinish={(values) => onSubmit({ ...emptyAddress, ...values })}
     >
       <FormErrors messages={errors.general} />
       <Row gutter={12}>
         <Col xs={24} sm={12}>
-          <Form.Item name="recipient" label="Recipient" rules={required('Enter the recipient')}>
+          <Form.Item name="recipient" label={t('addresses.recipient')} rules={required(t('addresses.enterRecipient'))}>
             <Input maxLength={50} autoComplete="name" />
           </Form.Item>
         </Col>
         <Col xs={24} sm={12}>
           <Form.Item
             name="phone"
-            label="Phone"
+            label={t('addresses.phone')}
             rules={[
-              ...required('Enter a phone number'),
+              ...required(t('addresses.enterPhone')),
               {
                 validator: (_, value: string | undefined) =>
                   !value || MAINLAND_PHONE.test(value.replace(/[\s-]/g, ''))
                     ? Promise.resolve()
-                    : Promise.reject(new Error('11 digits starting with 1, optionally after +86')),
+                    : Promise.reject(new Error(t('addresses.phoneRule'))),
               },
             ]}
           >
@@ -72,32 +74,32 @@ export function AddressForm({ initial = emptyAddress, errors, submitting, submit
           </Form.Item>
         </Col>
         <Col xs={24} sm={8}>
-          <Form.Item name="region" label="Province / region" rules={required('Enter the province or region')}>
+          <Form.Item name="region" label={t('addresses.region')} rules={required(t('addresses.enterRegion'))}>
             <Input maxLength={50} autoComplete="address-level1" />
           </Form.Item>
         </Col>
         <Col xs={24} sm={8}>
-          <Form.Item name="city" label="City" rules={required('Enter the city')}>
+          <Form.Item name="city" label={t('addresses.city')} rules={required(t('addresses.enterCity'))}>
             <Input maxLength={50} autoComplete="address-level2" />
           </Form.Item>
         </Col>
         <Col xs={24} sm={8}>
-          <Form.Item name="district" label="District">
+          <Form.Item name="district" label={t('addresses.district')}>
             <Input maxLength={50} autoComplete="address-level3" />
           </Form.Item>
         </Col>
         <Col xs={24} sm={16}>
-          <Form.Item name="street" label="Street address" rules={required('Enter the street address')}>
+          <Form.Item name="street" label={t('addresses.street')} rules={required(t('addresses.enterStreet'))}>
             <Input maxLength={200} autoComplete="street-address" />
           </Form.Item>
         </Col>
         <Col xs={24} sm={8}>
           <Form.Item
             name="postcode"
-            label="Postcode"
+            label={t('addresses.postcode')}
             rules={[
-              ...required('Enter the postcode'),
-              { pattern: POSTCODE, message: 'Six digits' },
+              ...required(t('addresses.enterPostcode')),
+              { pattern: POSTCODE, message: t('addresses.sixDigits') },
             ]}
           >
             <Input maxLength={12} autoComplete="postal-code" inputMode="numeric" />
@@ -108,7 +110,7 @@ export function AddressForm({ initial = emptyAddress, errors, submitting, submit
         <Button type="primary" htmlType="submit" loading={submitting}>
           {submitLabel}
         </Button>
-        {onCancel && <Button onClick={onCancel}>Cancel</Button>}
+        {onCancel && <Button onClick={onCancel}>{t('addresses.cancel')}</Button>}
       </Space>
     </Form>
   );

@@ -3,6 +3,7 @@ import { Button, Card, Flex, Radio, Spin, Tag, Typography } from 'antd';
 import { ShippingAddress } from '@/components/shipping-address';
 import { useAddresses } from '../hooks/use-addresses';
 import { AddressForm } from './address-form';
+import { useTranslation } from 'react-i18next';
 
 export interface AddressPickerProps {
   /** The chosen address's id; null until one is chosen. */
@@ -15,6 +16,7 @@ export interface AddressPickerProps {
  * address in place: it joins the book and is chosen.
  */
 export function AddressPicker({ value, onChange }: AddressPickerProps) {
+  const { t } = useTranslation('shop');
   const book = useAddresses();
   const [adding, setAdding] = useState(false);
   const fallback = book.addresses.find((a) => a.isDefault) ?? book.addresses[0];
@@ -23,30 +25,30 @@ export function AddressPicker({ value, onChange }: AddressPickerProps) {
     if (value === null && fallback) onChange(fallback.id);
   }, [value, fallback, onChange]);
 
-  if (book.fetching) return <Spin aria-label="Loading addresses" />;
+  if (book.fetching) return <Spin aria-label={t('addresses.loading')} />;
   const showForm = adding || book.addresses.length === 0;
   return (
     <Flex vertical gap={12}>
       {book.addresses.length > 0 && (
         <Radio.Group
-          aria-label="Shipping address"
+          aria-label={t('addresses.shippingAddress')}
           value={value}
           onChange={(event) => onChange(event.target.value as string)}
           style={{ display: 'flex', flexDirection: 'column', gap: 8 }}
         >
           {book.addresses.map((address) => (
             <Radio key={address.id} value={address.id}>
-              <ShippingAddress address={address} /> {address.isDefault && <Tag color="blue">Default</Tag>}
+              <ShippingAddress address={address} /> {address.isDefault && <Tag color="blue">{t('addresses.default')}</Tag>}
             </Radio>
           ))}
         </Radio.Group>
       )}
       {showForm ? (
-        <Card size="small" title="New address">
+        <Card size="small" title={t('addresses.new')}>
           <AddressForm
             errors={book.errors}
             submitting={book.busy}
-            submitLabel="Use this address"
+            submitLabel={t('addresses.useThis')}
             onSubmit={(values) =>
               void book.create(values).then((created) => {
                 if (!created) return;
@@ -59,11 +61,11 @@ export function AddressPicker({ value, onChange }: AddressPickerProps) {
         </Card>
       ) : (
         <Button onClick={() => setAdding(true)} style={{ alignSelf: 'start' }}>
-          Add new address
+          {t('addresses.addNew')}
         </Button>
       )}
       {book.addresses.length === 0 && !adding && (
-        <Typography.Text type="secondary">Your address book is empty: this address will be saved to it.</Typography.Text>
+        <Typography.Text type="secondary">{t('addresses.emptyBook')}</Typography.Text>
       )}
     </Flex>
   );

@@ -5,6 +5,7 @@ import { Link, useLocation, useNavigate, useSearchParams } from 'react-router-do
 import { paths, signInPath } from '@/config/paths';
 import { useSession } from '@/lib/session-context';
 import { useCartActions } from '../hooks/use-cart';
+import { useTranslation } from 'react-i18next';
 
 export interface AddToCartProps {
   productId: string;
@@ -29,6 +30,7 @@ function intendedQuantity(raw: string | null): number | null {
  * (`?add=<quantity>`); back here signed in, the item is added once and the parameter dropped.
  */
 export function AddToCart({ productId, productName, stock }: AddToCartProps) {
+  const { t } = useTranslation('shop');
   const { signedIn } = useSession();
   const { add, adding } = useCartActions();
   const [quantity, setQuantity] = useState(1);
@@ -72,7 +74,7 @@ export function AddToCart({ productId, productName, stock }: AddToCartProps) {
     <Flex vertical gap={12}>
       <Flex gap={8} wrap align="center">
         <InputNumber
-          aria-label="Quantity"
+          aria-label={t('cart.quantity')}
           min={1}
           max={Math.max(1, stock)}
           precision={0}
@@ -89,7 +91,7 @@ export function AddToCart({ productId, productName, stock }: AddToCartProps) {
           loading={adding}
           onClick={() => void submit()}
         >
-          {soldOut ? 'Sold out' : 'Add to cart'}
+          {soldOut ? t('cart.soldOut') : t('cart.add')}
         </Button>
       </Flex>
       {feedback?.kind === 'success' && (
@@ -97,8 +99,8 @@ export function AddToCart({ productId, productName, stock }: AddToCartProps) {
           type="success"
           showIcon
           role="status"
-          title={`Added ${String(feedback.units)} × ${productName} to your cart.`}
-          action={<Link to={paths.cart}>View cart</Link>}
+          title={t('cart.added', { count: feedback.units, name: productName })}
+          action={<Link to={paths.cart}>{t('cart.view')}</Link>}
         />
       )}
       {feedback?.kind === 'error' &&

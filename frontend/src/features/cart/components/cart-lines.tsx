@@ -6,6 +6,7 @@ import { paths } from '@/config/paths';
 import type { CartDetailFragment } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
 import { QuantityInput } from './quantity-input';
+import { useTranslation } from 'react-i18next';
 
 type Line = CartDetailFragment['lines'][number];
 
@@ -18,14 +19,13 @@ export interface CartLinesProps {
   checkout?: ReactNode;
 }
 
-const unitsLabel = (units: number) => (units === 1 ? '1 item' : `${String(units)} items`);
-
 /** The cart's lines with quantity edit and remove, then the subtotal. Totals come from the server. */
 export function CartLines({ cart, busy = false, onQuantityChange, onRemove, checkout }: CartLinesProps) {
+  const { t } = useTranslation('shop');
   return (
     <Flex vertical gap={16}>
       <Table<Line>
-        aria-label="Cart lines"
+        aria-label={t('cart.lines')}
         rowKey="id"
         pagination={false}
         scroll={{ x: 'max-content' }}
@@ -33,16 +33,16 @@ export function CartLines({ cart, busy = false, onQuantityChange, onRemove, chec
         columns={[
           {
             key: 'product',
-            title: 'Product',
+            title: t('cart.product'),
             render: (_, line) => <Link to={paths.product(line.product.id)}>{line.product.name}</Link>,
           },
-          { key: 'price', title: 'Price', align: 'right', render: (_, line) => formatMoney(line.product.price) },
+          { key: 'price', title: t('cart.price'), align: 'right', render: (_, line) => formatMoney(line.product.price) },
           {
             key: 'quantity',
-            title: 'Quantity',
+            title: t('cart.quantity'),
             render: (_, line) => (
               <QuantityInput
-                label={`Quantity of ${line.product.name}`}
+                label={t('cart.quantityOf', { name: line.product.name })}
                 value={line.quantity}
                 max={Math.max(line.quantity, line.product.stock)}
                 disabled={busy}
@@ -52,19 +52,19 @@ export function CartLines({ cart, busy = false, onQuantityChange, onRemove, chec
           },
           {
             key: 'total',
-            title: 'Total',
+            title: t('cart.total'),
             align: 'right',
-            render: (_, line) => <span aria-label={`Total for ${line.product.name}`}>{formatMoney(line.total)}</span>,
+            render: (_, line) => <span aria-label={t('cart.totalFor', { name: line.product.name })}>{formatMoney(line.total)}</span>,
           },
           {
             key: 'remove',
-            title: <span className="sr-only">Remove</span>,
+            title: <span className="sr-only">{t('cart.remove')}</span>,
             render: (_, line) => (
               <Button
                 type="text"
                 danger
                 icon={<DeleteOutlined />}
-                aria-label={`Remove ${line.product.name}`}
+                aria-label={t('cart.removeItem', { name: line.product.name })}
                 disabled={busy}
                 onClick={() => onRemove(line.id)}
               />
@@ -74,10 +74,10 @@ export function CartLines({ cart, busy = false, onQuantityChange, onRemove, chec
       />
       <Card>
         <Flex justify="space-between" align="center" wrap gap={16}>
-          <div role="group" aria-label="Cart summary">
-            <Typography.Text type="secondary">Subtotal ({unitsLabel(cart.quantity)})</Typography.Text>
+          <div role="group" aria-label={t('cart.summary')}>
+            <Typography.Text type="secondary">{t('cart.subtotalUnits', { count: cart.quantity })}</Typography.Text>
             <br />
-            <Typography.Text strong style={{ fontSize: 22 }} aria-label="Subtotal">
+            <Typography.Text strong style={{ fontSize: 22 }} aria-label={t('cart.subtotal')}>
               {formatMoney(cart.subtotal)}
             </Typography.Text>
           </div>

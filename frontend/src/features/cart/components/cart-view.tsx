@@ -6,12 +6,14 @@ import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import { useCart, useCartActions, type CartActionResult } from '../hooks/use-cart';
 import { CartLines } from './cart-lines';
+import { useTranslation } from 'react-i18next';
 
 export function CartView({ checkout }: { checkout?: ReactNode }) {
   const { cart, fetching, error } = useCart();
   const { update, remove, busy } = useCartActions();
   const [errors, setErrors] = useState<string[]>([]);
   const navigate = useNavigate();
+  const { t } = useTranslation('shop');
 
   const report = useCallback((result: CartActionResult) => setErrors(result.ok ? [] : result.messages), []);
   const onQuantityChange = useCallback(
@@ -21,19 +23,19 @@ export function CartView({ checkout }: { checkout?: ReactNode }) {
   const onRemove = useCallback((lineId: string) => void remove(lineId).then(report), [remove, report]);
 
   return (
-    <PageSection title="Your cart">
+    <PageSection title={t('cart.title')}>
       {errors.map((message) => (
         <Alert key={message} type="error" showIcon title={message} style={{ marginBottom: 16 }} />
       ))}
       <QueryState
-        loadingLabel="Loading cart"
+        loadingLabel={t('cart.loading')}
         fetching={fetching && !cart}
         error={error}
         isEmpty={cart !== null && cart.lines.length === 0}
-        emptyDescription="Your cart is empty"
+        emptyDescription={t('cart.empty')}
         emptyExtra={
           <Button type="primary" onClick={() => void navigate(paths.products)}>
-            Browse products
+            {t('cart.browse')}
           </Button>
         }
       >

@@ -6,12 +6,14 @@ import { paths } from '@/config/paths';
 import type { CategoriesQuery } from '@/gql/graphql';
 import { useCategories } from '../hooks/use-catalog';
 import { emptyFilters, filtersToSearchParams } from '../utils/filters';
+import { useTranslation } from 'react-i18next';
 
 type Category = CategoriesQuery['categories'][number];
 
 export function CategoryList({ categories }: { categories: Category[] }) {
+  const { t } = useTranslation('shop');
   return (
-    <Row role="list" aria-label="Categories" gutter={[12, 12]}>
+    <Row role="list" aria-label={t('catalog.categories')} gutter={[12, 12]}>
       {categories.map((category) => (
         <Col role="listitem" key={category.id} xs={12} sm={8} md={6} lg={4}>
           <Link to={`${paths.products}?${filtersToSearchParams({ ...emptyFilters, categoryId: category.id }).toString()}`}>
@@ -28,15 +30,16 @@ export function CategoryList({ categories }: { categories: Category[] }) {
 /** Featured categories on the home page: the top-level ones, each a link to its filtered list (sub-categories included). */
 export function CategoryListView({ max = 12 }: { max?: number }) {
   const { categories, fetching, error } = useCategories();
+  const { t } = useTranslation('shop');
   const topLevel = categories.filter((category) => category.parent === null);
   return (
-    <PageSection title="Shop by category">
+    <PageSection title={t('catalog.shopByCategory')}>
       <QueryState
-        loadingLabel="Loading categories"
+        loadingLabel={t('catalog.loadingCategories')}
         fetching={fetching}
         error={error}
         isEmpty={topLevel.length === 0}
-        emptyDescription="No categories yet"
+        emptyDescription={t('catalog.noCategories')}
       >
         <CategoryList categories={topLevel.slice(0, max)} />
       </QueryState>

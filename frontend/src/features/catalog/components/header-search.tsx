@@ -4,9 +4,11 @@ import { useNavigate } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import { useSearchSuggestions } from '../hooks/use-search-suggestions';
 import { emptyFilters, filtersToSearchParams } from '../utils/filters';
+import { useTranslation } from 'react-i18next';
 
 /** The header's search box: product names suggested as you type; Enter lists every match. */
 export function HeaderSearch({ width = 260 }: { width?: number | string }) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const navigate = useNavigate();
   const { suggestions } = useSearchSuggestions(text);
@@ -31,7 +33,7 @@ export function HeaderSearch({ width = 260 }: { width?: number | string }) {
       // Enter lists every match unless a suggestion was picked with the arrow keys.
       defaultActiveFirstOption={false}
     >
-      <Input.Search placeholder="Search the shop" aria-label="Search the shop" onSearch={listMatches} />
+      <Input.Search placeholder={t('header.search')} aria-label={t('header.search')} onSearch={listMatches} />
     </AutoComplete>
   );
 }

@@ -6,6 +6,7 @@ import { paths } from '@/config/paths';
 import { normalizeError } from '@/lib/errors';
 import { useProduct } from '../hooks/use-catalog';
 import { ProductDetail, type ProductDetailData } from './product-detail';
+import { useTranslation } from 'react-i18next';
 
 export interface ProductDetailViewProps {
   productId: string;
@@ -13,22 +14,24 @@ export interface ProductDetailViewProps {
 }
 
 function NotFound() {
+  const { t } = useTranslation('shop');
   return (
     <Result
       status="404"
-      title="Product not found"
-      subTitle="It may have been removed, or the link is wrong."
-      extra={<Link to={paths.products}>Browse all products</Link>}
+      title={t('catalog.notFound')}
+      subTitle={t('catalog.notFoundHint')}
+      extra={<Link to={paths.products}>{t('catalog.browseAll')}</Link>}
     />
   );
 }
 
 export function ProductDetailView({ productId, renderPurchase }: ProductDetailViewProps) {
+  const { t } = useTranslation('shop');
   const { product, fetching, error } = useProduct(productId);
   // A malformed id in the URL is "not found" to a shopper, not an error.
   if (error && normalizeError(error).code === 'BAD_USER_INPUT') return <NotFound />;
   return (
-    <QueryState loadingLabel="Loading product" fetching={fetching} error={error}>
+    <QueryState loadingLabel={t('catalog.loadingProduct')} fetching={fetching} error={error}>
       {product ? <ProductDetail product={product} purchase={renderPurchase?.(product)} /> : <NotFound />}
     </QueryState>
   );

@@ -7,6 +7,7 @@ import { formatMoney } from '@/utils/format';
 import { filtersToSearchParams, emptyFilters } from '../utils/filters';
 import { ProductGallery } from './product-gallery';
 import { StockTag } from './stock-tag';
+import { useTranslation } from 'react-i18next';
 
 export type ProductDetailData = ProductDetailFieldsFragment;
 
@@ -20,12 +21,13 @@ const categoryLink = (categoryId: string) =>
   `${paths.products}?${filtersToSearchParams({ ...emptyFilters, categoryId }).toString()}`;
 
 export function ProductDetail({ product, purchase }: ProductDetailProps) {
+  const { t } = useTranslation('shop');
   return (
     <article aria-labelledby="product-name">
       <Breadcrumb
         style={{ marginBottom: 16 }}
         items={[
-          { key: 'products', title: <Link to={paths.products}>Products</Link> },
+          { key: 'products', title: <Link to={paths.products}>{t('catalog.products')}</Link> },
           ...(product.category
             ? [{ key: 'category', title: <Link to={categoryLink(product.category.id)}>{product.category.name}</Link> }]
             : []),
@@ -42,7 +44,7 @@ export function ProductDetail({ product, purchase }: ProductDetailProps) {
               {product.name}
             </Typography.Title>
             <Flex align="center" gap={12}>
-              <Typography.Text strong style={{ fontSize: 28 }} aria-label="Price">
+              <Typography.Text strong style={{ fontSize: 28 }} aria-label={t('catalog.price')}>
                 {formatMoney(product.price)}
               </Typography.Text>
               <StockTag stock={product.stock} />

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { Button, Checkbox, Flex, Input, InputNumber, Select } from 'antd';
 import type { CategoriesQuery } from '@/gql/graphql';
 import { emptyFilters, hasActiveFilters, parsePrice, sortOptions, type ProductFilters, type ProductSortKey } from '../utils/filters';
+import { useTranslation } from 'react-i18next';
 
 type Category = CategoriesQuery['categories'][number];
 
@@ -16,6 +17,7 @@ const toPrice = (value: number | null) => (value === null ? null : parsePrice(St
 
 /** Search, category, price range, stock and sort. Text and prices apply on Enter or when leaving the field. */
 export function ProductFilterBar({ filters, categories, onChange }: ProductFilterBarProps) {
+  const { t } = useTranslation('shop');
   const [search, setSearch] = useState(filters.search);
   const [minPrice, setMinPrice] = useState<number | null>(toNumber(filters.minPrice));
   const [maxPrice, setMaxPrice] = useState<number | null>(toNumber(filters.maxPrice));
@@ -35,21 +37,21 @@ export function ProductFilterBar({ filters, categories, onChange }: ProductFilte
   const applyPrices = () => change({ minPrice: toPrice(minPrice), maxPrice: toPrice(maxPrice) });
 
   return (
-    <div role="search" aria-label="Product filters">
+    <div role="search" aria-label={t('catalog.filters')}>
       <Flex wrap gap={12} align="center" style={{ marginBottom: 16 }}>
         <Input.Search
-          aria-label="Search products"
-          placeholder="Search products"
+          aria-label={t('catalog.searchProducts')}
+          placeholder={t('catalog.searchProducts')}
           allowClear
-          enterButton="Search"
+          enterButton={t('catalog.search')}
           value={search}
           onChange={(event) => setSearch(event.target.value)}
           onSearch={(value) => change({ search: value.trim() })}
           style={{ flex: '1 1 260px', maxWidth: 420 }}
         />
         <Select<string>
-          aria-label="Category"
-          placeholder="All categories"
+          aria-label={t('catalog.category')}
+          placeholder={t('catalog.allCategories')}
           allowClear
           value={filters.categoryId ?? undefined}
           onChange={(value) => change({ categoryId: value ?? null })}
@@ -61,8 +63,8 @@ export function ProductFilterBar({ filters, categories, onChange }: ProductFilte
         />
         <Flex gap={4} align="center">
           <InputNumber<number>
-            aria-label="Minimum price"
-            placeholder="Min price"
+            aria-label={t('catalog.minPriceLabel')}
+            placeholder={t('catalog.minPrice')}
             min={0}
             precision={2}
             value={minPrice}
@@ -73,8 +75,8 @@ export function ProductFilterBar({ filters, categories, onChange }: ProductFilte
           />
           <span aria-hidden>–</span>
           <InputNumber<number>
-            aria-label="Maximum price"
-            placeholder="Max price"
+            aria-label={t('catalog.maxPriceLabel')}
+            placeholder={t('catalog.maxPrice')}
             min={0}
             precision={2}
             value={maxPrice}
@@ -85,20 +87,20 @@ export function ProductFilterBar({ filters, categories, onChange }: ProductFilte
           />
         </Flex>
         <Checkbox checked={filters.inStockOnly} onChange={(event) => change({ inStockOnly: event.target.checked })}>
-          In stock only
+          {t('catalog.inStockOnly')}
         </Checkbox>
         <Select<ProductSortKey>
-          aria-label="Sort by"
-          placeholder="Sort by"
+          aria-label={t('catalog.sortBy')}
+          placeholder={t('catalog.sortBy')}
           allowClear
           value={filters.sort ?? undefined}
           onChange={(value) => change({ sort: value ?? null })}
-          options={sortOptions.map(({ value, label }) => ({ value, label }))}
+          options={sortOptions.map((value) => ({ value, label: t(`catalog.sort.${value}`) }))}
           style={{ minWidth: 190 }}
         />
         {hasActiveFilters(filters) && (
           <Button type="link" onClick={() => onChange({ ...emptyFilters, sort: filters.sort })}>
-            Clear filters
+            {t('catalog.clearFilters')}
           </Button>
         )}
       </Flex>

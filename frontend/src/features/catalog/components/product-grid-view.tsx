@@ -4,15 +4,17 @@ import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import { useProducts } from '../hooks/use-products';
 import { ProductGrid } from './product-grid';
+import { useTranslation } from 'react-i18next';
 
 /** The first products of the catalogue (home page), with a link to the full list. */
-export function ProductGridView({ first = 12, title = 'Products' }: { first?: number; title?: string }) {
+export function ProductGridView({ first = 12, title }: { first?: number; title?: string }) {
+  const { t } = useTranslation('shop');
   const { products, fetching, error } = useProducts(first);
   return (
-    <PageSection title={title} extra={<Link to={paths.products}>See all products</Link>}>
+    <PageSection title={title ?? t('catalog.products')} extra={<Link to={paths.products}>{t('catalog.seeAll')}</Link>}>
       <QueryState
-        loadingLabel="Loading products"
-        emptyDescription="No products yet"
+        loadingLabel={t('catalog.loadingProducts')}
+        emptyDescription={t('catalog.noProducts')}
         fetching={fetching}
         error={error}
         isEmpty={products.length === 0}

@@ -5,6 +5,7 @@ import type { ProductCardFragment } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
 import { PicturePlaceholder, Thumbnail } from './product-picture';
 import { StockTag } from './stock-tag';
+import { useTranslation } from 'react-i18next';
 
 export function ProductCard({ product }: { product: ProductCardFragment }) {
   const [picture] = product.images;
@@ -38,8 +39,9 @@ export function ProductCard({ product }: { product: ProductCardFragment }) {
 }
 
 export function ProductGrid({ products }: { products: ProductCardFragment[] }) {
+  const { t } = useTranslation('shop');
   return (
-    <Row role="list" aria-label="Products" gutter={[16, 16]}>
+    <Row role="list" aria-label={t('catalog.products')} gutter={[16, 16]}>
       {products.map((product) => (
         <Col role="listitem" key={product.id} xs={24} sm={12} md={8} lg={6}>
           <ProductCard product={product} />

@@ -7,28 +7,30 @@ import { useProductFilters } from '../hooks/use-product-filters';
 import { hasActiveFilters } from '../utils/filters';
 import { ProductFilterBar } from './product-filter-bar';
 import { ProductGrid } from './product-grid';
+import { useTranslation } from 'react-i18next';
 
 export function ProductListView({ pageSize = 12 }: { pageSize?: number }) {
   const { filters, after, page, hasPrevious, setFilters, nextPage, previousPage } = useProductFilters();
   const { categories } = useCategories();
   const { products, totalCount, endCursor, fetching, error } = useProductPage({ pageSize, after, filters });
   const filtered = hasActiveFilters(filters);
+  const { t } = useTranslation('shop');
   return (
-    <PageSection title="Products">
+    <PageSection title={t('catalog.products')}>
       <ProductFilterBar filters={filters} categories={categories} onChange={setFilters} />
       <QueryState
-        loadingLabel="Loading products"
+        loadingLabel={t('catalog.loadingProducts')}
         fetching={fetching}
         error={error}
         isEmpty={products.length === 0}
-        emptyDescription={filtered ? 'No products match these filters' : 'No products yet'}
+        emptyDescription={filtered ? t('catalog.noMatch') : t('catalog.noProducts')}
       >
         <Typography.Paragraph type="secondary" aria-live="polite">
-          {totalCount === 1 ? '1 product' : `${String(totalCount)} products`}
+          {t('catalog.count', { count: totalCount })}
         </Typography.Paragraph>
         <ProductGrid products={products} />
         <Pager
-          label="Product pages"
+          label={t('catalog.productPages')}
           page={page}
           pageCount={Math.ceil(totalCount / pageSize)}
           hasPrevious={hasPrevious}

@@ -3,13 +3,8 @@ import type { ProductFilter, ProductSort } from '@/gql/graphql';
 // The product list's filters and their place in the URL, so a filtered list can be shared and
 // the back button walks through earlier filters. Pure: parse and serialise, nothing else.
 
-export const sortOptions = [
-  { value: 'RELEVANCE', label: 'Best match' },
-  { value: 'NEWEST', label: 'Newest' },
-  { value: 'PRICE_ASC', label: 'Price: low to high' },
-  { value: 'PRICE_DESC', label: 'Price: high to low' },
-  { value: 'NAME', label: 'Name' },
-] as const satisfies readonly { value: ProductSort; label: string }[];
+/** The sort orders the shop offers, in menu order (labels: `shop:catalog.sort.<value>`). */
+export const sortOptions = ['RELEVANCE', 'NEWEST', 'PRICE_ASC', 'PRICE_DESC', 'NAME'] as const satisfies readonly ProductSort[];
 
 export type ProductSortKey = ProductSort;
 
@@ -51,7 +46,7 @@ export function parsePrice(raw: string | null | undefined): string | null {
 function parseSort(raw: string | null): ProductSortKey | null {
   if (!raw) return null;
   const upper = raw.toUpperCase();
-  return sortOptions.find((option) => option.value === upper)?.value ?? null;
+  return sortOptions.find((option) => option === upper) ?? null;
 }
 
 /** The filters a URL asks for; unknown or malformed values are ignored, never an error. */

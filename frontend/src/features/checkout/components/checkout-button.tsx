@@ -3,6 +3,7 @@ import { Alert, Button, Flex } from 'antd';
 import { useNavigate } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import { useCheckout, type BuyNow } from '../hooks/use-checkout';
+import { useTranslation } from 'react-i18next';
 
 export interface CheckoutButtonProps {
   disabled?: boolean;
@@ -14,7 +15,8 @@ export interface CheckoutButtonProps {
 }
 
 /** Places the order and opens it; says why when it cannot. */
-export function CheckoutButton({ disabled = false, addressId = null, buyNow, label = 'Checkout' }: CheckoutButtonProps) {
+export function CheckoutButton({ disabled = false, addressId = null, buyNow, label }: CheckoutButtonProps) {
+  const { t } = useTranslation('shop');
   const { checkout, fetching } = useCheckout(undefined, buyNow);
   const [errors, setErrors] = useState<string[]>([]);
   const navigate = useNavigate();
@@ -28,7 +30,7 @@ export function CheckoutButton({ disabled = false, addressId = null, buyNow, lab
   return (
     <Flex vertical gap={8} align="end">
       <Button type="primary" size="large" loading={fetching} disabled={disabled} onClick={() => void submit()}>
-        {label}
+        {label ?? t('checkout.checkout')}
       </Button>
       {errors.map((message) => (
         <Alert key={message} type="error" showIcon title={message} />

@@ -9,6 +9,7 @@ import { CheckoutPreviewQuery } from '../api/queries';
 import type { BuyNow } from '../hooks/use-checkout';
 import { CheckoutButton } from './checkout-button';
 import { CheckoutReview } from './checkout-review';
+import { useTranslation } from 'react-i18next';
 
 export interface CheckoutReviewViewProps {
   /** Review a "buy now" of one product; the cart otherwise. */
@@ -28,23 +29,24 @@ export function CheckoutReviewView({ productId = null, quantity = 1, renderAddre
   const [addressId, setAddressId] = useState<string | null>(null);
   const buyNow = useMemo<BuyNow | undefined>(() => (productId ? { productId, quantity } : undefined), [productId, quantity]);
   const preview = data?.checkoutPreview;
+  const { t } = useTranslation('shop');
 
   return (
-    <PageSection title={productId ? 'Buy now' : 'Review your order'}>
-      <QueryState loadingLabel="Loading your order" fetching={fetching && !data} error={error}>
+    <PageSection title={productId ? t('checkout.buyNow') : t('checkout.reviewOrder')}>
+      <QueryState loadingLabel={t('checkout.loading')} fetching={fetching && !data} error={error}>
         {preview && preview.lines.length > 0 ? (
           <CheckoutReview
             preview={preview}
             address={renderAddressPicker(addressId, setAddressId)}
             confirm={
-              <CheckoutButton addressId={addressId} buyNow={buyNow} disabled={addressId === null} label="Place order" />
+              <CheckoutButton addressId={addressId} buyNow={buyNow} disabled={addressId === null} label={t('checkout.placeOrder')} />
             }
           />
         ) : (
           <Result
             status="info"
-            title={productId ? 'This product cannot be ordered' : 'Your cart is empty'}
-            extra={<Link to={paths.products}>Browse products</Link>}
+            title={productId ? t('checkout.cannotOrder') : t('checkout.cartEmpty')}
+            extra={<Link to={paths.products}>{t('checkout.browse')}</Link>}
           />
         )}
       </QueryState>

@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import { Card, Flex, Table, Typography } from 'antd';
 import type { CheckoutPreviewQuery } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
+import { useTranslation } from 'react-i18next';
 
 export type Preview = NonNullable<CheckoutPreviewQuery['checkoutPreview']>;
 type Line = Preview['lines'][number];
@@ -16,39 +17,40 @@ export interface CheckoutReviewProps {
 
 /** The review before an order: its lines, subtotal, shipping and total, where it ships, confirm. */
 export function CheckoutReview({ preview, address, confirm }: CheckoutReviewProps) {
+  const { t } = useTranslation('shop');
   return (
     <Flex vertical gap={16}>
-      <Card title="Items">
+      <Card title={t('checkout.items')}>
         <Table<Line>
-          aria-label="Items to order"
+          aria-label={t('checkout.itemsToOrder')}
           rowKey={(line) => line.product.id}
           pagination={false}
           size="small"
           dataSource={preview.lines}
           columns={[
-            { key: 'product', title: 'Product', render: (_, line) => line.product.name },
-            { key: 'quantity', title: 'Quantity', dataIndex: 'quantity', align: 'right' },
-            { key: 'unit', title: 'Unit price', align: 'right', render: (_, line) => formatMoney(line.unitPrice) },
-            { key: 'total', title: 'Total', align: 'right', render: (_, line) => formatMoney(line.total) },
+            { key: 'product', title: t('checkout.product'), render: (_, line) => line.product.name },
+            { key: 'quantity', title: t('checkout.quantity'), dataIndex: 'quantity', align: 'right' },
+            { key: 'unit', title: t('checkout.unitPrice'), align: 'right', render: (_, line) => formatMoney(line.unitPrice) },
+            { key: 'total', title: t('checkout.total'), align: 'right', render: (_, line) => formatMoney(line.total) },
           ]}
         />
-        <dl className="checkout-sums" aria-label="Order sums">
-          <dt>Subtotal</dt>
+        <dl className="checkout-sums" aria-label={t('checkout.sums')}>
+          <dt>{t('checkout.subtotal')}</dt>
           <dd>{formatMoney(preview.subtotal)}</dd>
-          <dt>Shipping</dt>
-          <dd>{Number(preview.shipping.amount) === 0 ? 'Free' : formatMoney(preview.shipping)}</dd>
+          <dt>{t('checkout.shipping')}</dt>
+          <dd>{Number(preview.shipping.amount) === 0 ? t('checkout.free') : formatMoney(preview.shipping)}</dd>
           <dt>
-            <strong>Total</strong>
+            <strong>{t('checkout.orderTotal')}</strong>
           </dt>
           <dd>
             <strong>{formatMoney(preview.total)}</strong>
           </dd>
         </dl>
       </Card>
-      <Card title="Ship to">{address}</Card>
+      <Card title={t('checkout.shipTo')}>{address}</Card>
       <Flex justify="end">{confirm}</Flex>
       <Typography.Text type="secondary" style={{ textAlign: 'end' }}>
-        Prices and stock are checked again when you confirm.
+        {t('checkout.recheck')}
       </Typography.Text>
     </Flex>
   );

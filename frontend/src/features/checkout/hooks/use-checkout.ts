@@ -2,6 +2,7 @@ import { useCallback, useRef } from 'react';
 import { useMutation } from 'urql';
 import { describeError, normalizeError, userErrorMessages } from '@/lib/errors';
 import { CheckoutBuyNowMutation, CheckoutCompleteMutation } from '../api/mutations';
+import { i18n } from '@/lib/i18n';
 
 export type CheckoutResult = { ok: true; orderId: string } | { ok: false; messages: string[] };
 
@@ -47,7 +48,7 @@ export function useCheckout(newKey: () => string = randomKey, buyNow?: BuyNow) {
         .then(({ error, payload }): CheckoutResult => {
           if (!payload) {
             // Unknown outcome: keep the key for the retry.
-            const messages = error ? [describeError(normalizeError(error))] : ['Checkout failed.'];
+            const messages = error ? [describeError(normalizeError(error))] : [i18n.t('shop:checkout.failed')];
             return { ok: false, messages };
           }
           key.current = null;

@@ -4,6 +4,7 @@ import { QueryState } from '@/components/query-state';
 import { normalizeError } from '@/lib/errors';
 import { DevMailboxQuery } from '../api/queries';
 import { DevMailbox } from './dev-mailbox';
+import { useTranslation } from 'react-i18next';
 
 const SHOWN = 50;
 
@@ -14,16 +15,17 @@ export function DevMailboxView() {
     variables: { first: SHOWN },
     requestPolicy: 'network-only',
   });
+  const { t } = useTranslation('shop');
   const refused = error && normalizeError(error).code === 'FORBIDDEN';
   return (
     <Flex vertical gap={16}>
       <Flex justify="space-between" align="center" wrap gap={8}>
         <Typography.Title level={2} style={{ margin: 0 }}>
-          Development mailbox
+          {t('mailbox.title')}
         </Typography.Title>
         {!refused && (
           <Button onClick={() => refetch({ requestPolicy: 'network-only' })} loading={fetching}>
-            Reload
+            {t('mailbox.reload')}
           </Button>
         )}
       </Flex>
@@ -31,11 +33,11 @@ export function DevMailboxView() {
         <Alert
           type="info"
           showIcon
-          title="The development mailbox is only available in development."
-          description="This shop sends its mail for real."
+          title={t('mailbox.devOnly')}
+          description={t('mailbox.realMail')}
         />
       ) : (
-        <QueryState loadingLabel="Loading mail" fetching={fetching && !data} error={error}>
+        <QueryState loadingLabel={t('mailbox.loading')} fetching={fetching && !data} error={error}>
           <DevMailbox messages={data?.devMailbox ?? []} />
         </QueryState>
       )}

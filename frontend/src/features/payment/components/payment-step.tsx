@@ -1,8 +1,10 @@
 import type { ReactNode } from 'react';
 import { Alert, Button, Card, Flex, Typography } from 'antd';
-import { formatCountdown, secondsUntil } from '@/lib/server-time';
+import { secondsUntil } from '@/lib/server-time';
+import { formatCountdown } from '@/utils/duration';
 import { formatMoney } from '@/utils/format';
 import type { OpenPayment } from '../hooks/use-payment';
+import { Trans, useTranslation } from 'react-i18next';
 
 export interface PaymentStepProps {
   /** When the unpaid order expires (server time). */
@@ -25,14 +27,15 @@ export function svgDataUrl(svg: string): string {
 }
 
 export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen, address, canOpen = true }: PaymentStepProps) {
+  const { t } = useTranslation('shop');
   const left = expiresAt ? secondsUntil(expiresAt, now) : null;
   const expired = left === 0;
   return (
-    <Card title="Payment" aria-label="Payment">
+    <Card title={t('payment.title')} aria-label={t('payment.title')}>
       <Flex vertical gap={12}>
         {left !== null && (
-          <Typography.Text role="timer" aria-label="Time left to pay" type={expired ? 'danger' : undefined}>
-            {expired ? 'The time to pay is over.' : `Pay within ${formatCountdown(left)}`}
+          <Typography.Text role="timer" aria-label={t('payment.timeLeft')} type={expired ? 'danger' : undefined}>
+            {expired ? t('payment.over') : t('payment.payWithin', { time: formatCountdown(left) })}
           </Typography.Text>
         )}
         {errors.map((message) => (
@@ -40,27 +43,32 @@ export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen, 
         ))}
         {payment ? (
           <Flex gap={16} wrap align="center">
-            <img src={svgDataUrl(payment.qrCodeSvg)} alt="QR code to pay with your phone" width={180} height={180} />
+            <img src={svgDataUrl(payment.qrCodeSvg)} alt={t('payment.qr')} width={180} height={180} />
             <Flex vertical gap={8}>
               <Typography.Text>
-                Scan the code or open the payment page to pay <strong>{formatMoney(payment.amount)}</strong>.
+                <Trans
+                  t={t}
+                  i18nKey="payment.scan"
+                  values={{ amount: formatMoney(payment.amount) }}
+                  components={{ strong: <strong /> }}
+                />
               </Typography.Text>
               <Button type="primary" href={payment.payUrl} disabled={expired}>
-                Open payment page
+                {t('payment.open')}
               </Button>
-              <Typography.Text type="secondary">This page updates by itself once the payment is confirmed.</Typography.Text>
+              <Typography.Text type="secondary">{t('payment.updates')}</Typography.Text>
             </Flex>
           </Flex>
         ) : (
           <>
             {address && (
-              <Flex vertical gap={8} role="group" aria-label="Ship to">
-                <Typography.Text strong>Ship to</Typography.Text>
+              <Flex vertical gap={8} role="group" aria-label={t('payment.shipTo')}>
+                <Typography.Text strong>{t('payment.shipTo')}</Typography.Text>
                 {address}
               </Flex>
             )}
             <Button type="primary" onClick={onOpen} loading={opening} disabled={expired || !canOpen}>
-              Pay now
+              {t('payment.payNow')}
             </Button>
           </>
         )}

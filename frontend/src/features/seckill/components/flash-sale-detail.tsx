@@ -1,21 +1,16 @@
 import type { ReactNode } from 'react';
 import { Alert, Button, Card, Flex, Progress, Tag, Typography } from 'antd';
 import type { FlashSaleDetailQuery, SeckillTicketProgressFragment } from '@/gql/graphql';
-import { formatCountdown } from '@/lib/server-time';
+import { formatCountdown } from '@/utils/duration';
 import { formatMoney } from '@/utils/format';
-import { buyButtonState, saleCountdown, salePhase, ticketHolds, type SalePhase } from '../utils/sale-state';
+import { phaseTag } from '../utils/phase-tag';
+import { buyButtonState, saleCountdown, salePhase, ticketHolds } from '../utils/sale-state';
 import { roomBuyButtonState } from '../utils/waiting-room';
 import { TicketProgress } from './ticket-progress';
 import { WaitingRoom, type WaitingRoomProps } from './waiting-room';
+import { useTranslation } from 'react-i18next';
 
 export type FlashSaleDetailEvent = NonNullable<FlashSaleDetailQuery['seckillEvent']>;
-
-const phaseTag: Record<SalePhase, { label: string; color: string }> = {
-  UPCOMING: { label: 'Upcoming', color: 'blue' },
-  LIVE: { label: 'Live', color: 'green' },
-  SOLD_OUT: { label: 'Sold out', color: 'red' },
-  ENDED: { label: 'Ended', color: 'default' },
-};
 
 export interface FlashSaleDetailProps {
   event: FlashSaleDetailEvent;
@@ -41,8 +36,9 @@ export function FlashSaleDetail({
   verification = null,
   room,
 }: FlashSaleDetailProps) {
+  const { t } = useTranslation('shop');
   const phase = salePhase(event, now);
-  const tag = phaseTag[phase];
+  const tag = phaseTag(phase);
   const countdown = saleCountdown(event, now);
   const busy = buying || (ticket !== null && ticketHolds(ticket));
   const inRoom = event.admissionMode === 'WAITING_ROOM' && room !== undefined;
@@ -56,21 +52,21 @@ export function FlashSaleDetail({
           <Typography.Title level={2} style={{ margin: 0 }}>
             {event.name}
           </Typography.Title>
-          <span aria-label="Sale status">
+          <span aria-label={t('seckill.status')}>
             <Tag color={tag.color}>{tag.label}</Tag>
           </span>
         </Flex>
         <Typography.Text strong style={{ fontSize: 22 }}>
           {formatMoney(event.price)}
         </Typography.Text>
-        <Progress percent={soldPercent} aria-label="Sold" />
-        <Typography.Text aria-label="Remaining stock">
-          {event.remainingStock} / {event.totalStock} left
+        <Progress percent={soldPercent} aria-label={t('seckill.sold')} />
+        <Typography.Text aria-label={t('seckill.remainingStock')}>
+          {t('seckill.left', { remaining: event.remainingStock, total: event.totalStock })}
         </Typography.Text>
-        <Typography.Text type="secondary">Limit {event.perUserLimit} per shopper</Typography.Text>
+        <Typography.Text type="secondary">{t('seckill.limit', { count: event.perUserLimit })}</Typography.Text>
         {event.requiresVerifiedAccount && (
           <>
-            <Typography.Text type="secondary">Only shoppers with a verified email address can buy.</Typography.Text>
+            <Typography.Text type="secondary">{t('seckill.verifiedOnly')}</Typography.Text>
             {verification}
           </>
         )}
@@ -84,7 +80,7 @@ export function FlashSaleDetail({
           <Alert key={error.code + error.message} type="error" showIcon title={error.message} />
         ))}
         <Button type="primary" size="large" onClick={onBuy} disabled={!button.enabled} loading={buying}>
-          Buy now
+          {t('seckill.buyNow')}
         </Button>
         {button.reason && <Typography.Text type="secondary">{button.reason}</Typography.Text>}
         {ticket && <TicketProgress ticket={ticket} now={now} />}

@@ -5,6 +5,7 @@ import { useServerClock } from '@/lib/server-time';
 import { useFlashSales } from '../hooks/use-flash-sales';
 import { useLiveSale } from '../hooks/use-live-sale';
 import { FlashSaleCard, FlashSaleList } from './flash-sale-list';
+import { useTranslation } from 'react-i18next';
 
 /** One card whose stock and status follow `seckillEventUpdated`. */
 function LiveFlashSaleCard({ event, now }: { event: FlashSaleFragment; now: number }) {
@@ -15,11 +16,12 @@ function LiveFlashSaleCard({ event, now }: { event: FlashSaleFragment; now: numb
 export function FlashSaleListView({ first = 6 }: { first?: number }) {
   const { events, fetching, error } = useFlashSales(first);
   const { now } = useServerClock();
+  const { t } = useTranslation('shop');
   return (
-    <PageSection title="Flash sales">
+    <PageSection title={t('seckill.flashSales')}>
       <QueryState
-        loadingLabel="Loading flash sales"
-        emptyDescription="No flash sales right now"
+        loadingLabel={t('seckill.loadingList')}
+        emptyDescription={t('seckill.none')}
         fetching={fetching}
         error={error}
         isEmpty={events.length === 0}

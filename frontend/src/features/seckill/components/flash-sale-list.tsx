@@ -3,16 +3,11 @@ import type { ReactNode } from 'react';
 import type { FlashSaleFragment } from '@/gql/graphql';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
-import { formatCountdown } from '@/lib/server-time';
+import { formatCountdown } from '@/utils/duration';
 import { formatDateTime, formatMoney } from '@/utils/format';
-import { saleCountdown, salePhase, type SalePhase } from '../utils/sale-state';
-
-const phaseTag: Record<SalePhase, { label: string; color: string }> = {
-  UPCOMING: { label: 'Upcoming', color: 'blue' },
-  LIVE: { label: 'Live', color: 'green' },
-  SOLD_OUT: { label: 'Sold out', color: 'red' },
-  ENDED: { label: 'Ended', color: 'default' },
-};
+import { phaseTag } from '../utils/phase-tag';
+import { saleCountdown, salePhase } from '../utils/sale-state';
+import { useTranslation } from 'react-i18next';
 
 export interface FlashSaleCardProps {
   event: FlashSaleFragment;
@@ -21,12 +16,13 @@ export interface FlashSaleCardProps {
 }
 
 export function FlashSaleCard({ event, now }: FlashSaleCardProps) {
+  const { t } = useTranslation('shop');
   const phase = salePhase(event, now);
-  const tag = phaseTag[phase];
+  const tag = phaseTag(phase);
   const countdown = saleCountdown(event, now);
   const soldPercent =
     event.totalStock > 0 ? Math.round(((event.totalStock - event.remainingStock) / event.totalStock) * 100) : 100;
-  const [whenLabel, whenAt] = phase === 'UPCOMING' ? ['Starts', event.startsAt] : ['Ends', event.endsAt];
+  const [whenLabel, whenAt] = phase === 'UPCOMING' ? [t('seckill.starts'), event.startsAt] : [t('seckill.ends'), event.endsAt];
   return (
     <Card aria-label={event.name}>
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
@@ -38,9 +34,9 @@ export function FlashSaleCard({ event, now }: FlashSaleCardProps) {
       <Typography.Text strong style={{ fontSize: 18 }}>
         {formatMoney(event.price)}
       </Typography.Text>
-      <Progress percent={soldPercent} showInfo={false} aria-label="Sold" />
-      <Typography.Text aria-label="Remaining stock">
-        {event.remainingStock} / {event.totalStock} left
+      <Progress percent={soldPercent} showInfo={false} aria-label={t('seckill.sold')} />
+      <Typography.Text aria-label={t('seckill.remainingStock')}>
+        {t('seckill.left', { remaining: event.remainingStock, total: event.totalStock })}
       </Typography.Text>
       <br />
       {countdown && (
@@ -66,8 +62,9 @@ export interface FlashSaleListProps {
 }
 
 export function FlashSaleList({ events, now, renderEvent }: FlashSaleListProps) {
+  const { t } = useTranslation('shop');
   return (
-    <Row role="list" aria-label="Flash sales" gutter={[16, 16]}>
+    <Row role="list" aria-label={t('seckill.flashSales')} gutter={[16, 16]}>
       {events.map((event) => (
         <Col role="listitem" key={event.id} xs={24} md={12} lg={8}>
           {renderEvent ? renderEvent(event) : <FlashSaleCard event={event} now={now} />}

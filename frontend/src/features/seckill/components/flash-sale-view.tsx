@@ -10,6 +10,7 @@ import { useFlashSale } from '../hooks/use-flash-sale';
 import { useSeckillBuy } from '../hooks/use-seckill-buy';
 import { useWaitingRoom } from '../hooks/use-waiting-room';
 import { FlashSaleDetail } from './flash-sale-detail';
+import { useTranslation } from 'react-i18next';
 
 const SEED_READ_DELAY_MS = 2000;
 const SEED_READ_SPREAD_MS = 3000;
@@ -23,12 +24,16 @@ export interface FlashSaleViewProps {
 }
 
 function NotFound() {
-  return <Result status="404" title="Flash sale not found" extra={<Link to={paths.home}>Back to the shop</Link>} />;
+  const { t } = useTranslation('shop');
+  return (
+    <Result status="404" title={t('seckill.notFound')} extra={<Link to={paths.home}>{t('seckill.backToShop')}</Link>} />
+  );
 }
 
 export function FlashSaleView({ eventId, verification = null, emailVerified = false }: FlashSaleViewProps) {
   const { event, fetching, error, refresh } = useFlashSale(eventId);
   const { now } = useServerClock();
+  const { t } = useTranslation('shop');
   const { buy, buying, ticket, errors } = useSeckillBuy(eventId, { emailVerified });
   const { signedIn } = useSession();
   const navigate = useNavigate();
@@ -58,7 +63,7 @@ export function FlashSaleView({ eventId, verification = null, emailVerified = fa
   // A malformed id in the URL is "not found" to a shopper, not an error (as on product pages).
   if (error && normalizeError(error).code === 'BAD_USER_INPUT') return <NotFound />;
   return (
-    <QueryState loadingLabel="Loading flash sale" fetching={fetching} error={error}>
+    <QueryState loadingLabel={t('seckill.loading')} fetching={fetching} error={error}>
       {event ? (
         <FlashSaleDetail
           event={event}

@@ -2,50 +2,52 @@ import { Alert, Steps } from 'antd';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import type { SeckillTicketProgressFragment } from '@/gql/graphql';
-import { formatCountdown, secondsUntil } from '@/lib/server-time';
-
-const statusLabel = { QUEUED: 'Queued', SUCCEEDED: 'Succeeded', FAILED: 'Failed' } as const;
+import { secondsUntil } from '@/lib/server-time';
+import { formatCountdown } from '@/utils/duration';
+import { useTranslation } from 'react-i18next';
 
 /** What a SUCCEEDED ticket's order asks of the shopper now (server time `now`, in ms). */
 function WonOrder({ ticket, now }: { ticket: SeckillTicketProgressFragment; now: number }) {
+  const { t } = useTranslation('shop');
   const order = ticket.order;
-  if (!order) return <Alert type="success" showIcon title="You got it! Your order is being written." />;
+  if (!order) return <Alert type="success" showIcon title={t('ticket.writing')} />;
   const link = (label: string) => <Link to={paths.order(order.id)}>{label}</Link>;
   if (order.status === 'PENDING_PAYMENT') {
     const left = ticket.payBy ? secondsUntil(ticket.payBy, now) : null;
     if (left !== null && left <= 0) {
-      return <Alert type="warning" showIcon title="The time to pay is up." action={link('See the order')} />;
+      return <Alert type="warning" showIcon title={t('ticket.payUp')} action={link(t('ticket.seeOrder'))} />;
     }
-    const within = left === null ? 'before the reservation expires' : `within ${formatCountdown(left)}`;
-    return <Alert type="success" showIcon title={`You got it — pay ${within}`} action={link('Pay now')} />;
+    const title = left === null ? t('ticket.payBeforeExpiry') : t('ticket.payWithin', { time: formatCountdown(left) });
+    return <Alert type="success" showIcon title={title} action={link(t('ticket.payNow'))} />;
   }
   if (order.status === 'EXPIRED' || order.status === 'CANCELLED') {
-    return <Alert type="warning" showIcon title="Your reservation lapsed unpaid." action={link('See the order')} />;
+    return <Alert type="warning" showIcon title={t('ticket.lapsed')} action={link(t('ticket.seeOrder'))} />;
   }
-  return <Alert type="success" showIcon title="You bought this in the sale." action={link('See your order')} />;
+  return <Alert type="success" showIcon title={t('ticket.bought')} action={link(t('ticket.seeYourOrder'))} />;
 }
 
 /** A ticket's way QUEUED → SUCCEEDED / FAILED, then the way to pay (or to the order once paid). */
 export function TicketProgress({ ticket, now }: { ticket: SeckillTicketProgressFragment; now: number }) {
+  const { t } = useTranslation('shop');
   const final = ticket.status !== 'QUEUED';
   return (
-    <section aria-label="Your ticket">
+    <section aria-label={t('ticket.yours')}>
       <p>
-        Ticket status: <strong data-testid="ticket-status">{statusLabel[ticket.status]}</strong>
+        {t('ticket.status')} <strong data-testid="ticket-status">{t(`ticket.${ticket.status}`)}</strong>
       </p>
       <Steps
         size="small"
         current={final ? 1 : 0}
         status={ticket.status === 'FAILED' ? 'error' : ticket.status === 'SUCCEEDED' ? 'finish' : 'process'}
         items={[
-          { title: 'Queued' },
-          { title: ticket.status === 'FAILED' ? 'Failed' : ticket.status === 'SUCCEEDED' ? 'Succeeded' : 'Order' },
+          { title: t('ticket.QUEUED') },
+          { title: ticket.status === 'QUEUED' ? t('ticket.order') : t(`ticket.${ticket.status}`) },
         ]}
       />
-      {ticket.status === 'QUEUED' && <Alert type="info" showIcon title="You are in the queue: your order is being written." />}
+      {ticket.status === 'QUEUED' && <Alert type="info" showIcon title={t('ticket.queuedHint')} />}
       {ticket.status === 'SUCCEEDED' && <WonOrder ticket={ticket} now={now} />}
       {ticket.status === 'FAILED' && (
-        <Alert type="error" showIcon title={ticket.failureReason ?? 'Your ticket could not be fulfilled.'} />
+        <Alert type="error" showIcon title={ticket.failureReason ?? t('ticket.couldNotFulfil')} />
       )}
     </section>
   );

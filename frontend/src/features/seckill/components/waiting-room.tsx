@@ -1,10 +1,12 @@
 import { Alert, Button, Descriptions, Flex, Progress, Tag, Typography } from 'antd';
 import type { AdmissionMode, WaitingRoomState } from '@/gql/graphql';
-import { formatCountdown } from '@/lib/server-time';
+import { formatCountdown, formatWait } from '@/utils/duration';
 import { formatDateTime } from '@/utils/format';
 import { databaseId } from '@/utils/global-id';
 import type { SalePhase } from '../utils/sale-state';
-import { drawTime, formatWait, grantSecondsLeft, queueProgress, type RoomEntry } from '../utils/waiting-room';
+import { drawTime, grantSecondsLeft, queueProgress, type RoomEntry } from '../utils/waiting-room';
+import { Trans, useTranslation } from 'react-i18next';
+import { i18n } from '@/lib/i18n';
 
 export interface WaitingRoomSale {
   id: string;
@@ -29,11 +31,11 @@ export interface WaitingRoomProps {
   errors?: readonly { code: string; message: string }[];
 }
 
-const stateTag: Record<WaitingRoomState, { label: string; color: string }> = {
-  WAITING: { label: 'Waiting', color: 'blue' },
-  ADMITTED: { label: 'Your turn', color: 'green' },
-  MISSED: { label: 'Turn missed', color: 'orange' },
-  SOLD_OUT: { label: 'Sold out', color: 'red' },
+const stateColor: Record<WaitingRoomState, string> = {
+  WAITING: 'blue',
+  ADMITTED: 'green',
+  MISSED: 'orange',
+  SOLD_OUT: 'red',
 };
 
 /** What the shopper's state means and what comes next. */
@@ -41,46 +43,47 @@ function nextStep(entry: RoomEntry, sale: WaitingRoomSale, now: number): string 
   switch (entry.state) {
     case 'WAITING':
       return entry.position === null
-        ? `The draw at ${formatDateTime(new Date(drawTime(sale)).toISOString())} puts everyone who joined by then in a random order; then you see your place. Keep this page open.`
-        : 'Shoppers are let in a few at a time, in this order. Keep this page open: the buy button turns on when it is your turn.';
+        ? i18n.t('shop:room.drawPending', { time: formatDateTime(new Date(drawTime(sale)).toISOString()) })
+        : i18n.t('shop:room.waiting');
     case 'ADMITTED':
-      if (entry.grantExpiresAt === null) return 'You used your turn: your ticket is below.';
+      if (entry.grantExpiresAt === null) return i18n.t('shop:room.used');
       return grantSecondsLeft(entry, now) === null
-        ? 'Your time to buy is up: the turn passes to the next in line.'
-        : 'It is your turn: buy before the countdown runs out, or the turn passes to the next in line.';
+        ? i18n.t('shop:room.timeUp')
+        : i18n.t('shop:room.yourTurn');
     case 'MISSED':
-      return 'Your time to buy ran out before you bought, so the turn passed to the next in line.';
+      return i18n.t('shop:room.missed');
     case 'SOLD_OUT':
-      return 'Every unit is taken for now. Units that an unpaid order gives back go to those still waiting: keep this page open.';
+      return i18n.t('shop:room.soldOut');
   }
 }
 
 /** A waiting-room sale's room: how it works and the join button, then the shopper's place, live. */
 export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = false, onJoin, errors = [] }: WaitingRoomProps) {
+  const { t } = useTranslation('shop');
   const grantLeft = grantSecondsLeft(entry, now);
   return (
-    <section aria-label="Waiting room">
+    <section aria-label={t('room.title')}>
       <Flex vertical gap={8}>
         <Typography.Title level={4} style={{ margin: 0 }}>
-          Waiting room
+          {t('room.title')}
         </Typography.Title>
         {entry === null ? (
           <>
             <Typography.Paragraph style={{ margin: 0 }}>
-              This sale lets shoppers in from a waiting room. Everyone who joins by{' '}
-              {formatDateTime(new Date(drawTime(sale)).toISOString())} is put in a random order by a draw at that
-              moment; who joins later queues behind them in the order they arrive. When it is your turn you have{' '}
-              {formatCountdown(sale.grantTtlSeconds)} to buy.
+              {t('room.howItWorks', {
+                drawTime: formatDateTime(new Date(drawTime(sale)).toISOString()),
+                grant: formatCountdown(sale.grantTtlSeconds),
+              })}
             </Typography.Paragraph>
             <Button type="primary" size="large" onClick={onJoin} loading={joining} disabled={phase === 'ENDED'}>
-              Join the waiting room
+              {t('room.join')}
             </Button>
-            <Typography.Text type="secondary">Already joined? Joining again brings your place back.</Typography.Text>
+            <Typography.Text type="secondary">{t('room.joinAgain')}</Typography.Text>
           </>
         ) : (
           <>
-            <span aria-label="Waiting room state">
-              <Tag color={stateTag[entry.state].color}>{stateTag[entry.state].label}</Tag>
+            <span aria-label={t('room.state')}>
+              <Tag color={stateColor[entry.state]}>{t(`room.${entry.state}`)}</Tag>
             </span>
             {entry.state === 'WAITING' && (
               <>
@@ -88,21 +91,21 @@ export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = fal
                   size="small"
                   column={1}
                   items={[
-                    { key: 'position', label: 'Your place', children: entry.position ?? 'After the draw' },
-                    { key: 'ahead', label: 'People ahead of you', children: entry.ahead ?? 'After the draw' },
+                    { key: 'position', label: t('room.place'), children: entry.position ?? t('room.afterDraw') },
+                    { key: 'ahead', label: t('room.ahead'), children: entry.ahead ?? t('room.afterDraw') },
                     {
                       key: 'wait',
-                      label: 'Estimated wait',
-                      children: entry.estimatedWaitSeconds === null ? 'Not known yet' : formatWait(entry.estimatedWaitSeconds),
+                      label: t('room.wait'),
+                      children: entry.estimatedWaitSeconds === null ? t('room.unknown') : formatWait(entry.estimatedWaitSeconds),
                     },
                   ]}
                 />
-                <Progress percent={queueProgress(firstAhead, entry)} aria-label="Queue moved" />
+                <Progress percent={queueProgress(firstAhead, entry)} aria-label={t('room.moved')} />
               </>
             )}
             {grantLeft !== null && (
-              <Typography.Text strong role="timer" aria-label="Your turn ends in">
-                Your turn ends in {formatCountdown(grantLeft)}
+              <Typography.Text strong role="timer" aria-label={t('room.turnEndsIn')}>
+                {t('room.turnEndsIn')} {formatCountdown(grantLeft)}
               </Typography.Text>
             )}
             <Alert
@@ -117,8 +120,12 @@ export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = fal
         ))}
         {sale.drawSeed && (
           <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-            Draw seed: <Typography.Text code>{sale.drawSeed}</Typography.Text>. Published after the draw, so anyone can
-            re-run it from the seed and the arrivals: <Typography.Text code>flashmart seckill verify-draw {databaseId(sale.id)}</Typography.Text>.
+            <Trans
+              t={t}
+              i18nKey="room.seed"
+              values={{ seed: sale.drawSeed, command: `flashmart seckill verify-draw ${databaseId(sale.id)}` }}
+              components={{ code: <Typography.Text code /> }}
+            />
           </Typography.Paragraph>
         )}
       </Flex>

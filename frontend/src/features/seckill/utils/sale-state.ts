@@ -1,5 +1,6 @@
 import type { OrderStatus, SeckillStatus, TicketStatus } from '@/gql/graphql';
 import { secondsUntil } from '@/lib/server-time';
+import { i18n } from '@/lib/i18n';
 
 export interface SaleTiming {
   status: SeckillStatus;
@@ -27,11 +28,11 @@ export interface BuyButtonState {
 export function buyButtonState(phase: SalePhase, busy = false): BuyButtonState {
   switch (phase) {
     case 'UPCOMING':
-      return { enabled: false, reason: 'The sale has not started yet.' };
+      return { enabled: false, reason: i18n.t('shop:seckill.notStarted') };
     case 'SOLD_OUT':
-      return { enabled: false, reason: 'Sold out.' };
+      return { enabled: false, reason: i18n.t('shop:seckill.soldOut') };
     case 'ENDED':
-      return { enabled: false, reason: 'The sale has ended.' };
+      return { enabled: false, reason: i18n.t('shop:seckill.ended') };
     case 'LIVE':
       return { enabled: !busy, reason: null };
   }
@@ -40,8 +41,8 @@ export function buyButtonState(phase: SalePhase, busy = false): BuyButtonState {
 /** The countdown to show: to the start while upcoming, to the end while live. */
 export function saleCountdown(sale: SaleTiming, now: number): { label: string; seconds: number } | null {
   const phase = salePhase(sale, now);
-  if (phase === 'UPCOMING') return { label: 'Starts in', seconds: secondsUntil(sale.startsAt, now) };
-  if (phase === 'LIVE') return { label: 'Ends in', seconds: secondsUntil(sale.endsAt, now) };
+  if (phase === 'UPCOMING') return { label: i18n.t('shop:seckill.startsIn'), seconds: secondsUntil(sale.startsAt, now) };
+  if (phase === 'LIVE') return { label: i18n.t('shop:seckill.endsIn'), seconds: secondsUntil(sale.endsAt, now) };
   return null;
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { WaitingRoomState } from '@/gql/graphql';
-import { formatWait, grantSecondsLeft, queueProgress, roomBuyButtonState, type RoomEntry } from './waiting-room';
+import { grantSecondsLeft, queueProgress, roomBuyButtonState, type RoomEntry } from './waiting-room';
 
 const now = Date.parse('2030-05-01T10:00:00Z');
 const entry = (state: WaitingRoomState, fields: Partial<RoomEntry> = {}): RoomEntry => ({
@@ -35,10 +35,4 @@ describe('waiting room', () => {
     expect(queueProgress(8, entry('ADMITTED'))).toBe(100);
   });
 
-  it('words the wait', () => {
-    expect(formatWait(59)).toBe('less than a minute');
-    expect(formatWait(60)).toBe('about 1 minute');
-    expect(formatWait(61)).toBe('about 2 minutes');
-    expect(formatWait(3 * 3600)).toBe('about 3 hours');
-  });
 });

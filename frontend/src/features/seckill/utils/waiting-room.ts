@@ -1,6 +1,7 @@
 import type { WaitingRoomEntryFieldsFragment } from '@/gql/graphql';
 import { secondsUntil } from '@/lib/server-time';
 import { buyButtonState, type BuyButtonState, type SalePhase } from './sale-state';
+import { i18n } from '@/lib/i18n';
 
 export type RoomEntry = WaitingRoomEntryFieldsFragment;
 
@@ -20,10 +21,10 @@ export function grantSecondsLeft(entry: RoomEntry | null, now: number): number |
 export function roomBuyButtonState(phase: SalePhase, entry: RoomEntry | null, now: number, busy = false): BuyButtonState {
   const sale = buyButtonState(phase, busy);
   if (phase !== 'LIVE') return sale;
-  if (entry === null) return { enabled: false, reason: 'Join the waiting room: you can buy when it is your turn.' };
+  if (entry === null) return { enabled: false, reason: i18n.t('shop:room.joinFirst') };
   if (entry.state === 'ADMITTED' && entry.grantExpiresAt === null) return { enabled: false, reason: null };
   if (grantSecondsLeft(entry, now) !== null) return sale;
-  return { enabled: false, reason: 'You can buy when it is your turn.' };
+  return { enabled: false, reason: i18n.t('shop:room.waitTurn') };
 }
 
 /**
@@ -37,12 +38,4 @@ export function queueProgress(firstAhead: number | null, entry: RoomEntry | null
   if (firstAhead <= 0) return 100;
   const moved = Math.max(0, firstAhead - entry.ahead);
   return Math.min(100, Math.round((moved / firstAhead) * 100));
-}
-
-/** 45 -> "less than a minute", 130 -> "about 3 minutes", 7200 -> "about 2 hours". */
-export function formatWait(seconds: number): string {
-  if (seconds < 60) return 'less than a minute';
-  const minutes = Math.ceil(seconds / 60);
-  if (minutes < 90) return minutes === 1 ? 'about 1 minute' : `about ${String(minutes)} minutes`;
-  return `about ${String(Math.round(minutes / 60))} hours`;
 }
