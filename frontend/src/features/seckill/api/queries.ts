@@ -68,6 +68,7 @@ export const SeckillTicketProgressFragment = graphql(`
   fragment SeckillTicketProgress on SeckillTicket {
     id
     status
+    queuePosition
     failureReason
     payBy
     order {

@@ -28,7 +28,7 @@ function show(props: Partial<Parameters<typeof FlashSaleDetail>[0]> = {}) {
 }
 
 const ticket = (status: SeckillTicketProgressFragment['status'], extra: Partial<SeckillTicketProgressFragment> = {}) =>
-  ({ __typename: 'SeckillTicket' as const, id: 'VGlja2V0OjE=', status, failureReason: null, payBy: null, order: null, ...extra });
+  ({ __typename: 'SeckillTicket' as const, id: 'VGlja2V0OjE=', status, queuePosition: null, failureReason: null, payBy: null, order: null, ...extra });
 const order = (status: OrderStatus) => ({ __typename: 'Order' as const, id: 'T3JkZXI6OQ==', status });
 
 describe('FlashSaleDetail', () => {
@@ -62,7 +62,13 @@ describe('FlashSaleDetail', () => {
   it('shows a queued ticket and keeps Buy disabled', () => {
     const { button } = show({ ticket: ticket('QUEUED') });
     expect(screen.getByTestId('ticket-status')).toHaveTextContent('Queued');
+    expect(screen.getByText('You are in the queue: your order is being written.')).toBeInTheDocument();
     expect(button).toBeDisabled();
+  });
+
+  it("tells a queued ticket's place in the queue once the server has said it", () => {
+    show({ ticket: ticket('QUEUED', { queuePosition: 3 }) });
+    expect(screen.getByText('Number 3 in the queue: your order is being written.')).toBeInTheDocument();
   });
 
   it('shows the sale by its name', () => {

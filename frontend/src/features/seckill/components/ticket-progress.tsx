@@ -44,7 +44,17 @@ export function TicketProgress({ ticket, now }: { ticket: SeckillTicketProgressF
           { title: ticket.status === 'QUEUED' ? t('ticket.order') : t(`ticket.${ticket.status}`) },
         ]}
       />
-      {ticket.status === 'QUEUED' && <Alert type="info" showIcon title={t('ticket.queuedHint')} />}
+      {ticket.status === 'QUEUED' && (
+        <Alert
+          type="info"
+          showIcon
+          title={
+            ticket.queuePosition == null
+              ? t('ticket.queuedHint')
+              : t('ticket.queuedAt', { position: ticket.queuePosition })
+          }
+        />
+      )}
       {ticket.status === 'SUCCEEDED' && <WonOrder ticket={ticket} now={now} />}
       {ticket.status === 'FAILED' && (
         <Alert type="error" showIcon title={ticket.failureReason ?? t('ticket.couldNotFulfil')} />

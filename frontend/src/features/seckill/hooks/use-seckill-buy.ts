@@ -87,7 +87,8 @@ export function useSeckillBuy(eventId: string, { emailVerified = false }: { emai
     const payload = result.data?.seckillBuy;
     const userErrors = payload?.userErrors ?? [];
     setErrors(userErrors.map((error) => ({ code: error.code, message: messageForCode(error.code, error.message) })));
-    if (payload?.ticket) setBought({ ...payload.ticket, payBy: null, order: null });
+    // The place in the queue comes with the ticket's subscription (the buy answers no more).
+    if (payload?.ticket) setBought({ ...payload.ticket, queuePosition: null, payBy: null, order: null });
   }, [eventId, seckillBuy, emailVerified, refreshTokens]);
 
   // The countdown: one tick a second, the buy sent again when it runs out.
