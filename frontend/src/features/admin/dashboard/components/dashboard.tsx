@@ -29,7 +29,7 @@ export function Dashboard({ report, activeFlashSales }: { report: Report; active
         <Kpi title={t('dashboard.ordersToday')} value={today.orders} />
         <Kpi title={t('dashboard.revenueToday')} value={formatMoney(today.revenue)} />
         <Kpi title={t('dashboard.paidRateToday')} value={formatPercent(todayRate)} />
-        <Kpi title={t('dashboard.activeFlashSales')} value={activeFlashSales} />
+        <Kpi title={t('dashboard.liveFlashSales')} value={activeFlashSales} />
       </Row>
       <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
         {t('dashboard.summary', {
