@@ -27,7 +27,7 @@ test('an administrator sees the dashboard with KPIs and charts', async ({ page }
   await page.goto('/admin');
 
   await expect(page.getByRole('heading', { name: 'Dashboard' })).toBeVisible();
-  for (const kpi of ['Orders today', 'Revenue today', 'Paid rate today', 'Active flash sales']) {
+  for (const kpi of ['Orders today', 'Revenue today', 'Paid rate today', 'Live flash sales']) {
     await expect(page.getByRole('group', { name: kpi })).toBeVisible();
   }
   const daily = page.getByRole('figure', { name: 'Orders and revenue per day' });

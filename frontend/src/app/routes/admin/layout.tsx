@@ -1,19 +1,19 @@
 import { Layout, Menu, Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitch } from '@/components/language-switch';
 import { paths } from '@/config/paths';
 import { AdminGate } from '@/features/admin/access/components/admin-gate';
 
 const sections = [
-  { key: paths.admin.root, label: 'Dashboard' },
-  { key: paths.admin.products, label: 'Products' },
-  { key: paths.admin.categories, label: 'Categories' },
-  { key: paths.admin.flashSales, label: 'Flash sales' },
-  { key: paths.admin.orders, label: 'Orders' },
-  { key: paths.admin.afterSales, label: 'After-sales' },
-  { key: paths.admin.users, label: 'Users' },
-];
-const menuItems = sections.map(({ key, label }) => ({ key, label: <Link to={key}>{label}</Link> }));
+  { key: paths.admin.root, label: 'dashboard' },
+  { key: paths.admin.products, label: 'products' },
+  { key: paths.admin.categories, label: 'categories' },
+  { key: paths.admin.flashSales, label: 'flashSales' },
+  { key: paths.admin.orders, label: 'orders' },
+  { key: paths.admin.afterSales, label: 'afterSales' },
+  { key: paths.admin.users, label: 'users' },
+] as const;
 
 /** The selected menu entry: the longest section path the current page is under. */
 function selectedSection(pathname: string): string {
@@ -23,13 +23,18 @@ function selectedSection(pathname: string): string {
 
 export function AdminLayout() {
   const { pathname } = useLocation();
+  const { t } = useTranslation('console');
+  const menuItems = sections.map(({ key, label }) => ({
+    key,
+    label: <Link to={key}>{t(`layout.sections.${label}`)}</Link>,
+  }));
   return (
     <Layout style={{ minHeight: '100vh' }}>
       <Layout.Sider theme="light" breakpoint="md" collapsedWidth={0} style={{ borderRight: '1px solid #f0f0f0' }}>
         <Typography.Title level={1} style={{ margin: 16, fontSize: 20 }}>
-          FlashMart Admin
+          {t('layout.title')}
         </Typography.Title>
-        <nav aria-label="Console">
+        <nav aria-label={t('layout.nav')}>
           <Menu mode="inline" selectedKeys={[selectedSection(pathname)]} items={menuItems} />
         </nav>
       </Layout.Sider>
@@ -37,7 +42,7 @@ export function AdminLayout() {
         <Layout.Header style={{ background: '#fff', borderBottom: '1px solid #f0f0f0', textAlign: 'right' }}>
           <Space size={16}>
             <LanguageSwitch />
-            <Link to={paths.home}>Back to the shop</Link>
+            <Link to={paths.home}>{t('layout.backToShop')}</Link>
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>

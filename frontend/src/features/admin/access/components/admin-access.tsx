@@ -1,5 +1,6 @@
 import { useEffect, type ReactNode } from 'react';
 import { App, Button, Result } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import type { AdminViewerQuery } from '@/gql/graphql';
 import { paths, signInPath } from '@/config/paths';
@@ -10,14 +11,15 @@ export type AdminViewer = AdminViewerQuery['me'];
 export function AdminAccess({ viewer, children }: { viewer: AdminViewer; children: ReactNode }) {
   const location = useLocation();
   const navigate = useNavigate();
+  const { t } = useTranslation('console');
   if (!viewer) {
     return (
       <Result
         status="info"
-        title="Sign in as an administrator to use the console"
+        title={t('access.signInPrompt')}
         extra={
           <Button type="primary" onClick={() => void navigate(signInPath(location.pathname + location.search))}>
-            Sign in
+            {t('access.signIn')}
           </Button>
         }
       />
@@ -30,8 +32,9 @@ export function AdminAccess({ viewer, children }: { viewer: AdminViewer; childre
 /** Shoppers go back to the shop, with a word about why. */
 function TurnAway() {
   const { message } = App.useApp();
+  const { t } = useTranslation('console');
   useEffect(() => {
-    void message.warning('The console is for administrators only');
-  }, [message]);
+    void message.warning(t('access.adminsOnly'));
+  }, [message, t]);
   return <Navigate to={paths.home} replace />;
 }

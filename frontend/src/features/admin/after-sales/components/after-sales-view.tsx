@@ -1,4 +1,5 @@
 import { Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { FormErrors } from '@/components/form-errors';
 import { Pager } from '@/components/pager';
 import { QueryState } from '@/components/query-state';
@@ -9,20 +10,21 @@ import { RefundRequestsTable } from './refund-requests-table';
 /** The console's after-sales page: refund requests, newest first, and their decisions. */
 export function AdminAfterSalesView() {
   const list = useRefundRequests();
+  const { t } = useTranslation('console');
   return (
     <>
-      <Typography.Title level={2}>After-sales</Typography.Title>
+      <Typography.Title level={2}>{t('afterSales.title')}</Typography.Title>
       <RefundFilters value={list.filter} onChange={list.setFilter} />
       <FormErrors messages={list.actionErrors} />
       <QueryState
-        loadingLabel="Loading refund requests"
+        loadingLabel={t('afterSales.loading')}
         fetching={list.fetching}
         error={list.error}
         isEmpty={list.requests.length === 0}
-        emptyDescription="No refund requests match these filters"
+        emptyDescription={t('afterSales.noMatch')}
       >
         <Typography.Paragraph type="secondary">
-          {list.totalCount === 1 ? '1 request' : `${String(list.totalCount)} requests`}, newest first
+          {t('afterSales.count', { count: list.totalCount })}
         </Typography.Paragraph>
         <RefundRequestsTable
           requests={list.requests}
@@ -32,7 +34,7 @@ export function AdminAfterSalesView() {
           onDecline={list.decline}
         />
         <Pager
-          label="Refund request pages"
+          label={t('afterSales.pages')}
           page={list.page}
           pageCount={list.pageCount}
           hasPrevious={list.hasNewer}

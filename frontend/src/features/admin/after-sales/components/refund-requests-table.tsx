@@ -1,8 +1,9 @@
 import { useState } from 'react';
 import { Button, Flex, Input, Modal, Popconfirm, Table, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { OrderStatusTag } from '@/components/order-status-tag';
-import { RefundRequestTag, refundType } from '@/components/refund-request-tag';
+import { RefundRequestTag } from '@/components/refund-request-tag';
 import { paths } from '@/config/paths';
 import type { AdminRefundRequestsQuery } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
@@ -20,6 +21,7 @@ export interface RefundRequestsTableProps {
 
 /** Refund requests with their order and the decisions each one allows now. */
 export function RefundRequestsTable({ requests, busy, onApprove, onRefund, onDecline }: RefundRequestsTableProps) {
+  const { t } = useTranslation('console');
   const [declining, setDeclining] = useState<RefundRequestRow | null>(null);
   const [reason, setReason] = useState('');
   const closeDecline = () => {
@@ -32,12 +34,12 @@ export function RefundRequestsTable({ requests, busy, onApprove, onRefund, onDec
         rowKey="id"
         dataSource={[...requests]}
         pagination={false}
-        aria-label="Refund requests"
+        aria-label={t('afterSales.table.label')}
         scroll={{ x: 'max-content' }}
         columns={[
-          { title: 'Asked', key: 'createdAt', render: (_, r) => formatDateTime(r.createdAt) },
+          { title: t('afterSales.table.asked'), key: 'createdAt', render: (_, r) => formatDateTime(r.createdAt) },
           {
-            title: 'Order',
+            title: t('afterSales.table.order'),
             key: 'order',
             render: (_, r) => (
               <Flex vertical>
@@ -48,56 +50,62 @@ export function RefundRequestsTable({ requests, busy, onApprove, onRefund, onDec
               </Flex>
             ),
           },
-          { title: 'Shopper', key: 'shopper', render: (_, r) => r.order.user.displayName ?? r.order.user.email },
-          { title: 'Type', key: 'type', render: (_, r) => refundType[r.type] },
-          { title: 'State', key: 'state', render: (_, r) => <RefundRequestTag state={r.state} /> },
+          { title: t('afterSales.table.shopper'), key: 'shopper', render: (_, r) => r.order.user.displayName ?? r.order.user.email },
+          { title: t('afterSales.table.type'), key: 'type', render: (_, r) => t(`refundType.${r.type}`) },
+          { title: t('afterSales.table.state'), key: 'state', render: (_, r) => <RefundRequestTag state={r.state} /> },
           {
-            title: 'Reason',
+            title: t('afterSales.table.reason'),
             key: 'reason',
             render: (_, r) => (
               <Flex vertical style={{ maxWidth: 280 }}>
                 <Typography.Text>{r.reason}</Typography.Text>
-                {r.returnTrackingNumber && <Typography.Text type="secondary">Return: {r.returnTrackingNumber}</Typography.Text>}
-                {r.declineReason && <Typography.Text type="danger">Declined: {r.declineReason}</Typography.Text>}
+                {r.returnTrackingNumber && (
+                  <Typography.Text type="secondary">
+                    {t('afterSales.table.returnTracking', { number: r.returnTrackingNumber })}
+                  </Typography.Text>
+                )}
+                {r.declineReason && (
+                  <Typography.Text type="danger">{t('afterSales.table.declined', { reason: r.declineReason })}</Typography.Text>
+                )}
               </Flex>
             ),
           },
           {
-            title: 'Actions',
+            title: t('afterSales.table.actions'),
             key: 'actions',
             render: (_, r) => (
               <Flex gap={8} wrap>
                 {r.state === 'REQUESTED' && (
                   <Popconfirm
-                    title="Approve this request?"
+                    title={t('afterSales.table.approveConfirm')}
                     description={
                       r.order.status === 'PAID'
-                        ? 'The money goes back to the shopper now and the units go back on sale.'
-                        : 'The shopper sends the goods back; refund once they arrive.'
+                        ? t('afterSales.table.approvePaid')
+                        : t('afterSales.table.approveReturn')
                     }
-                    okText="Approve"
+                    okText={t('afterSales.table.approve')}
                     onConfirm={() => onApprove(r.id)}
                   >
                     <Button type="primary" size="small" disabled={busy}>
-                      Approve
+                      {t('afterSales.table.approve')}
                     </Button>
                   </Popconfirm>
                 )}
                 {r.state === 'APPROVED' && (
                   <Popconfirm
-                    title="Have the goods arrived?"
-                    description="The money goes back to the shopper and the units go back on sale."
-                    okText="Refund"
+                    title={t('afterSales.table.refundConfirm')}
+                    description={t('afterSales.table.refundDescription')}
+                    okText={t('afterSales.table.refund')}
                     onConfirm={() => onRefund(r.id)}
                   >
                     <Button type="primary" size="small" disabled={busy || !r.returnTrackingNumber}>
-                      {r.returnTrackingNumber ? 'Refund (goods back)' : 'Waiting for tracking'}
+                      {r.returnTrackingNumber ? t('afterSales.table.refundGoodsBack') : t('afterSales.table.waitingTracking')}
                     </Button>
                   </Popconfirm>
                 )}
                 {(r.state === 'REQUESTED' || r.state === 'APPROVED') && (
                   <Button danger size="small" disabled={busy} onClick={() => setDeclining(r)}>
-                    Decline
+                    {t('afterSales.table.decline')}
                   </Button>
                 )}
               </Flex>
@@ -106,9 +114,9 @@ export function RefundRequestsTable({ requests, busy, onApprove, onRefund, onDec
         ]}
       />
       <Modal
-        title={declining ? `Decline the request of order ${declining.order.number}` : ''}
+        title={declining ? t('afterSales.table.declineTitle', { number: declining.order.number }) : ''}
         open={declining !== null}
-        okText="Decline request"
+        okText={t('afterSales.table.declineRequest')}
         okButtonProps={{ danger: true, disabled: !reason.trim(), loading: busy }}
         onCancel={closeDecline}
         onOk={() => {
@@ -118,7 +126,7 @@ export function RefundRequestsTable({ requests, busy, onApprove, onRefund, onDec
           });
         }}
       >
-        <label htmlFor="decline-reason">Reason (the shopper sees it)</label>
+        <label htmlFor="decline-reason">{t('afterSales.table.declineReason')}</label>
         <Input.TextArea id="decline-reason" rows={3} maxLength={500} value={reason} onChange={(e) => setReason(e.target.value)} />
       </Modal>
     </>

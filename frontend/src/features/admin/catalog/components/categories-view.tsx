@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Card, Col, Empty, Flex, Row, Tree, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { QueryState } from '@/components/query-state';
 import { normalizeError } from '@/lib/errors';
 import { useAdminCategories } from '../hooks/use-admin-categories';
@@ -19,6 +20,7 @@ const treeData = (nodes: CategoryNode[]): TreeData[] =>
 /** The category tree; pick one to rename or move it, or create a new one. */
 export function CategoriesView() {
   const categories = useAdminCategories();
+  const { t } = useTranslation('console');
   const { message } = App.useApp();
   const [selectedId, setSelectedId] = useState<string | null>(null);
   const [errors, setErrors] = useState<SortedErrors<CategoryField>>(noErrors);
@@ -39,7 +41,7 @@ export function CategoriesView() {
     }
     setErrors(sortUserErrors(outcome.userErrors, categoryFields));
     if (outcome.category && outcome.userErrors.length === 0) {
-      void message.success(selected ? `${outcome.category.name} is saved` : `${outcome.category.name} is created`);
+      void message.success(t(selected ? 'categories.saved' : 'categories.created', { name: outcome.category.name }));
       select(outcome.category.id);
     }
   };
@@ -47,21 +49,21 @@ export function CategoriesView() {
   return (
     <>
       <Flex justify="space-between" align="center" wrap gap={12}>
-        <Typography.Title level={2}>Categories</Typography.Title>
+        <Typography.Title level={2}>{t('categories.title')}</Typography.Title>
         <Button icon={<PlusOutlined />} onClick={() => select(null)}>
-          New category
+          {t('categories.new')}
         </Button>
       </Flex>
-      <QueryState loadingLabel="Loading categories" fetching={categories.fetching} error={categories.error}>
+      <QueryState loadingLabel={t('categories.loading')} fetching={categories.fetching} error={categories.error}>
         <Row gutter={[24, 24]}>
           <Col xs={24} md={12}>
-            <Card title={`Category tree (${String(categories.count)})`}>
+            <Card title={t('categories.tree', { count: categories.count })}>
               {categories.count === 0 ? (
-                <Empty description="No categories yet: create the first one." />
+                <Empty description={t('categories.none')} />
               ) : (
                 <Tree<TreeData>
                   key={categories.count}
-                  aria-label="Category tree"
+                  aria-label={t('categories.treeLabel')}
                   defaultExpandAll
                   blockNode
                   treeData={treeData(categories.tree)}
@@ -72,7 +74,7 @@ export function CategoriesView() {
             </Card>
           </Col>
           <Col xs={24} md={12}>
-            <Card title={selected ? `Edit ${selected.name}` : 'New category'}>
+            <Card title={selected ? t('categories.edit', { name: selected.name }) : t('categories.new')}>
               <CategoryForm
                 key={`${selected?.id ?? 'new'}-${String(formKey)}`}
                 category={selected}

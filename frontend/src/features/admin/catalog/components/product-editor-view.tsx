@@ -1,5 +1,6 @@
 import { useState, type CSSProperties, type ReactNode } from 'react';
 import { App, Button, Card, Col, Empty, Flex, Popconfirm, Row, Space, Tag, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
@@ -28,6 +29,7 @@ type Editor = ReturnType<typeof useProductEditor>;
 /** Create a product (`productId` null) or edit one: details, stock, images, publish, delete. */
 export function ProductEditorView({ productId }: { productId: string | null }) {
   const editor = useProductEditor(productId);
+  const { t } = useTranslation('console');
   const categories = useAdminCategories();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -47,7 +49,7 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
     const outcome = await editor.create(toProductInput(values));
     const created = outcome.payload?.product;
     if (showOutcome(outcome) && created) {
-      void message.success(`${created.name} is created. Add its images now.`);
+      void message.success(t('editor.created', { name: created.name }));
       // Keep the way back to the list the editor was opened from.
       void navigate(paths.admin.product(created.id), { replace: true, state: location.state as unknown });
     }
@@ -57,7 +59,7 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
     return (
       <>
         <Breadcrumb />
-        <Typography.Title level={2}>New product</Typography.Title>
+        <Typography.Title level={2}>{t('editor.newTitle')}</Typography.Title>
         <Card style={{ maxWidth: 720 }}>
           <ProductForm
             mode="create"
@@ -75,7 +77,7 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
   return (
     <>
       <Breadcrumb />
-      <QueryState loadingLabel="Loading product" fetching={editor.fetching || categories.fetching} error={editor.error}>
+      <QueryState loadingLabel={t('editor.loading')} fetching={editor.fetching || categories.fetching} error={editor.error}>
         {editor.product ? (
           <ExistingProduct
             key={editor.product.id}
@@ -86,8 +88,8 @@ export function ProductEditorView({ productId }: { productId: string | null }) {
             showOutcome={showOutcome}
           />
         ) : (
-          <Empty description="This product does not exist or was deleted.">
-            <BackLink>Back to products</BackLink>
+          <Empty description={t('editor.missing')}>
+            <BackLink>{t('editor.backToProducts')}</BackLink>
           </Empty>
         )}
       </QueryState>
@@ -106,7 +108,8 @@ function BackLink({ children, style }: { children: ReactNode; style?: CSSPropert
 }
 
 function Breadcrumb() {
-  return <BackLink style={{ display: 'inline-block', marginBottom: 8 }}>← All products</BackLink>;
+  const { t } = useTranslation('console');
+  return <BackLink style={{ display: 'inline-block', marginBottom: 8 }}>{t('editor.allProducts')}</BackLink>;
 }
 
 interface ExistingProductProps {
@@ -119,6 +122,7 @@ interface ExistingProductProps {
 
 function ExistingProduct({ product, editor, categories, formErrors, showOutcome }: ExistingProductProps) {
   const { message } = App.useApp();
+  const { t } = useTranslation('console');
   const navigate = useNavigate();
   const back = useReturnLink(paths.admin.products);
   const [stockErrors, setStockErrors] = useState<string[]>([]);
@@ -128,21 +132,21 @@ function ExistingProduct({ product, editor, categories, formErrors, showOutcome 
   const save = async (values: ProductFormValues) => {
     const input = toProductUpdateInput(values, initial);
     if (Object.keys(input).length === 0) {
-      void message.info('Nothing changed.');
+      void message.info(t('editor.nothingChanged'));
       return;
     }
-    if (showOutcome(await editor.update(product.id, input))) void message.success('Changes saved');
+    if (showOutcome(await editor.update(product.id, input))) void message.success(t('editor.saved'));
   };
   const setPublished = async (isPublished: boolean) => {
     const found = outcomeProblems(await editor.update(product.id, { isPublished }));
     if (found.length) void message.error(found.join(' '));
-    else void message.success(isPublished ? `${product.name} is published` : `${product.name} is hidden from the shop`);
+    else void message.success(t(isPublished ? 'product.publishedMessage' : 'product.hiddenMessage', { name: product.name }));
   };
   const setStock = async (stock: number) => {
     const outcome = await editor.setStock(product.id, stock);
     const found = outcomeProblems(outcome);
     setStockErrors(found);
-    if (!found.length) void message.success(`Stock set to ${String(stock)}`);
+    if (!found.length) void message.success(t('editor.stockSet', { stock }));
   };
   const arrange = async (run: Promise<MutationOutcome>) => {
     const found = outcomeProblems(await run);
@@ -155,7 +159,7 @@ function ExistingProduct({ product, editor, categories, formErrors, showOutcome 
       void message.error(found.join(' '));
       return;
     }
-    void message.success(`${product.name} is deleted`);
+    void message.success(t('product.deletedMessage', { name: product.name }));
     void navigate(back.to, { replace: true, state: back.state });
   };
 
@@ -164,31 +168,31 @@ function ExistingProduct({ product, editor, categories, formErrors, showOutcome 
       <Flex justify="space-between" align="center" wrap gap={12} style={{ marginBottom: 16 }}>
         <Space align="center" wrap>
           <Typography.Title level={2} style={{ margin: 0 }}>
-            Edit product: {product.name}
+            {t('editor.editTitle', { name: product.name })}
           </Typography.Title>
-          {product.isPublished ? <Tag color="green">Published</Tag> : <Tag>Draft</Tag>}
+          {product.isPublished ? <Tag color="green">{t('product.published')}</Tag> : <Tag>{t('product.draft')}</Tag>}
         </Space>
         <Space wrap>
-          {product.isPublished && <Link to={paths.product(product.id)}>View in shop</Link>}
+          {product.isPublished && <Link to={paths.product(product.id)}>{t('editor.viewInShop')}</Link>}
           <Button onClick={() => void setPublished(!product.isPublished)} loading={editor.saving}>
-            {product.isPublished ? 'Unpublish' : 'Publish'}
+            {product.isPublished ? t('product.unpublish') : t('product.publish')}
           </Button>
           <Popconfirm
-            title="Delete this product?"
-            description="It disappears from the shop and from carts for good; orders keep its name and price."
-            okText="Delete product"
+            title={t('editor.deleteConfirm')}
+            description={t('product.deleteDescription')}
+            okText={t('product.deleteProduct')}
             okButtonProps={{ danger: true }}
             onConfirm={() => void remove()}
           >
             <Button danger loading={editor.deleting}>
-              Delete product
+              {t('product.deleteProduct')}
             </Button>
           </Popconfirm>
         </Space>
       </Flex>
       <Row gutter={[24, 24]}>
         <Col xs={24} lg={14}>
-          <Card title="Details">
+          <Card title={t('editor.details')}>
             <ProductForm
               mode="edit"
               initialValues={initial}
@@ -201,7 +205,7 @@ function ExistingProduct({ product, editor, categories, formErrors, showOutcome 
         </Col>
         <Col xs={24} lg={10}>
           <Space orientation="vertical" size={24} style={{ width: '100%' }}>
-            <Card title="Stock">
+            <Card title={t('editor.stock')}>
               <StockForm
                 stock={product.stock}
                 submitting={editor.settingStock}
@@ -209,7 +213,7 @@ function ExistingProduct({ product, editor, categories, formErrors, showOutcome 
                 onSubmit={(stock) => void setStock(stock)}
               />
             </Card>
-            <Card title="Images">
+            <Card title={t('editor.images')}>
               <ProductImages
                 productName={product.name}
                 images={product.images}

@@ -1,5 +1,6 @@
 import { useEffect } from 'react';
 import { Button, Form, Input, InputNumber, Select, Space, Switch } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { FormErrors } from '@/components/form-errors';
 import { pathLabel, type CategoryNode } from '../utils/category-tree';
 import { productFields, type ProductField, type ProductFormValues } from '../utils/product-form';
@@ -19,6 +20,7 @@ export interface ProductFormProps {
 
 /** Name, slug, description, price, stock, category and published, with the API's messages next to the fields. */
 export function ProductForm({ mode, initialValues, categories, errors, submitting, onSubmit }: ProductFormProps) {
+  const { t } = useTranslation('console');
   const [form] = Form.useForm<ProductFormValues>();
 
   useEffect(() => {
@@ -35,49 +37,51 @@ export function ProductForm({ mode, initialValues, categories, errors, submittin
     <Form<ProductFormValues>
       form={form}
       layout="vertical"
-      aria-label={mode === 'create' ? 'New product' : 'Product details'}
+      aria-label={mode === 'create' ? t('productForm.newLabel') : t('productForm.detailsLabel')}
       initialValues={initialValues}
       onFinish={onSubmit}
     >
       <FormErrors messages={errors.general} />
-      <Form.Item name="name" label="Name" rules={[{ required: true, whitespace: true, message: 'Enter a name' }]}>
+      <Form.Item name="name" label={t('productForm.name')}
+        rules={[{ required: true, whitespace: true, message: t('productForm.nameRequired') }]}
+      >
         <Input maxLength={200} />
       </Form.Item>
-      <Form.Item name="slug" label="Slug" extra="Lowercase words joined by hyphens; leave blank to make one from the name.">
+      <Form.Item name="slug" label={t('productForm.slug')} extra={t('productForm.slugHelp')}>
         <Input />
       </Form.Item>
-      <Form.Item name="description" label="Description">
+      <Form.Item name="description" label={t('productForm.description')}>
         <Input.TextArea autoSize={{ minRows: 3, maxRows: 10 }} />
       </Form.Item>
       <Space size="large" align="start" wrap>
-        <Form.Item name="price" label="Price" rules={[{ required: true, message: 'Enter a price' }]}>
+        <Form.Item name="price" label={t('productForm.price')} rules={[{ required: true, message: t('productForm.priceRequired') }]}>
           {/* Text, not a number control: the exact decimal typed goes to the API, which checks it. */}
           <Input inputMode="decimal" autoComplete="off" style={{ width: 160 }} placeholder="0.00" />
         </Form.Item>
         {mode === 'create' && (
-          <Form.Item name="stock" label="Stock" rules={[{ required: true, message: 'Enter the stock' }]}>
+          <Form.Item name="stock" label={t('productForm.stock')} rules={[{ required: true, message: t('productForm.stockRequired') }]}>
             <InputNumber<number> style={{ width: 160 }} precision={0} />
           </Form.Item>
         )}
       </Space>
-      <Form.Item name="categoryId" label="Category">
+      <Form.Item name="categoryId" label={t('productForm.category')}>
         <Select<string | null>
           allowClear
           showSearch={{ optionFilterProp: 'label' }}
-          placeholder="No category"
+          placeholder={t('productForm.noCategory')}
           options={categories.map((node) => ({ value: node.id, label: pathLabel(node) }))}
         />
       </Form.Item>
       <Form.Item
         name="isPublished"
-        label="Published"
+        label={t('productForm.published')}
         valuePropName="checked"
-        extra="Shoppers see published products only."
+        extra={t('productForm.publishedHelp')}
       >
         <Switch />
       </Form.Item>
       <Button type="primary" htmlType="submit" loading={submitting}>
-        {mode === 'create' ? 'Create product' : 'Save changes'}
+        {mode === 'create' ? t('productForm.create') : t('productForm.save')}
       </Button>
     </Form>
   );

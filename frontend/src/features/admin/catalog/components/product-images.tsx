@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import { ArrowLeftOutlined, ArrowRightOutlined, DeleteOutlined, EditOutlined, UploadOutlined } from '@ant-design/icons';
 import { Alert, Button, Card, Empty, Flex, Input, Popconfirm, Space, Tag, Typography, Upload } from 'antd';
+import { useTranslation } from 'react-i18next';
 
 export interface EditableImage {
   id: string;
@@ -45,12 +46,13 @@ function DescriptionEditor({
   onSave: (alt: string) => void;
   onCancel: () => void;
 }) {
+  const { t } = useTranslation('console');
   const [text, setText] = useState(initial);
   return (
     <Space orientation="vertical" size={4} style={{ width: '100%', marginTop: 8 }}>
       <Input.TextArea
-        aria-label={`Description of ${label}`}
-        placeholder="Describe the image (for screen readers)"
+        aria-label={t('images.descriptionOf', { image: label })}
+        placeholder={t('images.descriptionPlaceholder')}
         maxLength={200}
         autoSize={{ minRows: 2, maxRows: 4 }}
         autoFocus
@@ -62,10 +64,10 @@ function DescriptionEditor({
       />
       <Space size={4}>
         <Button size="small" type="primary" loading={saving} onClick={() => onSave(text)}>
-          Save
+          {t('images.save')}
         </Button>
         <Button size="small" onClick={onCancel} disabled={saving}>
-          Cancel
+          {t('images.cancel')}
         </Button>
       </Space>
     </Space>
@@ -91,6 +93,7 @@ export function ProductImages({
   onDescribe,
   onDelete,
 }: ProductImagesProps) {
+  const { t } = useTranslation('console');
   const [chosen, setChosen] = useState<{ file: File; preview: string } | null>(null);
   const [describing, setDescribing] = useState<string | null>(null);
   // Drag and drop (mouse): the card being dragged and the one it would land on.
@@ -128,23 +131,23 @@ export function ProductImages({
     if (await onDescribe(imageId, text)) setDescribing(null);
   };
   const ids = images.map((image) => image.id);
-  const messages = tooLarge ? [`That file is too large: at most ${String(MAX_UPLOAD_BYTES / 1000)} KB.`, ...errors] : errors;
+  const messages = tooLarge ? [t('images.tooLarge', { kb: MAX_UPLOAD_BYTES / 1000 }), ...errors] : errors;
 
   return (
-    <section aria-label="Images">
+    <section aria-label={t('images.section')}>
       {messages.length > 0 && (
         <Alert type="error" showIcon style={{ marginBottom: 12 }} title={messages.join(' ')} />
       )}
       {images.length === 0 ? (
-        <Empty description="No images yet" image={Empty.PRESENTED_IMAGE_SIMPLE} />
+        <Empty description={t('images.none')} image={Empty.PRESENTED_IMAGE_SIMPLE} />
       ) : (
-        <Flex component="ul" wrap gap={12} aria-label="Product images" style={{ listStyle: 'none', padding: 0, margin: 0 }}>
+        <Flex component="ul" wrap gap={12} aria-label={t('images.list')} style={{ listStyle: 'none', padding: 0, margin: 0 }}>
             {images.map((image, index) => {
-              const label = `image ${String(index + 1)}`;
+              const label = t('images.imageN', { n: index + 1 });
               return (
                 <li
                   key={image.id}
-                  aria-label={`Image ${String(index + 1)} of ${String(images.length)}`}
+                  aria-label={t('images.itemLabel', { n: index + 1, total: images.length })}
                   draggable={!arranging && describing === null && images.length > 1}
                   onDragStart={(event) => {
                     setDragged(index);
@@ -177,18 +180,18 @@ export function ProductImages({
                   >
                     <img
                       src={image.thumbnailUrl}
-                      alt={image.alt || `${productName}, ${label}`}
+                      alt={image.alt || t('images.altFallback', { product: productName, n: index + 1 })}
                       draggable={false}
                       style={{ width: '100%', aspectRatio: '4 / 3', objectFit: 'cover', borderRadius: 6, display: 'block' }}
                     />
                     <Flex justify="space-between" align="center" style={{ marginTop: 8 }}>
-                      {index === 0 ? <Tag color="blue">Main</Tag> : <Typography.Text type="secondary">#{index + 1}</Typography.Text>}
+                      {index === 0 ? <Tag color="blue">{t('images.main')}</Tag> : <Typography.Text type="secondary">#{index + 1}</Typography.Text>}
                       <Space size={2}>
                         <Button
                           size="small"
                           type="text"
                           icon={<ArrowLeftOutlined />}
-                          aria-label={`Move ${label} earlier`}
+                          aria-label={t('images.moveEarlier', { image: label })}
                           disabled={index === 0 || arranging}
                           onClick={() => onReorder(moved(ids, index, index - 1))}
                         />
@@ -196,7 +199,7 @@ export function ProductImages({
                           size="small"
                           type="text"
                           icon={<ArrowRightOutlined />}
-                          aria-label={`Move ${label} later`}
+                          aria-label={t('images.moveLater', { image: label })}
                           disabled={index === images.length - 1 || arranging}
                           onClick={() => onReorder(moved(ids, index, index + 1))}
                         />
@@ -204,15 +207,15 @@ export function ProductImages({
                           size="small"
                           type="text"
                           icon={<EditOutlined />}
-                          aria-label={`Describe ${label}`}
+                          aria-label={t('images.describe', { image: label })}
                           aria-expanded={describing === image.id}
                           disabled={arranging}
                           onClick={() => setDescribing(describing === image.id ? null : image.id)}
                         />
                         <Popconfirm
-                          title="Delete this image?"
-                          description="Its files are removed; this cannot be undone."
-                          okText="Delete image"
+                          title={t('images.deleteConfirm')}
+                          description={t('images.deleteDescription')}
+                          okText={t('images.deleteImage')}
                           okButtonProps={{ danger: true }}
                           onConfirm={() => onDelete(image.id)}
                         >
@@ -221,7 +224,7 @@ export function ProductImages({
                             type="text"
                             danger
                             icon={<DeleteOutlined />}
-                            aria-label={`Delete ${label}`}
+                            aria-label={t('images.deleteNamed', { image: label })}
                             disabled={arranging}
                           />
                         </Popconfirm>
@@ -241,7 +244,7 @@ export function ProductImages({
                         ellipsis={{ rows: 2, tooltip: image.alt || undefined }}
                         style={{ margin: '6px 0 0', fontSize: 12 }}
                       >
-                        {image.alt || 'No description'}
+                        {image.alt || t('images.noDescription')}
                       </Typography.Paragraph>
                     )}
                   </Card>
@@ -253,10 +256,10 @@ export function ProductImages({
 
       <div style={{ marginTop: 16 }}>
         {chosen ? (
-          <Flex gap={12} align="start" wrap role="group" aria-label="New image">
+          <Flex gap={12} align="start" wrap role="group" aria-label={t('images.newImage')}>
             <img
               src={chosen.preview}
-              alt="Preview of the chosen image"
+              alt={t('images.preview')}
               style={{ width: 168, aspectRatio: '4 / 3', objectFit: 'contain', background: '#fafafa', borderRadius: 6 }}
             />
             <Space orientation="vertical" style={{ flex: '1 1 200px' }}>
@@ -264,30 +267,29 @@ export function ProductImages({
                 {chosen.file.name} ({Math.ceil(chosen.file.size / 1000)} KB)
               </Typography.Text>
               <Input
-                aria-label="Image description"
-                placeholder="Describe the image (for screen readers)"
+                aria-label={t('images.altInput')}
+                placeholder={t('images.descriptionPlaceholder')}
                 maxLength={200}
                 value={alt}
                 onChange={(event) => setAlt(event.target.value)}
               />
               <Space>
                 <Button type="primary" icon={<UploadOutlined />} loading={uploading} onClick={() => void upload()}>
-                  Upload image
+                  {t('images.upload')}
                 </Button>
                 <Button onClick={clear} disabled={uploading}>
-                  Cancel
+                  {t('images.cancel')}
                 </Button>
               </Space>
             </Space>
           </Flex>
         ) : (
           <Upload accept={ACCEPT} showUploadList={false} beforeUpload={choose} maxCount={1}>
-            <Button icon={<UploadOutlined />}>Choose image…</Button>
+            <Button icon={<UploadOutlined />}>{t('images.choose')}</Button>
           </Upload>
         )}
         <Typography.Paragraph type="secondary" style={{ marginTop: 8, marginBottom: 0 }}>
-          PNG, JPEG, WebP or GIF, at most {MAX_UPLOAD_BYTES / 1000} KB. The first image is the main one; drag an
-          image onto another's place, or use its arrows, to change the order.
+          {t('images.help', { kb: MAX_UPLOAD_BYTES / 1000 })}
         </Typography.Paragraph>
       </div>
     </section>

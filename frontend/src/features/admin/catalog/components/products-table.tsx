@@ -1,4 +1,5 @@
 import { Button, Popconfirm, Space, Table, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import type { AdminProductRowFieldsFragment } from '@/gql/graphql';
@@ -18,16 +19,17 @@ export interface ProductsTableProps {
 
 /** One page of products with their state and the quick actions; the name opens the editor. */
 export function ProductsTable({ products, busyIds, linkState, onSetPublished, onDelete }: ProductsTableProps) {
+  const { t } = useTranslation('console');
   return (
     <Table<ProductRow>
       rowKey="id"
       dataSource={products}
       pagination={false}
-      aria-label="Products"
+      aria-label={t('products.table.label')}
       scroll={{ x: 760 }}
       columns={[
         {
-          title: 'Image',
+          title: t('products.table.image'),
           key: 'image',
           width: 72,
           render: (_, product) => {
@@ -38,7 +40,7 @@ export function ProductsTable({ products, busyIds, linkState, onSetPublished, on
           },
         },
         {
-          title: 'Name',
+          title: t('products.table.name'),
           key: 'name',
           render: (_, product) => (
             <Link to={paths.admin.product(product.id)} state={linkState}>
@@ -46,41 +48,47 @@ export function ProductsTable({ products, busyIds, linkState, onSetPublished, on
             </Link>
           ),
         },
-        { title: 'Category', key: 'category', render: (_, product) => product.category?.name ?? '—' },
-        { title: 'Price', key: 'price', align: 'right', render: (_, product) => formatMoney(product.price) },
+        { title: t('products.table.category'), key: 'category', render: (_, product) => product.category?.name ?? '—' },
+        { title: t('products.table.price'), key: 'price', align: 'right', render: (_, product) => formatMoney(product.price) },
         {
-          title: 'Stock',
+          title: t('products.table.stock'),
           key: 'stock',
           align: 'right',
-          render: (_, product) => (product.stock === 0 ? <Tag color="volcano">Sold out</Tag> : product.stock),
+          render: (_, product) => (product.stock === 0 ? <Tag color="volcano">{t('product.soldOut')}</Tag> : product.stock),
         },
         {
-          title: 'Status',
+          title: t('products.table.status'),
           key: 'status',
-          render: (_, product) => (product.isPublished ? <Tag color="green">Published</Tag> : <Tag>Draft</Tag>),
+          render: (_, product) => product.isPublished ? (
+              <Tag color="green">{t('product.published')}</Tag>
+            ) : (
+              <Tag>{t('product.draft')}</Tag>
+            ),
         },
         {
-          title: 'Actions',
+          title: t('products.table.actions'),
           key: 'actions',
           render: (_, product) => (
             <Space wrap>
               <Button
                 size="small"
                 disabled={busyIds.has(product.id)}
-                aria-label={`${product.isPublished ? 'Unpublish' : 'Publish'} ${product.name}`}
+                aria-label={t(product.isPublished ? 'products.table.unpublishNamed' : 'products.table.publishNamed', {
+                  name: product.name,
+                })}
                 onClick={() => onSetPublished(product, !product.isPublished)}
               >
-                {product.isPublished ? 'Unpublish' : 'Publish'}
+                {product.isPublished ? t('product.unpublish') : t('product.publish')}
               </Button>
               <Popconfirm
-                title={`Delete ${product.name}?`}
-                description="It disappears from the shop and from carts for good; orders keep its name and price."
-                okText="Delete product"
+                title={t('products.table.deleteConfirm', { name: product.name })}
+                description={t('product.deleteDescription')}
+                okText={t('product.deleteProduct')}
                 okButtonProps={{ danger: true }}
                 onConfirm={() => onDelete(product)}
               >
-                <Button size="small" danger disabled={busyIds.has(product.id)} aria-label={`Delete ${product.name}`}>
-                  Delete
+                <Button size="small" danger disabled={busyIds.has(product.id)} aria-label={t('products.table.deleteNamed', { name: product.name })}>
+                  {t('products.table.delete')}
                 </Button>
               </Popconfirm>
             </Space>

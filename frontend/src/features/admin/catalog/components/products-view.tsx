@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Input, Select, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate } from 'react-router-dom';
 import { Pager } from '@/components/pager';
 import { QueryState } from '@/components/query-state';
@@ -10,18 +11,14 @@ import { useReturnState } from '@/hooks/use-return-link';
 import { useAdminCategories } from '../hooks/use-admin-categories';
 import { useAdminProducts } from '../hooks/use-admin-products';
 import { flattenTree, pathLabel } from '../utils/category-tree';
-import { hasProductFilters, productSortOptions, type PublishedFilter } from '../utils/product-filters';
+import { hasProductFilters, productSorts, type PublishedFilter } from '../utils/product-filters';
 import { outcomeProblems, type MutationOutcome } from '../utils/user-errors';
 import { ProductsTable, type ProductRow } from './products-table';
-
-const publishedOptions: { value: Exclude<PublishedFilter, null>; label: string }[] = [
-  { value: 'published', label: 'Published' },
-  { value: 'draft', label: 'Drafts' },
-];
 
 /** Every product, drafts too: search, filter, sort, page, publish and delete. */
 export function ProductsView() {
   const list = useAdminProducts();
+  const { t } = useTranslation('console');
   const categories = useAdminCategories();
   const { message } = App.useApp();
   const navigate = useNavigate();
@@ -42,34 +39,34 @@ export function ProductsView() {
   const setPublished = async (product: ProductRow, isPublished: boolean) =>
     report(
       await list.setPublished(product.id, isPublished),
-      isPublished ? `${product.name} is published` : `${product.name} is hidden from the shop`,
+      t(isPublished ? 'product.publishedMessage' : 'product.hiddenMessage', { name: product.name }),
     );
-  const remove = async (product: ProductRow) => report(await list.remove(product.id), `${product.name} is deleted`);
+  const remove = async (product: ProductRow) => report(await list.remove(product.id), t('product.deletedMessage', { name: product.name }));
 
   const filtered = hasProductFilters(list.filters);
   return (
     <>
       <Flex justify="space-between" align="center" wrap gap={12}>
-        <Typography.Title level={2}>Products</Typography.Title>
+        <Typography.Title level={2}>{t('products.title')}</Typography.Title>
         <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(paths.admin.newProduct, { state: returnState })}>
-          New product
+          {t('products.new')}
         </Button>
       </Flex>
-      <div role="search" aria-label="Product filters">
+      <div role="search" aria-label={t('products.filters')}>
         <Flex wrap gap={12} align="center" style={{ marginBottom: 16 }}>
           <Input.Search
-            aria-label="Search products"
-            placeholder="Search name and description"
+            aria-label={t('products.search')}
+            placeholder={t('products.searchPlaceholder')}
             allowClear
-            enterButton="Search"
+            enterButton={t('products.searchButton')}
             value={search}
             onChange={(event) => setSearch(event.target.value)}
             onSearch={(value) => list.setFilters({ search: value.trim() })}
             style={{ flex: '1 1 260px', maxWidth: 400 }}
           />
           <Select<string>
-            aria-label="Category"
-            placeholder="All categories"
+            aria-label={t('products.category')}
+            placeholder={t('products.allCategories')}
             allowClear
             showSearch={{ optionFilterProp: 'label' }}
             value={list.filters.categoryId ?? undefined}
@@ -78,37 +75,40 @@ export function ProductsView() {
             style={{ minWidth: 200 }}
           />
           <Select<Exclude<PublishedFilter, null>>
-            aria-label="Status"
-            placeholder="Published and drafts"
+            aria-label={t('products.status')}
+            placeholder={t('products.allStatuses')}
             allowClear
             value={list.filters.published ?? undefined}
             onChange={(value) => list.setFilters({ published: value ?? null })}
-            options={publishedOptions}
+            options={[
+              { value: 'published', label: t('products.publishedOption') },
+              { value: 'draft', label: t('products.draftsOption') },
+            ]}
             style={{ minWidth: 180 }}
           />
           <Select<ProductSort>
-            aria-label="Sort by"
-            placeholder="Catalog order"
+            aria-label={t('products.sortBy')}
+            placeholder={t('products.catalogOrder')}
             allowClear
             value={list.filters.sort ?? undefined}
             onChange={(value) => list.setFilters({ sort: value ?? null })}
-            options={[...productSortOptions]}
+            options={productSorts.map((value) => ({ value, label: t(`products.sort.${value}`) }))}
             style={{ minWidth: 180 }}
           />
           <Typography.Text type="secondary" aria-live="polite">
-            {list.totalCount} products
+            {t('products.count', { count: list.totalCount })}
           </Typography.Text>
         </Flex>
       </div>
       <QueryState
-        loadingLabel="Loading products"
+        loadingLabel={t('products.loading')}
         fetching={list.fetching}
         error={list.error}
         isEmpty={list.products.length === 0}
-        emptyDescription={filtered ? 'No products match these filters' : 'No products yet'}
+        emptyDescription={filtered ? t('products.noMatch') : t('products.none')}
         emptyExtra={filtered ? undefined : (
             <Link to={paths.admin.newProduct} state={returnState}>
-              Create the first product
+              {t('products.createFirst')}
             </Link>
           )}
       >
@@ -120,7 +120,7 @@ export function ProductsView() {
           onDelete={(product) => void remove(product)}
         />
         <Pager
-          label="Product pages"
+          label={t('products.pages')}
           page={list.page}
           pageCount={list.pageCount}
           hasPrevious={list.hasPrevious}

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Button, Form, InputNumber, Space } from 'antd';
+import { useTranslation } from 'react-i18next';
 
 export interface StockFormProps {
   stock: number;
@@ -11,6 +12,7 @@ export interface StockFormProps {
 
 /** Sets the stock to a number (one UPDATE on the server; checkouts keep taking units from it). */
 export function StockForm({ stock, submitting, errors, onSubmit }: StockFormProps) {
+  const { t } = useTranslation('console');
   const [value, setValue] = useState<number | null>(stock);
   const [shown, setShown] = useState(stock);
   if (shown !== stock) {
@@ -18,17 +20,17 @@ export function StockForm({ stock, submitting, errors, onSubmit }: StockFormProp
     setValue(stock);
   }
   return (
-    <Form layout="vertical" aria-label="Stock" onFinish={() => value !== null && onSubmit(value)}>
+    <Form layout="vertical" aria-label={t('stockForm.label')} onFinish={() => value !== null && onSubmit(value)}>
       <Form.Item
-        label="Units in stock"
+        label={t('stockForm.units')}
         htmlFor="stock-set"
         validateStatus={errors.length ? 'error' : undefined}
-        help={errors.length ? errors.join(' ') : `Now ${String(stock)}.`}
+        help={errors.length ? errors.join(' ') : t('stockForm.now', { stock })}
       >
         <Space.Compact>
           <InputNumber<number> id="stock-set" precision={0} value={value} onChange={setValue} style={{ width: 140 }} />
           <Button htmlType="submit" loading={submitting} disabled={value === null || value === stock}>
-            Set stock
+            {t('stockForm.submit')}
           </Button>
         </Space.Compact>
       </Form.Item>

@@ -16,13 +16,8 @@ export interface ProductListFilters {
 
 export const noProductFilters: ProductListFilters = { search: '', categoryId: null, published: null, sort: null };
 
-export const productSortOptions = [
-  { value: 'NEWEST', label: 'Newest first' },
-  { value: 'NAME', label: 'Name' },
-  { value: 'PRICE_ASC', label: 'Price: low to high' },
-  { value: 'PRICE_DESC', label: 'Price: high to low' },
-  { value: 'RELEVANCE', label: 'Best match' },
-] as const satisfies readonly { value: ProductSort; label: string }[];
+/** The sort choices, in menu order (their labels are console.json's `products.sort.<value>`). */
+export const productSorts = ['NEWEST', 'NAME', 'PRICE_ASC', 'PRICE_DESC', 'RELEVANCE'] as const satisfies readonly ProductSort[];
 // URL parameter names: "/admin/products?q=lamp&status=draft&sort=newest".
 const keys = { search: 'q', category: 'category', status: 'status', sort: 'sort', after: 'after' };
 const MAX_SEARCH = 200;
@@ -33,7 +28,7 @@ function parsePublished(raw: string | null): PublishedFilter {
 
 function parseSort(raw: string | null): ProductSort | null {
   const upper = raw?.toUpperCase();
-  return productSortOptions.find((option) => option.value === upper)?.value ?? null;
+  return productSorts.find((sort) => sort === upper) ?? null;
 }
 
 /** The filters a URL asks for; unknown or malformed values are ignored, never an error. */

@@ -30,7 +30,7 @@ describe('Dashboard', () => {
     expect(within(screen.getByRole('group', { name: 'Orders today' })).getByText('4')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Revenue today' })).getByText('$20.00')).toBeInTheDocument();
     expect(within(screen.getByRole('group', { name: 'Paid rate today' })).getByText('75.0%')).toBeInTheDocument();
-    expect(within(screen.getByRole('group', { name: 'Active flash sales' })).getByText('2')).toBeInTheDocument();
+    expect(within(screen.getByRole('group', { name: 'Live flash sales' })).getByText('2')).toBeInTheDocument();
     expect(screen.getByText(/Last 30 days: 7 orders, \$35\.15 paid, paid rate 71\.4%/)).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'Orders and revenue per day' })).toBeInTheDocument();
     expect(screen.getByRole('figure', { name: 'Orders by status' })).toBeInTheDocument();

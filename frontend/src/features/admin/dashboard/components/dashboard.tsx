@@ -1,3 +1,4 @@
+import { useTranslation } from 'react-i18next';
 import { Card, Col, Row, Statistic, Typography } from 'antd';
 import type { SalesDashboardQuery } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
@@ -18,20 +19,24 @@ function Kpi({ title, value }: { title: string; value: string | number }) {
 
 /** Today's figures, then the last 30 days as charts. */
 export function Dashboard({ report, activeFlashSales }: { report: Report; activeFlashSales: number }) {
+  const { t } = useTranslation('console');
   const { today } = report;
   const todayRate = today.orders ? today.paidOrders / today.orders : 0;
   return (
     <>
-      <Typography.Title level={2}>Dashboard</Typography.Title>
+      <Typography.Title level={2}>{t('dashboard.title')}</Typography.Title>
       <Row gutter={[16, 16]}>
-        <Kpi title="Orders today" value={today.orders} />
-        <Kpi title="Revenue today" value={formatMoney(today.revenue)} />
-        <Kpi title="Paid rate today" value={formatPercent(todayRate)} />
-        <Kpi title="Active flash sales" value={activeFlashSales} />
+        <Kpi title={t('dashboard.ordersToday')} value={today.orders} />
+        <Kpi title={t('dashboard.revenueToday')} value={formatMoney(today.revenue)} />
+        <Kpi title={t('dashboard.paidRateToday')} value={formatPercent(todayRate)} />
+        <Kpi title={t('dashboard.liveFlashSales')} value={activeFlashSales} />
       </Row>
       <Typography.Paragraph type="secondary" style={{ marginTop: 16 }}>
-        Last 30 days: {report.orders} orders, {formatMoney(report.revenue)} paid, paid rate{' '}
-        {formatPercent(report.paidRate)}.
+        {t('dashboard.summary', {
+          count: report.orders,
+          revenue: formatMoney(report.revenue),
+          rate: formatPercent(report.paidRate),
+        })}
       </Typography.Paragraph>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={14}>

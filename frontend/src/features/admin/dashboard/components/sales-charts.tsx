@@ -1,4 +1,5 @@
 import { Card, Empty } from 'antd';
+import { useTranslation } from 'react-i18next';
 import {
   Bar,
   BarChart,
@@ -26,8 +27,9 @@ const statusColors: Record<StatusSlice['status'], string> = {
 
 /** Orders (left axis) and paid revenue (right axis) per day. */
 export function DailySalesChart({ points, currency }: { points: DailyPoint[]; currency: string }) {
+  const { t } = useTranslation('console');
   return (
-    <Card title="Orders and revenue per day" role="figure" aria-label="Orders and revenue per day">
+    <Card title={t('dashboard.dailyChart')} role="figure" aria-label={t('dashboard.dailyChart')}>
       <ResponsiveContainer width="100%" height={300}>
         <LineChart data={points} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
@@ -36,12 +38,12 @@ export function DailySalesChart({ points, currency }: { points: DailyPoint[]; cu
           <YAxis yAxisId="revenue" orientation="right" />
           <Tooltip />
           <Legend />
-          <Line yAxisId="orders" type="monotone" dataKey="orders" name="Orders" stroke="#1677ff" dot={false} />
+          <Line yAxisId="orders" type="monotone" dataKey="orders" name={t('dashboard.ordersSeries')} stroke="#1677ff" dot={false} />
           <Line
             yAxisId="revenue"
             type="monotone"
             dataKey="revenue"
-            name={`Revenue (${currency})`}
+            name={t('dashboard.revenueSeries', { currency })}
             stroke="#52c41a"
             dot={false}
           />
@@ -53,10 +55,11 @@ export function DailySalesChart({ points, currency }: { points: DailyPoint[]; cu
 
 /** How many of the period's orders are in each status. */
 export function StatusChart({ slices }: { slices: StatusSlice[] }) {
+  const { t } = useTranslation('console');
   return (
-    <Card title="Orders by status" role="figure" aria-label="Orders by status">
+    <Card title={t('dashboard.statusChart')} role="figure" aria-label={t('dashboard.statusChart')}>
       {slices.length === 0 ? (
-        <Empty description="No orders in this period" />
+        <Empty description={t('dashboard.noOrders')} />
       ) : (
         <ResponsiveContainer width="100%" height={300}>
           <BarChart data={slices} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
@@ -64,7 +67,7 @@ export function StatusChart({ slices }: { slices: StatusSlice[] }) {
             <XAxis dataKey="label" />
             <YAxis allowDecimals={false} />
             <Tooltip />
-            <Bar dataKey="count" name="Orders">
+            <Bar dataKey="count" name={t('dashboard.ordersSeries')}>
               {slices.map((slice) => (
                 <Cell key={slice.status} fill={statusColors[slice.status]} />
               ))}

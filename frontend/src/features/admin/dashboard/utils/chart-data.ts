@@ -1,11 +1,12 @@
 import type { OrderStatus, SalesDashboardQuery } from '@/gql/graphql';
+import { i18n, intlLocale } from '@/lib/i18n';
 
 type Report = SalesDashboardQuery['salesReport'];
 
 export interface DailyPoint {
   /** ISO day, e.g. "2030-03-01". */
   date: string;
-  /** Axis label, e.g. "Mar 1". */
+  /** Axis label in the page's language, e.g. "Mar 1", "3月1日". */
   label: string;
   orders: number;
   paidOrders: number;
@@ -29,20 +30,14 @@ export const statusOrder: readonly OrderStatus[] = [
   'REFUNDED',
 ];
 
-export const statusLabels: Record<OrderStatus, string> = {
-  PENDING_PAYMENT: 'Pending payment',
-  PAID: 'Paid',
-  SHIPPED: 'Shipped',
-  COMPLETED: 'Completed',
-  CANCELLED: 'Cancelled',
-  EXPIRED: 'Expired',
-  REFUNDED: 'Refunded',
-};
-
-const dayLabel = new Intl.DateTimeFormat('en-US', { month: 'short', day: 'numeric', timeZone: 'UTC' });
+/** An order status in the page's language: "Pending payment", "待付款". */
+export function statusLabel(status: OrderStatus): string {
+  return i18n.t(`orderStatus.${status}`, { ns: 'console' });
+}
 
 /** One point per day, oldest first, with numbers a chart can plot. */
 export function toDailySeries(days: Report['days']): DailyPoint[] {
+  const dayLabel = new Intl.DateTimeFormat(intlLocale(), { month: 'short', day: 'numeric', timeZone: 'UTC' });
   return [...days]
     .sort((a, b) => a.date.localeCompare(b.date))
     .map((day) => ({
@@ -58,7 +53,7 @@ export function toDailySeries(days: Report['days']): DailyPoint[] {
 export function toStatusSeries(counts: Report['statusCounts']): StatusSlice[] {
   const byStatus = new Map(counts.map((c) => [c.status, c.count]));
   return statusOrder
-    .map((status) => ({ status, label: statusLabels[status], count: byStatus.get(status) ?? 0 }))
+    .map((status) => ({ status, label: statusLabel(status), count: byStatus.get(status) ?? 0 }))
     .filter((slice) => slice.count > 0);
 }
 

@@ -1,5 +1,6 @@
 import { Button, Modal, Typography } from 'antd';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatTime } from '@/utils/format';
 import { useQuery } from 'urql';
 import { QueryState } from '@/components/query-state';
@@ -9,6 +10,7 @@ import { AuditResult } from './audit-result';
 /** One audit of the sale, with the time it ran: its figures are a snapshot, not live. With
  * `refreshSeconds`, it runs again that often (the control room beside the live figures). */
 export function AuditBody({ id, refreshSeconds }: { id: string; refreshSeconds?: number }) {
+  const { t } = useTranslation('console');
   const [{ data, fetching, error }, rerun] = useQuery({
     query: FlashSaleAuditQuery,
     variables: { id },
@@ -24,21 +26,22 @@ export function AuditBody({ id, refreshSeconds }: { id: string; refreshSeconds?:
   }, [refreshSeconds, rerun]);
   return (
     <QueryState
-      loadingLabel="Running audit"
+      loadingLabel={t('audit.running')}
       fetching={fetching && !audit}
       error={error}
       isEmpty={!audit}
-      emptyDescription="This sale has nothing to audit yet"
+      emptyDescription={t('audit.nothing')}
     >
       {checkedAt && (
         <Typography.Paragraph type="secondary">
-          Checked at {formatTime(checkedAt)}
-          {refreshSeconds ? `; runs again every ${String(refreshSeconds)} s` : ''}
+          {refreshSeconds
+            ? t('audit.checkedAtRepeating', { time: formatTime(checkedAt), seconds: refreshSeconds })
+            : t('audit.checkedAt', { time: formatTime(checkedAt) })}
         </Typography.Paragraph>
       )}
       {audit && <AuditResult audit={audit} />}
       <Button size="small" style={{ marginTop: 12 }} onClick={() => rerun({ requestPolicy: 'network-only' })}>
-        Run the audit again
+        {t('audit.runAgain')}
       </Button>
     </QueryState>
   );
@@ -46,13 +49,14 @@ export function AuditBody({ id, refreshSeconds }: { id: string; refreshSeconds?:
 
 /** "Audit" button opening the audit of one sale in a dialog. */
 export function AuditButton({ id, productName }: { id: string; productName: string }) {
+  const { t } = useTranslation('console');
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button size="small" onClick={() => setOpen(true)} aria-label={`Audit ${productName}`}>
-        Audit
+      <Button size="small" onClick={() => setOpen(true)} aria-label={t('audit.buttonNamed', { name: productName })}>
+        {t('audit.button')}
       </Button>
-      <Modal title={`Audit: ${productName}`} open={open} onCancel={() => setOpen(false)} footer={null} destroyOnHidden>
+      <Modal title={t('audit.dialogTitle', { name: productName })} open={open} onCancel={() => setOpen(false)} footer={null} destroyOnHidden>
         {open && <AuditBody id={id} />}
       </Modal>
     </>

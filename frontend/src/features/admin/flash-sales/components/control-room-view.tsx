@@ -1,4 +1,5 @@
 import { Card, Result } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { QueryState } from '@/components/query-state';
 import { useControlRoom } from '../hooks/use-control-room';
 import { AuditBody } from './audit-panel';
@@ -10,8 +11,9 @@ const AUDIT_EVERY_SECONDS = 15;
  * AUDIT_EVERY_SECONDS and on demand, and says when it ran. */
 export function ControlRoomView({ id }: { id: string }) {
   const room = useControlRoom(id);
+  const { t } = useTranslation('console');
   return (
-    <QueryState loadingLabel="Loading control room" fetching={!room.loaded && !room.error} error={room.error}>
+    <QueryState loadingLabel={t('controlRoom.loading')} fetching={!room.loaded && !room.error} error={room.error}>
       {room.event ? (
         <>
           <ControlRoom
@@ -22,12 +24,12 @@ export function ControlRoomView({ id }: { id: string }) {
             workerAlive={room.workerAlive}
             series={room.series}
           />
-          <Card title="Audit" style={{ marginTop: 16 }}>
+          <Card title={t('audit.card')} style={{ marginTop: 16 }}>
             <AuditBody id={id} refreshSeconds={AUDIT_EVERY_SECONDS} />
           </Card>
         </>
       ) : (
-        <Result status="404" title="No such flash sale" />
+        <Result status="404" title={t('controlRoom.notFound')} />
       )}
     </QueryState>
   );

@@ -1,10 +1,11 @@
 import { Card, Col, Row, Statistic, Tag, Typography } from 'antd';
+import { Trans, useTranslation } from 'react-i18next';
 import { CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { ControlRoomQuery } from '@/gql/graphql';
 import { formatDateTime, formatMoney } from '@/utils/format';
 import { databaseId } from '@/utils/global-id';
 import { latestAttempts, toAttemptPoints, toLivePoints, type LiveSample } from '../utils/live-series';
-import { flashSaleStatus } from './flash-sales-table';
+import { flashSaleStatusColor } from './flash-sales-table';
 
 type Event = NonNullable<ControlRoomQuery['seckillEvent']>;
 export type LiveStats = NonNullable<ControlRoomQuery['seckillEventStats']>;
@@ -16,12 +17,13 @@ interface SeriesLine {
 }
 
 function LiveChart({ title, data, lines }: { title: string; data: object[]; lines: SeriesLine[] }) {
+  const { t } = useTranslation('console');
   return (
     <Card title={title} role="figure" aria-label={title}>
       <ResponsiveContainer width="100%" height={220}>
         <LineChart data={data} margin={{ top: 8, right: 16, bottom: 8, left: 0 }}>
           <CartesianGrid strokeDasharray="3 3" />
-          <XAxis dataKey="second" type="number" domain={[-59, 0]} unit=" s" />
+          <XAxis dataKey="second" type="number" domain={[-59, 0]} unit={t('controlRoom.seconds')} />
           <YAxis allowDecimals={false} />
           <Tooltip />
           {lines.length > 1 && <Legend />}
@@ -63,47 +65,62 @@ function Figure({
 
 /** A room sale's counters: who joined, who was drawn and admitted, and what became of the grants. */
 function RoomFigures({ event }: { event: Event }) {
+  const { t } = useTranslation('console');
   const room = event.waitingRoom;
   const sold = event.totalStock - event.remainingStock;
   return (
-    <Card title="Waiting room" role="region" aria-label="Waiting room" style={{ marginBottom: 16 }}>
+    <Card
+      title={t('controlRoom.waitingRoom')}
+      role="region"
+      aria-label={t('controlRoom.waitingRoom')}
+      style={{ marginBottom: 16 }}
+    >
       {room ? (
         <Row gutter={[16, 16]}>
           <Col xs={12} md={8} xl={4}>
-            <Figure label="Entrants joined" value={room.joined} />
-          </Col>
-          <Col xs={12} md={8} xl={4}>
-            <Figure label="In the draw" value={room.inDraw} footer={room.drawn ? 'Drawn' : 'Not drawn yet'} />
-          </Col>
-          <Col xs={12} md={8} xl={4}>
-            <Figure label="Admitted" value={room.admitted} />
-          </Col>
-          <Col xs={12} md={8} xl={4}>
-            <Figure label="Grants outstanding" value={room.grantsOutstanding} />
+            <Figure label={t('controlRoom.entrantsJoined')} value={room.joined} />
           </Col>
           <Col xs={12} md={8} xl={4}>
             <Figure
-              label="Grants used"
-              value={Math.max(0, room.admitted - room.grantsOutstanding - room.missed)}
-              footer={`${String(sold)} units sold`}
+              label={t('controlRoom.inDraw')}
+              value={room.inDraw}
+              footer={room.drawn ? t('controlRoom.drawn') : t('controlRoom.notDrawn')}
             />
           </Col>
           <Col xs={12} md={8} xl={4}>
-            <Figure label="Grants missed" value={room.missed} />
+            <Figure label={t('controlRoom.admitted')} value={room.admitted} />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure label={t('controlRoom.grantsOutstanding')} value={room.grantsOutstanding} />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure
+              label={t('controlRoom.grantsUsed')}
+              value={Math.max(0, room.admitted - room.grantsOutstanding - room.missed)}
+              footer={t('controlRoom.unitsSold', { count: sold })}
+            />
+          </Col>
+          <Col xs={12} md={8} xl={4}>
+            <Figure label={t('controlRoom.grantsMissed')} value={room.missed} />
           </Col>
         </Row>
       ) : (
-        <Typography.Text type="secondary">The room's figures appear once the sale is warm.</Typography.Text>
+        <Typography.Text type="secondary">{t('controlRoom.roomLater')}</Typography.Text>
       )}
       <Typography.Paragraph style={{ marginTop: 16, marginBottom: 0 }}>
-        Draw seed:{' '}
+        {t('controlRoom.drawSeed')}{' '}
         {event.drawSeed ? (
           <>
-            <Typography.Text code>{event.drawSeed}</Typography.Text> (re-run the draw with{' '}
-            <Typography.Text code>flashmart seckill verify-draw {databaseId(event.id)}</Typography.Text>)
+            <Typography.Text code>{event.drawSeed}</Typography.Text>{' '}
+            <Trans
+              t={t}
+              i18nKey="controlRoom.rerunDraw"
+              values={{ command: `flashmart seckill verify-draw ${databaseId(event.id)}` }}
+              components={{ code: <Typography.Text code /> }}
+            />
           </>
         ) : (
-          'published after the draw'
+          t('controlRoom.seedLater')
         )}
       </Typography.Paragraph>
     </Card>
@@ -124,70 +141,78 @@ export interface ControlRoomProps {
 /** A running sale at a glance: stock, tickets, attempts and the jobs waiting for a worker, live,
  * for the last minute. */
 export function ControlRoom({ event, stats, jobsDue, jobsScheduled, workerAlive, series }: ControlRoomProps) {
-  const status = flashSaleStatus[event.status];
+  const { t } = useTranslation('console');
   const points = toLivePoints(series);
   const attempts = stats?.attemptsPerSecond ?? [];
   return (
     <>
-      <Typography.Title level={2}>Control room: {event.product.name}</Typography.Title>
+      <Typography.Title level={2}>{t('controlRoom.title', { name: event.product.name })}</Typography.Title>
       <Typography.Paragraph>
-        <Tag color={status.color}>{status.label}</Tag> {formatMoney(event.price)} · {formatDateTime(event.startsAt)} –{' '}
-        {formatDateTime(event.endsAt)} · {event.perUserLimit} per shopper
-        {event.admissionMode === 'WAITING_ROOM' && ' · waiting room'}
+        <Tag color={flashSaleStatusColor[event.status]}>{t(`saleStatus.${event.status}`)}</Tag>{' '}
+        {formatMoney(event.price)} · {formatDateTime(event.startsAt)} – {formatDateTime(event.endsAt)} ·{' '}
+        {t('controlRoom.perShopper', { count: event.perUserLimit })}
+        {event.admissionMode === 'WAITING_ROOM' && t('controlRoom.waitingRoomSuffix')}
       </Typography.Paragraph>
       {event.admissionMode === 'WAITING_ROOM' && <RoomFigures event={event} />}
       <Row gutter={[16, 16]}>
         <Col xs={12} md={6} xl={3}>
-          <Figure label="Remaining stock" value={event.remainingStock} suffix={`/ ${String(event.totalStock)}`} />
+          <Figure label={t('controlRoom.remainingStock')} value={event.remainingStock} suffix={`/ ${String(event.totalStock)}`} />
         </Col>
         <Col xs={12} md={6} xl={3}>
-          <Figure label="Tickets queued" value={stats?.ticketsQueued ?? 0} />
+          <Figure label={t('controlRoom.ticketsQueued')} value={stats?.ticketsQueued ?? 0} />
         </Col>
         <Col xs={12} md={6} xl={3}>
-          <Figure label="Tickets succeeded" value={stats?.ticketsSucceeded ?? 0} />
+          <Figure label={t('controlRoom.ticketsSucceeded')} value={stats?.ticketsSucceeded ?? 0} />
         </Col>
         <Col xs={12} md={6} xl={3}>
-          <Figure label="Tickets failed" value={stats?.ticketsFailed ?? 0} />
+          <Figure label={t('controlRoom.ticketsFailed')} value={stats?.ticketsFailed ?? 0} />
         </Col>
         <Col xs={12} md={6} xl={4}>
-          <Figure label="Attempts per second" value={latestAttempts(attempts)} />
+          <Figure label={t('controlRoom.attemptsPerSecond')} value={latestAttempts(attempts)} />
         </Col>
         <Col xs={12} md={6} xl={4}>
-          <Figure label="Jobs waiting for a worker" value={jobsDue} footer={`${String(jobsScheduled)} scheduled for later`} />
+          <Figure
+            label={t('controlRoom.jobsWaiting')}
+            value={jobsDue}
+            footer={t('controlRoom.jobsScheduled', { count: jobsScheduled })}
+          />
         </Col>
         <Col xs={12} md={6} xl={4}>
-          <Figure label="Worker" value={workerAlive ? 'Alive' : 'Not reporting'} />
-        </Col>
-        <Col xs={24} lg={12}>
-          <LiveChart
-            title="Remaining stock, last minute"
-            data={points}
-            lines={[{ dataKey: 'remaining', name: 'Remaining', color: '#fa541c' }]}
+          <Figure
+            label={t('controlRoom.worker')}
+            value={workerAlive ? t('controlRoom.alive') : t('controlRoom.notReporting')}
           />
         </Col>
         <Col xs={24} lg={12}>
           <LiveChart
-            title="Tickets, last minute"
+            title={t('controlRoom.stockChart')}
+            data={points}
+            lines={[{ dataKey: 'remaining', name: t('controlRoom.remainingSeries'), color: '#fa541c' }]}
+          />
+        </Col>
+        <Col xs={24} lg={12}>
+          <LiveChart
+            title={t('controlRoom.ticketsChart')}
             data={points}
             lines={[
-              { dataKey: 'queued', name: 'Queued', color: '#faad14' },
-              { dataKey: 'succeeded', name: 'Succeeded', color: '#52c41a' },
-              { dataKey: 'failed', name: 'Failed', color: '#f5222d' },
+              { dataKey: 'queued', name: t('controlRoom.queuedSeries'), color: '#faad14' },
+              { dataKey: 'succeeded', name: t('controlRoom.succeededSeries'), color: '#52c41a' },
+              { dataKey: 'failed', name: t('controlRoom.failedSeries'), color: '#f5222d' },
             ]}
           />
         </Col>
         <Col xs={24} lg={12}>
           <LiveChart
-            title="Purchase attempts per second, last minute"
+            title={t('controlRoom.attemptsChart')}
             data={toAttemptPoints(attempts)}
-            lines={[{ dataKey: 'attempts', name: 'Attempts', color: '#722ed1' }]}
+            lines={[{ dataKey: 'attempts', name: t('controlRoom.attemptsSeries'), color: '#722ed1' }]}
           />
         </Col>
         <Col xs={24} lg={12}>
           <LiveChart
-            title="Jobs waiting for a worker, last minute"
+            title={t('controlRoom.jobsChart')}
             data={points}
-            lines={[{ dataKey: 'jobsDue', name: 'Jobs waiting', color: '#1677ff' }]}
+            lines={[{ dataKey: 'jobsDue', name: t('controlRoom.jobsSeries'), color: '#1677ff' }]}
           />
         </Col>
       </Row>

@@ -1,4 +1,5 @@
 import { App, Result, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
@@ -11,12 +12,13 @@ export function FlashSaleFormView({ id = null }: { id?: string | null }) {
   const options = useProductOptions();
   const navigate = useNavigate();
   const { message } = App.useApp();
-  const title = id === null ? 'New flash sale' : 'Edit flash sale';
+  const { t } = useTranslation('console');
+  const title = id === null ? t('saleForm.newTitle') : t('saleForm.editTitle');
 
   const submit = async (values: FlashSaleFormValues) => {
     const outcome = await sale.save(values);
     if (!outcome.saved) return;
-    void message.success(id === null ? 'Flash sale created' : 'Flash sale saved');
+    void message.success(id === null ? t('saleForm.created') : t('saleForm.saved'));
     void navigate(paths.admin.flashSales);
   };
   const form = (initial?: FlashSaleFormValues, own?: { id: string; name: string; stock: number }) => (
@@ -45,8 +47,8 @@ export function FlashSaleFormView({ id = null }: { id?: string | null }) {
   const event = sale.event;
   return (
     <>
-      <Typography.Title level={2}>{event ? `${title}: ${event.product.name}` : title}</Typography.Title>
-      <QueryState loadingLabel="Loading flash sale" fetching={sale.loading} error={sale.error}>
+      <Typography.Title level={2}>{event ? t('saleForm.editTitleNamed', { name: event.product.name }) : title}</Typography.Title>
+      <QueryState loadingLabel={t('saleForm.loading')} fetching={sale.loading} error={sale.error}>
         {event ? (
           form(
             {
@@ -66,7 +68,7 @@ export function FlashSaleFormView({ id = null }: { id?: string | null }) {
             event.product,
           )
         ) : (
-          <Result status="404" title="No such flash sale" />
+          <Result status="404" title={t('saleForm.notFound')} />
         )}
       </QueryState>
     </>

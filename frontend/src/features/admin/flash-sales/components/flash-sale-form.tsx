@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
+import { useTranslation } from 'react-i18next';
 import { FormErrors } from '@/components/form-errors';
 import type { AdmissionMode } from '@/gql/graphql';
 import type { UserErrorLike } from '@/lib/errors';
@@ -118,6 +119,7 @@ export function FlashSaleForm({
   onSubmit,
   onCancel,
 }: FlashSaleFormProps) {
+  const { t } = useTranslation('console');
   const [form] = Form.useForm<Fields>();
   const { byField, general } = formErrors(userErrors);
   const admissionMode = Form.useWatch('admissionMode', form) ?? defaults(initial).admissionMode;
@@ -159,7 +161,7 @@ export function FlashSaleForm({
         form={form}
         layout="vertical"
         name={mode === 'create' ? 'flash-sale-create' : 'flash-sale-edit'}
-        aria-label={mode === 'create' ? 'New flash sale' : 'Edit flash sale'}
+        aria-label={mode === 'create' ? t('saleForm.newTitle') : t('saleForm.editTitle')}
         initialValues={defaults(initial)}
         onFinish={submit}
         style={{ maxWidth: 560 }}
@@ -167,56 +169,60 @@ export function FlashSaleForm({
       >
         <Form.Item
           name="productId"
-          label="Product"
-          rules={[{ required: true, message: 'Choose the product on sale' }]}
-          extra={mode === 'edit' ? "A sale's product cannot change." : 'Units are taken from its stock.'}
+          label={t('saleForm.product')}
+          rules={[{ required: true, message: t('saleForm.productRequired') }]}
+          extra={mode === 'edit' ? t('saleForm.productFixed') : t('saleForm.productStock')}
         >
           <Select
             showSearch={{ filterOption: false, onSearch: onSearchProducts }}
-            placeholder="Search products by name"
+            placeholder={t('saleForm.productSearch')}
             disabled={mode === 'edit'}
             loading={searchingProducts}
-            notFoundContent={searchingProducts ? 'Searching…' : 'No products found'}
+            notFoundContent={searchingProducts ? t('saleForm.searching') : t('saleForm.noProducts')}
             options={products.map((product) => ({
               value: product.id,
-              label: `${product.name} (${String(product.stock)} in stock)`,
+              label: t('saleForm.productOption', { name: product.name, stock: product.stock }),
             }))}
           />
         </Form.Item>
         <Form.Item
           name="price"
-          label="Sale price"
+          label={t('saleForm.price')}
           rules={[
-            { required: true, message: 'Enter the sale price' },
-            { pattern: PRICE, message: 'Use a positive amount with at most 2 decimals, e.g. 9.90' },
+            { required: true, message: t('saleForm.priceRequired') },
+            { pattern: PRICE, message: t('saleForm.pricePattern') },
           ]}
         >
           <Input inputMode="decimal" placeholder="9.90" style={{ width: 200 }} />
         </Form.Item>
         <Form.Item
           name="totalStock"
-          label="Total stock"
-          rules={[{ required: true, message: 'Enter how many units the sale offers' }]}
-          extra={mode === 'edit' ? 'Cannot change once the sale is warm or live.' : undefined}
+          label={t('saleForm.totalStock')}
+          rules={[{ required: true, message: t('saleForm.totalStockRequired') }]}
+          extra={mode === 'edit' ? t('saleForm.totalStockFixed') : undefined}
         >
           <InputNumber min={1} max={1_000_000} precision={0} style={{ width: 200 }} />
         </Form.Item>
         <Space size="large" wrap align="start">
-          <Form.Item name="startsAt" label="Starts at" rules={[{ required: true, message: 'Choose when the sale starts' }]}>
+          <Form.Item
+            name="startsAt"
+            label={t('saleForm.startsAt')}
+            rules={[{ required: true, message: t('saleForm.startsAtRequired') }]}
+          >
             <DatePicker showTime={{ format: 'HH:mm' }} format={DATE_TIME_FORMAT} onKeyDown={keepEnterInPicker} />
           </Form.Item>
           <Form.Item
             name="endsAt"
-            label="Ends at"
+            label={t('saleForm.endsAt')}
             dependencies={['startsAt']}
             rules={[
-              { required: true, message: 'Choose when the sale ends' },
+              { required: true, message: t('saleForm.endsAtRequired') },
               ({ getFieldValue }) => ({
                 validator(_, value: Dayjs | null | undefined) {
                   const start = getFieldValue('startsAt') as Dayjs | null | undefined;
                   return !value || !start || value.isAfter(start)
                     ? Promise.resolve()
-                    : Promise.reject(new Error('The sale must end after it starts'));
+                    : Promise.reject(new Error(t('saleForm.endAfterStart')));
                 },
               }),
             ]}
@@ -226,31 +232,29 @@ export function FlashSaleForm({
         </Space>
         <Form.Item
           name="perUserLimit"
-          label="Units per shopper"
-          rules={[{ required: true, message: 'Enter how many units one shopper may buy' }]}
+          label={t('saleForm.perUserLimit')}
+          rules={[{ required: true, message: t('saleForm.perUserLimitRequired') }]}
         >
           <InputNumber min={1} max={1000} precision={0} style={{ width: 200 }} />
         </Form.Item>
         <Form.Item
           name="requiresVerifiedAccount"
           valuePropName="checked"
-          extra="Shoppers whose email address is not verified are asked to verify it before they can buy. Keeps throw-away accounts from multiplying the per-shopper limit."
+          extra={t('saleForm.verifiedHelp')}
         >
-          <Checkbox>Verified accounts only</Checkbox>
+          <Checkbox>{t('saleForm.verifiedOnly')}</Checkbox>
         </Form.Item>
         <Form.Item
           name="admissionMode"
-          label="Admission"
+          label={t('saleForm.admission')}
           extra={
-            admissionMode === 'WAITING_ROOM'
-              ? 'Shoppers join a room; a published random draw orders those who joined by the start plus the lottery window, later joiners queue behind, and each admitted shopper has the grant time to buy. Fixed once the sale is warm or live.'
-              : 'Whoever buys first gets a unit. Fixed once the sale is warm or live.'
+            admissionMode === 'WAITING_ROOM' ? t('saleForm.roomHelp') : t('saleForm.firstComeHelp')
           }
         >
           <Radio.Group
             options={[
-              { value: 'FIRST_COME', label: 'First come, first served' },
-              { value: 'WAITING_ROOM', label: 'Waiting room' },
+              { value: 'FIRST_COME', label: t('saleForm.firstCome') },
+              { value: 'WAITING_ROOM', label: t('saleForm.waitingRoom') },
             ]}
           />
         </Form.Item>
@@ -258,16 +262,16 @@ export function FlashSaleForm({
           <>
             <Form.Item
               name="roomOpensAt"
-              label="Room opens at"
+              label={t('saleForm.roomOpensAt')}
               dependencies={['startsAt']}
-              extra="Empty: as soon as the sale is warm. Fixed once the sale has started."
+              extra={t('saleForm.roomOpensHelp')}
               rules={[
                 ({ getFieldValue }) => ({
                   validator(_, value: Dayjs | null | undefined) {
                     const start = getFieldValue('startsAt') as Dayjs | null | undefined;
                     return !value || !start || value.isBefore(start)
                       ? Promise.resolve()
-                      : Promise.reject(new Error('The room must open before the sale starts'));
+                      : Promise.reject(new Error(t('saleForm.roomBeforeStart')));
                   },
                 }),
               ]}
@@ -277,25 +281,25 @@ export function FlashSaleForm({
             <Space size="large" wrap align="start">
               <Form.Item
                 name="lotteryWindowSeconds"
-                label="Lottery window (seconds)"
-                rules={[{ required: true, message: 'Enter the lottery window' }]}
-                extra="Who joins before the start plus this is in the draw."
+                label={t('saleForm.lotteryWindow')}
+                rules={[{ required: true, message: t('saleForm.lotteryWindowRequired') }]}
+                extra={t('saleForm.lotteryWindowHelp')}
               >
                 <InputNumber min={0} max={3600} precision={0} style={{ width: 200 }} />
               </Form.Item>
               <Form.Item
                 name="grantTtlSeconds"
-                label="Time to buy (seconds)"
-                rules={[{ required: true, message: 'Enter how long an admitted shopper has to buy' }]}
-                extra="How long an admission grant lasts."
+                label={t('saleForm.grantTtl')}
+                rules={[{ required: true, message: t('saleForm.grantTtlRequired') }]}
+                extra={t('saleForm.grantTtlHelp')}
               >
                 <InputNumber min={1} max={3600} precision={0} style={{ width: 200 }} />
               </Form.Item>
               <Form.Item
                 name="admissionFactor"
-                label="Admission factor"
-                rules={[{ required: true, message: 'Enter the admission factor' }]}
-                extra="Grants outstanding at most units left times this."
+                label={t('saleForm.admissionFactor')}
+                rules={[{ required: true, message: t('saleForm.admissionFactorRequired') }]}
+                extra={t('saleForm.admissionFactorHelp')}
               >
                 <InputNumber min={1} max={100} precision={0} style={{ width: 200 }} />
               </Form.Item>
@@ -304,9 +308,9 @@ export function FlashSaleForm({
         )}
         <Space>
           <Button type="primary" htmlType="submit" loading={submitting}>
-            {mode === 'create' ? 'Create flash sale' : 'Save changes'}
+            {mode === 'create' ? t('saleForm.create') : t('saleForm.save')}
           </Button>
-          <Button onClick={onCancel}>Cancel</Button>
+          <Button onClick={onCancel}>{t('saleForm.cancel')}</Button>
         </Space>
       </Form>
     </Card>

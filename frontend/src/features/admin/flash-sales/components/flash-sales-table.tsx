@@ -1,4 +1,5 @@
 import { Button, Popconfirm, Space, Table, Tag } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import type { AdminFlashSaleFieldsFragment, SeckillStatus } from '@/gql/graphql';
@@ -7,13 +8,15 @@ import { AuditButton } from './audit-panel';
 
 export type FlashSaleRow = AdminFlashSaleFieldsFragment;
 
-// The storefront's words and colours for the same states (features/seckill: Upcoming, Live).
-export const flashSaleStatus: Record<SeckillStatus, { label: string; color: string }> = {
-  SCHEDULED: { label: 'Upcoming', color: 'blue' },
-  ACTIVE: { label: 'Live', color: 'green' },
-  SOLD_OUT: { label: 'Sold out', color: 'red' },
-  ENDED: { label: 'Ended', color: 'default' },
+// The storefront's colours for the same states; their words (the shop's: Upcoming, Live, Ended)
+// are console.json's `saleStatus.<status>`.
+export const flashSaleStatusColor: Record<SeckillStatus, string> = {
+  SCHEDULED: 'blue',
+  ACTIVE: 'green',
+  SOLD_OUT: 'red',
+  ENDED: 'default',
 };
+export const flashSaleStatuses = Object.keys(flashSaleStatusColor) as SeckillStatus[];
 
 export interface FlashSalesTableProps {
   events: FlashSaleRow[];
@@ -23,41 +26,42 @@ export interface FlashSalesTableProps {
 
 /** Flash sales with their status, stock and window, and the actions on each. */
 export function FlashSalesTable({ events, onWarmUp, warmingUp }: FlashSalesTableProps) {
+  const { t } = useTranslation('console');
   return (
     <Table<FlashSaleRow>
       rowKey="id"
       dataSource={events}
       pagination={false}
-      aria-label="Flash sales"
+      aria-label={t('flashSales.table.label')}
       columns={[
-        { title: 'Product', key: 'product', render: (_, event) => event.product.name },
+        { title: t('flashSales.table.product'), key: 'product', render: (_, event) => event.product.name },
         {
-          title: 'Status',
+          title: t('flashSales.table.status'),
           key: 'status',
           render: (_, event) => (
-            <Tag color={flashSaleStatus[event.status].color} data-status={event.status}>
-              {flashSaleStatus[event.status].label}
+            <Tag color={flashSaleStatusColor[event.status]} data-status={event.status}>
+              {t(`saleStatus.${event.status}`)}
             </Tag>
           ),
         },
-        { title: 'Price', key: 'price', render: (_, event) => formatMoney(event.price) },
+        { title: t('flashSales.table.price'), key: 'price', render: (_, event) => formatMoney(event.price) },
         {
-          title: 'Stock left',
+          title: t('flashSales.table.stockLeft'),
           key: 'stock',
           render: (_, event) => `${String(event.remainingStock)} / ${String(event.totalStock)}`,
         },
-        { title: 'Per shopper', dataIndex: 'perUserLimit' },
-        { title: 'Starts', key: 'startsAt', render: (_, event) => formatDateTime(event.startsAt) },
-        { title: 'Ends', key: 'endsAt', render: (_, event) => formatDateTime(event.endsAt) },
+        { title: t('flashSales.table.perShopper'), dataIndex: 'perUserLimit' },
+        { title: t('flashSales.table.starts'), key: 'startsAt', render: (_, event) => formatDateTime(event.startsAt) },
+        { title: t('flashSales.table.ends'), key: 'endsAt', render: (_, event) => formatDateTime(event.endsAt) },
         {
-          title: 'Actions',
+          title: t('flashSales.table.actions'),
           key: 'actions',
           render: (_, event) => (
             <Space wrap>
               <Popconfirm
-                title="Warm up this sale?"
-                description="Loads its stock into Redis now; a running sale is never reset."
-                okText="Warm up"
+                title={t('flashSales.table.warmUpConfirm')}
+                description={t('flashSales.table.warmUpDescription')}
+                okText={t('flashSales.table.warmUp')}
                 onConfirm={() => onWarmUp(event)}
                 disabled={event.status === 'ENDED'}
               >
@@ -65,19 +69,19 @@ export function FlashSalesTable({ events, onWarmUp, warmingUp }: FlashSalesTable
                   size="small"
                   loading={warmingUp}
                   disabled={event.status === 'ENDED'}
-                  aria-label={`Warm up ${event.product.name}`}
+                  aria-label={t('flashSales.table.warmUpNamed', { name: event.product.name })}
                 >
-                  Warm up
+                  {t('flashSales.table.warmUp')}
                 </Button>
               </Popconfirm>
               {event.status !== 'ENDED' && (
-                <Link to={paths.admin.flashSale(event.id)} aria-label={`Edit ${event.product.name}`}>
-                  Edit
+                <Link to={paths.admin.flashSale(event.id)} aria-label={t('flashSales.table.editNamed', { name: event.product.name })}>
+                  {t('flashSales.table.edit')}
                 </Link>
               )}
               <AuditButton id={event.id} productName={event.product.name} />
-              <Link to={paths.admin.controlRoom(event.id)} aria-label={`Control room for ${event.product.name}`}>
-                Control room
+              <Link to={paths.admin.controlRoom(event.id)} aria-label={t('flashSales.table.controlRoomNamed', { name: event.product.name })}>
+                {t('flashSales.table.controlRoom')}
               </Link>
             </Space>
           ),

@@ -1,20 +1,17 @@
 import { PlusOutlined } from '@ant-design/icons';
 import { App, Button, Flex, Select, Space, Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import type { SeckillStatus } from '@/gql/graphql';
 import { normalizeError } from '@/lib/errors';
 import { useFlashSales } from '../hooks/use-flash-sales';
-import { flashSaleStatus, FlashSalesTable, type FlashSaleRow } from './flash-sales-table';
-
-const statusOptions = (Object.keys(flashSaleStatus) as SeckillStatus[]).map((value) => ({
-  value,
-  label: flashSaleStatus[value].label,
-}));
+import { flashSaleStatuses, FlashSalesTable, type FlashSaleRow } from './flash-sales-table';
 
 export function FlashSalesView() {
   const sales = useFlashSales();
+  const { t } = useTranslation('console');
   const { message } = App.useApp();
   const navigate = useNavigate();
 
@@ -22,43 +19,43 @@ export function FlashSalesView() {
     const { error, messages } = await sales.warmUp(event.id);
     if (error) void message.error(normalizeError(error).message);
     else if (messages.length) void message.error(messages.join(' '));
-    else void message.success(`${event.product.name} is warmed up`);
+    else void message.success(t('flashSales.warmedUp', { name: event.product.name }));
   };
 
   return (
     <>
       <Flex justify="space-between" align="center" wrap gap={8}>
-        <Typography.Title level={2}>Flash sales</Typography.Title>
+        <Typography.Title level={2}>{t('flashSales.title')}</Typography.Title>
         <Button type="primary" icon={<PlusOutlined />} onClick={() => void navigate(paths.admin.newFlashSale)}>
-          New flash sale
+          {t('flashSales.new')}
         </Button>
       </Flex>
       <Space style={{ marginBottom: 16 }} wrap>
         <Select<SeckillStatus>
           allowClear
-          placeholder="Any status"
-          aria-label="Filter by status"
+          placeholder={t('flashSales.anyStatus')}
+          aria-label={t('flashSales.filterByStatus')}
           style={{ width: 180 }}
-          options={statusOptions}
+          options={flashSaleStatuses.map((value) => ({ value, label: t(`saleStatus.${value}`) }))}
           value={sales.status ?? undefined}
           onChange={(value) => sales.setStatus(value ?? null)}
         />
-        <Typography.Text type="secondary">{sales.totalCount} sales</Typography.Text>
+        <Typography.Text type="secondary">{t('flashSales.count', { count: sales.totalCount })}</Typography.Text>
       </Space>
       <QueryState
-        loadingLabel="Loading flash sales"
+        loadingLabel={t('flashSales.loading')}
         fetching={sales.fetching}
         error={sales.error}
         isEmpty={sales.events.length === 0}
-        emptyDescription="No flash sales"
+        emptyDescription={t('flashSales.none')}
       >
         <FlashSalesTable events={sales.events} onWarmUp={(event) => void warmUp(event)} warmingUp={sales.warmingUp} />
         <Space style={{ marginTop: 16 }}>
           <Button onClick={sales.previous} disabled={!sales.hasPrevious}>
-            Previous page
+            {t('flashSales.previousPage')}
           </Button>
           <Button onClick={sales.next} disabled={!sales.hasNext}>
-            Next page
+            {t('flashSales.nextPage')}
           </Button>
         </Space>
       </QueryState>

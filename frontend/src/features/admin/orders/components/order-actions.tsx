@@ -1,5 +1,6 @@
 import { Button, Popconfirm, Space, Typography } from 'antd';
-import { orderStatus } from '@/components/order-status-tag';
+import type { TFunction } from 'i18next';
+import { useTranslation } from 'react-i18next';
 import type { OrderStatus } from '@/gql/graphql';
 import type { Parcel } from '../hooks/use-admin-order';
 import { ShipDialog } from './ship-dialog';
@@ -12,26 +13,29 @@ interface Action {
 }
 
 // Wording only: which statuses are offered comes from the API (`allowedTransitions`).
-const actions: Partial<Record<OrderStatus, Action>> = {
-  SHIPPED: { label: 'Mark as shipped', confirm: 'Mark this order as shipped?', description: 'It can no longer be refunded.' },
-  COMPLETED: { label: 'Mark as completed', confirm: 'Mark this order as completed?', description: 'This is its final status.' },
-  CANCELLED: {
-    label: 'Cancel order',
-    confirm: 'Cancel this order?',
-    description: 'Its units go back on sale; the shopper can no longer pay it.',
-    danger: true,
-  },
-  REFUNDED: {
-    label: 'Refund',
-    confirm: 'Refund this order?',
-    description: 'The money goes back through the payment provider and the units go back on sale.',
-    danger: true,
-  },
-};
+const actions = {
+  SHIPPED: { key: 'shipped' },
+  COMPLETED: { key: 'completed' },
+  CANCELLED: { key: 'cancel', danger: true },
+  REFUNDED: { key: 'refund', danger: true },
+} as const satisfies Partial<Record<OrderStatus, { key: string; danger?: boolean }>>;
 
-function actionFor(status: OrderStatus): Action {
-  const label = orderStatus[status].label;
-  return actions[status] ?? { label: `Set to ${label}`, confirm: `Set this order to ${label}?`, description: '' };
+function actionFor(status: OrderStatus, t: TFunction<'console'>): Action {
+  if (status in actions) {
+    const { key, ...rest } = actions[status as keyof typeof actions];
+    return {
+      label: t(`orderActions.${key}Label`),
+      confirm: t(`orderActions.${key}Confirm`),
+      description: t(`orderActions.${key}Description`),
+      ...rest,
+    };
+  }
+  const label = t(`orderStatus.${status}`);
+  return {
+    label: t('orderActions.setLabel', { status: label }),
+    confirm: t('orderActions.setConfirm', { status: label }),
+    description: '',
+  };
 }
 
 export interface OrderActionsProps {
@@ -48,22 +52,23 @@ export interface OrderActionsProps {
 
 /** One button per allowed next status, each asking for confirmation first. */
 export function OrderActions({ allowed, onChangeStatus, onRefund, onShip, busy = false }: OrderActionsProps) {
+  const { t } = useTranslation('console');
   if (allowed.length === 0) {
-    return <Typography.Text type="secondary">No further status changes are possible for this order.</Typography.Text>;
+    return <Typography.Text type="secondary">{t('orderActions.none')}</Typography.Text>;
   }
   return (
-    <Space wrap role="group" aria-label="Order actions">
+    <Space wrap role="group" aria-label={t('orderActions.label')}>
       {allowed.map((status) => {
         if (status === 'SHIPPED' && onShip) return <ShipDialog key={status} busy={busy} onShip={onShip} />;
-        const action = actionFor(status);
+        const action = actionFor(status, t);
         return (
           <Popconfirm
             key={status}
             title={action.confirm}
             description={action.description || undefined}
-            okText={`Yes, ${action.label.toLowerCase()}`}
+            okText={t('orderActions.yes', { action: action.label.toLowerCase() })}
             okButtonProps={{ danger: action.danger }}
-            cancelText="Keep as is"
+            cancelText={t('orderActions.keep')}
             onConfirm={() => (status === 'REFUNDED' ? onRefund() : onChangeStatus(status))}
           >
             <Button danger={action.danger} loading={busy}>

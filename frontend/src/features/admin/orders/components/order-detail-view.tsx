@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { App, Result } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
-import { orderStatus } from '@/components/order-status-tag';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import { useReturnLink } from '@/hooks/use-return-link';
@@ -11,6 +11,7 @@ import { AdminOrderDetail } from './order-detail';
 
 export function AdminOrderDetailView({ id }: { id: string }) {
   const order = useAdminOrder(id);
+  const { t } = useTranslation('console');
   const { message } = App.useApp();
   const [errors, setErrors] = useState<string[]>([]);
   const back = useReturnLink(paths.admin.orders);
@@ -23,26 +24,30 @@ export function AdminOrderDetailView({ id }: { id: string }) {
   return (
     <>
       <Link to={back.to} state={back.state}>
-        ← All orders
+        {t('order.allOrders')}
       </Link>
-      <QueryState loadingLabel="Loading order" fetching={order.fetching} error={order.error}>
+      <QueryState loadingLabel={t('order.loading')} fetching={order.fetching} error={order.error}>
         {order.order ? (
           <AdminOrderDetail
             order={order.order}
             busy={order.busy}
             actionErrors={errors}
             onChangeStatus={(status: OrderStatus) =>
-              void order.changeStatus(status).then((outcome) => after(outcome, `Order is now ${orderStatus[status].label.toLowerCase()}`))
+              void order
+                .changeStatus(status)
+                .then((outcome) =>
+                  after(outcome, t('order.nowStatus', { status: t(`orderStatus.${status}`).toLowerCase() })),
+                )
             }
-            onRefund={() => void order.refund().then((outcome) => after(outcome, 'Order refunded'))}
+            onRefund={() => void order.refund().then((outcome) => after(outcome, t('order.refunded')))}
             onShip={async (parcel) => {
               const outcome = await order.ship(parcel);
-              if (outcome.ok) after(outcome, 'Order shipped');
+              if (outcome.ok) after(outcome, t('order.shipped'));
               return outcome.messages;
             }}
           />
         ) : (
-          <Result status="404" title="No such order" />
+          <Result status="404" title={t('order.notFound')} />
         )}
       </QueryState>
     </>

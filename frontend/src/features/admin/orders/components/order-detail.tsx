@@ -1,4 +1,5 @@
 import { Card, Flex } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { OrderDetail } from '@/components/order-detail';
 import { RefundRequestTag } from '@/components/refund-request-tag';
@@ -27,6 +28,7 @@ export function AdminOrderDetail({
   busy = false,
   actionErrors = [],
 }: AdminOrderDetailProps) {
+  const { t } = useTranslation('console');
   const latestRefund = order.refundRequests.at(-1);
   return (
     <OrderDetail
@@ -35,14 +37,14 @@ export function AdminOrderDetail({
       leadingFacts={[
         {
           key: 'shopper',
-          label: 'Shopper',
+          label: t('order.shopper'),
           children: [order.user.displayName, order.user.email, order.user.phone].filter(Boolean).join(' · '),
         },
         ...(latestRefund
           ? [
               {
                 key: 'refund',
-                label: 'Refund request',
+                label: t('order.refundRequest'),
                 children: (
                   <Link to={paths.admin.afterSales}>
                     <RefundRequestTag state={latestRefund.state} />
@@ -52,17 +54,23 @@ export function AdminOrderDetail({
             ]
           : []),
       ]}
-      unpaidText="Not paid"
-      expiresLabel="Expires"
-      trailingFacts={[{ key: 'source', label: 'Source', children: order.seckillEvent ? 'Flash sale' : 'Cart checkout' }]}
+      unpaidText={t('order.notPaid')}
+      expiresLabel={t('order.expires')}
+      trailingFacts={[
+        {
+          key: 'source',
+          label: t('order.source'),
+          children: order.seckillEvent ? t('order.fromFlashSale') : t('order.fromCart'),
+        },
+      ]}
       afterLines={
-        <Card title="Payments">
+        <Card title={t('order.payments')}>
           <PaymentsTable payments={order.payments} />
         </Card>
       }
       showPreviousStatus
     >
-      <Card title="Actions">
+      <Card title={t('order.actions')}>
         <Flex vertical gap={12}>
           <OrderActions
             allowed={order.allowedTransitions}
@@ -71,7 +79,7 @@ export function AdminOrderDetail({
             onShip={onShip}
             busy={busy}
           />
-          <Link to={paths.admin.packingSlip(order.id)}>Packing slip</Link>
+          <Link to={paths.admin.packingSlip(order.id)}>{t('order.packingSlip')}</Link>
         </Flex>
       </Card>
     </OrderDetail>

@@ -1,14 +1,19 @@
 import { useState } from 'react';
 import { Button, DatePicker, Form, Input, Select } from 'antd';
 import dayjs from 'dayjs';
-import { orderStatus } from '@/components/order-status-tag';
+import { useTranslation } from 'react-i18next';
 import type { OrderStatus } from '@/gql/graphql';
 import { noFilter, type OrdersFilterValue } from '../utils/order-filter';
 
-const statusOptions = (Object.keys(orderStatus) as OrderStatus[]).map((value) => ({
-  value,
-  label: orderStatus[value].label,
-}));
+const statuses: readonly OrderStatus[] = [
+  'PENDING_PAYMENT',
+  'PAID',
+  'SHIPPED',
+  'COMPLETED',
+  'CANCELLED',
+  'EXPIRED',
+  'REFUNDED',
+];
 const DAY = 'YYYY-MM-DD';
 
 export interface OrderFiltersProps {
@@ -18,6 +23,7 @@ export interface OrderFiltersProps {
 
 /** Status, number, shopper email and the days placed; text applies on Enter or the search button. */
 export function OrderFilters({ value, onChange }: OrderFiltersProps) {
+  const { t } = useTranslation('console');
   const [number, setNumber] = useState(value.number);
   const [email, setEmail] = useState(value.userEmail);
   const [shown, setShown] = useState(value);
@@ -35,19 +41,19 @@ export function OrderFilters({ value, onChange }: OrderFiltersProps) {
   const blank = JSON.stringify(value) === JSON.stringify(noFilter) && !number && !email;
 
   return (
-    <Form layout="inline" role="search" aria-label="Filter orders" style={{ marginBottom: 16, rowGap: 8 }}>
-      <Form.Item label="Status" htmlFor="orders-status">
+    <Form layout="inline" role="search" aria-label={t('orders.filters.label')} style={{ marginBottom: 16, rowGap: 8 }}>
+      <Form.Item label={t('orders.filters.status')} htmlFor="orders-status">
         <Select<OrderStatus>
           id="orders-status"
           allowClear
-          placeholder="Any status"
+          placeholder={t('orders.filters.anyStatus')}
           style={{ width: 170 }}
-          options={statusOptions}
+          options={statuses.map((status) => ({ value: status, label: t(`orderStatus.${status}`) }))}
           value={value.status ?? undefined}
           onChange={(status) => apply({ status: status ?? null })}
         />
       </Form.Item>
-      <Form.Item label="Order number" htmlFor="orders-number">
+      <Form.Item label={t('orders.filters.number')} htmlFor="orders-number">
         <Input.Search
           id="orders-number"
           placeholder="FM2611…"
@@ -58,10 +64,10 @@ export function OrderFilters({ value, onChange }: OrderFiltersProps) {
           style={{ width: 200 }}
         />
       </Form.Item>
-      <Form.Item label="Shopper email" htmlFor="orders-email">
+      <Form.Item label={t('orders.filters.email')} htmlFor="orders-email">
         <Input.Search
           id="orders-email"
-          placeholder="part of an email"
+          placeholder={t('orders.filters.emailPlaceholder')}
           allowClear
           value={email}
           onChange={(event) => setEmail(event.target.value)}
@@ -69,11 +75,11 @@ export function OrderFilters({ value, onChange }: OrderFiltersProps) {
           style={{ width: 220 }}
         />
       </Form.Item>
-      <Form.Item label="Placed" htmlFor="orders-placed">
+      <Form.Item label={t('orders.filters.placed')} htmlFor="orders-placed">
         <DatePicker.RangePicker
           id={{ start: 'orders-placed', end: 'orders-placed-end' }}
           allowEmpty={[true, true]}
-          placeholder={['First day', 'Last day']}
+          placeholder={[t('orders.filters.firstDay'), t('orders.filters.lastDay')]}
           value={range}
           onChange={(days) =>
             apply({ placedFrom: days?.[0]?.format(DAY) ?? null, placedTo: days?.[1]?.format(DAY) ?? null })
@@ -89,7 +95,7 @@ export function OrderFilters({ value, onChange }: OrderFiltersProps) {
             onChange(noFilter);
           }}
         >
-          Clear filters
+          {t('orders.filters.clear')}
         </Button>
       </Form.Item>
     </Form>

@@ -1,4 +1,5 @@
 import { Table } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router-dom';
 import { OrderStatusTag } from '@/components/order-status-tag';
 import { paths } from '@/config/paths';
@@ -9,16 +10,17 @@ export type OrderRow = AdminOrdersQuery['orders']['edges'][number]['node'];
 
 /** Orders, newest first, each number linking to its detail page. */
 export function OrdersTable({ orders, linkState }: { orders: readonly OrderRow[]; linkState?: unknown }) {
+  const { t } = useTranslation('console');
   return (
     <Table<OrderRow>
       rowKey="id"
       dataSource={[...orders]}
       pagination={false}
-      aria-label="Orders"
+      aria-label={t('orders.table.label')}
       scroll={{ x: 'max-content' }}
       columns={[
         {
-          title: 'Number',
+          title: t('orders.table.number'),
           key: 'number',
           render: (_, order) => (
             <Link to={paths.admin.order(order.id)} state={linkState}>
@@ -26,16 +28,16 @@ export function OrdersTable({ orders, linkState }: { orders: readonly OrderRow[]
             </Link>
           ),
         },
-        { title: 'Placed', key: 'placed', render: (_, order) => formatDateTime(order.createdAt) },
-        { title: 'Shopper', key: 'shopper', render: (_, order) => order.user.email },
+        { title: t('orders.table.placed'), key: 'placed', render: (_, order) => formatDateTime(order.createdAt) },
+        { title: t('orders.table.shopper'), key: 'shopper', render: (_, order) => order.user.email },
         {
-          title: 'Items',
+          title: t('orders.table.items'),
           key: 'items',
           align: 'right',
           render: (_, order) => order.lines.reduce((sum, line) => sum + line.quantity, 0),
         },
-        { title: 'Total', key: 'total', align: 'right', render: (_, order) => formatMoney(order.total) },
-        { title: 'Status', key: 'status', render: (_, order) => <OrderStatusTag status={order.status} /> },
+        { title: t('orders.table.total'), key: 'total', align: 'right', render: (_, order) => formatMoney(order.total) },
+        { title: t('orders.table.status'), key: 'status', render: (_, order) => <OrderStatusTag status={order.status} /> },
       ]}
     />
   );

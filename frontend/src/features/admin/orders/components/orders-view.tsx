@@ -1,4 +1,5 @@
 import { Typography } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { Pager } from '@/components/pager';
 import { QueryState } from '@/components/query-state';
 import { useReturnState } from '@/hooks/use-return-link';
@@ -8,22 +9,23 @@ import { OrdersTable } from './orders-table';
 
 export function AdminOrdersView() {
   const orders = useAdminOrders();
+  const { t } = useTranslation('console');
   const returnState = useReturnState();
   return (
     <>
-      <Typography.Title level={2}>Orders</Typography.Title>
+      <Typography.Title level={2}>{t('orders.title')}</Typography.Title>
       <OrderFilters value={orders.filter} onChange={orders.setFilter} />
       <QueryState
-        loadingLabel="Loading orders"
+        loadingLabel={t('orders.loading')}
         fetching={orders.fetching}
         error={orders.error}
         isEmpty={orders.orders.length === 0}
-        emptyDescription="No orders match these filters"
+        emptyDescription={t('orders.noMatch')}
       >
-        <Typography.Paragraph type="secondary">{orders.totalCount === 1 ? '1 order' : `${String(orders.totalCount)} orders`}, newest first</Typography.Paragraph>
+        <Typography.Paragraph type="secondary">{t('orders.count', { count: orders.totalCount })}</Typography.Paragraph>
         <OrdersTable orders={orders.orders} linkState={returnState} />
         <Pager
-          label="Order pages"
+          label={t('orders.pages')}
           page={orders.page}
           pageCount={orders.pageCount}
           hasPrevious={orders.hasNewer}

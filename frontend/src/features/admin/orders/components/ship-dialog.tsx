@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { Button, Form, Input, Modal } from 'antd';
+import { useTranslation } from 'react-i18next';
 import { FormErrors } from '@/components/form-errors';
 import type { Parcel } from '../hooks/use-admin-order';
 
@@ -13,6 +14,7 @@ const TRACKING = /^[A-Za-z0-9][A-Za-z0-9-]{3,39}$/;
 
 /** "Ship…": a dialog asking for the carrier and the tracking number, then ships the order. */
 export function ShipDialog({ busy = false, onShip }: ShipDialogProps) {
+  const { t } = useTranslation('console');
   const [open, setOpen] = useState(false);
   const [errors, setErrors] = useState<readonly string[]>([]);
   const [form] = Form.useForm<Parcel>();
@@ -29,32 +31,32 @@ export function ShipDialog({ busy = false, onShip }: ShipDialogProps) {
   return (
     <>
       <Button type="primary" onClick={() => setOpen(true)} loading={busy}>
-        Ship…
+        {t('ship.open')}
       </Button>
       <Modal
-        title="Ship this order"
+        title={t('ship.title')}
         open={open}
-        okText="Ship order"
+        okText={t('ship.ok')}
         confirmLoading={busy}
         onOk={() => form.submit()}
         onCancel={() => setOpen(false)}
         destroyOnHidden
       >
-        <Form<Parcel> form={form} layout="vertical" aria-label="Shipment" onFinish={(parcel) => void submit(parcel)}>
+        <Form<Parcel> form={form} layout="vertical" aria-label={t('ship.form')} onFinish={(parcel) => void submit(parcel)}>
           <FormErrors messages={errors} />
           <Form.Item
             name="carrier"
-            label="Carrier"
-            rules={[{ required: true, whitespace: true, message: 'Enter the carrier' }, { max: 40 }]}
+            label={t('ship.carrier')}
+            rules={[{ required: true, whitespace: true, message: t('ship.carrierRequired') }, { max: 40 }]}
           >
-            <Input placeholder="e.g. SF Express" maxLength={40} />
+            <Input placeholder={t('ship.carrierPlaceholder')} maxLength={40} />
           </Form.Item>
           <Form.Item
             name="trackingNumber"
-            label="Tracking number"
+            label={t('ship.tracking')}
             rules={[
-              { required: true, message: 'Enter the tracking number' },
-              { pattern: TRACKING, message: '4 to 40 letters, digits and dashes' },
+              { required: true, message: t('ship.trackingRequired') },
+              { pattern: TRACKING, message: t('ship.trackingPattern') },
             ]}
           >
             <Input maxLength={40} />
