@@ -40,16 +40,10 @@ class EventLane:
         self, runtime: Runtime, query: str, variables: dict[str, Any] | None, name: str | None
     ) -> tuple[Plan, int] | None:
         """The plan and the sale of a subscription this lane answers, or None."""
-        plan = self.plans.get(query)
-        if plan is None or name not in (None, plan.operation_name):
+        found = plan_and_sale(self.plans, runtime, query, variables, name, argument="id")
+        if found is None:
             return None
-        arguments = coerce_arguments(plan, variables or {})
-        if arguments is None or runtime.broker is None:
-            return None
-        try:
-            event_id = decode_id(arguments["id"], TYPE)
-        except ApiError:
-            return None
+        plan, event_id = found
         watcher = live_sales(runtime).watchers.get(event_id)
         if (watcher is None or watcher.last is None) and await get_event(event_id) is None:
             return None  # the generic path answers "No such flash sale"
@@ -61,6 +55,30 @@ class EventLane:
         self.served += 1
         rate = runtime.settings.subscription_event_rate
         return live_sales(runtime).watch(event_id, rate=rate)
+
+
+def plan_and_sale(
+    plans: PlanCache,
+    runtime: Runtime,
+    query: str,
+    variables: dict[str, Any] | None,
+    name: str | None,
+    *,
+    argument: str,
+) -> tuple[Plan, int] | None:
+    """A live lane's plan for the document and the sale its `argument` names, or None when
+    generic execution must answer (another document or operation, variables that do not
+    coerce, no pub/sub broker, a malformed id)."""
+    plan = plans.get(query)
+    if plan is None or name not in (None, plan.operation_name):
+        return None
+    arguments = coerce_arguments(plan, variables or {})
+    if arguments is None or runtime.broker is None:
+        return None
+    try:
+        return plan, decode_id(arguments[argument], TYPE)
+    except ApiError:
+        return None
 
 
 def encoded(snap: EventSnapshot, plan: Plan, query: str) -> str:

@@ -19,10 +19,9 @@ import json
 from collections.abc import AsyncGenerator
 from typing import Any
 
-from flashmart.core.errors import ApiError
 from flashmart.core.runtime import Runtime
-from flashmart.graphql.ids import decode_id
-from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
+from flashmart.graphql.eventlane import plan_and_sale
+from flashmart.graphql.plans import Plan, PlanCache, Selection
 from flashmart.seckill import live
 from flashmart.seckill.events import get_event
 from flashmart.seckill.models import AdmissionMode
@@ -42,16 +41,10 @@ class RoomLane:
         self, runtime: Runtime, query: str, variables: dict[str, Any] | None, name: str | None
     ) -> tuple[Plan, int] | None:
         """The plan and the sale of a subscription this lane answers, or None."""
-        plan = self.plans.get(query)
-        if plan is None or name not in (None, plan.operation_name):
+        found = plan_and_sale(self.plans, runtime, query, variables, name, argument="eventId")
+        if found is None:
             return None
-        arguments = coerce_arguments(plan, variables or {})
-        if arguments is None or runtime.broker is None:
-            return None
-        try:
-            event_id = decode_id(arguments["eventId"], "SeckillEvent")
-        except ApiError:
-            return None
+        plan, event_id = found
         event = live.known_event(runtime, event_id) or await get_event(event_id)
         if event is None or event.admission_mode is not AdmissionMode.WAITING_ROOM:
             return None  # the generic path answers "No such waiting room"

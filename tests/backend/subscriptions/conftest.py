@@ -9,15 +9,19 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
 from typing import Any
 
 import httpx
 import pytest
 from gql import Client, GraphQLRequest
 from gql.transport.websockets import WebsocketsTransport
+from starlette.routing import WebSocketRoute
+from websockets.asyncio.client import ClientConnection
 
+from flashmart.graphql.view import GraphQLView
 from tests.backend.live_server import live_server
 
 
@@ -111,3 +115,29 @@ def ws_server(app_factory: Callable[..., Any]) -> Callable[..., Any]:
         return live_server(build, ws="websockets-sansio", stop_timeout=15)
 
     return serve
+
+
+@contextlib.asynccontextmanager
+async def serving_view(
+    app_factory: Callable[..., Any], **overrides: Any
+) -> AsyncIterator[tuple[str, GraphQLView]]:
+    """The app (with `overrides` of its settings) under a real uvicorn, and its GraphQL view
+    (whose lanes count what they served)."""
+    views: list[GraphQLView] = []
+
+    def build(base_url: str) -> Any:
+        app = app_factory(public_base_url=base_url, **overrides)
+        views.append(next(r.endpoint for r in app.routes if isinstance(r, WebSocketRoute)))
+        return app
+
+    async with live_server(build, ws="websockets-sansio", stop_timeout=15) as base_url:
+        yield base_url, views[0]
+
+
+async def next_frame(ws: ClientConnection) -> str:
+    """The next raw frame other than a server ping."""
+    while True:
+        raw = await asyncio.wait_for(ws.recv(), timeout=15)
+        assert isinstance(raw, str)
+        if json.loads(raw)["type"] != "ping":
+            return raw

@@ -2,23 +2,18 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import json
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from typing import Any
 
-from starlette.routing import WebSocketRoute
 from websockets.asyncio.client import ClientConnection, connect
 
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
-from flashmart.graphql.view import GraphQLView
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import warm_up
-from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import relaxed, sale
-from tests.backend.subscriptions.conftest import ws_url
+from tests.backend.subscriptions.conftest import next_frame, serving_view, ws_url
 
 # The storefront's selection, with an alias, a fragment and __typename.
 DOCUMENT = """
@@ -28,21 +23,6 @@ subscription Watch($id: ID!) {
 fragment Live on SeckillEvent { id status remainingStock }
 """
 WITH_PRODUCT = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id product { name } } }"
-
-
-@contextlib.asynccontextmanager
-async def serving(
-    app_factory: Callable[..., Any], **overrides: Any
-) -> AsyncIterator[tuple[str, GraphQLView]]:
-    views: list[GraphQLView] = []
-
-    def build(base_url: str) -> Any:
-        app = app_factory(public_base_url=base_url, **overrides)
-        views.append(next(r.endpoint for r in app.routes if isinstance(r, WebSocketRoute)))
-        return app
-
-    async with live_server(build, ws="websockets-sansio", stop_timeout=15) as base_url:
-        yield base_url, views[0]
 
 
 async def _subscribe(base_url: str, document: str, gid: str) -> ClientConnection:
@@ -56,14 +36,6 @@ async def _subscribe(base_url: str, document: str, gid: str) -> ClientConnection
     return ws
 
 
-async def _frame(ws: ClientConnection) -> str:
-    while True:
-        raw = await asyncio.wait_for(ws.recv(), timeout=10)
-        assert isinstance(raw, str)
-        if json.loads(raw)["type"] != "ping":
-            return raw
-
-
 async def _session(
     app_factory: Callable[..., Any], runtime: Runtime, *, lane: bool
 ) -> tuple[list[str], int]:
@@ -72,17 +44,17 @@ async def _session(
     await warm_up(runtime, event.id)
     gid = encode_id("SeckillEvent", event.id)
     frames: list[str] = []
-    async with serving(app_factory, graphql_event_lane=lane, subscription_event_rate=20) as (
+    async with serving_view(app_factory, graphql_event_lane=lane, subscription_event_rate=20) as (
         base_url,
         view,
     ):
         ws = await _subscribe(base_url, DOCUMENT, gid)
         try:
-            frames.append(await _frame(ws))
+            frames.append(await next_frame(ws))
             for user_id in (1, 2):
                 await buy(runtime, user_id=user_id, event_id=event.id, quantity=1,
                           client_ip="10.0.0.1")  # fmt: skip
-                frames.append(await _frame(ws))
+                frames.append(await next_frame(ws))
         finally:
             await ws.close()
         served = view.event_lane.served if view.event_lane is not None else 0
@@ -121,13 +93,13 @@ async def test_other_selections_and_unknown_sales_take_the_generic_path(
 ) -> None:
     event = await sale(1)
     gid = encode_id("SeckillEvent", event.id)
-    async with serving(app_factory) as (base_url, view):
+    async with serving_view(app_factory) as (base_url, view):
         ws = await _subscribe(base_url, WITH_PRODUCT, gid)
-        first = json.loads(await _frame(ws))
+        first = json.loads(await next_frame(ws))
         await ws.close()
         assert first["payload"]["data"]["seckillEventUpdated"]["product"]["name"]
         ws = await _subscribe(base_url, DOCUMENT, encode_id("SeckillEvent", 999_999))
-        refused = json.loads(await _frame(ws))
+        refused = json.loads(await next_frame(ws))
         await ws.close()
         assert refused["type"] == "next"
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import re
-from collections.abc import AsyncIterator, Callable
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
-from starlette.routing import WebSocketRoute
 from websockets.asyncio.client import ClientConnection, connect
 
 from flashmart.accounts.models import User
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
-from flashmart.graphql.view import GraphQLView
 from flashmart.seckill import room
 from flashmart.seckill.models import AdmissionMode
 from tests.backend.helpers import token_for
-from tests.backend.live_server import live_server
 from tests.backend.seckill.factories import relaxed, sale, shoppers, try_buy, warm_sale
-from tests.backend.subscriptions.conftest import ws_url
+from tests.backend.subscriptions.conftest import next_frame, serving_view, ws_url
 
 # The storefront's selection shape, with an alias, a fragment and __typename.
 DOCUMENT = """
@@ -34,21 +30,6 @@ fragment Entry on WaitingRoomEntry {
 }
 """
 ISO = re.compile(r'"grantExpiresAt":"([^"]+)"')
-
-
-@contextlib.asynccontextmanager
-async def serving(
-    app_factory: Callable[..., Any], **overrides: Any
-) -> AsyncIterator[tuple[str, GraphQLView]]:
-    views: list[GraphQLView] = []
-
-    def build(base_url: str) -> Any:
-        app = app_factory(public_base_url=base_url, **overrides)
-        views.append(next(r.endpoint for r in app.routes if isinstance(r, WebSocketRoute)))
-        return app
-
-    async with live_server(build, ws="websockets-sansio", stop_timeout=15) as base_url:
-        yield base_url, views[0]
 
 
 async def _subscribe(
@@ -63,14 +44,6 @@ async def _subscribe(
         "payload": {"query": document, "variables": {"eventId": gid}, "operationName": "Room"},
     }))  # fmt: skip
     return ws
-
-
-async def _frame(ws: ClientConnection) -> str:
-    while True:
-        raw = await asyncio.wait_for(ws.recv(), timeout=15)
-        assert isinstance(raw, str)
-        if json.loads(raw)["type"] != "ping":
-            return raw
 
 
 async def _session(
@@ -88,22 +61,22 @@ async def _session(
     )
     gid = encode_id("SeckillEvent", event.id)
     frames: list[str] = []
-    async with serving(app_factory, graphql_event_lane=lane, subscription_event_rate=20) as (
+    async with serving_view(app_factory, graphql_event_lane=lane, subscription_event_rate=20) as (
         base_url,
         view,
     ):
         ws = await _subscribe(base_url, gid, token_for(user.id))
         try:
-            frames.append(await _frame(ws))  # waiting, no place before the draw
+            frames.append(await next_frame(ws))  # waiting, no place before the draw
             await asyncio.sleep(2.1)
             await room.tick(runtime)  # the draw, and the one unit's grant
-            while '"state":"ADMITTED"' not in (frame := await _frame(ws)):
+            while '"state":"ADMITTED"' not in (frame := await next_frame(ws)):
                 # the watcher may read the room between the draw and the admission
                 assert '"position":1,"ahead":0' in frame and '"state":"WAITING"' in frame
             frames.append(frame)
             assert isinstance(await try_buy(runtime, user.id, event.id), str)
-            frames.append(await _frame(ws))  # the grant used: final
-            frames.append(await _frame(ws))  # complete
+            frames.append(await next_frame(ws))  # the grant used: final
+            frames.append(await next_frame(ws))  # complete
         finally:
             await ws.close()
         served = view.room_lane.served if view.room_lane is not None else 0
@@ -144,12 +117,12 @@ async def test_the_generic_path_answers_what_the_lane_does_not(
         runtime, event_id=event.id, user_id=user.id, client_ip="10.0.0.1", email_verified=False
     )
     gid = encode_id("SeckillEvent", event.id)
-    async with serving(app_factory) as (base_url, view):
+    async with serving_view(app_factory) as (base_url, view):
 
         async def answer(token: str | None, sale_gid: str, document: str = DOCUMENT) -> Any:
             ws = await _subscribe(base_url, sale_gid, token, document)
             try:
-                return json.loads(await _frame(ws))
+                return json.loads(await next_frame(ws))
             finally:
                 await ws.close()
 
