@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { App as AntdApp, ConfigProvider } from 'antd';
+import { ConfigProvider } from 'antd';
 import enUS from 'antd/locale/en_US';
 import zhCN from 'antd/locale/zh_CN';
 import dayjs from 'dayjs';
@@ -66,13 +66,12 @@ export function AppProvider({ children }: { children: ReactNode }) {
   dayjs.locale(chinese ? 'zh-cn' : 'en');
   return (
     <ConfigProvider locale={chinese ? zhCN : enUS} theme={{ token: { colorPrimary: '#d4380d' } }}>
-      <AntdApp>
-        <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
-          <SocketStatusProvider status={auth.socketStatus}>
-            <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
-          </SocketStatusProvider>
-        </SessionProvider>
-      </AntdApp>
+      {/* antd's App wraps only the pages that use it (router.tsx): it is not in the shop's entry. */}
+      <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
+        <SocketStatusProvider status={auth.socketStatus}>
+          <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
+        </SocketStatusProvider>
+      </SessionProvider>
     </ConfigProvider>
   );
 }
