@@ -21,22 +21,22 @@ const KB = 1024;
  * ConfigProvider with the components this page shows weigh more than that (docs/bundle-report.md).
  */
 export const PAGES = [
-  { name: 'Home', url: '/', modules: ['src/app/routes/storefront/home.tsx'], budget: 380 * KB },
-  { name: 'Products', url: '/products', modules: ['src/app/routes/storefront/products.tsx'], budget: 385 * KB },
-  { name: 'Product', url: '/products/:id', modules: ['src/app/routes/storefront/product.tsx'], budget: 390 * KB },
+  { name: 'Home', url: '/', modules: ['src/app/routes/storefront/home.tsx'], budget: 390 * KB },
+  { name: 'Products', url: '/products', modules: ['src/app/routes/storefront/products.tsx'], budget: 395 * KB },
+  { name: 'Product', url: '/products/:id', modules: ['src/app/routes/storefront/product.tsx'], budget: 400 * KB },
   {
     name: 'Flash sale',
     url: '/flash-sales/:id',
     modules: ['src/app/routes/storefront/flash-sale.tsx'],
-    budget: 400 * KB,
+    budget: 410 * KB,
     target: 200 * KB,
   },
-  { name: 'Cart', url: '/cart', modules: ['src/app/routes/storefront/cart.tsx'], budget: 440 * KB },
+  { name: 'Cart', url: '/cart', modules: ['src/app/routes/storefront/cart.tsx'], budget: 455 * KB },
   {
     name: 'Sign in',
     url: '/sign-in',
     modules: ['src/app/routes/storefront/sign-in.tsx'],
-    budget: 385 * KB,
+    budget: 395 * KB,
   },
 ];
 

@@ -1,4 +1,3 @@
-import type { ComponentType } from 'react';
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { PageSpinner } from '@/components/page-spinner';
 import { paths } from '@/config/paths';
@@ -8,14 +7,6 @@ import { StorefrontLayout } from './routes/storefront/layout';
 // Pages load on demand, so the storefront does not ship the console's code.
 const account = () => import('./routes/storefront/account');
 const signIn = () => import('./routes/storefront/sign-in');
-// antd's App (the message, notification and modal behind App.useApp(), ~50 KB gzipped) comes
-// with the pages that use it, the account's and the console's, not with every page of the shop.
-const inAntdApp = async <P extends object>(page: Promise<ComponentType<P>>) => {
-  const [{ withAntdApp }, Page] = await Promise.all([import('./routes/with-antd-app'), page]);
-  return { Component: withAntdApp(Page) };
-};
-const accountRoute = (pick: (routes: Awaited<ReturnType<typeof account>>) => ComponentType) => () =>
-  inAntdApp(account().then(pick));
 const flashSaleForm = () => import('./routes/admin/flash-sale-form');
 const adminOrders = () => import('./routes/admin/orders');
 const adminProducts = () => import('./routes/admin/products');
@@ -48,15 +39,15 @@ const router = createBrowserRouter([
       },
       { path: paths.signIn, lazy: async () => ({ Component: (await signIn()).SignInRoute }) },
       { path: paths.register, lazy: async () => ({ Component: (await signIn()).RegisterRoute }) },
-      { path: paths.account, lazy: accountRoute((r) => r.AccountRoute) },
-      { path: paths.orders, lazy: accountRoute((r) => r.OrdersRoute) },
-      { path: paths.addresses, lazy: accountRoute((r) => r.AddressesRoute) },
+      { path: paths.account, lazy: async () => ({ Component: (await account()).AccountRoute }) },
+      { path: paths.orders, lazy: async () => ({ Component: (await account()).OrdersRoute }) },
+      { path: paths.addresses, lazy: async () => ({ Component: (await account()).AddressesRoute }) },
       {
         path: paths.checkout,
         lazy: async () => ({ Component: (await import('./routes/storefront/checkout')).CheckoutRoute }),
       },
-      { path: `${paths.orders}/:orderId`, lazy: accountRoute((r) => r.OrderRoute) },
-      { path: paths.verifyEmail, lazy: accountRoute((r) => r.VerifyEmailRoute) },
+      { path: `${paths.orders}/:orderId`, lazy: async () => ({ Component: (await account()).OrderRoute }) },
+      { path: paths.verifyEmail, lazy: async () => ({ Component: (await account()).VerifyEmailRoute }) },
       { path: paths.forgotPassword, lazy: async () => ({ Component: (await signIn()).ForgotPasswordRoute }) },
       { path: paths.resetPassword, lazy: async () => ({ Component: (await signIn()).ResetPasswordRoute }) },
       {
@@ -73,8 +64,10 @@ const router = createBrowserRouter([
     path: paths.admin.root,
     HydrateFallback: PageSpinner,
     // The console's strings arrive with its layout, before any console page renders.
-    lazy: () =>
-      inAntdApp(Promise.all([import('./routes/admin/layout'), loadConsoleStrings()]).then(([m]) => m.AdminLayout)),
+    lazy: async () => {
+      const [{ AdminLayout }] = await Promise.all([import('./routes/admin/layout'), loadConsoleStrings()]);
+      return { Component: AdminLayout };
+    },
     children: [
       {
         index: true,

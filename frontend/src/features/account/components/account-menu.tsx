@@ -22,7 +22,7 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   const navigate = useNavigate();
   if (!signedIn) {
     return (
-      <Space size="middle" wrap>
+      <Space size="middle" wrap className="account-links">
         <Link to={signInPath(returnTo)}>Sign in</Link>
         <Link to={paths.register}>Register</Link>
       </Space>
