@@ -27,6 +27,11 @@ describe('gql-documents', () => {
     expect(rewriteCalls('const x = 1;')).toBeNull();
   });
 
+  it('refuses a document with an interpolation, which it could not name', () => {
+    const code = 'const F = "fragment F on X { id }";\nexport const A = graphql(`query A { a { ...F } } ${F}`);';
+    expect(() => rewriteCalls(code)).toThrow(/without \$\{\}/);
+  });
+
   it('cuts every document of the generated graphql.ts, the one graphql() can return', () => {
     const generated = readFileSync(resolve(import.meta.dirname, '../src/gql/graphql.ts'), 'utf8');
     const documents = documentsOf(generated);

@@ -43,6 +43,10 @@ export function rewriteCalls(code: string): string | null {
     imports.set(local, `import ${local} from '${PREFIX}${name}';`);
     return local;
   });
+  // A call left over (one with `${}`) would bring back the map of every document: refuse it.
+  if (/\bgraphql\(\s*`/.test(rewritten)) {
+    throw new Error('gql-documents: write each graphql(`…`) document as one literal, without ${}');
+  }
   return imports.size ? [...imports.values(), rewritten].join('\n') : null;
 }
 
