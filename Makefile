@@ -101,8 +101,10 @@ test-sqlite: install-backend install-audit install-checkov
 test-postgres: install-backend install-audit install-checkov
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-$(PG_TEST_URL)} $(PY) -m pytest -c backend/pyproject.toml --rootdir . -p no:cacheprovider --db=postgres tests/backend
 
-test-frontend: install-frontend
+# vitest, then the bundle budget: the built storefront's first visits (README "Bundle size").
+test-frontend: frontend
 	cd frontend && npm test
+	cd frontend && node scripts/bundle-report.mjs
 
 test-e2e: install-backend frontend install-e2e chromium
 	cd tests/e2e && CI=$${CI:-} npx playwright test

@@ -1,11 +1,12 @@
 import { fileURLToPath, URL } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
+import { gqlDocuments } from './build/gql-documents.ts';
 
 const backend = 'http://127.0.0.1:8000';
 
 export default defineConfig({
-  plugins: [react()],
+  plugins: [react(), gqlDocuments(fileURLToPath(new URL('./src/gql/graphql.ts', import.meta.url)))],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
@@ -18,10 +19,12 @@ export default defineConfig({
       '/payments': backend,
     },
   },
-  build: { outDir: 'dist' },
+  // The manifest maps each source module to its chunk and that chunk's imports:
+  // scripts/bundle-report.mjs reads it to weigh what a first visit loads.
+  build: { outDir: 'dist', manifest: true },
   test: {
     environment: 'jsdom',
-    include: ['src/**/*.test.{ts,tsx}'],
+    include: ['src/**/*.test.{ts,tsx}', 'scripts/**/*.test.mjs', 'build/**/*.test.ts'],
     setupFiles: ['src/testing/setup.ts'],
     // Role queries over antd's DOM in jsdom take seconds on a slow 2-core machine: 5 s (the
     // default) failed a synchronous table test there; a hang still fails, 4x later.

@@ -1,5 +1,5 @@
 import 'i18next';
-import type { resources } from '@/lib/i18n';
+import type { resources } from '@/locales/resources';
 
 // Keys are checked by tsc: `t('shop:missing.key')` does not compile.
 declare module 'i18next' {

@@ -1,10 +1,12 @@
 import { createBrowserRouter, RouterProvider } from 'react-router-dom';
 import { PageSpinner } from '@/components/page-spinner';
 import { paths } from '@/config/paths';
+import { loadConsoleStrings } from '@/lib/i18n';
 import { StorefrontLayout } from './routes/storefront/layout';
 
 // Pages load on demand, so the storefront does not ship the console's code.
 const account = () => import('./routes/storefront/account');
+const signIn = () => import('./routes/storefront/sign-in');
 const flashSaleForm = () => import('./routes/admin/flash-sale-form');
 const adminOrders = () => import('./routes/admin/orders');
 const adminProducts = () => import('./routes/admin/products');
@@ -35,8 +37,8 @@ const router = createBrowserRouter([
         path: '/flash-sales/:eventId',
         lazy: async () => ({ Component: (await import('./routes/storefront/flash-sale')).FlashSaleRoute }),
       },
-      { path: paths.signIn, lazy: async () => ({ Component: (await account()).SignInRoute }) },
-      { path: paths.register, lazy: async () => ({ Component: (await account()).RegisterRoute }) },
+      { path: paths.signIn, lazy: async () => ({ Component: (await signIn()).SignInRoute }) },
+      { path: paths.register, lazy: async () => ({ Component: (await signIn()).RegisterRoute }) },
       { path: paths.account, lazy: async () => ({ Component: (await account()).AccountRoute }) },
       { path: paths.orders, lazy: async () => ({ Component: (await account()).OrdersRoute }) },
       { path: paths.addresses, lazy: async () => ({ Component: (await account()).AddressesRoute }) },
@@ -46,8 +48,8 @@ const router = createBrowserRouter([
       },
       { path: `${paths.orders}/:orderId`, lazy: async () => ({ Component: (await account()).OrderRoute }) },
       { path: paths.verifyEmail, lazy: async () => ({ Component: (await account()).VerifyEmailRoute }) },
-      { path: paths.forgotPassword, lazy: async () => ({ Component: (await account()).ForgotPasswordRoute }) },
-      { path: paths.resetPassword, lazy: async () => ({ Component: (await account()).ResetPasswordRoute }) },
+      { path: paths.forgotPassword, lazy: async () => ({ Component: (await signIn()).ForgotPasswordRoute }) },
+      { path: paths.resetPassword, lazy: async () => ({ Component: (await signIn()).ResetPasswordRoute }) },
       {
         path: paths.devMailbox,
         lazy: async () => ({ Component: (await import('./routes/storefront/dev-mailbox')).DevMailboxRoute }),
@@ -61,7 +63,11 @@ const router = createBrowserRouter([
   {
     path: paths.admin.root,
     HydrateFallback: PageSpinner,
-    lazy: async () => ({ Component: (await import('./routes/admin/layout')).AdminLayout }),
+    // The console's strings arrive with its layout, before any console page renders.
+    lazy: async () => {
+      const [{ AdminLayout }] = await Promise.all([import('./routes/admin/layout'), loadConsoleStrings()]);
+      return { Component: AdminLayout };
+    },
     children: [
       {
         index: true,

@@ -1,15 +1,14 @@
 // One i18n instance for the shop and the console: English and 简体中文, the browser's language
 // by default, the shopper's choice remembered in localStorage. Strings live in
 // src/locales/<language>/<namespace>.json: `common` (header, shared components, errors),
-// `shop` (storefront pages) and `console` (admin pages).
+// `shop` (storefront pages) and `console` (admin pages). `console` is not in the shop's bundle:
+// the console's routes load it (loadConsoleStrings) before they render.
 import i18n from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import commonEn from '@/locales/en/common.json';
-import consoleEn from '@/locales/en/console.json';
 import shopEn from '@/locales/en/shop.json';
 import commonZh from '@/locales/zh-CN/common.json';
-import consoleZh from '@/locales/zh-CN/console.json';
 import shopZh from '@/locales/zh-CN/shop.json';
 
 export const LANGUAGES = [
@@ -19,16 +18,14 @@ export const LANGUAGES = [
 export type Language = (typeof LANGUAGES)[number]['code'];
 export const LANGUAGE_STORAGE_KEY = 'flashmart.language';
 
-export const resources = {
-  en: { common: commonEn, shop: shopEn, console: consoleEn },
-  'zh-CN': { common: commonZh, shop: shopZh, console: consoleZh },
-} as const;
-
 void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources,
+    resources: {
+      en: { common: commonEn, shop: shopEn },
+      'zh-CN': { common: commonZh, shop: shopZh },
+    },
     supportedLngs: LANGUAGES.map((l) => l.code),
     // "zh", "zh-Hans", "zh-SG" -> zh-CN; anything else -> English.
     nonExplicitSupportedLngs: false,
@@ -44,6 +41,13 @@ void i18n
     },
     returnNull: false,
   });
+
+/** Adds the `console` namespace (both languages) from its own chunks; the console's routes await it. */
+export async function loadConsoleStrings(): Promise<void> {
+  const [en, zh] = await Promise.all([import('@/locales/en/console.json'), import('@/locales/zh-CN/console.json')]);
+  i18n.addResourceBundle('en', 'console', en.default, true, true);
+  i18n.addResourceBundle('zh-CN', 'console', zh.default, true, true);
+}
 
 /** The language the page is shown in: one of LANGUAGES. */
 export function currentLanguage(): Language {

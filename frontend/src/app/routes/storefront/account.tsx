@@ -1,9 +1,7 @@
 import { useParams } from 'react-router-dom';
 import { OrderDetailView } from '@/features/account/components/order-detail-view';
 import { OrdersView } from '@/features/account/components/orders-view';
-import { ForgotPasswordView, ResetPasswordView } from '@/features/account/components/password-reset-views';
 import { AccountView } from '@/features/account/components/account-view';
-import { RegisterView, SignInView } from '@/features/account/components/sign-in-view';
 import { VerifyEmailView } from '@/features/account/components/verify-email-view';
 import { AddressBookView } from '@/features/addresses/components/address-book-view';
 import { AddressPicker } from '@/features/addresses/components/address-picker';
@@ -11,22 +9,6 @@ import { OrderStatusFollower } from '@/features/payment/components/order-status-
 import { PaymentStepView } from '@/features/payment/components/payment-step-view';
 import { RequireAuth } from './require-auth';
 import { useTranslation } from 'react-i18next';
-
-export function SignInRoute() {
-  return <SignInView />;
-}
-
-export function RegisterRoute() {
-  return <RegisterView />;
-}
-
-export function ForgotPasswordRoute() {
-  return <ForgotPasswordView />;
-}
-
-export function ResetPasswordRoute() {
-  return <ResetPasswordView />;
-}
 
 export function VerifyEmailRoute() {
   return <VerifyEmailView />;

@@ -24,7 +24,7 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   const { t } = useTranslation();
   if (!signedIn) {
     return (
-      <Space size="middle" wrap>
+      <Space size="middle" wrap className="account-links">
         <Link to={signInPath(returnTo)}>{t('account.signIn')}</Link>
         <Link to={paths.register}>{t('account.register')}</Link>
       </Space>
