@@ -10,7 +10,8 @@ so a slow one skips stale states and never queues; the final states (sold out, e
 out as soon as the watcher reads them. Changes the stock does not show (an administrator edits
 the sale, the worker closes it) arrive on the sale's pub/sub channel
 (`announce.publish_event_updated`) and make the watcher reload the sale from the database
-once, for everybody. The watcher stops when its last subscriber leaves or the sale has ended.
+once, for everybody, at once rather than at its next tick (they are rare: an edit, the close,
+a waiting room's draw). The watcher stops when its last subscriber leaves or the sale has ended.
 
 A WAITING_ROOM sale's watcher also reads the room's counters in the same round trip (admitted
 cursor, entries, the draw) and wakes the room's subscribers (`waitingRoomUpdated`) only when
@@ -273,9 +274,9 @@ class SaleWatcher:
                         await asyncio.wait_for(heard.get(), timeout=self.interval)
                         reload = True
                     wait = sent_at + self.interval - time.monotonic()
-                    if wait > 0:
+                    if wait > 0 and not reload:  # news of the sale itself goes out at once
                         await asyncio.sleep(wait)
-                    if reload:  # an edit or the close: the sale itself changed
+                    if reload:  # an edit, the close or the draw: the sale itself changed
                         heard.drain()
                         event = await self._retrying(lambda: _load(self.event_id))
                     current = await self._retrying(functools.partial(snapshot, self.runtime, event))

@@ -14,13 +14,8 @@ from flashmart.graphql.ids import encode_id
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import warm_up
 from tests.backend.seckill.factories import relaxed, sale
-from tests.backend.subscriptions.test_event_lane import (
-    DOCUMENT,
-    WITH_PRODUCT,
-    _frame,
-    _subscribe,
-    serving,
-)
+from tests.backend.subscriptions.conftest import next_frame, serving_view
+from tests.backend.subscriptions.test_event_lane import DOCUMENT, WITH_PRODUCT, _subscribe
 
 
 def value(name: str, **labels: str) -> float:
@@ -45,17 +40,17 @@ async def test_connections_subscribers_and_messages_by_lane(
     subscribers = value("flashmart_sale_subscribers")
     live = value("flashmart_subscription_messages_total", lane="live")
     generic = value("flashmart_subscription_messages_total", lane="generic")
-    async with serving(app_factory, subscription_event_rate=20) as (base_url, _):
+    async with serving_view(app_factory, subscription_event_rate=20) as (base_url, _):
         fast = await _subscribe(base_url, DOCUMENT, gid)  # the live-sale lane
         slow = await _subscribe(base_url, WITH_PRODUCT, gid)  # generic execution
         try:
-            await _frame(fast)
-            await _frame(slow)
+            await next_frame(fast)
+            await next_frame(slow)
             assert value("flashmart_ws_connections") == connections + 2
             assert value("flashmart_sale_subscribers") == subscribers + 2
             await buy(runtime, user_id=1, event_id=event.id, quantity=1, client_ip="10.0.0.1")
-            await _frame(fast)
-            await _frame(slow)
+            await next_frame(fast)
+            await next_frame(slow)
             assert value("flashmart_subscription_messages_total", lane="live") == live + 2
             assert value("flashmart_subscription_messages_total", lane="generic") == generic + 2
         finally:
