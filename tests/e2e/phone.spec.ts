@@ -56,6 +56,7 @@ test('every storefront page fits a phone screen, signed out and signed in', asyn
   await expectNoSideways(page);
   // The sale starts a second after it was made: the screenshot shows it live.
   await expect(page.getByRole('button', { name: 'Buy now' })).toBeEnabled({ timeout: 15_000 });
+  await page.waitForTimeout(500); // antd fades the button's colour in
   await page.screenshot({ path: screenshot('phone-sale') });
 
   for (const path of ['/sign-in', '/register']) {
@@ -93,6 +94,22 @@ test('every storefront page fits a phone screen, signed out and signed in', asyn
   await expect(page.getByLabel('Order status')).toHaveText('Pending payment');
   await expect(page.getByRole('list', { name: 'Order lines' }).getByRole('listitem')).toHaveCount(1);
   await expectNoSideways(page);
+
+  // Paying on a phone: the payment page leads, the QR code is for paying from another device; the
+  // provider's page opens in a new tab (the shop stays open) and its result links back to the order.
+  const orderUrl = page.url();
+  await page.getByRole('button', { name: 'Pay now' }).click();
+  const open = page.getByRole('link', { name: 'Open payment page' });
+  const code = page.getByRole('group', { name: 'Paying from another device? Scan this code with it.' });
+  await expect(code.getByRole('img', { name: 'QR code to pay with your phone' })).toBeVisible();
+  expect((await open.boundingBox())!.y).toBeLessThan((await code.boundingBox())!.y);
+  await expectNoSideways(page);
+  const [provider] = await Promise.all([page.context().waitForEvent('page'), open.click()]);
+  await provider.getByRole('button', { name: 'Approve' }).click();
+  await expect(provider.getByText(/Approved/)).toBeVisible();
+  await expect(provider.getByRole('link', { name: /^Back to order / })).toHaveAttribute('href', orderUrl);
+  await provider.close();
+  await expect(page.getByLabel('Order status')).toHaveText('Paid', { timeout: 20_000 });
 
   await page.goto('/account/orders');
   await expect(page.getByRole('link', { name: /^Order / }).first()).toBeVisible();
