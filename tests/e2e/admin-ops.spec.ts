@@ -59,7 +59,7 @@ test('an administrator creates and warms a flash sale in the form, a shopper buy
   const shopper = await newShopper(browser, 'sale');
   await shopper.page.goto(`/flash-sales/${encodeURIComponent(eventId)}`);
   await expect(shopper.page.getByRole('heading', { level: 2, name: SALE_PRODUCT.name })).toBeVisible();
-  await expect(shopper.page.getByLabel('Remaining stock')).toHaveText('5 / 5 left');
+  await expect(shopper.page.getByLabel('Remaining stock')).toHaveText('5 left of 5');
   await shopper.page.getByRole('button', { name: 'Buy now' }).click();
   await expect(shopper.page.getByTestId('ticket-status').filter({ hasText: 'Succeeded' })).toBeVisible({
     timeout: 15_000,

@@ -36,7 +36,7 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
     .getByRole('list', { name: 'Flash sales' })
     .getByRole('listitem')
     .filter({ has: observer.locator(`a[href="/flash-sales/${encodeURIComponent(sale.id)}"]`) });
-  await expect(card.getByLabel('Remaining stock')).toHaveText('1 / 1 left');
+  await expect(card.getByLabel('Remaining stock')).toHaveText('1 left of 1');
   await expect(card.getByRole('timer', { name: 'Starts in' })).toBeVisible();
   await expect(card.getByText('Upcoming')).toBeVisible();
 
@@ -48,7 +48,7 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
 
   for (const page of pages) {
     await expect(page.getByRole('heading', { level: 2, name: sale.name })).toBeVisible();
-    await expect(page.getByLabel('Remaining stock')).toHaveText('1 / 1 left');
+    await expect(page.getByLabel('Remaining stock')).toHaveText('1 left of 1');
   }
   // Before the start (server time): a countdown and a disabled button.
   await expect(pages[0]!.getByRole('timer', { name: 'Starts in' })).toBeVisible();
@@ -73,11 +73,11 @@ test('two shoppers race for the last unit: one SUCCEEDED, the other sold out, bo
   expect([...outcomes].sort()).toEqual(['lost', 'won']);
 
   for (const page of pages) {
-    await expect(page.getByLabel('Remaining stock')).toHaveText('0 / 1 left', { timeout: 10_000 });
+    await expect(page.getByLabel('Remaining stock')).toHaveText('0 left of 1', { timeout: 10_000 });
     await expect(page.getByRole('button', { name: 'Buy now' })).toBeDisabled();
   }
   // The home page, never reloaded: the card went live at the server's start time and shows 0 left.
-  await expect(card.getByLabel('Remaining stock')).toHaveText('0 / 1 left', { timeout: 10_000 });
+  await expect(card.getByLabel('Remaining stock')).toHaveText('0 left of 1', { timeout: 10_000 });
   await expect(card.getByText('Sold out')).toBeVisible();
   await observer.screenshot({ path: screenshot('home-flash-sale'), fullPage: true });
   await observer.context().close();

@@ -51,7 +51,7 @@ test.describe('in 简体中文', () => {
       .filter({ has: page.locator(`a[href="/flash-sales/${encodeURIComponent(sale.id)}"]`) });
     await expect(saleCard.getByText('即将开始')).toBeVisible();
     await expect(saleCard.getByRole('timer', { name: '距开始' })).toBeVisible();
-    await expect(saleCard.getByLabel('剩余库存')).toHaveText('剩余 1 / 1 件');
+    await expect(saleCard.getByLabel('剩余库存')).toHaveText('剩余 1 件，共 1 件');
 
     // A product page: price in ¥, the purchase buttons in Chinese.
     await products.getByRole('link').first().click();

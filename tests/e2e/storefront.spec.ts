@@ -47,7 +47,8 @@ test('home page shows the shop, its flash sales and products from the API', asyn
     await expect(saleList.getByRole('listitem')).toHaveCount(live.edges.length + upcoming.edges.length);
     const firstCard = saleList.getByRole('listitem').first();
     await expect(firstCard.getByRole('heading', { name: firstEvent.node.product.name, exact: true })).toBeVisible();
-    await expect(firstCard).toContainText(/\d+ \/ \d+ left/);
+    await expect(firstCard).toContainText(/\d+ left of \d+/);
+    await expect(firstCard).toContainText(/Limit \d+ per shopper/);
     await expect(firstCard.getByRole('timer')).toHaveText(/^(Ends|Starts) in \d/);
   } else {
     await expect(flashSales.getByText('No flash sales right now')).toBeVisible();

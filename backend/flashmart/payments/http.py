@@ -93,6 +93,7 @@ form {{ display: flex; gap: .75rem; margin-top: 1.25rem; }}
 button {{ flex: 1; padding: .8rem; font-size: 1rem; border-radius: 8px; border: 0;
           cursor: pointer; }}
 .approve {{ background: #1a7f37; color: #fff; }} .decline {{ background: #e5e7eb; }}
+.back {{ display: block; margin-top: 1.25rem; text-align: center; }}
 </style>
 </head>
 <body>
@@ -107,6 +108,7 @@ button {{ flex: 1; padding: .8rem; font-size: 1rem; border-radius: 8px; border: 
 </dl>
 <p role="status">{status_text}</p>
 {form}
+{back}
 </main>
 </body>
 </html>
@@ -119,7 +121,10 @@ FORM = """<form method="post" action="{action}">
 </form>"""
 
 
-def _render(charge: SandboxCharge, *, token: str) -> str:
+BACK = '<a class="back" href="{url}">Back to order {order_number} at {merchant}</a>'
+
+
+def _render(charge: SandboxCharge, *, token: str, order_url: str | None) -> str:
     e = html.escape
     form = ""
     if charge.status is PaymentStatus.PENDING:
@@ -133,6 +138,11 @@ def _render(charge: SandboxCharge, *, token: str) -> str:
         status=e(charge.status.value),
         status_text=e(STATUS_TEXT[charge.status]),
         form=form,
+        back=BACK.format(
+            url=e(order_url), order_number=e(charge.order_number), merchant=e(charge.merchant_name)
+        )
+        if order_url
+        else "",
     )
 
 
@@ -148,7 +158,11 @@ async def pay_page(request: Request) -> Response:
         return _message("No such payment.", 404)
     cookie = request.cookies.get(sandbox.FORM_COOKIE) or sandbox.new_form_secret()
     token = sandbox.form_token(settings, reference=charge.reference, cookie=cookie)
-    response = HTMLResponse(_render(charge, token=token), headers=PAGE_HEADERS)
+    # A real provider is given the return address with the payment; the sandbox asks the shop.
+    order_url = await services.order_page_url(
+        settings, merchant_reference=charge.merchant_reference
+    )
+    response = HTMLResponse(_render(charge, token=token, order_url=order_url), headers=PAGE_HEADERS)
     response.set_cookie(
         sandbox.FORM_COOKIE,
         cookie,

@@ -14,12 +14,14 @@ opening (remembered in Redis, core/tracing.py); docs/observability.md shows the 
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import logging
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 from opentelemetry.trace import Span
 from tortoise.exceptions import IntegrityError
@@ -443,3 +445,21 @@ async def payments_for_viewer(
     if not is_admin:
         queryset = queryset.filter(order__user_id=user_id)
     return {p.id: p for p in await queryset}
+
+
+ORDER_PAGE_PATH = (
+    "/account/orders/{id}"  # the storefront's order page (frontend/src/config/paths.ts)
+)
+
+
+async def order_page_url(settings: Settings, *, merchant_reference: str) -> str | None:
+    """The shop's page of the order a payment is for, where a provider sends the shopper back;
+    None for an unknown payment. The page's id is the order's GraphQL id, as the shop links it."""
+    if not merchant_reference.isdigit():
+        return None
+    payment = await Payment.get_or_none(id=int(merchant_reference))
+    if payment is None:
+        return None
+    global_id = base64.b64encode(f"Order:{payment.order_id}".encode()).decode()
+    path = ORDER_PAGE_PATH.format(id=quote(global_id, safe=""))
+    return settings.public_base_url.rstrip("/") + path

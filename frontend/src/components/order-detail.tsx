@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Card, Descriptions, Flex, Table, Timeline, Typography } from 'antd';
+import { Alert, Card, Descriptions, Flex, Grid, Table, Timeline, Typography } from 'antd';
 import type { DescriptionsProps } from 'antd';
 import { graphql } from '@/gql';
 import type { OrderDetailFieldsFragment as OrderDetailFields } from '@/gql/graphql';
@@ -135,6 +135,8 @@ export function OrderDetail<Order extends OrderDetailFields>({
   showPreviousStatus = false,
 }: OrderDetailProps<Order>) {
   const { t } = useTranslation();
+  // At phone width the lines are a list (name, quantity × unit price, total): a table's four columns do not fit.
+  const phone = Grid.useBreakpoint().xs === true;
   const paid = order.paidAt ? formatDateTime(order.paidAt) : unpaidText;
   return (
     <Flex vertical gap={16}>
@@ -161,44 +163,72 @@ export function OrderDetail<Order extends OrderDetailFields>({
         {factsFooter}
       </Card>
       <Card title={t('order.items')}>
-        <Table<Order['lines'][number]>
-          aria-label={t('order.lines')}
-          rowKey="id"
-          pagination={false}
-          size="small"
-          scroll={{ x: 'max-content' }}
-          dataSource={order.lines}
-          columns={[
-            { key: 'product', title: t('order.product'), render: (_, line) => renderProduct(line) },
-            { key: 'quantity', title: t('order.quantity'), dataIndex: 'quantity', align: 'right' },
-            { key: 'unit', title: t('order.unitPrice'), align: 'right', render: (_, line) => formatMoney(line.unitPrice) },
-            { key: 'total', title: t('order.total'), align: 'right', render: (_, line) => formatMoney(line.total) },
-          ]}
-          summary={
-            showTotalRow
-              ? () => (
-                  <>
-                  <Table.Summary.Row>
-                    <Table.Summary.Cell index={0} colSpan={3}>
-                      {t('order.shipping')}
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={1} align="right">
-                      {formatMoney(order.shippingFee)}
-                    </Table.Summary.Cell>
-                  </Table.Summary.Row>
-                  <Table.Summary.Row>
-                    <Table.Summary.Cell index={0} colSpan={3}>
-                      <strong>{t('order.orderTotal')}</strong>
-                    </Table.Summary.Cell>
-                    <Table.Summary.Cell index={1} align="right">
-                      <strong>{formatMoney(order.total)}</strong>
-                    </Table.Summary.Cell>
-                  </Table.Summary.Row>
-                  </>
-                )
-              : undefined
-          }
-        />
+        {phone ? (
+          <Flex vertical gap={12} role="list" aria-label={t('order.lines')}>
+            {order.lines.map((line) => (
+              <Flex key={line.id} role="listitem" justify="space-between" align="start" gap={12}>
+                <Flex vertical style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+                  {renderProduct(line)}
+                  <Typography.Text type="secondary">
+                    {line.quantity} × {formatMoney(line.unitPrice)}
+                  </Typography.Text>
+                </Flex>
+                <strong>{formatMoney(line.total)}</strong>
+              </Flex>
+            ))}
+            {showTotalRow && (
+              <dl className="checkout-sums">
+                <dt>{t('order.shipping')}</dt>
+                <dd>{formatMoney(order.shippingFee)}</dd>
+                <dt>
+                  <strong>{t('order.orderTotal')}</strong>
+                </dt>
+                <dd>
+                  <strong>{formatMoney(order.total)}</strong>
+                </dd>
+              </dl>
+            )}
+          </Flex>
+        ) : (
+          <Table<Order['lines'][number]>
+            aria-label={t('order.lines')}
+            rowKey="id"
+            pagination={false}
+            size="small"
+            scroll={{ x: 'max-content' }}
+            dataSource={order.lines}
+            columns={[
+              { key: 'product', title: t('order.product'), render: (_, line) => renderProduct(line) },
+              { key: 'quantity', title: t('order.quantity'), dataIndex: 'quantity', align: 'right' },
+              { key: 'unit', title: t('order.unitPrice'), align: 'right', render: (_, line) => formatMoney(line.unitPrice) },
+              { key: 'total', title: t('order.total'), align: 'right', render: (_, line) => formatMoney(line.total) },
+            ]}
+            summary={
+              showTotalRow
+                ? () => (
+                    <>
+                    <Table.Summary.Row>
+                      <Table.Summary.Cell index={0} colSpan={3}>
+                        {t('order.shipping')}
+                      </Table.Summary.Cell>
+                      <Table.Summary.Cell index={1} align="right">
+                        {formatMoney(order.shippingFee)}
+                      </Table.Summary.Cell>
+                    </Table.Summary.Row>
+                    <Table.Summary.Row>
+                      <Table.Summary.Cell index={0} colSpan={3}>
+                        <strong>{t('order.orderTotal')}</strong>
+                      </Table.Summary.Cell>
+                      <Table.Summary.Cell index={1} align="right">
+                        <strong>{formatMoney(order.total)}</strong>
+                      </Table.Summary.Cell>
+                    </Table.Summary.Row>
+                    </>
+                  )
+                : undefined
+            }
+          />
+        )}
       </Card>
       {afterLines}
       <Card title={t('order.history')}>

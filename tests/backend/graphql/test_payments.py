@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable
 from decimal import Decimal
 from typing import Any
+from urllib.parse import quote
 
 import httpx
 from redis.asyncio import Redis
@@ -127,6 +128,10 @@ async def test_pay_an_order_end_to_end_through_http(
         assert approved.status_code == 303
         result = await http.get(approved.headers["location"])
         assert "SUCCEEDED" in result.text and "Approve</button>" not in result.text
+        # Both the pay page and its result link back to the order's page in the shop.
+        back = f'href="{base_url}/account/orders/{quote(order["id"], safe="")}"'
+        assert back in page.text and back in result.text
+        assert f"Back to order {order['number']} at FlashMart</a>" in result.text
         # Approving only queued the provider's webhook; the shop has not heard of it yet.
         pending = (await api.gql(ORDER, {"id": order["id"]}))["data"]["order"]
         assert pending["status"] == "PENDING_PAYMENT"

@@ -1,4 +1,5 @@
 import { Suspense } from 'react';
+import { SearchOutlined } from '@ant-design/icons';
 import { Flex, Grid, Layout, Typography } from 'antd';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router-dom';
 import { LanguageSwitch } from '@/components/language-switch';
@@ -27,7 +28,8 @@ export function StorefrontLayout() {
         style={{
           display: 'flex',
           alignItems: 'center',
-          flexWrap: 'wrap',
+          // One line at phone width too: the search box becomes a link to the product list (which has one).
+          flexWrap: compact ? 'nowrap' : 'wrap',
           columnGap: compact ? 12 : 32,
           rowGap: 0,
           height: 'auto',
@@ -38,24 +40,32 @@ export function StorefrontLayout() {
           borderBottom: '1px solid #f0f0f0',
         }}
       >
-        <Typography.Title level={1} style={{ margin: 0, fontSize: compact ? 20 : 24 }}>
+        <Typography.Title level={1} style={{ margin: 0, fontSize: compact ? 18 : 24 }}>
           <Link to={paths.home} style={{ color: 'inherit' }}>
             FlashMart
           </Link>
         </Typography.Title>
         <nav aria-label={t('header.mainNav')}>
           <Flex gap={compact ? 12 : 24}>
-            <NavLink to={paths.home} end>
-              {t('header.shop')}
-            </NavLink>
+            {!compact && (
+              <NavLink to={paths.home} end>
+                {t('header.shop')}
+              </NavLink>
+            )}
             <NavLink to={paths.products}>{t('header.products')}</NavLink>
           </Flex>
         </nav>
-        <Flex align="center" gap={compact ? 16 : 24} style={{ marginLeft: 'auto' }}>
-          {/* The header's 64px line height would stretch the input. */}
-          <div style={{ lineHeight: 'normal' }}>
-            <HeaderSearch width={compact ? 150 : 260} />
-          </div>
+        <Flex align="center" gap={compact ? 12 : 24} style={{ marginLeft: 'auto' }}>
+          {compact ? (
+            <NavLink to={paths.products} aria-label={t('header.search')}>
+              <SearchOutlined style={{ fontSize: 20 }} aria-hidden />
+            </NavLink>
+          ) : (
+            // The header's 64px line height would stretch the input.
+            <div style={{ lineHeight: 'normal' }}>
+              <HeaderSearch width={260} />
+            </div>
+          )}
           <div style={{ lineHeight: 'normal' }}>
             <LanguageSwitch compact={compact} />
           </div>

@@ -26,7 +26,8 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
     return (
       <Space size="middle" wrap className="account-links">
         <Link to={signInPath(returnTo)}>{t('account.signIn')}</Link>
-        <Link to={paths.register}>{t('account.register')}</Link>
+        {/* At phone width the header has room for one link; the sign-in page links to registering. */}
+        {screens.xs !== true && <Link to={paths.register}>{t('account.register')}</Link>}
       </Space>
     );
   }

@@ -102,3 +102,25 @@ describe('CartLines', () => {
     expect(screen.getByRole('button', { name: 'Checkout' })).toBeInTheDocument();
   });
 });
+
+describe('CartLines at phone width', () => {
+  const desktop = window.matchMedia.bind(window);
+  beforeEach(() => {
+    // antd's xs breakpoint is (max-width: 575px): a 375 px phone matches it and nothing wider.
+    window.matchMedia = (query: string) => ({ ...desktop(query), matches: query.includes('max-width: 575') });
+  });
+  afterEach(() => {
+    window.matchMedia = desktop;
+  });
+
+  it('shows one card a line instead of the table, with quantity, total and remove', () => {
+    const { onRemove } = renderCart();
+    expect(screen.queryByRole('table')).not.toBeInTheDocument();
+    const [turntable, kettle] = within(screen.getByRole('list', { name: 'Cart lines' })).getAllByRole('listitem');
+    expect(within(turntable!).getByRole('link', { name: 'Vinyl One Turntable' })).toHaveAttribute('href', '/products/UHJvZHVjdDox');
+    expect(within(kettle!).getByRole('spinbutton', { name: 'Quantity of Brew Master Kettle' })).toHaveValue('2');
+    expect(within(kettle!).getByLabelText('Total for Brew Master Kettle')).toHaveTextContent('$59.98');
+    fireEvent.click(within(kettle!).getByRole('button', { name: 'Remove Brew Master Kettle' }));
+    expect(onRemove).toHaveBeenCalledWith('Q2FydExpbmU6Mg==');
+  });
+});

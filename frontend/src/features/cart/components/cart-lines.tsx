@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import { DeleteOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Table, Typography } from 'antd';
+import { Button, Card, Flex, Grid, Table, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import type { CartDetailFragment } from '@/gql/graphql';
@@ -20,58 +20,103 @@ export interface CartLinesProps {
 }
 
 /** The cart's lines with quantity edit and remove, then the subtotal. Totals come from the server. */
-export function CartLines({ cart, busy = false, onQuantityChange, onRemove, checkout }: CartLinesProps) {
+/** At phone width: one card a line (name, price, quantity, total, remove) instead of a table's columns. */
+function CartLineCards({ cart, busy = false, onQuantityChange, onRemove }: CartLinesProps) {
   const { t } = useTranslation('shop');
   return (
+    <Flex vertical gap={8} role="list" aria-label={t('cart.lines')}>
+      {cart.lines.map((line) => (
+        <Card key={line.id} size="small" role="listitem">
+          <Flex justify="space-between" align="start" gap={8}>
+            <Link to={paths.product(line.product.id)} style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+              {line.product.name}
+            </Link>
+            <Button
+              type="text"
+              danger
+              icon={<DeleteOutlined />}
+              aria-label={t('cart.removeItem', { name: line.product.name })}
+              disabled={busy}
+              onClick={() => onRemove(line.id)}
+            />
+          </Flex>
+          <Typography.Text type="secondary">{formatMoney(line.product.price)}</Typography.Text>
+          <Flex justify="space-between" align="center" gap={8} style={{ marginTop: 8 }}>
+            <QuantityInput
+              label={t('cart.quantityOf', { name: line.product.name })}
+              value={line.quantity}
+              max={Math.max(line.quantity, line.product.stock)}
+              disabled={busy}
+              onCommit={(quantity) => onQuantityChange(line.id, quantity)}
+            />
+            <Typography.Text strong aria-label={t('cart.totalFor', { name: line.product.name })}>
+              {formatMoney(line.total)}
+            </Typography.Text>
+          </Flex>
+        </Card>
+      ))}
+    </Flex>
+  );
+}
+
+export function CartLines(props: CartLinesProps) {
+  const { cart, busy = false, onQuantityChange, onRemove, checkout } = props;
+  const { t } = useTranslation('shop');
+  const phone = Grid.useBreakpoint().xs === true;
+  return (
     <Flex vertical gap={16}>
-      <Table<Line>
-        aria-label={t('cart.lines')}
-        rowKey="id"
-        pagination={false}
-        scroll={{ x: 'max-content' }}
-        dataSource={cart.lines}
-        columns={[
-          {
-            key: 'product',
-            title: t('cart.product'),
-            render: (_, line) => <Link to={paths.product(line.product.id)}>{line.product.name}</Link>,
-          },
-          { key: 'price', title: t('cart.price'), align: 'right', render: (_, line) => formatMoney(line.product.price) },
-          {
-            key: 'quantity',
-            title: t('cart.quantity'),
-            render: (_, line) => (
-              <QuantityInput
-                label={t('cart.quantityOf', { name: line.product.name })}
-                value={line.quantity}
-                max={Math.max(line.quantity, line.product.stock)}
-                disabled={busy}
-                onCommit={(quantity) => onQuantityChange(line.id, quantity)}
-              />
-            ),
-          },
-          {
-            key: 'total',
-            title: t('cart.total'),
-            align: 'right',
-            render: (_, line) => <span aria-label={t('cart.totalFor', { name: line.product.name })}>{formatMoney(line.total)}</span>,
-          },
-          {
-            key: 'remove',
-            title: <span className="sr-only">{t('cart.remove')}</span>,
-            render: (_, line) => (
-              <Button
-                type="text"
-                danger
-                icon={<DeleteOutlined />}
-                aria-label={t('cart.removeItem', { name: line.product.name })}
-                disabled={busy}
-                onClick={() => onRemove(line.id)}
-              />
-            ),
-          },
-        ]}
-      />
+      {phone ? (
+        <CartLineCards {...props} />
+      ) : (
+        <Table<Line>
+          aria-label={t('cart.lines')}
+          rowKey="id"
+          pagination={false}
+          scroll={{ x: 'max-content' }}
+          dataSource={cart.lines}
+          columns={[
+            {
+              key: 'product',
+              title: t('cart.product'),
+              render: (_, line) => <Link to={paths.product(line.product.id)}>{line.product.name}</Link>,
+            },
+            { key: 'price', title: t('cart.price'), align: 'right', render: (_, line) => formatMoney(line.product.price) },
+            {
+              key: 'quantity',
+              title: t('cart.quantity'),
+              render: (_, line) => (
+                <QuantityInput
+                  label={t('cart.quantityOf', { name: line.product.name })}
+                  value={line.quantity}
+                  max={Math.max(line.quantity, line.product.stock)}
+                  disabled={busy}
+                  onCommit={(quantity) => onQuantityChange(line.id, quantity)}
+                />
+              ),
+            },
+            {
+              key: 'total',
+              title: t('cart.total'),
+              align: 'right',
+              render: (_, line) => <span aria-label={t('cart.totalFor', { name: line.product.name })}>{formatMoney(line.total)}</span>,
+            },
+            {
+              key: 'remove',
+              title: <span className="sr-only">{t('cart.remove')}</span>,
+              render: (_, line) => (
+                <Button
+                  type="text"
+                  danger
+                  icon={<DeleteOutlined />}
+                  aria-label={t('cart.removeItem', { name: line.product.name })}
+                  disabled={busy}
+                  onClick={() => onRemove(line.id)}
+                />
+              ),
+            },
+          ]}
+        />
+      )}
       <Card>
         <Flex justify="space-between" align="center" wrap gap={16}>
           <div role="group" aria-label={t('cart.summary')}>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Flex, Image } from 'antd';
 import type { ProductDetailData } from './product-detail';
-import { PicturePlaceholder } from './product-picture';
+import { PicturePlaceholder } from '@/components/product-picture';
 import { useTranslation } from 'react-i18next';
 
 type Picture = ProductDetailData['images'][number];

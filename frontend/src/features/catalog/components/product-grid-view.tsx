@@ -3,11 +3,19 @@ import { PageSection } from '@/components/page-section';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';
 import { useProducts } from '../hooks/use-products';
-import { ProductGrid } from './product-grid';
+import { ProductGrid, type RenderProductExtra } from './product-grid';
 import { useTranslation } from 'react-i18next';
 
 /** The first products of the catalogue (home page), with a link to the full list. */
-export function ProductGridView({ first = 12, title }: { first?: number; title?: string }) {
+export function ProductGridView({
+  first = 12,
+  title,
+  renderProductExtra,
+}: {
+  first?: number;
+  title?: string;
+  renderProductExtra?: RenderProductExtra;
+}) {
   const { t } = useTranslation('shop');
   const { products, fetching, error } = useProducts(first);
   return (
@@ -19,7 +27,7 @@ export function ProductGridView({ first = 12, title }: { first?: number; title?:
         error={error}
         isEmpty={products.length === 0}
       >
-        <ProductGrid products={products} />
+        <ProductGrid products={products} renderExtra={renderProductExtra} />
       </QueryState>
     </PageSection>
   );

@@ -6,10 +6,16 @@ import { useCategories, useProductPage } from '../hooks/use-catalog';
 import { useProductFilters } from '../hooks/use-product-filters';
 import { hasActiveFilters } from '../utils/filters';
 import { ProductFilterBar } from './product-filter-bar';
-import { ProductGrid } from './product-grid';
+import { ProductGrid, type RenderProductExtra } from './product-grid';
 import { useTranslation } from 'react-i18next';
 
-export function ProductListView({ pageSize = 12 }: { pageSize?: number }) {
+export function ProductListView({
+  pageSize = 12,
+  renderProductExtra,
+}: {
+  pageSize?: number;
+  renderProductExtra?: RenderProductExtra;
+}) {
   const { filters, after, page, hasPrevious, setFilters, nextPage, previousPage } = useProductFilters();
   const { categories } = useCategories();
   const { products, totalCount, endCursor, fetching, error } = useProductPage({ pageSize, after, filters });
@@ -28,7 +34,7 @@ export function ProductListView({ pageSize = 12 }: { pageSize?: number }) {
         <Typography.Paragraph type="secondary" aria-live="polite">
           {t('catalog.count', { count: totalCount })}
         </Typography.Paragraph>
-        <ProductGrid products={products} />
+        <ProductGrid products={products} renderExtra={renderProductExtra} />
         <Pager
           label={t('catalog.productPages')}
           page={page}

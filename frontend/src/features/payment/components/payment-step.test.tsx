@@ -1,5 +1,5 @@
 import { fireEvent, render, screen } from '@testing-library/react';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PaymentStep, svgDataUrl } from './payment-step';
 
 const now = Date.parse('2030-05-01T10:00:00Z');
@@ -31,8 +31,33 @@ describe('PaymentStep', () => {
     expect(img).toHaveAttribute('src', svgDataUrl(payment.qrCodeSvg));
     expect(img.getAttribute('src')).toMatch(/^data:image\/svg\+xml;charset=utf-8,%3Csvg/);
     expect(document.querySelector('script')).toBeNull();
-    expect(screen.getByRole('link', { name: 'Open payment page' })).toHaveAttribute('href', payment.payUrl);
+    const link = screen.getByRole('link', { name: 'Open payment page' });
+    expect(link).toHaveAttribute('href', payment.payUrl);
+    // A new tab: the shop stays open and follows the payment.
+    expect(link).toHaveAttribute('target', '_blank');
+    expect(link).toHaveAttribute('rel', 'noopener');
     expect(screen.getByText('$19.99')).toBeInTheDocument();
+  });
+
+  describe('at phone width', () => {
+    const desktop = window.matchMedia.bind(window);
+    afterEach(() => {
+      window.matchMedia = desktop;
+    });
+
+    it('leads with the payment page button and keeps the QR code for paying from another device', () => {
+      // antd's xs breakpoint is (max-width: 575px).
+      window.matchMedia = (query: string) => ({ ...desktop(query), matches: query.includes('max-width: 575') });
+      render(
+        <PaymentStep expiresAt="2030-05-01T10:15:00Z" now={now} payment={payment} opening={false} errors={[]} onOpen={vi.fn()} />,
+      );
+      const link = screen.getByRole('link', { name: 'Open payment page' });
+      expect(link).toHaveAttribute('target', '_blank');
+      const code = screen.getByRole('group', { name: 'Paying from another device? Scan this code with it.' });
+      expect(code).toContainElement(screen.getByRole('img', { name: 'QR code to pay with your phone' }));
+      expect(link.compareDocumentPosition(code) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+      expect(screen.getByText(/on this phone/)).toHaveTextContent('Open the payment page to pay $19.99 on this phone.');
+    });
   });
 
   it('says when the time to pay is over', () => {

@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Alert, Button, Card, Flex, Typography } from 'antd';
+import { Alert, Button, Card, Flex, Grid, Typography } from 'antd';
 import { secondsUntil } from '@/lib/server-time';
 import { formatCountdown } from '@/utils/duration';
 import { formatMoney } from '@/utils/format';
@@ -30,6 +30,25 @@ export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen, 
   const { t } = useTranslation('shop');
   const left = expiresAt ? secondsUntil(expiresAt, now) : null;
   const expired = left === 0;
+  // On a phone the shopper pays on this device: the button leads; the code is for paying from another one.
+  const phone = Grid.useBreakpoint().xs === true;
+  const qr = (size: number) => (
+    <img src={svgDataUrl(payment?.qrCodeSvg ?? '')} alt={t('payment.qr')} width={size} height={size} />
+  );
+  // The provider's page opens in a new tab, so the shop (which follows the payment) stays open.
+  const openButton = payment && (
+    <Button
+      type="primary"
+      href={payment.payUrl}
+      target="_blank"
+      rel="noopener"
+      disabled={expired}
+      block={phone}
+      size={phone ? 'large' : undefined}
+    >
+      {t('payment.open')}
+    </Button>
+  );
   return (
     <Card title={t('payment.title')} aria-label={t('payment.title')}>
       <Flex vertical gap={12}>
@@ -41,9 +60,27 @@ export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen, 
         {errors.map((message) => (
           <Alert key={message} type="error" showIcon title={message} />
         ))}
-        {payment ? (
+        {payment && phone && (
+          <Flex vertical gap={12}>
+            <Typography.Text>
+              <Trans
+                t={t}
+                i18nKey="payment.payOnPhone"
+                values={{ amount: formatMoney(payment.amount) }}
+                components={{ strong: <strong /> }}
+              />
+            </Typography.Text>
+            {openButton}
+            <Typography.Text type="secondary">{t('payment.updates')}</Typography.Text>
+            <Flex vertical align="center" gap={4} role="group" aria-label={t('payment.otherDevice')}>
+              <Typography.Text type="secondary">{t('payment.otherDevice')}</Typography.Text>
+              {qr(140)}
+            </Flex>
+          </Flex>
+        )}
+        {payment && !phone && (
           <Flex gap={16} wrap align="center">
-            <img src={svgDataUrl(payment.qrCodeSvg)} alt={t('payment.qr')} width={180} height={180} />
+            {qr(180)}
             <Flex vertical gap={8}>
               <Typography.Text>
                 <Trans
@@ -53,13 +90,12 @@ export function PaymentStep({ expiresAt, now, payment, opening, errors, onOpen, 
                   components={{ strong: <strong /> }}
                 />
               </Typography.Text>
-              <Button type="primary" href={payment.payUrl} disabled={expired}>
-                {t('payment.open')}
-              </Button>
+              {openButton}
               <Typography.Text type="secondary">{t('payment.updates')}</Typography.Text>
             </Flex>
           </Flex>
-        ) : (
+        )}
+        {!payment && (
           <>
             {address && (
               <Flex vertical gap={8} role="group" aria-label={t('payment.shipTo')}>

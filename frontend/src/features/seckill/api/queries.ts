@@ -7,7 +7,17 @@ export const FlashSaleFragment = graphql(`
     product {
       id
       name
+      price {
+        amount
+        currency
+      }
+      images {
+        id
+        thumbnailUrl
+        alt
+      }
     }
+    perUserLimit
     price {
       amount
       currency
@@ -44,7 +54,6 @@ export const FlashSaleDetailQuery = graphql(`
   query FlashSaleDetail($id: ID!) {
     seckillEvent(id: $id) {
       ...FlashSale
-      perUserLimit
       requiresVerifiedAccount
       admissionMode
       lotteryWindowSeconds

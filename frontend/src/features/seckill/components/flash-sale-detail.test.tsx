@@ -2,14 +2,14 @@ import { fireEvent, render, screen } from '@testing-library/react';
 import { MemoryRouter } from 'react-router-dom';
 import { describe, expect, it, vi } from 'vitest';
 import type { OrderStatus, SeckillTicketProgressFragment } from '@/gql/graphql';
-import { saleDetailAnswer } from '../testing/sale-answer';
+import { saleDetailAnswer, saleProduct } from '../testing/sale-answer';
 import { FlashSaleDetail, type FlashSaleDetailEvent } from './flash-sale-detail';
 
 const start = Date.parse('2030-05-01T10:00:00Z');
 const event = (overrides: Partial<FlashSaleDetailEvent> = {}): FlashSaleDetailEvent =>
   saleDetailAnswer({
     name: 'Headphones Day',
-    product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' },
+    product: saleProduct({ name: 'Noise-cancelling Headphones' }),
     remainingStock: 7,
     totalStock: 50,
     startsAt: '2030-05-01T10:00:00Z',
@@ -35,7 +35,7 @@ describe('FlashSaleDetail', () => {
   it('shows price, stock and the countdown to the start by server time; Buy is disabled before the start', () => {
     const { button } = show({ event: event({ status: 'SCHEDULED' }), now: start - 65_000 });
     expect(screen.getByText('$99.00')).toBeInTheDocument();
-    expect(screen.getByText('7 / 50 left')).toBeInTheDocument();
+    expect(screen.getByText('7 left of 50')).toBeInTheDocument();
     expect(screen.getByRole('timer', { name: 'Starts in' })).toHaveTextContent('Starts in 01:05');
     expect(button).toBeDisabled();
     expect(screen.getByText('Upcoming')).toBeInTheDocument();

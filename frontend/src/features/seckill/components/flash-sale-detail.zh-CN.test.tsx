@@ -38,7 +38,7 @@ describe('FlashSaleDetail in 简体中文', () => {
     show();
     expect(screen.getByText('¥99.00')).toBeInTheDocument();
     expect(screen.getByText('抢购中')).toBeInTheDocument();
-    expect(screen.getByText('剩余 7 / 50 件')).toBeInTheDocument();
+    expect(screen.getByText('剩余 7 件，共 50 件')).toBeInTheDocument();
     expect(screen.getByText('每人限购 2 件')).toBeInTheDocument();
     expect(screen.getByRole('timer', { name: '距结束' })).toHaveTextContent('距结束 59:59');
     expect(screen.getByRole('button', { name: '立即抢购' })).toBeEnabled();
@@ -60,7 +60,7 @@ describe('FlashSaleDetail in 简体中文', () => {
     });
     expect(screen.getByRole('button', { name: 'Buy now' })).toBeInTheDocument();
     expect(screen.getByText('Live')).toBeInTheDocument();
-    expect(screen.getByText('7 / 50 left')).toBeInTheDocument();
+    expect(screen.getByText('7 left of 50')).toBeInTheDocument();
     expect(screen.queryByText('抢购中')).not.toBeInTheDocument();
   });
 });

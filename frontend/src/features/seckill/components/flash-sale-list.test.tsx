@@ -7,14 +7,16 @@ import { fakeGraphqlFetch, fakeSubscriptions } from '@/testing/graphql';
 import { renderWithProviders } from '@/testing/render';
 import { FlashSaleList } from './flash-sale-list';
 import { FlashSaleListView } from './flash-sale-list-view';
+import { saleProduct } from '../testing/sale-answer';
 
-const product = { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Noise-cancelling Headphones' } as const;
+const product = saleProduct({ name: 'Noise-cancelling Headphones' });
 /** A sale named after its product unless `overrides` names it (as the API does). */
 const event = (overrides: Partial<FlashSaleFragment>): FlashSaleFragment => ({
   __typename: 'SeckillEvent',
   id: 'U2Vja2lsbEV2ZW50OjE=',
   product,
   price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
+  perUserLimit: 2,
   remainingStock: 7,
   totalStock: 50,
   startsAt: '2030-05-01T10:00:00Z',
@@ -38,7 +40,7 @@ describe('FlashSaleList', () => {
           event({}),
           event({
             id: 'U2Vja2lsbEV2ZW50OjI=',
-            product: { __typename: 'Product', id: 'UHJvZHVjdDoy', name: 'Smart Watch' },
+            product: saleProduct({ id: 'UHJvZHVjdDoy', name: 'Smart Watch' }),
             price: { __typename: 'Money', amount: '149.90', currency: 'USD' },
             remainingStock: 0,
             totalStock: 20,
@@ -53,15 +55,57 @@ describe('FlashSaleList', () => {
     const live = within(headphones!);
     expect(live.getByRole('heading', { name: 'Noise-cancelling Headphones' })).toBeInTheDocument();
     expect(live.getByText('$99.00')).toBeInTheDocument();
-    expect(live.getByText('7 / 50 left')).toBeInTheDocument();
+    expect(live.getByText('7 left of 50')).toBeInTheDocument();
     expect(live.getByText('Live')).toBeInTheDocument();
     expect(live.getByRole('timer', { name: 'Ends in' })).toHaveTextContent('Ends in 30:00');
 
     const soldOut = within(watch!);
     expect(soldOut.getByText('$149.90')).toBeInTheDocument();
-    expect(soldOut.getByText('0 / 20 left')).toBeInTheDocument();
+    expect(soldOut.getByText('0 left of 20')).toBeInTheDocument();
     expect(soldOut.getByText('Sold out')).toBeInTheDocument();
     expect(soldOut.queryByRole('timer')).not.toBeInTheDocument();
+  });
+
+  it('sells the deal: picture, sale price beside the struck regular price, discount, stock bar, limit, product link', () => {
+    const { container } = render(
+      <FlashSaleList
+        now={NOW}
+        events={[
+          event({
+            product: saleProduct({
+              name: 'Noise-cancelling Headphones',
+              price: { __typename: 'Money', amount: '132.00', currency: 'USD' },
+              images: [{ __typename: 'ProductImage', id: 'SW1hZ2U6MQ==', thumbnailUrl: '/media/p/1/a.webp', alt: 'Headphones' }],
+            }),
+            remainingStock: 12,
+            totalStock: 48,
+          }),
+        ]}
+      />,
+    );
+    const card = within(screen.getByRole('listitem'));
+    expect(card.getByLabelText('Sale price')).toHaveTextContent('$99.00');
+    const regular = card.getByLabelText('Regular price');
+    expect(regular).toHaveTextContent('$132.00');
+    expect(regular.querySelector('del')).toHaveTextContent('$132.00');
+    // (132 - 99) / 132 = 25 %
+    expect(card.getByText('25% off')).toBeInTheDocument();
+    expect(card.getByText('12 left of 48')).toBeInTheDocument();
+    expect(card.queryByText(/%$/, { selector: '.ant-progress-text' })).not.toBeInTheDocument();
+    expect(container.querySelector('.ant-progress')).toHaveAttribute('aria-label', 'Sold');
+    expect(container.querySelector('[role="progressbar"]')).toHaveAttribute('aria-valuenow', '75');
+    expect(card.getByText('Limit 2 per shopper')).toBeInTheDocument();
+    expect(container.querySelector('img')).toHaveAttribute('src', '/media/p/1/a.webp');
+    expect(card.getByRole('link', { name: 'About Noise-cancelling Headphones' })).toHaveAttribute(
+      'href',
+      '/products/UHJvZHVjdDox',
+    );
+  });
+
+  it('shows no discount when the sale price is not below the regular price', () => {
+    render(<FlashSaleList now={NOW} events={[event({ product: saleProduct({ price: { __typename: 'Money', amount: '99.00', currency: 'USD' } }) })]} />);
+    expect(screen.queryByLabelText('Regular price')).not.toBeInTheDocument();
+    expect(screen.queryByText(/% off/)).not.toBeInTheDocument();
   });
 
   it('counts down to the start on the server clock, and goes live when the server clock passes it', () => {
@@ -108,7 +152,7 @@ describe('FlashSaleListView', () => {
             edges: [
               node({
                 id: UPCOMING,
-                product: { __typename: 'Product', id: 'UHJvZHVjdDoz', name: 'Espresso Machine' },
+                product: saleProduct({ id: 'UHJvZHVjdDoz', name: 'Espresso Machine' }),
                 status: 'SCHEDULED',
                 remainingStock: 50,
                 startsAt: new Date(now + 7_200_000).toISOString(),
@@ -135,8 +179,8 @@ describe('FlashSaleListView', () => {
       }, { id: LIVE });
     });
 
-    expect(await within(first!).findByText('0 / 50 left')).toBeInTheDocument();
+    expect(await within(first!).findByText('0 left of 50')).toBeInTheDocument();
     expect(within(first!).getByText('Sold out')).toBeInTheDocument();
-    expect(within(second!).getByText('50 / 50 left')).toBeInTheDocument();
+    expect(within(second!).getByText('50 left of 50')).toBeInTheDocument();
   });
 });

@@ -1,12 +1,13 @@
-import { Card, Col, Progress, Row, Tag, Typography } from 'antd';
+import { Card, Col, Row, Tag, Typography } from 'antd';
 import type { ReactNode } from 'react';
 import type { FlashSaleFragment } from '@/gql/graphql';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import { formatCountdown } from '@/utils/duration';
-import { formatDateTime, formatMoney } from '@/utils/format';
+import { formatDateTime } from '@/utils/format';
 import { phaseTag } from '../utils/phase-tag';
 import { saleCountdown, salePhase } from '../utils/sale-state';
+import { SalePicture, SalePrice, SaleProductLink, SaleStock } from './sale-deal';
 import { useTranslation } from 'react-i18next';
 
 export interface FlashSaleCardProps {
@@ -20,25 +21,25 @@ export function FlashSaleCard({ event, now }: FlashSaleCardProps) {
   const phase = salePhase(event, now);
   const tag = phaseTag(phase);
   const countdown = saleCountdown(event, now);
-  const soldPercent =
-    event.totalStock > 0 ? Math.round(((event.totalStock - event.remainingStock) / event.totalStock) * 100) : 100;
   const [whenLabel, whenAt] = phase === 'UPCOMING' ? [t('seckill.starts'), event.startsAt] : [t('seckill.ends'), event.endsAt];
   return (
-    <Card aria-label={event.name}>
+    <Card
+      aria-label={event.name}
+      style={{ height: '100%' }}
+      cover={
+        <div style={{ padding: 8 }}>
+          <SalePicture event={event} to={paths.flashSale(event.id)} />
+        </div>
+      }
+    >
       <div style={{ display: 'flex', justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
         <Typography.Title level={3} style={{ fontSize: 18 }}>
           <Link to={paths.flashSale(event.id)}>{event.name}</Link>
         </Typography.Title>
         <Tag color={tag.color}>{tag.label}</Tag>
       </div>
-      <Typography.Text strong style={{ fontSize: 18 }}>
-        {formatMoney(event.price)}
-      </Typography.Text>
-      <Progress percent={soldPercent} showInfo={false} aria-label={t('seckill.sold')} />
-      <Typography.Text aria-label={t('seckill.remainingStock')}>
-        {t('seckill.left', { remaining: event.remainingStock, total: event.totalStock })}
-      </Typography.Text>
-      <br />
+      <SalePrice event={event} />
+      <SaleStock event={event} />
       {countdown && (
         <>
           <Typography.Text strong role="timer" aria-label={countdown.label}>
@@ -50,6 +51,8 @@ export function FlashSaleCard({ event, now }: FlashSaleCardProps) {
       <Typography.Text type="secondary">
         {whenLabel} <time dateTime={whenAt}>{formatDateTime(whenAt)}</time>
       </Typography.Text>
+      <br />
+      <SaleProductLink event={event} />
     </Card>
   );
 }

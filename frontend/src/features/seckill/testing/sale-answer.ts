@@ -1,5 +1,17 @@
 const loadedAt = Date.now();
 
+/** A sale's product as the `FlashSale` fragment selects it: regular price $129.00, no pictures by default. */
+export function saleProduct(overrides: Record<string, unknown> = {}) {
+  return {
+    __typename: 'Product' as const,
+    id: 'UHJvZHVjdDox',
+    name: 'Smart Watch',
+    price: { __typename: 'Money' as const, amount: '129.00', currency: 'USD' },
+    images: [] as { __typename: 'ProductImage'; id: string; thumbnailUrl: string; alt: string }[],
+    ...overrides,
+  };
+}
+
 /** The `FlashSaleDetail` answer of a live first-come sale (started a minute ago, ends in an hour), for fake fetches. */
 export function saleDetailAnswer(overrides: Record<string, unknown> = {}) {
   return {
@@ -8,7 +20,7 @@ export function saleDetailAnswer(overrides: Record<string, unknown> = {}) {
         __typename: 'SeckillEvent',
         id: 'U2Vja2lsbEV2ZW50OjE=',
         name: 'Smart Watch',
-        product: { __typename: 'Product', id: 'UHJvZHVjdDox', name: 'Smart Watch' },
+        product: saleProduct(),
         price: { __typename: 'Money', amount: '99.00', currency: 'USD' },
         remainingStock: 3,
         totalStock: 10,

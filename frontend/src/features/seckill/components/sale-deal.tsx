@@ -1,0 +1,71 @@
+import { Flex, Progress, Tag, Typography } from 'antd';
+import { Link } from 'react-router-dom';
+import { PicturePlaceholder, Thumbnail } from '@/components/product-picture';
+import { paths } from '@/config/paths';
+import type { FlashSaleFragment } from '@/gql/graphql';
+import { formatMoney } from '@/utils/format';
+import { discountPercent, soldPercent } from '../utils/discount';
+import { useTranslation } from 'react-i18next';
+
+type SaleDealProps = { event: FlashSaleFragment };
+
+/** The sale price, the product's regular price struck through beside it, and the saving in percent. */
+export function SalePrice({ event, size = 18 }: SaleDealProps & { size?: number }) {
+  const { t } = useTranslation('shop');
+  const percent = discountPercent(event.product.price, event.price);
+  return (
+    <Flex align="baseline" gap={8} wrap>
+      <Typography.Text strong type="danger" style={{ fontSize: size }} aria-label={t('seckill.salePrice')}>
+        {formatMoney(event.price)}
+      </Typography.Text>
+      {percent !== null && (
+        <>
+          <Typography.Text delete type="secondary" aria-label={t('seckill.regularPrice')}>
+            {formatMoney(event.product.price)}
+          </Typography.Text>
+          <Tag color="red">{t('seckill.discount', { percent })}</Tag>
+        </>
+      )}
+    </Flex>
+  );
+}
+
+/** "N left of M" with a bar of how much is sold, and the per-shopper limit. */
+export function SaleStock({ event }: SaleDealProps) {
+  const { t } = useTranslation('shop');
+  return (
+    <div>
+      <Progress
+        percent={soldPercent(event.remainingStock, event.totalStock)}
+        showInfo={false}
+        status="active"
+        strokeColor="#cf1322"
+        aria-label={t('seckill.sold')}
+      />
+      <Flex justify="space-between" wrap gap={8}>
+        <Typography.Text aria-label={t('seckill.remainingStock')}>
+          {t('seckill.left', { remaining: event.remainingStock, total: event.totalStock })}
+        </Typography.Text>
+        <Typography.Text type="secondary">{t('seckill.limit', { count: event.perUserLimit })}</Typography.Text>
+      </Flex>
+    </div>
+  );
+}
+
+/** The product's first picture (or its initial), linking to `to`. */
+export function SalePicture({ event, to }: SaleDealProps & { to: string }) {
+  const [picture] = event.product.images;
+  return (
+    <Link to={to} tabIndex={-1} aria-hidden>
+      {picture ? <Thumbnail src={picture.thumbnailUrl} alt="" /> : <PicturePlaceholder name={event.product.name} />}
+    </Link>
+  );
+}
+
+/** A link to the product the sale is of. */
+export function SaleProductLink({ event }: SaleDealProps) {
+  const { t } = useTranslation('shop');
+  return (
+    <Link to={paths.product(event.product.id)}>{t('seckill.viewProduct', { name: event.product.name })}</Link>
+  );
+}
