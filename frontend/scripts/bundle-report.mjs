@@ -16,27 +16,27 @@ const KB = 1024;
 
 /**
  * The pages and what each may load. `budget` is enforced (CI fails above it): the size measured
- * in December 2026 plus about 20 KB for the strings and features under way. Issue 23 asks for
+ * with both languages and the deal-selling sale page (December 2026) plus about 15 KB. Issue 23 asks for
  * 200 KB on the sale page (`target`), which is not met: react-dom, react-router and antd's
  * ConfigProvider with the components this page shows weigh more than that (docs/bundle-report.md).
  */
 export const PAGES = [
-  { name: 'Home', url: '/', modules: ['src/app/routes/storefront/home.tsx'], budget: 390 * KB },
-  { name: 'Products', url: '/products', modules: ['src/app/routes/storefront/products.tsx'], budget: 395 * KB },
-  { name: 'Product', url: '/products/:id', modules: ['src/app/routes/storefront/product.tsx'], budget: 400 * KB },
+  { name: 'Home', url: '/', modules: ['src/app/routes/storefront/home.tsx'], budget: 400 * KB },
+  { name: 'Products', url: '/products', modules: ['src/app/routes/storefront/products.tsx'], budget: 405 * KB },
+  { name: 'Product', url: '/products/:id', modules: ['src/app/routes/storefront/product.tsx'], budget: 410 * KB },
   {
     name: 'Flash sale',
     url: '/flash-sales/:id',
     modules: ['src/app/routes/storefront/flash-sale.tsx'],
-    budget: 410 * KB,
+    budget: 425 * KB,
     target: 200 * KB,
   },
-  { name: 'Cart', url: '/cart', modules: ['src/app/routes/storefront/cart.tsx'], budget: 455 * KB },
+  { name: 'Cart', url: '/cart', modules: ['src/app/routes/storefront/cart.tsx'], budget: 465 * KB },
   {
     name: 'Sign in',
     url: '/sign-in',
     modules: ['src/app/routes/storefront/sign-in.tsx'],
-    budget: 395 * KB,
+    budget: 405 * KB,
   },
 ];
 
