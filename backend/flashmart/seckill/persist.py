@@ -84,7 +84,7 @@ async def persist_job(
     claim = await SaleStore.of(runtime).claim(
         event_id=event_id, ticket_id=ticket_id, batch=settings.seckill_persist_batch,
         lifetime_ms=claim_lifetime_ms(runtime), token=uuid.uuid4().hex,
-        defer_jobs=settings.seckill_enqueue_in_script,
+        defer_jobs=settings.enqueues_in_script,
     )  # fmt: skip
     if claim.code is ClaimCode.SETTLED:
         return PersistOutcome.ALREADY  # another job's batch (or the reconciler) wrote it
@@ -330,12 +330,13 @@ async def settle(
             quantity=entry.quantity,
         )  # fmt: skip
     async with runtime.redis.pipeline(transaction=False) as pipe:
+        jobs = orders.job_pipeline(runtime)  # the queue's own Redis, if it has one
         sales.settle_in(pipe, event_id=event_id, states=done.states)
         for order in done.orders:
-            orders.announce_new_order(pipe, runtime, order)
+            orders.announce_new_order(pipe, runtime, order, jobs=jobs)
         for ticket_id in done.announce:
             ticket_updated_in(pipe, runtime.keys, ticket_id)
-        if runtime.settings.seckill_enqueue_in_script and len(done.states) > 1:
+        if runtime.settings.enqueues_in_script and len(done.states) > 1:
             # A batch's companions: their jobs would only answer ALREADY. A batch of one
             # leaves its job alone (the running one, or one that retries and answers so).
             sales.drop_settled_jobs_in(pipe, [t for t in done.states if t != own_ticket])
@@ -352,6 +353,8 @@ async def settle(
             raise reply
     if needs_script(replies[0]):
         await sales.settle(event_id=event_id, states=done.states)
+    if jobs is not None and done.orders:  # the expiry jobs, on the queue's own Redis: should
+        await jobs.execute()  # this fail, the sweep cron (expire_overdue_orders) expires them
 
 
 def _at(ms: int) -> datetime:
