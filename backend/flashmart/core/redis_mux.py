@@ -28,7 +28,7 @@ import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import hiredis
 from redis._parsers.base import BaseParser
@@ -42,6 +42,13 @@ from flashmart.core.outages import REDIS_OUTAGES, Backoff
 Arg = str | bytes | int
 RECONNECT_FIRST_SECONDS = 0.05
 RECONNECT_MAX_SECONDS = 1.0  # Redis back: the buy path follows within this
+
+
+class Sender(Protocol):
+    """What the hot path sends commands through: a `Multiplexer`, or a cluster's
+    (core/redis_cluster.py `ClusterMultiplexer`)."""
+
+    async def execute(self, *args: Arg) -> Any: ...
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from flashmart.core.keys import Keys
 from flashmart.core.pubsub import Broker
 from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
+from flashmart.core.redis_urls import is_cluster_url
 from flashmart.core.settings import Settings
 from flashmart.core.stamps import StampCache, follow
 
@@ -61,6 +62,11 @@ class Runtime:
         url = redis_url or settings.redis_url
         if not url:
             raise RuntimeError("REDIS_URL is not set")
+        if is_cluster_url(url) and not settings.queue_redis_url:
+            raise RuntimeError(
+                "REDIS_URL names a Redis Cluster: set QUEUE_REDIS_URL to a plain Redis for the "
+                "job queue (arq does not support Redis Cluster)"
+            )
         keys = Keys(settings.redis_prefix)
         async with contextlib.AsyncExitStack() as stack:
             redis = create_redis(
