@@ -28,7 +28,13 @@ from flashmart.core.keys import Keys
 from flashmart.core.redis import hot_get_many
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
-from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore, TicketSnapshot
+from flashmart.seckill.store import (
+    ReserveCode,
+    ReserveResult,
+    SaleStore,
+    TicketSnapshot,
+    room_keys,
+)
 
 EVENTS = list(range(1, 9))
 UNITS = 5
@@ -56,7 +62,7 @@ def _sale_keys(keys: Keys, event_id: int) -> list[str]:
         keys.event_meta(event_id), keys.event_stock(event_id), keys.event_buyers(event_id),
         keys.event_ledger(event_id), keys.event_pending(event_id), keys.event_claims(event_id),
         keys.event_rate_user(event_id, 7), keys.event_rate_ip(event_id, "10.9.0.1"),
-        keys.event_attempts(event_id),
+        keys.event_attempts(event_id), *room_keys(keys, event_id),
     ]  # fmt: skip
 
 

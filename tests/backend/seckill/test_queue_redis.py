@@ -25,6 +25,7 @@ from flashmart.orders.models import Order
 from flashmart.seckill.audit import audit
 from flashmart.seckill.buy import buy
 from flashmart.seckill.models import SeckillTicket
+from flashmart.seckill.persist import PersistOutcome, persist_job
 from flashmart.seckill.store import SaleStore
 from tests.backend.seckill.factories import relaxed, running_worker, shoppers, warm_sale
 
@@ -128,3 +129,27 @@ async def test_a_lost_enqueue_is_persisted_exactly_once_within_seconds(
     assert await SaleStore.of(apart).pending_count(event.id) == 0
     report = await audit(apart, event.id)
     assert report.passed and report.sold == report.orders == 3
+
+
+async def test_a_batch_drops_its_companions_jobs_from_the_queue_redis(apart: Runtime) -> None:
+    """The claim cannot put the other tickets' jobs off on another Redis; once the batch is
+    settled their jobs leave the queue (they would only answer "already")."""
+    users = await shoppers(3)
+    event = await warm_sale(apart, 5)
+    tickets = [
+        await buy(apart, user_id=u.id, event_id=event.id, quantity=1, client_ip="x") for u in users
+    ]
+    queue = apart.keys.queue
+    assert all([await apart.queue.zscore(queue, t.id) is not None for t in tickets])
+    (entry,) = [
+        e for e in await SaleStore.of(apart).ledger(event.id) if e.ticket_id == tickets[0].id
+    ]
+    outcome = await persist_job(
+        apart, event_id=event.id, ticket_id=entry.ticket_id, user_id=entry.user_id,
+        quantity=entry.quantity, reserved_ms=entry.reserved_ms,
+    )  # fmt: skip
+    assert outcome is PersistOutcome.CREATED
+    assert await SeckillTicket.filter(event_id=event.id).count() == 3  # one batch
+    assert await apart.queue.zscore(queue, tickets[0].id) is not None  # its own: left alone
+    for companion in tickets[1:]:
+        assert await apart.queue.zscore(queue, companion.id) is None
