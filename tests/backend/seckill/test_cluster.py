@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any, cast
 
 import pytest
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisClusterException
 
+from flashmart import scrape
 from flashmart.core import embedded_redis
 from flashmart.core.embedded_cluster import cluster_url, redis_cluster
 from flashmart.core.keys import Keys
@@ -209,6 +211,14 @@ async def test_the_buy_path_multiplexes_one_connection_per_node(
     assert all(stats.connections == 1 for stats in per_node.values())
     # Many buys of one loop turn shared each node's writes.
     assert all(stats.writes < stats.commands for stats in per_node.values())
+    # The scrape-time gauges read the sales on the cluster and the queue on its own Redis.
+    await scrape._redis_figures(runtime)
+    sample = REGISTRY.get_sample_value
+    assert sample("flashmart_seckill_stock_remaining") == 0  # every sale sold out
+    assert sample("flashmart_seckill_reservations_pending") == UNITS * len(EVENTS)
+    scrape._pools(runtime)  # the cluster client's connections, summed over its nodes
+    idle = sample("flashmart_redis_pool_connections", {"pool": "main", "state": "idle"})
+    assert idle is not None and idle >= 1
     # The token check's read of two keys in different slots: one GET per slot.
     await cluster.set(keys.user_tokens_valid_after(7), b"123")
     stamp, complete = await hot_get_many(
