@@ -28,9 +28,9 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Any
 
-from redis.asyncio.cluster import ClusterNode, ClusterPipeline, RedisCluster
+from redis.asyncio.cluster import ClusterNode, ClusterParser, ClusterPipeline, RedisCluster
 from redis.crc import key_slot
-from redis.exceptions import MovedError, RedisError
+from redis.exceptions import AskError, MovedError, RedisError
 from redis.typing import EncodableT, KeyT
 
 from flashmart.core.breaker import Breaker, RedisUnavailable
@@ -46,9 +46,10 @@ class ClusterMultiplexer:
     to the multiplexed connection (core/redis_mux.py) of the primary that owns its first key's
     slot, one per node, opened on first use. Commands of one loop turn bound for one node share
     its write. A MOVED reply (the slot moved to another node after a resharding or failover)
-    maps the slots again and sends the command once more, to the new owner; an ASK (a slot
-    being migrated) is raised to the caller like any error reply. MGET of keys in different
-    slots becomes one GET per key, sent together."""
+    maps the slots again and sends the command once more, to the new owner; an ASK (its slot
+    is being migrated and the keys are not on the old owner) sends it once to the new node,
+    right after ASKING on the same connection. MGET of keys in different slots becomes one
+    GET per key, sent together."""
 
     def __init__(
         self, cluster: RedisCluster, template: Endpoint, *, breaker: Breaker | None = None
@@ -79,6 +80,8 @@ class ClusterMultiplexer:
         except MovedError:
             await self.cluster.nodes_manager.initialize()  # the slot moved: map them again
             return await self._node_for(key).execute(*args)
+        except AskError as ask:  # the slot is being migrated: once to its new node, asking
+            return await self._node_at(ask.host, ask.port).execute(*args, asking=True)
         except REDIS_OUTAGES:
             self._remap = True  # a node failed (or failed over): map the slots again next time
             raise
@@ -86,10 +89,15 @@ class ClusterMultiplexer:
     def _node_for(self, key: Arg) -> Multiplexer:
         raw = key if isinstance(key, bytes) else str(key).encode()
         node = self.cluster.nodes_manager.get_node_from_slot(key_slot(raw))
-        mux = self.nodes.get(node.name)
+        return self._node_at(node.host, int(node.port))
+
+    def _node_at(self, host: str, port: int) -> Multiplexer:
+        name = f"{host}:{port}"
+        mux = self.nodes.get(name)
         if mux is None:
-            endpoint = dataclasses.replace(self.template, host=node.host, port=int(node.port))
-            mux = self.nodes[node.name] = Multiplexer(endpoint, breaker=self.breaker)
+            endpoint = dataclasses.replace(self.template, host=host, port=port)
+            mux = Multiplexer(endpoint, breaker=self.breaker, parser=ClusterParser)
+            self.nodes[name] = mux
         return mux
 
     async def _on_every_node(self, args: tuple[Arg, ...]) -> Any:

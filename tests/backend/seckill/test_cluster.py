@@ -261,3 +261,38 @@ async def test_durability_is_read_from_every_primary(cluster_runtime: Runtime) -
     assert plan is not None and plan.setting.value == "durable"
     assert (plan.appendonly, plan.replicas, plan.wait) == ("no", 0, None)
     assert plan.warning is not None and "Redis Cluster" in plan.warning
+
+
+async def test_the_buy_path_follows_moved_and_ask_redirections(
+    cluster_runtime: Runtime, cluster_ports: list[int]
+) -> None:
+    """MOVED (the client's slot map is stale): the slots are mapped again and the command
+    goes to the owner. ASK (the slot is being migrated and the key is not on the old owner
+    any more): the command goes to the new node, right after ASKING."""
+    runtime = cluster_runtime
+    cluster: Any = runtime.redis
+    key = runtime.keys.event_stock(1)
+    await cluster.set(key, b"7")
+    slot = await cluster.cluster_keyslot(key)
+    owner = cluster.get_node_from_key(key)
+    other = next(n for n in cluster.get_primaries() if n.name != owner.name)
+    cluster.nodes_manager.slots_cache[slot] = [other]  # a stale map: MOVED comes back
+    assert await cluster.mux.execute("GET", key) == b"7"
+    assert cluster.get_node_from_key(key).name == owner.name  # mapped again
+
+    # Migrate the slot: owner MIGRATING to other, other IMPORTING it. A key the owner no
+    # longer has is answered with ASK; the command then runs on the importing node.
+    moved_key = runtime.keys.event_meta(1)  # same slot, not on the owner
+    ids = {n.name: (await cluster.cluster_myid(n)) for n in (owner, other)}
+    owner_client, other_client = Redis(port=owner.port), Redis(port=other.port)
+    try:
+        await other_client.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", ids[owner.name])
+        await owner_client.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", ids[other.name])
+        assert await cluster.mux.execute("GET", moved_key) is None  # asked the importing node
+        asked = (await other_client.info("commandstats")).get("cmdstat_asking", {})
+        assert asked.get("calls", 0) >= 1
+        assert await cluster.mux.execute("GET", key) == b"7"  # still on the owner
+    finally:
+        for client in (owner_client, other_client):
+            await client.execute_command("CLUSTER", "SETSLOT", slot, "NODE", ids[owner.name])
+            await client.aclose()
