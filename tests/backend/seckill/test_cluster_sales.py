@@ -45,6 +45,7 @@ mutation Buy($e: ID!) {
   seckillBuy(eventId: $e) { ticket { id status } userErrors { code } }
 }
 """
+PRODUCTS = "{ products(first: 8) { edges { node { id name } } } }"
 # Rate limits out of the way (every buy comes from 127.0.0.1); durability `fast`: the test's
 # cluster nodes run without AOF (the readiness check would only warn).
 PROCESS_ENV = {
@@ -136,6 +137,13 @@ async def test_eight_sales_on_a_cluster_sell_exactly_their_stock(
                 began = time.monotonic()
                 results = await _storm(list(urls), attempts)
                 storm_seconds = time.monotonic() - began
+                # The catalog's cache lives on the cluster too (its single-key transaction).
+                async with httpx.AsyncClient(base_url=urls[0], timeout=30) as http:
+                    for _ in range(2):
+                        listed = (await http.post("/graphql", json={"query": PRODUCTS})).json()
+                        assert not listed.get("errors"), listed
+                        assert len(listed["data"]["products"]["edges"]) == SALES
+                assert await cluster.hexists(runtime.keys.product_list_cache, str(SALES))
             sales = SaleStore.of(runtime)
             deadline = time.monotonic() + 90
             while True:  # the workers persist every reservation
