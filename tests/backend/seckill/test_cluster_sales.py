@@ -5,13 +5,16 @@ The topology of docs/scaling.md ("Redis Cluster"): REDIS_URL=redis+cluster://...
 limits, token stamps, caches, pub/sub), QUEUE_REDIS_URL=redis://... (arq). Shoppers storm all
 eight sales at once over both API processes; each sale is then audited: exactly its stock sold
 (none oversold, none undersold), and every reservation persisted exactly once (one ticket row
-and one order per reservation, nothing left in flight).
+and one order per reservation, nothing left in flight). Meanwhile a signed-in shopper watches
+one sale over a WebSocket on the other process until it sells out, and the catalog is served
+from its cache on the cluster.
 """
 
 from __future__ import annotations
 
 import asyncio
 import collections
+import json
 import random
 import subprocess
 import sys
@@ -22,6 +25,7 @@ from typing import Any
 
 import httpx
 import pytest
+from websockets.asyncio.client import connect
 
 from flashmart.core import embedded_redis
 from flashmart.core.embedded_cluster import cluster_url, redis_cluster
@@ -35,6 +39,7 @@ from flashmart.seckill.store import SaleStore
 from tests.backend.helpers import token_for
 from tests.backend.processes import api_processes_factory, worker_env
 from tests.backend.seckill.factories import shoppers, warm_sale
+from tests.backend.subscriptions.conftest import ws_url
 
 SALES = 8
 UNITS = 20  # per sale
@@ -46,6 +51,7 @@ mutation Buy($e: ID!) {
 }
 """
 PRODUCTS = "{ products(first: 8) { edges { node { id name } } } }"
+WATCH_SALE = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id remainingStock } }"
 # Rate limits out of the way (every buy comes from 127.0.0.1); durability `fast`: the test's
 # cluster nodes run without AOF (the readiness check would only warn).
 PROCESS_ENV = {
@@ -114,6 +120,29 @@ async def _storm(urls: list[str], attempts: list[tuple[str, int]]) -> list[dict[
             await client.aclose()
 
 
+async def _watch(url: str, gid: str, token: str, first: asyncio.Event) -> list[int]:
+    """A signed-in shopper's live view of a sale (graphql-transport-ws) until it sells out:
+    the remaining stock of every message."""
+    async with connect(ws_url(url), subprotocols=["graphql-transport-ws"]) as ws:  # type: ignore[list-item]
+        init = {"authorization": f"Bearer {token}"}  # takes a connection slot (a script)
+        await ws.send(json.dumps({"type": "connection_init", "payload": init}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 10))["type"] == "connection_ack"
+        await ws.send(json.dumps({
+            "id": "1", "type": "subscribe",
+            "payload": {"query": WATCH_SALE, "variables": {"id": gid}},
+        }))  # fmt: skip
+        seen: list[int] = []
+        while not seen or seen[-1] > 0:
+            message = json.loads(await asyncio.wait_for(ws.recv(), 60))
+            if message["type"] == "ping":
+                await ws.send(json.dumps({"type": "pong"}))
+                continue
+            assert message["type"] == "next", message
+            seen.append(message["payload"]["data"]["seckillEventUpdated"]["remainingStock"])
+            first.set()
+        return seen
+
+
 async def test_eight_sales_on_a_cluster_sell_exactly_their_stock(
     topology: Settings, db: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -134,9 +163,19 @@ async def test_eight_sales_on_a_cluster_sell_exactly_their_stock(
             start = api_processes_factory(topology, tmp_path)
             extra = {"QUEUE_REDIS_URL": topology.queue_redis_url or "", **PROCESS_ENV}
             async with start(2, **extra) as urls:
+                watched = next(iter(gids))
+                first = asyncio.Event()
+                watcher = asyncio.create_task(
+                    _watch(urls[1], watched, token_for(users[0].id), first)
+                )
+                await asyncio.wait_for(first.wait(), 30)
                 began = time.monotonic()
                 results = await _storm(list(urls), attempts)
                 storm_seconds = time.monotonic() - began
+                # The watcher, on the other process, heard the sale sell out (pub/sub and the
+                # sale's state on the cluster).
+                seen = await asyncio.wait_for(watcher, 30)
+                assert seen[0] == UNITS and seen[-1] == 0
                 # The catalog's cache lives on the cluster too (its single-key transaction).
                 async with httpx.AsyncClient(base_url=urls[0], timeout=30) as http:
                     for _ in range(2):
