@@ -171,9 +171,9 @@ async def redis_ceiling(
                     user_burst=settings.seckill_user_burst,
                     ip_rate=1e9,
                     ip_burst=10**9,
-                    enqueue=settings.seckill_enqueue_in_script,
+                    enqueue=settings.enqueues_in_script,
                 )
-            if settings.seckill_enqueue_in_script:
+            if settings.enqueues_in_script:
                 job_keys += [str(call_keys[-1]) for call_keys, _ in recorder.calls]
             loaded = await redis.script_load(recorder.source)
             sha = loaded.decode() if isinstance(loaded, bytes) else str(loaded)

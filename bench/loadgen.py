@@ -3,7 +3,8 @@ on each (like wrk), per-request latency and outcome.
 
 Run by `bench/run.py` as `python bench/loadgen.py SPEC.json OUT.json`. The spec names the
 server, the connection count, the JWT secret and the phases; each phase is one request body
-(the same for everyone: the shopper is in the token) sent once per (shopper, attempt).
+(the same for everyone: the shopper is in the token) sent once per (shopper, attempt), or
+several (`bodies`) each sent once per (shopper, attempt).
 
 Why not httpx or aiohttp: on a 2-core machine the client's CPU is taken from the server.
 This client builds every request up front and parses only the status line, the length and
@@ -157,18 +158,28 @@ def signed_in(head: bytes, token: str, body: bytes) -> bytes:
 def build_requests(
     spec: dict[str, Any], phase: dict[str, Any], tokens: dict[int, str]
 ) -> list[bytes]:
-    body = json.dumps(phase["body"], separators=(",", ":")).encode()
-    head = post_head(spec, phase["path"], body)
-    order = [uid for _ in range(phase["attempts"]) for uid in phase["users"]]
+    # `bodies` (several sales at once: `run.py --cluster`): every shopper sends each of them.
+    bodies = [
+        json.dumps(one, separators=(",", ":")).encode()
+        for one in phase.get("bodies") or [phase["body"]]
+    ]
+    heads = [post_head(spec, phase["path"], body) for body in bodies]
+    order = [
+        (uid, which)
+        for _ in range(phase["attempts"])
+        for uid in phase["users"]
+        for which in range(len(bodies))
+    ]
     if phase.get("shuffle_seed") is not None:
         random.Random(phase["shuffle_seed"]).shuffle(order)
-    cache: dict[int, bytes] = {}
+    cache: dict[tuple[int, int], bytes] = {}
     out = []
-    for uid in order:
-        data = cache.get(uid)
+    for key in order:
+        data = cache.get(key)
         if data is None:
-            data = signed_in(head, tokens[uid], body)
-            cache[uid] = data
+            uid, which = key
+            data = signed_in(heads[which], tokens[uid], bodies[which])
+            cache[key] = data
         out.append(data)
     return out
 

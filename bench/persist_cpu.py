@@ -132,7 +132,7 @@ async def measure(args: argparse.Namespace, batch: int, tmp: Path) -> dict[str, 
                     # Done when no job is due: the new orders' expiry jobs (and any other job
                     # scheduled for later) wait in the queue.
                     now_ms = int(time.time() * 1000)
-                    queued = int(await runtime.redis.zcount(runtime.keys.queue, "-inf", now_ms))
+                    queued = int(await runtime.queue.zcount(runtime.keys.queue, "-inf", now_ms))
                     if pending == 0 and queued == 0 and worker.job_counter == 0:
                         break
                 else:

@@ -164,6 +164,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         action="store_true",
         help="exit 1 when the speed target or the tracing cost target is missed too",
     )
+    parser.add_argument(
+        "--cluster",
+        action="store_true",
+        help="only the storm, on a local Redis Cluster with a queue Redis of its own: every "
+        "shopper (--shoppers / --sales of them) buys on every sale; per-shard script rates "
+        "(bench/cluster.py)",
+    )
+    parser.add_argument("--sales", type=int, default=8, help="--cluster: concurrent sales")
+    parser.add_argument("--shards", type=int, default=3, help="--cluster: cluster nodes")
     parser.add_argument("--keep-tmp", action="store_true", help="keep the temp dir (logs)")
     parser.add_argument(
         "--scrape-targets",
@@ -197,6 +206,10 @@ def main(argv: list[str] | None = None) -> int:
     started_at = datetime.now(UTC)
     with sigterm_as_interrupt(), contextlib.ExitStack() as cleanup:
         try:
+            if cfg.cluster:  # the storm on a Redis Cluster topology (bench/cluster.py)
+                from cluster import ClusterBench
+
+                return ClusterBench(cfg, cleanup, started_at).run()
             return Bench(cfg, cleanup, started_at).run()
         except KeyboardInterrupt:
             log("interrupted: stopping processes, removing the scratch database and temp files")

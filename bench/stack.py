@@ -280,7 +280,7 @@ async def drain_and_audit(
             while True:
                 # Jobs due now (seckill orders also schedule their expiry, deferred by minutes).
                 now_ms = int(time.time() * 1000)
-                queued = int(await runtime.redis.zcount(runtime.keys.queue, "-inf", now_ms))
+                queued = int(await runtime.queue.zcount(runtime.keys.queue, "-inf", now_ms))
                 pending = await SaleStore.of(runtime).pending_count(event_id)
                 if queued == 0 and pending == 0:
                     break

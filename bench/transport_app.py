@@ -50,7 +50,7 @@ def create_app() -> Starlette:
             user_burst=settings.seckill_user_burst,
             ip_rate=settings.seckill_ip_rate,
             ip_burst=settings.seckill_ip_burst,
-            enqueue=settings.seckill_enqueue_in_script,
+            enqueue=settings.enqueues_in_script,
         )
         return JSONResponse({"code": result.code.value, "value": result.value})
 

@@ -47,7 +47,7 @@ from flashmart.security_headers import SecurityHeaders
 
 logger = logging.getLogger("flashmart.http")
 READY_TIMEOUT = 2.0
-REQUIRED = ("database", "redis")  # /readyz answers 503 without one of these
+REQUIRED = ("database", "redis", "queue")  # /readyz answers 503 without one of these present
 
 
 class RequestContextMiddleware:
@@ -311,32 +311,42 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    """What is down. The database and Redis are required (503 without either); a worker is
-    not (buys are queued until one runs), so without one the answer is 200 and "degraded".
-    A worker counts as alive while its health report, rewritten every
-    WORKER_HEALTH_CHECK_INTERVAL seconds, has not expired."""
+    """What is down. The database and Redis are required (503 without either), and so is the
+    queue's own Redis where QUEUE_REDIS_URL names one (the `queue` check, reported only then);
+    a worker is not (buys are queued until one runs), so without one the answer is 200 and
+    "degraded". A worker counts as alive while its health report (in the queue's Redis),
+    rewritten every WORKER_HEALTH_CHECK_INTERVAL seconds, has not expired."""
     runtime: Runtime = request.app.state.runtime
     checks: dict[str, str] = {}
     worker: WorkerStatus | None = None
+    separate = runtime.settings.queue_is_separate
 
     async def redis_and_worker() -> None:
         nonlocal worker
         await runtime.redis.ping()
-        worker = await worker_status(runtime.redis, runtime.keys)
+        if not separate:
+            worker = await worker_status(runtime.queue, runtime.keys)
 
-    for name, probe in (("database", ping_db()), ("redis", redis_and_worker())):
+    async def queue_and_worker() -> None:
+        nonlocal worker
+        worker = await worker_status(runtime.queue, runtime.keys)
+
+    probes = [("database", ping_db()), ("redis", redis_and_worker())]
+    if separate:
+        probes.append(("queue", queue_and_worker()))
+    for name, probe in probes:
         try:
             await asyncio.wait_for(probe, READY_TIMEOUT)
             checks[name] = "ok"
         except Exception as exc:  # noqa: BLE001 - any failure means not ready
             checks[name] = f"unavailable: {type(exc).__name__}"
     if worker is None:
-        checks["worker"] = "unknown: redis unavailable"
+        checks["worker"] = f"unknown: {'queue' if separate else 'redis'} unavailable"
     elif worker.worker_alive:
         checks["worker"] = "ok"
     else:
         checks["worker"] = "unavailable: no health report from a worker"
-    ready = all(checks[name] == "ok" for name in REQUIRED)
+    ready = all(checks[name] == "ok" for name in REQUIRED if name in checks)
     status = "unavailable" if not ready else "ok" if checks["worker"] == "ok" else "degraded"
     if runtime.durability is not None:  # reported, never a reason to stop serving
         checks["durability"] = runtime.durability.readiness

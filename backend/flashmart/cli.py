@@ -129,11 +129,14 @@ def worker(
             from flashmart.core import system
             from flashmart.core.keys import Keys
             from flashmart.core.queue import redis_settings
+            from flashmart.core.runtime import queue_url
 
             keys = Keys(settings.redis_prefix)
             code = asyncio.run(
                 async_check_health(
-                    redis_settings(url, settings), system.health_check_key(keys), keys.queue
+                    redis_settings(queue_url(settings, url), settings),
+                    system.health_check_key(keys),
+                    keys.queue,
                 )
             )
             raise typer.Exit(code)

@@ -67,8 +67,14 @@ def _pools(runtime: Runtime) -> None:
 
 
 def _redis_pool(client: Redis) -> tuple[int, int]:
-    """redis-py's pool keeps these as attributes (no public accessor as of redis-py 5/6)."""
-    pool = client.connection_pool
+    """redis-py's pool keeps these as attributes (no public accessor as of redis-py 5/6); a
+    cluster client keeps connections per node (summed over the nodes)."""
+    pool = getattr(client, "connection_pool", None)
+    if pool is None:  # RedisCluster: each ClusterNode holds its connections and its free ones
+        nodes: Any = getattr(client, "get_nodes", list)()
+        opened = sum(len(getattr(node, "_connections", ())) for node in nodes)
+        free = sum(len(getattr(node, "_free", ())) for node in nodes)
+        return opened - free, free
     in_use: Any = getattr(pool, "_in_use_connections", ())
     idle: Any = getattr(pool, "_available_connections", ())
     return len(in_use), len(idle)

@@ -30,7 +30,7 @@ from flashmart.core.queue import (
     redis_settings,
     serialize_job,
 )
-from flashmart.core.runtime import DEPS_KEY, Runtime
+from flashmart.core.runtime import DEPS_KEY, Runtime, queue_url
 from flashmart.core.settings import Settings
 from flashmart.orders import jobs as order_jobs
 from flashmart.payments import jobs as payment_jobs
@@ -193,6 +193,19 @@ def worker_options(
             second=set(range(0, 60, settings.seckill_reconcile_interval_seconds)),
             unique=True,
         ),
+        *(
+            [  # the queue on its own Redis: a lost enqueue is persisted within seconds
+                cron(
+                    traced_job(
+                        seckill_jobs.persist_lost_reservations, "cron persist_lost_reservations"
+                    ),
+                    second=set(range(60)),
+                    unique=True,
+                )
+            ]
+            if settings.queue_is_separate
+            else []
+        ),
         cron(  # once a minute: FlashMartSaleAuditFailing (deploy/prometheus/alerts.yml)
             traced_job(seckill_jobs.audit_ended_sales, "cron audit_ended_sales"),
             second={30},
@@ -206,7 +219,7 @@ def worker_options(
         # A burst worker drains the queue and stops; periodic jobs belong to long-running ones
         # (a cron due within a second sits in the queue and would keep a burst worker alive).
         "cron_jobs": [] if burst else crons,
-        "redis_settings": redis_settings(redis_url, settings),
+        "redis_settings": redis_settings(queue_url(settings, redis_url), settings),
         "queue_name": keys.queue,
         "health_check_key": system.health_check_key(keys),
         "health_check_interval": settings.worker_health_check_interval,

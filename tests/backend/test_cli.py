@@ -109,3 +109,37 @@ def test_production_starts_with_the_sandbox_when_allowed(tmp_path: Path, redis_u
     )
     assert "invalid settings" not in done.stderr
     assert done.returncode == 1, (done.stdout, done.stderr)  # no worker runs under this prefix
+
+
+def test_worker_check_asks_the_queue_redis(tmp_path: Path, redis_url: str) -> None:
+    """With QUEUE_REDIS_URL, `worker --check` reads the health report there (where the worker
+    writes it), not in REDIS_URL."""
+    import redis
+
+    from flashmart.core import embedded_redis, system
+    from flashmart.core.keys import Keys
+
+    prefix = f"fmtest:cli:{os.getpid()}:"
+    queue = embedded_redis.start(tmp_path / "queue-redis", reuse=False)
+    env = _production_env(
+        tmp_path, ALLOW_SANDBOX_PAYMENTS="true", REDIS_URL=redis_url, REDIS_PREFIX=prefix,
+        QUEUE_REDIS_URL=queue.url,
+    )  # fmt: skip
+
+    def check() -> int:
+        done = subprocess.run(
+            [*_flashmart(), "worker", "--check"],
+            capture_output=True, text=True, timeout=60, cwd=tmp_path, env=env,
+        )  # fmt: skip
+        return done.returncode
+
+    try:
+        assert check() == 1  # no report anywhere
+        client = redis.Redis.from_url(queue.url)
+        try:
+            client.set(system.health_check_key(Keys(prefix)), b"j_complete=0", ex=60)
+        finally:
+            client.close()
+        assert check() == 0
+    finally:
+        queue.stop()

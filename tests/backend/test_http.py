@@ -183,3 +183,33 @@ async def test_admin_field_needs_admin(api: Api, redis: Redis) -> None:
     assert shopper["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     admin = await api.gql("{ systemStatus { queueDepth } }", token=token_for(1, Role.ADMIN))
     assert admin["data"]["systemStatus"]["queueDepth"] == 0
+
+
+async def test_readyz_reports_a_queue_redis_of_its_own(app_factory, tmp_path, settings) -> None:  # type: ignore[no-untyped-def]
+    """QUEUE_REDIS_URL: a `queue` check (required), and the worker's report read there."""
+    queue = embedded_redis.start(tmp_path / "queue-redis", reuse=False)  # ours, to stop
+    app = app_factory(queue_redis_url=queue.url)
+    worker = create_worker(
+        settings.model_copy(update={"queue_redis_url": queue.url}), settings.redis_url or "",
+        burst=True, manage_database=False,
+    )  # fmt: skip
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+                await worker.async_run()  # its health report goes to the queue's Redis
+                body = (await client.get("/readyz")).json()
+                body["checks"].pop("durability")
+                assert body == {
+                    "status": "ok",
+                    "checks": {"database": "ok", "redis": "ok", "queue": "ok", "worker": "ok"},
+                }
+                await worker.close()  # while its Redis is up (removes its report)
+                queue.kill()
+                response = await client.get("/readyz")
+                assert response.status_code == 503
+                checks = response.json()["checks"]
+                assert checks["redis"] == "ok" and checks["queue"].startswith("unavailable")
+                assert checks["worker"] == "unknown: queue unavailable"
+    finally:
+        queue.stop()

@@ -78,6 +78,36 @@ def test_invalid_values_are_refused(tmp_path: Path) -> None:
         Settings(_env_file=None, data_dir=tmp_path, max_query_depth=0)  # type: ignore[call-arg]
 
 
+def test_a_queue_on_another_redis_turns_in_script_enqueue_off(tmp_path: Path) -> None:
+    base = {"_env_file": None, "data_dir": tmp_path, "redis_url": "redis://sales:6379/0"}
+    shared = Settings(**base)  # type: ignore[arg-type]
+    assert not shared.queue_is_separate and shared.enqueues_in_script
+    same = Settings(**base, queue_redis_url="redis://sales:6379/0")  # type: ignore[arg-type]
+    assert not same.queue_is_separate and same.enqueues_in_script
+    apart = Settings(**base, queue_redis_url="redis://queue:6379/0", seckill_enqueue_in_script=True)  # type: ignore[arg-type]
+    assert apart.queue_is_separate and not apart.enqueues_in_script
+    # Also when the settings are copied with other values (no validator runs then).
+    copied = shared.model_copy(update={"queue_redis_url": "redis://queue:6379/0"})
+    assert not copied.enqueues_in_script
+
+
+def test_a_cluster_needs_a_plain_queue_redis(tmp_path: Path) -> None:
+    cluster = "redis+cluster://:pw@10.0.0.1:7000,10.0.0.2:7000"
+    with pytest.raises(ValidationError, match="set QUEUE_REDIS_URL"):
+        Settings(_env_file=None, data_dir=tmp_path, redis_url=cluster)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="QUEUE_REDIS_URL must name a plain Redis"):
+        Settings(_env_file=None, data_dir=tmp_path, redis_url=cluster, queue_redis_url=cluster)  # type: ignore[call-arg]
+    with pytest.raises(ValidationError, match="cluster seed node"):
+        Settings(
+            _env_file=None, data_dir=tmp_path, redis_url="redis+cluster://nohost",
+            queue_redis_url="redis://q:6379",
+        )  # type: ignore[call-arg]  # fmt: skip
+    ok = Settings(
+        _env_file=None, data_dir=tmp_path, redis_url=cluster, queue_redis_url="redis://q:6379"
+    )  # type: ignore[call-arg]
+    assert ok.queue_is_separate and not ok.enqueues_in_script
+
+
 # What the process does to the files under DATA_DIR/secrets while it creates them, as seen by
 # Python's audit hooks (every open with its flags, every chmod), under umask 0 so the mode a
 # file is created with is the mode it has.

@@ -176,6 +176,8 @@ async def sync_stamps(runtime: Runtime) -> int:
         if _still_matters(user, settings)
     ]
     script = runtime.redis.register_script(SCRIPT)
+    if users:  # a cluster's pipeline cannot load a script for itself: load it on every node
+        await runtime.redis.script_load(SCRIPT)
     changed: list[int] = []
     for start in range(0, len(users), SYNC_BATCH):
         batch = users[start : start + SYNC_BATCH]

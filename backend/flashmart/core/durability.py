@@ -12,6 +12,10 @@ setting cannot be met: each API process logs that once and `/readyz` reports it.
 `fast` answers straight after the script; with `appendfsync everysec` about the last second of
 acknowledged reservations can vanish with Redis (README "Failures"). Neither setting adds work
 to the buy beyond reading `Runtime.durability` when no WAIT is needed.
+
+On a Redis Cluster every primary is read, and `durable` is met only when every one runs
+`appendonly yes` with `appendfsync always`: replicas are not waited for there (a WAIT would
+have to follow each reservation on its own shard's connection).
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import logging
 from dataclasses import dataclass, replace
 
 from redis.asyncio import Redis
+from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisError
 
 from flashmart.core.settings import Durability, Settings
@@ -67,11 +72,32 @@ async def _replicas(redis: Redis) -> int:
     return int(info.get("connected_slaves", 0) or 0)
 
 
+async def _cluster_config(redis: RedisCluster, name: str) -> str | None:
+    """The setting on every primary: its value when they agree, `mixed` when not."""
+    seen: set[str | None] = set()
+    for node in redis.get_primaries():
+        try:
+            found = await redis.config_get(name, target_nodes=node)
+        except RedisError:
+            return None
+        value = found.get(name, found.get(name.encode()))
+        seen.add(value.decode() if isinstance(value, bytes) else value)
+    if None in seen:
+        return None
+    return seen.pop() if len(seen) == 1 else "mixed"
+
+
 async def check(redis: Redis, settings: Settings) -> DurabilityPlan:
     """Read the Redis's persistence settings and replicas; decide how to keep the setting."""
-    appendonly = await _config(redis, "appendonly")
-    appendfsync = await _config(redis, "appendfsync")
-    replicas = await _replicas(redis)
+    if isinstance(redis, RedisCluster):
+        await redis.initialize()
+        appendonly = await _cluster_config(redis, "appendonly")
+        appendfsync = await _cluster_config(redis, "appendfsync")
+        replicas = 0  # not waited for on a cluster (module docstring)
+    else:
+        appendonly = await _config(redis, "appendonly")
+        appendfsync = await _config(redis, "appendfsync")
+        replicas = await _replicas(redis)
     plan = DurabilityPlan(settings.seckill_durability, appendonly, appendfsync, replicas)
     if settings.seckill_durability is Durability.FAST:
         if appendonly == "no":
@@ -87,11 +113,19 @@ async def check(redis: Redis, settings: Settings) -> DurabilityPlan:
         if appendonly is None or appendfsync is None
         else f"it runs with appendonly {appendonly}, appendfsync {appendfsync}"
     )
-    warning = (
-        f"SECKILL_DURABILITY=durable is not met: Redis has no replica and {seen}; "
-        "acknowledged reservations can be lost with Redis (set appendonly yes and "
-        "appendfsync always, or add a replica)"
-    )
+    if isinstance(redis, RedisCluster):
+        warning = (
+            f"SECKILL_DURABILITY=durable is not met on the Redis Cluster: {seen} "
+            "(every primary read); "
+            "acknowledged reservations can be lost with a node (set appendonly yes and "
+            "appendfsync always on every primary; replicas are not waited for on a cluster)"
+        )
+    else:
+        warning = (
+            f"SECKILL_DURABILITY=durable is not met: Redis has no replica and {seen}; "
+            "acknowledged reservations can be lost with Redis (set appendonly yes and "
+            "appendfsync always, or add a replica)"
+        )
     return _warn(replace(plan, warning=warning))
 
 

@@ -8,6 +8,11 @@ listener of a channel subscribes it in Redis, the last one to leave unsubscribes
 Messages are only hints: a listener re-reads the current state when woken, so a full queue
 may drop a message (the listener already has one waiting) and, after Redis comes back from a
 disconnect, every listener gets `RECONNECTED` to re-read what it may have missed.
+
+On a Redis Cluster (`redis+cluster://` REDIS_URL) the connection goes to one node, the first
+seed node that answers (the next one after a failure): classic PUBLISH is carried by the
+cluster bus to every node, so one subscribed node hears every message whichever node it was
+published on (docs/scaling.md, "Pub/sub on a cluster").
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Final, TypeVar
+from urllib.parse import quote
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -25,6 +31,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
 from flashmart.core.outages import Backoff
+from flashmart.core.redis_urls import cluster_credentials, cluster_nodes, is_cluster_url
 
 logger = logging.getLogger("flashmart.pubsub")
 T = TypeVar("T")
@@ -88,13 +95,9 @@ class Broker:
         # A client of its own: no health-check PINGs of the pool interleaved with the
         # subscription stream; liveness is the broker's own PING (`_check_alive`). No socket
         # timeout either: reads wait for messages by design.
-        self._redis: Redis = Redis.from_url(
-            redis_url,
-            decode_responses=False,
-            client_name=self.client_name,
-            socket_connect_timeout=connect_timeout,
-            socket_keepalive=True,
-        )
+        self._urls = node_urls(redis_url)  # one; or a cluster's seed nodes, tried in turn
+        self._turn = 0
+        self._redis = self._client(self._urls[0], connect_timeout)
         self.reply_timeout = reply_timeout
         self.connect_timeout = connect_timeout
         self.ping_after = ping_after
@@ -109,9 +112,35 @@ class Broker:
         self._task: asyncio.Task[None] | None = None
         self.connected = asyncio.Event()
 
+    def _client(self, url: str, connect_timeout: float | None) -> Redis:
+        client: Redis = Redis.from_url(
+            url,
+            decode_responses=False,
+            client_name=self.client_name,
+            socket_connect_timeout=connect_timeout,
+            socket_keepalive=True,
+        )
+        return client
+
+    async def _next_node(self) -> None:
+        """A cluster: the next seed node for the next attempt (any node hears everything)."""
+        if len(self._urls) < 2:
+            return
+        self._turn = (self._turn + 1) % len(self._urls)
+        old, self._redis = self._redis, self._client(self._urls[self._turn], self.connect_timeout)
+        with contextlib.suppress(RedisError, OSError):
+            await old.aclose()
+
     # lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
-        await self._connect()
+        for attempt in range(len(self._urls)):  # a cluster: the first seed node that answers
+            try:
+                await self._connect()
+                break
+            except (RedisError, OSError):
+                if attempt == len(self._urls) - 1:
+                    raise
+                await self._next_node()
         self._task = asyncio.create_task(self._run(), name="flashmart-pubsub")
 
     async def stop(self) -> None:
@@ -211,6 +240,8 @@ class Broker:
                     exc_info=not isinstance(exc, (RedisError, OSError)),
                 )  # fmt: skip
                 self.connected.clear()
+                await self._close_pubsub()
+                await self._next_node()
                 await asyncio.sleep(delay)
 
     async def _check_alive(self) -> None:
@@ -234,6 +265,17 @@ class Broker:
         for members in self._listeners.values():
             for listener in members:
                 listener.deliver(message)
+
+
+def node_urls(redis_url: str) -> list[str]:
+    """`redis_url` itself, or for a cluster URL one plain URL per seed node (credentials kept)."""
+    if not is_cluster_url(redis_url):
+        return [redis_url]
+    username, password = cluster_credentials(redis_url)
+    auth = ""
+    if password is not None:
+        auth = f"{quote(username or '', safe='')}:{quote(password, safe='')}@"
+    return [f"redis://{auth}{host}:{port}/0" for host, port in cluster_nodes(redis_url)]
 
 
 async def watch(broker: Broker, channel: str, load: Callable[[], Awaitable[T]]) -> AsyncIterator[T]:

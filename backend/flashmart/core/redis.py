@@ -19,7 +19,9 @@ from redis.typing import EncodableT
 
 from flashmart.core.breaker import Breaker, RedisUnavailable
 from flashmart.core.outages import REDIS_OUTAGES
+from flashmart.core.redis_cluster import create_cluster
 from flashmart.core.redis_mux import Endpoint, Multiplexer
+from flashmart.core.redis_urls import is_cluster_url
 
 _PLAIN = (str, bytes, int)
 
@@ -150,7 +152,15 @@ def create_redis(
 ) -> FlashRedis:
     """The process's client for `url`: `timeout` bounds every command's wait for its reply
     (pool and multiplexer), `connect_timeout` every connect; `breaker` (default: a new one)
-    guards them all."""
+    guards them all. A `redis+cluster://` URL gives the cluster client of
+    core/redis_cluster.py, which answers every call the services make of this one (typed as
+    this class for them)."""
+    if is_cluster_url(url):
+        cluster = create_cluster(
+            url, max_connections=max_connections, multiplex=multiplex, timeout=timeout,
+            connect_timeout=connect_timeout, breaker=breaker,
+        )  # fmt: skip
+        return cast(FlashRedis, cluster)
     pool = ConnectionPool.from_url(
         url,
         max_connections=max_connections,

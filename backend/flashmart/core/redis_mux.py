@@ -28,7 +28,7 @@ import contextlib
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import hiredis
 from redis._parsers.base import BaseParser
@@ -42,6 +42,13 @@ from flashmart.core.outages import REDIS_OUTAGES, Backoff
 Arg = str | bytes | int
 RECONNECT_FIRST_SECONDS = 0.05
 RECONNECT_MAX_SECONDS = 1.0  # Redis back: the buy path follows within this
+
+
+class Sender(Protocol):
+    """What the hot path sends commands through: a `Multiplexer`, or a cluster's
+    (core/redis_cluster.py `ClusterMultiplexer`)."""
+
+    async def execute(self, *args: Arg) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -81,9 +88,14 @@ class _Connection:
     """One socket and the futures waiting on it, in the order their commands were sent."""
 
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, timeout: float | None, stats: Stats
+        self,
+        loop: asyncio.AbstractEventLoop,
+        timeout: float | None,
+        stats: Stats,
+        parser: type[BaseParser] = BaseParser,
     ) -> None:
         self.loop = loop
+        self.parser = parser  # error replies to exception classes
         self.stats = stats
         self.timeout = timeout
         self.reader = hiredis.Reader(replyError=ResponseError)
@@ -123,7 +135,7 @@ class _Connection:
             if future.done():  # its caller was cancelled; the reply is dropped, order kept
                 continue
             if isinstance(reply, ResponseError):
-                future.set_exception(BaseParser.parse_error(str(reply)))  # type: ignore[no-untyped-call]
+                future.set_exception(self.parser.parse_error(str(reply)))  # type: ignore[no-untyped-call]
             else:
                 future.set_result(reply)
 
@@ -158,8 +170,16 @@ class Multiplexer:
     """`await mux.execute("EVALSHA", sha, 2, key1, key2, arg)`: one shared connection per
     event loop, commands of one loop turn written together."""
 
-    def __init__(self, endpoint: Endpoint, *, breaker: Breaker | None = None) -> None:
+    def __init__(
+        self,
+        endpoint: Endpoint,
+        *,
+        breaker: Breaker | None = None,
+        parser: type[BaseParser] = BaseParser,
+    ) -> None:
         self.endpoint = endpoint
+        # Which exception each error reply becomes (a cluster's: MOVED, ASK, ... too).
+        self.parser = parser
         # The process's breaker for this Redis (core/breaker.py), shared with the pooled client.
         self.breaker = breaker
         self.stats = Stats()
@@ -168,14 +188,16 @@ class Multiplexer:
         self.reconnect = Backoff(RECONNECT_FIRST_SECONDS, RECONNECT_MAX_SECONDS)
         self._next_attempt = 0.0  # monotonic time before which no attempt is made
 
-    async def execute(self, *args: Arg) -> Any:
+    async def execute(self, *args: Arg, asking: bool = False) -> Any:
+        """`args`' reply; `asking`: sent right after ASKING on the same connection, nothing in
+        between (a cluster's slot being migrated to this node)."""
         breaker = self.breaker
         if breaker is None:
-            return await self._execute(args)
+            return await self._execute(args, asking)
         if not breaker.closed:
             breaker.admit()
         try:
-            reply = await self._execute(args)
+            reply = await self._execute(args, asking)
         except REDIS_OUTAGES as exc:
             raise breaker.tripped() from exc
         except RedisError:  # an error reply: Redis is up
@@ -185,10 +207,18 @@ class Multiplexer:
             breaker.succeeded()
         return reply
 
-    async def _execute(self, args: tuple[Arg, ...]) -> Any:
+    async def _execute(self, args: tuple[Arg, ...], asking: bool = False) -> Any:
         connection = self._connection
         if connection is None or connection.closed or connection.loop is not _loop():
             connection = await self._connect()
+        if asking:  # both queued in this turn: written together, in this order
+            ready = connection.send(hiredis.pack_command(("ASKING",)))
+            reply = connection.send(hiredis.pack_command(args))  # type: ignore[arg-type]
+            done = await asyncio.gather(ready, reply, return_exceptions=True)
+            for outcome in done:
+                if isinstance(outcome, BaseException):
+                    raise outcome
+            return done[1]
         return await connection.send(hiredis.pack_command(args))  # type: ignore[arg-type]
 
     async def _connect(self) -> _Connection:
@@ -221,7 +251,7 @@ class Multiplexer:
         if old is not None and old.loop is loop and not old.closed:
             return old
         e = self.endpoint
-        connection = _Connection(loop, e.timeout, Stats())
+        connection = _Connection(loop, e.timeout, Stats(), self.parser)
         try:
             if e.path is not None:
                 opening = loop.create_unix_connection(lambda: _Protocol(connection), e.path)

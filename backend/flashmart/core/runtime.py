@@ -23,6 +23,7 @@ from flashmart.core.keys import Keys
 from flashmart.core.pubsub import Broker
 from flashmart.core.queue import create_queue
 from flashmart.core.redis import create_redis
+from flashmart.core.redis_urls import is_cluster_url
 from flashmart.core.settings import Settings
 from flashmart.core.stamps import StampCache, follow
 
@@ -52,7 +53,8 @@ class Runtime:
     ) -> AsyncIterator[Runtime]:
         """The clients for `settings`, open for the duration of the block.
 
-        `redis_url` defaults to REDIS_URL (the CLI passes the embedded server's). `multiplex`
+        `redis_url` defaults to REDIS_URL (the CLI passes the embedded server's); the queue
+        is on QUEUE_REDIS_URL when that is set. `multiplex`
         gives the Redis client its hot-path connection (core/redis.py); the API passes
         REDIS_MULTIPLEX. `broker=True` (the API) adds the pub/sub `Broker` and the copy of
         token stamps it keeps in step, and the durability check of the Redis its buys use.
@@ -60,6 +62,11 @@ class Runtime:
         url = redis_url or settings.redis_url
         if not url:
             raise RuntimeError("REDIS_URL is not set")
+        if is_cluster_url(url) and not settings.queue_redis_url:
+            raise RuntimeError(
+                "REDIS_URL names a Redis Cluster: set QUEUE_REDIS_URL to a plain Redis for the "
+                "job queue (arq does not support Redis Cluster)"
+            )
         keys = Keys(settings.redis_prefix)
         async with contextlib.AsyncExitStack() as stack:
             redis = create_redis(
@@ -75,7 +82,8 @@ class Runtime:
                 ),
             )
             stack.push_async_callback(redis.aclose)
-            queue = await create_queue(settings, url)
+            # arq's queue: QUEUE_REDIS_URL when set (a cluster requires it), else the same Redis.
+            queue = await create_queue(settings, queue_url(settings, url))
             stack.push_async_callback(queue.aclose)
             hub = stamps = plan = None
             if broker:
@@ -94,6 +102,11 @@ class Runtime:
                 settings=settings, redis=redis, queue=queue, keys=keys, broker=hub, stamps=stamps,
                 durability=plan,
             )  # fmt: skip
+
+
+def queue_url(settings: Settings, redis_url: str) -> str:
+    """Where arq's queue lives: QUEUE_REDIS_URL, else the sales' Redis (`redis_url`)."""
+    return settings.queue_redis_url or redis_url
 
 
 # Where the worker's on_startup puts the Runtime in arq's job context (a plain dict).

@@ -16,6 +16,8 @@ from urllib.parse import urlsplit
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from flashmart.core.redis_urls import cluster_nodes, is_cluster_url
+
 MIN_SECRET_LENGTH = 32
 logger = logging.getLogger("flashmart.settings")
 # Scripts and everything else from this origin only (no inline script); inline styles allowed
@@ -51,6 +53,14 @@ class Settings(BaseSettings):
     database_pool_size: int = Field(default=20, ge=1)
     redis_url: str | None = None
     redis_prefix: str = "fm:"
+    # Redis topology (docs/scaling.md) ---------------------------------------------------------
+    # REDIS_URL may name a Redis Cluster by its seed nodes: redis+cluster://host:port[,host:port]
+    # (every sale, limit, stamp, cache and subscription slot then lives on the cluster).
+    # QUEUE_REDIS_URL puts arq's queue (jobs, results, cron locks, the worker's health report)
+    # on a plain Redis of its own; unset: the queue shares REDIS_URL. A cluster requires it (arq
+    # has no Cluster support). When it names another Redis the buy enqueues the persist job
+    # right after the script: SECKILL_ENQUEUE_IN_SCRIPT is then off, whatever it says.
+    queue_redis_url: str | None = None
     # The buy path's script calls share one auto-pipelined connection (core/redis_mux.py).
     redis_multiplex: bool = True
     # Every Redis client (pool, multiplexer, arq, pub/sub's connect) gives up after these: a
@@ -224,10 +234,14 @@ class Settings(BaseSettings):
     seckill_ip_rate: float = Field(default=200.0, gt=0)  # per client address (shared NATs)
     seckill_ip_burst: int = Field(default=400, ge=1)
     seckill_max_quantity: int = Field(default=10, ge=1)
-    # One script call reserves AND enqueues the arq job (closes the crash window); turn off
-    # when the queue lives on another Redis than the stock (Redis Cluster).
+    # One script call reserves AND enqueues the arq job (closes the crash window). Only where
+    # the queue shares the sale's Redis: `enqueues_in_script` is what the code obeys.
     seckill_enqueue_in_script: bool = True
     seckill_reconcile_after_seconds: float = Field(default=5.0, gt=0)
+    # With the queue on its own Redis (QUEUE_REDIS_URL): a reservation this old without its
+    # order is taken for one whose enqueue was lost, and persisted by a cron that runs every
+    # second (seckill/reconcile.py `persist_lost`).
+    seckill_lost_enqueue_after_seconds: float = Field(default=2.0, gt=0, le=60)
     # Reservations the worker persists in one transaction (1: each job its own, one by one).
     seckill_persist_batch: int = Field(default=50, ge=1, le=1000)
     seckill_reconcile_interval_seconds: int = Field(default=5, ge=1, le=60)
@@ -386,6 +400,32 @@ class Settings(BaseSettings):
                 "ALLOW_SANDBOX_PAYMENTS=true for a staging or demo deployment"
             )
         return self
+
+    @model_validator(mode="after")
+    def _check_topology(self) -> Self:
+        if self.queue_redis_url and is_cluster_url(self.queue_redis_url):
+            raise ValueError(
+                "QUEUE_REDIS_URL must name a plain Redis: arq's queue does not run on a cluster"
+            )
+        if self.redis_url and is_cluster_url(self.redis_url):
+            if not self.queue_redis_url:
+                raise ValueError(
+                    "REDIS_URL names a Redis Cluster: set QUEUE_REDIS_URL to a plain Redis for "
+                    "the job queue (arq does not support Redis Cluster)"
+                )
+            cluster_nodes(self.redis_url)  # refuses a URL without seed nodes
+        return self
+
+    @property
+    def queue_is_separate(self) -> bool:
+        """arq's queue lives on another Redis than the sales (QUEUE_REDIS_URL)."""
+        return bool(self.queue_redis_url) and self.queue_redis_url != self.redis_url
+
+    @property
+    def enqueues_in_script(self) -> bool:
+        """The reserve script queues the persist job itself: SECKILL_ENQUEUE_IN_SCRIPT, and
+        only while the queue shares the sale's Redis (one script cannot write two servers)."""
+        return self.seckill_enqueue_in_script and not self.queue_is_separate
 
     @property
     def is_production(self) -> bool:

@@ -31,8 +31,10 @@ def last_ping_key(keys: Keys) -> str:
     return f"{keys.prefix}system:last-ping"
 
 
-async def worker_status(redis: Redis, keys: Keys) -> WorkerStatus:
-    async with redis.pipeline(transaction=False) as pipe:
+async def worker_status(queue: Redis, keys: Keys) -> WorkerStatus:
+    """Read from the queue's Redis (QUEUE_REDIS_URL, else REDIS_URL), where arq keeps the
+    worker's health report and the jobs, and `system_ping` its stamp."""
+    async with queue.pipeline(transaction=False) as pipe:
         pipe.get(health_check_key(keys))
         pipe.zcard(keys.queue)
         pipe.zcount(keys.queue, "-inf", time.time() * 1000)  # arq scores jobs by due time (ms)
@@ -58,5 +60,5 @@ async def system_ping(ctx: dict[str, Any], sent_at: float) -> float:
     """Job: record when a ping reached a worker; returns the queue latency in seconds."""
     d = deps(ctx)
     now = time.time()
-    await d.redis.set(last_ping_key(d.keys), repr(now))
+    await d.queue.set(last_ping_key(d.keys), repr(now))  # beside the queue it came through
     return now - sent_at

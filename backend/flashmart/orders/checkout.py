@@ -200,8 +200,11 @@ async def _checkout(
     if created:
         await catalog.invalidate_products(runtime, await services.product_ids(order.id))
         async with runtime.redis.pipeline(transaction=False) as pipe:
-            services.announce_new_order(pipe, runtime, order)
+            jobs = services.job_pipeline(runtime)
+            services.announce_new_order(pipe, runtime, order, jobs=jobs)
             await pipe.execute()
+            if jobs is not None:  # the queue on its own Redis (QUEUE_REDIS_URL)
+                await jobs.execute()
     return order, created
 
 

@@ -45,12 +45,15 @@ def expiry_job_id(runtime: Runtime, order_id: int) -> str:
     return f"{runtime.keys.prefix}order-expire:{order_id}"
 
 
-def announce_new_order(pipe: Pipeline, runtime: Runtime, order: Order) -> None:
+def announce_new_order(
+    pipe: Pipeline, runtime: Runtime, order: Order, *, jobs: Pipeline | None = None
+) -> None:
     """What follows a new order's commit, added to one Redis round trip: its expiry job,
-    deferred to `expires_at`, and the `orderUpdated` announcement."""
+    deferred to `expires_at`, and the `orderUpdated` announcement. The job goes into `jobs`
+    (`job_pipeline`: the queue's own Redis, QUEUE_REDIS_URL) when given, else into `pipe`."""
     assert order.expires_at is not None  # every new order awaits payment
     add_new_job(
-        pipe,
+        pipe if jobs is None else jobs,
         runtime.keys,
         job_id=expiry_job_id(runtime, order.id),
         function="expire_order",
@@ -58,6 +61,15 @@ def announce_new_order(pipe: Pipeline, runtime: Runtime, order: Order) -> None:
         run_at_ms=int(order.expires_at.timestamp() * 1000),
     )
     publish_order_updated_in(pipe, runtime.keys, order)
+
+
+def job_pipeline(runtime: Runtime) -> Pipeline | None:
+    """Where a round trip on the sale's Redis puts its jobs: None (into that round trip's own
+    pipeline) while the queue shares the Redis, else a pipeline of the queue's, for the caller
+    to execute."""
+    if not runtime.settings.queue_is_separate:
+        return None
+    return runtime.queue.pipeline(transaction=False)
 
 
 @dataclass(frozen=True)

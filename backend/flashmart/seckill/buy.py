@@ -86,7 +86,7 @@ async def buy(
             ErrorCode.INVALID, f"Quantity must be 1 to {settings.seckill_max_quantity}", "quantity"
         )
     ticket_id = uuid.uuid4().hex
-    enqueue = settings.seckill_enqueue_in_script
+    enqueue = settings.enqueues_in_script
     try:
         result = await _reserve(
             runtime, user_id, event_id, quantity, ticket_id, client_ip, enqueue, email_verified

@@ -55,6 +55,12 @@ async def reconcile_reservations(ctx: dict[str, Any]) -> dict[str, object]:
     }
 
 
+async def persist_lost_reservations(ctx: dict[str, Any]) -> int:
+    """Cron, every second while the queue is on its own Redis: reservations whose job was
+    never queued (`reconcile.persist_lost`)."""
+    return await reconcile.persist_lost(deps(ctx))
+
+
 async def audit_ended_sales(ctx: dict[str, Any]) -> dict[str, int]:
     """Cron: audit the sales that ended in the last day (seckill/audit.py `audit_ended`)."""
     return await audit.audit_ended(deps(ctx))

@@ -84,7 +84,7 @@ async def persist_job(
     claim = await SaleStore.of(runtime).claim(
         event_id=event_id, ticket_id=ticket_id, batch=settings.seckill_persist_batch,
         lifetime_ms=claim_lifetime_ms(runtime), token=uuid.uuid4().hex,
-        defer_jobs=settings.seckill_enqueue_in_script,
+        defer_jobs=settings.enqueues_in_script,
     )  # fmt: skip
     if claim.code is ClaimCode.SETTLED:
         return PersistOutcome.ALREADY  # another job's batch (or the reconciler) wrote it
@@ -143,7 +143,7 @@ async def persist_batch(
 ) -> dict[str, PersistOutcome]:
     """Write reservations of one sale in ONE transaction (`write`), then `settle` them. The
     persist jobs of the settled tickets other than `own_ticket` (the running job's) leave the
-    queue when it is on this Redis.
+    queue (on its own Redis with QUEUE_REDIS_URL).
 
     An integrity conflict in a batch of several (a concurrent reconciler or job wrote one of
     them, or an order number collided) rolls the whole batch back; each entry is then written
@@ -330,15 +330,18 @@ async def settle(
             quantity=entry.quantity,
         )  # fmt: skip
     async with runtime.redis.pipeline(transaction=False) as pipe:
+        jobs = orders.job_pipeline(runtime)  # the queue's own Redis, if it has one
         sales.settle_in(pipe, event_id=event_id, states=done.states)
         for order in done.orders:
-            orders.announce_new_order(pipe, runtime, order)
+            orders.announce_new_order(pipe, runtime, order, jobs=jobs)
         for ticket_id in done.announce:
             ticket_updated_in(pipe, runtime.keys, ticket_id)
-        if runtime.settings.seckill_enqueue_in_script and len(done.states) > 1:
-            # A batch's companions: their jobs would only answer ALREADY. A batch of one
-            # leaves its job alone (the running one, or one that retries and answers so).
-            sales.drop_settled_jobs_in(pipe, [t for t in done.states if t != own_ticket])
+        if len(done.states) > 1:
+            # A batch's companions: their jobs would only answer ALREADY (or, with the queue
+            # apart, where the claim cannot put them off, wait for it to lapse first). A batch
+            # of one leaves its job alone (the running one, or one that retries and answers so).
+            companions = [t for t in done.states if t != own_ticket]
+            sales.drop_settled_jobs_in(pipe if jobs is None else jobs, companions)
         if tracing.tracer is None:
             replies = await pipe.execute(raise_on_error=False)
         else:  # the round trip with the messages that tell the shoppers (core/tracing.py)
@@ -352,6 +355,8 @@ async def settle(
             raise reply
     if needs_script(replies[0]):
         await sales.settle(event_id=event_id, states=done.states)
+    if jobs is not None and len(jobs):  # on the queue's own Redis; should this fail, the
+        await jobs.execute()  # sweep cron expires the orders, and the companions' jobs answer
 
 
 def _at(ms: int) -> datetime:

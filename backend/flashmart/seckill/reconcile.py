@@ -53,6 +53,25 @@ async def reconcile(runtime: Runtime) -> ReconcileReport:
     return report
 
 
+async def persist_lost(runtime: Runtime) -> int:
+    """The queue on its own Redis (QUEUE_REDIS_URL): the API enqueues each persist job after
+    the script, so a crash or a queue outage between the two loses the job. Every second (the
+    worker's `persist_lost_reservations` cron) this persists, through the same claims, the
+    reservations older than SECKILL_LOST_ENQUEUE_AFTER_SECONDS: only Redis reads unless one
+    is found. A job that does arrive late then finds its ticket settled."""
+    older_than = int(
+        time.time() * 1000 - runtime.settings.seckill_lost_enqueue_after_seconds * 1000
+    )
+    persisted = 0
+    for event_id in await SaleStore.of(runtime).warm_event_ids():
+        try:
+            persisted += await _persist_stale(runtime, event_id, older_than)
+        except Exception:
+            logger.exception("persisting lost reservations of sale %d failed", event_id)
+    _count_repairs(persisted=persisted)
+    return persisted
+
+
 def _count_repairs(**kinds: int) -> None:
     for kind, count in kinds.items():
         if count:
@@ -88,7 +107,7 @@ async def _persist_stale(runtime: Runtime, event_id: int, older_than: int) -> in
         claim = await sales.claim(
             event_id=event_id, ticket_id=None, batch=batch,
             lifetime_ms=claim_lifetime_ms(runtime), token=uuid.uuid4().hex,
-            reserved_until_ms=older_than, defer_jobs=runtime.settings.seckill_enqueue_in_script,
+            reserved_until_ms=older_than, defer_jobs=runtime.settings.enqueues_in_script,
         )  # fmt: skip
         if not claim.entries:
             break

@@ -25,7 +25,7 @@ from redis.exceptions import NoScriptError
 
 from flashmart.core import tracing
 from flashmart.core.keys import Keys
-from flashmart.core.redis_mux import Multiplexer
+from flashmart.core.redis_mux import Sender
 
 HERE = Path(__file__).resolve().parent
 T = TypeVar("T")
@@ -520,7 +520,7 @@ def warm_state(stock: bytes | None, sold_out: bytes | None) -> WarmState | None:
 
 
 async def run_script(
-    mux: Multiplexer, script: AsyncScript, keys: list[str], args: list[str | int]
+    mux: Sender, script: AsyncScript, keys: list[str], args: list[str | int]
 ) -> Any:
     """EVALSHA on the multiplexed connection; after a NOSCRIPT (Redis restarted or flushed
     its scripts) load the script and call it again, as redis-py's `AsyncScript` does."""

@@ -104,7 +104,7 @@ async def drain(runtime: Runtime) -> int:
     try:
         while time.monotonic() < deadline:
             await asyncio.sleep(0.2)
-            due = await runtime.redis.zcount(queue, "-inf", int(time.time() * 1000))
+            due = await runtime.queue.zcount(queue, "-inf", int(time.time() * 1000))
             if due == 0 and worker.job_counter == 0:
                 break
         else:

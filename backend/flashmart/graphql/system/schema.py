@@ -40,7 +40,7 @@ class SystemQueries:
     @strawberry.field(permission_classes=[IsAdmin], description="Worker and queue health.")
     async def system_status(self, info: Info) -> SystemStatus:
         runtime = info.context.runtime
-        status = await system.worker_status(runtime.redis, runtime.keys)
+        status = await system.worker_status(runtime.queue, runtime.keys)
         last = status.last_ping_at
         return SystemStatus(
             worker_alive=status.worker_alive,

@@ -1,0 +1,217 @@
+"""The sale Redis as a Redis Cluster (`REDIS_URL=redis+cluster://host:port,host:port`).
+
+`create_cluster` builds redis-py's asyncio `RedisCluster` for everything FlashMart keeps in the
+sale Redis: sales (every key of one sale carries the hash tag `{ev:ID}`, so each script runs on
+the shard that owns its slot), rate-limit buckets, token stamps, the product cache and the
+subscription slots (one key per script call). What the cluster client lacks or refuses is
+added here, so the services call it as they call a single Redis:
+
+- `evalsha` inside pipelines (the worker settles a batch with the sale's script and its
+  announcements in one round trip), routed by the script's keys.
+- `publish`, also inside pipelines: classic pub/sub, sent to any node; the cluster bus carries
+  each message to every node, where the broker's connection hears it (core/pubsub.py).
+- `mget` of keys in different slots: one GET per slot (`mget_nonatomic`), as the key sets it
+  serves (span contexts to link) need no atomicity.
+- `pipeline(transaction=True)`: a cluster pipeline cannot MULTI; the callers' transactions hold
+  one key each (the product cache, the development mailbox), whose commands still run in order
+  on that key's node, only not isolated from other clients' commands in between.
+- `mux`: the buy path's multiplexed connections, one per primary node, each command routed by
+  its first key's slot (`ClusterMultiplexer`).
+
+Every command and pipeline goes through the process's breaker, as on a single Redis.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from redis.asyncio.cluster import ClusterNode, ClusterParser, ClusterPipeline, RedisCluster
+from redis.crc import key_slot
+from redis.exceptions import AskError, MovedError, RedisError
+from redis.typing import EncodableT, KeyT
+
+from flashmart.core.breaker import Breaker, RedisUnavailable
+from flashmart.core.outages import REDIS_OUTAGES
+from flashmart.core.redis_mux import Arg, Endpoint, Multiplexer
+from flashmart.core.redis_urls import cluster_credentials, cluster_nodes
+
+_SCRIPT_CALLS = {"EVALSHA", "EVAL", "EVALSHA_RO", "EVAL_RO"}
+
+
+class ClusterMultiplexer:
+    """`await mux.execute("EVALSHA", sha, 2, key1, key2, arg)` on a cluster: the command goes
+    to the multiplexed connection (core/redis_mux.py) of the primary that owns its first key's
+    slot, one per node, opened on first use. Commands of one loop turn bound for one node share
+    its write. A MOVED reply (the slot moved to another node after a resharding or failover)
+    maps the slots again and sends the command once more, to the new owner; an ASK (its slot
+    is being migrated and the keys are not on the old owner) sends it once to the new node,
+    right after ASKING on the same connection. MGET of keys in different slots becomes one
+    GET per key, sent together."""
+
+    def __init__(
+        self, cluster: RedisCluster, template: Endpoint, *, breaker: Breaker | None = None
+    ) -> None:
+        self.cluster = cluster
+        self.template = template  # credentials and timeouts; host and port come per node
+        self.breaker = breaker
+        self.nodes: dict[str, Multiplexer] = {}
+        self._remap = False
+
+    async def execute(self, *args: Arg) -> Any:
+        name = str(args[0]).upper()
+        if name == "MGET" and len(args) > 2:
+            return list(await asyncio.gather(*(self.execute("GET", key) for key in args[1:])))
+        if name in _SCRIPT_CALLS:
+            if int(args[2]) < 1:
+                raise RedisError(f"{name} without keys has no slot to route to")
+            key = args[3]
+        elif name == "SCRIPT":  # SCRIPT LOAD after a NOSCRIPT: to every node that has a mux
+            return await self._on_every_node(args)
+        else:
+            key = args[1]
+        if self._remap or not self.cluster.nodes_manager.slots_cache:
+            self._remap = False
+            await self.cluster.nodes_manager.initialize()  # first use, or after an outage
+        try:
+            return await self._node_for(key).execute(*args)
+        except MovedError:
+            await self.cluster.nodes_manager.initialize()  # the slot moved: map them again
+            return await self._node_for(key).execute(*args)
+        except AskError as ask:  # the slot is being migrated: once to its new node, asking
+            return await self._node_at(ask.host, ask.port).execute(*args, asking=True)
+        except REDIS_OUTAGES:
+            self._remap = True  # a node failed (or failed over): map the slots again next time
+            raise
+
+    def _node_for(self, key: Arg) -> Multiplexer:
+        raw = key if isinstance(key, bytes) else str(key).encode()
+        node = self.cluster.nodes_manager.get_node_from_slot(key_slot(raw))
+        return self._node_at(node.host, int(node.port))
+
+    def _node_at(self, host: str, port: int) -> Multiplexer:
+        name = f"{host}:{port}"
+        mux = self.nodes.get(name)
+        if mux is None:
+            endpoint = dataclasses.replace(self.template, host=host, port=port)
+            mux = Multiplexer(endpoint, breaker=self.breaker, parser=ClusterParser)
+            self.nodes[name] = mux
+        return mux
+
+    async def _on_every_node(self, args: tuple[Arg, ...]) -> Any:
+        replies = await asyncio.gather(*(mux.execute(*args) for mux in self.nodes.values()))
+        return replies[0] if replies else None
+
+    async def aclose(self) -> None:
+        for mux in self.nodes.values():
+            await mux.aclose()
+        self.nodes.clear()
+
+
+class FlashRedisCluster(RedisCluster):
+    """redis-py's cluster client with FlashMart's additions (module docstring): `mux`, the
+    breaker around every command, `publish`, a cross-slot `mget` and single-key
+    transactions."""
+
+    COMMAND_FLAGS = {**RedisCluster.COMMAND_FLAGS, "PUBLISH": RedisCluster.DEFAULT_NODE}
+
+    mux: ClusterMultiplexer | None = None
+    breaker: Breaker = Breaker("redis", RedisUnavailable)
+
+    async def execute_command(self, *args: EncodableT, **kwargs: Any) -> Any:
+        breaker = self.breaker
+        if not breaker.closed:
+            breaker.admit()
+        try:
+            result = await super().execute_command(*args, **kwargs)
+        except REDIS_OUTAGES as exc:
+            raise breaker.tripped() from exc
+        except RedisError:  # an error reply: Redis is up
+            breaker.reached()
+            raise
+        if breaker.failures:
+            breaker.succeeded()
+        return result
+
+    async def publish(self, channel: str, message: EncodableT) -> int:
+        """PUBLISH on any node: the cluster bus delivers it to subscribers on every node."""
+        return int(await self.execute_command("PUBLISH", channel, message))
+
+    async def mget(self, keys: KeyT | Sequence[KeyT], *args: KeyT) -> list[Any]:  # type: ignore[override]
+        found: list[Any] = await self.mget_nonatomic(keys, *args)
+        return found
+
+    def pipeline(self, transaction: Any | None = None, shard_hint: Any | None = None) -> Any:
+        """A cluster pipeline (`transaction` is ignored: see the module docstring)."""
+        pipe = FlashClusterPipeline(self)  # type: ignore[abstract]  # redis-py types it so
+        pipe.breaker = self.breaker
+        return pipe
+
+    async def aclose(self) -> None:
+        if self.mux is not None:
+            await self.mux.aclose()
+        await super().aclose()
+
+
+class FlashClusterPipeline(ClusterPipeline):
+    """A cluster pipeline that may PUBLISH and EVALSHA (redis-py blocks both in pipelines; a
+    script call goes to the node of its keys' slot, which the callers keep to one) and goes
+    through the breaker."""
+
+    breaker: Breaker
+
+    def publish(self, channel: str, message: EncodableT) -> ClusterPipeline:
+        return self.execute_command("PUBLISH", channel, message)
+
+    def evalsha(  # type: ignore[override]  # queued: the reply comes with execute()
+        self, sha: str, numkeys: int, *keys_and_args: EncodableT
+    ) -> ClusterPipeline:
+        return self.execute_command("EVALSHA", sha, numkeys, *keys_and_args)
+
+    async def execute(self, raise_on_error: bool = True, allow_redirections: bool = True) -> Any:
+        breaker = self.breaker
+        if not breaker.closed:
+            breaker.admit()
+        try:
+            result = await super().execute(raise_on_error, allow_redirections)
+        except REDIS_OUTAGES as exc:
+            raise breaker.tripped() from exc
+        except RedisError:
+            breaker.reached()
+            raise
+        if breaker.failures:
+            breaker.succeeded()
+        return result
+
+
+def create_cluster(
+    url: str,
+    *,
+    max_connections: int = 200,
+    multiplex: bool = True,
+    timeout: float | None = 2.0,
+    connect_timeout: float | None = 2.0,
+    breaker: Breaker | None = None,
+) -> FlashRedisCluster:
+    """The process's client for a `redis+cluster://` URL (core/redis_urls.py). It maps the
+    slots on its first command."""
+    username, password = cluster_credentials(url)
+    client: FlashRedisCluster = FlashRedisCluster(
+        startup_nodes=[ClusterNode(host, port) for host, port in cluster_nodes(url)],
+        username=username,
+        password=password,
+        decode_responses=False,
+        max_connections=max_connections,
+        socket_timeout=timeout,
+        socket_connect_timeout=connect_timeout,
+        health_check_interval=30,
+    )
+    client.breaker = breaker or Breaker("redis", RedisUnavailable)
+    if multiplex:
+        template = Endpoint(
+            username=username, password=password, timeout=timeout, connect_timeout=connect_timeout
+        )
+        client.mux = ClusterMultiplexer(client, template, breaker=client.breaker)
+    return client
