@@ -479,7 +479,11 @@ async def room_updates(
             if view.grant_expires_at is not None and member.grant_expires_ms is not None:
                 timeout = max(0.0, (member.grant_expires_ms - now_ms) / 1000) + 0.05
             waiter = feed.waiter()
-            if feed.watcher.last is snap:  # else a newer state came meanwhile: no wait
+            if feed.watcher.last is not snap:
+                pass  # a newer state came meanwhile: no wait
+            elif timeout is None:  # the plain wait: one future per subscriber, nothing more
+                await waiter
+            else:  # until the grant runs out
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(asyncio.shield(waiter), timeout=timeout)
             snap = feed.watcher.last or snap
