@@ -19,6 +19,21 @@ export interface CartLinesProps {
   checkout?: ReactNode;
 }
 
+/** A line's remove button, named after its product. */
+function RemoveLine({ line, busy, onRemove }: { line: Line; busy: boolean; onRemove: (lineId: string) => void }) {
+  const { t } = useTranslation('shop');
+  return (
+    <Button
+      type="text"
+      danger
+      icon={<DeleteOutlined />}
+      aria-label={t('cart.removeItem', { name: line.product.name })}
+      disabled={busy}
+      onClick={() => onRemove(line.id)}
+    />
+  );
+}
+
 /** The cart's lines with quantity edit and remove, then the subtotal. Totals come from the server. */
 /** At phone width: one card a line (name, price, quantity, total, remove) instead of a table's columns. */
 function CartLineCards({ cart, busy = false, onQuantityChange, onRemove }: CartLinesProps) {
@@ -31,14 +46,7 @@ function CartLineCards({ cart, busy = false, onQuantityChange, onRemove }: CartL
             <Link to={paths.product(line.product.id)} style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
               {line.product.name}
             </Link>
-            <Button
-              type="text"
-              danger
-              icon={<DeleteOutlined />}
-              aria-label={t('cart.removeItem', { name: line.product.name })}
-              disabled={busy}
-              onClick={() => onRemove(line.id)}
-            />
+            <RemoveLine line={line} busy={busy} onRemove={onRemove} />
           </Flex>
           <Typography.Text type="secondary">{formatMoney(line.product.price)}</Typography.Text>
           <Flex justify="space-between" align="center" gap={8} style={{ marginTop: 8 }}>
@@ -103,16 +111,7 @@ export function CartLines(props: CartLinesProps) {
             {
               key: 'remove',
               title: <span className="sr-only">{t('cart.remove')}</span>,
-              render: (_, line) => (
-                <Button
-                  type="text"
-                  danger
-                  icon={<DeleteOutlined />}
-                  aria-label={t('cart.removeItem', { name: line.product.name })}
-                  disabled={busy}
-                  onClick={() => onRemove(line.id)}
-                />
-              ),
+              render: (_, line) => <RemoveLine line={line} busy={busy} onRemove={onRemove} />,
             },
           ]}
         />
