@@ -182,6 +182,7 @@ mutation($id: ID!) {
 }
 """
 PRODUCT_IMAGES = "query($id: ID!) { product(id: $id) { images { id } } }"
+PRODUCT_COVER = "query($id: ID!) { product(id: $id) { cover { id } } }"
 
 
 async def _three_images(api: Api, product: Product) -> list[str]:
@@ -224,6 +225,13 @@ async def test_images_are_reordered_and_the_cached_product_follows(
         {"id": second},
     ]
     assert await _shown(api, product) == [third, first, second]
+    cover = await api.gql(PRODUCT_COVER, {"id": gid})
+    assert cover["data"]["product"]["cover"]["id"] == third  # the first in display order
+
+
+async def test_a_product_without_pictures_has_no_cover(api: Api, product: Product) -> None:
+    found = await api.gql(PRODUCT_COVER, {"id": encode_id("Product", product.id)})
+    assert found["data"]["product"] == {"cover": None}
 
 
 @pytest.mark.parametrize(

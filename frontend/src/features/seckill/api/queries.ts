@@ -11,7 +11,7 @@ export const FlashSaleFragment = graphql(`
         amount
         currency
       }
-      images {
+      cover {
         id
         thumbnailUrl
         alt

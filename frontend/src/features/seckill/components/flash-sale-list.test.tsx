@@ -75,7 +75,7 @@ describe('FlashSaleList', () => {
             product: saleProduct({
               name: 'Noise-cancelling Headphones',
               price: { __typename: 'Money', amount: '132.00', currency: 'USD' },
-              images: [{ __typename: 'ProductImage', id: 'SW1hZ2U6MQ==', thumbnailUrl: '/media/p/1/a.webp', alt: 'Headphones' }],
+              cover: { __typename: 'ProductImage', id: 'SW1hZ2U6MQ==', thumbnailUrl: '/media/p/1/a.webp', alt: 'Headphones' },
             }),
             remainingStock: 12,
             totalStock: 48,

@@ -54,7 +54,7 @@ export function SaleStock({ event }: SaleDealProps) {
 
 /** The product's first picture (or its initial), linking to `to`. */
 export function SalePicture({ event, to }: SaleDealProps & { to: string }) {
-  const [picture] = event.product.images;
+  const picture = event.product.cover;
   return (
     <Link to={to} tabIndex={-1} aria-hidden>
       {picture ? <Thumbnail src={picture.thumbnailUrl} alt="" /> : <PicturePlaceholder name={event.product.name} />}

@@ -7,7 +7,7 @@ export function saleProduct(overrides: Record<string, unknown> = {}) {
     id: 'UHJvZHVjdDox',
     name: 'Smart Watch',
     price: { __typename: 'Money' as const, amount: '129.00', currency: 'USD' },
-    images: [] as { __typename: 'ProductImage'; id: string; thumbnailUrl: string; alt: string }[],
+    cover: null as { __typename: 'ProductImage'; id: string; thumbnailUrl: string; alt: string } | null,
     ...overrides,
   };
 }
