@@ -2,18 +2,12 @@ import { useState } from 'react';
 import { Button, DatePicker, Form, Input, Select } from 'antd';
 import dayjs from 'dayjs';
 import { useTranslation } from 'react-i18next';
+import { orderStatus } from '@/components/order-status-tag';
 import type { OrderStatus } from '@/gql/graphql';
 import { noFilter, type OrdersFilterValue } from '../utils/order-filter';
 
-const statuses: readonly OrderStatus[] = [
-  'PENDING_PAYMENT',
-  'PAID',
-  'SHIPPED',
-  'COMPLETED',
-  'CANCELLED',
-  'EXPIRED',
-  'REFUNDED',
-];
+// Every order status, in the shared tag's order (the console's labels are its own strings).
+const statuses = Object.keys(orderStatus) as OrderStatus[];
 const DAY = 'YYYY-MM-DD';
 
 export interface OrderFiltersProps {
