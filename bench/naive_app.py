@@ -118,6 +118,12 @@ def create_app() -> Starlette:
 
     return Starlette(
         routes=[Route("/graphql", graphql_app, methods=["POST"]), Route("/readyz", readyz)],
-        middleware=[Middleware(RequestContextMiddleware, max_body_bytes=settings.max_body_bytes)],
+        middleware=[
+            Middleware(
+                RequestContextMiddleware,
+                max_body_bytes=settings.max_body_bytes,
+                max_upload_bytes=settings.media_max_upload_bytes,
+            )
+        ],
         lifespan=lifespan,
     )
