@@ -49,7 +49,7 @@ def draw(results: dict[str, Any], samples: dict[str, dict[str, list[float]]], pa
                     bins=bins,
                     histtype="step",
                     linewidth=1.6,
-                    color=colours.get(name),
+                    color=colours.get(name.split(" #")[0]),
                     label=f"{name} ({len(values):,} requests)",
                 )
         hist.set_xscale("log")

@@ -478,20 +478,25 @@ def _tracing_rows(tracing: dict[str, Any] | None) -> list[tuple[str, str]]:
         spans = exported["spans"]
         sent = (
             f"; exported {exported['requests']:,} requests, {exported['bytes'] / 1024:,.0f} KiB, "
-            f"{'?' if spans is None else f'{spans:,}'} spans"
+            f"{'?' if spans is None else f'{spans:,}'} spans (first storm)"
             if t["env"]
             else ""
         )
+        storms = tracing.get("storms", {}).get(setting, [run])
+        each = " / ".join(f"{r['requests_per_s']:,.0f}" for r in storms)
+        rate = tracing.get("requests_per_s", {}).get(setting, run["requests_per_s"])
+        p99 = tracing.get("p99_ms", {}).get(setting, run["latency_ms"]["p99"])
         rows.append(
             (
                 f"tracing {t['label']}",
-                f"{run['requests_per_s']:,.0f} req/s"
+                f"{rate:,.0f} req/s"
+                + (f" (mean of {each})" if len(storms) > 1 else "")
                 + (
                     f" ({_times(tracing['requests_per_s_vs_off'][setting], 3)} off)"
                     if t["env"]
                     else ""
                 )
-                + f", p99 {run['latency_ms']['p99']:.1f} ms{sent}",
+                + f", p99 {p99:.1f} ms{sent}",
             )
         )
     sampled = tracing["requests_per_s_vs_off"].get("sampled")
@@ -503,10 +508,10 @@ def _tracing_rows(tracing: dict[str, Any] | None) -> list[tuple[str, str]]:
             f"{'MET' if tracing['target_met'] else 'NOT MET'}",
         )
     )
-    for run in tracing["runs"].values():
-        rows.append(
-            (f"tracing {run['tracing']['label']} audit", _audit_text(run["drain"]["audit"]))
-        )
+    for setting, run in tracing["runs"].items():
+        for i, storm in enumerate(tracing.get("storms", {}).get(setting, [run])):
+            label = f"tracing {run['tracing']['label']}" + (f" #{i + 1}" if i else "")
+            rows.append((f"{label} audit", _audit_text(storm["drain"]["audit"])))
     return rows
 
 

@@ -393,6 +393,7 @@ print(json.dumps({
     "service": provider.resource.attributes["service.name"],
     "sampler": provider.sampler.get_description(),
     "processors": [type(p).__name__ for p in processors],
+    "fast_roots": tracing._root_bound is not None,
 }))
 """
 
@@ -416,6 +417,7 @@ def test_setup_installs_a_batch_exporter_with_the_standard_variables() -> None:
     assert found["service"] == "flashmart-api"
     assert "TraceIdRatioBased{0.25}" in found["sampler"]
     assert found["processors"] == ["BatchSpanProcessor"]
+    assert found["fast_roots"] is True  # new traces dropped without the SDK (start_server_span)
     named = _setup_in_process(OTEL_TRACES_EXPORTER="console", OTEL_SERVICE_NAME="shop-eu")
     assert named.returncode == 0, named.stderr
     assert json.loads(named.stdout.splitlines()[-1])["service"] == "shop-eu"
@@ -427,3 +429,58 @@ def test_setup_refuses_an_exporter_it_does_not_ship() -> None:
     )
     assert done.returncode != 0
     assert "FlashMart ships the OTLP exporter over HTTP only" in done.stderr
+
+
+def test_new_traces_are_sampled_by_their_trace_id_as_the_sdk_samples_them() -> None:
+    """`start_server_span` drops a new trace without the SDK when the root sampler is the
+    trace-id ratio: same decision for the same trace id, same flags, the ratio kept."""
+    from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio, TraceIdRatioBased
+
+    exporter = InMemorySpanExporter()
+    ids = tracing._RootIds()
+    provider = TracerProvider(sampler=ParentBasedTraceIdRatio(0.25), id_generator=ids)
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.install(provider)
+    root = TraceIdRatioBased(0.25)
+    scope = {"method": "POST", "path": "/graphql", "scheme": "http", "headers": []}
+    try:
+        assert tracing._root_bound == root.bound
+        made = [tracing.start_server_span("POST /graphql", scope) for _ in range(4000)]
+        sampled = [s for s in made if s.is_recording()]
+        for span in made:
+            context = span.get_span_context()
+            assert context.is_valid and not context.is_remote
+            # the SDK's own sampler takes the same decision on the same trace id
+            expected = root.should_sample(None, context.trace_id, "x").decision.is_sampled()
+            assert span.is_recording() is expected
+            assert context.trace_flags.sampled is expected
+            assert context.trace_flags.random_trace_id
+        assert 800 <= len(sampled) <= 1200  # 25% of 4,000 (p < 1e-9 outside)
+        for span in sampled:
+            span.end()  # type: ignore[attr-defined]
+        assert len(exporter.get_finished_spans()) == len(sampled)
+        # what the SDK makes for a dropped new trace carries the same flags
+        sdk = next(
+            s
+            for s in (tracing.tracer.start_span("x") for _ in range(100))  # type: ignore[union-attr]
+            if not s.is_recording()
+        )
+        dropped = next(s for s in made if s not in sampled)
+        assert sdk.get_span_context().trace_flags == dropped.get_span_context().trace_flags
+        # a request naming its parent follows the parent's decision, through the SDK
+        parented = {**scope, "headers": [(b"traceparent", INCOMING.encode())]}
+        child = tracing.start_server_span("POST /graphql", parented)
+        assert child.is_recording()
+        assert format(child.get_span_context().trace_id, "032x") == TRACE_ID
+    finally:
+        tracing.uninstall()
+        provider.shutdown()
+    # a provider sampling otherwise (or with other ids) goes through the SDK every time
+    other = TracerProvider()
+    tracing.install(other)
+    try:
+        assert tracing._root_bound is None
+        assert tracing.start_server_span("POST /graphql", scope).is_recording()
+    finally:
+        tracing.uninstall()
+        other.shutdown()

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from collections.abc import Awaitable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import TypeVar
@@ -34,7 +35,9 @@ from opentelemetry.context import Context
 from opentelemetry.sdk.resources import SERVICE_NAME, OTELResourceDetector, Resource
 from opentelemetry.sdk.trace import TracerProvider
 from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
-from opentelemetry.trace import Span, SpanKind, Tracer
+from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
+from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, TraceFlags, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -46,6 +49,9 @@ T = TypeVar("T")
 # The hot paths' one branch: None while tracing is off in this process.
 tracer: Tracer | None = None
 provider: TracerProvider | None = None
+# The root sampler's bound when the provider samples new traces by trace-id ratio with our
+# ids (`_RootIds`): `start_server_span` then drops a new trace without the SDK (see there).
+_root_bound: int | None = None
 
 JOB_TRACEPARENT = "traceparent"  # the job keyword argument that carries the trace
 INSTRUMENTATION = "flashmart"
@@ -78,7 +84,9 @@ def setup(service_name: str, environ: Mapping[str, str] = os.environ) -> bool:
         return False
     detected = OTELResourceDetector().detect()
     attributes = {} if SERVICE_NAME in detected.attributes else {SERVICE_NAME: service_name}
-    made = TracerProvider(resource=Resource.create(attributes))  # sampler from OTEL_TRACES_*
+    made = TracerProvider(  # sampler from OTEL_TRACES_*
+        resource=Resource.create(attributes), id_generator=_RootIds()
+    )
     for exporter in _exporters(environ):
         made.add_span_processor(BatchSpanProcessor(exporter))
     trace.set_tracer_provider(made)
@@ -90,11 +98,12 @@ def setup(service_name: str, environ: Mapping[str, str] = os.environ) -> bool:
 def install(chosen: TracerProvider) -> None:
     """Turn tracing on with `chosen` (tests pass one with an in-memory exporter): our spans,
     the HTTP middleware, Strawberry's extension and asyncpg's queries use it."""
-    global tracer, provider
+    global tracer, provider, _root_bound
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
     provider = chosen
     tracer = chosen.get_tracer(INSTRUMENTATION)
+    _root_bound = _ratio_bound(chosen)
     AsyncPGInstrumentor().instrument(  # type: ignore[no-untyped-call]
         tracer_provider=chosen, skip_dep_check=True
     )
@@ -106,7 +115,36 @@ def uninstall() -> None:
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
     AsyncPGInstrumentor().uninstrument()  # type: ignore[no-untyped-call]
-    tracer = provider = None
+    tracer = provider = _root_bound = None
+
+
+class _RootIds(RandomIdGenerator):
+    """The SDK's random ids, except that `start_server_span` may choose the next trace id
+    (`preset`): the root span the tracer starts next in this thread gets it."""
+
+    def __init__(self) -> None:
+        self._next = threading.local()
+
+    def preset(self, trace_id: int) -> None:
+        self._next.trace_id = trace_id
+
+    def generate_trace_id(self) -> int:
+        chosen: int | None = getattr(self._next, "trace_id", None)
+        if chosen is None:
+            return super().generate_trace_id()
+        self._next.trace_id = None
+        return chosen
+
+
+def _ratio_bound(chosen: TracerProvider) -> int | None:
+    """The trace-id bound of `chosen`'s root sampler when it is `parentbased_traceidratio`
+    (or `traceidratio`) over `_RootIds`, else None (every span goes through the SDK)."""
+    sampler = chosen.sampler
+    if isinstance(sampler, ParentBased):
+        sampler = sampler._root  # the SDK keeps the root sampler here
+    if not isinstance(sampler, TraceIdRatioBased) or not isinstance(chosen.id_generator, _RootIds):
+        return None
+    return sampler.bound
 
 
 def _exporter_names(environ: Mapping[str, str]) -> list[str]:
@@ -246,11 +284,28 @@ async def in_span(
 
 
 def start_server_span(name: str, scope: Scope) -> Span:
-    """An HTTP server span, child of the request's `traceparent` (not current; not ended)."""
+    """An HTTP server span, child of the request's `traceparent` (not current; not ended).
+
+    A request that starts a new trace the sampler drops gets its non-recording span here,
+    without the SDK's `start_span` (a third of the cost tracing adds to an unsampled buy): the
+    trace id is drawn from the provider's id generator and tested against the ratio sampler's
+    bound exactly as `TraceIdRatioBased` tests it; a trace id that passes is handed to the SDK
+    (`_RootIds.preset`), whose sampler then samples it."""
     assert tracer is not None, "tracing is off"
+    headers = scope["headers"]
+    if _root_bound is not None and not any(n in _TRACE_HEADERS for n, _ in headers):
+        ids = provider.id_generator if provider is not None else None
+        if isinstance(ids, _RootIds):
+            trace_id = ids.generate_trace_id()
+            if trace_id & TraceIdRatioBased.TRACE_ID_LIMIT >= _root_bound:
+                context = SpanContext(
+                    trace_id, ids.generate_span_id(), is_remote=False, trace_flags=_DROPPED
+                )
+                return NonRecordingSpan(context)
+            ids.preset(trace_id)
     return tracer.start_span(
         name,
-        context=parent_from_headers(scope["headers"]),
+        context=parent_from_headers(headers),
         kind=SpanKind.SERVER,
         attributes={
             "http.request.method": scope["method"],
@@ -258,6 +313,11 @@ def start_server_span(name: str, scope: Scope) -> Span:
             "url.scheme": scope.get("scheme", "http"),
         },
     )
+
+
+_TRACE_HEADERS = (b"traceparent", b"tracestate")
+# A dropped root span's flags as the SDK sets them: not sampled, the trace id random.
+_DROPPED = TraceFlags(TraceFlags.DEFAULT | TraceFlags.RANDOM_TRACE_ID)
 
 
 # --- HTTP ---------------------------------------------------------------------------------
