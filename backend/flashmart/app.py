@@ -9,7 +9,6 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from opentelemetry import context as otel_context
@@ -163,11 +162,16 @@ class FlashMartApp(Starlette):
     span (`_traced_answer`). Anything the lane does not answer goes through the whole stack,
     body replayed.
 
+    Before the buy lane, a GET or HEAD of one of the build's `/assets/` files is offered to
+    the asset lane (`static.AssetLane`), which answers it as the route would, with the same
+    additions.
+
     Every other HTTP response gets the security headers here too (`SecurityHeaders.wrap`),
     outside the whole stack: Starlette's outermost error handler's 500s included.
     """
 
     buy_lane: BuyLane | None = None
+    asset_lane: static.AssetLane | None = None  # the build's /assets/ files (static.py)
     cors: CORSMiddleware | None = None
     security: SecurityHeaders | None = None
     max_body_bytes = 0
@@ -181,6 +185,10 @@ class FlashMartApp(Starlette):
             await super().__call__(scope, receive, send)
             return
         self.last_request = time.monotonic()
+        assets = self.asset_lane
+        if assets is not None and (asset := assets.find(scope)) is not None:
+            await self._answer_asset(assets, scope, asset, send)
+            return
         security = self.security
         lane = self.buy_lane
         if lane is None or not self._offered(scope):
@@ -209,6 +217,40 @@ class FlashMartApp(Starlette):
             metrics.HTTP_REQUESTS.labels("/graphql", str(reply.status)).inc()
             return
         await super().__call__(scope, replay_body(body, receive), self._secured(scope, send))
+
+    async def _answer_asset(
+        self, assets: static.AssetLane, scope: Scope, asset: static.Prepared, send: Send
+    ) -> None:
+        """An asset through `AssetLane.answer`, with what the stack adds to its answer: the
+        request id, the CORS headers (`Vary: Origin` at least), the security headers,
+        the request metric and the access-log line (RequestContextMiddleware's)."""
+        started = time.perf_counter()
+        headers = scope["headers"]
+        request_id = _request_id(dict(headers))
+        security = self.security
+        reply = _Reply(send, request_id, security.for_scope(scope) if security else ())
+        respond: Send = reply
+        if self.cors is not None:
+            cors, request_headers = self.cors, Headers(scope=scope)
+
+            async def respond(message: Message) -> None:
+                await cors.send(message, reply, request_headers)
+
+        token = request_id_var.set(request_id)
+        try:
+            status = await assets.answer(scope, asset, respond)
+            metrics.HTTP_REQUESTS.labels("/", str(status)).inc()
+            logger.info(
+                "http",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "status": status,
+                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+                },
+            )
+        finally:
+            request_id_var.reset(token)
 
     def _secured(self, scope: Scope, send: Send) -> Send:
         return send if self.security is None else self.security.wrap(scope, send)
@@ -361,10 +403,6 @@ async def metrics_endpoint(request: Request) -> Response:
     return Response(body, media_type=content_type)
 
 
-def _frontend_routes(dist: Path) -> list[BaseRoute]:
-    return static.frontend_routes(dist)  # precompressed, cache headers (flashmart/static.py)
-
-
 def create_app(settings: Settings | None = None, *, manage_database: bool = True) -> FlashMartApp:
     """Build the app; `manage_database=False` when the caller already initialised Tortoise."""
     settings = settings or Settings()
@@ -404,6 +442,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
 
     media_dir = settings.data_dir / "media"
     media_dir.mkdir(parents=True, exist_ok=True)
+    frontend_routes, assets = static.frontend(settings.frontend_dist)
     routes: list[BaseRoute] = [
         Route("/healthz", healthz),
         Route("/readyz", readyz),
@@ -412,7 +451,7 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         WebSocketRoute("/graphql", graphql_app),
         Mount("/media", StaticFiles(directory=media_dir), name="media"),
         *payments_http.routes(settings),
-        *_frontend_routes(settings.frontend_dist),
+        *frontend_routes,  # precompressed, cache headers (flashmart/static.py)
     ]
     cors: dict[str, Any] = {
         "allow_origins": settings.cors_origins,
@@ -437,6 +476,9 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         middleware = _traced_stack(middleware)
     app = FlashMartApp(routes=routes, middleware=middleware, lifespan=lifespan)
     app.security = SecurityHeaders(settings)  # on every HTTP response (security_headers.py)
+    app.cors = CORSMiddleware(_unused_app, **cors)  # its `send`: the stack's CORS headers
+    if settings.static_asset_lane and tracing.tracer is None:  # traced: every request a span
+        app.asset_lane = assets
 
     def plans(lane: Lane) -> PlanCache:  # a lane's documents, checked as every request's
         return PlanCache(schema._schema, lane, rules=schema.extra_rules, limits=schema.limits)
@@ -446,7 +488,6 @@ def create_app(settings: Settings | None = None, *, manage_database: bool = True
         graphql_app.room_lane = RoomLane(plans(ROOM))  # and the room's (graphql/roomlane.py)
     if settings.graphql_buy_lane:  # `seckillBuy` without generic execution (graphql/fastlane.py)
         app.buy_lane = BuyLane(plans(BUY), gate)
-        app.cors = CORSMiddleware(_unused_app, **cors)  # its `send`: the stack's CORS headers
         app.max_body_bytes = settings.max_body_bytes
     return app
 

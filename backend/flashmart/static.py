@@ -13,7 +13,8 @@ The files (and their siblings) are read into memory at start-up, with their head
 once: a request for one is a dict lookup and one write, no `stat`, no file read on a thread.
 Thousands of shoppers opening the sale page while it sells take that much less CPU from the
 buys (`make bench`, the live crowd's page loads). A file above MEMORY_FILE_LIMIT is streamed
-from disk instead.
+from disk instead. The hashed files under `assets/` are answered ahead of the middleware stack
+(`AssetLane`, docs/hotpath.md).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from starlette.datastructures import Headers
 from starlette.requests import Request
 from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.routing import BaseRoute, Route
+from starlette.types import Scope, Send
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 REVALIDATE = "no-cache"
@@ -148,9 +150,111 @@ async def _send(request: Request, file: BuiltFile) -> Response:
     return response
 
 
-def frontend_routes(dist: Path) -> list[BaseRoute]:
+RawHeaders = list[tuple[bytes, bytes]]
+
+
+class AssetLane:
+    """The build's hashed `/assets/…` files answered in front of the middleware stack.
+
+    A first visit of the sale page fetches a score of these while the sale sells; through
+    Starlette's middleware, router and `Response` each cost the API process about as much CPU
+    as a buy (`make bench`, the live crowd's page loads). `FlashMartApp` offers every GET or
+    HEAD to `find`; for an exact hit held in memory, `answer` sends what the route would: the
+    same status, body and headers, taken from Starlette's own `Response` built once per file,
+    coding and method (`Prepared`), with the 304 rule of `_not_modified`. The app adds what
+    the stack adds (request id, CORS, security headers, the request metric and access log).
+    Everything else — the index, the SPA fallback, a missing asset (404), a file streamed
+    from disk — goes through the route. tests/backend/test_static.py compares both answers.
+    """
+
+    def __init__(self, files: dict[str, BuiltFile]) -> None:
+        self.served = 0  # requests answered here (tests read it)
+        self.files = {
+            name: Prepared(file)
+            for name, file in files.items()
+            if name.startswith("assets/") and all(r.body is not None for r in file.sent.values())
+        }
+
+    def find(self, scope: Scope) -> Prepared | None:
+        """The asset a GET or HEAD without a body names, else None (the stack answers)."""
+        if scope["method"] not in ("GET", "HEAD") or scope.get("root_path"):
+            return None
+        path: str = scope["path"]
+        if not path.startswith("/assets/"):
+            return None
+        found = self.files.get(path[1:])
+        if found is not None and any(n in _BODY_HEADERS for n, _ in scope["headers"]):
+            return None  # the stack's body limit decides about a request with a body
+        return found
+
+    async def answer(self, scope: Scope, prepared: Prepared, send: Send) -> int:
+        """Send `prepared` as the route would for this request; the status sent."""
+        self.served += 1
+        accept = if_none_match = if_modified_since = None
+        for name, value in scope["headers"]:  # the first of each, as Starlette's Headers.get
+            if name == b"accept-encoding" and accept is None:
+                accept = value.decode("latin-1")
+            elif name == b"if-none-match" and if_none_match is None:
+                if_none_match = value
+            elif name == b"if-modified-since" and if_modified_since is None:
+                if_modified_since = value
+        coding = negotiate(accept, prepared.file.variants) or ""
+        sent = prepared.file.sent[coding]
+        conditional = if_none_match is not None or if_modified_since is not None
+        if conditional and _not_modified(sent, Headers(scope=scope)):
+            await send(
+                {
+                    "type": "http.response.start",
+                    "status": 304,
+                    "headers": [*prepared.not_modified[coding]],
+                }
+            )
+            await send({"type": "http.response.body", "body": b""})
+            return 304
+        head = scope["method"] == "HEAD"
+        headers = prepared.head[coding] if head else prepared.get[coding]
+        await send({"type": "http.response.start", "status": 200, "headers": [*headers]})
+        await send({"type": "http.response.body", "body": b"" if head else sent.body or b""})
+        return 200
+
+
+_BODY_HEADERS = (b"content-length", b"transfer-encoding")
+
+
+class Prepared:
+    """One asset's raw response headers per content-coding, for GET, HEAD and 304, as
+    `_send` makes them (built with the same Starlette `Response`s, once)."""
+
+    def __init__(self, file: BuiltFile) -> None:
+        self.file = file
+        self.get: dict[str, RawHeaders] = {}
+        self.head: dict[str, RawHeaders] = {}
+        self.not_modified: dict[str, RawHeaders] = {}
+        for coding, sent in file.sent.items():
+            body = sent.body or b""
+            self.get[coding] = Response(
+                body, media_type=file.media_type, headers=sent.headers
+            ).raw_headers
+            head = Response(b"", media_type=file.media_type, headers=sent.headers)
+            head.headers["content-length"] = str(len(body))
+            self.head[coding] = head.raw_headers
+            kept = {k: v for k, v in sent.headers.items() if k in _NOT_MODIFIED_HEADERS}
+            self.not_modified[coding] = Response(status_code=304, headers=kept).raw_headers
+
+
+def frontend(dist: Path) -> tuple[list[BaseRoute], AssetLane | None]:
+    """The build's route (`frontend_routes`) and its asset lane (None without a build), over
+    one scan of `dist`."""
+    if not (dist / "index.html").exists():
+        return frontend_routes(dist), None
+    files = scan(dist)
+    return frontend_routes(dist, files), AssetLane(files)
+
+
+def frontend_routes(dist: Path, files: dict[str, BuiltFile] | None = None) -> list[BaseRoute]:
     """One GET/HEAD route for the whole build: a known file, 404 under `/assets/`, and the
-    index for any other path (the SPA's router decides what it shows)."""
+    index for any other path (the SPA's router decides what it shows). `files`: `scan(dist)`
+    when the caller has it."""
     if not (dist / "index.html").exists():
 
         async def missing(request: Request) -> Response:
@@ -161,7 +265,7 @@ def frontend_routes(dist: Path) -> list[BaseRoute]:
 
         return [Route("/{path:path}", missing)]
 
-    files = scan(dist)
+    files = scan(dist) if files is None else files
     index = files["index.html"]
 
     async def serve(request: Request) -> Response:

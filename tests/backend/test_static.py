@@ -218,3 +218,53 @@ def test_compress_script_writes_siblings_of_large_text_files(tmp_path: Path) -> 
         capture_output=True,
     ).stdout
     assert decoded == big
+
+
+REQUESTS: list[tuple[str, str, dict[str, str]]] = [
+    ("GET", "/assets/app-3f2a9c.js", {"accept-encoding": "gzip, deflate, br"}),
+    ("GET", "/assets/app-3f2a9c.js", {"accept-encoding": "gzip"}),
+    ("GET", "/assets/app-3f2a9c.js", {}),
+    ("HEAD", "/assets/app-3f2a9c.js", {"accept-encoding": "br"}),
+    ("GET", "/assets/tiny-77aa01.css", {"accept-encoding": "br"}),
+    ("GET", "/assets/app-3f2a9c.js", {"origin": "http://localhost:5173"}),
+    ("GET", "/assets/app-3f2a9c.js", {"origin": "https://elsewhere.example"}),
+    ("GET", "/assets/app-3f2a9c.js", {"accept-encoding": "br", "if-none-match": "*"}),
+    ("GET", "/assets/app-3f2a9c.js", {"if-modified-since": "Fri, 01 Jan 2100 00:00:00 GMT"}),
+    ("GET", "/assets/app-3f2a9c.js", {"if-modified-since": "Thu, 01 Jan 1970 00:00:00 GMT"}),
+    ("GET", "/assets/missing-000000.js", {}),
+    ("GET", "/index.html", {"accept-encoding": "br"}),
+    ("POST", "/assets/app-3f2a9c.js", {}),
+]
+
+
+async def _answers(app: Any) -> list[tuple[int, list[tuple[str, str]], bytes]]:
+    out = []
+    async with serving(app) as client:
+        for method, path, headers in REQUESTS:
+            sent = {"x-request-id": "static-lane-test", **headers}
+            async with client.stream(method, path, headers=sent) as response:
+                body = b"".join([chunk async for chunk in response.aiter_raw()])
+            out.append((response.status_code, sorted(response.headers.multi_items()), body))
+    return out
+
+
+async def test_the_asset_lane_answers_exactly_as_the_route(
+    app_factory: Any, redis: Redis, tmp_path: Path
+) -> None:
+    """Assets answered ahead of the middleware (static.AssetLane) get the route's status,
+    body and every header, CORS and security headers and the request id included; what the
+    lane does not take (a missing asset, the index, another method) goes to the route."""
+    dist = tmp_path / "dist"
+    _build(dist)
+    cors = ["http://localhost:5173"]
+    laned = app_factory(frontend_dist=dist, cors_origins=cors)
+    routed = app_factory(frontend_dist=dist, cors_origins=cors, static_asset_lane=False)
+    assert routed.asset_lane is None
+    for got, want in zip(await _answers(laned), await _answers(routed), strict=True):
+        assert got[0] == want[0]
+        assert got[1] == want[1], set(got[1]) ^ set(want[1])
+        assert got[2] == want[2]
+    # every existing asset request above went through the lane, nothing else did
+    assert laned.asset_lane.served == 10
+    statuses = [status for status, _, _ in await _answers(routed)]
+    assert statuses == [200, 200, 200, 200, 200, 200, 200, 304, 304, 200, 404, 200, 405]

@@ -99,6 +99,8 @@ class Settings(BaseSettings):
     # Answer `seckillEventUpdated` from shared encoded snapshots (graphql/eventlane.py) and
     # `waitingRoomUpdated` from each entry's view without generic execution (graphql/roomlane.py).
     graphql_event_lane: bool = True
+    # The build's /assets/ files answered ahead of the middleware stack (static.py AssetLane).
+    static_asset_lane: bool = True
 
     # GraphQL input limits (docs/security.md "Input limits") ------------------------------------
     # Characters of a query text, checked before it is parsed; keep well under MAX_BODY_BYTES.
