@@ -240,7 +240,8 @@ class FlashClusterPipeline(ClusterPipeline):
     script call goes to the node of its keys' slot, which the callers keep to one) and goes
     through the breaker. A command answered TRYAGAIN, ASK or MOVED is sent again on its own
     through the client (redis-py), so it is retried as the client's commands are; with
-    `raise_on_error=False` one that did not clear is a `RedisUnavailable` in the replies."""
+    `raise_on_error=False` one that did not clear, or a CLUSTERDOWN, is a `RedisUnavailable`
+    in the replies."""
 
     breaker: Breaker
 
@@ -269,6 +270,12 @@ class FlashClusterPipeline(ClusterPipeline):
             raise
         if breaker.failures:
             breaker.succeeded()
+        if not raise_on_error:  # a CLUSTERDOWN reply is kept as is by redis-py: retryable
+            for index, reply in enumerate(result):
+                if isinstance(reply, RedisError) and _gave_up(reply):
+                    unavailable = cluster_unavailable(breaker)
+                    unavailable.__cause__ = reply
+                    result[index] = unavailable
         return result
 
 

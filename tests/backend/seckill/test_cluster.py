@@ -27,7 +27,7 @@ from redis.exceptions import RedisClusterException
 from flashmart import scrape
 from flashmart.core import embedded_redis
 from flashmart.core.breaker import RedisUnavailable, State
-from flashmart.core.embedded_cluster import cluster_url, redis_cluster
+from flashmart.core.embedded_cluster import cluster_url, local_cluster, redis_cluster
 from flashmart.core.keys import Keys
 from flashmart.core.redis import hot_get_many
 from flashmart.core.redis_cluster import TRYAGAIN_RETRIES
@@ -480,6 +480,10 @@ async def test_a_tryagain_that_never_clears_answers_service_unavailable(
                     sales.settle_in(pipe, event_id=event.id, states={"t": "persisted"})
                     with pytest.raises(RedisUnavailable):
                         await pipe.execute()
+                async with cluster.pipeline(transaction=False) as pipe:
+                    sales.settle_in(pipe, event_id=event.id, states={"t": "persisted"})
+                    [reply] = await pipe.execute(raise_on_error=False)
+                assert isinstance(reply, RedisUnavailable)
                 assert runtime.redis.breaker.state is State.CLOSED
 
                 # The migration finished: the sale is the new node's, and buys go through.
@@ -499,3 +503,48 @@ async def test_a_tryagain_that_never_clears_answers_service_unavailable(
             assert state.remaining == 10 - len(users)
     finally:
         queue.stop()
+
+
+async def test_a_failed_cluster_answers_the_buy_path_retryably(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A primary without a replica dies: once the others mark it failed, the cluster refuses
+    keyed commands with CLUSTERDOWN (cluster-require-full-coverage), for the sales on the
+    living nodes too. The buy path, the worker's script calls and pipelines get the retryable
+    `RedisUnavailable` (SERVICE_UNAVAILABLE), not a raw error; the breaker stays closed."""
+    queue = embedded_redis.start(tmp_path / "queue", reuse=False)
+    try:
+        with local_cluster(tmp_path / "cluster", node_timeout_ms=500) as cluster:
+            update = {"redis_url": cluster_url(cluster.ports), "queue_redis_url": queue.url}
+            async with Runtime.open(settings.model_copy(update=update)) as runtime:
+                client: Any = runtime.redis
+                sales = await _warm_sale(runtime, 1, UNITS)
+                assert (await _buy(runtime, sales, 1, 1)).code is ReserveCode.OK
+                owner = client.get_node_from_key(runtime.keys.event_stock(1))
+                doomed = next(p for p in cluster.primaries if p != owner.port)
+                cluster.kill(doomed)
+                deadline = time.monotonic() + 20
+                while await _cluster_ok(owner.port):
+                    assert time.monotonic() < deadline, "the cluster did not fail"
+                    await asyncio.sleep(0.1)
+
+                with pytest.raises(RedisUnavailable) as refused:
+                    await _buy(runtime, sales, 1, 2)
+                assert refused.value.retry_after_seconds == 1
+                with pytest.raises(RedisUnavailable):
+                    await sales.settle(event_id=1, states={"t": "persisted"})
+                async with client.pipeline(transaction=False) as pipe:
+                    sales.settle_in(pipe, event_id=1, states={"t": "persisted"})
+                    [reply] = await pipe.execute(raise_on_error=False)
+                assert isinstance(reply, RedisUnavailable)
+                assert client.breaker.state is State.CLOSED
+    finally:
+        queue.stop()
+
+
+async def _cluster_ok(port: int) -> bool:
+    node = Redis(port=port)
+    try:
+        return b"cluster_state:ok" in await node.execute_command("CLUSTER", "INFO")
+    finally:
+        await node.aclose()
