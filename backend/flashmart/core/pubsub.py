@@ -268,9 +268,9 @@ class Broker:
                     logger.info(
                         "pub/sub reconnected to %s (%d channels)", self.node, len(self._listeners)
                     )
-                    await self._learn_nodes()
                     self._broadcast(RECONNECTED)
                     backoff.reset()
+                    await self._learn_nodes()  # after the listeners were told: may take a while
                 assert self._pubsub is not None
                 message = await self._pubsub.get_message(timeout=self._read_timeout)
                 if message is not None:
