@@ -10,9 +10,12 @@ may drop a message (the listener already has one waiting) and, after Redis comes
 disconnect, every listener gets `RECONNECTED` to re-read what it may have missed.
 
 On a Redis Cluster (`redis+cluster://` REDIS_URL) the connection goes to one node, the first
-seed node that answers (the next one after a failure): classic PUBLISH is carried by the
-cluster bus to every node, so one subscribed node hears every message whichever node it was
-published on (docs/scaling.md, "Pub/sub on a cluster").
+seed node that answers: classic PUBLISH is carried by the cluster bus to every node (replicas
+too), so one subscribed node hears every message whichever node it was published on
+(docs/scaling.md, "Pub/sub on a cluster"). Once connected, the broker reads the cluster's
+nodes (CLUSTER NODES) and adds those not failed to the seeds: when its node dies it moves to
+the next node of that list that answers, with the same back-off, even if the URL named that
+node alone.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ import logging
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Final, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit, urlunsplit
 
 from redis.asyncio import Redis
 from redis.asyncio.client import PubSub
@@ -95,7 +98,9 @@ class Broker:
         # A client of its own: no health-check PINGs of the pool interleaved with the
         # subscription stream; liveness is the broker's own PING (`_check_alive`). No socket
         # timeout either: reads wait for messages by design.
-        self._urls = node_urls(redis_url)  # one; or a cluster's seed nodes, tried in turn
+        self._seeds = node_urls(redis_url)  # one; or a cluster's seed nodes, tried in turn
+        self._cluster = is_cluster_url(redis_url)
+        self._urls = list(self._seeds)  # a cluster: the seeds, then the nodes it knows
         self._turn = 0
         self._redis = self._client(self._urls[0], connect_timeout)
         self.reply_timeout = reply_timeout
@@ -122,14 +127,50 @@ class Broker:
         )
         return client
 
+    @property
+    def node(self) -> str:
+        """`host:port` of the Redis (the cluster node) the broker uses or tries next."""
+        return urlsplit(self._urls[self._turn]).netloc.rpartition("@")[2]
+
     async def _next_node(self) -> None:
-        """A cluster: the next seed node for the next attempt (any node hears everything)."""
+        """A cluster: the next known node for the next attempt (any node hears everything)."""
         if len(self._urls) < 2:
             return
         self._turn = (self._turn + 1) % len(self._urls)
         old, self._redis = self._redis, self._client(self._urls[self._turn], self.connect_timeout)
         with contextlib.suppress(RedisError, OSError):
             await old.aclose()
+
+    async def _learn_nodes(self) -> None:
+        """A cluster: the nodes the connected node knows (CLUSTER NODES, failed ones left
+        out), after the seeds, as the list to move along when this node fails. Best effort: an
+        error keeps the list as it was."""
+        if not self._cluster:
+            return
+        try:
+            reply = await asyncio.wait_for(
+                self._redis.execute_command("CLUSTER", "NODES"),  # type: ignore[no-untyped-call]
+                self.reply_timeout,
+            )
+        except (RedisError, OSError, TimeoutError):
+            logger.warning("pub/sub: could not read the cluster's nodes", exc_info=True)
+            return
+        finally:  # the connection it took is not kept (the subscription's is in use)
+            with contextlib.suppress(RedisError, OSError):
+                await self._redis.connection_pool.disconnect(inuse_connections=False)
+        current = self._urls[self._turn]
+        known = [self._node_url(address) for address in live_cluster_nodes(reply)]
+        urls = list(dict.fromkeys([*self._seeds, *known, current]))
+        self._urls, self._turn = urls, urls.index(current)
+
+    def _node_url(self, address: str) -> str:
+        """A seed's URL (scheme, credentials, database) with another node's `host:port`."""
+        parts = urlsplit(self._seeds[0])
+        auth = parts.netloc.rpartition("@")[0]
+        host, _, port = address.rpartition(":")
+        if ":" in host and not host.startswith("["):  # IPv6
+            address = f"[{host}]:{port}"
+        return urlunsplit(parts._replace(netloc=f"{auth}@{address}" if auth else address))
 
     # lifecycle ---------------------------------------------------------------------------
     async def start(self) -> None:
@@ -141,6 +182,7 @@ class Broker:
                 if attempt == len(self._urls) - 1:
                     raise
                 await self._next_node()
+        await self._learn_nodes()
         self._task = asyncio.create_task(self._run(), name="flashmart-pubsub")
 
     async def stop(self) -> None:
@@ -223,9 +265,12 @@ class Broker:
                     await self._close_pubsub()
                     async with self._lock:
                         await self._connect()
-                    logger.info("pub/sub reconnected (%d channels)", len(self._listeners))
+                    logger.info(
+                        "pub/sub reconnected to %s (%d channels)", self.node, len(self._listeners)
+                    )
                     self._broadcast(RECONNECTED)
                     backoff.reset()
+                    await self._learn_nodes()  # after the listeners were told: may take a while
                 assert self._pubsub is not None
                 message = await self._pubsub.get_message(timeout=self._read_timeout)
                 if message is not None:
@@ -265,6 +310,24 @@ class Broker:
         for members in self._listeners.values():
             for listener in members:
                 listener.deliver(message)
+
+
+def live_cluster_nodes(reply: bytes | str) -> list[str]:
+    """`host:port` of every node in a CLUSTER NODES reply that is not failed, suspected,
+    still being met or without an address."""
+    text = reply.decode() if isinstance(reply, bytes) else reply
+    found = []
+    for line in text.splitlines():
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        address = fields[1].split("@", 1)[0]  # ip:port@cport[,hostname]
+        flags = set(fields[2].split(","))
+        host, _, port = address.rpartition(":")
+        if not host or port in ("", "0") or flags & {"fail", "fail?", "handshake", "noaddr"}:
+            continue
+        found.append(address)
+    return found
 
 
 def node_urls(redis_url: str) -> list[str]:

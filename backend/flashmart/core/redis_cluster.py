@@ -19,6 +19,15 @@ added here, so the services call it as they call a single Redis:
   its first key's slot (`ClusterMultiplexer`).
 
 Every command and pipeline goes through the process's breaker, as on a single Redis.
+
+A slot being migrated (a resharding) answers a command whose keys are split between the two
+nodes with `TRYAGAIN`: the client is to try again a little later, once the keys have moved.
+`ClusterMultiplexer` does so after a pause that doubles (TRYAGAIN_FIRST_PAUSE up to
+TRYAGAIN_MAX_PAUSE), at most TRYAGAIN_RETRIES times; redis-py's client (commands, scripts,
+pipelines) retries it itself, 16 tries, the later half 50 ms apart. A `TRYAGAIN` that does not
+clear, or a cluster that answers `CLUSTERDOWN`, becomes the retryable `RedisUnavailable`
+(`SERVICE_UNAVAILABLE` with `retryAfter`, a job retried by the worker), as a Redis that does
+not answer does; it does not count as a connection failure in the breaker: the nodes answer.
 """
 
 from __future__ import annotations
@@ -30,15 +39,48 @@ from typing import Any
 
 from redis.asyncio.cluster import ClusterNode, ClusterParser, ClusterPipeline, RedisCluster
 from redis.crc import key_slot
-from redis.exceptions import AskError, MovedError, RedisError
+from redis.exceptions import (
+    AskError,
+    ClusterDownError,
+    ClusterError,
+    MovedError,
+    RedisError,
+    TryAgainError,
+)
 from redis.typing import EncodableT, KeyT
 
-from flashmart.core.breaker import Breaker, RedisUnavailable
-from flashmart.core.outages import REDIS_OUTAGES
+from flashmart.core.breaker import Breaker, DependencyUnavailable, RedisUnavailable
+from flashmart.core.outages import REDIS_OUTAGES, Backoff
 from flashmart.core.redis_mux import Arg, Endpoint, Multiplexer
 from flashmart.core.redis_urls import cluster_credentials, cluster_nodes
 
 _SCRIPT_CALLS = {"EVALSHA", "EVAL", "EVALSHA_RO", "EVAL_RO"}
+# TRYAGAIN (a slot mid-migration, the command's keys split between its two nodes): tried again
+# after 20, 40, 80, 160, then 250 ms pauses, 8 times (~1.3 s in all), then `RedisUnavailable`.
+TRYAGAIN_RETRIES = 8
+TRYAGAIN_FIRST_PAUSE = 0.02
+TRYAGAIN_MAX_PAUSE = 0.25
+# MOVED and ASK replies followed in a row (no TRYAGAIN pause between them) before a command is
+# given up as unavailable: a slot map still changing under it.
+MAX_REDIRECTS = 5
+# retryAfter of a buy whose slot stayed mid-migration (or a cluster that is down).
+MIGRATING_RETRY_AFTER = 1.0
+
+
+def cluster_unavailable(breaker: Breaker | None) -> DependencyUnavailable:
+    """The retryable error of a command the cluster would not run for now (TRYAGAIN that did
+    not clear, CLUSTERDOWN): the breaker's own error class, without counting a failure."""
+    if breaker is None:
+        return RedisUnavailable("redis", MIGRATING_RETRY_AFTER)
+    return breaker.error(breaker.name, MIGRATING_RETRY_AFTER)
+
+
+def _gave_up(exc: RedisError) -> bool:
+    """redis-py's cluster client ran out of tries: its TTL of redirections and TRYAGAINs, or a
+    TRYAGAIN/CLUSTERDOWN reply it passes on (a pipeline's)."""
+    if isinstance(exc, TryAgainError | ClusterDownError):
+        return True
+    return type(exc) is ClusterError and "TTL exhausted" in str(exc)
 
 
 class ClusterMultiplexer:
@@ -47,9 +89,10 @@ class ClusterMultiplexer:
     slot, one per node, opened on first use. Commands of one loop turn bound for one node share
     its write. A MOVED reply (the slot moved to another node after a resharding or failover)
     maps the slots again and sends the command once more, to the new owner; an ASK (its slot
-    is being migrated and the keys are not on the old owner) sends it once to the new node,
-    right after ASKING on the same connection. MGET of keys in different slots becomes one
-    GET per key, sent together."""
+    is being migrated and the keys are not on the old owner) sends it to the new node, right
+    after ASKING on the same connection; a TRYAGAIN (its keys are split between the two
+    nodes) sends it again to the slot's owner after a pause (module docstring). MGET of keys
+    in different slots becomes one GET per key, sent together."""
 
     def __init__(
         self, cluster: RedisCluster, template: Endpoint, *, breaker: Breaker | None = None
@@ -77,14 +120,47 @@ class ClusterMultiplexer:
             await self.cluster.nodes_manager.initialize()  # first use, or after an outage
         try:
             return await self._node_for(key).execute(*args)
-        except MovedError:
-            await self.cluster.nodes_manager.initialize()  # the slot moved: map them again
-            return await self._node_for(key).execute(*args)
-        except AskError as ask:  # the slot is being migrated: once to its new node, asking
-            return await self._node_at(ask.host, ask.port).execute(*args, asking=True)
+        except (AskError, TryAgainError, ClusterDownError) as reply:  # MovedError is an AskError
+            return await self._redirected(key, args, reply)
         except REDIS_OUTAGES:
             self._remap = True  # a node failed (or failed over): map the slots again next time
             raise
+
+    async def _redirected(self, key: Arg, args: tuple[Arg, ...], reply: RedisError) -> Any:
+        """Follow the cluster's answers until the command runs: MOVED (to the new owner it
+        names; the slots are mapped again for the next commands), ASK (to the importing node,
+        asking), TRYAGAIN (a pause, then to the owner again); CLUSTERDOWN, TRYAGAIN more than
+        TRYAGAIN_RETRIES times or more than MAX_REDIRECTS redirections: the retryable
+        `RedisUnavailable`."""
+        pauses = Backoff(TRYAGAIN_FIRST_PAUSE, TRYAGAIN_MAX_PAUSE)
+        redirects = 0
+        while True:
+            asking = False
+            if isinstance(reply, ClusterDownError):
+                self._remap = True
+                raise cluster_unavailable(self.breaker) from reply
+            if isinstance(reply, TryAgainError):
+                if pauses.attempts >= TRYAGAIN_RETRIES:
+                    raise cluster_unavailable(self.breaker) from reply
+                await asyncio.sleep(pauses.next())
+                node, redirects = self._node_for(key), 0
+            else:
+                redirects += 1
+                if redirects > MAX_REDIRECTS:
+                    raise cluster_unavailable(self.breaker) from reply
+                if isinstance(reply, MovedError):  # the slot moved: to the node it names,
+                    await self.cluster.nodes_manager.initialize()  # and map them again
+                    node = self._node_at(reply.host, reply.port)
+                else:  # ASK: the slot is being migrated, the keys are not on its owner
+                    assert isinstance(reply, AskError)
+                    node, asking = self._node_at(reply.host, reply.port), True
+            try:
+                return await node.execute(*args, asking=asking)
+            except (AskError, TryAgainError, ClusterDownError) as again:
+                reply = again
+            except REDIS_OUTAGES:
+                self._remap = True
+                raise
 
     def _node_for(self, key: Arg) -> Multiplexer:
         raw = key if isinstance(key, bytes) else str(key).encode()
@@ -126,10 +202,14 @@ class FlashRedisCluster(RedisCluster):
             breaker.admit()
         try:
             result = await super().execute_command(*args, **kwargs)
+        except DependencyUnavailable:
+            raise  # the breaker has judged it already
         except REDIS_OUTAGES as exc:
             raise breaker.tripped() from exc
-        except RedisError:  # an error reply: Redis is up
+        except RedisError as exc:  # an error reply: Redis is up
             breaker.reached()
+            if _gave_up(exc):  # TRYAGAIN that did not clear, CLUSTERDOWN: retryable
+                raise cluster_unavailable(breaker) from exc
             raise
         if breaker.failures:
             breaker.succeeded()
@@ -158,7 +238,10 @@ class FlashRedisCluster(RedisCluster):
 class FlashClusterPipeline(ClusterPipeline):
     """A cluster pipeline that may PUBLISH and EVALSHA (redis-py blocks both in pipelines; a
     script call goes to the node of its keys' slot, which the callers keep to one) and goes
-    through the breaker."""
+    through the breaker. A command answered TRYAGAIN, ASK or MOVED is sent again on its own
+    through the client (redis-py), so it is retried as the client's commands are; with
+    `raise_on_error=False` one that did not clear, or a CLUSTERDOWN, is a `RedisUnavailable`
+    in the replies."""
 
     breaker: Breaker
 
@@ -176,13 +259,23 @@ class FlashClusterPipeline(ClusterPipeline):
             breaker.admit()
         try:
             result = await super().execute(raise_on_error, allow_redirections)
+        except DependencyUnavailable:
+            raise  # a command sent again on its own (after TRYAGAIN, ASK, MOVED) met it
         except REDIS_OUTAGES as exc:
             raise breaker.tripped() from exc
-        except RedisError:
+        except RedisError as exc:
             breaker.reached()
+            if _gave_up(exc):
+                raise cluster_unavailable(breaker) from exc
             raise
         if breaker.failures:
             breaker.succeeded()
+        if not raise_on_error:  # a CLUSTERDOWN reply is kept as is by redis-py: retryable
+            for index, reply in enumerate(result):
+                if isinstance(reply, RedisError) and _gave_up(reply):
+                    unavailable = cluster_unavailable(breaker)
+                    unavailable.__cause__ = reply
+                    result[index] = unavailable
         return result
 
 

@@ -17,6 +17,7 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 from typing import Any, cast
 
+import httpx
 import pytest
 from prometheus_client import REGISTRY
 from redis.asyncio import Redis
@@ -25,11 +26,15 @@ from redis.exceptions import RedisClusterException
 
 from flashmart import scrape
 from flashmart.core import embedded_redis
-from flashmart.core.embedded_cluster import cluster_url, redis_cluster
+from flashmart.core.breaker import RedisUnavailable, State
+from flashmart.core.embedded_cluster import cluster_url, local_cluster, redis_cluster
 from flashmart.core.keys import Keys
 from flashmart.core.redis import hot_get_many
+from flashmart.core.redis_cluster import TRYAGAIN_RETRIES
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
+from flashmart.graphql.ids import encode_id
+from flashmart.seckill.events import warm_up
 from flashmart.seckill.store import (
     ReserveCode,
     ReserveResult,
@@ -37,6 +42,8 @@ from flashmart.seckill.store import (
     TicketSnapshot,
     room_keys,
 )
+from tests.backend.helpers import serving, token_for
+from tests.backend.seckill.factories import sale, shoppers
 
 EVENTS = list(range(1, 9))
 UNITS = 5
@@ -296,3 +303,248 @@ async def test_the_buy_path_follows_moved_and_ask_redirections(
         for client in (owner_client, other_client):
             await client.execute_command("CLUSTER", "SETSLOT", slot, "NODE", ids[owner.name])
             await client.aclose()
+
+
+# --- a slot migrated under the buy path: ASK and TRYAGAIN -----------------------------------
+async def _errorstat(client: Redis, error: str) -> int:
+    """How many `error` replies (ASK, TRYAGAIN, ...) the node has sent (INFO errorstats)."""
+    found = (await client.info("errorstats")).get(f"errorstat_{error}", {})
+    return int(found.get("count", 0)) if isinstance(found, dict) else 0
+
+
+async def _migrate(source: Redis, port: int, keys: list[bytes]) -> None:
+    """MIGRATE `keys` from `source` to the node at `port` (a slot being migrated)."""
+    await source.execute_command("MIGRATE", "127.0.0.1", port, "", 0, 5000, "KEYS", *keys)
+
+
+async def _warm_sale(runtime: Runtime, event_id: int, units: int) -> SaleStore:
+    sales = SaleStore.of(runtime)
+    now_ms = int(time.time() * 1000)
+    loaded = await sales.load(
+        event_id=event_id, starts_ms=now_ms - 60_000, ends_ms=now_ms + 3_600_000,
+        per_user_limit=1, total=units, snapshot=TicketSnapshot(live=[], dead=[]),
+    )  # fmt: skip
+    assert loaded is not None and loaded.remaining == units
+    return sales
+
+
+def _buy(runtime: Runtime, sales: SaleStore, event_id: int, user_id: int) -> Any:
+    return sales.reserve(
+        event_id=event_id, user_id=user_id, quantity=1, ticket_id=secrets.token_hex(8),
+        client_ip="10.9.0.1", user_rate=1000.0, user_burst=1000, ip_rate=1e9, ip_burst=10**9,
+        enqueue=runtime.settings.enqueues_in_script,
+    )  # fmt: skip
+
+
+async def test_buys_during_a_slot_migration_meet_ask_and_tryagain_and_sell_exactly_the_stock(
+    cluster_runtime: Runtime,
+) -> None:
+    """A sale's slot is migrated by hand (CLUSTER SETSLOT IMPORTING/MIGRATING, MIGRATE) while
+    shoppers buy. With part of the sale's keys moved, the reserve script's keys are split
+    between the two nodes: the owner answers TRYAGAIN and the buy path pauses and tries again.
+    With every key moved, the owner answers ASK and the importing node, missing the new
+    shoppers' rate-limit keys, TRYAGAIN. Once the slot is the new node's (SETSLOT NODE), the
+    owner answers MOVED and every buy runs there: exactly the stock sold, nothing lost."""
+    runtime = cluster_runtime
+    cluster: Any = runtime.redis
+    event_id, units, before, during = 3, 20, 5, 40
+    sales = await _warm_sale(runtime, event_id, units)
+    first = await asyncio.gather(*(_buy(runtime, sales, event_id, u) for u in range(before)))
+    assert [r.code for r in first] == [ReserveCode.OK] * before
+
+    stock = runtime.keys.event_stock(event_id)
+    slot = await cluster.cluster_keyslot(stock)
+    owner = cluster.get_node_from_key(stock)
+    other = next(n for n in cluster.get_primaries() if n.name != owner.name)
+    ids = {n.name: (await cluster.cluster_myid(n)) for n in cluster.get_primaries()}
+    nodes = {n.name: Redis(port=n.port) for n in cluster.get_primaries()}
+    source, target = nodes[owner.name], nodes[other.name]
+    try:
+        await target.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", ids[owner.name])
+        await source.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", ids[other.name])
+        await _migrate(source, other.port, [stock.encode()])  # the keys split: TRYAGAIN
+        tryagain_before = await _errorstat(source, "TRYAGAIN")
+        buying = asyncio.gather(
+            *(_buy(runtime, sales, event_id, u) for u in range(before, before + during))
+        )
+        await asyncio.sleep(0.15)  # the buys meet TRYAGAIN and pause
+        assert not buying.done()
+        assert await _errorstat(source, "TRYAGAIN") > tryagain_before
+        # Every other key of the slot: the owner has none left and answers ASK.
+        while keys := await source.execute_command("CLUSTER", "GETKEYSINSLOT", slot, 100):
+            await _migrate(source, other.port, keys)
+        ask_before = await _errorstat(source, "ASK")
+        await asyncio.sleep(0.3)  # retries meet ASK, then TRYAGAIN on the importing node
+        assert await _errorstat(source, "ASK") > ask_before
+        asked = (await target.info("commandstats")).get("cmdstat_asking", {})
+        assert asked.get("calls", 0) >= 1
+        assert await _errorstat(target, "TRYAGAIN") >= 1
+        # The slot is the new node's: the importing node first, then the others.
+        for name in sorted(nodes, key=lambda name: (name != other.name, name != owner.name)):
+            await nodes[name].execute_command("CLUSTER", "SETSLOT", slot, "NODE", ids[other.name])
+        results = await asyncio.wait_for(buying, 10)
+        counts = [
+            await n.execute_command("CLUSTER", "COUNTKEYSINSLOT", slot) for n in (source, target)
+        ]
+        assert counts[0] == 0 and counts[1] > 0  # every key of the sale on the new node
+    finally:
+        for client in nodes.values():
+            await client.aclose()
+
+    codes = [r.code for r in results]
+    assert codes.count(ReserveCode.OK) == units - before  # exactly the stock left
+    assert codes.count(ReserveCode.SOLD_OUT) == during - (units - before)
+    assert cluster.get_node_from_key(stock).name == other.name  # the slot is mapped again
+    entries = await sales.ledger(event_id)
+    assert len(entries) == units and len({e.user_id for e in entries}) == units
+    assert await sales.pending_count(event_id) == units
+    state = (await sales.read_states([event_id]))[event_id]
+    assert (state.remaining, state.sold_out) == (0, True)
+
+
+BUY = """
+mutation Buy($e: ID!) {
+  seckillBuy(eventId: $e) { ticket { id status } userErrors { code } }
+}
+"""
+
+
+async def test_a_tryagain_that_never_clears_answers_service_unavailable(
+    cluster_ports: list[int], app_factory: Any, tmp_path: Path
+) -> None:
+    """A migration stuck half-way (the sale's keys split between two nodes) answers every buy
+    TRYAGAIN: the buy path tries TRYAGAIN_RETRIES times more, pausing, then answers the
+    retryable SERVICE_UNAVAILABLE with retryAfter, never INTERNAL_SERVER_ERROR; so do the
+    worker's script calls and pipelines (a `RedisUnavailable`, which it retries). The breaker
+    stays closed: the nodes answer. Once the migration is finished, buys go through."""
+    queue = embedded_redis.start(tmp_path / "queue", reuse=False)
+    app = app_factory(
+        redis_url=cluster_url(cluster_ports), queue_redis_url=queue.url,
+        seckill_user_rate=1000.0, seckill_user_burst=1000,
+        seckill_ip_rate=1_000_000.0, seckill_ip_burst=1_000_000,
+    )  # fmt: skip
+    try:
+        async with serving(app, "http://t") as client:
+            runtime: Runtime = app.state.runtime
+            cluster: Any = runtime.redis
+            event = await sale(10)
+            await warm_up(runtime, event.id)
+            gid = encode_id("SeckillEvent", event.id)
+            users = await shoppers(4)
+
+            async def buy(user_id: int) -> tuple[dict[str, Any], httpx.Headers]:
+                response = await client.post(
+                    "/graphql", json={"query": BUY, "variables": {"e": gid}},
+                    headers={"authorization": f"Bearer {token_for(user_id)}"},
+                )  # fmt: skip
+                assert response.status_code == 200, response.text
+                return response.json(), response.headers
+
+            body, _ = await buy(users[0].id)
+            assert body["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED", body
+
+            stock = runtime.keys.event_stock(event.id)
+            slot = await cluster.cluster_keyslot(stock)
+            owner = cluster.get_node_from_key(stock)
+            other = next(n for n in cluster.get_primaries() if n.name != owner.name)
+            ids = {n.name: (await cluster.cluster_myid(n)) for n in cluster.get_primaries()}
+            nodes = {n.name: Redis(port=n.port) for n in cluster.get_primaries()}
+            source, target = nodes[owner.name], nodes[other.name]
+            try:
+                await target.execute_command(
+                    "CLUSTER", "SETSLOT", slot, "IMPORTING", ids[owner.name]
+                )
+                await source.execute_command(
+                    "CLUSTER", "SETSLOT", slot, "MIGRATING", ids[other.name]
+                )
+                await _migrate(source, other.port, [stock.encode()])  # and no further
+
+                tried = await _errorstat(source, "TRYAGAIN")
+                started = time.monotonic()
+                body, headers = await buy(users[1].id)
+                elapsed = time.monotonic() - started
+                assert body["data"] is None, body
+                [error] = body["errors"]
+                assert error["extensions"] == {"code": "SERVICE_UNAVAILABLE", "retryAfter": 1}
+                assert headers["retry-after"] == "1"
+                # The first call and TRYAGAIN_RETRIES more, paused (~1.3 s in all).
+                assert await _errorstat(source, "TRYAGAIN") - tried == TRYAGAIN_RETRIES + 1
+                assert 1.0 < elapsed < 5.0, elapsed
+                assert runtime.redis.breaker.state is State.CLOSED
+
+                # The worker's calls: a script through the client, and one in a pipeline.
+                sales = SaleStore.of(runtime)
+                with pytest.raises(RedisUnavailable):
+                    await sales.settle(event_id=event.id, states={"t": "persisted"})
+                async with cluster.pipeline(transaction=False) as pipe:
+                    sales.settle_in(pipe, event_id=event.id, states={"t": "persisted"})
+                    with pytest.raises(RedisUnavailable):
+                        await pipe.execute()
+                async with cluster.pipeline(transaction=False) as pipe:
+                    sales.settle_in(pipe, event_id=event.id, states={"t": "persisted"})
+                    [reply] = await pipe.execute(raise_on_error=False)
+                assert isinstance(reply, RedisUnavailable)
+                assert runtime.redis.breaker.state is State.CLOSED
+
+                # The migration finished: the sale is the new node's, and buys go through.
+                while keys := await source.execute_command("CLUSTER", "GETKEYSINSLOT", slot, 100):
+                    await _migrate(source, other.port, keys)
+                for name in sorted(nodes, key=lambda n: (n != other.name, n != owner.name)):
+                    await nodes[name].execute_command(
+                        "CLUSTER", "SETSLOT", slot, "NODE", ids[other.name]
+                    )
+            finally:
+                for node in nodes.values():
+                    await node.aclose()
+            for user in users[1:]:
+                body, _ = await buy(user.id)
+                assert body["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED", body
+            state = (await SaleStore.of(runtime).read_states([event.id]))[event.id]
+            assert state.remaining == 10 - len(users)
+    finally:
+        queue.stop()
+
+
+async def test_a_failed_cluster_answers_the_buy_path_retryably(
+    settings: Settings, tmp_path: Path
+) -> None:
+    """A primary without a replica dies: once the others mark it failed, the cluster refuses
+    keyed commands with CLUSTERDOWN (cluster-require-full-coverage), for the sales on the
+    living nodes too. The buy path, the worker's script calls and pipelines get the retryable
+    `RedisUnavailable` (SERVICE_UNAVAILABLE), not a raw error; the breaker stays closed."""
+    queue = embedded_redis.start(tmp_path / "queue", reuse=False)
+    try:
+        with local_cluster(tmp_path / "cluster", node_timeout_ms=500) as cluster:
+            update = {"redis_url": cluster_url(cluster.ports), "queue_redis_url": queue.url}
+            async with Runtime.open(settings.model_copy(update=update)) as runtime:
+                client: Any = runtime.redis
+                sales = await _warm_sale(runtime, 1, UNITS)
+                assert (await _buy(runtime, sales, 1, 1)).code is ReserveCode.OK
+                owner = client.get_node_from_key(runtime.keys.event_stock(1))
+                doomed = next(p for p in cluster.primaries if p != owner.port)
+                cluster.kill(doomed)
+                deadline = time.monotonic() + 20
+                while await _cluster_ok(owner.port):
+                    assert time.monotonic() < deadline, "the cluster did not fail"
+                    await asyncio.sleep(0.1)
+
+                with pytest.raises(RedisUnavailable) as refused:
+                    await _buy(runtime, sales, 1, 2)
+                assert refused.value.retry_after_seconds == 1
+                with pytest.raises(RedisUnavailable):
+                    await sales.settle(event_id=1, states={"t": "persisted"})
+                async with client.pipeline(transaction=False) as pipe:
+                    sales.settle_in(pipe, event_id=1, states={"t": "persisted"})
+                    [reply] = await pipe.execute(raise_on_error=False)
+                assert isinstance(reply, RedisUnavailable)
+                assert client.breaker.state is State.CLOSED
+    finally:
+        queue.stop()
+
+
+async def _cluster_ok(port: int) -> bool:
+    node = Redis(port=port)
+    try:
+        return b"cluster_state:ok" in await node.execute_command("CLUSTER", "INFO")
+    finally:
+        await node.aclose()
