@@ -163,6 +163,9 @@ def settings(database_url: str, redis_url: str, redis_prefix: str, tmp_path: Pat
         # This process starts hundreds of apps: their start-up must not freeze the tests'
         # objects (tests/backend/core/test_gc_tuning.py checks the tuning itself).
         gc_young_threshold=0,
+        # A unit that comes back sells at once (tests/backend/seckill/test_sold_out_memo.py
+        # tests the memo that otherwise answers SOLD_OUT for a moment after a sell-out).
+        seckill_sold_out_memo_ms=0,
         # Orders cost what their lines cost; the shipping tests set a fee of their own.
         shipping_fee=Decimal("0.00"),
     )

@@ -244,6 +244,9 @@ class Settings(BaseSettings):
     # order is taken for one whose enqueue was lost, and persisted by a cron that runs every
     # second (seckill/reconcile.py `persist_lost`).
     seckill_lost_enqueue_after_seconds: float = Field(default=2.0, gt=0, le=60)
+    # After a reserve call finds a sale sold out, this API process answers SOLD_OUT itself for
+    # this long (seckill/soldout.py); a unit that comes back sells that much later. 0: never.
+    seckill_sold_out_memo_ms: int = Field(default=250, ge=0, le=5000)
     # Reservations the worker persists in one transaction (1: each job its own, one by one).
     seckill_persist_batch: int = Field(default=50, ge=1, le=1000)
     seckill_reconcile_interval_seconds: int = Field(default=5, ge=1, le=60)

@@ -10,7 +10,7 @@ import asyncio
 import logging
 import time
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Coroutine, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, cast
@@ -24,6 +24,7 @@ from flashmart.seckill.announce import ticket_channel
 from flashmart.seckill.errors import REFUSALS
 from flashmart.seckill.events import fail
 from flashmart.seckill.models import SeckillTicket, TicketStatus
+from flashmart.seckill.soldout import add_tally, sold_out_memo
 from flashmart.seckill.store import PERSIST_JOB, ReserveCode, ReserveResult, SaleStore
 
 logger = logging.getLogger("flashmart.seckill")
@@ -35,6 +36,15 @@ _BUY_OK = BUY_OUTCOME["ok"]
 _BUY_INVALID = BUY_OUTCOME[ErrorCode.INVALID.value]
 _BUY_UNAVAILABLE = BUY_OUTCOME["SERVICE_UNAVAILABLE"]
 _BUY_ERROR = BUY_OUTCOME["error"]
+_BUY_SOLD_OUT = _BUY_BY_CODE[ReserveCode.SOLD_OUT]
+_SOLD_OUT_REFUSAL = REFUSALS[ReserveCode.SOLD_OUT]
+_tasks: set[asyncio.Task[None]] = set()  # the memo's counter updates, until they are done
+
+
+def _background(work: Coroutine[Any, Any, None]) -> None:
+    task = asyncio.create_task(work)
+    _tasks.add(task)
+    task.add_done_callback(_tasks.discard)
 
 
 @dataclass(frozen=True)
@@ -85,6 +95,10 @@ async def buy(
         raise fail(
             ErrorCode.INVALID, f"Quantity must be 1 to {settings.seckill_max_quantity}", "quantity"
         )
+    memo = sold_out_memo(runtime)
+    if memo.check(event_id):  # sold out a moment ago: no script call (seckill/soldout.py)
+        _BUY_SOLD_OUT.inc()
+        raise fail(*_SOLD_OUT_REFUSAL, "eventId")
     ticket_id = uuid.uuid4().hex
     enqueue = settings.enqueues_in_script
     try:
@@ -94,6 +108,10 @@ async def buy(
     except Exception:
         _BUY_ERROR.inc()
         raise
+    if memo.tally and (tally := memo.take_tally(event_id)) is not None:
+        _background(add_tally(runtime, event_id, tally))
+    if result.code is ReserveCode.SOLD_OUT and result.value <= 0:
+        memo.mark(event_id, settings.seckill_sold_out_memo_ms / 1000)
     if result.replicated >= 0 and result.code is ReserveCode.OK:
         _check_replicated(runtime, result)
     if result.code is ReserveCode.RATE_LIMITED:

@@ -23,7 +23,7 @@ def value(name: str, **labels: str) -> float:
 
 
 async def _settles(name: str, expected: float) -> None:
-    deadline = time.monotonic() + 10
+    deadline = time.monotonic() + 30  # a loaded CI machine closes sockets late
     while value(name) != expected:
         assert time.monotonic() < deadline, f"{name} is {value(name)}, not {expected}"
         await asyncio.sleep(0.02)
