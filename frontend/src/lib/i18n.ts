@@ -1,15 +1,16 @@
 // One i18n instance for the shop and the console: English and 简体中文, the browser's language
 // by default, the shopper's choice remembered in localStorage. Strings live in
 // src/locales/<language>/<namespace>.json: `common` (header, shared components, errors),
-// `shop` (storefront pages) and `console` (admin pages). `console` is not in the shop's bundle:
-// the console's routes load it (loadConsoleStrings) before they render.
-import i18n from 'i18next';
+// `shop` (storefront pages) and `console` (admin pages). Each file is a chunk of its own, loaded
+// for the language shown only: `common` and `shop` before the app first renders (`i18nReady`,
+// awaited by main.tsx), `console` when the console's routes load it (loadConsoleStrings). A
+// language switch loads the new language's files (with antd's and dayjs' Chinese locale) first,
+// and only then shows the page in it, so no untranslated key ever flashes.
+import type { Locale } from 'antd/es/locale';
+import enUS from 'antd/es/locale/en_US';
+import i18n, { type BackendModule, type ResourceKey } from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
-import commonEn from '@/locales/en/common.json';
-import shopEn from '@/locales/en/shop.json';
-import commonZh from '@/locales/zh-CN/common.json';
-import shopZh from '@/locales/zh-CN/shop.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English', short: 'EN' },
@@ -18,20 +19,47 @@ export const LANGUAGES = [
 export type Language = (typeof LANGUAGES)[number]['code'];
 export const LANGUAGE_STORAGE_KEY = 'flashmart.language';
 
-void i18n
+// One lazy import per language and namespace (vite makes each file a chunk).
+const STRINGS = import.meta.glob<{ default: ResourceKey }>('../locales/*/*.json');
+
+// antd's components (empty states, pagination, pickers) and dayjs' month and day names in
+// Chinese, loaded with the Chinese strings; English is antd's and dayjs' default.
+const ANTD_LOCALES: Partial<Record<Language, Locale>> = { en: enUS };
+async function loadLibraryLocale(language: string): Promise<void> {
+  if (language !== 'zh-CN' || ANTD_LOCALES['zh-CN']) return;
+  const [antd] = await Promise.all([import('antd/es/locale/zh_CN'), import('dayjs/locale/zh-cn')]);
+  ANTD_LOCALES['zh-CN'] = antd.default;
+}
+
+const localeFiles: BackendModule = {
+  type: 'backend',
+  init: () => undefined,
+  read(language, namespace, callback) {
+    const load = STRINGS[`../locales/${language}/${namespace}.json`];
+    if (!load) {
+      callback(new Error(`i18n: no ${namespace} strings for ${language}`), false);
+      return;
+    }
+    Promise.all([load(), namespace === 'common' ? loadLibraryLocale(language) : undefined]).then(
+      ([strings]) => callback(null, strings.default),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
+    );
+  },
+};
+
+/** Resolves once the detected language's `common` and `shop` strings are loaded. */
+export const i18nReady: Promise<unknown> = i18n
+  .use(localeFiles)
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: {
-      en: { common: commonEn, shop: shopEn },
-      'zh-CN': { common: commonZh, shop: shopZh },
-    },
     supportedLngs: LANGUAGES.map((l) => l.code),
-    // "zh", "zh-Hans", "zh-SG" -> zh-CN; anything else -> English.
+    // "zh", "zh-Hans", "zh-SG" -> zh-CN; anything else -> English. Both languages have every key
+    // (src/locales/locales.test.ts), so Chinese needs no English fallback (nor its download).
     nonExplicitSupportedLngs: false,
-    fallbackLng: { zh: ['zh-CN'], 'zh-Hans': ['zh-CN'], 'zh-SG': ['zh-CN'], default: ['en'] },
+    fallbackLng: { zh: ['zh-CN'], 'zh-Hans': ['zh-CN'], 'zh-SG': ['zh-CN'], 'zh-CN': [], default: ['en'] },
     defaultNS: 'common',
-    ns: ['common', 'shop', 'console'],
+    ns: ['common', 'shop'],
     interpolation: { escapeValue: false }, // React escapes
     detection: {
       order: ['localStorage', 'navigator'],
@@ -42,11 +70,10 @@ void i18n
     returnNull: false,
   });
 
-/** Adds the `console` namespace (both languages) from its own chunks; the console's routes await it. */
+/** Loads the `console` namespace (the language shown; a later switch loads the other's too). */
 export async function loadConsoleStrings(): Promise<void> {
-  const [en, zh] = await Promise.all([import('@/locales/en/console.json'), import('@/locales/zh-CN/console.json')]);
-  i18n.addResourceBundle('en', 'console', en.default, true, true);
-  i18n.addResourceBundle('zh-CN', 'console', zh.default, true, true);
+  await i18nReady;
+  await i18n.loadNamespaces('console');
 }
 
 /** The language the page is shown in: one of LANGUAGES. */
@@ -59,10 +86,15 @@ export function intlLocale(): string {
   return currentLanguage() === 'zh-CN' ? 'zh-CN' : 'en-US';
 }
 
+/** antd's locale for the current language (loaded with its strings). */
+export function antdLocale(): Locale | undefined {
+  return ANTD_LOCALES[currentLanguage()];
+}
+
 export { i18n };
 
 function markDocument(lng: string): void {
   if (typeof document !== 'undefined') document.documentElement.lang = lng === 'zh-CN' ? 'zh-CN' : 'en';
 }
-markDocument(currentLanguage());
+void i18nReady.then(() => markDocument(currentLanguage()));
 i18n.on('languageChanged', markDocument);
