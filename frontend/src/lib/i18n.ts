@@ -4,7 +4,7 @@
 // `shop` (storefront pages) and `console` (admin pages). Each file is a chunk of its own, loaded
 // for the language shown only: `common` and `shop` before the app first renders (`i18nReady`,
 // awaited by main.tsx), `console` when the console's routes load it (loadConsoleStrings). A
-// language switch loads the new language's files (with antd's and dayjs' Chinese locale) first,
+// language switch loads the new language's files (with antd's Chinese locale) first,
 // and only then shows the page in it, so no untranslated key ever flashes.
 import type { Locale } from 'antd/es/locale';
 import enUS from 'antd/es/locale/en_US';
@@ -22,13 +22,12 @@ export const LANGUAGE_STORAGE_KEY = 'flashmart.language';
 // One lazy import per language and namespace (vite makes each file a chunk).
 const STRINGS = import.meta.glob<{ default: ResourceKey }>('../locales/*/*.json');
 
-// antd's components (empty states, pagination, pickers) and dayjs' month and day names in
-// Chinese, loaded with the Chinese strings; English is antd's and dayjs' default.
+// antd's components (empty states, pagination, pickers) in Chinese, loaded with the Chinese
+// strings; English is antd's default. (dayjs, the console's only, follows in src/lib/dayjs.ts.)
 const ANTD_LOCALES: Partial<Record<Language, Locale>> = { en: enUS };
 async function loadLibraryLocale(language: string): Promise<void> {
   if (language !== 'zh-CN' || ANTD_LOCALES['zh-CN']) return;
-  const [antd] = await Promise.all([import('antd/es/locale/zh_CN'), import('dayjs/locale/zh-cn')]);
-  ANTD_LOCALES['zh-CN'] = antd.default;
+  ANTD_LOCALES['zh-CN'] = (await import('antd/es/locale/zh_CN')).default;
 }
 
 const localeFiles: BackendModule = {
