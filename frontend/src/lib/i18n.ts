@@ -1,5 +1,5 @@
 // One i18n instance for the shop and the console: English and 简体中文, the browser's language
-// by default, the shopper's choice remembered in localStorage. Strings live in
+// by default, the shopper's choice remembered in localStorage (`flashmart.language`). Strings live in
 // src/locales/<language>/<namespace>.json: `common` (header, shared components, errors),
 // `shop` (storefront pages) and `console` (admin pages). Each file is a chunk of its own, loaded
 // for the language shown only: `common` and `shop` before the app first renders (`i18nReady`,
@@ -8,8 +8,7 @@
 // and only then shows the page in it, so no untranslated key ever flashes.
 import type { Locale } from 'antd/es/locale';
 import enUS from 'antd/es/locale/en_US';
-import i18n, { type BackendModule, type ResourceKey } from 'i18next';
-import LanguageDetector from 'i18next-browser-languagedetector';
+import i18n, { type BackendModule, type LanguageDetectorModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
 export const LANGUAGES = [
@@ -30,6 +29,40 @@ async function loadLibraryLocale(language: string): Promise<void> {
   ANTD_LOCALES['zh-CN'] = (await import('antd/es/locale/zh_CN')).default;
 }
 
+/**
+ * The languages to try, best first: the shopper's remembered choice, then the browser's. Chinese
+ * in any form ("zh", "zh-Hans", "zh-TW") is zh-CN; i18next takes the first one it supports
+ * ("en-US" counts as "en") and falls back to English.
+ */
+export function detectedLanguages(stored: string | null, browser: { languages?: readonly string[]; language?: string }): string[] {
+  const found = [stored, ...(browser.languages ?? []), browser.language];
+  return found
+    .filter((code): code is string => !!code && /^[A-Za-z0-9_@.-]{1,64}$/.test(code))
+    .map((code) => (code.toLowerCase().startsWith('zh') ? 'zh-CN' : code));
+}
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage turned off
+  }
+}
+
+// The shopper's choice, read from and written to localStorage (a few lines instead of
+// i18next-browser-languagedetector, which weighs 2 KB in every page).
+const languageDetector: LanguageDetectorModule = {
+  type: 'languageDetector',
+  detect: () => detectedLanguages(storage()?.getItem(LANGUAGE_STORAGE_KEY) ?? null, typeof navigator === 'undefined' ? {} : navigator),
+  cacheUserLanguage(lng) {
+    try {
+      storage()?.setItem(LANGUAGE_STORAGE_KEY, lng);
+    } catch {
+      // full or refused: the choice lasts this visit only
+    }
+  },
+};
+
 const localeFiles: BackendModule = {
   type: 'backend',
   init: () => undefined,
@@ -49,7 +82,7 @@ const localeFiles: BackendModule = {
 /** Resolves once the detected language's `common` and `shop` strings are loaded. */
 export const i18nReady: Promise<unknown> = i18n
   .use(localeFiles)
-  .use(LanguageDetector)
+  .use(languageDetector)
   .use(initReactI18next)
   .init({
     supportedLngs: LANGUAGES.map((l) => l.code),
@@ -60,12 +93,6 @@ export const i18nReady: Promise<unknown> = i18n
     defaultNS: 'common',
     ns: ['common', 'shop'],
     interpolation: { escapeValue: false }, // React escapes
-    detection: {
-      order: ['localStorage', 'navigator'],
-      lookupLocalStorage: LANGUAGE_STORAGE_KEY,
-      caches: ['localStorage'],
-      convertDetectedLanguage: (lng: string) => (lng.toLowerCase().startsWith('zh') ? 'zh-CN' : lng),
-    },
     returnNull: false,
   });
 
