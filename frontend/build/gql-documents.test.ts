@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { skeletonOf } from './document-skeleton.ts';
 import { documentsOf, exportNameOf, rewriteCalls } from './gql-documents.ts';
 
 describe('gql-documents', () => {
@@ -40,5 +41,27 @@ describe('gql-documents', () => {
     for (const json of documents.values()) expect(JSON.parse(json)).toHaveProperty('kind', 'Document');
     const detail = documents.get('FlashSaleDetailDocument');
     expect(detail && JSON.parse(detail)).toHaveProperty('__meta__.documentId', expect.stringMatching(/^sha256:/));
+  });
+
+  it('keeps of a document its id and its operation, without selections or fragments', () => {
+    const generated = readFileSync(resolve(import.meta.dirname, '../src/gql/graphql.ts'), 'utf8');
+    const detail = JSON.parse(documentsOf(generated).get('FlashSaleDetailDocument') ?? '{}') as {
+      __meta__: { documentId: string };
+    };
+    const skeleton = skeletonOf(detail);
+    expect(skeleton).toEqual({
+      __meta__: { documentId: detail.__meta__.documentId },
+      kind: 'Document',
+      definitions: [
+        {
+          kind: 'OperationDefinition',
+          operation: 'query',
+          name: { kind: 'Name', value: 'FlashSaleDetail' },
+          selectionSet: { kind: 'SelectionSet', selections: [] },
+        },
+      ],
+    });
+    expect(detail.__meta__.documentId).toMatch(/^sha256:/);
+    expect(JSON.stringify(skeleton).length).toBeLessThan(JSON.stringify(detail).length / 4);
   });
 });

@@ -4,10 +4,12 @@
 // own documents instead of every document of the app (src/gql/gql.ts maps them all, ~90 KB
 // gzipped). Each document is a module of its own, cut from src/gql/graphql.ts, because a module
 // is never split between chunks: from graphql.ts itself the shop would load the console's
-// documents too. The result is the same object codegen wrote (with its `__meta__.documentId`).
-// Build only: tests and the dev server keep the generated `graphql()`.
+// documents too. The result is codegen's object cut to what the app uses at run time (`skeletonOf`):
+// the client sends the document's id, never its text (src/lib/trusted-documents.ts), so the
+// selections stay out of the bundle. Build only: tests and the dev server keep the generated `graphql()`.
 import { readFileSync } from 'node:fs';
 import type { Plugin } from 'vite';
+import { skeletonOf } from './document-skeleton.ts';
 
 const PREFIX = 'virtual:gql-document/';
 const RESOLVED = '\0gql-document/';
@@ -65,7 +67,7 @@ export function gqlDocuments(generatedFile: string): Plugin {
       const name = id.slice(RESOLVED.length);
       const json = load().get(name);
       if (!json) throw new Error(`gql-documents: ${name} is not in ${generatedFile}; run npm run codegen`);
-      return `export default ${json};`;
+      return `export default ${JSON.stringify(skeletonOf(JSON.parse(json) as object))};`;
     },
     transform(code, id) {
       if (!/\/src\/.*\.tsx?$/.test(id) || id.includes('/src/gql/') || !code.includes('graphql(')) return null;

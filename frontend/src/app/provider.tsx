@@ -1,14 +1,10 @@
 import { useMemo, useState, type ReactNode } from 'react';
 import { App as AntdApp, ConfigProvider } from 'antd';
-import enUS from 'antd/locale/en_US';
-import zhCN from 'antd/locale/zh_CN';
-import dayjs from 'dayjs';
-import 'dayjs/locale/zh-cn';
 import { useTranslation } from 'react-i18next';
 import { Provider as UrqlProvider } from 'urql';
 import { env } from '@/config/env';
 import { createGraphqlClient } from '@/lib/graphql-client';
-import { currentLanguage } from '@/lib/i18n';
+import { antdLocale } from '@/lib/i18n';
 import { createRefreshQueue } from '@/lib/refresh-queue';
 import { createSession } from '@/lib/session';
 import { SessionProvider, useSession } from '@/lib/session-context';
@@ -79,10 +75,10 @@ export function AppProvider({ children }: { children: ReactNode }) {
   // Lives as long as the page: the session, the one refresh queue and the websocket (with its status).
   const [auth] = useState(createAuth);
   useTranslation(); // re-render on a language change
-  const chinese = currentLanguage() === 'zh-CN';
-  dayjs.locale(chinese ? 'zh-cn' : 'en');
+  // The language's antd locale is loaded with its strings (src/lib/i18n.ts); dayjs follows the
+  // language in src/lib/dayjs.ts, with the console's date pickers.
   return (
-    <ConfigProvider locale={chinese ? zhCN : enUS} theme={THEME}>
+    <ConfigProvider locale={antdLocale()} theme={THEME}>
       <AntdApp>
         <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
           <SocketStatusProvider status={auth.socketStatus}>

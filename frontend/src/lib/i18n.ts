@@ -1,15 +1,15 @@
 // One i18n instance for the shop and the console: English and 简体中文, the browser's language
-// by default, the shopper's choice remembered in localStorage. Strings live in
+// by default, the shopper's choice remembered in localStorage (`flashmart.language`). Strings live in
 // src/locales/<language>/<namespace>.json: `common` (header, shared components, errors),
-// `shop` (storefront pages) and `console` (admin pages). `console` is not in the shop's bundle:
-// the console's routes load it (loadConsoleStrings) before they render.
-import i18n from 'i18next';
-import LanguageDetector from 'i18next-browser-languagedetector';
+// `shop` (storefront pages) and `console` (admin pages). Each file is a chunk of its own, loaded
+// for the language shown only: `common` and `shop` before the app first renders (`i18nReady`,
+// awaited by main.tsx), `console` when the console's routes load it (loadConsoleStrings). A
+// language switch loads the new language's files (with antd's Chinese locale) first,
+// and only then shows the page in it, so no untranslated key ever flashes.
+import type { Locale } from 'antd/es/locale';
+import enUS from 'antd/es/locale/en_US';
+import i18n, { type BackendModule, type LanguageDetectorModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
-import commonEn from '@/locales/en/common.json';
-import shopEn from '@/locales/en/shop.json';
-import commonZh from '@/locales/zh-CN/common.json';
-import shopZh from '@/locales/zh-CN/shop.json';
 
 export const LANGUAGES = [
   { code: 'en', label: 'English', short: 'EN' },
@@ -18,35 +18,88 @@ export const LANGUAGES = [
 export type Language = (typeof LANGUAGES)[number]['code'];
 export const LANGUAGE_STORAGE_KEY = 'flashmart.language';
 
-void i18n
-  .use(LanguageDetector)
+// One lazy import per language and namespace (vite makes each file a chunk).
+const STRINGS = import.meta.glob<{ default: ResourceKey }>('../locales/*/*.json');
+
+// antd's components (empty states, pagination, pickers) in Chinese, loaded with the Chinese
+// strings; English is antd's default. (dayjs, the console's only, follows in src/lib/dayjs.ts.)
+const ANTD_LOCALES: Partial<Record<Language, Locale>> = { en: enUS };
+async function loadLibraryLocale(language: string): Promise<void> {
+  if (language !== 'zh-CN' || ANTD_LOCALES['zh-CN']) return;
+  ANTD_LOCALES['zh-CN'] = (await import('antd/es/locale/zh_CN')).default;
+}
+
+/**
+ * The languages to try, best first: the shopper's remembered choice, then the browser's. Chinese
+ * in any form ("zh", "zh-Hans", "zh-TW") is zh-CN; i18next takes the first one it supports
+ * ("en-US" counts as "en") and falls back to English.
+ */
+export function detectedLanguages(stored: string | null, browser: { languages?: readonly string[]; language?: string }): string[] {
+  const found = [stored, ...(browser.languages ?? []), browser.language];
+  return found
+    .filter((code): code is string => !!code && /^[A-Za-z0-9_@.-]{1,64}$/.test(code))
+    .map((code) => (code.toLowerCase().startsWith('zh') ? 'zh-CN' : code));
+}
+
+function storage(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null; // storage turned off
+  }
+}
+
+// The shopper's choice, read from and written to localStorage (a few lines instead of
+// i18next-browser-languagedetector, which weighs 2 KB in every page).
+const languageDetector: LanguageDetectorModule = {
+  type: 'languageDetector',
+  detect: () => detectedLanguages(storage()?.getItem(LANGUAGE_STORAGE_KEY) ?? null, typeof navigator === 'undefined' ? {} : navigator),
+  cacheUserLanguage(lng) {
+    try {
+      storage()?.setItem(LANGUAGE_STORAGE_KEY, lng);
+    } catch {
+      // full or refused: the choice lasts this visit only
+    }
+  },
+};
+
+const localeFiles: BackendModule = {
+  type: 'backend',
+  init: () => undefined,
+  read(language, namespace, callback) {
+    const load = STRINGS[`../locales/${language}/${namespace}.json`];
+    if (!load) {
+      callback(new Error(`i18n: no ${namespace} strings for ${language}`), false);
+      return;
+    }
+    Promise.all([load(), namespace === 'common' ? loadLibraryLocale(language) : undefined]).then(
+      ([strings]) => callback(null, strings.default),
+      (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
+    );
+  },
+};
+
+/** Resolves once the detected language's `common` and `shop` strings are loaded. */
+export const i18nReady: Promise<unknown> = i18n
+  .use(localeFiles)
+  .use(languageDetector)
   .use(initReactI18next)
   .init({
-    resources: {
-      en: { common: commonEn, shop: shopEn },
-      'zh-CN': { common: commonZh, shop: shopZh },
-    },
     supportedLngs: LANGUAGES.map((l) => l.code),
-    // "zh", "zh-Hans", "zh-SG" -> zh-CN; anything else -> English.
+    // "zh", "zh-Hans", "zh-SG" -> zh-CN; anything else -> English. Both languages have every key
+    // (src/locales/locales.test.ts), so Chinese needs no English fallback (nor its download).
     nonExplicitSupportedLngs: false,
-    fallbackLng: { zh: ['zh-CN'], 'zh-Hans': ['zh-CN'], 'zh-SG': ['zh-CN'], default: ['en'] },
+    fallbackLng: { zh: ['zh-CN'], 'zh-Hans': ['zh-CN'], 'zh-SG': ['zh-CN'], 'zh-CN': [], default: ['en'] },
     defaultNS: 'common',
-    ns: ['common', 'shop', 'console'],
+    ns: ['common', 'shop'],
     interpolation: { escapeValue: false }, // React escapes
-    detection: {
-      order: ['localStorage', 'navigator'],
-      lookupLocalStorage: LANGUAGE_STORAGE_KEY,
-      caches: ['localStorage'],
-      convertDetectedLanguage: (lng: string) => (lng.toLowerCase().startsWith('zh') ? 'zh-CN' : lng),
-    },
     returnNull: false,
   });
 
-/** Adds the `console` namespace (both languages) from its own chunks; the console's routes await it. */
+/** Loads the `console` namespace (the language shown; a later switch loads the other's too). */
 export async function loadConsoleStrings(): Promise<void> {
-  const [en, zh] = await Promise.all([import('@/locales/en/console.json'), import('@/locales/zh-CN/console.json')]);
-  i18n.addResourceBundle('en', 'console', en.default, true, true);
-  i18n.addResourceBundle('zh-CN', 'console', zh.default, true, true);
+  await i18nReady;
+  await i18n.loadNamespaces('console');
 }
 
 /** The language the page is shown in: one of LANGUAGES. */
@@ -59,10 +112,15 @@ export function intlLocale(): string {
   return currentLanguage() === 'zh-CN' ? 'zh-CN' : 'en-US';
 }
 
+/** antd's locale for the current language (loaded with its strings). */
+export function antdLocale(): Locale | undefined {
+  return ANTD_LOCALES[currentLanguage()];
+}
+
 export { i18n };
 
 function markDocument(lng: string): void {
   if (typeof document !== 'undefined') document.documentElement.lang = lng === 'zh-CN' ? 'zh-CN' : 'en';
 }
-markDocument(currentLanguage());
+void i18nReady.then(() => markDocument(currentLanguage()));
 i18n.on('languageChanged', markDocument);

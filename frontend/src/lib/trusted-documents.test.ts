@@ -3,6 +3,7 @@ import { Kind } from 'graphql';
 import type { Client as WsClient } from 'graphql-ws';
 import { describe, expect, it, vi } from 'vitest';
 import * as generated from '@/gql/graphql';
+import { skeletonOf } from '../../build/document-skeleton';
 import { fakeGraphqlFetch } from '@/testing/graphql';
 import { createGraphqlClient } from './graphql-client';
 import { createMemorySession } from './session';
@@ -47,6 +48,26 @@ describe('trusted documents', () => {
     });
     expect(body.documentId).toMatch(SHA256_ID);
     expect(body).not.toHaveProperty('query');
+  });
+
+  it('works the same with the skeleton of each document that the build keeps (no selections)', async () => {
+    const cart = { data: { cart: { __typename: 'Cart', id: 'c1', lines: [] } } };
+    const added = { data: { cartAddItem: { __typename: 'CartAddItemPayload', cart: cart.data.cart, userErrors: [] } } };
+    const { fetch, sent } = fakeGraphqlFetch({ Cart: () => cart, CartAddItem: () => added });
+    const client = createGraphqlClient({ httpUrl: 'http://shop.test/graphql', tokens: createMemorySession(), fetch });
+    const CartQuery = skeletonOf(generated.CartDocument);
+    const AddItem = skeletonOf(generated.CartAddItemDocument);
+
+    expect((await client.query(CartQuery, {}).toPromise()).data).toEqual(cart.data);
+    expect(sentBody(fetch)).toEqual({ documentId: documentIdOf(generated.CartDocument), operationName: 'Cart', variables: {} });
+    // Cached: urql's document cache keys the skeleton by its printed name...
+    expect((await client.query(CartQuery, {}).toPromise()).data).toEqual(cart.data);
+    expect(sent.map((op) => op.operationName)).toEqual(['Cart']);
+    // ...and a mutation whose answer names the Cart type clears it: typenames come from answers.
+    await client.mutation(AddItem, { productId: 'p1', quantity: 1 }).toPromise();
+    expect(sentBody(fetch, 1)).toMatchObject({ documentId: documentIdOf(generated.CartAddItemDocument), operationName: 'CartAddItem' });
+    await client.query(CartQuery, {}).toPromise();
+    expect(sent.map((op) => op.operationName)).toEqual(['Cart', 'CartAddItem', 'Cart']);
   });
 
   it('sends a document that codegen did not generate as text', async () => {

@@ -1,6 +1,6 @@
 // Every namespace of both languages, for the types of t() (src/i18next.d.ts) and the locales
-// test. The app does not import this module: src/lib/i18n.ts bundles `common` and `shop` and
-// loads `console` with the console's routes.
+// test. The app does not import this module: src/lib/i18n.ts loads each file on its own, for the
+// language shown only.
 import commonEn from './en/common.json';
 import consoleEn from './en/console.json';
 import shopEn from './en/shop.json';

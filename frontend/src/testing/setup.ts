@@ -1,10 +1,11 @@
 import '@testing-library/jest-dom/vitest';
 import { cleanup } from '@testing-library/react';
 import { afterEach } from 'vitest';
-import { i18n, loadConsoleStrings } from '@/lib/i18n';
+import { i18n, i18nReady, loadConsoleStrings } from '@/lib/i18n';
 
 // Component tests read the English strings, the console's among them.
-void i18n.changeLanguage('en');
+await i18nReady;
+await i18n.changeLanguage('en');
 await loadConsoleStrings();
 
 // antd's responsive grid asks matchMedia, which jsdom lacks.

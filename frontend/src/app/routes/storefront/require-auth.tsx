@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Button, Result } from 'antd';
+import { Button } from 'antd';
+import { Result } from '@/components/result';
 import { useLocation, useNavigate } from 'react-router-dom';
 import { paths, signInPath } from '@/config/paths';
 import { useSession } from '@/lib/session-context';

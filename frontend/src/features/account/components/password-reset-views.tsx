@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Form, Result, Typography } from 'antd';
+import { Button, Form, Typography } from 'antd';
+import { Result } from '@/components/result';
 import { Link, useSearchParams } from 'react-router-dom';
 import { FormErrors } from '@/components/form-errors';
 import { paths } from '@/config/paths';

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import { Button, Card, Result, Spin } from 'antd';
+import { Button, Card, Spin } from 'antd';
+import { Result } from '@/components/result';
 import { Link, useSearchParams } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import { useSession } from '@/lib/session-context';

@@ -1,7 +1,8 @@
 import type { ReactNode } from 'react';
 import { DeleteOutlined } from '@ant-design/icons';
-import { Button, Card, Flex, Grid, Table, Typography } from 'antd';
+import { Button, Card, Flex, Grid, Typography } from 'antd';
 import { Link } from 'react-router-dom';
+import { SimpleTable } from '@/components/simple-table';
 import { paths } from '@/config/paths';
 import type { CartDetailFragment } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
@@ -76,23 +77,21 @@ export function CartLines(props: CartLinesProps) {
       {phone ? (
         <CartLineCards {...props} />
       ) : (
-        <Table<Line>
-          aria-label={t('cart.lines')}
-          rowKey="id"
-          pagination={false}
-          scroll={{ x: 'max-content' }}
-          dataSource={cart.lines}
+        <SimpleTable<Line>
+          label={t('cart.lines')}
+          rowKey={(line) => line.id}
+          rows={cart.lines}
           columns={[
             {
               key: 'product',
               title: t('cart.product'),
-              render: (_, line) => <Link to={paths.product(line.product.id)}>{line.product.name}</Link>,
+              render: (line) => <Link to={paths.product(line.product.id)}>{line.product.name}</Link>,
             },
-            { key: 'price', title: t('cart.price'), align: 'right', render: (_, line) => formatMoney(line.product.price) },
+            { key: 'price', title: t('cart.price'), align: 'end', render: (line) => formatMoney(line.product.price) },
             {
               key: 'quantity',
               title: t('cart.quantity'),
-              render: (_, line) => (
+              render: (line) => (
                 <QuantityInput
                   label={t('cart.quantityOf', { name: line.product.name })}
                   value={line.quantity}
@@ -105,13 +104,13 @@ export function CartLines(props: CartLinesProps) {
             {
               key: 'total',
               title: t('cart.total'),
-              align: 'right',
-              render: (_, line) => <span aria-label={t('cart.totalFor', { name: line.product.name })}>{formatMoney(line.total)}</span>,
+              align: 'end',
+              render: (line) => <span aria-label={t('cart.totalFor', { name: line.product.name })}>{formatMoney(line.total)}</span>,
             },
             {
               key: 'remove',
               title: <span className="sr-only">{t('cart.remove')}</span>,
-              render: (_, line) => <RemoveLine line={line} busy={busy} onRemove={onRemove} />,
+              render: (line) => <RemoveLine line={line} busy={busy} onRemove={onRemove} />,
             },
           ]}
         />

@@ -1,5 +1,7 @@
 import { useState } from 'react';
-import { AutoComplete, Input } from 'antd';
+import { AutoComplete } from 'antd';
+// Search by itself: antd's Input with its statics would bring TextArea, Password and OTP to every page.
+import Search from 'antd/es/input/Search';
 import { useNavigate } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import { useSearchSuggestions } from '../hooks/use-search-suggestions';
@@ -33,7 +35,7 @@ export function HeaderSearch({ width = 260 }: { width?: number | string }) {
       // Enter lists every match unless a suggestion was picked with the arrow keys.
       defaultActiveFirstOption={false}
     >
-      <Input.Search placeholder={t('header.search')} aria-label={t('header.search')} onSearch={listMatches} />
+      <Search placeholder={t('header.search')} aria-label={t('header.search')} onSearch={listMatches} />
     </AutoComplete>
   );
 }

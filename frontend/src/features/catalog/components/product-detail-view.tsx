@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Result } from 'antd';
+import { Result } from '@/components/result';
 import { Link } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
 import { paths } from '@/config/paths';

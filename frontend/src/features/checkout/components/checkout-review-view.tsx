@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { Result } from 'antd';
+import { Result } from '@/components/result';
 import { Link } from 'react-router-dom';
 import { useQuery } from 'urql';
 import { PageSection } from '@/components/page-section';

@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
-import { Card, Flex, Table, Typography } from 'antd';
+import { Card, Flex, Typography } from 'antd';
+import { SimpleTable } from '@/components/simple-table';
 import type { CheckoutPreviewQuery } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
 import { useTranslation } from 'react-i18next';
@@ -21,17 +22,16 @@ export function CheckoutReview({ preview, address, confirm }: CheckoutReviewProp
   return (
     <Flex vertical gap={16}>
       <Card title={t('checkout.items')}>
-        <Table<Line>
-          aria-label={t('checkout.itemsToOrder')}
+        <SimpleTable<Line>
+          label={t('checkout.itemsToOrder')}
           rowKey={(line) => line.product.id}
-          pagination={false}
           size="small"
-          dataSource={preview.lines}
+          rows={preview.lines}
           columns={[
-            { key: 'product', title: t('checkout.product'), render: (_, line) => line.product.name },
-            { key: 'quantity', title: t('checkout.quantity'), dataIndex: 'quantity', align: 'right' },
-            { key: 'unit', title: t('checkout.unitPrice'), align: 'right', render: (_, line) => formatMoney(line.unitPrice) },
-            { key: 'total', title: t('checkout.total'), align: 'right', render: (_, line) => formatMoney(line.total) },
+            { key: 'product', title: t('checkout.product'), render: (line) => line.product.name },
+            { key: 'quantity', title: t('checkout.quantity'), align: 'end', render: (line) => line.quantity },
+            { key: 'unit', title: t('checkout.unitPrice'), align: 'end', render: (line) => formatMoney(line.unitPrice) },
+            { key: 'total', title: t('checkout.total'), align: 'end', render: (line) => formatMoney(line.total) },
           ]}
         />
         <dl className="checkout-sums" aria-label={t('checkout.sums')}>

@@ -1,5 +1,5 @@
 import { useEffect, type ReactNode } from 'react';
-import { Result } from 'antd';
+import { Result } from '@/components/result';
 import { Link, useLocation, useNavigate } from 'react-router-dom';
 import { QueryState } from '@/components/query-state';
 import { paths, signInPath } from '@/config/paths';

@@ -1,10 +1,15 @@
-import { Alert, Steps } from 'antd';
+import { lazy, Suspense } from 'react';
+import { Alert } from 'antd';
 import { Link } from 'react-router-dom';
 import { paths } from '@/config/paths';
 import type { SeckillTicketProgressFragment } from '@/gql/graphql';
 import { secondsUntil } from '@/lib/server-time';
 import { formatCountdown } from '@/utils/duration';
 import { useTranslation } from 'react-i18next';
+
+// The two steps only draw what the status above says in words: antd's Steps (~8 KB gzipped)
+// loads when a ticket is first shown, not with every visit to a sale.
+const Steps = lazy(() => import('antd/es/steps'));
 
 /** What a SUCCEEDED ticket's order asks of the shopper now (server time `now`, in ms). */
 function WonOrder({ ticket, now }: { ticket: SeckillTicketProgressFragment; now: number }) {
@@ -35,15 +40,17 @@ export function TicketProgress({ ticket, now }: { ticket: SeckillTicketProgressF
       <p>
         {t('ticket.status')} <strong data-testid="ticket-status">{t(`ticket.${ticket.status}`)}</strong>
       </p>
-      <Steps
-        size="small"
-        current={final ? 1 : 0}
-        status={ticket.status === 'FAILED' ? 'error' : ticket.status === 'SUCCEEDED' ? 'finish' : 'process'}
-        items={[
-          { title: t('ticket.QUEUED') },
-          { title: ticket.status === 'QUEUED' ? t('ticket.order') : t(`ticket.${ticket.status}`) },
-        ]}
-      />
+      <Suspense fallback={null}>
+        <Steps
+          size="small"
+          current={final ? 1 : 0}
+          status={ticket.status === 'FAILED' ? 'error' : ticket.status === 'SUCCEEDED' ? 'finish' : 'process'}
+          items={[
+            { title: t('ticket.QUEUED') },
+            { title: ticket.status === 'QUEUED' ? t('ticket.order') : t(`ticket.${ticket.status}`) },
+          ]}
+        />
+      </Suspense>
       {ticket.status === 'QUEUED' && (
         <Alert
           type="info"

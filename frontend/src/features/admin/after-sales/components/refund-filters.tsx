@@ -1,5 +1,5 @@
 import { Button, DatePicker, Form, Select } from 'antd';
-import dayjs from 'dayjs';
+import dayjs from '@/lib/dayjs';
 import { useTranslation } from 'react-i18next';
 import type { RefundRequestState, RefundType } from '@/gql/graphql';
 import { noRefundFilter, type RefundFilterValue } from '../utils/refund-filter';

@@ -1,6 +1,6 @@
 import { useEffect } from 'react';
 import { Button, Card, Checkbox, DatePicker, Form, Input, InputNumber, Radio, Select, Space } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import dayjs, { type Dayjs } from '@/lib/dayjs';
 import { useTranslation } from 'react-i18next';
 import { FormErrors } from '@/components/form-errors';
 import type { AdmissionMode } from '@/gql/graphql';

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, DatePicker, Form, Input, Select } from 'antd';
-import dayjs from 'dayjs';
+import dayjs from '@/lib/dayjs';
 import { useTranslation } from 'react-i18next';
 import { orderStatus } from '@/components/order-status-tag';
 import type { OrderStatus } from '@/gql/graphql';
