@@ -293,10 +293,13 @@ async def _traced_answer(
                 answered = await lane.answer(scope, body, respond)
         else:  # a dropped trace: only its context goes on (a fifth of use_span's cost)
             token = otel_context.attach(trace.set_span_in_context(span))
+            carried = tracing.dropped_traceparent.set(value)  # for the reserve call's job
             try:
                 answered = await lane.answer(scope, body, respond)
             finally:
+                tracing.dropped_traceparent.reset(carried)
                 otel_context.detach(token)
+            return answered  # a non-recording span keeps no attributes and needs no end
     except BaseException:
         span.end()
         raise

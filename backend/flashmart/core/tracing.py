@@ -28,6 +28,7 @@ import os
 import threading
 from collections.abc import Awaitable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import TypeVar
 
 from opentelemetry import trace
@@ -49,6 +50,10 @@ T = TypeVar("T")
 # The hot paths' one branch: None while tracing is off in this process.
 tracer: Tracer | None = None
 provider: TracerProvider | None = None
+# The traceparent of the buy lane's server span while it answers a request whose trace the
+# sampler dropped (app.py `_traced_answer`): the reserve call hands the same string to the
+# persist job instead of formatting it again (seckill/store.py).
+dropped_traceparent: ContextVar[str | None] = ContextVar("dropped_traceparent", default=None)
 # The root sampler's bound when the provider samples new traces by trace-id ratio with our
 # ids (`_RootIds`): `start_server_span` then drops a new trace without the SDK (see there).
 _root_bound: int | None = None
@@ -293,7 +298,7 @@ def start_server_span(name: str, scope: Scope) -> Span:
     (`_RootIds.preset`), whose sampler then samples it."""
     assert tracer is not None, "tracing is off"
     headers = scope["headers"]
-    if _root_bound is not None and not any(n in _TRACE_HEADERS for n, _ in headers):
+    if _root_bound is not None and _new_trace(headers):
         ids = provider.id_generator if provider is not None else None
         if isinstance(ids, _RootIds):
             trace_id = ids.generate_trace_id()
@@ -316,6 +321,12 @@ def start_server_span(name: str, scope: Scope) -> Span:
 
 
 _TRACE_HEADERS = (b"traceparent", b"tracestate")
+
+
+def _new_trace(headers: Iterable[tuple[bytes, bytes]]) -> bool:
+    return all(name not in _TRACE_HEADERS for name, _ in headers)
+
+
 # A dropped root span's flags as the SDK sets them: not sampled, the trace id random.
 _DROPPED = TraceFlags(TraceFlags.DEFAULT | TraceFlags.RANDOM_TRACE_ID)
 

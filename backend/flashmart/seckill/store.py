@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
 from opentelemetry import trace
-from opentelemetry.trace import Span, SpanKind
+from opentelemetry.trace import SpanKind
 from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.commands.core import AsyncScript
@@ -241,27 +241,28 @@ class SaleStore:
         a trace the sampler dropped, no span is made: the current (non-recording) span's
         context goes on instead, so the worker's side is dropped too."""
         current = trace.get_current_span()
-        if not current.is_recording():
-            return await self._reserve_carrying(current, enqueue, script_keys, args, wait)
+        if not current.is_recording():  # the lane's string when it made the span (app.py)
+            parent = tracing.dropped_traceparent.get() or tracing.traceparent(current)
+            return await self._reserve_carrying(parent, enqueue, script_keys, args, wait)
         attributes: dict[str, str | int] = {
             "db.system.name": "redis", "db.operation.name": "EVALSHA",
             "flashmart.script": "reserve", "flashmart.seckill.event_id": event_id,
             "flashmart.seckill.ticket_id": ticket_id,
         }  # fmt: skip
         with tracing.span("seckill.reserve", kind=SpanKind.CLIENT, attributes=attributes) as span:
-            result = await self._reserve_carrying(span, enqueue, script_keys, args, wait)
+            parent = tracing.traceparent(span)
+            result = await self._reserve_carrying(parent, enqueue, script_keys, args, wait)
             span.set_attribute("flashmart.seckill.reserve_code", result.code.value)
         return result
 
     async def _reserve_carrying(
         self,
-        span: Span,
+        parent: str | None,
         enqueue: bool,
         script_keys: list[str],
         args: list[str | int],
         wait: tuple[int, int] | None,
     ) -> ReserveResult:
-        parent = tracing.traceparent(span)
         if enqueue and parent is not None:
             args = [*args, parent]
         result = await self._call_reserve(script_keys, args, wait)
