@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+
 import pytest
+from redis.asyncio import Redis
 from redis.asyncio.connection import Connection
 
-from flashmart.core.redis import FastPackConnection, create_redis
+from flashmart.core.redis import FastPackConnection, UnlockedCheckPool, create_redis
 
 
 @pytest.mark.parametrize(
@@ -53,3 +57,44 @@ async def test_the_client_round_trips_against_real_redis(redis_url: str, redis_p
         await client.delete(key, key + ":z")
     finally:
         await client.aclose()
+
+
+async def _turns_for_concurrent_checkouts(client: Redis, key: str, n: int) -> int:
+    """Event-loop turns taken by `n` concurrent pooled GETs while another task keeps the
+    loop busy (each of its turns blocks 2 ms, as a loaded API process's turns do)."""
+    await asyncio.gather(*(client.get(key) for _ in range(n)))  # n connections in the pool
+    turns, running = 0, True
+
+    async def busy() -> None:
+        nonlocal turns
+        while running:
+            time.sleep(0.002)
+            turns += 1
+            await asyncio.sleep(0)
+
+    ticker = asyncio.create_task(busy())
+    await asyncio.sleep(0)
+    start = turns
+    await asyncio.gather(*(client.get(key) for _ in range(n)))
+    taken = turns - start
+    running = False
+    await ticker
+    return taken
+
+
+async def test_pool_checkouts_do_not_wait_for_each_other(redis_url: str, redis_prefix: str) -> None:
+    """redis-py 5.x's pool checks each connection it hands out (a socket read) while holding
+    its lock, so concurrent checkouts take a turn of the event loop each, one after another;
+    ours checks outside the lock (UnlockedCheckPool), and 50 checkouts share a few turns."""
+    key = f"{redis_prefix}pool-check"
+    ours = create_redis(redis_url, multiplex=False)
+    stock = Redis.from_url(redis_url)
+    try:
+        assert isinstance(ours.connection_pool, UnlockedCheckPool)
+        serial = await _turns_for_concurrent_checkouts(stock, key, 50)
+        shared = await _turns_for_concurrent_checkouts(ours, key, 50)
+    finally:
+        await ours.aclose()
+        await stock.aclose()
+    assert serial >= 50  # redis-py's own pool: a few turns per checkout (about 150 here)
+    assert shared <= 25  # ours: the 50 checks share their turns (8 or 9 here)
