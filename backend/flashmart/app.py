@@ -189,22 +189,13 @@ class FlashMartApp(Starlette):
         if assets is not None and (asset := assets.find(scope)) is not None:
             await self._answer_asset(assets, scope, asset, send)
             return
-        security = self.security
         lane = self.buy_lane
         if lane is None or not self._offered(scope):
             await super().__call__(scope, receive, self._secured(scope, send))
             return
         scope["app"] = self
         body = await read_body(receive)
-        request_id = _request_id(dict(scope["headers"]))
-        reply = _Reply(send, request_id, security.for_scope(scope) if security else ())
-        respond: Send = reply
-        if self.cors is not None:
-            cors, request_headers = self.cors, Headers(scope=scope)
-
-            async def respond(message: Message) -> None:
-                await cors.send(message, reply, request_headers)
-
+        request_id, reply, respond = self._lane_send(scope, send)
         token = request_id_var.set(request_id)
         try:
             if tracing.tracer is None:
@@ -218,6 +209,23 @@ class FlashMartApp(Starlette):
             return
         await super().__call__(scope, replay_body(body, receive), self._secured(scope, send))
 
+    def _lane_send(self, scope: Scope, send: Send) -> tuple[str, _Reply, Send]:
+        """What a lane answers through: the request id, the reply that adds it and the
+        security headers (and remembers the status), and that reply behind the stack's CORS
+        headers (Starlette's own `CORSMiddleware.send`)."""
+        request_id = _request_id(dict(scope["headers"]))
+        security = self.security
+        reply = _Reply(send, request_id, security.for_scope(scope) if security else ())
+        cors = self.cors
+        if cors is None:
+            return request_id, reply, reply
+        request_headers = Headers(scope=scope)
+
+        async def respond(message: Message) -> None:
+            await cors.send(message, reply, request_headers)
+
+        return request_id, reply, respond
+
     async def _answer_asset(
         self, assets: static.AssetLane, scope: Scope, asset: static.Prepared, send: Send
     ) -> None:
@@ -225,17 +233,7 @@ class FlashMartApp(Starlette):
         request id, the CORS headers (`Vary: Origin` at least), the security headers,
         the request metric and the access-log line (RequestContextMiddleware's)."""
         started = time.perf_counter()
-        headers = scope["headers"]
-        request_id = _request_id(dict(headers))
-        security = self.security
-        reply = _Reply(send, request_id, security.for_scope(scope) if security else ())
-        respond: Send = reply
-        if self.cors is not None:
-            cors, request_headers = self.cors, Headers(scope=scope)
-
-            async def respond(message: Message) -> None:
-                await cors.send(message, reply, request_headers)
-
+        request_id, _, respond = self._lane_send(scope, send)
         token = request_id_var.set(request_id)
         try:
             status = await assets.answer(scope, asset, respond)
