@@ -9,6 +9,7 @@ from redis.asyncio import Redis
 from redis.asyncio.client import Pipeline
 from redis.asyncio.connection import (
     AbstractConnection,
+    BlockingConnectionPool,
     Connection,
     ConnectionPool,
     SSLConnection,
@@ -103,30 +104,6 @@ class FlashRedis(Redis):
         await super().aclose(close_connection_pool)
 
 
-class UnlockedCheckPool(ConnectionPool):
-    """redis-py's pool, checking a connection it hands out after releasing its lock.
-
-    redis-py 5.x's `ConnectionPool.get_connection` awaits `ensure_connection` (a socket read
-    that yields to the event loop) while it holds the pool's lock, so under load every
-    checkout waits for every checkout before it, one event-loop turn each: in `make bench`'s
-    live crowd the sale watcher's one read of the sale's state waited 0.7 to 4.4 s for the lock
-    behind the subscriptions' slot heartbeats and the page visits' queries, while the read
-    itself took a millisecond, and SOLD_OUT reached the subscribers seconds late. The lock
-    guards the pool's lists only; the check concerns the connection just taken out of them,
-    as redis-py's own `BlockingConnectionPool` does it (outside its lock).
-    """
-
-    async def get_connection(self, command_name: Any = None, *keys: Any, **options: Any) -> Any:
-        async with self._lock:
-            connection = self.get_available_connection()  # type: ignore[no-untyped-call]
-        try:
-            await self.ensure_connection(connection)
-        except BaseException:
-            await self.release(connection)
-            raise
-        return connection
-
-
 class GuardedPipeline(Pipeline):
     """A pipeline whose `execute` goes through its client's breaker."""
 
@@ -185,8 +162,16 @@ def create_redis(
             connect_timeout=connect_timeout, breaker=breaker,
         )  # fmt: skip
         return cast(FlashRedis, cluster)
-    pool = UnlockedCheckPool.from_url(
+    # redis-py's blocking pool: a caller waits (up to `timeout`) for one of `max_connections`
+    # instead of failing with "Too many connections", and a connection is checked outside the
+    # pool's lock. redis-py 5.x's plain pool awaits that check (a socket read that yields to
+    # the event loop) while holding its lock, so under load every checkout waited for every
+    # checkout before it, one loop turn each: in `make bench`'s live crowd the sale watcher's
+    # read of the sale's state waited 0.7 to 4.4 s behind the subscriptions' slot heartbeats
+    # (the read itself took a millisecond), and SOLD_OUT reached the subscribers seconds late.
+    pool = BlockingConnectionPool.from_url(
         url,
+        timeout=timeout,
         max_connections=max_connections,
         decode_responses=False,
         health_check_interval=30,

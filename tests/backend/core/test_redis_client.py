@@ -6,10 +6,10 @@ import asyncio
 import time
 
 import pytest
-from redis.asyncio import Redis
+from redis.asyncio import BlockingConnectionPool, Redis
 from redis.asyncio.connection import Connection
 
-from flashmart.core.redis import FastPackConnection, UnlockedCheckPool, create_redis
+from flashmart.core.redis import FastPackConnection, create_redis
 
 
 @pytest.mark.parametrize(
@@ -83,18 +83,37 @@ async def _turns_for_concurrent_checkouts(client: Redis, key: str, n: int) -> in
 
 
 async def test_pool_checkouts_do_not_wait_for_each_other(redis_url: str, redis_prefix: str) -> None:
-    """redis-py 5.x's pool checks each connection it hands out (a socket read) while holding
-    its lock, so concurrent checkouts take a turn of the event loop each, one after another;
-    ours checks outside the lock (UnlockedCheckPool), and 50 checkouts share a few turns."""
+    """redis-py 5.x's plain pool checks each connection it hands out (a socket read) while
+    holding its lock, so concurrent checkouts take turns of the event loop one after another;
+    the blocking pool the process uses checks outside its lock, and 50 checkouts share a few
+    turns."""
     key = f"{redis_prefix}pool-check"
     ours = create_redis(redis_url, multiplex=False)
     stock = Redis.from_url(redis_url)
     try:
-        assert isinstance(ours.connection_pool, UnlockedCheckPool)
+        assert isinstance(ours.connection_pool, BlockingConnectionPool)
         serial = await _turns_for_concurrent_checkouts(stock, key, 50)
         shared = await _turns_for_concurrent_checkouts(ours, key, 50)
     finally:
         await ours.aclose()
         await stock.aclose()
-    assert serial >= 50  # redis-py's own pool: a few turns per checkout (about 150 here)
+    assert serial >= 50  # redis-py's plain pool: a few turns per checkout (about 150 here)
     assert shared <= 25  # ours: the 50 checks share their turns (8 or 9 here)
+
+
+async def test_more_callers_than_connections_wait_for_one(
+    redis_url: str, redis_prefix: str
+) -> None:
+    """A burst of commands larger than the pool (every subscription's slot heartbeat at
+    once) waits for free connections instead of failing with "Too many connections"."""
+    key = f"{redis_prefix}pool-burst"
+    client = create_redis(redis_url, multiplex=False, max_connections=10)
+    try:
+        await client.set(key, "1", ex=30)
+        found = await asyncio.gather(*(client.get(key) for _ in range(500)))
+        assert found == [b"1"] * 500
+        assert len(client.connection_pool._in_use_connections) == 0
+        assert len(client.connection_pool._available_connections) <= 10
+    finally:
+        await client.delete(key)
+        await client.aclose()
