@@ -109,18 +109,23 @@ class RequestContextMiddleware:
         except BodyTooLarge:
             status = 413
             await _too_large(scope, receive, send)
-        route = _route_label(scope["path"])
-        metrics.HTTP_REQUESTS.labels(route, str(status)).inc()
-        if route != "/graphql":  # GraphQL operations log their own line with the operation name
-            logger.info(
-                "http",
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+        _record_http(scope, _route_label(scope["path"]), status, started)
+
+
+def _record_http(scope: Scope, route: str, status: int, started: float) -> None:
+    """The request metric and the access-log line of an HTTP request that started at
+    `started` (perf_counter); GraphQL operations log their own line with the operation name."""
+    metrics.HTTP_REQUESTS.labels(route, str(status)).inc()
+    if route != "/graphql":
+        logger.info(
+            "http",
+            extra={
+                "method": scope["method"],
+                "path": scope["path"],
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 2),
+            },
+        )
 
 
 class BodyTooLarge(Exception):
@@ -237,16 +242,7 @@ class FlashMartApp(Starlette):
         token = request_id_var.set(request_id)
         try:
             status = await assets.answer(scope, asset, respond)
-            metrics.HTTP_REQUESTS.labels("/", str(status)).inc()
-            logger.info(
-                "http",
-                extra={
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "status": status,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 2),
-                },
-            )
+            _record_http(scope, "/", status, started)
         finally:
             request_id_var.reset(token)
 
