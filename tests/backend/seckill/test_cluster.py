@@ -317,6 +317,45 @@ async def _migrate(source: Redis, port: int, keys: list[bytes]) -> None:
     await source.execute_command("MIGRATE", "127.0.0.1", port, "", 0, 5000, "KEYS", *keys)
 
 
+class _SlotMove:
+    """A hand-made migration of `key`'s slot from its owner (`source`) to another primary
+    (`target`): `start` marks the slot IMPORTING/MIGRATING and moves `key` alone (the slot's
+    keys split: TRYAGAIN), `move_rest` moves the other keys (the owner has none: ASK),
+    `assign` gives the slot to the new node (the importing node first, then the others)."""
+
+    def __init__(self, cluster: Any, key: str) -> None:
+        self.cluster, self.key = cluster, key
+        self.owner = cluster.get_node_from_key(key)
+        self.other = next(n for n in cluster.get_primaries() if n.name != self.owner.name)
+        self.nodes = {n.name: Redis(port=n.port) for n in cluster.get_primaries()}
+        self.source, self.target = self.nodes[self.owner.name], self.nodes[self.other.name]
+
+    async def start(self) -> None:
+        cluster = self.cluster
+        self.slot = await cluster.cluster_keyslot(self.key)
+        self.ids = {n.name: (await cluster.cluster_myid(n)) for n in cluster.get_primaries()}
+        owner, other = self.ids[self.owner.name], self.ids[self.other.name]
+        await self.target.execute_command("CLUSTER", "SETSLOT", self.slot, "IMPORTING", owner)
+        await self.source.execute_command("CLUSTER", "SETSLOT", self.slot, "MIGRATING", other)
+        await _migrate(self.source, self.other.port, [self.key.encode()])
+
+    async def move_rest(self) -> None:
+        get_keys = ("CLUSTER", "GETKEYSINSLOT", self.slot, 100)
+        while keys := await self.source.execute_command(*get_keys):
+            await _migrate(self.source, self.other.port, keys)
+
+    async def assign(self) -> None:
+        owner, other = self.owner.name, self.other.name
+        for name in sorted(self.nodes, key=lambda name: (name != other, name != owner)):
+            await self.nodes[name].execute_command(
+                "CLUSTER", "SETSLOT", self.slot, "NODE", self.ids[other]
+            )
+
+    async def aclose(self) -> None:
+        for node in self.nodes.values():
+            await node.aclose()
+
+
 async def _warm_sale(runtime: Runtime, event_id: int, units: int) -> SaleStore:
     sales = SaleStore.of(runtime)
     now_ms = int(time.time() * 1000)
@@ -353,16 +392,10 @@ async def test_buys_during_a_slot_migration_meet_ask_and_tryagain_and_sell_exact
     assert [r.code for r in first] == [ReserveCode.OK] * before
 
     stock = runtime.keys.event_stock(event_id)
-    slot = await cluster.cluster_keyslot(stock)
-    owner = cluster.get_node_from_key(stock)
-    other = next(n for n in cluster.get_primaries() if n.name != owner.name)
-    ids = {n.name: (await cluster.cluster_myid(n)) for n in cluster.get_primaries()}
-    nodes = {n.name: Redis(port=n.port) for n in cluster.get_primaries()}
-    source, target = nodes[owner.name], nodes[other.name]
+    move = _SlotMove(cluster, stock)
+    source, target, other = move.source, move.target, move.other
     try:
-        await target.execute_command("CLUSTER", "SETSLOT", slot, "IMPORTING", ids[owner.name])
-        await source.execute_command("CLUSTER", "SETSLOT", slot, "MIGRATING", ids[other.name])
-        await _migrate(source, other.port, [stock.encode()])  # the keys split: TRYAGAIN
+        await move.start()  # the keys split: TRYAGAIN
         tryagain_before = await _errorstat(source, "TRYAGAIN")
         buying = asyncio.gather(
             *(_buy(runtime, sales, event_id, u) for u in range(before, before + during))
@@ -370,26 +403,22 @@ async def test_buys_during_a_slot_migration_meet_ask_and_tryagain_and_sell_exact
         await asyncio.sleep(0.15)  # the buys meet TRYAGAIN and pause
         assert not buying.done()
         assert await _errorstat(source, "TRYAGAIN") > tryagain_before
-        # Every other key of the slot: the owner has none left and answers ASK.
-        while keys := await source.execute_command("CLUSTER", "GETKEYSINSLOT", slot, 100):
-            await _migrate(source, other.port, keys)
+        await move.move_rest()  # the owner has none left and answers ASK
         ask_before = await _errorstat(source, "ASK")
         await asyncio.sleep(0.3)  # retries meet ASK, then TRYAGAIN on the importing node
         assert await _errorstat(source, "ASK") > ask_before
         asked = (await target.info("commandstats")).get("cmdstat_asking", {})
         assert asked.get("calls", 0) >= 1
         assert await _errorstat(target, "TRYAGAIN") >= 1
-        # The slot is the new node's: the importing node first, then the others.
-        for name in sorted(nodes, key=lambda name: (name != other.name, name != owner.name)):
-            await nodes[name].execute_command("CLUSTER", "SETSLOT", slot, "NODE", ids[other.name])
+        await move.assign()  # the slot is the new node's
         results = await asyncio.wait_for(buying, 10)
         counts = [
-            await n.execute_command("CLUSTER", "COUNTKEYSINSLOT", slot) for n in (source, target)
+            await n.execute_command("CLUSTER", "COUNTKEYSINSLOT", move.slot)
+            for n in (source, target)
         ]
         assert counts[0] == 0 and counts[1] > 0  # every key of the sale on the new node
     finally:
-        for client in nodes.values():
-            await client.aclose()
+        await move.aclose()
 
     codes = [r.code for r in results]
     assert codes.count(ReserveCode.OK) == units - before  # exactly the stock left
@@ -443,21 +472,10 @@ async def test_a_tryagain_that_never_clears_answers_service_unavailable(
             body, _ = await buy(users[0].id)
             assert body["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED", body
 
-            stock = runtime.keys.event_stock(event.id)
-            slot = await cluster.cluster_keyslot(stock)
-            owner = cluster.get_node_from_key(stock)
-            other = next(n for n in cluster.get_primaries() if n.name != owner.name)
-            ids = {n.name: (await cluster.cluster_myid(n)) for n in cluster.get_primaries()}
-            nodes = {n.name: Redis(port=n.port) for n in cluster.get_primaries()}
-            source, target = nodes[owner.name], nodes[other.name]
+            move = _SlotMove(cluster, runtime.keys.event_stock(event.id))
+            source = move.source
             try:
-                await target.execute_command(
-                    "CLUSTER", "SETSLOT", slot, "IMPORTING", ids[owner.name]
-                )
-                await source.execute_command(
-                    "CLUSTER", "SETSLOT", slot, "MIGRATING", ids[other.name]
-                )
-                await _migrate(source, other.port, [stock.encode()])  # and no further
+                await move.start()  # and no further
 
                 tried = await _errorstat(source, "TRYAGAIN")
                 started = time.monotonic()
@@ -487,15 +505,10 @@ async def test_a_tryagain_that_never_clears_answers_service_unavailable(
                 assert runtime.redis.breaker.state is State.CLOSED
 
                 # The migration finished: the sale is the new node's, and buys go through.
-                while keys := await source.execute_command("CLUSTER", "GETKEYSINSLOT", slot, 100):
-                    await _migrate(source, other.port, keys)
-                for name in sorted(nodes, key=lambda n: (n != other.name, n != owner.name)):
-                    await nodes[name].execute_command(
-                        "CLUSTER", "SETSLOT", slot, "NODE", ids[other.name]
-                    )
+                await move.move_rest()
+                await move.assign()
             finally:
-                for node in nodes.values():
-                    await node.aclose()
+                await move.aclose()
             for user in users[1:]:
                 body, _ = await buy(user.id)
                 assert body["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED", body

@@ -23,6 +23,7 @@ from redis.exceptions import RedisError
 from flashmart.core.embedded_cluster import LocalCluster, cluster_url, local_cluster
 from flashmart.core.pubsub import RECONNECTED, Broker, live_cluster_nodes
 from flashmart.core.redis_cluster import create_cluster
+from tests.backend.seckill.test_cluster import _cluster_ok
 
 CHANNEL = "fmtest:broker-cluster:sale:1"
 
@@ -31,14 +32,6 @@ CHANNEL = "fmtest:broker-cluster:sale:1"
 def cluster(tmp_path: Path) -> Iterator[LocalCluster]:
     with local_cluster(tmp_path / "cluster", replicas=1, node_timeout_ms=1000) as running:
         yield running
-
-
-async def _cluster_ok(port: int) -> bool:
-    node = Redis(port=port)
-    try:
-        return b"cluster_state:ok" in await node.execute_command("CLUSTER", "INFO")
-    finally:
-        await node.aclose()
 
 
 async def _connections(port: int, name: str) -> int:
