@@ -6,9 +6,12 @@
 For each (implementation, per-message deflate on/off): a bare uvicorn app in a process of its
 own, a client process opening N WebSockets that offer permessage-deflate as browsers do, then
 one request that makes the app send a 150-byte live-sale message to every socket R times and
-answers the app's CPU per message (`time.process_time`). No FlashMart code runs: this is the
-cost of the ASGI send itself, which the live-sale lane pays once per subscriber and state
-(docs/hotpath.md, "The live-sale lane"). Not part of `make bench`; about 10 s per row.
+answers the app's CPU per message (`time.process_time`). No FlashMart code runs in those rows:
+this is the cost of the ASGI send itself, a task woken per socket to await it. The last row,
+`direct`, writes each message from the fan-out loop with the live-sale lane's
+`graphql/wsdirect.py` (`Direct.write`: one whole frame with `transport.write`, no task woken),
+what a sale's watcher does for each parked subscriber (docs/hotpath.md, "The live-sale lane").
+Not part of `make bench`; about 10 s per row.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from typing import Any
 
 MESSAGE = (
     '{"id":"1","type":"next","payload":{"data":{"seckillEventUpdated":{"id":'
@@ -33,6 +37,8 @@ def serve(port: int, impl: str, deflate: bool) -> None:
     import uvicorn
 
     queues: set[asyncio.Queue[str]] = set()
+    direct = impl == "direct"
+    writers: list[Any] = []  # Direct, in the `direct` row
 
     async def app(scope: dict, receive: object, send: object) -> None:  # type: ignore[type-arg]
         if scope["type"] == "lifespan":
@@ -45,17 +51,28 @@ def serve(port: int, impl: str, deflate: bool) -> None:
         if scope["type"] == "http":
             rounds = int(scope["query_string"].decode().split("=")[1])
             cpu = time.process_time()
-            for _ in range(rounds):
+            for _ in range(rounds if direct else 0):
+                sent = sum(writer.write(MESSAGE) for writer in writers)
+                assert sent == len(writers), "a socket refused a direct write"
+            for _ in range(0 if direct else rounds):
                 for queue in queues:
                     queue.put_nowait(MESSAGE)
                 while any(q.qsize() for q in queues):  # noqa: ASYNC110 - the measurement
                     await asyncio.sleep(0.001)
-            body = f"{(time.process_time() - cpu) / (rounds * len(queues)) * 1e6:.1f}".encode()
+            count = len(writers) if direct else len(queues)
+            body = f"{(time.process_time() - cpu) / (rounds * count) * 1e6:.1f}".encode()
             await send({"type": "http.response.start", "status": 200, "headers": []})  # type: ignore[operator]
             await send({"type": "http.response.body", "body": body})  # type: ignore[operator]
             return
         await receive()  # type: ignore[operator]
         await send({"type": "websocket.accept"})  # type: ignore[operator]
+        if direct:
+            from flashmart.graphql.wsdirect import Direct
+
+            writers.append(Direct(send.__self__))  # type: ignore[attr-defined]
+            while (await receive())["type"] != "websocket.disconnect":  # type: ignore[operator]
+                pass
+            return
         queue: asyncio.Queue[str] = asyncio.Queue()
         queues.add(queue)
 
@@ -71,7 +88,8 @@ def serve(port: int, impl: str, deflate: bool) -> None:
             task.cancel()
             queues.discard(queue)
 
-    uvicorn.run(app, host="127.0.0.1", port=port, ws=impl, loop="uvloop", http="httptools",
+    ws = "websockets-sansio" if direct else impl
+    uvicorn.run(app, host="127.0.0.1", port=port, ws=ws, loop="uvloop", http="httptools",
                 log_level="warning", ws_per_message_deflate=deflate)  # fmt: skip
 
 
@@ -104,7 +122,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sockets", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=10)
-    parser.add_argument("--impl", nargs="+", default=["websockets", "websockets-sansio", "wsproto"])
+    parser.add_argument(
+        "--impl", nargs="+", default=["websockets", "websockets-sansio", "wsproto", "direct"]
+    )
     parser.add_argument("--role", choices=["serve", "hold"], help=argparse.SUPPRESS)
     parser.add_argument("--port", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--deflate", type=int, help=argparse.SUPPRESS)
@@ -118,7 +138,7 @@ def main() -> None:
     print(f"$ {' '.join([os.path.basename(sys.executable), *sys.argv])}")
     print(f"{'implementation':<18} {'deflate':>7} {'µs CPU/message':>15}")
     for impl in args.impl:
-        for deflate in (0, 1):
+        for deflate in (0,) if impl == "direct" else (0, 1):
             port = free_port()
             me = [sys.executable, __file__, "--port", str(port), "--sockets", str(args.sockets)]
             server = subprocess.Popen(

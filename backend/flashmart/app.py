@@ -41,6 +41,7 @@ from flashmart.graphql.schema import build_schema
 from flashmart.graphql.transport import RequestError, body_kind
 from flashmart.graphql.trusted_documents import Gate, load_manifest
 from flashmart.graphql.view import UPLOAD_CSRF_HEADERS, GraphQLView
+from flashmart.graphql.wsdirect import RAW_SEND
 from flashmart.payments import http as payments_http
 from flashmart.security_headers import SecurityHeaders
 
@@ -187,6 +188,8 @@ class FlashMartApp(Starlette):
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
+            if scope["type"] == "websocket":
+                scope[RAW_SEND] = send  # the server's own, for the live lane's frames
             await super().__call__(scope, receive, send)
             return
         self.last_request = time.monotonic()

@@ -35,6 +35,7 @@ class EventLane:
     def __init__(self, plans: PlanCache) -> None:
         self.plans = plans  # of the WATCH lane
         self.served = 0  # subscriptions answered here (tests read it)
+        self.pushed = 0  # messages the sale's watcher wrote straight onto sockets (wsdirect.py)
 
     async def event_id(
         self, runtime: Runtime, query: str, variables: dict[str, Any] | None, name: str | None
@@ -102,6 +103,12 @@ def _value(selection: Selection, snap: EventSnapshot) -> Any:
     return TYPE  # __typename
 
 
+def next_head(operation_id: str) -> str:
+    """A graphql-transport-ws `next` message up to its payload: the message is
+    `head + payload + "}"`."""
+    return f'{{"id":{json.dumps(operation_id)},"type":"next","payload":'
+
+
 def next_message(operation_id: str, payload: str) -> str:
     """The graphql-transport-ws `next` message, as Strawberry encodes it."""
-    return f'{{"id":{json.dumps(operation_id)},"type":"next","payload":{payload}}}'
+    return f"{next_head(operation_id)}{payload}}}"

@@ -67,13 +67,16 @@ from flashmart.core.errors import ApiError
 from flashmart.core.metrics import GENERIC_MESSAGE, LIVE_MESSAGE, WS_CONNECTIONS
 from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
-from flashmart.graphql.eventlane import EventLane, encoded, next_message
+from flashmart.graphql.eventlane import EventLane, encoded, next_head, next_message
 from flashmart.graphql.limits import query_too_large
 from flashmart.graphql.plans import Plan
 from flashmart.graphql.roomlane import RoomLane
 from flashmart.graphql.roomlane import encoded as room_encoded
 from flashmart.graphql.trusted_documents import GRAPHIQL_MARKER, Gate
 from flashmart.graphql.ws_limits import ConnectionSlots
+from flashmart.graphql.wsdirect import Direct
+from flashmart.seckill.events import SeckillStatus
+from flashmart.seckill.live import EventSnapshot
 
 logger = logging.getLogger("flashmart.subscriptions")
 
@@ -332,16 +335,35 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     async def _serve_event(
         self, operation: Operation[Context, None], lane: EventLane, plan: Plan, event_id: int
     ) -> None:
+        query, operation_id = operation.query, operation.id
+        head = next_head(operation_id)
+        direct = Direct.of(cast(ASGIWebSocketAdapter, self.websocket).ws)
         try:
             async with lane.feed(self.context.runtime, event_id) as feed:
+
+                def push(snap: EventSnapshot) -> bool:
+                    """While this task sleeps: the watcher's new state written straight onto
+                    the socket (wsdirect.py), or False to wake the task for it instead."""
+                    if snap.status is SeckillStatus.ENDED or direct is None:
+                        return False  # the last state goes with `complete`, from the task
+                    if not direct.write(f"{head}{encoded(snap, plan, query)}}}"):
+                        return False
+                    feed.seen = snap
+                    lane.pushed += 1
+                    return True
+
                 snap = await feed.next()  # the current state, once the watcher has read it
                 while snap is not None:
-                    payload = encoded(snap, plan, operation.query)
-                    await self._send_text(next_message(operation.id, payload))
+                    payload = encoded(snap, plan, query)
+                    await self._send_text(next_message(operation_id, payload))
                     LIVE_MESSAGE.inc()
                     while (snap := feed.poll()) is None and not feed.over:
-                        await feed.waiter()  # no coroutine per wait: see LiveFeed
-            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+                        feed.seat.push = push
+                        try:
+                            await feed.waiter()  # no coroutine per wait: see LiveFeed
+                        finally:
+                            feed.seat.push = None
+            await operation.send_operation_message({"id": operation_id, "type": "complete"})
         except WebSocketDisconnected:
             return  # the subscriber left; shutdown() follows
         except Exception as error:

@@ -41,7 +41,7 @@ from typing import TypeVar
 from redis.exceptions import RedisError
 from tortoise.exceptions import OperationalError
 
-from flashmart.core.metrics import SALE_SUBSCRIBERS
+from flashmart.core.metrics import LIVE_MESSAGE, SALE_SUBSCRIBERS
 from flashmart.core.outages import is_outage
 from flashmart.core.pubsub import Broker
 from flashmart.core.runtime import Runtime
@@ -135,12 +135,16 @@ async def _load(event_id: int) -> SeckillEvent:
 
 
 class _Seat:
-    """One subscriber's place at a watcher: the future its task waits on, if it waits."""
+    """One subscriber's place at a watcher: the future its task waits on, if it waits, and
+    while it waits, maybe a `push` that delivers a new state without waking it (the live-sale
+    lane's direct socket write, graphql/wsdirect.py): True when delivered, False when the task
+    must be woken to send it (its socket is backed up or closing, or the state is final)."""
 
-    __slots__ = ("waiter",)
+    __slots__ = ("push", "waiter")
 
     def __init__(self) -> None:
         self.waiter: asyncio.Future[None] | None = None
+        self.push: Callable[[EventSnapshot], bool] | None = None
 
     def wake(self) -> None:
         waiter = self.waiter
@@ -206,7 +210,7 @@ class SaleWatcher:
                 return False
             await self._refresh_members(snap.room, sold=False)
             self.last = snap  # only the room changed: the sale's subscribers sleep on
-            await self._wake(list(self.room_seats))
+            await self._wake(list(self.room_seats), snap)
             return True
         sold = last is not None and snap.remaining < last.remaining
         await self._refresh_members(snap.room, sold=sold)
@@ -250,16 +254,24 @@ class SaleWatcher:
         makes it (a busy turn takes tens of milliseconds), and SOLD_OUT would come late."""
         self.last = snap
         self._first.set()
-        await self._wake([*self.seats, *self.room_seats])
+        await self._wake([*self.seats, *self.room_seats], snap)
 
     @staticmethod
-    async def _wake(seats: list[_Seat]) -> None:
+    async def _wake(seats: list[_Seat], snap: EventSnapshot) -> None:
+        """Deliver `snap` to each seat: pushed where its subscriber takes pushes, else woken."""
         size = max(FAN_OUT_SLICE, -(-len(seats) // FAN_OUT_TURNS))
+        pushed = 0
         for start in range(0, len(seats), size):
             if start:
                 await asyncio.sleep(0)
             for seat in seats[start : start + size]:
-                seat.wake()
+                push = seat.push
+                if push is not None and push(snap):
+                    pushed += 1
+                else:
+                    seat.wake()
+        if pushed:
+            LIVE_MESSAGE.inc(pushed)  # once per fan-out, not per subscriber
 
     async def _run(self) -> None:
         try:

@@ -106,13 +106,16 @@ class Stream:
 
 @pytest.fixture
 def ws_server(app_factory: Callable[..., Any]) -> Callable[..., Any]:
-    """`async with ws_server(**settings) as base_url`: the app on a real socket, WebSockets on."""
+    """`async with ws_server(**settings) as base_url`: the app on a real socket, WebSockets on
+    without compression, as `flashmart serve` runs it."""
 
     def serve(**overrides: Any) -> contextlib.AbstractAsyncContextManager[str]:
         def build(base_url: str) -> Any:
             return app_factory(public_base_url=base_url, **overrides)
 
-        return live_server(build, ws="websockets-sansio", stop_timeout=15)
+        return live_server(
+            build, ws="websockets-sansio", per_message_deflate=False, stop_timeout=15
+        )
 
     return serve
 
@@ -130,7 +133,9 @@ async def serving_view(
         views.append(next(r.endpoint for r in app.routes if isinstance(r, WebSocketRoute)))
         return app
 
-    async with live_server(build, ws="websockets-sansio", stop_timeout=15) as base_url:
+    async with live_server(
+        build, ws="websockets-sansio", per_message_deflate=False, stop_timeout=15
+    ) as base_url:
         yield base_url, views[0]
 
 
