@@ -21,7 +21,8 @@
 - Keep-alive: Strawberry's graphql-transport-ws handler only answers the client's `ping`; here
   the server also sends a protocol `ping` every `SUBSCRIPTION_PING_INTERVAL_SECONDS` once the
   connection is acknowledged (idle proxies see traffic), and closes with **1008** a socket
-  whose peer did not answer with `pong` before the next one was due (a dead peer).
+  whose peer did not answer with `pong` before the next one was due (a dead peer). Pings and
+  slot heartbeats of every socket of the process are one clock's work (`ws_clock.py`).
 - A `subscribe` message whose query is over MAX_QUERY_LENGTH characters is answered with the
   protocol's `error` message (`QUERY_TOO_LARGE`, graphql/limits.py) before anything parses it.
 - Cross-site pages are refused at the handshake (HTTP 403) by Strawberry's origin check: a
@@ -73,6 +74,7 @@ from flashmart.graphql.plans import Plan
 from flashmart.graphql.roomlane import RoomLane
 from flashmart.graphql.roomlane import encoded as room_encoded
 from flashmart.graphql.trusted_documents import GRAPHIQL_MARKER, Gate
+from flashmart.graphql.ws_clock import FORBIDDEN, ConnectionClock, Entry
 from flashmart.graphql.ws_limits import ConnectionSlots
 from flashmart.graphql.wsdirect import Direct
 from flashmart.seckill.events import SeckillStatus
@@ -80,8 +82,6 @@ from flashmart.seckill.live import EventSnapshot
 
 logger = logging.getLogger("flashmart.subscriptions")
 
-FORBIDDEN = 4403  # what Strawberry sends for a ConnectionRejectionError
-NO_PONG = 1008  # policy violation: the peer ignored our ping
 _SLOT = "ws-connection-slot"  # context.extra: the `Slot` this connection holds
 _ANSWERED: Any = object()  # `_lane_lookup`: the operation was answered (an outage's error)
 
@@ -178,7 +178,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     at token expiry, and errors shaped as over HTTP (`ShapedOperation`)."""
 
     _tasks: list[asyncio.Task[None]] | None = None
-    _pong_due = False
+    _on_clock: Entry | None = None  # pings and heartbeats (ws_clock.py) once acknowledged
+    pong_due = False  # a ping went out and its pong has not come back yet
     _pending: Slot | None = None  # held from the handshake until `connection_init`
 
     async def handle(self) -> None:
@@ -269,16 +270,41 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         await super().handle_connection_init(message)
         if not self.connection_acknowledged or self._tasks is not None:
             return
-        settings = self.context.settings
-        ping_every = settings.subscription_ping_interval_seconds
-        self._tasks = [asyncio.create_task(self._keep_alive(ping_every))]
+        self._tasks = []
         viewer = self.context.viewer
         slot: Slot | None = self.context.extra.get(_SLOT)
         if viewer is not None:
             self._tasks.append(asyncio.create_task(self._close_at(viewer.expires_at)))
-        if slot is not None:
-            heartbeat = settings.subscription_heartbeat_seconds
-            self._tasks.append(asyncio.create_task(self._heartbeat(slot, heartbeat)))
+        held = None if slot is None else (slot.key, slot.connection_id, slot.maximum)
+        direct = Direct.of(cast(ASGIWebSocketAdapter, self.websocket).ws)
+        self._on_clock = self._clock().add(self, direct, held)
+
+    def _clock(self) -> ConnectionClock:
+        """The app's one clock for every socket's pings and heartbeats (ws_clock.py)."""
+        clock: ConnectionClock | None = getattr(self.view, "ws_clock", None)
+        if clock is None:
+            settings = self.context.settings
+            ping = self.view.encode_json({"type": "ping"})  # the bytes send_message sends
+            clock = ConnectionClock(
+                slots(self.context),
+                ping_every=settings.subscription_ping_interval_seconds,
+                beat_every=settings.subscription_heartbeat_seconds,
+                ping_text=ping if isinstance(ping, str) else ping.decode(),
+            )
+            self.view.ws_clock = clock  # type: ignore[attr-defined]
+        return clock
+
+    def close_soon(self, code: int, reason: str) -> None:
+        """The clock's close (no pong, a lost slot), in a task of its own."""
+        self._clock().spawn(self._close(code, reason))
+
+    def ping_soon(self) -> None:
+        """The clock's ping through the ASGI send, for a socket it cannot write to directly."""
+        self._clock().spawn(self._send_ping())
+
+    async def _send_ping(self) -> None:
+        with contextlib.suppress(Exception):  # the socket is gone; shutdown() follows
+            await self.send_message({"type": "ping"})
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         """A query text over MAX_QUERY_LENGTH refused before anything parses it;
@@ -416,41 +442,19 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
             raise WebSocketDisconnected from exc
 
     async def handle_pong(self, message: PongMessage) -> None:
-        self._pong_due = False
+        self.pong_due = False
 
     async def _close(self, code: int, reason: str) -> None:
         with contextlib.suppress(Exception):  # already closed by the client
             await self.websocket.close(code=code, reason=reason)
-
-    async def _keep_alive(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            if self._pong_due:
-                await self._close(NO_PONG, "No pong to the last ping")
-                return
-            self._pong_due = True
-            try:
-                await self.send_message({"type": "ping"})
-            except Exception:  # noqa: BLE001 - the socket is gone; shutdown() follows
-                return
-
-    async def _heartbeat(self, slot: Slot, interval: float) -> None:
-        limits = slots(self.context)
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                held = await limits.acquire(slot.key, slot.connection_id, maximum=slot.maximum)
-            except RedisError:
-                continue  # Redis is back soon or the entry goes stale; keep the socket
-            if not held:  # our entry went stale (a long stall) and others took the slots
-                await self._close(FORBIDDEN, "Too many connections")
-                return
 
     async def _close_at(self, expires_at: float) -> None:
         await asyncio.sleep(max(0.0, expires_at - time.time()))
         await self._close(FORBIDDEN, "Access token expired")
 
     async def shutdown(self) -> None:
+        if self._on_clock is not None:
+            self._clock().remove(self._on_clock)
         for task in self._tasks or ():
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):

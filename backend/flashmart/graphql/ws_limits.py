@@ -15,6 +15,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from redis.asyncio import Redis
+from redis.exceptions import NoScriptError
+
+from flashmart.seckill.store import needs_script
 
 SCRIPT = Path(__file__).with_name("ws_connections.lua").read_text()
 STALE_AFTER_HEARTBEATS = 3
@@ -33,6 +36,22 @@ class ConnectionSlots:
         False at the limit."""
         held = await self._script(keys=[key], args=[connection_id, maximum, self.stale_after_ms])
         return int(held) == 1
+
+    async def renew_many(self, slots: list[tuple[str, str, int]]) -> list[bool]:
+        """`acquire` for each (key, connection id, maximum), in one pipeline: one round trip
+        for a round of heartbeats (ws_clock.py). Raises RedisError when Redis is away."""
+        script = self._script
+        for _ in range(2):
+            async with self._redis.pipeline(transaction=False) as pipe:
+                for key, connection_id, maximum in slots:
+                    pipe.execute_command(
+                        "EVALSHA", script.sha, 1, key, connection_id, maximum, self.stale_after_ms
+                    )
+                replies = await pipe.execute(raise_on_error=False)
+            if not any(needs_script(reply) for reply in replies):
+                return [int(reply) == 1 for reply in replies]
+            await self._redis.script_load(script.script)  # Redis forgot it: nothing ran
+        raise NoScriptError("the connection-slot script could not be loaded")
 
     async def release(self, key: str, connection_id: str) -> None:
         await self._redis.zrem(key, connection_id)
