@@ -65,22 +65,7 @@ def serve(
         # would delete and overwrite each other's files (same process ids in each container).
         metrics_dir = tempfile.mkdtemp(prefix="flashmart-metrics-")
         os.environ["PROMETHEUS_MULTIPROC_DIR"] = metrics_dir
-    options: dict[str, Any] = {
-        "app": "flashmart.app:create_app",
-        "factory": True,
-        "host": host or settings.host,
-        "port": port or settings.port,
-        "loop": "uvloop",
-        "http": "httptools",
-        "access_log": False,
-        "log_config": None,
-        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
-        # Live-sale messages are ~150 bytes: compressing each one for each browser (they all
-        # offer permessage-deflate) cost 60% more CPU per message than sending it as it is.
-        "ws_per_message_deflate": False,
-        "proxy_headers": True,
-        "forwarded_allow_ips": settings.forwarded_allow_ips,
-    }
+    options = uvicorn_options(settings, host=host or settings.host, port=port or settings.port)
     try:
         with ensure_redis_url(settings.data_dir, settings.seckill_durability):
             if processes > 1 and serving.SUPPORTED:
@@ -91,6 +76,30 @@ def serve(
     finally:
         if metrics_dir is not None:
             shutil.rmtree(metrics_dir, ignore_errors=True)
+
+
+def uvicorn_options(settings: Settings, *, host: str, port: int) -> dict[str, Any]:
+    """How `serve` runs uvicorn."""
+    return {
+        "app": "flashmart.app:create_app",
+        "factory": True,
+        "host": host,
+        "port": port,
+        "loop": "uvloop",
+        "http": "httptools",
+        "access_log": False,
+        "log_config": None,
+        "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,
+        # Live-sale messages are ~150 bytes: compressing each one for each browser (they all
+        # offer permessage-deflate) cost 60% more CPU per message than sending it as it is.
+        "ws_per_message_deflate": False,
+        # No WebSocket-level pings of uvicorn's: two timers per socket, renewed every 20 s,
+        # for what the subscriptions' own `ping` (graphql/ws_clock.py, one clock per process)
+        # already does: traffic on idle sockets, and dead peers closed.
+        "ws_ping_interval": None,
+        "proxy_headers": True,
+        "forwarded_allow_ips": settings.forwarded_allow_ips,
+    }
 
 
 @app.command()

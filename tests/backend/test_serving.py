@@ -246,3 +246,18 @@ def test_websockets_decline_per_message_compression(
     assert head.startswith("http/1.1 101"), head
     assert "sec-websocket-protocol: graphql-transport-ws" in head
     assert "sec-websocket-extensions" not in head
+
+
+def test_uvicorn_sends_no_websocket_pings_of_its_own(settings: Settings) -> None:
+    """The subscriptions ping at the graphql-transport-ws level from one clock per process
+    (graphql/ws_clock.py); uvicorn's own protocol pings would add two timers per socket."""
+    import uvicorn
+
+    from flashmart.cli import uvicorn_options
+
+    config = uvicorn.Config(**uvicorn_options(settings, host="127.0.0.1", port=8000))
+    assert config.ws_ping_interval is None
+    assert config.ws_per_message_deflate is False
+    assert (config.host, config.port, config.loop, config.http) == (
+        "127.0.0.1", 8000, "uvloop", "httptools",
+    )  # fmt: skip

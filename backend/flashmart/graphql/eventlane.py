@@ -15,6 +15,7 @@ Strawberry's generic execution untouched. `GRAPHQL_EVENT_LANE=false` turns the l
 
 from __future__ import annotations
 
+import asyncio
 import json
 from contextlib import AbstractAsyncContextManager
 from typing import Any
@@ -25,6 +26,7 @@ from flashmart.graphql.ids import decode_id, encode_id
 from flashmart.graphql.plans import Plan, PlanCache, Selection, coerce_arguments
 from flashmart.seckill.events import get_event
 from flashmart.seckill.live import EventSnapshot, LiveFeed, live_sales
+from flashmart.seckill.models import SeckillEvent
 
 TYPE = "SeckillEvent"
 
@@ -36,6 +38,7 @@ class EventLane:
         self.plans = plans  # of the WATCH lane
         self.served = 0  # subscriptions answered here (tests read it)
         self.pushed = 0  # messages the sale's watcher wrote straight onto sockets (wsdirect.py)
+        self._checks: dict[int, asyncio.Future[SeckillEvent | None]] = {}  # sales being looked up
 
     async def event_id(
         self, runtime: Runtime, query: str, variables: dict[str, Any] | None, name: str | None
@@ -45,10 +48,22 @@ class EventLane:
         if found is None:
             return None
         plan, event_id = found
-        watcher = live_sales(runtime).watchers.get(event_id)
-        if (watcher is None or watcher.last is None) and await get_event(event_id) is None:
+        if not await self._exists(runtime, event_id):
             return None  # the generic path answers "No such flash sale"
         return plan, event_id
+
+    async def _exists(self, runtime: Runtime, event_id: int) -> bool:
+        """Whether the sale exists, with one database query for a crowd subscribing at once:
+        a watcher running for it says so (each starts after this check, and sales are never
+        deleted), and concurrent checks share the one in flight."""
+        watcher = live_sales(runtime).watchers.get(event_id)
+        if watcher is not None and not watcher.stopped:
+            return True
+        check = self._checks.get(event_id)
+        if check is None:
+            check = self._checks[event_id] = asyncio.ensure_future(get_event(event_id))
+            check.add_done_callback(lambda _: self._checks.pop(event_id, None))
+        return await asyncio.shield(check) is not None
 
     def feed(self, runtime: Runtime, event_id: int) -> AbstractAsyncContextManager[LiveFeed]:
         """One subscription's reading of the sale's watcher (`LiveFeed.next`): the caller

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import Callable
 from typing import Any
@@ -12,6 +13,7 @@ from flashmart.core.runtime import Runtime
 from flashmart.graphql.ids import encode_id
 from flashmart.seckill.buy import buy
 from flashmart.seckill.events import warm_up
+from tests.backend.graphql.test_products import count_queries
 from tests.backend.seckill.factories import relaxed, sale
 from tests.backend.subscriptions.conftest import next_frame, serving_view, ws_url
 
@@ -26,14 +28,23 @@ WITH_PRODUCT = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id produ
 
 
 async def _subscribe(base_url: str, document: str, gid: str) -> ClientConnection:
+    ws = await _connect(base_url)
+    await _send_subscribe(ws, document, gid)
+    return ws
+
+
+async def _connect(base_url: str) -> ClientConnection:
     ws = await connect(ws_url(base_url), subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
     await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
     assert json.loads(await ws.recv())["type"] == "connection_ack"
+    return ws
+
+
+async def _send_subscribe(ws: ClientConnection, document: str, gid: str) -> None:
     await ws.send(json.dumps({
         "id": "1", "type": "subscribe",
         "payload": {"query": document, "variables": {"id": gid}, "operationName": None},
     }))  # fmt: skip
-    return ws
 
 
 async def _session(
@@ -109,3 +120,26 @@ async def test_other_selections_and_unknown_sales_take_the_generic_path(
         assert refused["type"] == "next"
         assert refused["payload"]["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
         assert view.event_lane is not None and view.event_lane.served == 0
+
+
+async def test_a_crowd_subscribing_at_once_reads_the_sale_from_the_database_once(
+    app_factory: Callable[..., Any], runtime: Runtime
+) -> None:
+    """The lane checks that the sale exists; a watcher running for it already says so."""
+    event = await sale(5)
+    await warm_up(runtime, event.id)
+    gid = encode_id("SeckillEvent", event.id)
+    async with serving_view(app_factory) as (base_url, view):
+        sockets = await asyncio.gather(*(_connect(base_url) for _ in range(30)))
+        with count_queries() as statements:
+            # All at once: they reach the server before the sale's watcher has read anything.
+            await asyncio.gather(*(_send_subscribe(ws, DOCUMENT, gid) for ws in sockets))
+            try:
+                firsts = await asyncio.gather(*(next_frame(ws) for ws in sockets))
+            finally:
+                await asyncio.gather(*(ws.close() for ws in sockets))
+        assert view.event_lane is not None and view.event_lane.served == 30
+    assert all(json.loads(f)["payload"]["data"]["sale"]["left"] == 5 for f in firsts)
+    reads = [s for s in statements if "seckill_event" in s]
+    # The first subscription's check and the watcher's load; not one per subscriber.
+    assert 1 <= len(reads) <= 2, reads
