@@ -14,7 +14,7 @@ from __future__ import annotations
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 import jwt
 
@@ -34,9 +34,8 @@ ADMIN = Role.ADMIN.value
 
 
 class AccessClaims(NamedTuple):
-    """A verified token's claims. A tuple of plain values (the role by its name): the garbage
-    collector untracks such a tuple the first time it sees it, so the claims of thousands of
-    shoppers kept by `VerifiedTokens` cost later collections nothing (core/gc_tuning.py)."""
+    """A verified token's claims: plain values (the role by its name), so that `VerifiedTokens`
+    can keep them as a plain tuple (see there)."""
 
     user_id: int
     role_name: str
@@ -105,23 +104,29 @@ class VerifiedTokens:
     shopper sends the same token with every attempt. Only successful decodes are kept, each
     bound to the secret it was checked with; a hit is valid while `exp` lies ahead, exactly
     PyJWT's expiry test. Revocation is checked per request elsewhere (accounts/revocation.py).
+
+    The claims are kept as a plain tuple, keyed by a plain tuple: the garbage collector
+    untracks a tuple of plain values the first time it sees it (not a named tuple: CPython
+    untracks exact tuples only), so the claims of thousands of shoppers who bought in a storm
+    cost the collections after it nothing (core/gc_tuning.py).
     """
 
     def __init__(self, maxsize: int = 20_000) -> None:
         self.maxsize = maxsize
-        self._claims: dict[tuple[str, str], AccessClaims] = {}
+        self._claims: dict[tuple[str, str], tuple[Any, ...]] = {}
 
     def decode(self, token: str, *, secret: str) -> AccessClaims:
         key = (token, secret)
         found = self._claims.get(key)
         if found is not None:
-            if found.expires_at > time.time():
-                return found
+            claims = AccessClaims._make(found)
+            if claims.expires_at > time.time():
+                return claims
             del self._claims[key]
         claims = decode_access_token(token, secret=secret)
         if len(self._claims) >= self.maxsize:
             del self._claims[next(iter(self._claims))]  # the oldest entry
-        self._claims[key] = claims
+        self._claims[key] = tuple(claims)
         return claims
 
 
