@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
-import { SearchOutlined } from '@ant-design/icons';
-import { Flex, Grid, Layout, Typography } from 'antd';
+import SearchOutlined from '@ant-design/icons/SearchOutlined';
+import { Flex, Grid, Typography } from 'antd';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router-dom';
 import { LanguageSwitch } from '@/components/language-switch';
 import { PageSpinner } from '@/components/page-spinner';
@@ -23,8 +23,10 @@ export function StorefrontLayout() {
   const ownNotice =
     pathname === paths.verifyEmail || pathname === paths.account || pathname.startsWith('/flash-sales/');
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header
+    // antd's Layout, Header and Content as their elements and styles (src/app/styles.css): the
+    // shell every page loads need not carry the Layout component (with its Sider) for them.
+    <div className="shop-layout">
+      <header
         style={{
           display: 'flex',
           alignItems: 'center',
@@ -72,8 +74,8 @@ export function StorefrontLayout() {
           <CartLink />
           <AccountMenuView returnTo={onAuthPage ? undefined : pathname + search} />
         </Flex>
-      </Layout.Header>
-      <Layout.Content
+      </header>
+      <main
         style={{ padding: compact ? 12 : 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}
         aria-busy={navigation.state === 'loading'}
       >
@@ -85,8 +87,8 @@ export function StorefrontLayout() {
         <Suspense fallback={<PageSpinner />}>
           <Outlet />
         </Suspense>
-      </Layout.Content>
+      </main>
       <ScrollRestoration />
-    </Layout>
+    </div>
   );
 }

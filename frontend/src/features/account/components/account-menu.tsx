@@ -1,5 +1,7 @@
-import { DownOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Grid, Space } from 'antd';
+import { lazy, Suspense, useState } from 'react';
+import DownOutlined from '@ant-design/icons/DownOutlined';
+import UserOutlined from '@ant-design/icons/UserOutlined';
+import { Button, Grid } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
 import { paths, signInPath } from '@/config/paths';
 import type { ViewerFragment } from '@/gql/graphql';
@@ -7,6 +9,9 @@ import { useSession } from '@/lib/session-context';
 import { useSignOut } from '../hooks/use-session-actions';
 import { useViewer } from '../hooks/use-viewer';
 import { useTranslation } from 'react-i18next';
+
+// antd's Dropdown and Menu (~25 KB gzipped) load on the account button's first click.
+const AccountDropdown = lazy(async () => ({ default: (await import('./account-dropdown')).AccountDropdown }));
 
 export interface AccountMenuProps {
   signedIn: boolean;
@@ -22,13 +27,16 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   const screens = Grid.useBreakpoint();
   const navigate = useNavigate();
   const { t } = useTranslation();
+  const [menuWanted, setMenuWanted] = useState(false);
+  // Signed out: the next shopper's menu waits for their click too.
+  if (!signedIn && menuWanted) setMenuWanted(false);
   if (!signedIn) {
     return (
-      <Space size="middle" wrap className="account-links">
+      <span className="account-links">
         <Link to={signInPath(returnTo)}>{t('account.signIn')}</Link>
         {/* At phone width the header has room for one link; the sign-in page links to registering. */}
         {screens.xs !== true && <Link to={paths.register}>{t('account.register')}</Link>}
-      </Space>
+      </span>
     );
   }
   const items = [
@@ -40,26 +48,34 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
     { key: 'sign-out', label: t('account.signOut'), danger: true, disabled: signingOut },
   ];
   const name = viewer?.email ?? t('account.fallbackName');
+  const button = (
+    <Button
+      aria-label={t('account.menuFor', { name })}
+      aria-haspopup="menu"
+      icon={<UserOutlined />}
+      onClick={() => setMenuWanted(true)}
+    >
+      {screens.md ? (
+        <span className="account-name">
+          {name}
+          <DownOutlined />
+        </span>
+      ) : null}
+    </Button>
+  );
+  if (!menuWanted) return button;
   return (
-    <Dropdown
-      trigger={['click']}
-      menu={{
-        items,
-        onClick: ({ key }) => {
+    <Suspense fallback={button}>
+      <AccountDropdown
+        items={items}
+        onPick={(key) => {
           if (key === 'sign-out') onSignOut();
           else void navigate(key);
-        },
-      }}
-    >
-      <Button aria-label={t('account.menuFor', { name })} icon={<UserOutlined />}>
-        {screens.md ? (
-          <Space size={4}>
-            {name}
-            <DownOutlined />
-          </Space>
-        ) : null}
-      </Button>
-    </Dropdown>
+        }}
+      >
+        {button}
+      </AccountDropdown>
+    </Suspense>
   );
 }
 
