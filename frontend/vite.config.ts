@@ -3,12 +3,13 @@ import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vitest/config';
 import { gqlDocuments } from './build/gql-documents.ts';
 import { cardTabs } from './build/card-tabs.ts';
+import { lazyAntdParts } from './build/lazy-antd-parts.ts';
 import { rcFormBarrel } from './build/rc-form-barrel.ts';
 
 const backend = 'http://127.0.0.1:8000';
 
 export default defineConfig({
-  plugins: [react(), rcFormBarrel(), cardTabs(), gqlDocuments(fileURLToPath(new URL('./src/gql/graphql.ts', import.meta.url)))],
+  plugins: [react(), rcFormBarrel(), cardTabs(), lazyAntdParts(), gqlDocuments(fileURLToPath(new URL('./src/gql/graphql.ts', import.meta.url)))],
   resolve: {
     alias: { '@': fileURLToPath(new URL('./src', import.meta.url)) },
   },
