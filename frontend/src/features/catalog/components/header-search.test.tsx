@@ -75,4 +75,16 @@ describe('HeaderSearch', () => {
     fireEvent.keyDown(box, { key: 'Enter' });
     expect(await screen.findByText('Now at /products/UHJvZHVjdDoy')).toBeInTheDocument();
   });
+
+  it('leaves Enter to an input method that is composing (pinyin picks its characters)', async () => {
+    show();
+    type('pin');
+    const box = screen.getByRole('combobox', { name: 'Search the shop' });
+    fireEvent.keyDown(box, { key: 'Enter', code: 'Enter', keyCode: 229 });
+    fireEvent.keyDown(box, { key: 'Enter', code: 'Enter', isComposing: true });
+    await passTime(50);
+    expect(screen.queryByText(/^Now at/)).not.toBeInTheDocument();
+    fireEvent.keyDown(box, { key: 'Enter', code: 'Enter', keyCode: 13 });
+    expect(await screen.findByText('Now at /products?q=pin')).toBeInTheDocument();
+  });
 });

@@ -34,6 +34,8 @@ export function HeaderSearch({ width = 260 }: { width?: number | string }) {
     void navigate(search ? `${paths.products}?${params.toString()}` : paths.products);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLInputElement>) => {
+    // Keys that an input method (pinyin) is composing with are its own: Enter picks its characters.
+    if (event.nativeEvent.isComposing || event.keyCode === 229) return;
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
       if (!suggestions.length) return;
       event.preventDefault();
