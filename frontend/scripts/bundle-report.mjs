@@ -22,8 +22,8 @@ const STRINGS = ['src/locales/en/common.json', 'src/locales/en/shop.json'];
 /**
  * The pages and what each may load. `budget` is enforced (CI fails above it): the size measured
  * after issue 23's cuts (December 2026; README "Bundle size") plus 10-15 KB. Issue 23 asks for
- * 200 KB on the sale page (`target`), which is not met (241.4 KB): the entry chunk every page
- * loads is 200.5 KB by itself: react-dom (~63 KB with react), react-router (~29 KB), the antd
+ * 200 KB on the sale page (`target`), which is not met (241.5 KB): the entry chunk every page
+ * loads is 200.6 KB by itself: react-dom (~63 KB with react), react-router (~29 KB), the antd
  * that the header and pages share (Button, Typography, Grid, Flex, ConfigProvider with its style
  * engine, rc-components and icons, ~56 KB), i18next (~17 KB), the GraphQL client (~14 KB) and
  * our own code (~11 KB); the sale page adds its own antd (Card, Alert, Tag, Progress,

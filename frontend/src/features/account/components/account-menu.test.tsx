@@ -1,4 +1,4 @@
-import { act, fireEvent, screen } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor } from '@testing-library/react';
 import { describe, expect, it, vi } from 'vitest';
 import type { ViewerFragment } from '@/gql/graphql';
 import { renderWithProviders } from '@/testing/render';
@@ -31,5 +31,16 @@ describe('AccountMenu', () => {
     });
     fireEvent.click(await screen.findByRole('menuitem', { name: 'Sign out' }));
     expect(onSignOut).toHaveBeenCalledTimes(1);
+  });
+
+  it('keeps the focus on the button when the keyboard opens the menu the first time', async () => {
+    renderWithProviders(<AccountMenu signedIn viewer={viewer} onSignOut={() => undefined} />);
+    const button = screen.getByRole('button', { name: 'Account menu for ada@example.com' });
+    button.focus();
+    act(() => {
+      fireEvent.click(button);
+    });
+    expect(await screen.findByRole('menuitem', { name: 'My orders' })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByRole('button', { name: 'Account menu for ada@example.com' })).toHaveFocus());
   });
 });

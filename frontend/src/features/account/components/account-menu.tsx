@@ -1,4 +1,4 @@
-import { lazy, Suspense, useState } from 'react';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
 import DownOutlined from '@ant-design/icons/DownOutlined';
 import UserOutlined from '@ant-design/icons/UserOutlined';
 import { Button, Grid } from 'antd';
@@ -7,11 +7,11 @@ import { paths, signInPath } from '@/config/paths';
 import type { ViewerFragment } from '@/gql/graphql';
 import { useSession } from '@/lib/session-context';
 import { useSignOut } from '../hooks/use-session-actions';
+import type { AccountDropdown as AccountDropdownComponent } from './account-dropdown';
 import { useViewer } from '../hooks/use-viewer';
 import { useTranslation } from 'react-i18next';
 
-// antd's Dropdown and Menu (~25 KB gzipped) load on the account button's first click.
-const AccountDropdown = lazy(async () => ({ default: (await import('./account-dropdown')).AccountDropdown }));
+type AccountDropdownType = typeof AccountDropdownComponent;
 
 export interface AccountMenuProps {
   signedIn: boolean;
@@ -27,9 +27,28 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   const screens = Grid.useBreakpoint();
   const navigate = useNavigate();
   const { t } = useTranslation();
+  // antd's Dropdown and Menu (~25 KB gzipped) load on the account button's first click, and the
+  // menu opens once they are there; the button keeps the focus it had (the Dropdown around it
+  // is a new parent, so React makes the button anew).
+  const [AccountDropdown, setAccountDropdown] = useState<AccountDropdownType | null>(null);
   const [menuWanted, setMenuWanted] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  const menuShown = menuWanted && AccountDropdown !== null;
+  useEffect(() => {
+    if (menuShown && refocus.current) buttonRef.current?.focus();
+    refocus.current = false;
+  }, [menuShown]);
   // Signed out: the next shopper's menu waits for their click too.
   if (!signedIn && menuWanted) setMenuWanted(false);
+  const wantMenu = (event: MouseEvent<HTMLElement>) => {
+    if (menuShown) return; // the Dropdown's own click opens and closes it
+    refocus.current = document.activeElement === event.currentTarget;
+    setMenuWanted(true);
+    if (!AccountDropdown) {
+      void import('./account-dropdown').then(({ AccountDropdown: loaded }) => setAccountDropdown(() => loaded));
+    }
+  };
   if (!signedIn) {
     return (
       <span className="account-links">
@@ -50,10 +69,11 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   const name = viewer?.email ?? t('account.fallbackName');
   const button = (
     <Button
+      ref={buttonRef}
       aria-label={t('account.menuFor', { name })}
       aria-haspopup="menu"
       icon={<UserOutlined />}
-      onClick={() => setMenuWanted(true)}
+      onClick={wantMenu}
     >
       {screens.md ? (
         <span className="account-name">
@@ -63,19 +83,17 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
       ) : null}
     </Button>
   );
-  if (!menuWanted) return button;
+  if (!menuShown) return button;
   return (
-    <Suspense fallback={button}>
-      <AccountDropdown
-        items={items}
-        onPick={(key) => {
-          if (key === 'sign-out') onSignOut();
-          else void navigate(key);
-        }}
-      >
-        {button}
-      </AccountDropdown>
-    </Suspense>
+    <AccountDropdown
+      items={items}
+      onPick={(key) => {
+        if (key === 'sign-out') onSignOut();
+        else void navigate(key);
+      }}
+    >
+      {button}
+    </AccountDropdown>
   );
 }
 
