@@ -77,7 +77,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
   useTranslation(); // re-render on a language change
   // The language's antd locale is loaded with its strings (src/lib/i18n.ts); dayjs follows the
   // language in src/lib/dayjs.ts, with the console's date pickers. antd's App (the context of
-  // `App.useApp()`'s message, notification and modal, ~17 KB gzipped) wraps only the pages that
+  // `App.useApp()`'s message, notification and modal: ~10 KB gzipped) wraps only the pages that
   // show such messages (the account settings and address book, src/app/routes/storefront/account.tsx,
   // and the console's layout); the text colour, size and font it sets are in src/app/styles.css.
   return (

@@ -27,7 +27,7 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   const screens = Grid.useBreakpoint();
   const navigate = useNavigate();
   const { t } = useTranslation();
-  // antd's Dropdown and Menu (~25 KB gzipped) load on the account button's first click, and the
+  // antd's Dropdown and Menu (rc-dropdown, rc-menu) load on the account button's first click, and the
   // menu opens once they are there; the button keeps the focus it had (the Dropdown around it
   // is a new parent, so React makes the button anew).
   const [AccountDropdown, setAccountDropdown] = useState<AccountDropdownType | null>(null);
