@@ -13,7 +13,10 @@ import { useTranslation } from 'react-i18next';
 
 export function StorefrontLayout() {
   const screens = Grid.useBreakpoint();
-  const { pathname, search } = useLocation();
+  const location = useLocation();
+  const { pathname, search } = location;
+  // A word another part of the app sent with its redirect here (the console turning a shopper away).
+  const notice = (location.state as { notice?: unknown } | null)?.notice;
   const navigation = useNavigation();
   const { t } = useTranslation();
   const compact = !screens.sm;
@@ -79,6 +82,11 @@ export function StorefrontLayout() {
         style={{ padding: compact ? 12 : 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}
         aria-busy={navigation.state === 'loading'}
       >
+        {typeof notice === 'string' && (
+          <div role="status" className="shop-notice">
+            {notice}
+          </div>
+        )}
         {!ownNotice && (
           <div style={{ marginBottom: 16 }}>
             <EmailVerificationView title={t('header.verifyEmail')} />
