@@ -21,28 +21,32 @@ const STRINGS = ['src/locales/en/common.json', 'src/locales/en/shop.json'];
 
 /**
  * The pages and what each may load. `budget` is enforced (CI fails above it): the size measured
- * after issue 23's cuts (December 2026; README "Bundle size") plus about 15 KB. Issue 23 asks for
- * 200 KB on the sale page (`target`), which is not met: the entry chunk every page loads (react-dom,
- * react-router, i18next and antd's ConfigProvider, App and header components) weighs more than
- * that by itself (docs/bundle-report.md).
+ * after issue 23's cuts (December 2026; README "Bundle size") plus 10-15 KB. Issue 23 asks for
+ * 200 KB on the sale page (`target`), which is not met (241.5 KB): the entry chunk every page
+ * loads is 200.6 KB by itself: react-dom (~63 KB with react), react-router (~29 KB), the antd
+ * that the header and pages share (Button, Typography, Grid, Flex, ConfigProvider with its style
+ * engine, rc-components and icons, ~56 KB), i18next (~17 KB), the GraphQL client (~14 KB) and
+ * our own code (~11 KB); the sale page adds its own antd (Card, Alert, Tag, Progress,
+ * Descriptions, Skeleton), strings and code, ~41 KB (docs/bundle-report.md;
+ * `node scripts/chunk-packages.mjs` weighs a chunk by package).
  */
 export const PAGES = [
-  { name: 'Home', url: '/', modules: [...STRINGS, 'src/app/routes/storefront/home.tsx'], budget: 340 * KB },
-  { name: 'Products', url: '/products', modules: [...STRINGS, 'src/app/routes/storefront/products.tsx'], budget: 350 * KB },
-  { name: 'Product', url: '/products/:id', modules: [...STRINGS, 'src/app/routes/storefront/product.tsx'], budget: 350 * KB },
+  { name: 'Home', url: '/', modules: [...STRINGS, 'src/app/routes/storefront/home.tsx'], budget: 250 * KB },
+  { name: 'Products', url: '/products', modules: [...STRINGS, 'src/app/routes/storefront/products.tsx'], budget: 310 * KB },
+  { name: 'Product', url: '/products/:id', modules: [...STRINGS, 'src/app/routes/storefront/product.tsx'], budget: 310 * KB },
   {
     name: 'Flash sale',
     url: '/flash-sales/:id',
     modules: [...STRINGS, 'src/app/routes/storefront/flash-sale.tsx'],
-    budget: 350 * KB,
+    budget: 255 * KB,
     target: 200 * KB,
   },
-  { name: 'Cart', url: '/cart', modules: [...STRINGS, 'src/app/routes/storefront/cart.tsx'], budget: 340 * KB },
+  { name: 'Cart', url: '/cart', modules: [...STRINGS, 'src/app/routes/storefront/cart.tsx'], budget: 250 * KB },
   {
     name: 'Sign in',
     url: '/sign-in',
     modules: [...STRINGS, 'src/app/routes/storefront/sign-in.tsx'],
-    budget: 360 * KB,
+    budget: 295 * KB,
   },
 ];
 

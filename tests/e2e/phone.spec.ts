@@ -12,7 +12,7 @@ async function expectNoSideways(page: Page) {
 
 /** The header keeps to one line (its 64 px) at phone width. */
 async function expectOneLineHeader(page: Page) {
-  const box = await page.locator('header.ant-layout-header').boundingBox();
+  const box = await page.getByRole('banner').boundingBox();
   expect(box?.height).toBeLessThanOrEqual(64);
 }
 

@@ -1,5 +1,5 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { App as AntdApp, ConfigProvider } from 'antd';
+import { ConfigProvider } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Provider as UrqlProvider } from 'urql';
 import { env } from '@/config/env';
@@ -76,16 +76,17 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [auth] = useState(createAuth);
   useTranslation(); // re-render on a language change
   // The language's antd locale is loaded with its strings (src/lib/i18n.ts); dayjs follows the
-  // language in src/lib/dayjs.ts, with the console's date pickers.
+  // language in src/lib/dayjs.ts, with the console's date pickers. antd's App (the context of
+  // `App.useApp()`'s message, notification and modal: ~10 KB gzipped) wraps only the pages that
+  // show such messages (the account settings and address book, src/app/routes/storefront/account.tsx,
+  // and the console's layout); the text colour, size and font it sets are in src/app/styles.css.
   return (
     <ConfigProvider locale={antdLocale()} theme={THEME}>
-      <AntdApp>
-        <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
-          <SocketStatusProvider status={auth.socketStatus}>
-            <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
-          </SocketStatusProvider>
-        </SessionProvider>
-      </AntdApp>
+      <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
+        <SocketStatusProvider status={auth.socketStatus}>
+          <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
+        </SocketStatusProvider>
+      </SessionProvider>
     </ConfigProvider>
   );
 }

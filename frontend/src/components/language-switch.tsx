@@ -1,20 +1,24 @@
-import { Select } from 'antd';
 import { useTranslation } from 'react-i18next';
-import { currentLanguage, LANGUAGES, type Language } from '@/lib/i18n';
+import { currentLanguage, LANGUAGES } from '@/lib/i18n';
 
 /** English / 简体中文; the choice is remembered (i18next's detector caches it in localStorage).
- * `compact` (phone width) names them EN / 中文. */
+ * `compact` (phone width) names them EN / 中文. The browser's own select (a combobox to assistive
+ * technology, the system's picker on a phone), styled like antd's small borderless Select
+ * (src/app/styles.css): antd's Select (rc-select with its virtual list) would come with every page's header. */
 export function LanguageSwitch({ compact = false }: { compact?: boolean }) {
   const { t, i18n } = useTranslation();
   return (
-    <Select<Language>
+    <select
+      className="language-switch"
       aria-label={t('language.label')}
-      size="small"
-      variant="borderless"
       value={currentLanguage()}
-      onChange={(code) => void i18n.changeLanguage(code)}
-      options={LANGUAGES.map(({ code, label, short }) => ({ value: code, label: compact ? short : label }))}
-      popupMatchSelectWidth={false}
-    />
+      onChange={(event) => void i18n.changeLanguage(event.target.value)}
+    >
+      {LANGUAGES.map(({ code, label, short }) => (
+        <option key={code} value={code} lang={code}>
+          {compact ? short : label}
+        </option>
+      ))}
+    </select>
   );
 }

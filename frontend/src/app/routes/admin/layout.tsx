@@ -1,4 +1,4 @@
-import { Layout, Menu, Space, Typography } from 'antd';
+import { App as AntdApp, Layout, Menu, Space, Typography } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Link, Outlet, useLocation } from 'react-router-dom';
 import { LanguageSwitch } from '@/components/language-switch';
@@ -46,9 +46,12 @@ export function AdminLayout() {
           </Space>
         </Layout.Header>
         <Layout.Content style={{ padding: 24 }}>
-          <AdminGate>
-            <Outlet />
-          </AdminGate>
+          {/* antd's App: the context of App.useApp()'s messages, which the shell leaves out (src/app/provider.tsx). */}
+          <AntdApp component={false}>
+            <AdminGate>
+              <Outlet />
+            </AdminGate>
+          </AntdApp>
         </Layout.Content>
       </Layout>
     </Layout>

@@ -1,3 +1,4 @@
+import { App as AntdApp } from 'antd';
 import { useParams } from 'react-router-dom';
 import { OrderDetailView } from '@/features/account/components/order-detail-view';
 import { OrdersView } from '@/features/account/components/orders-view';
@@ -14,11 +15,15 @@ export function VerifyEmailRoute() {
   return <VerifyEmailView />;
 }
 
+// antd's App (the context of App.useApp()'s messages) for the pages that show them; the shell
+// leaves it out (src/app/provider.tsx).
 export function AccountRoute() {
   const { t } = useTranslation('shop');
   return (
     <RequireAuth title={t('titles.account')}>
-      <AccountView />
+      <AntdApp component={false}>
+        <AccountView />
+      </AntdApp>
     </RequireAuth>
   );
 }
@@ -27,7 +32,9 @@ export function AddressesRoute() {
   const { t } = useTranslation('shop');
   return (
     <RequireAuth title={t('titles.addresses')}>
-      <AddressBookView />
+      <AntdApp component={false}>
+        <AddressBookView />
+      </AntdApp>
     </RequireAuth>
   );
 }

@@ -1,6 +1,6 @@
 import { Suspense } from 'react';
-import { SearchOutlined } from '@ant-design/icons';
-import { Flex, Grid, Layout, Typography } from 'antd';
+import SearchOutlined from '@ant-design/icons/SearchOutlined';
+import { Flex, Grid, Typography } from 'antd';
 import { Link, NavLink, Outlet, ScrollRestoration, useLocation, useNavigation } from 'react-router-dom';
 import { LanguageSwitch } from '@/components/language-switch';
 import { PageSpinner } from '@/components/page-spinner';
@@ -13,7 +13,10 @@ import { useTranslation } from 'react-i18next';
 
 export function StorefrontLayout() {
   const screens = Grid.useBreakpoint();
-  const { pathname, search } = useLocation();
+  const location = useLocation();
+  const { pathname, search } = location;
+  // A word another part of the app sent with its redirect here (the console turning a shopper away).
+  const notice = (location.state as { notice?: unknown } | null)?.notice;
   const navigation = useNavigation();
   const { t } = useTranslation();
   const compact = !screens.sm;
@@ -23,8 +26,10 @@ export function StorefrontLayout() {
   const ownNotice =
     pathname === paths.verifyEmail || pathname === paths.account || pathname.startsWith('/flash-sales/');
   return (
-    <Layout style={{ minHeight: '100vh' }}>
-      <Layout.Header
+    // antd's Layout, Header and Content as their elements and styles (src/app/styles.css): the
+    // shell every page loads need not carry the Layout component (with its Sider) for them.
+    <div className="shop-layout">
+      <header
         style={{
           display: 'flex',
           alignItems: 'center',
@@ -72,11 +77,16 @@ export function StorefrontLayout() {
           <CartLink />
           <AccountMenuView returnTo={onAuthPage ? undefined : pathname + search} />
         </Flex>
-      </Layout.Header>
-      <Layout.Content
+      </header>
+      <main
         style={{ padding: compact ? 12 : 24, maxWidth: 1200, width: '100%', margin: '0 auto' }}
         aria-busy={navigation.state === 'loading'}
       >
+        {typeof notice === 'string' && (
+          <div role="status" className="shop-notice">
+            {notice}
+          </div>
+        )}
         {!ownNotice && (
           <div style={{ marginBottom: 16 }}>
             <EmailVerificationView title={t('header.verifyEmail')} />
@@ -85,8 +95,8 @@ export function StorefrontLayout() {
         <Suspense fallback={<PageSpinner />}>
           <Outlet />
         </Suspense>
-      </Layout.Content>
+      </main>
       <ScrollRestoration />
-    </Layout>
+    </div>
   );
 }

@@ -1,12 +1,17 @@
-import { DownOutlined, UserOutlined } from '@ant-design/icons';
-import { Button, Dropdown, Grid, Space } from 'antd';
+import { useEffect, useRef, useState, type MouseEvent } from 'react';
+import DownOutlined from '@ant-design/icons/DownOutlined';
+import UserOutlined from '@ant-design/icons/UserOutlined';
+import { Button, Grid } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
 import { paths, signInPath } from '@/config/paths';
 import type { ViewerFragment } from '@/gql/graphql';
 import { useSession } from '@/lib/session-context';
 import { useSignOut } from '../hooks/use-session-actions';
+import type { AccountDropdown as AccountDropdownComponent } from './account-dropdown';
 import { useViewer } from '../hooks/use-viewer';
 import { useTranslation } from 'react-i18next';
+
+type AccountDropdownType = typeof AccountDropdownComponent;
 
 export interface AccountMenuProps {
   signedIn: boolean;
@@ -22,13 +27,35 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
   const screens = Grid.useBreakpoint();
   const navigate = useNavigate();
   const { t } = useTranslation();
+  // antd's Dropdown and Menu (rc-dropdown, rc-menu) load on the account button's first click, and the
+  // menu opens once they are there; the button keeps the focus it had (the Dropdown around it
+  // is a new parent, so React makes the button anew).
+  const [AccountDropdown, setAccountDropdown] = useState<AccountDropdownType | null>(null);
+  const [menuWanted, setMenuWanted] = useState(false);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const refocus = useRef(false);
+  const menuShown = menuWanted && AccountDropdown !== null;
+  useEffect(() => {
+    if (menuShown && refocus.current) buttonRef.current?.focus();
+    refocus.current = false;
+  }, [menuShown]);
+  // Signed out: the next shopper's menu waits for their click too.
+  if (!signedIn && menuWanted) setMenuWanted(false);
+  const wantMenu = (event: MouseEvent<HTMLElement>) => {
+    if (menuShown) return; // the Dropdown's own click opens and closes it
+    refocus.current = document.activeElement === event.currentTarget;
+    setMenuWanted(true);
+    if (!AccountDropdown) {
+      void import('./account-dropdown').then(({ AccountDropdown: loaded }) => setAccountDropdown(() => loaded));
+    }
+  };
   if (!signedIn) {
     return (
-      <Space size="middle" wrap className="account-links">
+      <span className="account-links">
         <Link to={signInPath(returnTo)}>{t('account.signIn')}</Link>
         {/* At phone width the header has room for one link; the sign-in page links to registering. */}
         {screens.xs !== true && <Link to={paths.register}>{t('account.register')}</Link>}
-      </Space>
+      </span>
     );
   }
   const items = [
@@ -40,26 +67,33 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
     { key: 'sign-out', label: t('account.signOut'), danger: true, disabled: signingOut },
   ];
   const name = viewer?.email ?? t('account.fallbackName');
+  const button = (
+    <Button
+      ref={buttonRef}
+      aria-label={t('account.menuFor', { name })}
+      aria-haspopup="menu"
+      icon={<UserOutlined />}
+      onClick={wantMenu}
+    >
+      {screens.md ? (
+        <span className="account-name">
+          {name}
+          <DownOutlined />
+        </span>
+      ) : null}
+    </Button>
+  );
+  if (!menuShown) return button;
   return (
-    <Dropdown
-      trigger={['click']}
-      menu={{
-        items,
-        onClick: ({ key }) => {
-          if (key === 'sign-out') onSignOut();
-          else void navigate(key);
-        },
+    <AccountDropdown
+      items={items}
+      onPick={(key) => {
+        if (key === 'sign-out') onSignOut();
+        else void navigate(key);
       }}
     >
-      <Button aria-label={t('account.menuFor', { name })} icon={<UserOutlined />}>
-        {screens.md ? (
-          <Space size={4}>
-            {name}
-            <DownOutlined />
-          </Space>
-        ) : null}
-      </Button>
-    </Dropdown>
+      {button}
+    </AccountDropdown>
   );
 }
 

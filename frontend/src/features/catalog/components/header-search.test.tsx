@@ -56,4 +56,35 @@ describe('HeaderSearch', () => {
     });
     expect(await screen.findByText('Now at /products?q=spekar')).toBeInTheDocument();
   });
+
+  it('moves through the suggestions with the arrow keys, opens the one chosen on Enter and closes on Escape', async () => {
+    show();
+    type('pro');
+    await passTime(SUGGEST_DELAY_MS + 50);
+    const box = screen.getByRole('combobox', { name: 'Search the shop' });
+    expect(await screen.findByRole('option', { name: 'Pro Gamepad' })).toBeInTheDocument();
+    expect(box).toHaveAttribute('aria-expanded', 'true');
+    fireEvent.keyDown(box, { key: 'Escape' });
+    expect(box).toHaveAttribute('aria-expanded', 'false');
+    expect(screen.queryByRole('option')).not.toBeInTheDocument();
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    fireEvent.keyDown(box, { key: 'ArrowDown' });
+    const second = screen.getByRole('option', { name: 'Aurora X1 Pro' });
+    expect(second).toHaveAttribute('aria-selected', 'true');
+    expect(box).toHaveAttribute('aria-activedescendant', second.id);
+    fireEvent.keyDown(box, { key: 'Enter' });
+    expect(await screen.findByText('Now at /products/UHJvZHVjdDoy')).toBeInTheDocument();
+  });
+
+  it('leaves Enter to an input method that is composing (pinyin picks its characters)', async () => {
+    show();
+    type('pin');
+    const box = screen.getByRole('combobox', { name: 'Search the shop' });
+    fireEvent.keyDown(box, { key: 'Enter', code: 'Enter', keyCode: 229 });
+    fireEvent.keyDown(box, { key: 'Enter', code: 'Enter', isComposing: true });
+    await passTime(50);
+    expect(screen.queryByText(/^Now at/)).not.toBeInTheDocument();
+    fireEvent.keyDown(box, { key: 'Enter', code: 'Enter', keyCode: 13 });
+    expect(await screen.findByText('Now at /products?q=pin')).toBeInTheDocument();
+  });
 });

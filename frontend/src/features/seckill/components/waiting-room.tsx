@@ -1,11 +1,11 @@
+import { lazy, Suspense } from 'react';
 import { Alert, Button, Descriptions, Flex, Progress, Tag, Typography } from 'antd';
 import type { AdmissionMode, WaitingRoomState } from '@/gql/graphql';
 import { formatCountdown, formatWait } from '@/utils/duration';
 import { formatDateTime } from '@/utils/format';
-import { databaseId } from '@/utils/global-id';
 import type { SalePhase } from '../utils/sale-state';
 import { drawTime, grantSecondsLeft, queueProgress, type RoomEntry } from '../utils/waiting-room';
-import { Trans, useTranslation } from 'react-i18next';
+import { useTranslation } from 'react-i18next';
 import { i18n } from '@/lib/i18n';
 
 export interface WaitingRoomSale {
@@ -56,6 +56,10 @@ function nextStep(entry: RoomEntry, sale: WaitingRoomSale, now: number): string 
       return i18n.t('shop:room.soldOut');
   }
 }
+
+// Shown once the draw has run: the note (with react-i18next's Trans, ~5 KB gzipped, for its
+// code) loads then, not with every sale page.
+const DrawSeedNote = lazy(async () => ({ default: (await import('./draw-seed-note')).DrawSeedNote }));
 
 /** A waiting-room sale's room: how it works and the join button, then the shopper's place, live. */
 export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = false, onJoin, errors = [] }: WaitingRoomProps) {
@@ -119,14 +123,9 @@ export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = fal
           <Alert key={error.code + error.message} type="error" showIcon title={error.message} />
         ))}
         {sale.drawSeed && (
-          <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
-            <Trans
-              t={t}
-              i18nKey="room.seed"
-              values={{ seed: sale.drawSeed, command: `flashmart seckill verify-draw ${databaseId(sale.id)}` }}
-              components={{ code: <Typography.Text code /> }}
-            />
-          </Typography.Paragraph>
+          <Suspense fallback={null}>
+            <DrawSeedNote saleId={sale.id} seed={sale.drawSeed} />
+          </Suspense>
         )}
       </Flex>
     </section>

@@ -1,5 +1,5 @@
-import { useEffect, type ReactNode } from 'react';
-import { App, Button, Result } from 'antd';
+import { type ReactNode } from 'react';
+import { Button, Result } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Navigate, useLocation, useNavigate } from 'react-router-dom';
 import type { AdminViewerQuery } from '@/gql/graphql';
@@ -29,12 +29,9 @@ export function AdminAccess({ viewer, children }: { viewer: AdminViewer; childre
   return <>{children}</>;
 }
 
-/** Shoppers go back to the shop, with a word about why. */
+/** Shoppers go back to the shop, with a word about why (shown by the shop's layout: the console's
+ * message holder goes away with the console). */
 function TurnAway() {
-  const { message } = App.useApp();
   const { t } = useTranslation('console');
-  useEffect(() => {
-    void message.warning(t('access.adminsOnly'));
-  }, [message, t]);
-  return <Navigate to={paths.home} replace />;
+  return <Navigate to={paths.home} replace state={{ notice: t('access.adminsOnly') }} />;
 }

@@ -1,0 +1,18 @@
+import { Typography } from 'antd';
+import { Trans, useTranslation } from 'react-i18next';
+import { databaseId } from '@/utils/global-id';
+
+/** A waiting-room sale's published draw seed and the command that re-runs its draw. */
+export function DrawSeedNote({ saleId, seed }: { saleId: string; seed: string }) {
+  const { t } = useTranslation('shop');
+  return (
+    <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+      <Trans
+        t={t}
+        i18nKey="room.seed"
+        values={{ seed, command: `flashmart seckill verify-draw ${databaseId(saleId)}` }}
+        components={{ code: <Typography.Text code /> }}
+      />
+    </Typography.Paragraph>
+  );
+}
