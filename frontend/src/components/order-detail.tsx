@@ -164,18 +164,21 @@ export function OrderDetail<Order extends OrderDetailFields>({
       </Card>
       <Card title={t('order.items')}>
         {phone ? (
-          <Flex vertical gap={12} role="list" aria-label={t('order.lines')}>
-            {order.lines.map((line) => (
-              <Flex key={line.id} role="listitem" justify="space-between" align="start" gap={12}>
-                <Flex vertical style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
-                  {renderProduct(line)}
-                  <Typography.Text type="secondary">
-                    {line.quantity} × {formatMoney(line.unitPrice)}
-                  </Typography.Text>
+          <Flex vertical gap={12}>
+            {/* The lines alone in the list: the sums below are not lines. */}
+            <Flex vertical gap={12} role="list" aria-label={t('order.lines')}>
+              {order.lines.map((line) => (
+                <Flex key={line.id} role="listitem" justify="space-between" align="start" gap={12}>
+                  <Flex vertical style={{ minWidth: 0, overflowWrap: 'anywhere' }}>
+                    {renderProduct(line)}
+                    <Typography.Text type="secondary">
+                      {line.quantity} × {formatMoney(line.unitPrice)}
+                    </Typography.Text>
+                  </Flex>
+                  <strong>{formatMoney(line.total)}</strong>
                 </Flex>
-                <strong>{formatMoney(line.total)}</strong>
-              </Flex>
-            ))}
+              ))}
+            </Flex>
             {showTotalRow && (
               <dl className="checkout-sums">
                 <dt>{t('order.shipping')}</dt>
