@@ -393,6 +393,7 @@ print(json.dumps({
     "service": provider.resource.attributes["service.name"],
     "sampler": provider.sampler.get_description(),
     "processors": [type(p).__name__ for p in processors],
+    "exporters": [type(p.span_exporter).__name__ for p in processors],
     "fast_roots": tracing._root_bound is not None,
 }))
 """
@@ -417,6 +418,7 @@ def test_setup_installs_a_batch_exporter_with_the_standard_variables() -> None:
     assert found["service"] == "flashmart-api"
     assert "TraceIdRatioBased{0.25}" in found["sampler"]
     assert found["processors"] == ["BatchSpanProcessor"]
+    assert found["exporters"] == ["LeanOTLPSpanExporter"]  # the SDK's, encoding leaner
     assert found["fast_roots"] is True  # new traces dropped without the SDK (start_server_span)
     named = _setup_in_process(OTEL_TRACES_EXPORTER="console", OTEL_SERVICE_NAME="shop-eu")
     assert named.returncode == 0, named.stderr

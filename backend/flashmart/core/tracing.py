@@ -4,11 +4,11 @@ Tracing is on in a process when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
 `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_TRACES_EXPORTER`) is set and neither
 `OTEL_SDK_DISABLED=true` nor `OTEL_TRACES_EXPORTER=none` turns it off. `setup` is called once
 per process by the API app factory and the worker's start-up; it installs a tracer provider
-with a `BatchSpanProcessor` in front of the OTLP/HTTP exporter (`otlp`, the default) or the
-console exporter (`console`). The SDK reads the other standard variables itself:
-`OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`, the sampler (`OTEL_TRACES_SAMPLER`,
-`OTEL_TRACES_SAMPLER_ARG`), the exporter's endpoint, headers and timeout, the batch
-processor's queue and delays.
+with a `BatchSpanProcessor` in front of the OTLP/HTTP exporter (`otlp`, the default: the SDK's,
+with the lean encoder of core/otlp.py) or the console exporter (`console`). The SDK reads the
+other standard variables itself: `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`, the sampler
+(`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`), the exporter's endpoint, headers and
+timeout, the batch processor's queue and delays.
 
 When tracing is off nothing is installed: `tracer` stays None and every hot path pays one
 `tracing.tracer is None` test, nothing else (no tracer calls, no context propagation).
@@ -171,9 +171,11 @@ def _exporters(environ: Mapping[str, str]) -> list[SpanExporter]:
                     f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol}: FlashMart ships the OTLP exporter "
                     "over HTTP only; use http/protobuf (the collector's port 4318)"
                 )
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from flashmart.core.otlp import LeanOTLPSpanExporter
 
-            exporters.append(OTLPSpanExporter())  # endpoint, headers, timeout: OTEL_EXPORTER_*
+            # The SDK's exporter with a cheaper encoder (core/otlp.py); endpoint, headers,
+            # timeout, compression: OTEL_EXPORTER_*, as the SDK reads them.
+            exporters.append(LeanOTLPSpanExporter())
         elif name == "console":
             exporters.append(ConsoleSpanExporter())
         elif name != "none":
