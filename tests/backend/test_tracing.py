@@ -702,3 +702,16 @@ def test_spans_are_made_by_the_sdk_when_the_sampler_or_processors_are_others() -
         finally:
             tracing.uninstall()
             provider.shutdown()
+
+
+def test_traceparent_is_written_as_the_w3c_propagator_writes_it() -> None:
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    for trace_id, span_id in ((0x4BF92F3577B34DA6A3CE929D0E0E4736, 0xF067AA0BA902B7), (1, 1)):
+        for flags in (0x00, 0x01, 0x02, 0x03):
+            span = NonRecordingSpan(SpanContext(trace_id, span_id, False, TraceFlags(flags)))
+            carrier: dict[str, str] = {}
+            TraceContextTextMapPropagator().inject(carrier, trace.set_span_in_context(span))
+            assert tracing.traceparent(span) == carrier["traceparent"]
+    assert tracing.traceparent(trace.INVALID_SPAN) is None
