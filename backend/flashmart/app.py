@@ -305,7 +305,11 @@ async def _traced_answer(
         span.end()
         raise
     if answered:
-        span.set_attributes({"http.response.status_code": reply.status, "flashmart.lane": "buy"})
+        attributes: dict[str, str | int] = {
+            "http.response.status_code": reply.status,
+            "flashmart.lane": "buy",
+        }
+        tracing.set_attributes(span, attributes)
         if reply.status >= 500:
             span.set_status(StatusCode.ERROR)
         span.end()

@@ -19,7 +19,7 @@ from opentelemetry import trace
 from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
 from opentelemetry.sdk.trace.export import SimpleSpanProcessor
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
-from opentelemetry.trace import SpanKind
+from opentelemetry.trace import SpanKind, TraceState
 from strawberry import relay
 
 from flashmart.accounts.models import User
@@ -393,6 +393,7 @@ print(json.dumps({
     "service": provider.resource.attributes["service.name"],
     "sampler": provider.sampler.get_description(),
     "processors": [type(p).__name__ for p in processors],
+    "exporters": [type(p.span_exporter).__name__ for p in processors],
     "fast_roots": tracing._root_bound is not None,
 }))
 """
@@ -417,6 +418,7 @@ def test_setup_installs_a_batch_exporter_with_the_standard_variables() -> None:
     assert found["service"] == "flashmart-api"
     assert "TraceIdRatioBased{0.25}" in found["sampler"]
     assert found["processors"] == ["BatchSpanProcessor"]
+    assert found["exporters"] == ["LeanOTLPSpanExporter"]  # the SDK's, encoding leaner
     assert found["fast_roots"] is True  # new traces dropped without the SDK (start_server_span)
     named = _setup_in_process(OTEL_TRACES_EXPORTER="console", OTEL_SERVICE_NAME="shop-eu")
     assert named.returncode == 0, named.stderr
@@ -484,3 +486,232 @@ def test_new_traces_are_sampled_by_their_trace_id_as_the_sdk_samples_them() -> N
     finally:
         tracing.uninstall()
         other.shutdown()
+
+
+@pytest.fixture
+def ratio_spans() -> Iterator[InMemorySpanExporter]:
+    """Tracing on with the compose file's sampler (every new trace sampled here): our spans
+    are made directly (`tracing._direct`), not through the SDK tracer's `start_span`."""
+    from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=ParentBasedTraceIdRatio(1.0), id_generator=tracing._RootIds())
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.install(provider)
+    try:
+        assert tracing._direct
+        yield exporter
+    finally:
+        tracing.uninstall()
+        provider.shutdown()
+
+
+def _started_by_the_sdk(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the spans our tracer starts through the SDK's `start_span` from now on."""
+    names: list[str] = []
+    sdk_tracer = tracing.tracer
+    assert sdk_tracer is not None
+    start_span = sdk_tracer.start_span
+
+    def counted(name: str, *args: Any, **kwargs: Any) -> Any:
+        names.append(name)
+        return start_span(name, *args, **kwargs)
+
+    monkeypatch.setattr(sdk_tracer, "start_span", counted)
+    return names
+
+
+async def test_a_sampled_new_trace_is_made_directly_and_is_the_same_trace(
+    app_factory: Any,
+    runtime: Runtime,
+    ratio_spans: InMemorySpanExporter,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The lane's server span of a new trace the sampler records, the reserve span and the
+    worker's spans under the job's are made without the SDK tracer's `start_span`; the trace
+    is the one the SDK's spans make (the job's span, child of a remote parent, still goes
+    through the SDK)."""
+    by_sdk = _started_by_the_sdk(monkeypatch)
+    app = app_factory()
+    response, ticket_id = await _buy(app, runtime)
+    await _persisted(runtime, ticket_id)
+    _, trace_id, span_id, flags = response.headers["traceparent"].split("-")
+    assert flags == "03"  # sampled, the trace id random (W3C level 2), as the SDK sets them
+    found = _in_trace(ratio_spans.get_finished_spans(), trace_id)
+    server = _one(found, "POST /graphql")
+    assert server.parent is None and _span_id(server) == int(span_id, 16)
+    assert server.kind is SpanKind.SERVER
+    assert dict(server.attributes or {}) == {
+        "http.request.method": "POST",
+        "url.path": "/graphql",
+        "url.scheme": "http",
+        "http.response.status_code": 200,
+        "flashmart.lane": "buy",
+    }
+    context = server.get_span_context()
+    assert context is not None and context.trace_flags == 0x03  # sampled, random trace id
+    assert server.resource is ratio_spans_resource(server)
+    assert server.instrumentation_scope is not None
+    assert server.instrumentation_scope.name == tracing.INSTRUMENTATION
+    reserve = _one(found, "seckill.reserve")
+    assert reserve.kind is SpanKind.CLIENT and _parent_of(reserve) == _span_id(server)
+    assert reserve.attributes is not None
+    assert reserve.attributes["flashmart.seckill.reserve_code"] == "OK"
+    assert reserve.attributes["flashmart.seckill.ticket_id"] == ticket_id
+    job = _one(found, "job persist_reservation")
+    assert _parent_of(job) == _span_id(reserve)
+    transaction = _one(found, "seckill.persist.transaction")
+    assert _parent_of(transaction) == _parent_of(_one(found, "seckill.persist.settle"))
+    assert _parent_of(transaction) == _span_id(job)
+    assert "job persist_reservation" in by_sdk
+    made_directly = {"POST /graphql", "seckill.reserve", "seckill.persist.transaction"}
+    assert made_directly.isdisjoint(by_sdk), by_sdk
+
+
+def ratio_spans_resource(span: ReadableSpan) -> Any:
+    assert tracing.provider is not None
+    return tracing.provider.resource
+
+
+def _scenario() -> None:
+    """Spans as the lane, the reserve call and the worker make them, one failing."""
+    scope = {"method": "POST", "path": "/graphql", "scheme": "http", "headers": []}
+    server = tracing.start_server_span("POST /graphql", scope)
+    with trace.use_span(server, end_on_exit=False):
+        attributes = {"db.system.name": "redis", "flashmart.seckill.event_id": 7}
+        with tracing.span("seckill.reserve", kind=SpanKind.CLIENT, attributes=attributes) as r:
+            tracing.set_attributes(r, {"flashmart.seckill.reserve_code": "OK"})
+            with tracing.span("inner") as inner:
+                inner.add_event("noted", {"n": 1})
+        with pytest.raises(ValueError, match="no stock"), tracing.span("failing"):
+            raise ValueError("no stock")
+    tracing.set_attributes(server, {"http.response.status_code": 200, "flashmart.lane": "buy"})
+    tracing.set_attributes(server, {"ratio": 0.5, "names": ("a", "b")})  # a tuple: the SDK's way
+    server.end()  # type: ignore[attr-defined]
+    with (
+        tracing.span(
+            "job x", kind=SpanKind.CONSUMER, parent=tracing.parent_from_traceparent(INCOMING)
+        ),
+        tracing.span("transaction"),
+    ):
+        pass
+    headers = [(b"traceparent", INCOMING.encode()), (b"tracestate", b"vendor=a1")]
+    continued = tracing.start_server_span("POST /graphql", {**scope, "headers": headers})
+    with trace.use_span(continued, end_on_exit=True), tracing.span("under a remote parent"):
+        pass
+
+
+def _comparable(found: tuple[ReadableSpan, ...]) -> list[dict[str, Any]]:
+    """The spans' fields, ids and times replaced by their relations."""
+    index = {_span_id(s): i for i, s in enumerate(found)}
+    rows = []
+    for span in found:
+        context = span.get_span_context()
+        assert context is not None
+        parent = span.parent
+        events = [(e.name, dict(e.attributes or {})) for e in span.events]
+        rows.append(
+            {
+                "name": span.name,
+                "kind": span.kind,
+                "parent": None if parent is None else index.get(parent.span_id, parent.span_id),
+                "parent_remote": None if parent is None else parent.is_remote,
+                "flags": int(context.trace_flags),
+                "trace_state": str(context.trace_state),
+                "remote": context.is_remote,
+                "attributes": dict(span.attributes or {}),
+                "dropped_attributes": span.dropped_attributes,
+                "events": [
+                    (n, {k: v for k, v in a.items() if k != "exception.stacktrace"})
+                    for n, a in events
+                ],
+                "links": list(span.links),
+                "status": (span.status.status_code, span.status.description),
+                "scope": span.instrumentation_scope,
+                "type": type(span).__name__,
+                "ended": span.end_time is not None and span.start_time is not None,
+                "same_trace": format(context.trace_id, "032x") == TRACE_ID
+                or (parent is not None and parent.trace_id == context.trace_id)
+                or parent is None,
+            }
+        )
+    return rows
+
+
+def test_spans_made_directly_are_the_spans_the_sdk_makes() -> None:
+    from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
+
+    made: dict[bool, list[dict[str, Any]]] = {}
+    for direct in (True, False):
+        exporter = InMemorySpanExporter()
+        provider = TracerProvider(
+            sampler=ParentBasedTraceIdRatio(1.0), id_generator=tracing._RootIds()
+        )
+        provider.add_span_processor(SimpleSpanProcessor(exporter))
+        tracing.install(provider)
+        try:
+            assert tracing._direct
+            tracing._direct = direct  # off: every span through the SDK tracer's start_span
+            _scenario()
+        finally:
+            tracing.uninstall()
+            provider.shutdown()
+        made[direct] = _comparable(exporter.get_finished_spans())
+    assert [s["name"] for s in made[True]] == [
+        "inner", "seckill.reserve", "failing", "POST /graphql", "transaction", "job x",
+        "under a remote parent", "POST /graphql",
+    ]  # fmt: skip
+    assert made[True] == made[False]
+    failing = next(s for s in made[True] if s["name"] == "failing")
+    assert failing["status"] == (trace.StatusCode.ERROR, "ValueError: no stock")
+    under = next(s for s in made[True] if s["name"] == "under a remote parent")
+    assert under["trace_state"] == str(TraceState([("vendor", "a1")]))  # the parent's
+
+
+def test_spans_are_made_by_the_sdk_when_the_sampler_or_processors_are_others() -> None:
+    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from opentelemetry.sdk.trace.sampling import (
+        ParentBased,
+        ParentBasedTraceIdRatio,
+        TraceIdRatioBased,
+    )
+
+    class Recording(SimpleSpanProcessor):
+        pass  # a processor of its own may want on_start
+
+    cases = [
+        TracerProvider(),  # parent-based always-on
+        TracerProvider(sampler=ParentBasedTraceIdRatio(0.5)),  # the SDK's ids
+        TracerProvider(
+            sampler=ParentBased(
+                TraceIdRatioBased(0.5), local_parent_sampled=TraceIdRatioBased(0.1)
+            ),
+            id_generator=tracing._RootIds(),
+        ),
+    ]
+    with_processor = TracerProvider(
+        sampler=ParentBasedTraceIdRatio(1.0), id_generator=tracing._RootIds()
+    )
+    with_processor.add_span_processor(Recording(InMemorySpanExporter()))
+    batch = TracerProvider(sampler=ParentBasedTraceIdRatio(1.0), id_generator=tracing._RootIds())
+    batch.add_span_processor(BatchSpanProcessor(InMemorySpanExporter()))
+    for provider, direct in [*((c, False) for c in cases), (with_processor, False), (batch, True)]:
+        tracing.install(provider)
+        try:
+            assert tracing._direct is direct
+        finally:
+            tracing.uninstall()
+            provider.shutdown()
+
+
+def test_traceparent_is_written_as_the_w3c_propagator_writes_it() -> None:
+    from opentelemetry.trace import NonRecordingSpan, SpanContext, TraceFlags
+    from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
+
+    for trace_id, span_id in ((0x4BF92F3577B34DA6A3CE929D0E0E4736, 0xF067AA0BA902B7), (1, 1)):
+        for flags in (0x00, 0x01, 0x02, 0x03):
+            span = NonRecordingSpan(SpanContext(trace_id, span_id, False, TraceFlags(flags)))
+            carrier: dict[str, str] = {}
+            TraceContextTextMapPropagator().inject(carrier, trace.set_span_in_context(span))
+            assert tracing.traceparent(span) == carrier["traceparent"]
+    assert tracing.traceparent(trace.INVALID_SPAN) is None

@@ -4,11 +4,11 @@ Tracing is on in a process when `OTEL_EXPORTER_OTLP_ENDPOINT` (or
 `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`, or `OTEL_TRACES_EXPORTER`) is set and neither
 `OTEL_SDK_DISABLED=true` nor `OTEL_TRACES_EXPORTER=none` turns it off. `setup` is called once
 per process by the API app factory and the worker's start-up; it installs a tracer provider
-with a `BatchSpanProcessor` in front of the OTLP/HTTP exporter (`otlp`, the default) or the
-console exporter (`console`). The SDK reads the other standard variables itself:
-`OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`, the sampler (`OTEL_TRACES_SAMPLER`,
-`OTEL_TRACES_SAMPLER_ARG`), the exporter's endpoint, headers and timeout, the batch
-processor's queue and delays.
+with a `BatchSpanProcessor` in front of the OTLP/HTTP exporter (`otlp`, the default: the SDK's,
+with the lean encoder of core/otlp.py) or the console exporter (`console`). The SDK reads the
+other standard variables itself: `OTEL_SERVICE_NAME` and `OTEL_RESOURCE_ATTRIBUTES`, the sampler
+(`OTEL_TRACES_SAMPLER`, `OTEL_TRACES_SAMPLER_ARG`), the exporter's endpoint, headers and
+timeout, the batch processor's queue and delays.
 
 When tracing is off nothing is installed: `tracer` stays None and every hot path pays one
 `tracing.tracer is None` test, nothing else (no tracer calls, no context propagation).
@@ -29,15 +29,23 @@ import threading
 from collections.abc import Awaitable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from contextvars import ContextVar
+from random import getrandbits
 from typing import TypeVar
 
 from opentelemetry import trace
+from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.context import Context
 from opentelemetry.sdk.resources import SERVICE_NAME, OTELResourceDetector, Resource
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SpanExporter
+from opentelemetry.sdk.trace import Tracer as SdkTracer
+from opentelemetry.sdk.trace import TracerProvider, _Span
+from opentelemetry.sdk.trace.export import (
+    BatchSpanProcessor,
+    ConsoleSpanExporter,
+    SimpleSpanProcessor,
+    SpanExporter,
+)
 from opentelemetry.sdk.trace.id_generator import RandomIdGenerator
-from opentelemetry.sdk.trace.sampling import ParentBased, TraceIdRatioBased
+from opentelemetry.sdk.trace.sampling import ALWAYS_ON, ParentBased, TraceIdRatioBased
 from opentelemetry.trace import NonRecordingSpan, Span, SpanContext, SpanKind, TraceFlags, Tracer
 from opentelemetry.trace.propagation.tracecontext import TraceContextTextMapPropagator
 from redis.asyncio import Redis
@@ -57,6 +65,9 @@ dropped_traceparent: ContextVar[str | None] = ContextVar("dropped_traceparent", 
 # The root sampler's bound when the provider samples new traces by trace-id ratio with our
 # ids (`_RootIds`): `start_server_span` then drops a new trace without the SDK (see there).
 _root_bound: int | None = None
+# Whether this process's spans may be made without the SDK tracer's `start_span` (`_direct_ok`):
+# a new trace `start_server_span` samples, and a child of a sampled local span (`span`).
+_direct = False
 
 JOB_TRACEPARENT = "traceparent"  # the job keyword argument that carries the trace
 INSTRUMENTATION = "flashmart"
@@ -103,12 +114,13 @@ def setup(service_name: str, environ: Mapping[str, str] = os.environ) -> bool:
 def install(chosen: TracerProvider) -> None:
     """Turn tracing on with `chosen` (tests pass one with an in-memory exporter): our spans,
     the HTTP middleware, Strawberry's extension and asyncpg's queries use it."""
-    global tracer, provider, _root_bound
+    global tracer, provider, _root_bound, _direct
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
     provider = chosen
     tracer = chosen.get_tracer(INSTRUMENTATION)
     _root_bound = _ratio_bound(chosen)
+    _direct = _direct_ok(chosen, tracer)
     AsyncPGInstrumentor().instrument(  # type: ignore[no-untyped-call]
         tracer_provider=chosen, skip_dep_check=True
     )
@@ -119,8 +131,10 @@ def uninstall() -> None:
     global tracer, provider
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
+    global _direct
     AsyncPGInstrumentor().uninstrument()  # type: ignore[no-untyped-call]
     tracer = provider = _root_bound = None
+    _direct = False
 
 
 class _RootIds(RandomIdGenerator):
@@ -152,6 +166,23 @@ def _ratio_bound(chosen: TracerProvider) -> int | None:
     return sampler.bound
 
 
+def _direct_ok(chosen: TracerProvider, made: Tracer) -> bool:
+    """Whether our spans may be made directly (`_recording_span`): the sampler is the ratio one
+    over `_RootIds` (`_root_bound`), a sampled local parent's children are always sampled
+    (`ParentBased`'s default), the span processors are the SDK's batch or simple ones (which do
+    nothing when a span starts), and no limit on attribute lengths is set (the values we write
+    need no truncation)."""
+    sampler = chosen.sampler
+    if _ratio_bound(chosen) is None or not isinstance(made, SdkTracer):
+        return False
+    if isinstance(sampler, ParentBased) and sampler._local_parent_sampled is not ALWAYS_ON:
+        return False
+    processors = chosen._active_span_processor._span_processors
+    if not all(type(p) in (BatchSpanProcessor, SimpleSpanProcessor) for p in processors):
+        return False
+    return made._span_limits.max_span_attribute_length is None
+
+
 def _exporter_names(environ: Mapping[str, str]) -> list[str]:
     raw = environ.get("OTEL_TRACES_EXPORTER", "").strip().lower() or "otlp"
     return [name.strip() for name in raw.split(",") if name.strip()]
@@ -171,9 +202,11 @@ def _exporters(environ: Mapping[str, str]) -> list[SpanExporter]:
                     f"OTEL_EXPORTER_OTLP_PROTOCOL={protocol}: FlashMart ships the OTLP exporter "
                     "over HTTP only; use http/protobuf (the collector's port 4318)"
                 )
-            from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
+            from flashmart.core.otlp import LeanOTLPSpanExporter
 
-            exporters.append(OTLPSpanExporter())  # endpoint, headers, timeout: OTEL_EXPORTER_*
+            # The SDK's exporter with a cheaper encoder (core/otlp.py); endpoint, headers,
+            # timeout, compression: OTEL_EXPORTER_*, as the SDK reads them.
+            exporters.append(LeanOTLPSpanExporter())
         elif name == "console":
             exporters.append(ConsoleSpanExporter())
         elif name != "none":
@@ -203,7 +236,8 @@ def traceparent(span: Span | None = None) -> str | None:
     context = (span if span is not None else trace.get_current_span()).get_span_context()
     if not context.is_valid:
         return None
-    return f"00-{context.trace_id:032x}-{context.span_id:016x}-{context.trace_flags:02x}"
+    ids = (context.trace_id, context.span_id, context.trace_flags)
+    return "00-%032x-%016x-%02x" % ids  # noqa: UP031 - a third cheaper than the f-string
 
 
 async def remember(redis: Redis, key: str, span: Span) -> None:
@@ -253,8 +287,16 @@ def span(
     attributes: Mapping[str, str | int] | None = None,
     parent: Context | None = None,
 ) -> Iterator[Span]:
-    """A current span (only call while tracing is on)."""
+    """A current span (only call while tracing is on). A child of a sampled span of this process
+    is made directly (`_child`) when `_direct`: the same span as the SDK's tracer makes, made
+    current, ended and, on an exception, marked as `start_as_current_span` does (`use_span`)."""
     assert tracer is not None, "tracing is off"
+    if _direct:
+        made = _child(name, kind, attributes, parent)
+        if made is not None:
+            with trace.use_span(made, end_on_exit=True):
+                yield made
+            return
     with tracer.start_as_current_span(
         name, context=parent, kind=kind, attributes=dict(attributes or {})
     ) as current:
@@ -293,42 +335,137 @@ def start_server_span(name: str, scope: Scope) -> Span:
 
     A request that starts a new trace the sampler drops gets its non-recording span here,
     without the SDK's `start_span` (a third of the cost tracing adds to an unsampled buy): the
-    trace id is drawn from the provider's id generator and tested against the ratio sampler's
-    bound exactly as `TraceIdRatioBased` tests it; a trace id that passes is handed to the SDK
-    (`_RootIds.preset`), whose sampler then samples it."""
+    trace id is drawn as the provider's id generator (`_RootIds`, the SDK's random one) draws
+    it and tested against the ratio sampler's bound exactly as `TraceIdRatioBased` tests it. A
+    trace id that passes gets its recording span made directly (`_recording_span`) when
+    `_direct`, else it is handed to the SDK (`_RootIds.preset`), whose sampler then samples it."""
     assert tracer is not None, "tracing is off"
     headers = scope["headers"]
     if _root_bound is not None and _new_trace(headers):
         ids = provider.id_generator if provider is not None else None
         if isinstance(ids, _RootIds):
-            trace_id = ids.generate_trace_id()
+            trace_id = _random_id(128)  # as `RandomIdGenerator` draws it (`_root_bound`: ours)
             if trace_id & TraceIdRatioBased.TRACE_ID_LIMIT >= _root_bound:
-                context = SpanContext(
-                    trace_id, ids.generate_span_id(), is_remote=False, trace_flags=_DROPPED
-                )
-                return NonRecordingSpan(context)
+                return NonRecordingSpan(SpanContext(trace_id, _random_id(64), False, _DROPPED))
+            if _direct:  # sampled: the span the SDK would make, made here
+                context = SpanContext(trace_id, _random_id(64), False, _SAMPLED)
+                return _recording_span(name, SpanKind.SERVER, context, None, _http(scope))
             ids.preset(trace_id)
     return tracer.start_span(
         name,
         context=parent_from_headers(headers),
         kind=SpanKind.SERVER,
-        attributes={
-            "http.request.method": scope["method"],
-            "url.path": scope["path"],
-            "url.scheme": scope.get("scheme", "http"),
-        },
+        attributes=_http(scope),
     )
+
+
+def _http(scope: Scope) -> dict[str, str | int]:
+    return {
+        "http.request.method": scope["method"],
+        "url.path": scope["path"],
+        "url.scheme": scope.get("scheme", "http"),
+    }
 
 
 _TRACE_HEADERS = (b"traceparent", b"tracestate")
 
 
 def _new_trace(headers: Iterable[tuple[bytes, bytes]]) -> bool:
-    return all(name not in _TRACE_HEADERS for name, _ in headers)
+    for name, _ in headers:  # noqa: SIM110 - a loop costs less than all() over a generator
+        if name in _TRACE_HEADERS:
+            return False
+    return True
+
+
+def _random_id(bits: int) -> int:
+    """A random trace (128 bits) or span (64) id, drawn as the SDK's `RandomIdGenerator` draws
+    it (`random.getrandbits`, zero, the invalid id, drawn again)."""
+    drawn = getrandbits(bits)
+    while not drawn:
+        drawn = getrandbits(bits)
+    return drawn
 
 
 # A dropped root span's flags as the SDK sets them: not sampled, the trace id random.
 _DROPPED = TraceFlags(TraceFlags.DEFAULT | TraceFlags.RANDOM_TRACE_ID)
+# A sampled root span's flags as the SDK sets them.
+_SAMPLED = TraceFlags(TraceFlags.SAMPLED | TraceFlags.RANDOM_TRACE_ID)
+_PLAIN = (str, int, bool, float)
+
+
+# --- spans made directly --------------------------------------------------------------------
+# The SDK tracer's `start_span` asks the sampler, looks the parent up again and checks every
+# attribute value (type by type, through abstract base classes) before it builds the span: for
+# a sampled buy that was most of the cost of its spans (bench/trace_cpu.py). When `_direct`
+# says the outcome is known (the sampler's decision is taken already, or a sampled parent's
+# child is always sampled), the span is built here as `Tracer.start_span` builds it: the SDK's
+# own span class, the same ids, flags, trace state, parent, resource, scope and limits, started
+# and ended by the SDK (so the span processors see it as ever); only the checks of values
+# that need none (str, int, bool, float) are skipped (`set_attributes`).
+def _recording_span(
+    name: str,
+    kind: SpanKind,
+    context: SpanContext,
+    parent: SpanContext | None,
+    attributes: Mapping[str, str | int] | None,
+) -> Span:
+    made = tracer
+    assert isinstance(made, SdkTracer)
+    span = _Span(
+        name=name,
+        context=context,
+        parent=parent,
+        sampler=made.sampler,
+        resource=made.resource,
+        span_processor=made.span_processor,
+        kind=kind,
+        instrumentation_info=made.instrumentation_info,
+        limits=made._span_limits,
+        instrumentation_scope=made._instrumentation_scope,
+    )
+    if attributes:
+        set_attributes(span, attributes)
+    span.start()
+    return span
+
+
+def _child(
+    name: str, kind: SpanKind, attributes: Mapping[str, str | int] | None, parent: Context | None
+) -> Span | None:
+    """A sampled child of the (given or current) span, made directly; None when the parent is
+    not a sampled span of this process (the SDK's sampler decides then)."""
+    above = trace.get_current_span(parent).get_span_context()
+    if not above.is_valid or above.is_remote or not above.trace_flags.sampled:
+        return None
+    ids = provider.id_generator if provider is not None else None
+    if ids is None:
+        return None
+    flags = TraceFlags(TraceFlags.SAMPLED | (above.trace_flags & TraceFlags.RANDOM_TRACE_ID))
+    context = SpanContext(
+        above.trace_id,
+        ids.generate_span_id(),
+        is_remote=False,
+        trace_flags=flags,
+        trace_state=above.trace_state,
+    )
+    return _recording_span(name, kind, context, above, attributes)
+
+
+def set_attributes(span: Span, attributes: Mapping[str, str | int]) -> None:
+    """`span.set_attributes(attributes)`; on a recording SDK span, values that need no check
+    (str, int, bool, float, with no length limit) are stored without the SDK's checks."""
+    bounded = getattr(span, "_attributes", None)
+    if (
+        _direct
+        and isinstance(bounded, BoundedAttributes)
+        and bounded.max_value_len is None
+        and not bounded._immutable  # the span has not ended
+        and (bounded.maxlen is None or len(bounded) + len(attributes) <= bounded.maxlen)
+        and all(type(value) in _PLAIN for value in attributes.values())
+    ):
+        bounded._dict.update(attributes)
+        return
+    span.set_attributes(attributes)
 
 
 # --- HTTP ---------------------------------------------------------------------------------

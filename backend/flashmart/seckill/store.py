@@ -252,7 +252,7 @@ class SaleStore:
         with tracing.span("seckill.reserve", kind=SpanKind.CLIENT, attributes=attributes) as span:
             parent = tracing.traceparent(span)
             result = await self._reserve_carrying(parent, enqueue, script_keys, args, wait)
-            span.set_attribute("flashmart.seckill.reserve_code", result.code.value)
+            tracing.set_attributes(span, {"flashmart.seckill.reserve_code": result.code.value})
         return result
 
     async def _reserve_carrying(
