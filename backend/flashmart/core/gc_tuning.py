@@ -103,7 +103,7 @@ class HeapKeeper:
         self.idle = idle
         self.storm_seconds = storm_seconds
         self.storm_started: float | None = None  # monotonic start of the burst being frozen
-        self.storm_moved = 0  # objects its freezes moved out of the collector's sight, about
+        self.storm_moved = 0  # objects its freezes moved out of the collector's sight
         self.last_full = time.monotonic()
         self.passes = 0  # young collections followed by a freeze (tests read these counts)
         self.full_passes = 0
@@ -129,11 +129,9 @@ class HeapKeeper:
         self.storm_moved = 0
 
     def _storm_freeze(self) -> None:
-        # The young generation's count (allocations less deallocations since it was last
-        # emptied) stands for what the freeze moves: gc.get_freeze_count() would walk every
-        # frozen object to count them, at every look.
-        self.storm_moved += gc.get_count()[0]
+        before = gc.get_freeze_count()
         gc.freeze()
+        self.storm_moved += gc.get_freeze_count() - before
         self.storm_freezes += 1
 
     def tidy(self) -> bool:

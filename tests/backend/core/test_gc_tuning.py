@@ -203,8 +203,8 @@ def test_a_big_bursts_end_frees_the_cycles_it_froze(restored_gc: None) -> None:
     a, b = Node(), Node()
     a.other, b.other = b, a
     gone = weakref.ref(a)
-    _, bulk = _burst(keeper, looks=40, per_look=3000)  # frozen as it goes: 120,000 in all
-    assert keeper.storming and keeper.storm_moved > STORM_FULL_AFTER
+    bulk = [Node() for _ in range(STORM_FULL_AFTER + 1000)]
+    assert keeper.tidy() and keeper.storming  # frozen with the rest of the burst
     del a, b, bulk  # the pair is now a cycle among frozen objects
     gc.collect()
     assert gone() is not None
