@@ -28,7 +28,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from flashmart import scrape, static
 from flashmart.core import metrics, tracing
 from flashmart.core.db import close_db, init_db_for, ping_db
-from flashmart.core.gc_tuning import QUIET_SECONDS, HeapKeeper, settle_heap
+from flashmart.core.gc_tuning import HeapKeeper, settle_heap
 from flashmart.core.logging import configure_logging, request_id_var
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
@@ -182,7 +182,6 @@ class FlashMartApp(Starlette):
     security: SecurityHeaders | None = None
     max_body_bytes = 0
     last_request = 0.0  # monotonic time the last HTTP request started (the heap keeper's cue)
-    heap_keeper: HeapKeeper | None = None  # told at once when a burst begins (`begin_storm`)
 
     def idle_seconds(self) -> float:
         return time.monotonic() - self.last_request
@@ -193,10 +192,7 @@ class FlashMartApp(Starlette):
                 scope[RAW_SEND] = send  # the server's own, for the live lane's frames
             await super().__call__(scope, receive, send)
             return
-        now = time.monotonic()
-        if now - self.last_request >= QUIET_SECONDS and self.heap_keeper is not None:
-            self.heap_keeper.begin_storm()  # the first request after a quiet moment
-        self.last_request = now
+        self.last_request = time.monotonic()
         assets = self.asset_lane
         if assets is not None and (asset := assets.find(scope)) is not None:
             await self._answer_asset(assets, scope, asset, send)
@@ -508,17 +504,13 @@ async def _heap_keeper(app: Starlette, settings: Settings) -> AsyncIterator[None
         yield
         return
     keeper = HeapKeeper(
-        interval=interval,
-        full_every=settings.gc_keeper_full_every_seconds,
-        idle=app.idle_seconds,
-        storm_seconds=settings.gc_storm_freeze_seconds,
+        interval=interval, full_every=settings.gc_keeper_full_every_seconds, idle=app.idle_seconds
     )
-    app.state.heap_keeper = app.heap_keeper = keeper
+    app.state.heap_keeper = keeper
     task = asyncio.create_task(keeper.run(), name="heap-keeper")
     try:
         yield
     finally:
-        app.heap_keeper = None
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -19,17 +19,6 @@ burst's collections walk only what the burst itself allocated. Every
 `GC_KEEPER_FULL_EVERY_SECONDS`, again only in a quiet moment, it unfreezes, runs a full
 collection (the cycles that died among frozen objects are freed there) and freezes again.
 
-In a burst itself (a sale's storm: from the first HTTP request after a quiet moment, while
-one started less than QUIET_SECONDS ago), for its first `GC_STORM_FREEZE_SECONDS`, the keeper
-looks every STORM_TICK seconds and freezes what the burst allocated (`gc.freeze()` moves
-lists, it walks nothing): the young generation hardly ever reaches its threshold between two
-looks, so collections stop stopping the event loop while the buys pour in. The
-cycles that die meanwhile wait, frozen, for the burst's end: the first quiet moment after a
-burst that froze more than STORM_FULL_AFTER objects runs a full pass (after a smaller one,
-the next periodic full pass frees them). A burst that lasts longer (steady traffic) goes back
-to ordinary young collections after `GC_STORM_FREEZE_SECONDS`, so what it can leave frozen is
-bounded.
-
 Every collection's pause is measured (`flashmart_gc_pause_seconds` by generation at
 /metrics): a full collection stops every request in flight, so it shows in the latency tail.
 """
@@ -37,7 +26,6 @@ Every collection's pause is measured (`flashmart_gc_pause_seconds` by generation
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import gc
 import logging
 import time
@@ -82,73 +70,25 @@ def settle_heap(young_threshold: int) -> None:
 
 
 QUIET_SECONDS = 0.5  # no HTTP request started for this long: a moment to tidy the heap
-STORM_TICK = 0.1  # seconds between the keeper's looks while it freezes a burst
-STORM_FULL_AFTER = 100_000  # objects a burst froze beyond which its end runs a full pass
 
 
 class HeapKeeper:
     """Collects and freezes between bursts (see the module docstring). `idle()` gives the
     seconds since the process last started an HTTP request."""
 
-    def __init__(
-        self,
-        *,
-        interval: float,
-        full_every: float,
-        idle: Callable[[], float],
-        storm_seconds: float = 0.0,
-    ) -> None:
+    def __init__(self, *, interval: float, full_every: float, idle: Callable[[], float]) -> None:
         self.interval = interval
         self.full_every = full_every
         self.idle = idle
-        self.storm_seconds = storm_seconds
-        self.storm_started: float | None = None  # monotonic start of the burst being frozen
-        self.storm_moved = 0  # objects its freezes moved out of the collector's sight
         self.last_full = time.monotonic()
-        self.passes = 0  # young collections followed by a freeze (tests read these counts)
+        self.passes = 0  # young collections followed by a freeze (tests read it)
         self.full_passes = 0
-        self.storm_freezes = 0
-        self._woken = asyncio.Event()
-
-    @property
-    def storming(self) -> bool:
-        """Freezing a burst's allocations (see the module docstring)."""
-        started = self.storm_started
-        return started is not None and time.monotonic() - started <= self.storm_seconds
-
-    def begin_storm(self) -> None:
-        """A burst begins (the app's first request after a quiet moment): freeze now, and
-        look every STORM_TICK from now on, not at the next interval."""
-        if self.storm_seconds > 0 and self.storm_started is None:
-            self._start_storm()
-            self._storm_freeze()
-            self._woken.set()
-
-    def _start_storm(self) -> None:
-        self.storm_started = time.monotonic()
-        self.storm_moved = 0
-
-    def _storm_freeze(self) -> None:
-        before = gc.get_freeze_count()
-        gc.freeze()
-        self.storm_moved += gc.get_freeze_count() - before
-        self.storm_freezes += 1
 
     def tidy(self) -> bool:
-        """One look: in a quiet moment, a young pass (a full one when due, or after a burst
-        it froze); in a burst's first `storm_seconds`, a freeze. True if it did something."""
+        """One look: in a quiet moment, a young pass (or a full one when due); True if it ran."""
         if self.idle() < QUIET_SECONDS:
-            if self.storm_seconds <= 0:
-                return False
-            if self.storm_started is None:
-                self._start_storm()
-            if not self.storming:
-                return False  # a long burst: ordinary young collections from now on
-            self._storm_freeze()
-            return True
-        stormed = self.storm_started is not None and self.storm_moved > STORM_FULL_AFTER
-        self.storm_started = None
-        if stormed or time.monotonic() - self.last_full >= self.full_every:
+            return False
+        if time.monotonic() - self.last_full >= self.full_every:
             gc.unfreeze()
             gc.collect()
             gc.freeze()
@@ -162,8 +102,5 @@ class HeapKeeper:
 
     async def run(self) -> None:
         while True:
-            self._woken.clear()
-            delay = min(self.interval, STORM_TICK) if self.storming else self.interval
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._woken.wait(), delay)
+            await asyncio.sleep(self.interval)
             self.tidy()

@@ -119,9 +119,6 @@ class Settings(BaseSettings):
     # every GC_KEEPER_FULL_EVERY_SECONDS.
     gc_keeper_interval_seconds: float = Field(default=1.0, ge=0)
     gc_keeper_full_every_seconds: float = Field(default=300.0, gt=0)
-    # API processes: for the first N seconds of a burst of requests, freeze what it allocates
-    # instead of letting young collections walk it (core/gc_tuning.py HeapKeeper; 0: never).
-    gc_storm_freeze_seconds: float = Field(default=30.0, ge=0)
 
     worker_health_check_interval: int = Field(default=10, ge=1)
     worker_job_timeout: int = Field(default=60, ge=1)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import sys
-import time
 import weakref
 from collections.abc import Iterator
 from typing import Any
@@ -14,13 +13,7 @@ from typing import Any
 import pytest
 from httpx import ASGITransport, AsyncClient
 
-from flashmart.core.gc_tuning import (
-    QUIET_SECONDS,
-    STORM_FULL_AFTER,
-    HeapKeeper,
-    settle_heap,
-    time_pauses,
-)
+from flashmart.core.gc_tuning import QUIET_SECONDS, HeapKeeper, settle_heap, time_pauses
 from flashmart.graphql.transport import RequestError, decode_json
 
 
@@ -153,89 +146,3 @@ def test_a_collection_at_the_recursion_limit_raises_nothing_out_of_the_clock(
         assert refused.value.status_code == 400
     gc.set_threshold(700)
     assert unraisable == []
-
-
-class _Collections:
-    """Counts the collections that start while installed."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-    def __call__(self, phase: str, info: dict[str, Any]) -> None:
-        if phase == "start":
-            self.count += 1
-
-
-def _burst(keeper: HeapKeeper, looks: int, per_look: int) -> tuple[int, list[list[Node]]]:
-    """`looks` of the keeper in a burst allocating `per_look` surviving objects before each;
-    the collections that ran meanwhile and what survived."""
-    seen = _Collections()
-    gc.callbacks.append(seen)
-    kept: list[list[Node]] = []
-    try:
-        for _ in range(looks):
-            kept.append([Node() for _ in range(per_look)])
-            keeper.tidy()
-    finally:
-        gc.callbacks.remove(seen)
-    return seen.count, kept
-
-
-def test_in_a_burst_the_keeper_freezes_and_no_collection_runs(restored_gc: None) -> None:
-    settle_heap(5000)
-    storm = HeapKeeper(interval=1, full_every=3600, idle=lambda: 0.0, storm_seconds=60)
-    frozen = gc.get_freeze_count()
-    collections, kept = _burst(storm, looks=20, per_look=3000)  # 60,000 objects in all
-    assert collections == 0
-    assert storm.storm_freezes == 20
-    assert gc.get_freeze_count() >= frozen + sum(map(len, kept)) == frozen + 60_000
-    # Without it the same burst is collected as it goes.
-    plain = HeapKeeper(interval=1, full_every=3600, idle=lambda: 0.0, storm_seconds=0)
-    collections, _ = _burst(plain, looks=20, per_look=3000)
-    assert collections >= 10 and plain.storm_freezes == 0
-
-
-def test_a_big_bursts_end_frees_the_cycles_it_froze(restored_gc: None) -> None:
-    settle_heap(5000)
-    idle = [0.0]
-    keeper = HeapKeeper(interval=1, full_every=3600, idle=lambda: idle[0], storm_seconds=60)
-    keeper.begin_storm()  # the first request after a quiet moment
-    a, b = Node(), Node()
-    a.other, b.other = b, a
-    gone = weakref.ref(a)
-    bulk = [Node() for _ in range(STORM_FULL_AFTER + 1000)]
-    assert keeper.tidy() and keeper.storming  # frozen with the rest of the burst
-    del a, b, bulk  # the pair is now a cycle among frozen objects
-    gc.collect()
-    assert gone() is not None
-    idle[0] = 60.0  # the burst is over
-    assert keeper.tidy() and keeper.full_passes == 1 and not keeper.storming
-    assert gone() is None
-
-
-def test_a_burst_longer_than_the_storm_goes_back_to_young_collections(
-    restored_gc: None,
-) -> None:
-    settle_heap(5000)
-    keeper = HeapKeeper(interval=1, full_every=3600, idle=lambda: 0.0, storm_seconds=0.5)
-    assert keeper.tidy() and keeper.storm_freezes == 1
-    time.sleep(0.6)
-    collections, _ = _burst(keeper, looks=5, per_look=3000)
-    assert keeper.storm_freezes == 1 and not keeper.storming
-    assert collections >= 2
-
-
-async def test_the_apps_first_request_after_a_quiet_moment_begins_a_storm(
-    app_factory: Any, restored_gc: None
-) -> None:
-    app = app_factory(gc_young_threshold=5000, gc_keeper_interval_seconds=0.05)
-    async with (
-        app.router.lifespan_context(app),
-        AsyncClient(transport=ASGITransport(app=app), base_url="http://t") as client,
-    ):
-        keeper: HeapKeeper = app.state.heap_keeper
-        assert keeper.storm_seconds == 30 and not keeper.storming
-        assert (await client.get("/healthz")).status_code == 200
-        assert keeper.storming and keeper.storm_freezes == 1  # at once, not at the next look
-        await asyncio.sleep(QUIET_SECONDS + 0.2)
-        assert not keeper.storming and keeper.passes >= 1
