@@ -179,6 +179,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     _tasks: list[asyncio.Task[None]] | None = None
     _on_clock: Entry | None = None  # pings and heartbeats (ws_clock.py) once acknowledged
+    _direct: Direct | None = None  # the socket's direct frame writer, once acknowledged
     pong_due = False  # a ping went out and its pong has not come back yet
     _pending: Slot | None = None  # held from the handshake until `connection_init`
 
@@ -276,8 +277,8 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
         if viewer is not None:
             self._tasks.append(asyncio.create_task(self._close_at(viewer.expires_at)))
         held = None if slot is None else (slot.key, slot.connection_id, slot.maximum)
-        direct = Direct.of(cast(ASGIWebSocketAdapter, self.websocket).ws)
-        self._on_clock = self._clock().add(self, direct, held)
+        self._direct = Direct.of(cast(ASGIWebSocketAdapter, self.websocket).ws)
+        self._on_clock = self._clock().add(self, self._direct, held)
 
     def _clock(self) -> ConnectionClock:
         """The app's one clock for every socket's pings and heartbeats (ws_clock.py)."""
@@ -363,7 +364,7 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
     ) -> None:
         query, operation_id = operation.query, operation.id
         head = next_head(operation_id)
-        direct = Direct.of(cast(ASGIWebSocketAdapter, self.websocket).ws)
+        direct = self._direct  # operations start only once the connection is acknowledged
         try:
             async with lane.feed(self.context.runtime, event_id) as feed:
 
