@@ -280,7 +280,15 @@ async def _traced_answer(
     middleware), child of the request's `traceparent`, which the response returns. A request
     the lane hands on gets the middleware's span instead: the lane's is never ended, and the
     SDK exports ended spans only."""
-    span = tracing.start_server_span("POST /graphql", scope)
+    made = tracing.open_server_span("POST /graphql", scope)
+    if isinstance(made, str):  # a new trace the sampler dropped: only its traceparent goes on
+        reply.extra = (*reply.extra, (b"traceparent", made.encode()))
+        carried = tracing.dropped_traceparent.set(made)  # for the reserve call's job, the logs
+        try:
+            return await lane.answer(scope, body, respond)
+        finally:
+            tracing.dropped_traceparent.reset(carried)
+    span = made
     value = tracing.traceparent(span)
     if value is not None:
         reply.extra = (*reply.extra, (b"traceparent", value.encode()))

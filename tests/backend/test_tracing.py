@@ -506,6 +506,69 @@ def ratio_spans() -> Iterator[InMemorySpanExporter]:
         provider.shutdown()
 
 
+@pytest.fixture
+def dropping_spans() -> Iterator[InMemorySpanExporter]:
+    """Tracing on with a ratio sampler that drops every new trace (`open_server_span`'s
+    string-only path)."""
+    from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
+
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider(sampler=ParentBasedTraceIdRatio(0.0), id_generator=tracing._RootIds())
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.install(provider)
+    try:
+        yield exporter
+    finally:
+        tracing.uninstall()
+        provider.shutdown()
+
+
+async def test_a_buy_in_a_dropped_new_trace_is_only_its_traceparent(
+    app_factory: Any, runtime: Runtime, dropping_spans: InMemorySpanExporter
+) -> None:
+    """A new trace the sampler drops gets no span object on the lane: the response and the
+    job carry its traceparent (not sampled, the trace id random, as the SDK flags it) and no
+    process exports a span of it."""
+    app = app_factory(seckill_enqueue_in_script=False)  # the job's arguments readable in Redis
+    response, ticket_id = await _buy(app, runtime)
+    value = response.headers["traceparent"]
+    carried = json.loads(await runtime.redis.get(runtime.keys.arq_job(ticket_id)))["k"]
+    assert carried["traceparent"] == value
+    context = trace.get_current_span(tracing.parent_from_traceparent(value)).get_span_context()
+    assert context.is_valid and not context.trace_flags.sampled
+    assert context.trace_flags == tracing._DROPPED  # 02: what the SDK sets on a dropped root
+    await _persisted(runtime, ticket_id)
+    assert _in_trace(dropping_spans.get_finished_spans(), value.split("-")[1]) == ()
+
+
+def test_inside_a_dropped_new_trace_logs_and_spans_follow_its_traceparent(
+    dropping_spans: InMemorySpanExporter,
+) -> None:
+    """While the lane answers a dropped new trace (no OpenTelemetry context, only
+    `dropped_traceparent`), log lines carry its ids, `traceparent()` is it, and a span started
+    meanwhile is its dropped child, not the root of a new trace."""
+    scope = {"method": "POST", "path": "/graphql", "scheme": "http", "headers": []}
+    value = tracing.open_server_span("POST /graphql", scope)
+    assert isinstance(value, str)
+    as_span = tracing.start_server_span("POST /graphql", scope)  # the same path, as a span
+    assert not as_span.is_recording()
+    assert as_span.get_span_context().trace_flags == tracing._DROPPED
+    record = logging.makeLogRecord({"name": "flashmart.test", "msg": "hello", "levelno": 20})
+    carried = tracing.dropped_traceparent.set(value)
+    try:
+        line = json.loads(JsonFormatter().format(record))
+        assert tracing.traceparent() == value
+        with tracing.span("inside") as inner:
+            child = inner.get_span_context()
+    finally:
+        tracing.dropped_traceparent.reset(carried)
+    _, trace_id, span_id, _ = value.split("-")
+    assert (line["trace_id"], line["span_id"]) == (trace_id, span_id)
+    assert not inner.is_recording() and format(child.trace_id, "032x") == trace_id
+    assert "trace_id" not in json.loads(JsonFormatter().format(record))
+    assert dropping_spans.get_finished_spans() == ()
+
+
 def _started_by_the_sdk(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """Names of the spans our tracer starts through the SDK's `start_span` from now on."""
     names: list[str] = []

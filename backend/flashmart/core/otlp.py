@@ -24,6 +24,7 @@ import struct
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from opentelemetry.attributes import BoundedAttributes
 from opentelemetry.exporter.otlp.proto.common._internal import (
     _encode_instrumentation_scope,
     _encode_key_value,
@@ -111,18 +112,37 @@ def _key_value_by_sdk(key: str, value: Any) -> bytes:
 
 def _attributes(tag: bytes, attributes: Mapping[str, Any] | None) -> bytes:
     """Repeated KeyValue fields; a key the SDK cannot encode is left out and logged, as the
-    SDK's `_encode_attributes` does."""
+    SDK's `_encode_attributes` does. A span's attributes are read from the dict inside its
+    `BoundedAttributes` (its Mapping methods take a lock per key); a (key, value) pair of the
+    plain types is encoded once (`_PAIRS`: a span's attributes repeat from span to span)."""
     if not attributes:
         return b""
+    plain = attributes._dict if type(attributes) is BoundedAttributes else attributes
+    pairs = _PAIRS
     parts = []
-    for key, value in attributes.items():
-        try:
-            encoded = _key_value(key, value)
-        except Exception as error:  # the SDK's own handling
-            logger.exception("Failed to encode key %s: %s", key, error)
-            continue
-        parts.append(tag + _varint(len(encoded)) + encoded)
+    for key, value in plain.items():
+        kind = type(value)
+        field = pairs.get((tag, key, kind, value)) if kind in _CACHED else None
+        if field is None:
+            try:
+                encoded = _key_value(key, value)
+            except Exception as error:  # the SDK's own handling
+                logger.exception("Failed to encode key %s: %s", key, error)
+                continue
+            field = tag + _varint(len(encoded)) + encoded
+            if kind in _CACHED:
+                if len(pairs) >= _PAIRS_MAX:  # unique values (ticket ids) pass through
+                    pairs.clear()
+                pairs[(tag, key, kind, value)] = field
+        parts.append(field)
     return b"".join(parts)
+
+
+# Encoded attribute fields by (tag, key, type, value): the type is part of the key because
+# 1 == True == 1.0 in a dict. Cleared when full.
+_PAIRS: dict[tuple[bytes, str, type, Any], bytes] = {}
+_PAIRS_MAX = 4096
+_CACHED = frozenset((str, int, bool, float))
 
 
 def _flags(parent: Any) -> bytes:
@@ -139,24 +159,29 @@ def _span(span: ReadableSpan) -> bytes:
         b"\x12\x08" + context.span_id.to_bytes(8, "big"),
     ]
     state = context.trace_state
-    if state is not None:
+    if state:  # a TraceState is a Mapping: empty is falsy
         text = ",".join([f"{key}={value}" for key, value in state.items()])
         if text:
             parts.append(_field(b"\x1a", text.encode()))
     parent = span.parent
     if parent:
         parts.append(b"\x22\x08" + parent.span_id.to_bytes(8, "big"))
-    if span.name:
-        parts.append(_field(b"\x2a", span.name.encode()))
-    parts.append(b"\x30" + _varint(_KIND[span.kind]))
+    head = _HEADS.get((span.name, span.kind))
+    if head is None:
+        head = _field(b"\x2a", span.name.encode()) if span.name else b""
+        head += b"\x30" + _varint(_KIND[span.kind])
+        if len(_HEADS) >= _PAIRS_MAX:
+            _HEADS.clear()
+        _HEADS[(span.name, span.kind)] = head
+    parts.append(head)
     if span.start_time:
         parts.append(b"\x39" + _FIXED64.pack(span.start_time))
     if span.end_time:
         parts.append(b"\x41" + _FIXED64.pack(span.end_time))
-    parts.append(_attributes(b"\x4a", span.attributes))
+    parts.append(_attributes(b"\x4a", span._attributes))  # not the read-only view
     if span.dropped_attributes:
         parts.append(b"\x50" + _varint(span.dropped_attributes))
-    for event in span.events or ():
+    for event in span._events or ():  # the tuples the properties copy
         body = b"\x09" + _FIXED64.pack(event.timestamp) if event.timestamp else b""
         if event.name:
             body += _field(b"\x12", event.name.encode())
@@ -166,7 +191,7 @@ def _span(span: ReadableSpan) -> bytes:
         parts.append(_field(b"\x5a", body))
     if span.dropped_events:
         parts.append(b"\x60" + _varint(span.dropped_events))
-    for link in span.links or ():
+    for link in span._links or ():
         body = b"\x0a\x10" + link.context.trace_id.to_bytes(16, "big")
         body += b"\x12\x08" + link.context.span_id.to_bytes(8, "big")
         body += _attributes(b"\x22", link.attributes)
@@ -186,6 +211,10 @@ def _span(span: ReadableSpan) -> bytes:
         parts.append(_field(b"\x7a", body))
     parts.append(_flags(parent))
     return b"".join(parts)
+
+
+# A span's name and kind fields by (name, kind): a process names few spans.
+_HEADS: dict[tuple[str, SpanKind], bytes] = {}
 
 
 def encode_spans(spans: Sequence[ReadableSpan]) -> bytes:

@@ -60,7 +60,10 @@ tracer: Tracer | None = None
 provider: TracerProvider | None = None
 # The traceparent of the buy lane's server span while it answers a request whose trace the
 # sampler dropped (app.py `_traced_answer`): the reserve call hands the same string to the
-# persist job instead of formatting it again (seckill/store.py).
+# persist job instead of formatting it again (seckill/store.py). For a new trace dropped by
+# `open_server_span` it is all there is (no span, no OpenTelemetry context): `traceparent`,
+# `log_ids` and `span` read it when no span is current, so log lines carry its ids and a span
+# started meanwhile is its (dropped) child.
 dropped_traceparent: ContextVar[str | None] = ContextVar("dropped_traceparent", default=None)
 # The root sampler's bound when the provider samples new traces by trace-id ratio with our
 # ids (`_RootIds`): `start_server_span` then drops a new trace without the SDK (see there).
@@ -235,7 +238,7 @@ def traceparent(span: Span | None = None) -> str | None:
     buy, and the propagator's inject goes through a context and a carrier to write the same."""
     context = (span if span is not None else trace.get_current_span()).get_span_context()
     if not context.is_valid:
-        return None
+        return dropped_traceparent.get() if span is None else None
     ids = (context.trace_id, context.span_id, context.trace_flags)
     return "00-%032x-%016x-%02x" % ids  # noqa: UP031 - a third cheaper than the f-string
 
@@ -274,8 +277,14 @@ def log_ids() -> tuple[str, str] | None:
     """(trace id, span id) of the current span in hex, for log lines; None without one."""
     context = trace.get_current_span().get_span_context()
     if not context.is_valid:
-        return None
+        dropped = dropped_traceparent.get()
+        return None if dropped is None else (dropped[3:35], dropped[36:52])
     return format(context.trace_id, "032x"), format(context.span_id, "016x")
+
+
+def _dropped_context(value: str) -> SpanContext:
+    """The span context of a dropped new trace's traceparent (`open_server_span`)."""
+    return SpanContext(int(value[3:35], 16), int(value[36:52], 16), False, _DROPPED)
 
 
 # --- spans --------------------------------------------------------------------------------
@@ -291,6 +300,10 @@ def span(
     is made directly (`_child`) when `_direct`: the same span as the SDK's tracer makes, made
     current, ended and, on an exception, marked as `start_as_current_span` does (`use_span`)."""
     assert tracer is not None, "tracing is off"
+    dropped = dropped_traceparent.get() if parent is None else None
+    if dropped is not None and not trace.get_current_span().get_span_context().is_valid:
+        # the lane's dropped new trace (`open_server_span`): this span is its dropped child
+        parent = trace.set_span_in_context(NonRecordingSpan(_dropped_context(dropped)))
     if _direct:
         made = _child(name, kind, attributes, parent)
         if made is not None:
@@ -331,14 +344,25 @@ async def in_span(
 
 
 def start_server_span(name: str, scope: Scope) -> Span:
-    """An HTTP server span, child of the request's `traceparent` (not current; not ended).
+    """An HTTP server span, child of the request's `traceparent` (not current; not ended);
+    `open_server_span`'s dropped new trace as a non-recording span."""
+    made = open_server_span(name, scope)
+    if isinstance(made, str):
+        return NonRecordingSpan(_dropped_context(made))
+    return made
 
-    A request that starts a new trace the sampler drops gets its non-recording span here,
-    without the SDK's `start_span` (a third of the cost tracing adds to an unsampled buy): the
-    trace id is drawn as the provider's id generator (`_RootIds`, the SDK's random one) draws
-    it and tested against the ratio sampler's bound exactly as `TraceIdRatioBased` tests it. A
-    trace id that passes gets its recording span made directly (`_recording_span`) when
-    `_direct`, else it is handed to the SDK (`_RootIds.preset`), whose sampler then samples it."""
+
+def open_server_span(name: str, scope: Scope) -> Span | str:
+    """An HTTP server span, child of the request's `traceparent` (not current; not ended); a
+    new trace the sampler drops is only its `traceparent` string (the buy lane's case: no span
+    object, no context attached; `dropped_traceparent` carries it, see there).
+
+    A request that starts a new trace is sampled here, without the SDK's `start_span` (a third
+    of the cost tracing adds to an unsampled buy): the trace id is drawn as the provider's id
+    generator (`_RootIds`, the SDK's random one) draws it and tested against the ratio
+    sampler's bound exactly as `TraceIdRatioBased` tests it. A trace id that passes gets its
+    recording span made directly (`_recording_span`) when `_direct`, else it is handed to the
+    SDK (`_RootIds.preset`), whose sampler then samples it."""
     assert tracer is not None, "tracing is off"
     headers = scope["headers"]
     if _root_bound is not None and _new_trace(headers):
@@ -346,7 +370,7 @@ def start_server_span(name: str, scope: Scope) -> Span:
         if isinstance(ids, _RootIds):
             trace_id = _random_id(128)  # as `RandomIdGenerator` draws it (`_root_bound`: ours)
             if trace_id & TraceIdRatioBased.TRACE_ID_LIMIT >= _root_bound:
-                return NonRecordingSpan(SpanContext(trace_id, _random_id(64), False, _DROPPED))
+                return _DROPPED_FORMAT % (trace_id, _random_id(64))
             if _direct:  # sampled: the span the SDK would make, made here
                 context = SpanContext(trace_id, _random_id(64), False, _SAMPLED)
                 return _recording_span(name, SpanKind.SERVER, context, None, _http(scope))
@@ -388,6 +412,8 @@ def _random_id(bits: int) -> int:
 
 # A dropped root span's flags as the SDK sets them: not sampled, the trace id random.
 _DROPPED = TraceFlags(TraceFlags.DEFAULT | TraceFlags.RANDOM_TRACE_ID)
+# Its traceparent, as `traceparent` writes it (the ids filled in by `open_server_span`).
+_DROPPED_FORMAT = "00-%032x-%016x-" + format(_DROPPED, "02x")
 # A sampled root span's flags as the SDK sets them.
 _SAMPLED = TraceFlags(TraceFlags.SAMPLED | TraceFlags.RANDOM_TRACE_ID)
 _PLAIN = (str, int, bool, float)

@@ -240,9 +240,12 @@ class SaleStore:
         script queues, as the script's last argument (reserve.lua), and back to the caller. In
         a trace the sampler dropped, no span is made: the current (non-recording) span's
         context goes on instead, so the worker's side is dropped too."""
+        dropped = tracing.dropped_traceparent.get()  # the lane's string for a dropped trace
+        if dropped is not None:
+            return await self._reserve_carrying(dropped, enqueue, script_keys, args, wait)
         current = trace.get_current_span()
-        if not current.is_recording():  # the lane's string when it made the span (app.py)
-            parent = tracing.dropped_traceparent.get() or tracing.traceparent(current)
+        if not current.is_recording():
+            parent = tracing.traceparent(current)
             return await self._reserve_carrying(parent, enqueue, script_keys, args, wait)
         attributes: dict[str, str | int] = {
             "db.system.name": "redis", "db.operation.name": "EVALSHA",

@@ -137,6 +137,31 @@ def test_the_lean_encoder_writes_the_request_the_sdk_builds() -> None:
     assert otlp.encode_spans([]) == sdk_encode_spans([]).SerializeToString() == b""
 
 
+def test_remembered_attribute_fields_are_told_apart_by_type_and_survive_clearing(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The encoder remembers each (key, value) field it wrote: 1, True and 1.0 are equal keys
+    in a dict but three fields; a full memory is cleared and the bytes stay the SDK's."""
+    provider, exporter = _provider(Resource.create({"service.name": "flashmart-api"}))
+    tracer = provider.get_tracer("flashmart")
+    for value in (1, True, 1.0, 0, False, 0.0, "1", 1, True):
+        with tracer.start_as_current_span("typed") as span:
+            span.set_attribute("n", value)
+    spans = list(exporter.get_finished_spans())
+    for span in spans:
+        assert _lean([span]) == _sdk([span])
+    assert _lean(spans) == _sdk(spans)
+    monkeypatch.setattr(otlp, "_PAIRS_MAX", 8)
+    otlp._PAIRS.clear()
+    for number in range(40):  # unique values fill the memory again and again
+        with tracer.start_as_current_span("unique", kind=SpanKind.CLIENT) as span:
+            span.set_attributes({"ticket": f"t{number}", "db.system.name": "redis"})
+    unique = list(exporter.get_finished_spans())[len(spans) :]
+    assert _lean(unique) == _sdk(unique)
+    assert len(otlp._PAIRS) <= 8
+    provider.shutdown()
+
+
 def test_an_attribute_the_sdk_cannot_encode_is_left_out_as_the_sdk_leaves_it_out() -> None:
     provider, exporter = _provider(Resource.create({"service.name": "x"}))
     span = provider.get_tracer("t").start_span("s", attributes={"ok": "yes"})
