@@ -11,6 +11,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.accounts.models import AccountToken, TokenPurpose
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message
 
 MAX_TOKEN_LENGTH = 128
 
@@ -34,7 +35,7 @@ async def issue(*, user_id: int, purpose: TokenPurpose, ttl_seconds: int) -> str
 
 
 async def find(
-    token: str, purpose: TokenPurpose, *, invalid: DomainFailure, expired_message: str
+    token: str, purpose: TokenPurpose, *, invalid: DomainFailure, expired_message: Message
 ) -> AccountToken:
     """The unused token of an active user (its `user` fetched), else `invalid`; expired:
     `TOKEN_EXPIRED` with `expired_message`."""

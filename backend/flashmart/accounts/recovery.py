@@ -29,6 +29,7 @@ from flashmart.accounts.services import (
     validate_password,
 )
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import text
 from flashmart.core.mail import MailNotSent, send_mail
 from flashmart.core.ratelimit import Limit, RateLimiter, client_subject
 from flashmart.core.runtime import Runtime
@@ -73,7 +74,7 @@ def _invalid() -> DomainFailure:
     return DomainFailure(
         DomainError(
             ErrorCode.INVALID_TOKEN,
-            "This reset link is not valid or was already used; ask for a new one",
+            text("This reset link is not valid or was already used; ask for a new one"),
             ("token",),
         )
     )
@@ -89,7 +90,7 @@ async def confirm_reset(runtime: Runtime, *, token: str, new_password: str) -> U
         token,
         TokenPurpose.PASSWORD_RESET,
         invalid=_invalid(),
-        expired_message="This reset link has expired; ask for a new one",
+        expired_message=text("This reset link has expired; ask for a new one"),
     )
     user = found.user
     errors = validate_password(new_password, email=user.email, field=("newPassword",))

@@ -34,6 +34,7 @@ from flashmart.accounts.passwords import (
 )
 from flashmart.accounts.tokens import issue_access_token
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode, rate_limited
+from flashmart.core.i18n import text
 from flashmart.core.ratelimit import Backoff, Limit, RateLimiter, client_subject
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
@@ -68,7 +69,7 @@ def validate_email(email: str) -> list[DomainError]:
         or not email.isascii()
         or _EMAIL.fullmatch(email) is None
     ):
-        return [DomainError(ErrorCode.INVALID, "Enter a valid email address", ("email",))]
+        return [DomainError(ErrorCode.INVALID, text("Enter a valid email address"), ("email",))]
     return []
 
 
@@ -78,17 +79,21 @@ def validate_password(
     """Errors for a new password of the account `email` (normalised)."""
     prepared = unicodedata.normalize("NFKC", password)
     if any(unicodedata.category(c) in ("Cc", "Cs") for c in prepared):
-        message = "Password must not contain control characters"
+        message = text("Password must not contain control characters")
         return [DomainError(ErrorCode.INVALID, message, field)]
     if len(prepared) < MIN_PASSWORD_LENGTH:
-        message = f"Password must have at least {MIN_PASSWORD_LENGTH} characters"
+        message = text(
+            "Password must have at least {minimum} characters", minimum=MIN_PASSWORD_LENGTH
+        )
         return [DomainError(ErrorCode.PASSWORD_TOO_SHORT, message, field)]
     if len(prepared) > MAX_PASSWORD_LENGTH:
-        message = f"Password must have at most {MAX_PASSWORD_LENGTH} characters"
+        message = text(
+            "Password must have at most {maximum} characters", maximum=MAX_PASSWORD_LENGTH
+        )
         return [DomainError(ErrorCode.PASSWORD_TOO_LONG, message, field)]
     folded = prepared.strip().casefold()
     if folded in (email, email.partition("@")[0]):
-        message = "Password must differ from the email"
+        message = text("Password must differ from the email")
         return [DomainError(ErrorCode.PASSWORD_TOO_SIMILAR, message, field)]
     return []
 
@@ -153,7 +158,7 @@ async def create_user(
 
 def _email_taken() -> DomainFailure:
     return DomainFailure(
-        DomainError(ErrorCode.EMAIL_TAKEN, "This email is already registered", ("email",))
+        DomainError(ErrorCode.EMAIL_TAKEN, text("This email is already registered"), ("email",))
     )
 
 
@@ -244,13 +249,15 @@ async def update_user(
     """
     user = await User.get_or_none(id=user_id)
     if user is None:
-        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such user", ("id",)))
+        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, text("No such user"), ("id",)))
     new_role = role is not None and role != user.role
     new_state = is_active is not None and is_active != user.is_active
     if user.id == actor_id and (new_role or new_state):
         raise DomainFailure(
             DomainError(
-                ErrorCode.INVALID_STATE, "You cannot demote or deactivate your own account", ("id",)
+                ErrorCode.INVALID_STATE,
+                text("You cannot demote or deactivate your own account"),
+                ("id",),
             )
         )
     if not (new_role or new_state):
@@ -277,12 +284,12 @@ def _profile_errors(display_name: str | None, phone: str | None) -> list[DomainE
         len(display_name) > MAX_DISPLAY_NAME_LENGTH
         or any(unicodedata.category(c).startswith("C") for c in display_name)
     ):
-        message = f"At most {MAX_DISPLAY_NAME_LENGTH} printable characters"
+        message = text("At most {maximum} printable characters", maximum=MAX_DISPLAY_NAME_LENGTH)
         errors.append(DomainError(ErrorCode.INVALID, message, ("input", "displayName")))
     if phone and (
         len(phone) > 32 or _PHONE.fullmatch(phone) is None or sum(c.isdigit() for c in phone) < 5
     ):
-        message = "Enter a phone number: digits, spaces, dashes, brackets and a leading +"
+        message = text("Enter a phone number: digits, spaces, dashes, brackets and a leading +")
         errors.append(DomainError(ErrorCode.INVALID, message, ("input", "phone")))
     return errors
 
@@ -303,7 +310,7 @@ async def update_profile(
     if number is not None:
         changes["phone"] = number
     if not await User.filter(id=user_id, is_active=True).update(updated_at=_now(), **changes):
-        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such account"))
+        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, text("No such account")))
     return await User.get(id=user_id)
 
 
@@ -406,7 +413,9 @@ async def _start_session(
 
 
 def _invalid_credentials() -> DomainFailure:
-    return DomainFailure(DomainError(ErrorCode.INVALID_CREDENTIALS, "Wrong email or password"))
+    return DomainFailure(
+        DomainError(ErrorCode.INVALID_CREDENTIALS, text("Wrong email or password"))
+    )
 
 
 def _verify_or_pretend(password_hash: str | None, password: str, settings: Settings) -> bool:
@@ -445,7 +454,7 @@ async def login(runtime: Runtime, *, email: str, password: str, ip: str | None) 
         raise DomainFailure(
             DomainError(
                 ErrorCode.ACCOUNT_DISABLED,
-                "This account has been deactivated; contact support to restore it",
+                text("This account has been deactivated; contact support to restore it"),
             )
         )
     await admission.succeeded()
@@ -468,7 +477,9 @@ async def _revoke_family(family: str, now: datetime) -> None:
 def _invalid_refresh_token() -> DomainFailure:
     return DomainFailure(
         DomainError(
-            ErrorCode.INVALID_TOKEN, "The refresh token is invalid or expired", ("refreshToken",)
+            ErrorCode.INVALID_TOKEN,
+            text("The refresh token is invalid or expired"),
+            ("refreshToken",),
         )
     )
 
@@ -528,7 +539,7 @@ async def change_password(
     )
     if not old_ok:
         wrong = DomainError(
-            ErrorCode.INVALID_CREDENTIALS, "The current password is wrong", ("oldPassword",)
+            ErrorCode.INVALID_CREDENTIALS, text("The current password is wrong"), ("oldPassword",)
         )
         raise DomainFailure(wrong, *errors)
     await admission.succeeded()

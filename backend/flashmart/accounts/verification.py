@@ -22,6 +22,7 @@ from flashmart.accounts import onetime
 from flashmart.accounts.emails import verification_email
 from flashmart.accounts.models import TokenPurpose, User
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode, service_unavailable
+from flashmart.core.i18n import text
 from flashmart.core.mail import MailNotSent, send_mail
 from flashmart.core.ratelimit import Limit, RateLimiter
 from flashmart.core.runtime import Runtime
@@ -63,7 +64,7 @@ def _invalid() -> DomainFailure:
     return DomainFailure(
         DomainError(
             ErrorCode.INVALID_TOKEN,
-            "This verification link is not valid or was already used",
+            text("This verification link is not valid or was already used"),
             ("token",),
         )
     )
@@ -78,7 +79,7 @@ async def verify_email(*, token: str) -> User:
         token,
         TokenPurpose.VERIFY_EMAIL,
         invalid=_invalid(),
-        expired_message="This verification link has expired; ask for a new one",
+        expired_message=text("This verification link has expired; ask for a new one"),
     )
     now = _now()
     async with in_transaction():
@@ -95,10 +96,10 @@ async def resend_verification(runtime: Runtime, *, user_id: int) -> None:
     `SERVICE_UNAVAILABLE` (the attempt is given back)."""
     user = await User.get_or_none(id=user_id, is_active=True)
     if user is None:
-        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such account"))
+        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, text("No such account")))
     if user.email_verified_at is not None:
         raise DomainFailure(
-            DomainError(ErrorCode.INVALID_STATE, "Your email address is already verified")
+            DomainError(ErrorCode.INVALID_STATE, text("Your email address is already verified"))
         )
     s = runtime.settings
     bucket = (

@@ -17,13 +17,14 @@ from flashmart.accounts.models import User
 from flashmart.addresses.models import Address
 from flashmart.addresses.validation import AddressFields, AddressFormat, clean_address
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import text
 from flashmart.core.settings import Settings
 
 FIELD_NAMES = tuple(f.name for f in fields(AddressFields))
 
 
 def _not_found(field: str = "id") -> DomainFailure:
-    return DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such address", (field,)))
+    return DomainFailure(DomainError(ErrorCode.NOT_FOUND, text("No such address"), (field,)))
 
 
 def fields_of(address: Address) -> AddressFields:
@@ -71,7 +72,7 @@ async def create_address(
             raise DomainFailure(
                 DomainError(
                     ErrorCode.LIMIT_EXCEEDED,
-                    f"Your address book holds at most {maximum} addresses",
+                    text("Your address book holds at most {maximum} addresses", maximum=maximum),
                 )
             )
         default = make_default or count == 0
@@ -152,7 +153,7 @@ async def destination_snapshot(
         return fields_of(chosen).snapshot()
     if destination.written is None:
         raise DomainFailure(
-            DomainError(ErrorCode.ADDRESS_REQUIRED, "Choose where to ship", ("addressId",))
+            DomainError(ErrorCode.ADDRESS_REQUIRED, text("Choose where to ship"), ("addressId",))
         )
     try:
         if destination.save:

@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, fields
 from typing import Literal
 
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 
 AddressFormat = Literal["CN", "ANY"]
 
@@ -26,11 +27,24 @@ _PHONE = {
     "ANY": re.compile(r"\+?\d[\d ()-]{3,18}"),
 }
 _POSTCODE = {"CN": re.compile(r"\d{6}"), "ANY": re.compile(r"([A-Za-z0-9][A-Za-z0-9 -]*)?")}
-_PHONE_HINT = {
-    "CN": "11 digits starting with 1, optionally after +86",
-    "ANY": "digits, spaces, dashes and brackets, optionally after +",
+# Each field's name in messages ("Enter the {field}"), written in the client's language.
+_LABELS: dict[str, Message] = {
+    "recipient": text("recipient"),
+    "phone": text("phone"),
+    "region": text("region"),
+    "city": text("city"),
+    "district": text("district"),
+    "street": text("street"),
+    "postcode": text("postcode"),
 }
-_POSTCODE_HINT = {"CN": "six digits", "ANY": "letters, digits, spaces and dashes"}
+_PHONE_HINT = {
+    "CN": text("11 digits starting with 1, optionally after +86"),
+    "ANY": text("digits, spaces, dashes and brackets, optionally after +"),
+}
+_POSTCODE_HINT = {
+    "CN": text("six digits"),
+    "ANY": text("letters, digits, spaces and dashes"),
+}
 
 
 @dataclass(frozen=True)
@@ -67,18 +81,28 @@ def clean_address(raw: AddressFields, *, address_format: AddressFormat) -> Addre
     for name, (shortest, longest) in LIMITS.items():
         length = len(values[name])
         if length < shortest:
-            errors.append(DomainError(ErrorCode.REQUIRED, f"Enter the {name}", (name,)))
+            errors.append(
+                DomainError(
+                    ErrorCode.REQUIRED, text("Enter the {field}", field=_LABELS[name]), (name,)
+                )
+            )
         elif length > longest:
             errors.append(
                 DomainError(
-                    ErrorCode.INVALID, f"The {name} has at most {longest} characters", (name,)
+                    ErrorCode.INVALID,
+                    text(
+                        "The {field} has at most {maximum} characters",
+                        field=_LABELS[name],
+                        maximum=longest,
+                    ),
+                    (name,),
                 )
             )
     if values["phone"] and not _PHONE[address_format].fullmatch(values["phone"]):
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                f"Enter a phone number: {_PHONE_HINT[address_format]}",
+                text("Enter a phone number: {hint}", hint=_PHONE_HINT[address_format]),
                 ("phone",),
             )
         )
@@ -87,7 +111,7 @@ def clean_address(raw: AddressFields, *, address_format: AddressFormat) -> Addre
         errors.append(
             DomainError(
                 ErrorCode.INVALID if postcode else ErrorCode.REQUIRED,
-                f"Enter a postcode: {_POSTCODE_HINT[address_format]}",
+                text("Enter a postcode: {hint}", hint=_POSTCODE_HINT[address_format]),
                 ("postcode",),
             )
         )

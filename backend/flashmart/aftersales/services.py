@@ -33,6 +33,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.aftersales.models import RefundRequest, RefundState, RefundType
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 from flashmart.core.runtime import Runtime
 from flashmart.orders.events import publish_order_updated
 from flashmart.orders.models import Order, OrderStatus
@@ -57,7 +58,7 @@ OPEN_STATES = (S.REQUESTED, S.APPROVED)
 SHIPPED_STATUSES = frozenset({OrderStatus.SHIPPED, OrderStatus.COMPLETED})
 
 
-def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
+def _fail(code: ErrorCode, message: Message, *field: str) -> DomainFailure:
     return DomainFailure(DomainError(code, message, field or None))
 
 
@@ -65,16 +66,21 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _text(value: str, *, field: str, what: str) -> str:
-    """A required free text (a reason): trimmed, printable, at most MAX_REASON_LENGTH."""
-    text = value.strip()
-    if not text:
-        raise _fail(ErrorCode.REQUIRED, f"Give {what}", field)
-    if len(text) > MAX_REASON_LENGTH:
-        raise _fail(ErrorCode.INVALID, f"At most {MAX_REASON_LENGTH} characters", field)
-    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in text):
-        raise _fail(ErrorCode.INVALID, "Control characters are not allowed", field)
-    return text
+def _text(value: str, *, field: str, missing: Message) -> str:
+    """A required free text (a reason): trimmed, printable, at most MAX_REASON_LENGTH;
+    `missing` is the message when it is blank."""
+    cleaned = value.strip()
+    if not cleaned:
+        raise _fail(ErrorCode.REQUIRED, missing, field)
+    if len(cleaned) > MAX_REASON_LENGTH:
+        raise _fail(
+            ErrorCode.INVALID,
+            text("At most {maximum} characters", maximum=MAX_REASON_LENGTH),
+            field,
+        )
+    if any(unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\t" for c in cleaned):
+        raise _fail(ErrorCode.INVALID, text("Control characters are not allowed"), field)
+    return cleaned
 
 
 def _tracking(value: str | None) -> str | None:
@@ -84,7 +90,7 @@ def _tracking(value: str | None) -> str | None:
     if len(number) > MAX_TRACKING_LENGTH or _TRACKING.fullmatch(number) is None:
         raise _fail(
             ErrorCode.INVALID,
-            "A tracking number has letters, digits, spaces and dashes only",
+            text("A tracking number has letters, digits, spaces and dashes only"),
             "returnTrackingNumber",
         )
     return number
@@ -100,7 +106,11 @@ def _step(request: RefundRequest, target: RefundState) -> None:
     if (request.state, target) not in STEPS:
         raise _fail(
             ErrorCode.INVALID_STATE,
-            f"A request that is {request.state.value} cannot become {target.value}",
+            text(
+                "A request that is {state} cannot become {target}",
+                state=request.state.value,
+                target=target.value,
+            ),
             "id",
         )
 
@@ -114,7 +124,7 @@ async def _claim(request: RefundRequest, target: RefundState, **fields: object) 
         values["open_order_id"] = None
     moved = await RefundRequest.filter(id=request.id, state=request.state).update(**values)
     if not moved:
-        raise _fail(ErrorCode.INVALID_STATE, "The request changed meanwhile; reload it", "id")
+        raise _fail(ErrorCode.INVALID_STATE, text("The request changed meanwhile; reload it"), "id")
 
 
 # --- the shopper ----------------------------------------------------------------------------
@@ -127,13 +137,13 @@ async def request_refund(
     return_tracking_number: str | None = None,
 ) -> RefundRequest:
     """The shopper asks for a refund of their own paid order (`orderRefundRequest`)."""
-    text = _text(reason, field="reason", what="a reason")
+    reason_text = _text(reason, field="reason", missing=text("Give a reason"))
     tracking = _tracking(return_tracking_number)
     try:
         async with in_transaction():
             order = await Order.get_or_none(id=order_id, user_id=user_id)
             if order is None:
-                raise _fail(ErrorCode.NOT_FOUND, "No such order", "id")
+                raise _fail(ErrorCode.NOT_FOUND, text("No such order"), "id")
             if order.status is OrderStatus.PAID:
                 kind = RefundType.REFUND
             elif order.status in SHIPPED_STATUSES:
@@ -141,19 +151,24 @@ async def request_refund(
             else:
                 raise _fail(
                     ErrorCode.INVALID_STATE,
-                    f"Only paid orders can be refunded (this one is {order.status.value})",
+                    text(
+                        "Only paid orders can be refunded (this one is {status})",
+                        status=order.status.value,
+                    ),
                     "id",
                 )
             # Locks the order row for this transaction, conditionally on the status read: a
             # shipment or refund that committed meanwhile makes this a no-op.
             touched = await Order.filter(id=order.id, status=order.status).update(updated_at=_now())
             if not touched:
-                raise _fail(ErrorCode.INVALID_STATE, "The order changed meanwhile; try again", "id")
+                raise _fail(
+                    ErrorCode.INVALID_STATE, text("The order changed meanwhile; try again"), "id"
+                )
             request = await RefundRequest.create(
                 order_id=order.id,
                 user_id=user_id,
                 type=kind,
-                reason=text,
+                reason=reason_text,
                 return_tracking_number=tracking if kind is RefundType.RETURN_AND_REFUND else None,
                 open_order_id=order.id,
             )
@@ -161,7 +176,7 @@ async def request_refund(
         if not await RefundRequest.filter(open_order_id=order_id).exists():
             raise
         raise _fail(
-            ErrorCode.ALREADY_REQUESTED, "This order already has an open refund request", "id"
+            ErrorCode.ALREADY_REQUESTED, text("This order already has an open refund request"), "id"
         ) from exc
     await _announce(runtime, order_id)
     return request
@@ -174,19 +189,23 @@ async def add_return_tracking(
     (`refundRequestUpdate`), while the request is open."""
     tracking = _tracking(return_tracking_number)
     if tracking is None:
-        raise _fail(ErrorCode.REQUIRED, "Give the return's tracking number", "returnTrackingNumber")
+        raise _fail(
+            ErrorCode.REQUIRED, text("Give the return's tracking number"), "returnTrackingNumber"
+        )
     request = await RefundRequest.get_or_none(id=request_id, user_id=user_id)
     if request is None:
-        raise _fail(ErrorCode.NOT_FOUND, "No such refund request", "id")
+        raise _fail(ErrorCode.NOT_FOUND, text("No such refund request"), "id")
     if request.type is not RefundType.RETURN_AND_REFUND:
         raise _fail(
-            ErrorCode.INVALID_STATE, "Only a return has a tracking number", "returnTrackingNumber"
+            ErrorCode.INVALID_STATE,
+            text("Only a return has a tracking number"),
+            "returnTrackingNumber",
         )
     moved = await RefundRequest.filter(id=request.id, state__in=OPEN_STATES).update(
         return_tracking_number=tracking, updated_at=_now()
     )
     if not moved:
-        raise _fail(ErrorCode.INVALID_STATE, "This request is closed", "id")
+        raise _fail(ErrorCode.INVALID_STATE, text("This request is closed"), "id")
     await _announce(runtime, request.order_id)
     return await RefundRequest.get(id=request.id)
 
@@ -195,7 +214,7 @@ async def add_return_tracking(
 async def _open_request(request_id: int) -> RefundRequest:
     request = await RefundRequest.get_or_none(id=request_id)
     if request is None:
-        raise _fail(ErrorCode.NOT_FOUND, "No such refund request", "id")
+        raise _fail(ErrorCode.NOT_FOUND, text("No such refund request"), "id")
     return request
 
 
@@ -226,7 +245,7 @@ async def approve(runtime: Runtime, *, admin_id: int, request_id: int) -> Refund
             _step(request, S.APPROVED)  # raises INVALID_STATE for a request already decided
             raise _fail(
                 ErrorCode.INVALID_STATE,
-                f"An order that is {order.status.value} cannot be refunded",
+                text("An order that is {status} cannot be refunded", status=order.status.value),
                 "id",
             )
     await _announce(runtime, request.order_id)
@@ -240,13 +259,16 @@ async def refund_return(runtime: Runtime, *, admin_id: int, request_id: int) -> 
     if request.state is not S.APPROVED:
         raise _fail(
             ErrorCode.INVALID_STATE,
-            f"Only an approved return is refunded this way (this request is {request.state.value})",
+            text(
+                "Only an approved return is refunded this way (this request is {state})",
+                state=request.state.value,
+            ),
             "id",
         )
     if request.return_tracking_number is None:
         raise _fail(
             ErrorCode.INVALID_STATE,
-            "The return has no tracking number yet: wait for the shopper to send the goods",
+            text("The return has no tracking number yet: wait for the shopper to send the goods"),
             "id",
         )
     async with in_transaction():
@@ -268,10 +290,10 @@ async def decline(
     runtime: Runtime, *, admin_id: int, request_id: int, reason: str
 ) -> RefundRequest:
     """Decline an open request with a reason the shopper sees (`refundRequestDecline`)."""
-    text = _text(reason, field="reason", what="the reason for declining")
+    reason_text = _text(reason, field="reason", missing=text("Give the reason for declining"))
     request = await _open_request(request_id)
     await _claim(
-        request, S.DECLINED, decline_reason=text, decided_by_id=admin_id, decided_at=_now()
+        request, S.DECLINED, decline_reason=reason_text, decided_by_id=admin_id, decided_at=_now()
     )
     await _announce(runtime, request.order_id)
     return await RefundRequest.get(id=request.id)

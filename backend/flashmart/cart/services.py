@@ -12,6 +12,7 @@ from flashmart.cart.models import Cart, CartLine
 from flashmart.catalog.models import Product
 from flashmart.catalog.services import visible_products
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import text
 
 DEFAULT_CURRENCY = "CNY"
 
@@ -48,7 +49,9 @@ def check_quantity(quantity: int, maximum: int) -> None:
     if not 1 <= quantity <= maximum:
         raise DomainFailure(
             DomainError(
-                ErrorCode.INVALID, f"Quantity must be between 1 and {maximum}", ("quantity",)
+                ErrorCode.INVALID,
+                text("Quantity must be between 1 and {maximum}", maximum=maximum),
+                ("quantity",),
             )
         )
 
@@ -76,7 +79,7 @@ async def add_item(*, user_id: int, product_id: int, quantity: int, maximum: int
     if product is None:
         raise DomainFailure(
             DomainError(
-                ErrorCode.PRODUCT_UNAVAILABLE, "This product is not for sale", ("productId",)
+                ErrorCode.PRODUCT_UNAVAILABLE, text("This product is not for sale"), ("productId",)
             )
         )
     cart = await _cart_for(user_id)
@@ -94,7 +97,7 @@ async def add_item(*, user_id: int, product_id: int, quantity: int, maximum: int
         raise DomainFailure(
             DomainError(
                 ErrorCode.INVALID,
-                f"A cart line holds at most {maximum} units of one product",
+                text("A cart line holds at most {maximum} units of one product", maximum=maximum),
                 ("quantity",),
             )
         )
@@ -104,7 +107,9 @@ async def add_item(*, user_id: int, product_id: int, quantity: int, maximum: int
 async def _own_line(user_id: int, line_id: int) -> CartLine:
     line = await CartLine.get_or_none(id=line_id, cart__user_id=user_id)
     if line is None:
-        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such cart line", ("lineId",)))
+        raise DomainFailure(
+            DomainError(ErrorCode.NOT_FOUND, text("No such cart line"), ("lineId",))
+        )
     return line
 
 

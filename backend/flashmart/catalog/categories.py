@@ -27,6 +27,7 @@ from flashmart.catalog.validation import (
     slugify,
 )
 from flashmart.core.errors import DomainFailure, ErrorCode
+from flashmart.core.i18n import text
 from flashmart.core.runtime import Runtime
 
 
@@ -79,7 +80,7 @@ async def _validate_category(changes: CategoryChanges, *, category_id: int | Non
             and category_id is not None
             and parent_id in await category_with_descendants(category_id)
         ):
-            message = "A category cannot sit inside itself or its own subcategories"
+            message = text("A category cannot sit inside itself or its own subcategories")
             errors.append(error(ErrorCode.INVALID, message, *path))
     if errors:
         raise DomainFailure(*errors)
@@ -120,7 +121,7 @@ async def create_category(runtime: Runtime, draft: CategoryDraft) -> Category:
 async def update_category(runtime: Runtime, category_id: int, changes: CategoryChanges) -> Category:
     category = await Category.get_or_none(id=category_id)
     if category is None:
-        raise not_found("category")
+        raise not_found(text("No such category"))
     await _validate_category(changes, category_id=category_id)
     if (name := changes.get("name")) is not None:
         category.name = name.strip()
@@ -141,15 +142,19 @@ async def delete_category(runtime: Runtime, category_id: int) -> Category:
     Deleted products that still name it lose the reference (they are never shown)."""
     category = await Category.get_or_none(id=category_id)
     if category is None:
-        raise not_found("category")
+        raise not_found(text("No such category"))
     errors = []
     products = await Product.filter(category_id=category_id, deleted_at__isnull=True).count()
     if products:
-        message = f"The category holds {products} product(s): move or delete them first"
+        message = text(
+            "The category holds {count} product(s): move or delete them first", count=products
+        )
         errors.append(error(ErrorCode.CATEGORY_NOT_EMPTY, message, "id"))
     children = await Category.filter(parent_id=category_id).count()
     if children:
-        message = f"The category holds {children} subcategories: move or delete them first"
+        message = text(
+            "The category holds {count} subcategories: move or delete them first", count=children
+        )
         errors.append(error(ErrorCode.CATEGORY_NOT_EMPTY, message, "id"))
     if errors:
         raise DomainFailure(*errors)

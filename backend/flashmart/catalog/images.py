@@ -27,6 +27,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.catalog.models import ProductImage
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 
 FORMATS = {"PNG": "png", "JPEG": "jpg", "WEBP": "webp", "GIF": "png"}  # read as → stored as
 THUMBNAIL_SIZE = (400, 400)
@@ -49,14 +50,17 @@ class ProcessedImage:
     thumbnail: bytes
 
 
-def _unsupported(message: str = "The file is not a PNG, JPEG, WebP or GIF image") -> DomainFailure:
+def _unsupported(message: Message | None = None) -> DomainFailure:
+    message = message or text("The file is not a PNG, JPEG, WebP or GIF image")
     return DomainFailure(DomainError(ErrorCode.UNSUPPORTED_FILE_TYPE, message, FILE_FIELD))
 
 
 def too_large(max_bytes: int) -> DomainFailure:
     return DomainFailure(
         DomainError(
-            ErrorCode.FILE_TOO_LARGE, f"The file is larger than {max_bytes} bytes", FILE_FIELD
+            ErrorCode.FILE_TOO_LARGE,
+            text("The file is larger than {limit} bytes", limit=max_bytes),
+            FILE_FIELD,
         )
     )
 
@@ -71,14 +75,14 @@ async def read_limited(upload: Readable, max_bytes: int) -> bytes:
 
 def _decode(data: bytes, max_pixels: int, max_dimension: int | None) -> Image.Image:
     if not data:
-        raise _unsupported("The file is empty")
+        raise _unsupported(text("The file is empty"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             image = Image.open(io.BytesIO(data), formats=list(FORMATS))
             width, height = image.size
             if width * height > max_pixels:
-                raise _unsupported(f"The image has more than {max_pixels} pixels")
+                raise _unsupported(text("The image has more than {limit} pixels", limit=max_pixels))
             if max_dimension is not None and image.format == "JPEG":
                 # Decode at the smallest of 1/1, 1/2, 1/4, 1/8 that still covers the size kept
                 # (Pillow's JPEG draft mode; no reduction below twice that size).

@@ -31,6 +31,7 @@ from tortoise.transactions import in_transaction
 
 from flashmart.catalog import ranking
 from flashmart.catalog.models import Category, Product
+from flashmart.core import i18n
 from flashmart.core.errors import bad_input
 
 MAX_SEARCH_LENGTH = 200  # characters; a longer search is refused (BAD_USER_INPUT)
@@ -120,7 +121,9 @@ def _is_postgres() -> bool:
 def parse_search(text: str) -> ranking.Query:
     """The words of a search, or BAD_USER_INPUT when it is longer than `MAX_SEARCH_LENGTH`."""
     if len(text) > MAX_SEARCH_LENGTH:
-        raise bad_input(f"A search is at most {MAX_SEARCH_LENGTH} characters")
+        raise bad_input(
+            i18n.text("A search is at most {maximum} characters", maximum=MAX_SEARCH_LENGTH)
+        )
     return ranking.parse(text)
 
 
@@ -193,7 +196,9 @@ async def suggest(queryset: QuerySet[Product], text: str, *, first: int | None) 
     name alone."""
     first = DEFAULT_SUGGESTIONS if first is None else first
     if not 0 <= first <= MAX_SUGGESTIONS:
-        raise bad_input(f"`first` must be between 0 and {MAX_SUGGESTIONS}")
+        raise bad_input(
+            i18n.text("`first` must be between 0 and {maximum}", maximum=MAX_SUGGESTIONS)
+        )
     best = await ranked(queryset, parse_search(text), names_only=True, limit=first)
     found = {p.id: p for p in await Product.filter(id__in=[pk for _, pk in best])}
     return [found[pk] for _, pk in best if pk in found]

@@ -51,6 +51,7 @@ from flashmart.catalog.validation import (
     slugify,
 )
 from flashmart.core.errors import DomainFailure, ErrorCode
+from flashmart.core.i18n import text
 from flashmart.core.runtime import Runtime
 
 
@@ -165,7 +166,7 @@ async def _validate_product(changes: ProductChanges, *, product_id: int | None) 
         errors += await check_category(changes["category_id"], input_path("categoryId"))
     if "is_published" in changes and changes["is_published"] is None:
         published = input_path("isPublished")
-        errors.append(error(ErrorCode.REQUIRED, "Choose published or not", *published))
+        errors.append(error(ErrorCode.REQUIRED, text("Choose published or not"), *published))
     if errors:
         raise DomainFailure(*errors)
 
@@ -216,7 +217,7 @@ async def create_product(runtime: Runtime, draft: ProductDraft) -> Product:
 async def _live_product(product_id: int) -> Product:
     product = await Product.get_or_none(id=product_id, deleted_at__isnull=True)
     if product is None:
-        raise not_found("product")
+        raise not_found(text("No such product"))
     return product
 
 
@@ -260,7 +261,7 @@ async def delete_product(runtime: Runtime, product_id: int) -> Product:
         deleted_at=now, slug=freed, updated_at=now
     )
     if not done:  # deleted by a concurrent request in between
-        raise not_found("product")
+        raise not_found(text("No such product"))
     await invalidate_products(runtime, [product_id])
     await product.refresh_from_db()
     return product
@@ -274,7 +275,7 @@ async def set_stock(runtime: Runtime, product_id: int, stock: int) -> Product:
         stock=stock, updated_at=datetime.now(UTC)
     )
     if not done:
-        raise not_found("product")
+        raise not_found(text("No such product"))
     await invalidate_products(runtime, [product_id])
     return await Product.get(id=product_id)
 
@@ -310,9 +311,9 @@ async def add_product_images(
     settings = runtime.settings
     errors = check_text(alt, ("alt",), ALT_MAX)
     if not uploads:
-        errors.append(error(ErrorCode.REQUIRED, "Choose at least one image", field))
+        errors.append(error(ErrorCode.REQUIRED, text("Choose at least one image"), field))
     if len(uploads) > settings.media_max_files:
-        message = f"At most {settings.media_max_files} images in one upload"
+        message = text("At most {count} images in one upload", count=settings.media_max_files)
         errors.append(error(ErrorCode.INVALID, message, field))
     if errors:
         raise DomainFailure(*errors)
@@ -352,7 +353,7 @@ async def describe_product_image(runtime: Runtime, image_id: int, *, alt: str) -
         raise DomainFailure(*errors)
     image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
     if image is None or not await ProductImage.filter(id=image_id).update(alt=alt.strip()):
-        raise not_found("image")
+        raise not_found(text("No such image"))
     image.alt = alt.strip()
     await invalidate_products(runtime, [image.product_id])
     return image
@@ -370,7 +371,7 @@ async def reorder_product_images(
         await Product.filter(id=product_id).select_for_update().only("id").get()
         current = await ProductImage.filter(product_id=product_id)
         if len(image_ids) != len(set(image_ids)) or set(image_ids) != {i.id for i in current}:
-            message = "List every image of this product exactly once"
+            message = text("List every image of this product exactly once")
             raise DomainFailure(error(ErrorCode.INVALID, message, "imageIds"))
         for position, image_id in enumerate(image_ids):
             await ProductImage.filter(id=image_id).update(position=position)
@@ -382,10 +383,10 @@ async def delete_product_image(runtime: Runtime, image_id: int) -> Product:
     """Remove one picture of a live product (its row, then its files); returns the product."""
     image = await ProductImage.get_or_none(id=image_id, product__deleted_at__isnull=True)
     if image is None:
-        raise not_found("image")
+        raise not_found(text("No such image"))
     product_id: int = image.product_id
     if not await ProductImage.filter(id=image_id).delete():  # deleted concurrently
-        raise not_found("image")
+        raise not_found(text("No such image"))
     await remove_product_image_files(runtime.settings.data_dir / "media", image)
     await invalidate_products(runtime, [product_id])
     return await Product.get(id=product_id)

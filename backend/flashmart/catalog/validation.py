@@ -16,6 +16,7 @@ from tortoise.models import Model
 
 from flashmart.catalog.models import Category
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 
 NAME_MAX = 200
 CATEGORY_NAME_MAX = 100
@@ -30,58 +31,81 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 SLUG_ATTEMPTS = 5
 
 
-def error(code: ErrorCode, message: str, *field: str) -> DomainError:
+def error(code: ErrorCode, message: Message, *field: str) -> DomainError:
     return DomainError(code, message, field)
 
 
-def slugify(text: str) -> str:
+def slugify(value: str) -> str:
     """ASCII words joined by hyphens ("Aurora X1 Pro!" → "aurora-x1-pro"); may be empty."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = unicodedata.normalize("NFKD", value).encode("ascii", "ignore").decode()
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text.lower()))
 
 
 def check_name(name: str | None, path: tuple[str, ...], maximum: int) -> list[DomainError]:
     if name is None or not name.strip():
-        return [error(ErrorCode.REQUIRED, "Enter a name", *path)]
+        return [error(ErrorCode.REQUIRED, text("Enter a name"), *path)]
     if len(name.strip()) > maximum:
-        return [error(ErrorCode.INVALID, f"Use at most {maximum} characters", *path)]
+        return [
+            error(
+                ErrorCode.INVALID, text("Use at most {maximum} characters", maximum=maximum), *path
+            )
+        ]
     return []
 
 
 def check_slug(slug: str, path: tuple[str, ...], maximum: int) -> list[DomainError]:
     if len(slug) > maximum or not SLUG_PATTERN.match(slug):
-        message = f"Use lowercase letters, digits and single hyphens (at most {maximum} characters)"
+        message = text(
+            "Use lowercase letters, digits and single hyphens (at most {maximum} characters)",
+            maximum=maximum,
+        )
         return [error(ErrorCode.INVALID, message, *path)]
     return []
 
 
 def check_price(price: Decimal | None, path: tuple[str, ...]) -> list[DomainError]:
     if price is None:
-        return [error(ErrorCode.REQUIRED, "Enter a price", *path)]
+        return [error(ErrorCode.REQUIRED, text("Enter a price"), *path)]
     if not price.is_finite() or price <= 0 or price > MAX_PRICE:
-        return [error(ErrorCode.INVALID, f"Enter a price above 0 and up to {MAX_PRICE}", *path)]
+        return [
+            error(
+                ErrorCode.INVALID,
+                text("Enter a price above 0 and up to {maximum}", maximum=MAX_PRICE),
+                *path,
+            )
+        ]
     if price != price.quantize(CENT):
-        return [error(ErrorCode.INVALID, "Use at most 2 decimal places", *path)]
+        return [error(ErrorCode.INVALID, text("Use at most 2 decimal places"), *path)]
     return []
 
 
 def check_stock(stock: int | None, path: tuple[str, ...]) -> list[DomainError]:
     if stock is None:
-        return [error(ErrorCode.REQUIRED, "Enter the stock", *path)]
+        return [error(ErrorCode.REQUIRED, text("Enter the stock"), *path)]
     if not 0 <= stock <= MAX_STOCK:
-        return [error(ErrorCode.INVALID, f"Stock must be between 0 and {MAX_STOCK}", *path)]
+        return [
+            error(
+                ErrorCode.INVALID,
+                text("Stock must be between 0 and {maximum}", maximum=MAX_STOCK),
+                *path,
+            )
+        ]
     return []
 
 
 def check_text(value: str | None, path: tuple[str, ...], maximum: int) -> list[DomainError]:
     if value is not None and len(value) > maximum:
-        return [error(ErrorCode.INVALID, f"Use at most {maximum} characters", *path)]
+        return [
+            error(
+                ErrorCode.INVALID, text("Use at most {maximum} characters", maximum=maximum), *path
+            )
+        ]
     return []
 
 
 async def check_category(category_id: int | None, path: tuple[str, ...]) -> list[DomainError]:
     if category_id is not None and not await Category.exists(id=category_id):
-        return [error(ErrorCode.NOT_FOUND, "No such category", *path)]
+        return [error(ErrorCode.NOT_FOUND, text("No such category"), *path)]
     return []
 
 
@@ -107,15 +131,16 @@ async def slug_is_taken(model: type[Model], slug: str, *, exclude: int | None) -
 
 
 def slug_taken_error(path: tuple[str, ...]) -> DomainError:
-    return error(ErrorCode.UNIQUE, "This slug is already used", *path)
+    return error(ErrorCode.UNIQUE, text("This slug is already used"), *path)
 
 
 def input_path(name: str) -> tuple[str, ...]:
     return ("input", name)
 
 
-def not_found(what: str, field: str = "id") -> DomainFailure:
-    return DomainFailure(error(ErrorCode.NOT_FOUND, f"No such {what}", field))
+def not_found(message: Message, field: str = "id") -> DomainFailure:
+    """NOT_FOUND, e.g. `not_found(text("No such product"))`."""
+    return DomainFailure(error(ErrorCode.NOT_FOUND, message, field))
 
 
 async def check_name_and_slug(

@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from flashmart.core.i18n import Message
+
 
 class ErrorCode(Enum):
     """Every code a `UserError` can carry. Domains add theirs here so the API has one enum."""
@@ -60,7 +62,7 @@ class DomainError:
     """An expected business failure, reported to clients in `userErrors`."""
 
     code: ErrorCode
-    message: str
+    message: Message  # `text(...)`: answered in the client's language (core/i18n.py)
     field: tuple[str, ...] | None = None
 
 
@@ -138,5 +140,6 @@ def service_unavailable(retry_after: float) -> ApiError:
     )
 
 
-def bad_input(message: str) -> ApiError:
+def bad_input(message: Message) -> ApiError:
+    """BAD_USER_INPUT; `message` (`text(...)`) is answered in the client's language."""
     return ApiError(message, TopLevelCode.BAD_USER_INPUT)

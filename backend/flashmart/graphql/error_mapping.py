@@ -1,7 +1,8 @@
 """Turn GraphQL errors into the contract's shapes: every error gets `extensions.code`.
 
-Expected errors (`ApiError`, validation, limits) keep their message; an outage of Redis or
-the database (core/breaker.py: a breaker that is open, a connection refused or lost, a
+Expected errors (`ApiError`, validation, limits) keep their message (one our code wrote with
+`text(...)`, such as a BAD_USER_INPUT, in the request's language: core/i18n.py); an outage of
+Redis or the database (core/breaker.py: a breaker that is open, a connection refused or lost, a
 timeout) is the retryable `SERVICE_UNAVAILABLE` with `retryAfter` seconds and a message that
 names no internals; anything else is logged with the request id and reaches the client only as
 `INTERNAL_SERVER_ERROR`.
@@ -18,6 +19,7 @@ from strawberry.relay.types import GlobalIDValueError
 
 from flashmart.core.breaker import DependencyUnavailable, is_database_outage, is_redis_outage
 from flashmart.core.errors import ApiError, TopLevelCode, unavailable_message
+from flashmart.core.i18n import Message, render
 from flashmart.core.logging import request_id_var
 
 logger = logging.getLogger("flashmart.graphql")
@@ -86,6 +88,9 @@ def format_error(error: GraphQLError) -> dict[str, Any]:
     code, extra = known
     shaped: dict[str, Any] = dict(error.formatted)
     shaped["extensions"] = {**(shaped.get("extensions") or {}), **extra, "code": code}
+    original = error.original_error
+    if isinstance(original, ApiError) and isinstance(original.message, Message):
+        shaped["message"] = render(original.message)  # in the request's language
     if code == TopLevelCode.SERVICE_UNAVAILABLE.value:
         shaped["message"] = unavailable_message(extra["retryAfter"])  # not the driver's words
     return shaped

@@ -22,6 +22,7 @@ from strawberry.types.field import StrawberryField
 
 from flashmart.core.errors import DomainError, DomainFailure
 from flashmart.core.errors import ErrorCode as DomainErrorCode
+from flashmart.core.i18n import render
 from flashmart.graphql.context import Info
 
 T = TypeVar("T")
@@ -41,9 +42,12 @@ class UserError:
 
     @classmethod
     def from_domain(cls, error: DomainError, *, under: str | None = None) -> UserError:
-        """`under` prefixes the field path with the argument the path lies in (e.g. `input`)."""
+        """`under` prefixes the field path with the argument the path lies in (e.g. `input`);
+        the message is written in the request's language (core/i18n.py)."""
         path = (under, *error.field) if under and error.field else error.field
-        return cls(field=list(path) if path else None, message=error.message, code=error.code)
+        return cls(
+            field=list(path) if path else None, message=render(error.message), code=error.code
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,8 @@ one mutation whose one root field is `seckillBuy`, without directives, selecting
 nothing that needs the database (`ticket { id status failureReason quantity order }`,
 `userErrors { field message code }`, `__typename`, through fragments or not). A qualifying
 request is answered here: the same token verification, the same service call
-(`seckill.buy.buy`), the same `userErrors` (`errors.attempt`) and error shaping
+(`seckill.buy.buy`), the same `userErrors` (`errors.attempt`, in the language of
+`Accept-Language`) and error shaping
 (`error_mapping.format_error`), the same metrics (labelled by `operation_label`) and
 access log, the same `extensions.cost` (the plan's static cost); the response is exactly what
 generic execution answers, in the media type `Accept` asks for and with the status and headers
@@ -51,6 +52,7 @@ from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.breaker import Breaker
 from flashmart.core.errors import ApiError
+from flashmart.core.i18n import language_var, parse_accept_language
 from flashmart.core.runtime import Runtime
 from flashmart.graphql.error_mapping import (
     format_error,
@@ -206,6 +208,7 @@ class BuyLane:
         client = scope.get("client")
         result: dict[str, Any]
         outcome = "ok"
+        language = language_var.set(parse_accept_language(_header(scope, b"accept-language")))
         try:
             bought = await attempt(
                 buy(
@@ -223,6 +226,8 @@ class BuyLane:
             log_unexpected([error])
             result = {"data": None, "errors": [format_error(error)]}
             outcome = "error"
+        finally:
+            language_var.reset(language)
         result["extensions"] = cost_report(plan.cost, self.max_cost)  # as InputLimits reports
         await _send(send, reply(result, media))
         self.answered += 1

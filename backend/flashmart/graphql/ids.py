@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from strawberry import relay
 
 from flashmart.core.errors import bad_input
+from flashmart.core.i18n import text
 
 MAX_PK = 2**63 - 1  # bigint; tests/backend/graphql/test_input_limits.py checks the models
 MAX_TICKET_ID = 40  # SeckillTicket's key column
@@ -22,7 +23,7 @@ MAX_TICKET_ID = 40  # SeckillTicket's key column
 def parse_pk(value: str, type_name: str) -> int:
     """The primary key written in `value` (ASCII digits, 1..MAX_PK), or `BAD_USER_INPUT`."""
     if not (value.isascii() and value.isdigit()) or len(value) > 19 or not 0 < int(value) <= MAX_PK:
-        raise bad_input(f"Invalid {type_name} id")
+        raise bad_input(text("Invalid {type} id", type=type_name))
     return int(value)
 
 
@@ -37,9 +38,9 @@ def decode_id(global_id: str, type_name: str) -> int:
     try:
         parsed = relay.GlobalID.from_id(global_id)
     except (ValueError, TypeError) as exc:
-        raise bad_input(f"Invalid {type_name} id") from exc
+        raise bad_input(text("Invalid {type} id", type=type_name)) from exc
     if parsed.type_name != type_name:
-        raise bad_input(f"Invalid {type_name} id")
+        raise bad_input(text("Invalid {type} id", type=type_name))
     return parse_pk(parsed.node_id, type_name)
 
 
@@ -52,7 +53,7 @@ def decode_ticket_id(global_id: str) -> str:
     try:
         parsed = relay.GlobalID.from_id(global_id)
     except ValueError as exc:
-        raise bad_input("Invalid SeckillTicket id") from exc
+        raise bad_input(text("Invalid {type} id", type="SeckillTicket")) from exc
     if parsed.type_name != "SeckillTicket" or len(parsed.node_id) > MAX_TICKET_ID:
-        raise bad_input("Invalid SeckillTicket id")
+        raise bad_input(text("Invalid {type} id", type="SeckillTicket"))
     return parsed.node_id

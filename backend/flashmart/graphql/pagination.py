@@ -20,6 +20,7 @@ from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
 from flashmart.core.errors import ApiError, bad_input
+from flashmart.core.i18n import text
 from flashmart.graphql.ids import MAX_PK, parse_pk
 
 MAX_PAGE_SIZE = 100
@@ -62,7 +63,7 @@ def decode_cursor(cursor: str) -> int:
             raise ValueError(kind)
         return parse_pk(value, "cursor")
     except (ValueError, binascii.Error, UnicodeDecodeError, ApiError) as exc:
-        raise bad_input("Invalid cursor") from exc
+        raise bad_input(text("Invalid cursor")) from exc
 
 
 async def paginate(
@@ -76,10 +77,12 @@ async def paginate(
 ) -> Connection[NodeT]:
     """Slice `queryset` (ordered by primary key) into a Relay connection."""
     if first is not None and last is not None:
-        raise bad_input("Pass either `first` or `last`, not both")
+        raise bad_input(text("Pass either `first` or `last`, not both"))
     for name, value in (("first", first), ("last", last)):
         if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
-            raise bad_input(f"`{name}` must be between 0 and {MAX_PAGE_SIZE}")
+            raise bad_input(
+                text("`{name}` must be between 0 and {maximum}", name=name, maximum=MAX_PAGE_SIZE)
+            )
     total = await queryset.count()
     window = queryset
     if after is not None:
@@ -163,7 +166,7 @@ def decode_keyset_cursor(cursor: str, order: Sequence[str], sort: str) -> list[o
             _check_number(value)
         return decoded
     except (ValueError, TypeError, ArithmeticError, RecursionError, binascii.Error) as exc:
-        raise bad_input("Invalid cursor") from exc
+        raise bad_input(text("Invalid cursor")) from exc
 
 
 def _check_number(value: object) -> None:
@@ -226,10 +229,12 @@ async def paginate_keyset(
     Keys may be model fields or annotations of `queryset`; none may be NULL.
     """
     if first is not None and last is not None:
-        raise bad_input("Pass either `first` or `last`, not both")
+        raise bad_input(text("Pass either `first` or `last`, not both"))
     for name, value in (("first", first), ("last", last)):
         if value is not None and not 0 <= value <= MAX_PAGE_SIZE:
-            raise bad_input(f"`{name}` must be between 0 and {MAX_PAGE_SIZE}")
+            raise bad_input(
+                text("`{name}` must be between 0 and {maximum}", name=name, maximum=MAX_PAGE_SIZE)
+            )
     window = queryset
     if after is not None:
         window = window.filter(

@@ -12,6 +12,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 
 from flashmart.core.errors import bad_input, forbidden
+from flashmart.core.i18n import text
 from flashmart.core.pubsub import Broker, watch
 from flashmart.graphql.context import Info
 from flashmart.graphql.ids import decode_id, decode_ticket_id
@@ -101,7 +102,7 @@ class Subscription:
         event_id = decode_id(id, "SeckillEvent")
         runtime = info.context.runtime
         if live.known_event(runtime, event_id) is None and await get_event(event_id) is None:
-            raise bad_input("No such flash sale")
+            raise bad_input(text("No such flash sale"))
         _broker(info)
         rate = runtime.settings.subscription_event_rate
         async for snap in live.event_updates(runtime, event_id, rate=rate):
@@ -127,7 +128,7 @@ class Subscription:
         runtime = info.context.runtime
         event = live.known_event(runtime, sale_id) or await get_event(sale_id)
         if event is None or event.admission_mode is not AdmissionMode.WAITING_ROOM:
-            raise bad_input("No such waiting room")
+            raise bad_input(text("No such waiting room"))
         _broker(info)
         rate = runtime.settings.subscription_event_rate
         joined = False
@@ -135,4 +136,4 @@ class Subscription:
             joined = True
             yield WaitingRoomEntry.from_view(view)
         if not joined:
-            raise bad_input("Join the waiting room first (waitingRoomJoin)")
+            raise bad_input(text("Join the waiting room first (waitingRoomJoin)"))

@@ -33,6 +33,7 @@ from typing import TypeVar
 
 from flashmart.accounts.models import Role
 from flashmart.accounts.tokens import AccessClaims
+from flashmart.core import i18n
 from flashmart.core.errors import ApiError, TopLevelCode, bad_input, unauthenticated
 from flashmart.core.settings import Settings
 
@@ -135,12 +136,12 @@ class Gate:
         if document_id is None:
             return query
         if not isinstance(document_id, str):
-            raise bad_input("documentId must be a string")
+            raise bad_input(i18n.text("documentId must be a string"))
         text = self.manifest.texts.get(document_id)
         if text is None:
             raise not_found()
         if query not in (None, "") and query != text:
-            raise bad_input("query is not the text of the document documentId names")
+            raise bad_input(i18n.text("query is not the text of the document documentId names"))
         return text
 
     def admit(

@@ -24,6 +24,7 @@ from strawberry.types.unset import UNSET, UnsetType
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.errors import ApiError
+from flashmart.core.i18n import language_var, parse_accept_language
 from flashmart.core.logging import request_id_var
 from flashmart.core.runtime import Runtime
 from flashmart.graphql import transport
@@ -98,9 +99,21 @@ class GraphQLView(GraphQL[Context, None]):
         """HTTP: the media type is negotiated first (406 when neither is acceptable, unless a
         browser gets GraphiQL); a malformed request is answered with its 4xx status; an outage
         met before execution (the token check in `get_context`) answers the retryable
-        SERVICE_UNAVAILABLE like one met by a resolver, never a bare HTTP 500."""
-        if isinstance(request, WebSocket):
-            return await super().run(request, context, root_value)  # type: ignore[arg-type]
+        SERVICE_UNAVAILABLE like one met by a resolver, never a bare HTTP 500.
+
+        Messages for people (`userErrors`, our BAD_USER_INPUT) are written in the language of
+        `Accept-Language` (core/i18n.py), for a socket that of its upgrade request."""
+        language = language_var.set(parse_accept_language(request.headers.get("accept-language")))
+        try:
+            if isinstance(request, WebSocket):
+                return await super().run(request, context, root_value)  # type: ignore[arg-type]
+            return await self._run_http(request, context, root_value)
+        finally:
+            language_var.reset(language)
+
+    async def _run_http(
+        self, request: Request, context: Context | UnsetType, root_value: UnsetType | None
+    ) -> Response:
         media = transport.negotiate(request.headers.get("accept"))
         token = _media.set(media)
         try:

@@ -21,6 +21,7 @@ from flashmart.catalog import services as catalog
 from flashmart.catalog.models import Product
 from flashmart.core import metrics, tracing
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 from flashmart.core.runtime import Runtime
 from flashmart.orders import services, shipping
 from flashmart.orders.models import Order, OrderEvent, OrderLine, OrderStatus
@@ -30,7 +31,7 @@ MAX_IDEMPOTENCY_KEY = 64
 NUMBER_ATTEMPTS = 5
 
 
-def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
+def _fail(code: ErrorCode, message: Message, *field: str) -> DomainFailure:
     return DomainFailure(DomainError(code, message, field or None))
 
 
@@ -98,7 +99,7 @@ async def _cart_items(user_id: int) -> list[Item]:
 async def _one_product(product_id: int, quantity: int) -> list[Item]:
     product = await catalog.get_product(product_id, include_unpublished=True)
     if product is None:
-        raise _fail(ErrorCode.NOT_FOUND, "No such product", "productId")
+        raise _fail(ErrorCode.NOT_FOUND, text("No such product"), "productId")
     return [Item(product, quantity, ("productId",))]
 
 
@@ -183,7 +184,10 @@ async def _checkout(
     if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY:
         raise _fail(
             ErrorCode.INVALID,
-            f"The idempotency key must have 1 to {MAX_IDEMPOTENCY_KEY} characters",
+            text(
+                "The idempotency key must have 1 to {maximum} characters",
+                maximum=MAX_IDEMPOTENCY_KEY,
+            ),
             "idempotencyKey",
         )
     try:
@@ -229,7 +233,7 @@ async def _checkout_once(
             replay = await Order.get_or_none(user_id=user_id, idempotency_key=key)
             if replay is not None:
                 return replay, False
-            raise _fail(ErrorCode.CART_EMPTY, "Your cart is empty")
+            raise _fail(ErrorCode.CART_EMPTY, text("Your cart is empty"))
         snapshot = None
         if destination is not None:
             snapshot = await addresses.destination_snapshot(
@@ -243,7 +247,7 @@ async def _checkout_once(
                 errors.append(
                     DomainError(
                         ErrorCode.PRODUCT_UNAVAILABLE,
-                        f"{product.name} is no longer sold",
+                        text("{product} is no longer sold", product=product.name),
                         line.path,
                     )
                 )
@@ -251,7 +255,11 @@ async def _checkout_once(
                 errors.append(
                     DomainError(
                         ErrorCode.INSUFFICIENT_STOCK,
-                        f"Only {await _stock_of(product.id)} of {product.name} left",
+                        text(
+                            "Only {count} of {product} left",
+                            count=await _stock_of(product.id),
+                            product=product.name,
+                        ),
                         line.path,
                     )
                 )

@@ -20,6 +20,7 @@ from tortoise.expressions import Function, Q
 from tortoise.functions import Count, Sum
 
 from flashmart.core.errors import bad_input
+from flashmart.core.i18n import text
 from flashmart.orders.models import Order, OrderStatus
 
 # Orders whose money the shop has (or had, before fulfilment): they count as revenue.
@@ -137,10 +138,10 @@ async def sales_report(
     """
     start, end = start.astimezone(UTC), end.astimezone(UTC)
     if end <= start:
-        raise bad_input("`to` must be after `from`")
+        raise bad_input(text("`to` must be after `from`"))
     first, last = start.date(), (end - timedelta(microseconds=1)).date()
     if (last - first).days + 1 > MAX_DAYS:
-        raise bad_input(f"A report covers at most {MAX_DAYS} days")
+        raise bad_input(text("A report covers at most {maximum} days", maximum=MAX_DAYS))
     per_day = await _per_day(start, end)
     days = [per_day.get(d, _empty(d)) for d in _date_range(first, last)]
     today = (now or datetime.now(UTC)).astimezone(UTC).date()

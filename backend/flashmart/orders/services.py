@@ -22,6 +22,7 @@ from tortoise.transactions import in_transaction
 from flashmart.catalog import services as catalog
 from flashmart.core import metrics
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 from flashmart.core.queue import add_new_job
 from flashmart.core.runtime import Runtime
 from flashmart.orders import hooks, state
@@ -32,7 +33,7 @@ from flashmart.orders.numbers import new_order_number
 logger = logging.getLogger(__name__)
 
 
-def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
+def _fail(code: ErrorCode, message: Message, *field: str) -> DomainFailure:
     return DomainFailure(DomainError(code, message, field or None))
 
 
@@ -172,13 +173,17 @@ async def change_status(
     async with in_transaction():
         order = await Order.get_or_none(id=order_id)
         if order is None:
-            raise _fail(ErrorCode.NOT_FOUND, "No such order", "id")
+            raise _fail(ErrorCode.NOT_FOUND, text("No such order"), "id")
         source = order.status
         step = state.transition(source, target)
         if step is None or (only_from is not None and source is not only_from):
             raise _fail(
                 ErrorCode.INVALID_STATE,
-                f"An order that is {source.value} cannot become {target.value}",
+                text(
+                    "An order that is {source} cannot become {target}",
+                    source=source.value,
+                    target=target.value,
+                ),
                 "status",
             )
         now = datetime.now(UTC)
@@ -188,7 +193,9 @@ async def change_status(
         # Conditional on the status we read: a concurrent change makes this a no-op.
         moved = await Order.filter(id=order_id, status=source).update(**fields)
         if not moved:
-            raise _fail(ErrorCode.INVALID_STATE, "The order changed meanwhile; try again", "status")
+            raise _fail(
+                ErrorCode.INVALID_STATE, text("The order changed meanwhile; try again"), "status"
+            )
         if step.releases_stock:
             await _release_stock(order)
         await OrderEvent.create(
@@ -222,7 +229,7 @@ async def _release_stock(order: Order) -> None:
 async def cancel_order(runtime: Runtime, *, user_id: int, order_id: int) -> Order:
     """The shopper cancels their own unpaid order."""
     if not await Order.filter(id=order_id, user_id=user_id).exists():
-        raise _fail(ErrorCode.NOT_FOUND, "No such order", "id")
+        raise _fail(ErrorCode.NOT_FOUND, text("No such order"), "id")
     change = await change_status(
         runtime,
         order_id=order_id,
@@ -276,7 +283,10 @@ async def admin_set_status(
     if target not in state.ADMIN_TARGETS:
         raise _fail(
             ErrorCode.INVALID_STATE,
-            f"{target.value} is not set by hand (payment, refund and expiry have their own paths)",
+            text(
+                "{status} is not set by hand (payment, refund and expiry have their own paths)",
+                status=target.value,
+            ),
             "status",
         )
     change = await change_status(

@@ -16,6 +16,7 @@ from tortoise.transactions import in_transaction
 from flashmart.addresses import services as addresses
 from flashmart.addresses.services import Destination
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import text
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.orders import services
@@ -40,7 +41,7 @@ def require_address(order: Order, *field: str) -> None:
         raise DomainFailure(
             DomainError(
                 ErrorCode.ADDRESS_REQUIRED,
-                "Choose a shipping address for this order first",
+                text("Choose a shipping address for this order first"),
                 field or None,
             )
         )
@@ -53,7 +54,7 @@ async def ship_own_order_to(
     the address to ship to; it may change until the order is paid."""
     order = await Order.get_or_none(id=order_id, user_id=user_id)
     if order is None:
-        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, "No such order", ("id",)))
+        raise DomainFailure(DomainError(ErrorCode.NOT_FOUND, text("No such order"), ("id",)))
     if order.status is not OrderStatus.PENDING_PAYMENT:
         raise _unpaid_only(order)
     async with in_transaction():
@@ -75,7 +76,10 @@ def _unpaid_only(order: Order) -> DomainFailure:
     return DomainFailure(
         DomainError(
             ErrorCode.INVALID_STATE,
-            f"The address of an order that is {order.status.value} cannot change",
+            text(
+                "The address of an order that is {status} cannot change",
+                status=order.status.value,
+            ),
             ("id",),
         )
     )
@@ -90,7 +94,7 @@ def clean_parcel(carrier: str, tracking_number: str) -> tuple[str, str]:
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                f"Enter the carrier (1 to {CARRIER_MAX} characters)",
+                text("Enter the carrier (1 to {maximum} characters)", maximum=CARRIER_MAX),
                 ("carrier",),
             )
         )
@@ -98,7 +102,7 @@ def clean_parcel(carrier: str, tracking_number: str) -> tuple[str, str]:
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                "A tracking number has 4 to 40 letters, digits and dashes",
+                text("A tracking number has 4 to 40 letters, digits and dashes"),
                 ("trackingNumber",),
             )
         )

@@ -30,6 +30,7 @@ from tortoise.transactions import in_transaction
 from flashmart.addresses.services import Destination
 from flashmart.core import tracing
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 from flashmart.core.runtime import Runtime
 from flashmart.core.settings import Settings
 from flashmart.orders import services as orders
@@ -46,7 +47,7 @@ RECONCILE_WINDOW = timedelta(days=1)  # older pending payments are left alone
 RECONCILE_BATCH = 100
 
 
-def _fail(code: ErrorCode, message: str, *field: str) -> DomainFailure:
+def _fail(code: ErrorCode, message: Message, *field: str) -> DomainFailure:
     return DomainFailure(DomainError(code, message, field or None))
 
 
@@ -79,14 +80,16 @@ async def _open_payment(
 ) -> Payment:
     order = await Order.get_or_none(id=order_id, user_id=user_id)
     if order is None:
-        raise _fail(ErrorCode.NOT_FOUND, "No such order", "orderId")
+        raise _fail(ErrorCode.NOT_FOUND, text("No such order"), "orderId")
     now = datetime.now(UTC)
     if order.status is not OrderStatus.PENDING_PAYMENT or (
         order.expires_at is not None and order.expires_at <= now
     ):
         state = "expired" if order.status is OrderStatus.PENDING_PAYMENT else order.status.value
         raise _fail(
-            ErrorCode.INVALID_STATE, f"This order cannot be paid (it is {state})", "orderId"
+            ErrorCode.INVALID_STATE,
+            text("This order cannot be paid (it is {status})", status=state),
+            "orderId",
         )
     if destination is not None:
         order = await shipping.ship_own_order_to(
@@ -126,7 +129,8 @@ async def _open_payment(
         return existing
     except ProviderError as exc:
         raise _fail(
-            ErrorCode.PAYMENT_PROVIDER_ERROR, f"The payment provider is unavailable: {exc}"
+            ErrorCode.PAYMENT_PROVIDER_ERROR,
+            text("The payment provider is unavailable: {problem}", problem=str(exc)),
         ) from exc
     await publish_order_updated(runtime, order)
     return payment
@@ -367,11 +371,11 @@ async def refund_order(
         async with in_transaction():
             order = await Order.select_for_update().get_or_none(id=order_id)
             if order is None:
-                raise _fail(ErrorCode.NOT_FOUND, "No such order", "id")
+                raise _fail(ErrorCode.NOT_FOUND, text("No such order"), "id")
             if order.status not in refundable:
                 raise _fail(
                     ErrorCode.INVALID_STATE,
-                    f"An order that is {order.status.value} cannot be refunded",
+                    text("An order that is {status} cannot be refunded", status=order.status.value),
                     "id",
                 )
             paid = await Payment.filter(order_id=order_id, status=PaymentStatus.SUCCEEDED)
@@ -383,7 +387,7 @@ async def refund_order(
     except ProviderError as exc:
         raise _fail(
             ErrorCode.PAYMENT_PROVIDER_ERROR,
-            f"The payment provider refused the refund: {exc}",
+            text("The payment provider refused the refund: {problem}", problem=str(exc)),
             "id",
         ) from exc
     if publish:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from flashmart.core import metrics
 from flashmart.core.errors import ErrorCode
+from flashmart.core.i18n import text
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import Order
 from flashmart.seckill.draw import admission_order
@@ -44,7 +45,7 @@ async def live_stats(runtime: Runtime, event_id: int, *, seconds: int = 60) -> L
     """Ticket counts and the buy attempts of the last `seconds` (clamped to 1..600) seconds."""
     seconds = max(1, min(seconds, MAX_STATS_SECONDS))
     if not await SeckillEvent.exists(id=event_id):
-        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+        raise fail(ErrorCode.NOT_FOUND, text("No such flash sale"), "id")
     sales = SaleStore.of(runtime)
     tickets = SeckillTicket.filter(event_id=event_id)
     return LiveStats(
@@ -88,7 +89,7 @@ async def audit(runtime: Runtime, event_id: int) -> AuditReport:
     """Compare Redis stock, the ledger and the database; every invariant with pass/fail."""
     event = await SeckillEvent.get_or_none(id=event_id)
     if event is None:
-        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+        raise fail(ErrorCode.NOT_FOUND, text("No such flash sale"), "id")
     sales = SaleStore.of(runtime)
     warm = await sales.is_warm(event_id)
     states = await sales.read_states([event_id])
@@ -184,7 +185,7 @@ async def verify_draw(runtime: Runtime, event_id: int) -> AuditCheck:
     """`flashmart seckill verify-draw`: the published seed reproduces the room's order."""
     event = await SeckillEvent.get_or_none(id=event_id)
     if event is None:
-        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+        raise fail(ErrorCode.NOT_FOUND, text("No such flash sale"), "id")
     return verify_record(await RoomStore.of(runtime).record(event_id), event.draw_seed)
 
 

@@ -17,6 +17,7 @@ from typing import Any, cast
 
 from flashmart.core import tracing
 from flashmart.core.errors import ErrorCode, rate_limited, service_unavailable
+from flashmart.core.i18n import text
 from flashmart.core.metrics import BUY_OUTCOME
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import Order, OrderStatus
@@ -93,7 +94,9 @@ async def buy(
     if not 1 <= quantity <= settings.seckill_max_quantity:
         _BUY_INVALID.inc()
         raise fail(
-            ErrorCode.INVALID, f"Quantity must be 1 to {settings.seckill_max_quantity}", "quantity"
+            ErrorCode.INVALID,
+            text("Quantity must be 1 to {maximum}", maximum=settings.seckill_max_quantity),
+            "quantity",
         )
     memo = sold_out_memo(runtime)
     if memo.check(event_id):  # sold out a moment ago: no script call (seckill/soldout.py)

@@ -1,6 +1,7 @@
 """Error codes of flash sales (members of the shared `ErrorCode`)."""
 
 from flashmart.core.errors import ErrorCode
+from flashmart.core.i18n import Message, text
 from flashmart.seckill.store import ReserveCode
 
 SECKILL_ERRORS = (
@@ -16,26 +17,26 @@ SECKILL_ERRORS = (
 )
 
 # What each refusal of the reservation script means to a shopper.
-REFUSALS: dict[ReserveCode, tuple[ErrorCode, str]] = {
-    ReserveCode.NOT_STARTED: (ErrorCode.NOT_STARTED, "The sale has not started yet"),
+REFUSALS: dict[ReserveCode, tuple[ErrorCode, Message]] = {
+    ReserveCode.NOT_STARTED: (ErrorCode.NOT_STARTED, text("The sale has not started yet")),
     # Not loaded into Redis (yet, or again after Redis lost it): the warm-up cron loads it.
-    ReserveCode.NOT_WARM: (ErrorCode.NOT_STARTED, "The sale has not started yet"),
-    ReserveCode.ENDED: (ErrorCode.ENDED, "The sale has ended"),
-    ReserveCode.SOLD_OUT: (ErrorCode.SOLD_OUT, "Sold out"),
+    ReserveCode.NOT_WARM: (ErrorCode.NOT_STARTED, text("The sale has not started yet")),
+    ReserveCode.ENDED: (ErrorCode.ENDED, text("The sale has ended")),
+    ReserveCode.SOLD_OUT: (ErrorCode.SOLD_OUT, text("Sold out")),
     ReserveCode.ALREADY_PURCHASED: (
         ErrorCode.ALREADY_PURCHASED,
-        "You already bought as many as this sale allows",
+        text("You already bought as many as this sale allows"),
     ),
     ReserveCode.LIMIT_EXCEEDED: (
         ErrorCode.LIMIT_EXCEEDED,
-        "That is more than this sale allows you",
+        text("That is more than this sale allows you"),
     ),
     ReserveCode.EMAIL_NOT_VERIFIED: (
         ErrorCode.EMAIL_NOT_VERIFIED,
-        "Verify your email address to take part in this sale",
+        text("Verify your email address to take part in this sale"),
     ),
     ReserveCode.NOT_ADMITTED: (
         ErrorCode.NOT_ADMITTED,
-        "Wait for your turn in the waiting room (or it has passed: your admission expired)",
+        text("Wait for your turn in the waiting room (or it has passed: your admission expired)"),
     ),
 }

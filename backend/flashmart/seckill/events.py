@@ -21,6 +21,7 @@ from tortoise.transactions import in_transaction
 from flashmart.catalog import services as catalog
 from flashmart.catalog.validation import check_price
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 from flashmart.core.runtime import Runtime
 from flashmart.orders.models import OrderStatus
 from flashmart.seckill.announce import publish_event_updated
@@ -33,7 +34,7 @@ RELEASED_STATUSES = (OrderStatus.CANCELLED, OrderStatus.EXPIRED, OrderStatus.REF
 logger = logging.getLogger(__name__)
 
 
-def fail(code: ErrorCode, message: str, *path: str) -> DomainFailure:
+def fail(code: ErrorCode, message: Message, *path: str) -> DomainFailure:
     return DomainFailure(DomainError(code, message, path or None))
 
 
@@ -123,7 +124,10 @@ def _room_errors(
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                f"The lottery window must be 0 to {MAX_LOTTERY_WINDOW_SECONDS} seconds",
+                text(
+                    "The lottery window must be 0 to {maximum} seconds",
+                    maximum=MAX_LOTTERY_WINDOW_SECONDS,
+                ),
                 ("lotteryWindowSeconds",),
             )
         )
@@ -132,7 +136,11 @@ def _room_errors(
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                "An admission grant lasts {} to {} seconds".format(*GRANT_TTL_SECONDS),
+                text(
+                    "An admission grant lasts {minimum} to {maximum} seconds",
+                    minimum=GRANT_TTL_SECONDS[0],
+                    maximum=GRANT_TTL_SECONDS[1],
+                ),
                 ("grantTtlSeconds",),
             )
         )
@@ -141,7 +149,7 @@ def _room_errors(
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                f"The admission factor must be 1 to {MAX_ADMISSION_FACTOR}",
+                text("The admission factor must be 1 to {maximum}", maximum=MAX_ADMISSION_FACTOR),
                 ("admissionFactor",),
             )
         )
@@ -149,7 +157,7 @@ def _room_errors(
         errors.append(
             DomainError(
                 ErrorCode.INVALID,
-                "The waiting room must open (with a time zone) before the sale starts",
+                text("The waiting room must open (with a time zone) before the sale starts"),
                 ("roomOpensAt",),
             )
         )
@@ -169,23 +177,31 @@ def _validate(
     errors: list[DomainError] = check_price(price, ("price",))
     if data.total_stock is not None and not 1 <= data.total_stock <= 1_000_000:
         errors.append(
-            DomainError(ErrorCode.INVALID, "Total stock must be 1 to 1,000,000", ("totalStock",))
+            DomainError(
+                ErrorCode.INVALID, text("Total stock must be 1 to 1,000,000"), ("totalStock",)
+            )
         )
     if starts.tzinfo is None or ends.tzinfo is None:
-        errors.append(DomainError(ErrorCode.INVALID, "Times need a time zone", ("startsAt",)))
+        errors.append(DomainError(ErrorCode.INVALID, text("Times need a time zone"), ("startsAt",)))
     elif ends <= starts:
         errors.append(
-            DomainError(ErrorCode.INVALID, "The sale must end after it starts", ("endsAt",))
+            DomainError(ErrorCode.INVALID, text("The sale must end after it starts"), ("endsAt",))
         )
     if data.per_user_limit is not None and not 1 <= data.per_user_limit <= 1000:
         errors.append(
-            DomainError(ErrorCode.INVALID, "Per-user limit must be 1 to 1000", ("perUserLimit",))
+            DomainError(
+                ErrorCode.INVALID, text("Per-user limit must be 1 to 1000"), ("perUserLimit",)
+            )
         )
     if starts.tzinfo is not None:
         errors += _room_errors(data, starts=starts, opens=opens)
     if data.name is not None and len(data.name.strip()) > NAME_MAX:
         errors.append(
-            DomainError(ErrorCode.INVALID, f"A name is at most {NAME_MAX} characters", ("name",))
+            DomainError(
+                ErrorCode.INVALID,
+                text("A name is at most {maximum} characters", maximum=NAME_MAX),
+                ("name",),
+            )
         )
     if errors:
         raise DomainFailure(*errors)
@@ -194,9 +210,11 @@ def _validate(
 async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> SeckillEvent:
     """Create an event, carving its units out of the product's stock (or refusing)."""
     if data.product_id is None or data.price is None or data.total_stock is None:
-        raise fail(ErrorCode.REQUIRED, "Product, price and total stock are required", "productId")
+        raise fail(
+            ErrorCode.REQUIRED, text("Product, price and total stock are required"), "productId"
+        )
     if data.starts_at is None or data.ends_at is None:
-        raise fail(ErrorCode.REQUIRED, "Start and end are required", "startsAt")
+        raise fail(ErrorCode.REQUIRED, text("Start and end are required"), "startsAt")
     _validate(
         data, price=data.price, starts=data.starts_at, ends=data.ends_at, opens=data.room_opens_at
     )
@@ -205,11 +223,11 @@ async def create_event(data: EventInput, *, runtime: Runtime | None = None) -> S
             id=data.product_id
         )
         if product is None:
-            raise fail(ErrorCode.NOT_FOUND, "No such product", "productId")
+            raise fail(ErrorCode.NOT_FOUND, text("No such product"), "productId")
         if not await catalog.decrement_stock(product.id, data.total_stock):
             raise fail(
                 ErrorCode.INSUFFICIENT_STOCK,
-                f"The product has only {product.stock} units in stock",
+                text("The product has only {count} units in stock", count=product.stock),
                 "totalStock",
             )
         event = await SeckillEvent.create(
@@ -236,12 +254,12 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
     async with in_transaction():
         event = await SeckillEvent.get_or_none(id=event_id)
         if event is None:
-            raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+            raise fail(ErrorCode.NOT_FOUND, text("No such flash sale"), "id")
         now = datetime.now(UTC)
         if now >= event.ends_at or event.closed_at is not None:
-            raise fail(ErrorCode.INVALID_STATE, "An ended sale cannot change", "id")
+            raise fail(ErrorCode.INVALID_STATE, text("An ended sale cannot change"), "id")
         if data.product_id is not None and data.product_id != event.product_id:
-            raise fail(ErrorCode.INVALID_STATE, "A sale's product cannot change", "productId")
+            raise fail(ErrorCode.INVALID_STATE, text("A sale's product cannot change"), "productId")
         price = data.price if data.price is not None else event.price
         starts = data.starts_at or event.starts_at
         ends = data.ends_at or event.ends_at
@@ -252,12 +270,14 @@ async def update_event(runtime: Runtime, event_id: int, data: EventInput) -> Sec
             if now >= event.starts_at or await SaleStore.of(runtime).is_warm(event.id):
                 raise fail(
                     ErrorCode.INVALID_STATE,
-                    "Stock is fixed once the sale is warm or live",
+                    text("Stock is fixed once the sale is warm or live"),
                     "totalStock",
                 )
             delta = data.total_stock - event.total_stock
             if delta > 0 and not await catalog.decrement_stock(event.product_id, delta):
-                raise fail(ErrorCode.INSUFFICIENT_STOCK, "Not enough product stock", "totalStock")
+                raise fail(
+                    ErrorCode.INSUFFICIENT_STOCK, text("Not enough product stock"), "totalStock"
+                )
             if delta < 0:
                 await catalog.increment_stock(event.product_id, -delta)
             event.total_stock = data.total_stock
@@ -303,7 +323,7 @@ async def _check_room_change(
     ):
         raise fail(
             ErrorCode.INVALID_STATE,
-            "The admission mode is fixed once the sale is warm or live",
+            text("The admission mode is fixed once the sale is warm or live"),
             "admissionMode",
         )
     window = data.lottery_window_seconds
@@ -312,7 +332,7 @@ async def _check_room_change(
     if (changes_window or opens is not None) and now >= event.starts_at:
         raise fail(
             ErrorCode.INVALID_STATE,
-            "The waiting room's windows are fixed once the sale has started",
+            text("The waiting room's windows are fixed once the sale has started"),
             "lotteryWindowSeconds" if changes_window else "roomOpensAt",
         )
 
@@ -327,9 +347,9 @@ async def warm_up(runtime: Runtime, event_id: int) -> SeckillEvent:
     meta never oversells."""
     event = await SeckillEvent.get_or_none(id=event_id)
     if event is None:
-        raise fail(ErrorCode.NOT_FOUND, "No such flash sale", "id")
+        raise fail(ErrorCode.NOT_FOUND, text("No such flash sale"), "id")
     if event.closed_at is not None or datetime.now(UTC) >= event.ends_at:
-        raise fail(ErrorCode.ENDED, "The sale has ended", "id")
+        raise fail(ErrorCode.ENDED, text("The sale has ended"), "id")
     sales = SaleStore.of(runtime)
     window = sale_window(event)
     if event.admission_mode is AdmissionMode.WAITING_ROOM:  # before reserve.lua asks for grants

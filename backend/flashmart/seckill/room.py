@@ -25,6 +25,7 @@ from typing import Any
 from redis.asyncio import Redis
 
 from flashmart.core.errors import DomainError, DomainFailure, ErrorCode
+from flashmart.core.i18n import Message, text
 from flashmart.core.keys import Keys
 from flashmart.core.ratelimit import Limit, RateLimiter, client_subject
 from flashmart.core.runtime import Runtime
@@ -378,21 +379,21 @@ def room_settings(event: SeckillEvent) -> dict[str, int]:
     }
 
 
-_JOIN_REFUSALS: dict[JoinCode, tuple[ErrorCode, str]] = {
-    JoinCode.NOT_WAITING_ROOM: (ErrorCode.NOT_WAITING_ROOM, "This sale has no waiting room"),
+_JOIN_REFUSALS: dict[JoinCode, tuple[ErrorCode, Message]] = {
+    JoinCode.NOT_WAITING_ROOM: (ErrorCode.NOT_WAITING_ROOM, text("This sale has no waiting room")),
     JoinCode.EMAIL_NOT_VERIFIED: (
         ErrorCode.EMAIL_NOT_VERIFIED,
-        "Verify your email address to take part in this sale",
+        text("Verify your email address to take part in this sale"),
     ),
     JoinCode.NOT_IN_JOIN_WINDOW: (
         ErrorCode.NOT_IN_JOIN_WINDOW,
-        "The waiting room is not open now",
+        text("The waiting room is not open now"),
     ),
-    JoinCode.SOLD_OUT: (ErrorCode.SOLD_OUT, "Sold out"),
+    JoinCode.SOLD_OUT: (ErrorCode.SOLD_OUT, text("Sold out")),
 }
 
 
-def _refused(code: ErrorCode, message: str) -> DomainFailure:
+def _refused(code: ErrorCode, message: Message) -> DomainFailure:
     return DomainFailure(DomainError(code, message, ("eventId",)))
 
 
@@ -417,7 +418,7 @@ async def join(
     if code is JoinCode.NOT_WARM:  # not in Redis: say why from the database
         event = await SeckillEvent.get_or_none(id=event_id)
         if event is None:
-            raise _refused(ErrorCode.NOT_FOUND, "No such flash sale")
+            raise _refused(ErrorCode.NOT_FOUND, text("No such flash sale"))
         if event.admission_mode is not AdmissionMode.WAITING_ROOM:
             code = JoinCode.NOT_WAITING_ROOM
         else:

@@ -26,8 +26,10 @@ export type TopLevelCode =
 // The one place that words errors for shoppers: every code of the schema's ErrorCode enum and every
 // top-level code has an entry (the Record type makes a new code a compile error until it is worded
 // in src/locales/<language>/common.json under `errors`). Codes whose server message carries the
-// detail (which field, which rule) map to null: the server's message is shown, and the API writes
-// those for people too. An unknown code also shows it.
+// detail (which field, which rule) map to null: the server's message is shown. The API writes those
+// for people, in the page's language: the GraphQL client sends `Accept-Language` with the language
+// shown (graphql-client.ts) and the API answers userErrors and its BAD_USER_INPUT messages in
+// English or 简体中文 accordingly (the codes stay the same). An unknown code also shows the message.
 type ErrorKey = Exclude<keyof typeof commonEn.errors, 'tryAgainIn' | 'busyRetrying'>;
 const messages: Record<ErrorCode | TopLevelCode, ErrorKey | null> = {
   // top level

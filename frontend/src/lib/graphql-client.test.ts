@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { fakeGraphqlFetch, unauthenticated } from '@/testing/graphql';
 import { createGraphqlClient } from './graphql-client';
 import { withoutAuth } from './auth-exchange';
+import { i18n, i18nReady } from './i18n';
 import { createRefreshQueue, RefreshRefused } from './refresh-queue';
 import { createMemorySession } from './session';
 
@@ -15,6 +16,15 @@ const Me = gql`
   query Me($n: Int) {
     me {
       id
+    }
+  }
+`;
+const Rename = gql`
+  mutation Rename($name: String!) {
+    productCreate(input: { name: $name }) {
+      userErrors {
+        message
+      }
     }
   }
 `;
@@ -54,6 +64,36 @@ describe('createGraphqlClient', () => {
     await signedIn.query(ServerTime, {}, withoutAuth).toPromise();
 
     expect(sent.map((op) => op.authorization)).toEqual([null, null]);
+  });
+
+  it("sends the page's language as Accept-Language and follows a switch without a new client", async () => {
+    await i18nReady;
+    const { fetch, sent } = fakeGraphqlFetch({
+      ServerTime: () => time,
+      Me: () => ({ data: { me: null } }),
+      Rename: () => ({ data: { productCreate: { userErrors: [] } } }),
+    });
+    const client = createGraphqlClient({
+      httpUrl: 'http://shop.test/graphql',
+      tokens: createMemorySession({ accessToken: 'secret-token' }),
+      fetch,
+    });
+    try {
+      await i18n.changeLanguage('zh-CN');
+      await client.query(ServerTime, {}).toPromise();
+      await i18n.changeLanguage('en');
+      await client.query(Me, { n: 1 }).toPromise();
+      await i18n.changeLanguage('zh-CN');
+      await client.mutation(Rename, { name: 'x' }).toPromise();
+    } finally {
+      await i18n.changeLanguage('en');
+    }
+
+    expect(sent.map((op) => [op.operationName, op.acceptLanguage, op.authorization])).toEqual([
+      ['ServerTime', 'zh-CN', 'Bearer secret-token'],
+      ['Me', 'en', 'Bearer secret-token'],
+      ['Rename', 'zh-CN', 'Bearer secret-token'],
+    ]);
   });
 });
 

@@ -2,6 +2,7 @@ import { cacheExchange, Client, subscriptionExchange, type Exchange } from '@urq
 import type { Client as WsClient } from 'graphql-ws';
 import { authExchange } from './auth-exchange';
 import { busyRetryExchange } from './busy-retry-exchange';
+import { currentLanguage } from './i18n';
 import { createRefreshQueue, type RefreshQueue } from './refresh-queue';
 import type { TokenStore } from './session';
 import { requestBody, trustedFetchExchange } from './trusted-documents';
@@ -16,6 +17,8 @@ export interface GraphqlClientOptions {
   subscriptions?: WsClient;
   /** Injected in tests; the browser's fetch otherwise. */
   fetch?: typeof fetch;
+  /** The page's language, read for every request (`Accept-Language`); i18n's by default. */
+  language?: () => string;
 }
 
 const noRefresh: RefreshQueue = createRefreshQueue({
@@ -25,7 +28,9 @@ const noRefresh: RefreshQueue = createRefreshQueue({
 
 /**
  * The one GraphQL client: queries and mutations over HTTP with the bearer token, subscriptions over
- * graphql-ws. Codegen's documents travel by id, not text (`trusted-documents.ts`).
+ * graphql-ws. Codegen's documents travel by id, not text (`trusted-documents.ts`). Each HTTP request
+ * says the language the page is shown in now (`Accept-Language: en` or `zh-CN`), so the messages
+ * the API writes for people (userErrors, BAD_USER_INPUT) come in it, also after a language switch.
  */
 export function createGraphqlClient({
   httpUrl,
@@ -33,6 +38,7 @@ export function createGraphqlClient({
   refreshQueue = noRefresh,
   subscriptions,
   fetch,
+  language = currentLanguage,
 }: GraphqlClientOptions): Client {
   const exchanges: Exchange[] = [
     cacheExchange,
@@ -62,6 +68,8 @@ export function createGraphqlClient({
     // urql 6 sends queries as GET by default; keep every operation a JSON POST
     // (uncacheable by proxies, and the API can insist on a non-simple content type against CSRF).
     preferGetMethod: false,
+    // A function: called for each operation as it is sent (authExchange keeps these headers).
+    fetchOptions: () => ({ headers: { 'Accept-Language': language() } }),
     exchanges,
   });
 }

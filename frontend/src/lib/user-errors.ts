@@ -10,7 +10,8 @@ export interface SortedErrors<F extends string> {
 /**
  * Sort a mutation's userErrors onto the form's fields: `["input", "price"]` and `["price"]` both
  * land on `price` when the form has that field; anything else is a general message. Field messages
- * are the API's own (written for people, and specific: "Use at most 2 decimal places").
+ * are the API's own (written for people, in the page's language, and specific: "Use at most 2 decimal
+ * places" / "最多两位小数").
  */
 export function sortUserErrors<F extends string>(errors: readonly UserErrorLike[], fields: readonly F[]): SortedErrors<F> {
   const byField: Partial<Record<F, string[]>> = {};

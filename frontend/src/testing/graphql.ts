@@ -5,6 +5,7 @@ export interface SentOperation {
   operationName: string;
   variables: Record<string, unknown>;
   authorization: string | null;
+  acceptLanguage: string | null;
 }
 
 type Handler = (operation: SentOperation) => unknown;
@@ -21,6 +22,7 @@ export function fakeGraphqlFetch(handlers: Record<string, Handler>) {
       operationName: body.operationName,
       variables: body.variables ?? {},
       authorization: new Headers(init?.headers).get('Authorization'),
+      acceptLanguage: new Headers(init?.headers).get('Accept-Language'),
     };
     sent.push(operation);
     const handler = handlers[operation.operationName];

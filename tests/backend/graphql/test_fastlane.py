@@ -279,6 +279,30 @@ async def test_a_verified_only_sale_answers_alike_and_reserves_nothing(
     assert bought["data"]["seckillBuy"]["ticket"]["status"] == "QUEUED"
 
 
+async def test_a_refusal_in_chinese_answers_alike(pair: Pair, runtime: Runtime) -> None:
+    """The lane writes userErrors' messages in the language of Accept-Language, as the view."""
+    sales = await _sales(runtime, 2, verified_only=True)
+    lane_token, generic_token = await _shoppers("hu")
+    before = _lane(pair.lane_app).answered
+    answers = []
+    for client, token, event in (
+        (pair.lane, lane_token, sales.lane),
+        (pair.generic, generic_token, sales.generic),
+    ):
+        body = {"query": STOREFRONT_BUY, "variables": {"eventId": event}}
+        answers.append(await pair.post(client, body, token, accept_language="zh-CN,zh;q=0.9"))
+    assert _lane(pair.lane_app).answered == before + 1  # the lane answered the first
+    assert answers[0] == answers[1]
+    refused = json.loads(answers[0].split("\n\n", 1)[1])
+    assert refused["data"]["seckillBuy"]["userErrors"] == [
+        {
+            "field": ["eventId"],
+            "message": "请先验证邮箱，再参加本场秒杀",
+            "code": "EMAIL_NOT_VERIFIED",
+        }
+    ]
+
+
 async def test_aliases_fragments_typenames_and_limits(pair: Pair, runtime: Runtime) -> None:
     sales = await _sales(runtime, 5, per_user_limit=1)
     cat = await _shoppers("cat")

@@ -10,6 +10,7 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
+from flashmart.graphql.ids import encode_id
 from tests.backend.subscriptions.conftest import ws_url
 
 
@@ -37,3 +38,29 @@ async def test_request_errors_carry_a_code(
     errors = message["payload"] if message["type"] == "error" else message["payload"]["errors"]
     assert errors, message
     assert {e["extensions"]["code"] for e in errors} == {"BAD_USER_INPUT"}, message
+
+
+@pytest.mark.parametrize(
+    ("language", "message"), [(None, "No such flash sale"), ("zh-CN,zh;q=0.9", "秒杀活动不存在")]
+)
+async def test_our_messages_follow_the_upgrade_requests_language(
+    ws_server: Callable[..., Any], db: None, language: str | None, message: str
+) -> None:
+    """A socket's messages are in the language of its upgrade request's Accept-Language."""
+    headers = {"Accept-Language": language} if language else {}
+    document = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id } }"
+    variables = {"id": encode_id("SeckillEvent", 424242)}
+    async with ws_server() as base_url:
+        protocol = [Subprotocol("graphql-transport-ws")]
+        async with connect(
+            ws_url(base_url), subprotocols=protocol, additional_headers=headers
+        ) as ws:
+            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            assert json.loads(await ws.recv())["type"] == "connection_ack"
+            payload = {"query": document, "variables": variables}
+            await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+            answer = json.loads(await ws.recv())
+    errors = answer["payload"] if answer["type"] == "error" else answer["payload"]["errors"]
+    assert [(e["message"], e["extensions"]["code"]) for e in errors] == [
+        (message, "BAD_USER_INPUT")
+    ], answer

@@ -8,6 +8,7 @@ from flashmart.catalog import categories, search
 from flashmart.catalog import services as catalog
 from flashmart.catalog.cache import ProductSnapshot
 from flashmart.core.errors import bad_input
+from flashmart.core.i18n import text
 from flashmart.graphql.catalog.types import Category, Product, ProductFilter, ProductSort
 from flashmart.graphql.context import Info
 from flashmart.graphql.ids import decode_id
@@ -48,7 +49,7 @@ def _criteria(given: ProductFilter | None) -> search.ProductFilter:
 async def _cached_first_page(info: Info, first: int | None) -> Connection[Product]:
     size = DEFAULT_PAGE_SIZE if first is None else first
     if not 0 <= size <= MAX_PAGE_SIZE:
-        raise bad_input(f"`first` must be between 0 and {MAX_PAGE_SIZE}")
+        raise bad_input(text("`first` must be between 0 and {maximum}", maximum=MAX_PAGE_SIZE))
     page = await catalog.first_page(info.context.runtime, size)
     return connection_from_rows(
         [s.product for s in _prime_images(info, page.items)],
