@@ -86,7 +86,9 @@ def uvicorn_options(settings: Settings, *, host: str, port: int) -> dict[str, An
         "host": host,
         "port": port,
         "loop": "uvloop",
-        "http": "httptools",
+        # httptools, writing each response's head with its body in one write (`UVICORN_HTTP`
+        # of http_protocol.py, named here so that the CLI does not import uvicorn to start)
+        "http": "flashmart.http_protocol:OneWriteHttpToolsProtocol",
         "access_log": False,
         "log_config": None,
         "timeout_graceful_shutdown": GRACEFUL_SHUTDOWN_SECONDS,

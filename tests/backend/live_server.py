@@ -14,6 +14,8 @@ from typing import Any
 
 import uvicorn
 
+from flashmart.http_protocol import UVICORN_HTTP
+
 
 def bind_free_port() -> socket.socket:
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -37,7 +39,7 @@ async def live_server(
     base_url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     config = uvicorn.Config(
         build_app(base_url), lifespan="on", log_config=None, access_log=False, ws=ws,
-        ws_per_message_deflate=per_message_deflate,
+        ws_per_message_deflate=per_message_deflate, http=UVICORN_HTTP,
     )  # fmt: skip
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve(sockets=[sock]))

@@ -17,6 +17,7 @@ import pytest
 
 from flashmart import serving
 from flashmart.core.settings import Settings
+from flashmart.http_protocol import UVICORN_HTTP, OneWriteHttpToolsProtocol
 from tests.backend.helpers import TEST_SECRET
 from tests.backend.live_server import bind_free_port
 
@@ -259,5 +260,7 @@ def test_uvicorn_sends_no_websocket_pings_of_its_own(settings: Settings) -> None
     assert config.ws_ping_interval is None
     assert config.ws_per_message_deflate is False
     assert (config.host, config.port, config.loop, config.http) == (
-        "127.0.0.1", 8000, "uvloop", "httptools",
+        "127.0.0.1", 8000, "uvloop", UVICORN_HTTP,
     )  # fmt: skip
+    config.load()
+    assert config.http_protocol_class is OneWriteHttpToolsProtocol
