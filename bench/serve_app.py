@@ -10,6 +10,8 @@ from pathlib import Path
 
 import uvicorn
 
+from flashmart.http_protocol import UVICORN_HTTP
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -26,7 +28,7 @@ def main() -> None:
         port=args.port,
         workers=args.workers,
         loop="uvloop",
-        http="httptools",
+        http=UVICORN_HTTP,  # httptools, head and body in one write, as flashmart serve
         access_log=False,
         log_config=None,
         log_level="warning",
