@@ -20,18 +20,20 @@ const KB = 1024;
 /** The `common` and `shop` strings that main.tsx loads (one language's) before the first render. */
 const STRINGS = ['src/locales/en/common.json', 'src/locales/en/shop.json'];
 
-/** The lazy layout route of the storefront's pages: antd's ConfigProvider (src/app/router.tsx). */
+/** The lazy layout route of every storefront page but the sale's: antd's ConfigProvider (src/app/router.tsx). */
 const ANTD = 'src/components/antd-scope.tsx';
 
 /**
  * The pages and what each may load. `budget` is enforced (CI fails above it): the size measured
- * after issue 23's cuts (December 2026; README "Bundle size") plus 10-15 KB. Issue 23 asks for
- * 200 KB on the sale page (`target`), which is not met (249.5 KB). The entry chunk carries no
- * antd since the shell (header) draws with components of our own (src/components/ui): react-dom
- * (~65 KB with react), react-router (~29 KB), i18next (~17 KB), the GraphQL client (~14 KB) and
- * our own code; every page, the sale's among them, loads antd's engine (ConfigProvider, theme,
- * CSS-in-JS: the `antd` chunk) and antd's scope (src/components/antd-scope.tsx) with its own antd
- * (docs/bundle-report.md; `node scripts/chunk-packages.mjs` weighs a chunk by package).
+ * after issue 23's cuts (December 2026; README "Bundle size") plus 10-15 KB. Issue 23's target
+ * for the sale page, 200 KB (`target`), is met (160.7 KB) and is now its budget's ceiling: the
+ * shell (header) and the sale page draw with components of our own (src/components/ui), so their
+ * first visit loads no antd. The entry chunk (144.1 KB) holds react-dom with react (~65 KB),
+ * react-router (~29 KB), i18next with react-i18next (~17 KB), the GraphQL client (~14 KB) and
+ * our own code (~13 KB); the sale page adds its strings and code (~17 KB). The other pages load
+ * antd's engine (ConfigProvider, theme, CSS-in-JS: the `antd` chunk) and antd's scope
+ * (src/components/antd-scope.tsx) with their own parts, 3-10 KB more than when the entry
+ * carried antd (docs/bundle-report.md; `node scripts/chunk-packages.mjs` weighs a chunk by package).
  */
 export const PAGES = [
   { name: 'Home', url: '/', modules: [...STRINGS, ANTD, 'src/app/routes/storefront/home.tsx'], budget: 255 * KB },
@@ -40,8 +42,8 @@ export const PAGES = [
   {
     name: 'Flash sale',
     url: '/flash-sales/:id',
-    modules: [...STRINGS, ANTD, 'src/app/routes/storefront/flash-sale.tsx'],
-    budget: 255 * KB,
+    modules: [...STRINGS, 'src/app/routes/storefront/flash-sale.tsx'],
+    budget: 175 * KB,
     target: 200 * KB,
   },
   { name: 'Cart', url: '/cart', modules: [...STRINGS, ANTD, 'src/app/routes/storefront/cart.tsx'], budget: 260 * KB },

@@ -7,8 +7,8 @@ import { StorefrontLayout } from './routes/storefront/layout';
 // Pages load on demand, so the storefront does not ship the console's code.
 // The pages that use antd are children of a pathless layout route that loads antd's
 // ConfigProvider with the shop's theme and the language's antd locale (src/components/antd-scope.tsx);
-// the shell (StorefrontLayout) is drawn without antd, so the entry chunk carries none of it
-// (scripts/bundle-report.mjs).
+// the shell (StorefrontLayout) and the flash-sale page are drawn without antd, so a first visit
+// to a sale loads none of it (scripts/bundle-report.mjs).
 const antdScope = async () => {
   const { AntdScopeRoute, antdReady } = await import('@/components/antd-scope');
   await antdReady();
@@ -27,6 +27,10 @@ const router = createBrowserRouter([
     HydrateFallback: PageSpinner,
     children: [
       {
+        path: '/flash-sales/:eventId',
+        lazy: async () => ({ Component: (await import('./routes/storefront/flash-sale')).FlashSaleRoute }),
+      },
+      {
         lazy: antdScope,
         children: [
           {
@@ -40,10 +44,6 @@ const router = createBrowserRouter([
           {
             path: `${paths.products}/:productId`,
             lazy: async () => ({ Component: (await import('./routes/storefront/product')).ProductRoute }),
-          },
-          {
-            path: '/flash-sales/:eventId',
-            lazy: async () => ({ Component: (await import('./routes/storefront/flash-sale')).FlashSaleRoute }),
           },
           {
             path: paths.cart,
