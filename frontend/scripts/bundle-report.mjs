@@ -2,7 +2,7 @@
 // `node scripts/bundle-report.mjs [dist]` after `npm run build` (default `dist`). A first visit
 // loads the entry chunk of index.html and its static imports (modulepreloaded), the language's
 // strings the first render waits for (src/lib/i18n.ts; English is counted: Chinese is ~1 KB
-// more, and ~3 KB more again with antd's Chinese locale on the pages that use antd), then the
+// more, and ~2 KB more again with antd's Chinese locale on the pages that use antd), then the
 // page's lazy route modules (src/app/router.tsx: antd's scope and the page's own) with their
 // static imports; code a page imports later (on a click, or only in some states, like
 // React.lazy parts) is not counted. Sizes are gzip level 9, the `.gz` files that
@@ -32,7 +32,7 @@ const ANTD = 'src/components/antd-scope.tsx';
  * react-router (~29 KB), i18next with react-i18next (~17 KB), the GraphQL client (~14 KB) and
  * our own code (~13 KB); the sale page adds its strings and code (~17 KB). The other pages load
  * antd's engine (ConfigProvider, theme, CSS-in-JS: the `antd` chunk) and antd's scope
- * (src/components/antd-scope.tsx) with their own parts, 3-10 KB more than when the entry
+ * (src/components/antd-scope.tsx) with their own parts, 2-8 KB more than when the entry
  * carried antd (docs/bundle-report.md; `node scripts/chunk-packages.mjs` weighs a chunk by package).
  */
 export const PAGES = [
