@@ -1,9 +1,10 @@
 // The JavaScript a first visit to each storefront page loads, gzipped, against a budget:
 // `node scripts/bundle-report.mjs [dist]` after `npm run build` (default `dist`). A first visit
 // loads the entry chunk of index.html and its static imports (modulepreloaded), the language's
-// strings the first render waits for (src/lib/i18n.ts; English is counted: Chinese, with antd's
-// Chinese locale, is ~3 KB more), then the page's lazy route modules (src/app/router.tsx) with
-// their static imports; code a page imports later (on a click, or only in some states, like
+// strings the first render waits for (src/lib/i18n.ts; English is counted: Chinese is ~1 KB
+// more, and ~2 KB more again with antd's Chinese locale on the pages that use antd), then the
+// page's lazy route modules (src/app/router.tsx: antd's scope and the page's own) with their
+// static imports; code a page imports later (on a click, or only in some states, like
 // React.lazy parts) is not counted. Sizes are gzip level 9, the `.gz` files that
 // scripts/compress.mjs writes and the servers send. Reads dist/.vite/manifest.json (vite's
 // `build.manifest`); prints a table, writes docs/bundle-report.md and the table in the README
@@ -19,34 +20,38 @@ const KB = 1024;
 /** The `common` and `shop` strings that main.tsx loads (one language's) before the first render. */
 const STRINGS = ['src/locales/en/common.json', 'src/locales/en/shop.json'];
 
+/** The lazy layout route of every storefront page but the sale's: antd's ConfigProvider (src/app/router.tsx). */
+const ANTD = 'src/components/antd-scope.tsx';
+
 /**
  * The pages and what each may load. `budget` is enforced (CI fails above it): the size measured
- * after issue 23's cuts (December 2026; README "Bundle size") plus 10-15 KB. Issue 23 asks for
- * 200 KB on the sale page (`target`), which is not met (241.5 KB): the entry chunk every page
- * loads is 200.6 KB by itself: react-dom (~63 KB with react), react-router (~29 KB), the antd
- * that the header and pages share (Button, Typography, Grid, Flex, ConfigProvider with its style
- * engine, rc-components and icons, ~56 KB), i18next (~17 KB), the GraphQL client (~14 KB) and
- * our own code (~11 KB); the sale page adds its own antd (Card, Alert, Tag, Progress,
- * Descriptions, Skeleton), strings and code, ~41 KB (docs/bundle-report.md;
- * `node scripts/chunk-packages.mjs` weighs a chunk by package).
+ * after issue 23's cuts (December 2026; README "Bundle size") plus 10-15 KB. Issue 23's target
+ * for the sale page, 200 KB (`target`), is met (160.7 KB) and is now its budget's ceiling: the
+ * shell (header) and the sale page draw with components of our own (src/components/ui), so their
+ * first visit loads no antd. The entry chunk (144.1 KB) holds react-dom with react (~65 KB),
+ * react-router (~29 KB), i18next with react-i18next (~17 KB), the GraphQL client (~14 KB) and
+ * our own code (~13 KB); the sale page adds its strings and code (~17 KB). The other pages load
+ * antd's engine (ConfigProvider, theme, CSS-in-JS: the `antd` chunk) and antd's scope
+ * (src/components/antd-scope.tsx) with their own parts, 2-8 KB more than when the entry
+ * carried antd (docs/bundle-report.md; `node scripts/chunk-packages.mjs` weighs a chunk by package).
  */
 export const PAGES = [
-  { name: 'Home', url: '/', modules: [...STRINGS, 'src/app/routes/storefront/home.tsx'], budget: 250 * KB },
-  { name: 'Products', url: '/products', modules: [...STRINGS, 'src/app/routes/storefront/products.tsx'], budget: 310 * KB },
-  { name: 'Product', url: '/products/:id', modules: [...STRINGS, 'src/app/routes/storefront/product.tsx'], budget: 310 * KB },
+  { name: 'Home', url: '/', modules: [...STRINGS, ANTD, 'src/app/routes/storefront/home.tsx'], budget: 255 * KB },
+  { name: 'Products', url: '/products', modules: [...STRINGS, ANTD, 'src/app/routes/storefront/products.tsx'], budget: 320 * KB },
+  { name: 'Product', url: '/products/:id', modules: [...STRINGS, ANTD, 'src/app/routes/storefront/product.tsx'], budget: 310 * KB },
   {
     name: 'Flash sale',
     url: '/flash-sales/:id',
     modules: [...STRINGS, 'src/app/routes/storefront/flash-sale.tsx'],
-    budget: 255 * KB,
+    budget: 175 * KB,
     target: 200 * KB,
   },
-  { name: 'Cart', url: '/cart', modules: [...STRINGS, 'src/app/routes/storefront/cart.tsx'], budget: 250 * KB },
+  { name: 'Cart', url: '/cart', modules: [...STRINGS, ANTD, 'src/app/routes/storefront/cart.tsx'], budget: 260 * KB },
   {
     name: 'Sign in',
     url: '/sign-in',
-    modules: [...STRINGS, 'src/app/routes/storefront/sign-in.tsx'],
-    budget: 295 * KB,
+    modules: [...STRINGS, ANTD, 'src/app/routes/storefront/sign-in.tsx'],
+    budget: 305 * KB,
   },
 ];
 

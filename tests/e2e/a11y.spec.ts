@@ -10,7 +10,7 @@ type Found = { page: string; text: string };
 
 /** Waits until `page` has drawn its data (no spinner, no skeleton), then runs axe on it. */
 async function audit(page: Page, name: string, found: Found[]) {
-  await expect(page.locator('.ant-spin-spinning, .ant-skeleton-active, .page-spinner')).toHaveCount(0, { timeout: 15_000 });
+  await expect(page.locator('.ant-spin-spinning, .ant-skeleton-active, .fm-skeleton-active, .page-spinner')).toHaveCount(0, { timeout: 15_000 });
   // antd fades messages in (a form's help text starts pale): measure contrast once they settle.
   await expect(page.locator('[class*="-appear"], [class*="-enter"]')).toHaveCount(0, { timeout: 5_000 });
   const { violations } = await new AxeBuilder({ page }).analyze();

@@ -1,10 +1,8 @@
 import { useMemo, useState, type ReactNode } from 'react';
-import { ConfigProvider } from 'antd';
 import { useTranslation } from 'react-i18next';
 import { Provider as UrqlProvider } from 'urql';
 import { env } from '@/config/env';
 import { createGraphqlClient } from '@/lib/graphql-client';
-import { antdLocale } from '@/lib/i18n';
 import { createRefreshQueue } from '@/lib/refresh-queue';
 import { createSession } from '@/lib/session';
 import { SessionProvider, useSession } from '@/lib/session-context';
@@ -54,39 +52,22 @@ function GraphqlProvider({ auth, children }: { auth: Auth; children: ReactNode }
   return <UrqlProvider value={client}>{children}</UrqlProvider>;
 }
 
-// antd's default link blue (#1677ff), error red (#ff4d4f, danger buttons) and secondary,
-// description and placeholder greys (45% and 25% black) are below WCAG AA's 4.5:1 on white, as is
-// the primary colour on the console menu's selected row; these pass it (tests/e2e/a11y.spec.ts).
-// Tag colours: src/app/styles.css.
-const THEME = {
-  token: {
-    colorPrimary: '#d4380d',
-    colorLink: '#0958d9',
-    colorError: '#cf1322',
-    colorTextSecondary: 'rgba(0, 0, 0, 0.65)',
-    colorTextTertiary: 'rgba(0, 0, 0, 0.65)',
-    colorTextDescription: 'rgba(0, 0, 0, 0.65)',
-    colorTextPlaceholder: 'rgba(0, 0, 0, 0.56)',
-  },
-  components: { Menu: { itemSelectedColor: '#ad2102' } },
-};
-
 export function AppProvider({ children }: { children: ReactNode }) {
   // Lives as long as the page: the session, the one refresh queue and the websocket (with its status).
   const [auth] = useState(createAuth);
   useTranslation(); // re-render on a language change
-  // The language's antd locale is loaded with its strings (src/lib/i18n.ts); dayjs follows the
-  // language in src/lib/dayjs.ts, with the console's date pickers. antd's App (the context of
+  // No antd here: its ConfigProvider (the theme, src/config/theme.ts, and the language's antd
+  // locale) wraps the routes that use antd (src/components/antd-scope.tsx, src/app/router.tsx),
+  // so the shell and the flash-sale page load without antd. dayjs follows the language in
+  // src/lib/dayjs.ts, with the console's date pickers. antd's App (the context of
   // `App.useApp()`'s message, notification and modal: ~10 KB gzipped) wraps only the pages that
   // show such messages (the account settings and address book, src/app/routes/storefront/account.tsx,
   // and the console's layout); the text colour, size and font it sets are in src/app/styles.css.
   return (
-    <ConfigProvider locale={antdLocale()} theme={THEME}>
-      <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
-        <SocketStatusProvider status={auth.socketStatus}>
-          <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
-        </SocketStatusProvider>
-      </SessionProvider>
-    </ConfigProvider>
+    <SessionProvider session={auth.session} refresh={auth.refreshTokens}>
+      <SocketStatusProvider status={auth.socketStatus}>
+        <GraphqlProvider auth={auth}>{children}</GraphqlProvider>
+      </SocketStatusProvider>
+    </SessionProvider>
   );
 }

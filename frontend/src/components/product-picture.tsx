@@ -1,5 +1,3 @@
-import { Typography } from 'antd';
-
 /** Shown where a product has no picture yet: its initial on a quiet background. */
 export function PicturePlaceholder({ name, fontSize = 40 }: { name: string; fontSize?: number }) {
   return (
@@ -7,9 +5,9 @@ export function PicturePlaceholder({ name, fontSize = 40 }: { name: string; font
       aria-hidden
       style={{ aspectRatio: '4 / 3', display: 'grid', placeItems: 'center', background: '#f5f5f5', borderRadius: 8 }}
     >
-      <Typography.Text type="secondary" style={{ fontSize }}>
+      <span className="fm-secondary" style={{ fontSize }}>
         {name.slice(0, 1).toUpperCase()}
-      </Typography.Text>
+      </span>
     </div>
   );
 }

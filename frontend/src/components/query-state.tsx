@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
 import type { CombinedError } from '@urql/core';
-import { Alert, Empty, Skeleton } from 'antd';
+import { Alert } from '@/components/ui/alert';
+import { Empty } from '@/components/ui/empty';
+import { Skeleton } from '@/components/ui/skeleton';
 import { BUSY_CODE, busyRetryMessage, normalizeError, tryAgainIn } from '@/lib/errors';
 import { useTranslation } from 'react-i18next';
 
@@ -17,7 +19,8 @@ export interface QueryStateProps {
   children: ReactNode;
 }
 
-/** The loading / error / empty / data states every list view shares. */
+/** The loading / error / empty / data states every list view shares (drawn without antd: the
+ * flash-sale page, which loads no antd, shows them too). */
 export function QueryState({
   loadingLabel,
   fetching,
@@ -32,15 +35,15 @@ export function QueryState({
     const { code, message, retryAfter } = normalizeError(error);
     if (code === BUSY_CODE && retryAfter !== null) {
       // The client sends the query again by itself (busy-retry-exchange.ts).
-      return <Alert type="warning" showIcon title={busyRetryMessage(retryAfter)} />;
+      return <Alert type="warning" title={busyRetryMessage(retryAfter)} />;
     }
     const description = retryAfter === null ? undefined : tryAgainIn(retryAfter);
-    return <Alert type="error" showIcon title={message} description={description} />;
+    return <Alert type="error" title={message} description={description} />;
   }
   if (fetching) {
     return (
       <div role="status" aria-label={loadingLabel}>
-        <Skeleton active />
+        <Skeleton />
       </div>
     );
   }

@@ -1,9 +1,10 @@
-import { lazy, Suspense } from 'react';
+import { Suspense } from 'react';
 import type { ResultProps } from 'antd';
+import { lazyAntd } from './lazy-antd';
 
 // antd's Result (~10 KB gzipped, most of it the 403/404/500 illustrations) in a chunk of its own:
 // the shop shows it only when something is missing or refused, so no page loads it up front.
-const AntdResult = lazy(() => import('antd/es/result'));
+const AntdResult = lazyAntd(async () => (await import('antd/es/result')).default);
 
 /** antd's Result, loaded when first shown. */
 export function Result(props: ResultProps) {

@@ -4,10 +4,9 @@
 // `shop` (storefront pages) and `console` (admin pages). Each file is a chunk of its own, loaded
 // for the language shown only: `common` and `shop` before the app first renders (`i18nReady`,
 // awaited by main.tsx), `console` when the console's routes load it (loadConsoleStrings). A
-// language switch loads the new language's files (with antd's Chinese locale) first,
-// and only then shows the page in it, so no untranslated key ever flashes.
-import type { Locale } from 'antd/es/locale';
-import enUS from 'antd/es/locale/en_US';
+// language switch loads the new language's files (with antd's Chinese locale once a page that uses
+// antd has loaded: src/components/antd-scope.tsx) first, and only then shows the page in it, so
+// no untranslated key ever flashes.
 import i18n, { type BackendModule, type LanguageDetectorModule, type ResourceKey } from 'i18next';
 import { initReactI18next } from 'react-i18next';
 
@@ -21,12 +20,14 @@ export const LANGUAGE_STORAGE_KEY = 'flashmart.language';
 // One lazy import per language and namespace (vite makes each file a chunk).
 const STRINGS = import.meta.glob<{ default: ResourceKey }>('../locales/*/*.json');
 
-// antd's components (empty states, pagination, pickers) in Chinese, loaded with the Chinese
-// strings; English is antd's default. (dayjs, the console's only, follows in src/lib/dayjs.ts.)
-const ANTD_LOCALES: Partial<Record<Language, Locale>> = { en: enUS };
-async function loadLibraryLocale(language: string): Promise<void> {
-  if (language !== 'zh-CN' || ANTD_LOCALES['zh-CN']) return;
-  ANTD_LOCALES['zh-CN'] = (await import('antd/es/locale/zh_CN')).default;
+// Libraries' own strings for a language (antd's, registered by src/components/antd-scope.tsx when
+// the first page that uses antd loads): loaded with the language's `common` strings. (dayjs, the
+// console's only, follows in src/lib/dayjs.ts.)
+const libraryStrings = new Set<(language: string) => Promise<void>>();
+
+/** Has `load(language)` run (and awaited) whenever a language's strings load from now on. */
+export function addLibraryStrings(load: (language: string) => Promise<void>): void {
+  libraryStrings.add(load);
 }
 
 /**
@@ -72,7 +73,7 @@ const localeFiles: BackendModule = {
       callback(new Error(`i18n: no ${namespace} strings for ${language}`), false);
       return;
     }
-    Promise.all([load(), namespace === 'common' ? loadLibraryLocale(language) : undefined]).then(
+    Promise.all([load(), ...(namespace === 'common' ? [...libraryStrings].map((more) => more(language)) : [])]).then(
       ([strings]) => callback(null, strings.default),
       (error: unknown) => callback(error instanceof Error ? error : new Error(String(error)), false),
     );
@@ -110,11 +111,6 @@ export function currentLanguage(): Language {
 /** The locale for Intl formatting of the current language. */
 export function intlLocale(): string {
   return currentLanguage() === 'zh-CN' ? 'zh-CN' : 'en-US';
-}
-
-/** antd's locale for the current language (loaded with its strings). */
-export function antdLocale(): Locale | undefined {
-  return ANTD_LOCALES[currentLanguage()];
 }
 
 export { i18n };

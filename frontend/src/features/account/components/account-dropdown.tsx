@@ -1,10 +1,12 @@
 import { useState, type ReactElement } from 'react';
 import { Dropdown, type MenuProps } from 'antd';
+import { AntdScope } from '@/components/antd-scope';
 
 /**
  * The signed-in shopper's menu around the header's account button (src/features/account/components/account-menu.tsx),
  * loaded on the button's first click (antd's Dropdown and Menu stay out of every page's first
- * visit), so it comes up open; later clicks toggle it as antd's click trigger does.
+ * visit), so it comes up open; later clicks toggle it as antd's click trigger does. The header
+ * is outside the antd routes' scope, so the menu brings its own (the shop's theme).
  */
 export function AccountDropdown({
   items,
@@ -17,19 +19,21 @@ export function AccountDropdown({
 }) {
   const [open, setOpen] = useState(true);
   return (
-    <Dropdown
-      trigger={['click']}
-      open={open}
-      onOpenChange={setOpen}
-      menu={{
-        items,
-        onClick: ({ key }) => {
-          setOpen(false);
-          onPick(key);
-        },
-      }}
-    >
-      {children}
-    </Dropdown>
+    <AntdScope>
+      <Dropdown
+        trigger={['click']}
+        open={open}
+        onOpenChange={setOpen}
+        menu={{
+          items,
+          onClick: ({ key }) => {
+            setOpen(false);
+            onPick(key);
+          },
+        }}
+      >
+        {children}
+      </Dropdown>
+    </AntdScope>
   );
 }

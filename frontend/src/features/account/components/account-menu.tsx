@@ -1,10 +1,10 @@
 import { useEffect, useRef, useState, type MouseEvent } from 'react';
-import DownOutlined from '@ant-design/icons/DownOutlined';
-import UserOutlined from '@ant-design/icons/UserOutlined';
-import { Button, Grid } from 'antd';
 import { Link, useNavigate } from 'react-router-dom';
+import { Button } from '@/components/ui/button';
+import { DownIcon, UserIcon } from '@/components/ui/icons';
 import { paths, signInPath } from '@/config/paths';
 import type { ViewerFragment } from '@/gql/graphql';
+import { BREAKPOINTS, useMediaQuery } from '@/hooks/use-media-query';
 import { useSession } from '@/lib/session-context';
 import { useSignOut } from '../hooks/use-session-actions';
 import type { AccountDropdown as AccountDropdownComponent } from './account-dropdown';
@@ -24,7 +24,8 @@ export interface AccountMenuProps {
 
 /** The header's account corner: sign-in links for visitors, a menu for the signed-in shopper. */
 export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, returnTo }: AccountMenuProps) {
-  const screens = Grid.useBreakpoint();
+  const phone = useMediaQuery(BREAKPOINTS.xs);
+  const wide = useMediaQuery(BREAKPOINTS.md);
   const navigate = useNavigate();
   const { t } = useTranslation();
   // antd's Dropdown and Menu (rc-dropdown, rc-menu) load on the account button's first click, and the
@@ -54,7 +55,7 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
       <span className="account-links">
         <Link to={signInPath(returnTo)}>{t('account.signIn')}</Link>
         {/* At phone width the header has room for one link; the sign-in page links to registering. */}
-        {screens.xs !== true && <Link to={paths.register}>{t('account.register')}</Link>}
+        {!phone && <Link to={paths.register}>{t('account.register')}</Link>}
       </span>
     );
   }
@@ -72,13 +73,13 @@ export function AccountMenu({ signedIn, viewer, onSignOut, signingOut = false, r
       ref={buttonRef}
       aria-label={t('account.menuFor', { name })}
       aria-haspopup="menu"
-      icon={<UserOutlined />}
+      icon={<UserIcon />}
       onClick={wantMenu}
     >
-      {screens.md ? (
+      {wide ? (
         <span className="account-name">
           {name}
-          <DownOutlined />
+          <DownIcon />
         </span>
       ) : null}
     </Button>

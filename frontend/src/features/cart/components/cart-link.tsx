@@ -1,5 +1,5 @@
-import ShoppingCartOutlined from '@ant-design/icons/ShoppingCartOutlined';
 import { NavLink } from 'react-router-dom';
+import { CartIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 import { useCart } from '../hooks/use-cart';
 import { useTranslation } from 'react-i18next';
@@ -13,7 +13,7 @@ export function CartLink() {
   return (
     <NavLink to={paths.cart} aria-label={units === 0 ? t('header.cart') : t('header.cartWithItems', { count: units })}>
       <span className="cart-badge">
-        <ShoppingCartOutlined style={{ fontSize: 22 }} aria-hidden />
+        <CartIcon style={{ fontSize: 22 }} />
         {units > 0 && (
           <span className={units > 9 ? 'cart-count cart-count-wide' : 'cart-count'} aria-hidden>
             {units > 99 ? '99+' : units}

@@ -1,6 +1,6 @@
 import { useId, useState, type KeyboardEvent } from 'react';
-import SearchOutlined from '@ant-design/icons/SearchOutlined';
 import { useNavigate } from 'react-router-dom';
+import { SearchIcon } from '@/components/ui/icons';
 import { paths } from '@/config/paths';
 import { useSearchSuggestions } from '../hooks/use-search-suggestions';
 import { emptyFilters, filtersToSearchParams } from '../utils/filters';
@@ -78,7 +78,7 @@ export function HeaderSearch({ width = 260 }: { width?: number | string }) {
         }}
       />
       <button type="button" aria-label={t('header.search')} onClick={listMatches}>
-        <SearchOutlined aria-hidden />
+        <SearchIcon />
       </button>
       <ul id={`${id}-list`} role="listbox" aria-label={t('header.search')} hidden={!open}>
         {open &&

@@ -1,4 +1,3 @@
-import { Typography } from 'antd';
 import { Trans, useTranslation } from 'react-i18next';
 import { databaseId } from '@/utils/global-id';
 
@@ -6,13 +5,13 @@ import { databaseId } from '@/utils/global-id';
 export function DrawSeedNote({ saleId, seed }: { saleId: string; seed: string }) {
   const { t } = useTranslation('shop');
   return (
-    <Typography.Paragraph type="secondary" style={{ margin: 0 }}>
+    <p className="fm-paragraph fm-secondary">
       <Trans
         t={t}
         i18nKey="room.seed"
         values={{ seed, command: `flashmart seckill verify-draw ${databaseId(saleId)}` }}
-        components={{ code: <Typography.Text code /> }}
+        components={{ code: <code className="fm-code" /> }}
       />
-    </Typography.Paragraph>
+    </p>
   );
 }

@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
-import { Alert, Button, Card, Col, Flex, Row, Tag, Typography } from 'antd';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Tag } from '@/components/ui/tag';
 import type { FlashSaleDetailQuery, SeckillTicketProgressFragment } from '@/gql/graphql';
 import { formatCountdown } from '@/utils/duration';
 import { paths } from '@/config/paths';
@@ -44,51 +46,49 @@ export function FlashSaleDetail({
   const busy = buying || (ticket !== null && ticketHolds(ticket));
   const inRoom = event.admissionMode === 'WAITING_ROOM' && room !== undefined;
   const button = inRoom ? roomBuyButtonState(phase, room.entry, now, busy) : buyButtonState(phase, busy);
+  // Drawn with components of our own (src/components/ui), not antd's: a first visit to a sale
+  // loads no antd (scripts/bundle-report.mjs).
   return (
-    <Card>
-      <Row gutter={[24, 16]}>
-        <Col xs={24} md={10}>
+    <div className="fm-card">
+      <div className="sale-detail">
+        <div>
           <SalePicture event={event} to={paths.product(event.product.id)} />
-        </Col>
-        <Col xs={24} md={14}>
-          <Flex vertical gap={12}>
-            <Flex justify="space-between" align="baseline" wrap gap={8}>
-              <Typography.Title level={2} style={{ margin: 0 }}>
-                {event.name}
-              </Typography.Title>
-              <span aria-label={t('seckill.status')}>
-                <Tag color={tag.color}>{tag.label}</Tag>
-              </span>
-            </Flex>
-            <SalePrice event={event} size={24} />
-            <SaleStock event={event} />
-            <SaleProductLink event={event} />
-            {event.requiresVerifiedAccount && (
-              <>
-                <Typography.Text type="secondary">{t('seckill.verifiedOnly')}</Typography.Text>
-                {verification}
-              </>
-            )}
-            {countdown && (
-              <Typography.Text role="timer" aria-label={countdown.label}>
-                {countdown.label} {formatCountdown(countdown.seconds)}
-              </Typography.Text>
-            )}
-            {inRoom && <WaitingRoom sale={event} phase={phase} now={now} {...room} />}
-            {errors.map((error) => (
-              <Alert key={error.code + error.message} type="error" showIcon title={error.message} />
-            ))}
-            {/* At phone width the button stays at the bottom of the screen (app/styles.css). */}
-            <Flex vertical gap={4} className="phone-buy-bar">
-              <Button type="primary" size="large" block onClick={onBuy} disabled={!button.enabled} loading={buying}>
-                {t('seckill.buyNow')}
-              </Button>
-              {button.reason && <Typography.Text type="secondary">{button.reason}</Typography.Text>}
-            </Flex>
-            {ticket && <TicketProgress ticket={ticket} now={now} />}
-          </Flex>
-        </Col>
-      </Row>
-    </Card>
+        </div>
+        <div className="fm-stack" style={{ gap: 12 }}>
+          <div className="fm-row" style={{ justifyContent: 'space-between', alignItems: 'baseline', gap: 8 }}>
+            <h2 className="fm-title">{event.name}</h2>
+            <span aria-label={t('seckill.status')}>
+              <Tag color={tag.color}>{tag.label}</Tag>
+            </span>
+          </div>
+          <SalePrice event={event} size={24} />
+          <SaleStock event={event} />
+          <SaleProductLink event={event} />
+          {event.requiresVerifiedAccount && (
+            <>
+              <span className="fm-secondary">{t('seckill.verifiedOnly')}</span>
+              {verification}
+            </>
+          )}
+          {countdown && (
+            <span role="timer" aria-label={countdown.label}>
+              {countdown.label} {formatCountdown(countdown.seconds)}
+            </span>
+          )}
+          {inRoom && <WaitingRoom sale={event} phase={phase} now={now} {...room} />}
+          {errors.map((error) => (
+            <Alert key={error.code + error.message} type="error" title={error.message} />
+          ))}
+          {/* At phone width the button stays at the bottom of the screen (app/styles.css). */}
+          <div className="fm-stack phone-buy-bar" style={{ gap: 4 }}>
+            <Button variant="primary" size="large" block onClick={onBuy} disabled={!button.enabled} loading={buying}>
+              {t('seckill.buyNow')}
+            </Button>
+            {button.reason && <span className="fm-secondary">{button.reason}</span>}
+          </div>
+          {ticket && <TicketProgress ticket={ticket} now={now} />}
+        </div>
+      </div>
+    </div>
   );
 }

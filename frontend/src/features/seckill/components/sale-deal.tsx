@@ -1,6 +1,7 @@
-import { Flex, Progress, Tag, Typography } from 'antd';
 import { Link } from 'react-router-dom';
 import { PicturePlaceholder, Thumbnail } from '@/components/product-picture';
+import { Progress } from '@/components/ui/progress';
+import { Tag } from '@/components/ui/tag';
 import { paths } from '@/config/paths';
 import type { FlashSaleFragment } from '@/gql/graphql';
 import { formatMoney } from '@/utils/format';
@@ -14,19 +15,19 @@ export function SalePrice({ event, size = 18 }: SaleDealProps & { size?: number 
   const { t } = useTranslation('shop');
   const percent = discountPercent(event.product.price, event.price);
   return (
-    <Flex align="baseline" gap={8} wrap>
-      <Typography.Text strong type="danger" style={{ fontSize: size }} aria-label={t('seckill.salePrice')}>
-        {formatMoney(event.price)}
-      </Typography.Text>
+    <div className="fm-row" style={{ alignItems: 'baseline', gap: 8 }}>
+      <span className="fm-danger" style={{ fontSize: size }} aria-label={t('seckill.salePrice')}>
+        <strong>{formatMoney(event.price)}</strong>
+      </span>
       {percent !== null && (
         <>
-          <Typography.Text delete type="secondary" aria-label={t('seckill.regularPrice')}>
-            {formatMoney(event.product.price)}
-          </Typography.Text>
+          <span className="fm-secondary" aria-label={t('seckill.regularPrice')}>
+            <del>{formatMoney(event.product.price)}</del>
+          </span>
           <Tag color="red">{t('seckill.discount', { percent })}</Tag>
         </>
       )}
-    </Flex>
+    </div>
   );
 }
 
@@ -38,16 +39,16 @@ export function SaleStock({ event }: SaleDealProps) {
       <Progress
         percent={soldPercent(event.remainingStock, event.totalStock)}
         showInfo={false}
-        status="active"
-        strokeColor="#cf1322"
+        active
+        color="var(--fm-error)"
         aria-label={t('seckill.sold')}
       />
-      <Flex justify="space-between" wrap gap={8}>
-        <Typography.Text aria-label={t('seckill.remainingStock')}>
+      <div className="fm-row" style={{ justifyContent: 'space-between', gap: 8 }}>
+        <span aria-label={t('seckill.remainingStock')}>
           {t('seckill.left', { remaining: event.remainingStock, total: event.totalStock })}
-        </Typography.Text>
-        <Typography.Text type="secondary">{t('seckill.limit', { count: event.perUserLimit })}</Typography.Text>
-      </Flex>
+        </span>
+        <span className="fm-secondary">{t('seckill.limit', { count: event.perUserLimit })}</span>
+      </div>
     </div>
   );
 }

@@ -1,5 +1,8 @@
 import { lazy, Suspense } from 'react';
-import { Alert, Button, Descriptions, Flex, Progress, Tag, Typography } from 'antd';
+import { Alert } from '@/components/ui/alert';
+import { Button } from '@/components/ui/button';
+import { Progress } from '@/components/ui/progress';
+import { Tag } from '@/components/ui/tag';
 import type { AdmissionMode, WaitingRoomState } from '@/gql/graphql';
 import { formatCountdown, formatWait } from '@/utils/duration';
 import { formatDateTime } from '@/utils/format';
@@ -67,22 +70,20 @@ export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = fal
   const grantLeft = grantSecondsLeft(entry, now);
   return (
     <section aria-label={t('room.title')}>
-      <Flex vertical gap={8}>
-        <Typography.Title level={4} style={{ margin: 0 }}>
-          {t('room.title')}
-        </Typography.Title>
+      <div className="fm-stack" style={{ gap: 8 }}>
+        <h4 className="fm-title">{t('room.title')}</h4>
         {entry === null ? (
           <>
-            <Typography.Paragraph style={{ margin: 0 }}>
+            <p className="fm-paragraph">
               {t('room.howItWorks', {
                 drawTime: formatDateTime(new Date(drawTime(sale)).toISOString()),
                 grant: formatCountdown(sale.grantTtlSeconds),
               })}
-            </Typography.Paragraph>
-            <Button type="primary" size="large" onClick={onJoin} loading={joining} disabled={phase === 'ENDED'}>
+            </p>
+            <Button variant="primary" size="large" onClick={onJoin} loading={joining} disabled={phase === 'ENDED'}>
               {t('room.join')}
             </Button>
-            <Typography.Text type="secondary">{t('room.joinAgain')}</Typography.Text>
+            <span className="fm-secondary">{t('room.joinAgain')}</span>
           </>
         ) : (
           <>
@@ -91,43 +92,43 @@ export function WaitingRoom({ sale, phase, now, entry, firstAhead, joining = fal
             </span>
             {entry.state === 'WAITING' && (
               <>
-                <Descriptions
-                  size="small"
-                  column={1}
-                  items={[
-                    { key: 'position', label: t('room.place'), children: entry.position ?? t('room.afterDraw') },
-                    { key: 'ahead', label: t('room.ahead'), children: entry.ahead ?? t('room.afterDraw') },
-                    {
-                      key: 'wait',
-                      label: t('room.wait'),
-                      children: entry.estimatedWaitSeconds === null ? t('room.unknown') : formatWait(entry.estimatedWaitSeconds),
-                    },
-                  ]}
-                />
+                <dl className="fm-descriptions">
+                  <div>
+                    <dt>{t('room.place')}</dt>
+                    <dd>{entry.position ?? t('room.afterDraw')}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('room.ahead')}</dt>
+                    <dd>{entry.ahead ?? t('room.afterDraw')}</dd>
+                  </div>
+                  <div>
+                    <dt>{t('room.wait')}</dt>
+                    <dd>{entry.estimatedWaitSeconds === null ? t('room.unknown') : formatWait(entry.estimatedWaitSeconds)}</dd>
+                  </div>
+                </dl>
                 <Progress percent={queueProgress(firstAhead, entry)} aria-label={t('room.moved')} />
               </>
             )}
             {grantLeft !== null && (
-              <Typography.Text strong role="timer" aria-label={t('room.turnEndsIn')}>
+              <strong role="timer" aria-label={t('room.turnEndsIn')}>
                 {t('room.turnEndsIn')} {formatCountdown(grantLeft)}
-              </Typography.Text>
+              </strong>
             )}
             <Alert
               type={entry.state === 'ADMITTED' ? 'success' : entry.state === 'WAITING' ? 'info' : 'warning'}
-              showIcon
               title={nextStep(entry, sale, now)}
             />
           </>
         )}
         {errors.map((error) => (
-          <Alert key={error.code + error.message} type="error" showIcon title={error.message} />
+          <Alert key={error.code + error.message} type="error" title={error.message} />
         ))}
         {sale.drawSeed && (
           <Suspense fallback={null}>
             <DrawSeedNote saleId={sale.id} seed={sale.drawSeed} />
           </Suspense>
         )}
-      </Flex>
+      </div>
     </section>
   );
 }
