@@ -13,7 +13,7 @@ from typing import Any
 
 from opentelemetry import context as otel_context
 from opentelemetry import trace
-from opentelemetry.trace import StatusCode
+from opentelemetry.trace import Span, StatusCode
 from starlette.applications import Starlette
 from starlette.datastructures import Headers
 from starlette.middleware import Middleware
@@ -208,12 +208,20 @@ class FlashMartApp(Starlette):
         try:
             if tracing.tracer is None:
                 answered = await lane.answer(scope, body, respond)
+            elif isinstance(made := tracing.open_server_span("POST /graphql", scope), str):
+                # a new trace the sampler dropped: only its traceparent goes on (core/tracing.py)
+                reply.extra = (*reply.extra, (b"traceparent", made.encode()))
+                carried = tracing.dropped_traceparent.set(made)  # for the reserve call's job
+                try:
+                    answered = await lane.answer(scope, body, respond)
+                finally:
+                    tracing.dropped_traceparent.reset(carried)
             else:
-                answered = await _traced_answer(lane, scope, body, respond, reply)
+                answered = await _traced_answer(lane, made, scope, body, respond, reply)
         finally:
             request_id_var.reset(token)
         if answered:
-            metrics.HTTP_REQUESTS.labels("/graphql", str(reply.status)).inc()
+            _graphql_requests(reply.status).inc()
             return
         await super().__call__(scope, replay_body(body, receive), self._secured(scope, send))
 
@@ -273,22 +281,26 @@ class FlashMartApp(Starlette):
         return length is not None and length.isdigit() and int(length) <= self.max_body_bytes
 
 
+_GRAPHQL_REQUESTS: dict[int, Any] = {}
+
+
+def _graphql_requests(status: int) -> Any:
+    """The request counter's child for a `/graphql` answer of the buy lane with `status`
+    (looked up once per status: `labels` takes a lock and builds the key on every call)."""
+    child = _GRAPHQL_REQUESTS.get(status)
+    if child is None:
+        child = _GRAPHQL_REQUESTS[status] = metrics.HTTP_REQUESTS.labels("/graphql", str(status))
+    return child
+
+
 async def _traced_answer(
-    lane: BuyLane, scope: Scope, body: bytes, respond: Send, reply: _Reply
+    lane: BuyLane, span: Span, scope: Scope, body: bytes, respond: Send, reply: _Reply
 ) -> bool:
-    """`lane.answer` inside its own server span (the lane answers before the OpenTelemetry
-    middleware), child of the request's `traceparent`, which the response returns. A request
-    the lane hands on gets the middleware's span instead: the lane's is never ended, and the
-    SDK exports ended spans only."""
-    made = tracing.open_server_span("POST /graphql", scope)
-    if isinstance(made, str):  # a new trace the sampler dropped: only its traceparent goes on
-        reply.extra = (*reply.extra, (b"traceparent", made.encode()))
-        carried = tracing.dropped_traceparent.set(made)  # for the reserve call's job, the logs
-        try:
-            return await lane.answer(scope, body, respond)
-        finally:
-            tracing.dropped_traceparent.reset(carried)
-    span = made
+    """`lane.answer` inside its own server span `span` (the lane answers before the
+    OpenTelemetry middleware; `tracing.open_server_span`), child of the request's
+    `traceparent`, which the response returns. A request the lane hands on gets the
+    middleware's span instead: the lane's is never ended, and the SDK exports ended spans
+    only. (A new trace the sampler drops gets no span: `FlashMartApp.__call__`.)"""
     value = tracing.traceparent(span)
     if value is not None:
         reply.extra = (*reply.extra, (b"traceparent", value.encode()))

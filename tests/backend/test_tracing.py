@@ -477,6 +477,8 @@ def test_new_traces_are_sampled_by_their_trace_id_as_the_sdk_samples_them() -> N
     finally:
         tracing.uninstall()
         provider.shutdown()
+    # uninstalled, nothing of it is left for the next provider
+    assert (tracing._root_bound, tracing._root_ids, tracing._direct) == (None, None, False)
     # a provider sampling otherwise (or with other ids) goes through the SDK every time
     other = TracerProvider()
     tracing.install(other)

@@ -68,6 +68,7 @@ dropped_traceparent: ContextVar[str | None] = ContextVar("dropped_traceparent", 
 # The root sampler's bound when the provider samples new traces by trace-id ratio with our
 # ids (`_RootIds`): `start_server_span` then drops a new trace without the SDK (see there).
 _root_bound: int | None = None
+_root_ids: _RootIds | None = None  # the provider's id generator when it is ours
 # Whether this process's spans may be made without the SDK tracer's `start_span` (`_direct_ok`):
 # a new trace `start_server_span` samples, and a child of a sampled local span (`span`).
 _direct = False
@@ -117,12 +118,13 @@ def setup(service_name: str, environ: Mapping[str, str] = os.environ) -> bool:
 def install(chosen: TracerProvider) -> None:
     """Turn tracing on with `chosen` (tests pass one with an in-memory exporter): our spans,
     the HTTP middleware, Strawberry's extension and asyncpg's queries use it."""
-    global tracer, provider, _root_bound, _direct
+    global tracer, provider, _root_bound, _root_ids, _direct
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
     provider = chosen
     tracer = chosen.get_tracer(INSTRUMENTATION)
     _root_bound = _ratio_bound(chosen)
+    _root_ids = chosen.id_generator if isinstance(chosen.id_generator, _RootIds) else None
     _direct = _direct_ok(chosen, tracer)
     AsyncPGInstrumentor().instrument(  # type: ignore[no-untyped-call]
         tracer_provider=chosen, skip_dep_check=True
@@ -131,12 +133,11 @@ def install(chosen: TracerProvider) -> None:
 
 def uninstall() -> None:
     """Tracing off again (tests): apps and workers built afterwards install nothing."""
-    global tracer, provider
+    global tracer, provider, _root_bound, _root_ids, _direct
     from opentelemetry.instrumentation.asyncpg import AsyncPGInstrumentor
 
-    global _direct
     AsyncPGInstrumentor().uninstrument()  # type: ignore[no-untyped-call]
-    tracer = provider = _root_bound = None
+    tracer = provider = _root_bound = _root_ids = None
     _direct = False
 
 
@@ -366,8 +367,8 @@ def open_server_span(name: str, scope: Scope) -> Span | str:
     assert tracer is not None, "tracing is off"
     headers = scope["headers"]
     if _root_bound is not None and _new_trace(headers):
-        ids = provider.id_generator if provider is not None else None
-        if isinstance(ids, _RootIds):
+        ids = _root_ids
+        if ids is not None:
             trace_id = _random_id(128)  # as `RandomIdGenerator` draws it (`_root_bound`: ours)
             if trace_id & TraceIdRatioBased.TRACE_ID_LIMIT >= _root_bound:
                 return _DROPPED_FORMAT % (trace_id, _random_id(64))
@@ -391,7 +392,7 @@ def _http(scope: Scope) -> dict[str, str | int]:
     }
 
 
-_TRACE_HEADERS = (b"traceparent", b"tracestate")
+_TRACE_HEADERS = frozenset((b"traceparent", b"tracestate"))
 
 
 def _new_trace(headers: Iterable[tuple[bytes, bytes]]) -> bool:
