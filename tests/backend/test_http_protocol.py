@@ -58,13 +58,21 @@ class RecordingTransport(asyncio.Transport):
         return [e for e in self.events if isinstance(e, bytes)]
 
 
-async def _exchange(protocol_class: type[HttpToolsProtocol], app: App, data: bytes) -> Any:
+def _connected(
+    protocol_class: type[HttpToolsProtocol], app: App
+) -> tuple[HttpToolsProtocol, RecordingTransport]:
+    """A protocol of `protocol_class` serving `app` on this loop, its connection made."""
     config = Config(app=app, lifespan="off", log_config=None, access_log=False)
     protocol = protocol_class(
         config=config, server_state=ServerState(), app_state={}, _loop=asyncio.get_running_loop()
     )
     transport = RecordingTransport()
     protocol.connection_made(transport)
+    return protocol, transport
+
+
+async def _exchange(protocol_class: type[HttpToolsProtocol], app: App, data: bytes) -> Any:
+    protocol, transport = _connected(protocol_class, app)
     protocol.data_received(data)
     for _ in range(200):  # the cycles' tasks run on this loop
         await asyncio.sleep(0)
@@ -152,12 +160,7 @@ async def test_a_client_gone_before_the_body_gets_nothing_written() -> None:
         await go_on.wait()
         await send({"type": "http.response.body", "body": b"late"})
 
-    config = Config(app=slow, lifespan="off", log_config=None, access_log=False)
-    protocol = OneWriteHttpToolsProtocol(
-        config=config, server_state=ServerState(), app_state={}, _loop=asyncio.get_running_loop()
-    )
-    transport = RecordingTransport()
-    protocol.connection_made(transport)
+    protocol, transport = _connected(OneWriteHttpToolsProtocol, slow)
     protocol.data_received(GET)
     await asyncio.wait_for(started.wait(), 5)
     assert isinstance(protocol.cycle, OneWriteCycle)

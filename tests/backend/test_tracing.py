@@ -4,6 +4,7 @@ Spans go to an in-memory exporter; the app, Redis, the arq worker and the databa
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import os
@@ -52,12 +53,11 @@ OTEL_VARIABLES = (
 )
 
 
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    """Tracing on in this process, every span kept in memory (apps and workers built inside
-    the test use it)."""
+@contextlib.contextmanager
+def _installed(provider: TracerProvider) -> Iterator[InMemorySpanExporter]:
+    """Tracing on in this process with `provider`, every span kept in memory (apps and
+    workers built inside the block use it); off again after."""
     exporter = InMemorySpanExporter()
-    provider = TracerProvider()
     provider.add_span_processor(SimpleSpanProcessor(exporter))
     tracing.install(provider)
     try:
@@ -65,6 +65,13 @@ def spans() -> Iterator[InMemorySpanExporter]:
     finally:
         tracing.uninstall()
         provider.shutdown()
+
+
+@pytest.fixture
+def spans() -> Iterator[InMemorySpanExporter]:
+    """Tracing on with the SDK's default sampler (every trace sampled)."""
+    with _installed(TracerProvider()) as exporter:
+        yield exporter
 
 
 async def _buy(app: Any, runtime: Runtime, **headers: str) -> tuple[httpx.Response, str]:
@@ -496,16 +503,10 @@ def ratio_spans() -> Iterator[InMemorySpanExporter]:
     are made directly (`tracing._direct`), not through the SDK tracer's `start_span`."""
     from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
 
-    exporter = InMemorySpanExporter()
     provider = TracerProvider(sampler=ParentBasedTraceIdRatio(1.0), id_generator=tracing._RootIds())
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.install(provider)
-    try:
+    with _installed(provider) as exporter:
         assert tracing._direct
         yield exporter
-    finally:
-        tracing.uninstall()
-        provider.shutdown()
 
 
 @pytest.fixture
@@ -514,15 +515,9 @@ def dropping_spans() -> Iterator[InMemorySpanExporter]:
     string-only path)."""
     from opentelemetry.sdk.trace.sampling import ParentBasedTraceIdRatio
 
-    exporter = InMemorySpanExporter()
     provider = TracerProvider(sampler=ParentBasedTraceIdRatio(0.0), id_generator=tracing._RootIds())
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.install(provider)
-    try:
+    with _installed(provider) as exporter:
         yield exporter
-    finally:
-        tracing.uninstall()
-        provider.shutdown()
 
 
 async def test_a_buy_in_a_dropped_new_trace_is_only_its_traceparent(
