@@ -30,6 +30,7 @@ def main() -> None:
         loop="uvloop",
         http=UVICORN_HTTP,  # httptools, head and body in one write, as flashmart serve
         access_log=False,
+        server_header=False,  # as flashmart serve
         log_config=None,
         log_level="warning",
         timeout_graceful_shutdown=5,

@@ -99,6 +99,9 @@ def uvicorn_options(settings: Settings, *, host: str, port: int) -> dict[str, An
         # for what the subscriptions' own `ping` (graphql/ws_clock.py, one clock per process)
         # already does: traffic on idle sockets, and dead peers closed.
         "ws_ping_interval": None,
+        # No `server: uvicorn` header: it tells a prober what runs here, and every header of
+        # every answer costs uvicorn two regular-expression checks.
+        "server_header": False,
         "proxy_headers": True,
         "forwarded_allow_ips": settings.forwarded_allow_ips,
     }

@@ -264,3 +264,4 @@ def test_uvicorn_sends_no_websocket_pings_of_its_own(settings: Settings) -> None
     )  # fmt: skip
     config.load()
     assert config.http_protocol_class is OneWriteHttpToolsProtocol
+    assert config.server_header is False  # no `server: uvicorn` on any answer

@@ -509,6 +509,38 @@ async def test_cors_headers_and_the_request_id_match_the_middleware_stack(
     assert "vary: Accept, Origin\n" in fast  # the media type depends on Accept (transport.py)
 
 
+async def test_request_ids_on_the_lane_are_made_and_read_as_the_stack_does(
+    pair: Pair, runtime: Runtime
+) -> None:
+    """Without `x-request-id`, each answer gets a fresh one (32 hex digits, as `uuid4().hex`);
+    with several, the last counts, on the lane as through the stack."""
+    sales = await _sales(runtime, 5)
+    lane_token, generic_token = await _shoppers("request-ids")
+    made = []
+    for _ in range(2):
+        response = await pair.lane.post(
+            "/graphql",
+            json={"query": STOREFRONT_BUY, "variables": {"eventId": sales.lane}},
+            headers={"authorization": f"Bearer {lane_token}"},
+        )
+        assert re.fullmatch(r"[0-9a-f]{32}", response.headers["x-request-id"])
+        made.append(response.headers["x-request-id"])
+    assert made[0] != made[1]
+    before = _lane(pair.lane_app).answered
+    sent = [("x-request-id", "first"), ("x-request-id", "last")]
+    for client, token, event in (
+        (pair.lane, lane_token, sales.lane),
+        (pair.generic, generic_token, sales.generic),
+    ):
+        response = await client.post(
+            "/graphql",
+            json={"query": STOREFRONT_BUY, "variables": {"eventId": event}},
+            headers=[("authorization", f"Bearer {token}"), *sent],
+        )
+        assert response.headers["x-request-id"] == "last"
+    assert _lane(pair.lane_app).answered == before + 1
+
+
 async def test_lane_answers_count_in_the_request_metric(pair: Pair, runtime: Runtime) -> None:
     sales = await _sales(runtime, 5)
     lane_token, _ = await _shoppers("metric")
