@@ -318,8 +318,23 @@ async def test_joins_before_the_draw_wake_nobody_and_the_draw_places_everyone_in
             own_reads.clear()
             await asyncio.sleep(max(0.0, counters.closes_ms / 1000 - time.time()) + 0.05)
             await room.tick(runtime)  # the draw, and the first UNITS admitted
+            # The draw is announced before the admission is written: a view may show its place
+            # as WAITING first and ADMITTED on a later read. Wait for the final views.
+            record = await RoomStore.of(runtime).record(event.id)
+            places = {user_id: position for position, user_id in enumerate(record.order, start=1)}
+            _, counters, _ = await real_read(RoomStore.of(runtime), event.id)
+            assert counters is not None and counters.admitted > 0
+
+            def expected(user_id: int) -> tuple[int, RoomState]:
+                place = places[user_id]
+                admitted = place <= counters.admitted
+                return place, RoomState.ADMITTED if admitted else RoomState.WAITING
+
+            def settled() -> bool:
+                return all((v.position, v.state) == expected(u) for u, v in last.items())
+
             deadline = time.monotonic() + 20
-            while any(v.position is None for v in last.values()) and time.monotonic() < deadline:
+            while not settled() and time.monotonic() < deadline:
                 await asyncio.sleep(0.05)
         finally:
             for task in tasks:
@@ -329,12 +344,6 @@ async def test_joins_before_the_draw_wake_nobody_and_the_draw_places_everyone_in
                     await task
     assert own_reads == []  # no subscriber read its own entry for the draw
     assert 1 <= len(batched) <= 3 and batched[0] == following
-    record = await RoomStore.of(runtime).record(event.id)
     assert len(record.order) == following + late
-    places = {user_id: position for position, user_id in enumerate(record.order, start=1)}
-    _, counters, _ = await real_read(RoomStore.of(runtime), event.id)
-    assert counters is not None and counters.admitted > 0
     for user_id, view in last.items():
-        assert view.position == places[user_id]
-        admitted = view.position <= counters.admitted
-        assert view.state is (RoomState.ADMITTED if admitted else RoomState.WAITING)
+        assert (view.position, view.state) == expected(user_id)
