@@ -73,7 +73,7 @@ class RequestContextMiddleware:
             await self.app(scope, receive, send)
             return
         headers = dict(scope.get("headers") or [])
-        request_id = _request_id(headers)
+        request_id = _request_id(headers.get(b"x-request-id", b""))
         token = request_id_var.set(request_id)
         try:
             if scope["type"] == "websocket":
@@ -133,8 +133,9 @@ class BodyTooLarge(Exception):
     pass
 
 
-def _request_id(headers: dict[bytes, bytes]) -> str:
-    return headers.get(b"x-request-id", b"").decode()[:64] or _new_request_id()
+def _request_id(sent: bytes) -> str:
+    """The request id: the client's `x-request-id` (`sent`, up to 64 characters), else a new one."""
+    return sent.decode()[:64] or _new_request_id()
 
 
 def _new_request_id() -> str:
@@ -144,14 +145,14 @@ def _new_request_id() -> str:
     return "%032x" % getrandbits(128)  # noqa: UP031 - cheaper than format() or an f-string
 
 
-def _lane_request_id(headers: list[tuple[bytes, bytes]]) -> str:
-    """`_request_id` over the raw header list, without a dict of every header per lane
-    request (the last `x-request-id` counts, as in the dict)."""
+def _sent_request_id(headers: list[tuple[bytes, bytes]]) -> bytes:
+    """The client's `x-request-id` from the raw header list, without a dict of every header
+    per lane request (the last one counts, as in the middleware's dict)."""
     sent = b""
     for name, value in headers:
         if name == b"x-request-id":
             sent = value
-    return sent.decode()[:64] or _new_request_id()
+    return sent
 
 
 class _Reply:
@@ -246,7 +247,7 @@ class FlashMartApp(Starlette):
         """What a lane answers through: the request id, the reply that adds it and the
         security headers (and remembers the status), and that reply behind the stack's CORS
         headers (Starlette's own `CORSMiddleware.send`)."""
-        request_id = _lane_request_id(scope["headers"])
+        request_id = _request_id(_sent_request_id(scope["headers"]))
         security = self.security
         reply = _Reply(send, request_id, security.for_scope(scope) if security else ())
         cors = self.cors
