@@ -178,6 +178,9 @@ class SaleWatcher:
         self.room_seats: set[_RoomSeat] = set()  # waitingRoomUpdated subscribers
         self.meter = RateMeter()
         self.last: EventSnapshot | None = None
+        # The sale as last loaded (kept even when a reload changes nothing the subscribers
+        # are woken for, e.g. its name): what `known_event` answers with.
+        self.event: SeckillEvent | None = None
         self.stopped = False
         self._first = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
@@ -276,7 +279,7 @@ class SaleWatcher:
     async def _run(self) -> None:
         try:
             async with self.broker.listen(event_channel(self.runtime.keys, self.event_id)) as heard:
-                event = await self._retrying(lambda: _load(self.event_id))
+                event = self.event = await self._retrying(lambda: _load(self.event_id))
                 current = await self._retrying(functools.partial(snapshot, self.runtime, event))
                 await self._publish(current)
                 sent_at = time.monotonic()
@@ -290,7 +293,7 @@ class SaleWatcher:
                         await asyncio.sleep(wait)
                     if reload:  # an edit, the close or the draw: the sale itself changed
                         heard.drain()
-                        event = await self._retrying(lambda: _load(self.event_id))
+                        event = self.event = await self._retrying(lambda: _load(self.event_id))
                     current = await self._retrying(functools.partial(snapshot, self.runtime, event))
                     if await self._publish(current):
                         sent_at = time.monotonic()
@@ -426,14 +429,14 @@ def live_sales(runtime: Runtime) -> LiveSales:
 
 def known_event(runtime: Runtime, event_id: int) -> SeckillEvent | None:
     """The sale as this process's watcher of it last loaded it (kept current by the sale's
-    pub/sub channel), or None when nobody here watches it: a subscription to a watched sale
-    then starts without a database query."""
+    pub/sub channel), or None when nobody here watches it: a subscription to a watched sale,
+    and a shopper's query of it (the sale page's), then make no database query for it."""
     broker = runtime.broker
     registry = _registries.get(broker) if broker is not None else None
     watcher = registry.watchers.get(event_id) if registry is not None else None
     if watcher is None or watcher.stopped or watcher.last is None:
         return None
-    return watcher.last.event
+    return watcher.event
 
 
 async def event_updates(

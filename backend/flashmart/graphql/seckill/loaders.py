@@ -1,4 +1,6 @@
-"""The live state of sales in Redis, read once per request for every event on the page."""
+"""Per-request loaders of the sale pages: the live state of sales in Redis, read once per
+request for every event on the page; the viewer's tickets; the sales' products for shoppers,
+from the catalog's read-through cache."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
 
+from flashmart.catalog.models import Product
+from flashmart.catalog.services import product_detail
 from flashmart.graphql.context import Context
 from flashmart.seckill.buy import TicketView, latest_tickets
 from flashmart.seckill.store import SaleStore, WarmState
@@ -14,6 +18,7 @@ from flashmart.seckill.store import SaleStore, WarmState
 # without the runtime.
 _WARM_STATES = "seckill-warm-state"
 _MY_TICKETS = "seckill-my-tickets"
+_SALE_PRODUCTS = "seckill-sale-products"
 
 
 def warm_states(context: Context) -> DataLoader[int, WarmState | None]:
@@ -47,4 +52,35 @@ def my_tickets(context: Context, user_id: int) -> DataLoader[int, TicketView | N
 
         loader = DataLoader(load_fn=load)
         context.extra[_MY_TICKETS] = loader
+    return loader
+
+
+def sale_products(context: Context) -> DataLoader[int, Product | None]:
+    """The products of the sales on the page. For shoppers and visitors each comes from the
+    catalog's read-through cache (`catalog.services.product_detail`, whose every write
+    invalidates it), with its images primed for `cover`: a sale page opened by thousands at a
+    sale's start makes no database query once the product is cached. Admins, and a product
+    the cache does not serve (deleted), read the database through the request's loader."""
+    loader = context.extra.get(_SALE_PRODUCTS)
+    if loader is None:
+        loaders, runtime = context.loaders, context.runtime
+        viewer = context.viewer
+        shopper = viewer is None or not viewer.is_admin
+
+        async def load(ids: Sequence[int]) -> list[Product | None]:
+            found: list[Product | None] = []
+            for product_id in ids:
+                snapshot = None
+                if shopper:
+                    snapshot = await product_detail(runtime, product_id, include_unpublished=True)
+                if snapshot is None:
+                    found.append(await loaders.product.load(product_id))
+                    continue
+                loaders.product.prime(product_id, snapshot.product)
+                loaders.product_images.prime(product_id, snapshot.images)
+                found.append(snapshot.product)
+            return found
+
+        loader = DataLoader(load_fn=load)
+        context.extra[_SALE_PRODUCTS] = loader
     return loader

@@ -17,7 +17,7 @@ from flashmart.graphql.errors import UserError
 from flashmart.graphql.ids import node_pks
 from flashmart.graphql.permissions import IsAdmin
 from flashmart.graphql.scalars import Money
-from flashmart.graphql.seckill.loaders import my_tickets, warm_states
+from flashmart.graphql.seckill.loaders import my_tickets, sale_products, warm_states
 from flashmart.orders.models import Order as OrderModel
 from flashmart.seckill import models
 from flashmart.seckill.audit import AuditReport, LiveStats
@@ -151,7 +151,7 @@ class SeckillEvent(relay.Node):
     async def name(self, info: Info) -> str:
         if self.model.name:
             return self.model.name
-        found = await info.context.loaders.product.load(self.model.product_id)
+        found = await sale_products(info.context).load(self.model.product_id)
         return found.name if found else ""
 
     @strawberry.field(
@@ -169,14 +169,14 @@ class SeckillEvent(relay.Node):
 
     @strawberry.field
     async def product(self, info: Info) -> Product:
-        found = await info.context.loaders.product.load(self.model.product_id)
+        found = await sale_products(info.context).load(self.model.product_id)
         if found is None:  # guarded by a RESTRICT foreign key
             raise LookupError(f"product of event {self.id} is missing")
         return Product.from_model(found)
 
     @strawberry.field(description="The sale price of one unit.")
     async def price(self, info: Info) -> Money:
-        found = await info.context.loaders.product.load(self.model.product_id)
+        found = await sale_products(info.context).load(self.model.product_id)
         amount: Decimal = self.model.price
         return Money(amount=amount, currency=found.currency if found else "CNY")
 
