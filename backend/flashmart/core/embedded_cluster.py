@@ -23,10 +23,20 @@ from flashmart.core import embedded_redis
 SLOTS = 16384
 
 
-def _free_port_pair() -> int:
-    """A port whose cluster bus port (port + 10000) is free too."""
-    for _ in range(100):
-        port = secrets.randbelow(20000) + 20000
+# Node ports come from below the kernel's ephemeral range (Linux: 32768-60999), bus ports
+# (port + 10000) included, so that an outgoing connection made between our check and the
+# node's bind cannot take one.
+PORT_LOW, PORT_HIGH = 12000, 22700
+
+
+def _free_port_pair(taken: set[int] | None = None) -> int:
+    """A port whose cluster bus port (port + 10000) is free too, and neither in `taken` (the
+    ports of this cluster's nodes started so far, which may not have bound yet)."""
+    taken = taken if taken is not None else set()
+    for _ in range(200):
+        port = PORT_LOW + secrets.randbelow(PORT_HIGH - PORT_LOW)
+        if {port, port + 10000} & taken:
+            continue
         with contextlib.ExitStack() as stack:
             try:
                 for candidate in (port, port + 10000):
@@ -85,8 +95,10 @@ def local_cluster(
     cluster = LocalCluster(primaries=[])
     procs = cluster.processes
     try:
+        taken: set[int] = set()
         for n in range(nodes * (1 + replicas)):
-            port = _free_port_pair()
+            port = _free_port_pair(taken)
+            taken.update((port, port + 10000))
             node_dir = workdir / f"node{n}"
             node_dir.mkdir(parents=True)
             argv = [
@@ -134,6 +146,22 @@ def local_cluster(
             while _replication(client).get("master_link_status") != "up":
                 assert time.monotonic() < deadline, "a replica did not sync"
                 time.sleep(0.1)
+        # Every node maps every slot, and each answers on a new connection as a cluster
+        # client's first command does.
+        for port in ports:
+            while True:
+                fresh = redis.Redis(port=port)
+                try:
+                    covered = sum(end - start + 1 for start, end, *_ in
+                                  _slots(fresh))  # fmt: skip
+                finally:
+                    fresh.close()
+                if covered == SLOTS:
+                    break
+                assert time.monotonic() < deadline, f"node {port} does not map every slot"
+                time.sleep(0.1)
+        dead = [port for port, proc in procs.items() if proc.poll() is not None]
+        assert not dead, f"cluster nodes exited: {dead}"
         for client in clients:
             client.close()
         yield cluster
@@ -143,6 +171,11 @@ def local_cluster(
                 proc.terminate()
         for proc in procs.values():
             proc.wait(timeout=10)
+
+
+def _slots(client: redis.Redis) -> list[Any]:
+    found: list[Any] = client.execute_command("CLUSTER", "SLOTS")  # type: ignore[no-untyped-call]
+    return found
 
 
 def _replication(client: redis.Redis) -> dict[str, Any]:
