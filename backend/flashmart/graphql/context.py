@@ -37,6 +37,12 @@ class Context:
         return self.viewer
 
     @property
+    def viewer_is_admin(self) -> bool:
+        """Signed in as an administrator (who sees unpublished products and reads what they
+        may just have edited from the database)."""
+        return self.viewer is not None and self.viewer.is_admin
+
+    @property
     def settings(self) -> Settings:
         return self.runtime.settings
 

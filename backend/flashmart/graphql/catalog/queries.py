@@ -21,10 +21,6 @@ from flashmart.graphql.pagination import (
 )
 
 
-def _is_admin(info: Info) -> bool:
-    return bool(info.context.viewer and info.context.viewer.is_admin)
-
-
 def _prime_images(info: Info, snapshots: list[ProductSnapshot]) -> list[ProductSnapshot]:
     """Hand cached images to the loader, so a cached read costs no image query."""
     for snapshot in snapshots:
@@ -80,7 +76,7 @@ class CatalogQueries:
         filter: ProductFilter | None = None,
         sort_by: ProductSort | None = None,  # type: ignore[valid-type]
     ) -> Connection[Product]:
-        admin = _is_admin(info)
+        admin = info.context.viewer_is_admin
         if (filter, sort_by, after, last, before) == (None,) * 5 and not admin:
             return await _cached_first_page(info, first)  # the storefront's landing page
         listing = await search.list_products(
@@ -107,13 +103,14 @@ class CatalogQueries:
     async def search_suggestions(
         self, info: Info, query: str, first: int | None = None
     ) -> list[Product]:
-        visible = catalog.visible_products(include_unpublished=_is_admin(info))
+        visible = catalog.visible_products(include_unpublished=info.context.viewer_is_admin)
         return [Product.from_model(p) for p in await search.suggest(visible, query, first=first)]
 
     @strawberry.field(description="One product by id; null when it does not exist or is hidden.")
     async def product(self, info: Info, id: strawberry.ID) -> Product | None:
+        context = info.context
         found = await catalog.product_detail(
-            info.context.runtime, decode_id(id, "Product"), include_unpublished=_is_admin(info)
+            context.runtime, decode_id(id, "Product"), include_unpublished=context.viewer_is_admin
         )
         return Product.from_model(_prime_images(info, [found])[0].product) if found else None
 

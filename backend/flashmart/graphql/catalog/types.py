@@ -27,10 +27,6 @@ ProductSort = strawberry.enum(
 )
 
 
-def _is_admin(info: Info) -> bool:
-    return bool(info.context.viewer and info.context.viewer.is_admin)
-
-
 @strawberry.type(description="A group of products; categories may nest.")
 class Category(relay.Node):
     id: relay.NodeID[int]
@@ -102,7 +98,7 @@ class ProductImage(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[ProductImage | None]:
         ids = node_pks(node_ids, "ProductImage")
-        visible = catalog.visible_products(include_unpublished=_is_admin(info))
+        visible = catalog.visible_products(include_unpublished=info.context.viewer_is_admin)
         rows = await models.ProductImage.filter(id__in=ids)
         owners = [r.product_id for r in rows]
         live: set[object] = set(await visible.filter(id__in=owners).values_list("id", flat=True))
@@ -169,7 +165,7 @@ class Product(relay.Node):
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Product | None]:
         ids = node_pks(node_ids, "Product")
-        visible = catalog.visible_products(include_unpublished=_is_admin(info))
+        visible = catalog.visible_products(include_unpublished=info.context.viewer_is_admin)
         found = {p.id: p for p in await visible.filter(id__in=ids)}
         return [cls.from_model(found[i]) if i in found else None for i in ids]
 
