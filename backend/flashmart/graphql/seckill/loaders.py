@@ -4,6 +4,7 @@ from the catalog's read-through cache."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Sequence
 
 from strawberry.dataloader import DataLoader
@@ -58,28 +59,30 @@ def my_tickets(context: Context, user_id: int) -> DataLoader[int, TicketView | N
 def sale_products(context: Context) -> DataLoader[int, Product | None]:
     """The products of the sales on the page. For shoppers and visitors each comes from the
     catalog's read-through cache (`catalog.services.product_detail`, whose every write
-    invalidates it), with its images primed for `cover`: a sale page opened by thousands at a
-    sale's start makes no database query once the product is cached. Admins, and a product
-    the cache does not serve (deleted), read the database through the request's loader."""
+    invalidates it), all at once, with its images primed for `cover`: a sale page opened by
+    thousands at a sale's start makes no database query once the product is cached. Admins,
+    and products the cache does not serve (deleted), are read through the request's product
+    loader, in one batch."""
     loader = context.extra.get(_SALE_PRODUCTS)
     if loader is None:
         loaders, runtime = context.loaders, context.runtime
-        viewer = context.viewer
-        shopper = viewer is None or not viewer.is_admin
+        shopper = not context.viewer_is_admin
 
         async def load(ids: Sequence[int]) -> list[Product | None]:
-            found: list[Product | None] = []
-            for product_id in ids:
-                snapshot = None
-                if shopper:
-                    snapshot = await product_detail(runtime, product_id, include_unpublished=True)
-                if snapshot is None:
-                    found.append(await loaders.product.load(product_id))
-                    continue
-                loaders.product.prime(product_id, snapshot.product)
-                loaders.product_images.prime(product_id, snapshot.images)
-                found.append(snapshot.product)
-            return found
+            found: dict[int, Product | None] = {}
+            if shopper:
+                snapshots = await asyncio.gather(
+                    *(product_detail(runtime, i, include_unpublished=True) for i in ids)
+                )
+                for product_id, snapshot in zip(ids, snapshots, strict=True):
+                    if snapshot is not None:
+                        loaders.product.prime(product_id, snapshot.product)
+                        loaders.product_images.prime(product_id, snapshot.images)
+                        found[product_id] = snapshot.product
+            missing = [i for i in ids if i not in found]
+            if missing:
+                found.update(zip(missing, await loaders.product.load_many(missing), strict=True))
+            return [found[i] for i in ids]
 
         loader = DataLoader(load_fn=load)
         context.extra[_SALE_PRODUCTS] = loader
