@@ -102,6 +102,7 @@ class ClusterMultiplexer:
         self.breaker = breaker
         self.nodes: dict[str, Multiplexer] = {}
         self._remap = False
+        self._maps = 0  # slot maps made so far (`_map_slots`)
 
     async def execute(self, *args: Arg) -> Any:
         name = str(args[0]).upper()
@@ -117,16 +118,35 @@ class ClusterMultiplexer:
             key = args[1]
         if self._remap or not self.cluster.nodes_manager.slots_cache:
             self._remap = False
-            await self.cluster.nodes_manager.initialize()  # first use, or after an outage
+            await self._map_slots(self._maps)  # first use, or after an outage
+        maps = self._maps
         try:
             return await self._node_for(key).execute(*args)
         except (AskError, TryAgainError, ClusterDownError) as reply:  # MovedError is an AskError
-            return await self._redirected(key, args, reply)
+            return await self._redirected(key, args, reply, maps)
         except REDIS_OUTAGES:
             self._remap = True  # a node failed (or failed over): map the slots again next time
             raise
 
-    async def _redirected(self, key: Arg, args: tuple[Arg, ...], reply: RedisError) -> Any:
+    async def _map_slots(self, seen: int) -> None:
+        """Map the slots again (CLUSTER SLOTS), unless that was done since the caller's
+        command went out (`seen`, the count of maps then): one map for every command that
+        met the same MOVED. The maps run one at a time, under the cluster client's own
+        initialisation lock: redis-py's `NodesManager.initialize` replaces every node object
+        and closes the old ones, so a second map at the same time, ours or the client's, would
+        close the connection the first is reading its reply on."""
+        cluster: Any = self.cluster  # `_lock` is redis-py's, created on its first initialise
+        if cluster._lock is None:
+            cluster._lock = asyncio.Lock()
+        async with cluster._lock:
+            if self._maps != seen and self.cluster.nodes_manager.slots_cache:
+                return
+            await self.cluster.nodes_manager.initialize()
+            self._maps += 1
+
+    async def _redirected(
+        self, key: Arg, args: tuple[Arg, ...], reply: RedisError, maps: int
+    ) -> Any:
         """Follow the cluster's answers until the command runs: MOVED (to the new owner it
         names; the slots are mapped again for the next commands), ASK (to the importing node,
         asking), TRYAGAIN (a pause, then to the owner again); CLUSTERDOWN, TRYAGAIN more than
@@ -149,7 +169,8 @@ class ClusterMultiplexer:
                 if redirects > MAX_REDIRECTS:
                     raise cluster_unavailable(self.breaker) from reply
                 if isinstance(reply, MovedError):  # the slot moved: to the node it names,
-                    await self.cluster.nodes_manager.initialize()  # and map them again
+                    await self._map_slots(maps)  # and map them again
+                    maps = self._maps
                     node = self._node_at(reply.host, reply.port)
                 else:  # ASK: the slot is being migrated, the keys are not on its owner
                     assert isinstance(reply, AskError)

@@ -305,6 +305,54 @@ async def test_the_buy_path_follows_moved_and_ask_redirections(
             await client.aclose()
 
 
+async def _slot_maps(cluster: Any) -> int:
+    """How many CLUSTER SLOTS the primaries have answered (INFO commandstats)."""
+    total = 0
+    for node in cluster.get_primaries():
+        async with Redis(port=node.port) as client:
+            found = (await client.info("commandstats")).get("cmdstat_cluster|slots", {})
+            total += int(found.get("calls", 0))
+    return total
+
+
+async def test_buys_that_meet_one_moved_together_map_the_slots_once(
+    cluster_runtime: Runtime,
+) -> None:
+    """Forty buys sent on a stale slot map all meet MOVED at once. They map the slots again
+    once, not forty times: redis-py's map replaces every node object and closes the old ones,
+    so maps at the same time closed the connection another was reading (the buys failed with
+    `Connection closed by server`). Every buy then runs on the owner."""
+    runtime = cluster_runtime
+    cluster: Any = runtime.redis
+    event_id, units, buyers = 4, 15, 40
+    sales = await _warm_sale(runtime, event_id, units)
+    stock = runtime.keys.event_stock(event_id)
+    slot = await cluster.cluster_keyslot(stock)
+    owner = cluster.get_node_from_key(stock)
+    other = next(n for n in cluster.get_primaries() if n.name != owner.name)
+    rounds = []
+    for _ in range(3):
+        cluster.nodes_manager.slots_cache[slot] = [other]  # a stale map: MOVED comes back
+        maps_before, answered_before = cluster.mux._maps, await _slot_maps(cluster)
+        results = await asyncio.gather(
+            *(_buy(runtime, sales, event_id, u) for u in range(buyers)), return_exceptions=True
+        )
+        failed = [r for r in results if isinstance(r, BaseException)]
+        assert failed == [], failed[:3]
+        assert cluster.mux._maps == maps_before + 1
+        assert await _slot_maps(cluster) == answered_before + 1
+        assert cluster.get_node_from_key(stock).name == owner.name  # mapped again
+        rounds.append([r.code for r in results if isinstance(r, ReserveResult)])
+    first, *again = rounds
+    assert first.count(ReserveCode.OK) == units
+    assert first.count(ReserveCode.SOLD_OUT) == buyers - units
+    for codes in again:  # the same forty shoppers, the sale sold out: nothing more sold
+        assert len(codes) == buyers and ReserveCode.OK not in codes
+    entries = await sales.ledger(event_id)
+    winners = {e.user_id for e in entries}
+    assert len(entries) == len(winners) == units and winners <= set(range(buyers))
+
+
 # --- a slot migrated under the buy path: ASK and TRYAGAIN -----------------------------------
 async def _errorstat(client: Redis, error: str) -> int:
     """How many `error` replies (ASK, TRYAGAIN, ...) the node has sent (INFO errorstats)."""
