@@ -69,7 +69,9 @@ class Subscriber(asyncio.Protocol):
 
     def __init__(self, upgrade: bytes, init_payload: dict[str, Any] | None = None) -> None:
         self.upgrade = upgrade
-        self.init_payload = init_payload or {}  # connection params (`{}`: not signed in)
+        # connection params as the storefront sends them: the page's language, no token (not
+        # signed in); frontend/src/lib/subscription-client.ts
+        self.init_payload = init_payload or {"language": "en"}
         self.transport: asyncio.Transport | None = None
         self.buffer = bytearray()
         self.upgraded = False

@@ -48,7 +48,7 @@ class Entrant(Subscriber):
     """One shopper's tab on a waiting-room sale: its `WaitingRoomUpdated` subscription."""
 
     def __init__(self, upgrade: bytes, token: str, on_admitted: Any) -> None:
-        super().__init__(upgrade, {"authorization": f"Bearer {token}"})
+        super().__init__(upgrade, {"authorization": f"Bearer {token}", "language": "en"})
         self.on_admitted = on_admitted
         self.updates: list[tuple[float, str, int | None]] = []  # (epoch, state, position)
         self.admitted_at: float | None = None

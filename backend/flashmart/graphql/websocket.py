@@ -30,6 +30,9 @@
 - A `subscribe` payload may name its document by `documentId`; it is resolved, and checked
   against TRUSTED_DOCUMENTS_ONLY, before the operation starts (graphql/trusted_documents.py):
   a refusal is the operation's `error` message, with the code in `extensions.code`.
+- Messages for people (errors, userErrors) are written in the language the `connection_init`
+  payload names (`{"language": "zh-CN"}`: the storefront sends the language the page is shown
+  in), else in that of the upgrade request's `Accept-Language` (the browser's), core/i18n.py.
 """
 
 from __future__ import annotations
@@ -65,6 +68,7 @@ from strawberry.types import ExecutionResult
 from flashmart.accounts.revocation import verify_access_token
 from flashmart.accounts.tokens import InvalidToken, bearer_token
 from flashmart.core.errors import ApiError
+from flashmart.core.i18n import language_var, parse_accept_language
 from flashmart.core.metrics import GENERIC_MESSAGE, LIVE_MESSAGE, WS_CONNECTIONS
 from flashmart.graphql.context import Context
 from flashmart.graphql.error_mapping import format_error, outage_retry_after, unavailable_error
@@ -268,6 +272,10 @@ class TransportWSHandler(BaseGraphQLTransportWSHandler[Context, None]):
 
     async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
         await self._release_pending()  # counted as a user's or an anonymous socket from now on
+        payload = message.get("payload")
+        chosen = payload.get("language") if isinstance(payload, dict) else None
+        if isinstance(chosen, str):  # the page's language: for the rest of this socket
+            language_var.set(parse_accept_language(chosen))
         await super().handle_connection_init(message)
         if not self.connection_acknowledged or self._tasks is not None:
             return

@@ -17,13 +17,13 @@ describe('createSubscriptionClient', () => {
       complete: () => undefined,
     });
     await until(() => FakeSocket.sockets[0]?.sent.some((m) => m.type === 'subscribe') ?? false);
-    expect(FakeSocket.sockets[0]?.init).toEqual({ authorization: 'Bearer a1' });
+    expect(FakeSocket.sockets[0]?.init).toEqual({ authorization: 'Bearer a1', language: 'en' });
 
     session.setTokens({ accessToken: 'a2', refreshToken: 'r2' });
 
     await until(() => FakeSocket.sockets[1]?.sent.some((m) => m.type === 'subscribe') ?? false);
     expect(FakeSocket.sockets[0]?.readyState).toBe(FakeSocket.CLOSED);
-    expect(FakeSocket.sockets[1]?.init).toEqual({ authorization: 'Bearer a2' });
+    expect(FakeSocket.sockets[1]?.init).toEqual({ authorization: 'Bearer a2', language: 'en' });
     stop();
     await client.dispose();
   });
@@ -38,6 +38,34 @@ describe('createSubscriptionClient', () => {
     await new Promise((resolve) => setTimeout(resolve, 300));
 
     expect(FakeSocket.sockets).toHaveLength(1);
+    stop();
+    await client.dispose();
+  });
+
+  it("sends the page's language and reconnects in the new one after a switch, not for the same one", async () => {
+    const session = createMemorySession();
+    let shown = 'zh-CN';
+    const listeners = new Set<() => void>();
+    const client = clientOverFakeSockets(session, {
+      language: () => shown,
+      onLanguageChange: (listener) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+    });
+    const stop = client.subscribe({ query: 'subscription { x }' }, { next: () => undefined, error: () => undefined, complete: () => undefined });
+    await until(() => FakeSocket.sockets[0]?.sent.some((m) => m.type === 'subscribe') ?? false);
+    expect(FakeSocket.sockets[0]?.init).toEqual({ language: 'zh-CN' });
+
+    listeners.forEach((listener) => listener()); // the same language: the socket stays
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(FakeSocket.sockets).toHaveLength(1);
+
+    shown = 'en';
+    listeners.forEach((listener) => listener());
+    await until(() => FakeSocket.sockets[1]?.sent.some((m) => m.type === 'subscribe') ?? false);
+    expect(FakeSocket.sockets[0]?.readyState).toBe(FakeSocket.CLOSED);
+    expect(FakeSocket.sockets[1]?.init).toEqual({ language: 'en' });
     stop();
     await client.dispose();
   });

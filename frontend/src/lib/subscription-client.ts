@@ -1,4 +1,5 @@
 import { createClient, type Client as WsClient } from 'graphql-ws';
+import { currentLanguage, i18n } from './i18n';
 
 export interface SubscriptionClientOptions {
   url: string;
@@ -7,6 +8,15 @@ export interface SubscriptionClientOptions {
   onTokenChange: (listener: () => void) => () => void;
   /** A WebSocket class; the browser's by default (tests pass a fake). */
   webSocketImpl?: unknown;
+  /** The page's language, sent in `connection_init`; i18n's by default. */
+  language?: () => string;
+  /** Subscribe to language switches; returns an unsubscribe function. i18n's by default. */
+  onLanguageChange?: (listener: () => void) => () => void;
+}
+
+function onI18nLanguageChange(listener: () => void): () => void {
+  i18n.on('languageChanged', listener);
+  return () => i18n.off('languageChanged', listener);
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -18,25 +28,31 @@ export function reconnectDelay(retries: number, random = Math.random): number {
 }
 
 /**
- * The graphql-transport-ws client. The token travels in `connection_init`, which the server reads
- * once per connection, so a new token means a new connection: we drop the socket and graphql-ws
- * reconnects (and resubscribes every live subscription) with the fresh `connectionParams`.
+ * The graphql-transport-ws client. The token and the page's language travel in `connection_init`
+ * (the server writes its messages for people in that language, not the browser's), which the
+ * server reads once per connection, so a new token or a language switch means a new connection:
+ * we drop the socket and graphql-ws reconnects (and resubscribes every live subscription) with the
+ * fresh `connectionParams`.
  */
 export function createSubscriptionClient({
   url,
   getAccessToken,
   onTokenChange,
   webSocketImpl,
+  language = currentLanguage,
+  onLanguageChange = onI18nLanguageChange,
 }: SubscriptionClientOptions): WsClient {
   let connected = false;
   let connectedWith: string | null = null;
+  let connectedIn = '';
   const client = createClient({
     url,
     webSocketImpl,
     connectionParams: () => {
       const token = getAccessToken();
       connectedWith = token;
-      return token ? { authorization: `Bearer ${token}` } : {};
+      connectedIn = language();
+      return token ? { authorization: `Bearer ${token}`, language: connectedIn } : { language: connectedIn };
     },
     retryAttempts: Infinity,
     shouldRetry: () => true,
@@ -52,6 +68,9 @@ export function createSubscriptionClient({
   });
   onTokenChange(() => {
     if (connected && getAccessToken() !== connectedWith) client.terminate();
+  });
+  onLanguageChange(() => {
+    if (connected && language() !== connectedIn) client.terminate();
   });
   return client;
 }

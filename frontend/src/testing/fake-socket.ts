@@ -63,11 +63,12 @@ export const until = async (check: () => boolean, ms = 3000) => {
 
 
 /** The app's graphql-ws client (`createSubscriptionClient`) over `FakeSocket`s, with `session`'s tokens. */
-export function clientOverFakeSockets(session: Session) {
+export function clientOverFakeSockets(session: Session, languages?: { language: () => string; onLanguageChange: (listener: () => void) => () => void }) {
   return createSubscriptionClient({
     url: 'ws://shop.test/graphql',
     getAccessToken: session.getAccessToken,
     onTokenChange: session.onTokenChange,
     webSocketImpl: FakeSocket,
+    ...languages,
   });
 }

@@ -41,13 +41,24 @@ async def test_request_errors_carry_a_code(
 
 
 @pytest.mark.parametrize(
-    ("language", "message"), [(None, "No such flash sale"), ("zh-CN,zh;q=0.9", "秒杀活动不存在")]
+    ("language", "chosen", "message"),
+    [
+        (None, None, "No such flash sale"),
+        ("zh-CN,zh;q=0.9", None, "秒杀活动不存在"),
+        # The page's language, sent in `connection_init`, wins over the browser's header.
+        ("en-US,en;q=0.9", "zh-CN", "秒杀活动不存在"),
+        ("zh-CN,zh;q=0.9", "en", "No such flash sale"),
+        ("zh-CN,zh;q=0.9", 7, "秒杀活动不存在"),  # not a language: the header's
+    ],
 )
-async def test_our_messages_follow_the_upgrade_requests_language(
-    ws_server: Callable[..., Any], db: None, language: str | None, message: str
+async def test_our_messages_follow_the_pages_language_else_the_upgrade_requests(
+    ws_server: Callable[..., Any], db: None, language: str | None, chosen: Any, message: str
 ) -> None:
-    """A socket's messages are in the language of its upgrade request's Accept-Language."""
+    """A socket's messages are in the language its `connection_init` payload names (the
+    storefront sends the language the page is shown in), else in that of its upgrade
+    request's Accept-Language (the browser's)."""
     headers = {"Accept-Language": language} if language else {}
+    init = {} if chosen is None else {"language": chosen}
     document = "subscription($id: ID!) { seckillEventUpdated(id: $id) { id } }"
     variables = {"id": encode_id("SeckillEvent", 424242)}
     async with ws_server() as base_url:
@@ -55,7 +66,7 @@ async def test_our_messages_follow_the_upgrade_requests_language(
         async with connect(
             ws_url(base_url), subprotocols=protocol, additional_headers=headers
         ) as ws:
-            await ws.send(json.dumps({"type": "connection_init", "payload": {}}))
+            await ws.send(json.dumps({"type": "connection_init", "payload": init}))
             assert json.loads(await ws.recv())["type"] == "connection_ack"
             payload = {"query": document, "variables": variables}
             await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
