@@ -1,4 +1,4 @@
-import { act, fireEvent, screen, within } from '@testing-library/react';
+import { act, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
 import type { WaitingRoomState } from '@/gql/graphql';
 import { createMemorySession } from '@/lib/session';
@@ -83,7 +83,8 @@ describe('FlashSaleView of a waiting-room sale', () => {
       }),
     });
     await join();
-    expect(subscriptions.subscribed('WaitingRoomUpdated')).toEqual([{ eventId: ID }]);
+    // the room's subscription starts in an effect after the state shows: wait for it (a loaded machine is slower)
+    await waitFor(() => expect(subscriptions.subscribed('WaitingRoomUpdated')).toEqual([{ eventId: ID }]));
     expect(room().getByText('Waiting')).toBeInTheDocument();
     expect(room().getByText(/puts everyone who joined by then in a random order/)).toBeInTheDocument();
     expect(buyButton()).toBeDisabled();
