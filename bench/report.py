@@ -582,8 +582,13 @@ def print_summary(results: dict[str, Any]) -> None:
         (
             "machine speed",
             f"calibration {m['calibration_ms_before']} ms before, "
-            f"{m['calibration_ms_after_seckill']} ms after the seckillBuy run (pure-Python "
-            "loop, lower is faster; compare runs with it)",
+            f"{m['calibration_ms_after_seckill']} ms after the seckillBuy run"
+            + "".join(
+                f", {results[name]['calibration_ms_before']} ms before the {label}"
+                for name, label in (("cold_crowd", "cold crowd"), ("live_crowd", "live crowd"))
+                if (results.get(name) or {}).get("calibration_ms_before") is not None
+            )
+            + " (pure-Python loop, lower is faster; compare runs with it)",
         ),
         (
             "setup",

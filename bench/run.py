@@ -638,7 +638,9 @@ class Bench:
             f"cold crowd: {count:,} fresh shoppers, a fresh sale of {cfg.units} units, "
             f"no warm-up, {count * cfg.attempts:,} seckillBuy on new connections"
         )
+        calibration = calibrate()  # the machine's speed now: the crowds run a minute apart
         result, sale, shoppers = self.fresh_storm("cold crowd", port, groups, redis_url)
+        result["calibration_ms_before"] = calibration
         lat = result["latency_ms"]
         result["stamp_keys_deleted"] = shoppers["stamp_keys_deleted"]
         result["p99_vs_warm"] = ratio(lat["p99"], warm["latency_ms"]["p99"])
@@ -893,6 +895,7 @@ class Bench:
             f"live crowd: {cfg.subscribers:,} graphql-ws subscribers ({len(shares)} client "
             f"processes), then {count * cfg.attempts:,} seckillBuy by {count:,} fresh shoppers"
         )
+        calibration = calibrate()  # the machine's speed now (see cold_crowd)
         shoppers = asyncio.run(fresh_shoppers(count, redis_url))
         control = self.tmp / "crowd-control"
         control.mkdir()
@@ -1035,6 +1038,7 @@ class Bench:
                 + (f"; errors {pages['errors']}" if pages["errors"] else "")
             )
         result["subscribers"]["sold_out_timeout_s"] = cfg.sold_out_timeout
+        result["calibration_ms_before"] = calibration
         result["requests_per_s_vs_cold"] = ratio(
             result["requests_per_s"], (cold or {}).get("requests_per_s")
         )
