@@ -7,8 +7,14 @@ test.use({ locale: 'zh-CN' });
 /** Sign in through the form by its fields' autocomplete attributes, whatever language the page speaks. */
 async function signInAsAdmin(page: Page) {
   await page.goto('/sign-in');
-  await page.locator('input[autocomplete="email"]').fill(ADMIN.email);
-  await page.locator('input[autocomplete="current-password"]').fill(ADMIN.password);
+  // The form is shown in Chinese once the language's strings have loaded, and is drawn again
+  // then: a field filled before that was found empty on a loaded machine. Fill it after.
+  await expect(page.getByRole('heading', { name: '登录' })).toBeVisible();
+  const email = page.locator('input[autocomplete="email"]');
+  const password = page.locator('input[autocomplete="current-password"]');
+  await email.fill(ADMIN.email);
+  await password.fill(ADMIN.password);
+  await expect(email).toHaveValue(ADMIN.email);
   await page.locator('button[type="submit"]').click();
   await expect(page).toHaveURL(/\/admin/);
   await expect(page.getByRole('navigation', { name: '控制台' })).toBeVisible();
